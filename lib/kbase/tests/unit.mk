@@ -1,0 +1,2 @@
+UNIT_TESTS += kbase
+kbase_SRCS := $(d)/tests/result_test.cpp $(d)/tests/register_test.cpp
