@@ -1,0 +1,155 @@
+/*
+ * Entry point of every Tenon image.
+ *
+ * The image starts with the Linux arm64 Image header (Documentation/arch/arm64/
+ * booting.rst), so QEMU -kernel, U-Boot booti and Mortise's loader treat it like
+ * a Linux kernel: placed at any 2 MiB-aligned address, entered at offset 0 with
+ * the MMU off and x0 = physical address of the device tree.
+ *
+ * Entry sequence: note the exception level; at EL2 configure EL2 minimally and
+ * drop to EL1; apply our own R_AARCH64_RELATIVE relocations (the image is linked
+ * -pie, so this makes it position independent); clear BSS; set up the boot
+ * stack; call tn_plat_start(dtb, entry_el).
+ */
+
+#define R_AARCH64_RELATIVE	1027
+#define SPSR_EL1H_DAIF_MASKED	0x3c5
+#define HCR_EL2_RW		(1 << 31)
+#define CNTHCTL_EL1PCTEN_PCEN	0x3
+#define CPTR_EL2_RES1_NO_TRAP	0x33ff
+#define ICC_SRE_EL2		S3_4_C12_C9_5
+#define ICC_SRE_EL2_SRE		0x1
+#define ICC_SRE_EL2_ENABLE	0x8
+
+	.section .text.boot, "ax"
+	.globl	_start
+_start:
+	b	tn_entry		/* code0 */
+	.long	0			/* code1 */
+	.quad	0			/* text_offset */
+	.long	__tn_image_size_lo	/* image_size: file plus BSS; two 32-bit */
+	.long	__tn_image_size_hi	/* halves so -pie resolves them statically */
+	.quad	0xa			/* flags: little endian, 4 KiB pages, anywhere */
+	.quad	0			/* res2 */
+	.quad	0			/* res3 */
+	.quad	0			/* res4 */
+	.ascii	"ARM\x64"		/* magic */
+	.long	0			/* res5: no PE/COFF header */
+
+tn_entry:
+	mov	x19, x0			/* device tree (booting.rst: x0) */
+	mrs	x20, CurrentEL
+	ubfx	x20, x20, #2, #2	/* x20: the exception level we were entered at */
+	cmp	x20, #2
+	b.eq	el2_to_el1
+	cmp	x20, #1
+	b.ne	tn_arch_halt		/* EL3 (QEMU secure=on) is not supported */
+
+el1_entry:
+	msr	daifset, #0xf
+	/* SCTLR_EL1 at a known value: MMU and caches off, RES1 bits set. */
+	movz	x0, #0x0800
+	movk	x0, #0x30d0, lsl #16
+	msr	sctlr_el1, x0
+	isb
+	bl	relocate
+	bl	clear_bss
+	adrp	x0, tn_boot_stack_top
+	add	x0, x0, :lo12:tn_boot_stack_top
+	mov	sp, x0
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x19
+	mov	x1, x20
+	bl	tn_plat_start
+	b	tn_arch_halt
+
+/*
+ * Minimal EL2 set-up before running the image at EL1: EL1 is AArch64 and traps
+ * nothing to EL2, EL1 owns the physical timer and counter with a zero virtual
+ * offset, FP/SIMD is not trapped, and (on GICv3) EL1 may use the ICC system
+ * registers.
+ */
+el2_to_el1:
+	mov	x0, #HCR_EL2_RW
+	msr	hcr_el2, x0
+	mrs	x0, cnthctl_el2
+	orr	x0, x0, #CNTHCTL_EL1PCTEN_PCEN
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	mrs	x0, midr_el1
+	msr	vpidr_el2, x0
+	mrs	x0, mpidr_el1
+	msr	vmpidr_el2, x0
+	mov	x0, #CPTR_EL2_RES1_NO_TRAP
+	msr	cptr_el2, x0
+	msr	hstr_el2, xzr
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #24, #4		/* GIC system register interface implemented? */
+	cbz	x0, 1f
+	mrs	x0, ICC_SRE_EL2
+	orr	x0, x0, #ICC_SRE_EL2_SRE
+	orr	x0, x0, #ICC_SRE_EL2_ENABLE
+	msr	ICC_SRE_EL2, x0
+	isb
+1:	mov	x0, #SPSR_EL1H_DAIF_MASKED
+	msr	spsr_el2, x0
+	adr	x0, el1_entry
+	msr	elr_el2, x0
+	eret
+
+/*
+ * Applies the .rela.dyn table: every entry is R_AARCH64_RELATIVE (checked at
+ * link time by support/scripts/checkimage.py), i.e. *(offset + d) = addend + d
+ * where d is the distance between the run-time and link-time load address.
+ */
+relocate:
+	adr	x0, _start
+	ldr	x1, link_base
+	sub	x9, x0, x1
+	adrp	x2, __rela_start
+	add	x2, x2, :lo12:__rela_start
+	adrp	x3, __rela_end
+	add	x3, x3, :lo12:__rela_end
+1:	cmp	x2, x3
+	b.hs	2f
+	ldp	x4, x5, [x2], #16	/* r_offset, r_info */
+	ldr	x6, [x2], #8		/* r_addend */
+	cmp	x5, #R_AARCH64_RELATIVE
+	b.ne	1b
+	add	x6, x6, x9
+	str	x6, [x4, x9]
+	b	1b
+2:	ret
+
+	/* Link-time address of _start, as two 32-bit halves of absolute linker
+	 * symbols: -pie resolves ABS32 statically, but would turn an ABS64 into a
+	 * dynamic relocation (which is what we are trying to apply). */
+	.balign	8
+link_base:
+	.long	__tn_link_base_lo
+	.long	__tn_link_base_hi
+
+clear_bss:
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	stp	xzr, xzr, [x0], #16
+	b	1b
+2:	ret
+
+	.globl	tn_arch_halt
+	.type	tn_arch_halt, %function
+tn_arch_halt:
+	msr	daifset, #0xf
+1:	wfi
+	b	1b
+	.ltorg
+
+	.section .bss.tn_boot_stack, "aw", %nobits
+	.balign	16
+	.space	CONFIG_ARCH_ARM64_BOOT_STACK_SIZE
+tn_boot_stack_top:

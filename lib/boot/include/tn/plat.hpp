@@ -1,0 +1,20 @@
+// The contract between the boot library and a platform library. Every
+// platform (plat/<board>) provides these; nothing else calls them directly.
+#pragma once
+
+#include <tn/types.hpp>
+
+/// Entered from arch code on the boot CPU with the MMU off, BSS cleared, a
+/// boot stack and IRQs masked. @p dtb is the device tree's physical address as
+/// the boot loader passed it in x0 (may be 0); @p entry_el the exception level
+/// the image was entered at (1 or 2). Sets up the console, then calls
+/// tn::boot::run().
+extern "C" [[noreturn]] void tn_plat_start(tn::uptr dtb, unsigned entry_el);
+
+namespace tn::plat {
+
+/// Powers the machine off (or, where that is impossible, halts). @p status is
+/// the application's exit status; it is reported on the console first.
+[[noreturn]] void power_off(int status);
+
+}  // namespace tn::plat

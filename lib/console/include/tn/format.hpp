@@ -1,0 +1,25 @@
+// Formatted output without a C library: the printf subset the kernel needs.
+//
+// Conversions: d i u x X o p s c %. Flags: - 0 + space #. Width and precision
+// as numbers or '*'. Lengths: hh h l ll z j t. No floating point: the kernel is
+// built -mgeneral-regs-only. An unknown conversion is copied through verbatim.
+#pragma once
+
+#include <stdarg.h>
+
+#include <tn/types.hpp>
+
+namespace tn::fmt {
+
+/// Receives one output character.
+using Put = void (*)(char c, void* ctx);
+
+/// Formats @p fmt through @p put. Returns the number of characters produced.
+usize vformat_to(Put put, void* ctx, const char* fmt, va_list ap);
+
+/// snprintf semantics: writes at most @p size - 1 characters and a NUL (when
+/// @p size > 0); returns the length the full output would have had.
+usize vformat(char* buf, usize size, const char* fmt, va_list ap);
+usize format(char* buf, usize size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+
+}  // namespace tn::fmt

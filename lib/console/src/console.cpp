@@ -1,0 +1,61 @@
+#include <tn/console.hpp>
+
+namespace tn::console {
+
+namespace {
+
+fmt::Put g_sink;
+void* g_sink_ctx;
+
+void put_console(char c, void*) {
+    if (!g_sink)
+        return;
+    if (c == '\n')
+        g_sink('\r', g_sink_ctx);
+    g_sink(c, g_sink_ctx);
+}
+
+}  // namespace
+
+void set_sink(fmt::Put put, void* ctx) {
+    g_sink_ctx = ctx;
+    g_sink = put;
+}
+
+void write(const char* s, usize n) {
+    for (usize i = 0; i < n; ++i)
+        put_console(s[i], nullptr);
+}
+
+}  // namespace tn::console
+
+using namespace tn;
+
+extern "C" int tn_vprintf(const char* fmt, va_list ap) {
+    return static_cast<int>(fmt::vformat_to(console::put_console, nullptr, fmt, ap));
+}
+
+extern "C" int tn_printf(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = tn_vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+extern "C" int tn_puts(const char* s) {
+    usize n = 0;
+    while (s[n])
+        ++n;
+    console::write(s, n);
+    console::write("\n", 1);
+    return static_cast<int>(n + 1);
+}
+
+extern "C" int tn_snprintf(char* buf, size_t size, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    usize n = fmt::vformat(buf, size, fmt, ap);
+    va_end(ap);
+    return static_cast<int>(n);
+}
