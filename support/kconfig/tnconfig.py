@@ -56,11 +56,17 @@ def user_value_str(sym):
     return str(uv)
 
 
-def unapplied_assignments(kconf):
-    """Symbols whose assigned value did not survive dependency resolution."""
+def unapplied_assignments(kconf, only=None):
+    """Symbols whose assigned value did not survive dependency resolution.
+
+    A configuration file's "# CONFIG_X is not set" overridden by another
+    symbol's `select` is ordinary Kconfig behaviour and not reported, unless X
+    is in @only (the symbols a user sets explicitly with 'make setconfig')."""
     problems = []
     for sym in kconf.unique_defined_syms:
         if sym.user_value is None or sym.choice is not None:
+            continue
+        if only is not None and sym.name not in only:
             continue
         wanted = user_value_str(sym)
         got = sym.str_value
@@ -68,6 +74,8 @@ def unapplied_assignments(kconf):
             continue
         if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE) and wanted == "n" and got != "n" \
                 and sym.rev_dep is not kconf.n and kconfiglib.expr_value(sym.rev_dep):
+            if only is None:
+                continue
             selectors = selected_by(kconf, sym)
             problems.append("CONFIG_{}={} cannot be applied: it is selected by {}".format(
                 sym.name, wanted, ", ".join("CONFIG_" + s for s in selectors) or "another symbol"))
@@ -205,7 +213,7 @@ def cmd_set(kconf, config, args):
         if not sym.set_value(value):
             raise ConfigError("'{}' is not a valid value for CONFIG_{} ({})".format(
                 value, name, kconfiglib.TYPE_TO_STR[sym.orig_type]))
-    problems = unapplied_assignments(kconf)
+    problems = unapplied_assignments(kconf, {parse_assignment(t)[0] for t in args})
     check_resolved(kconf)
     problems += kconf.warnings
     if problems:

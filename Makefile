@@ -1,0 +1,42 @@
+# TenonOS top level. Applications are built from their own directory
+# (make -C apps/<app> ...); this Makefile holds the repository-wide targets.
+
+PYTHON := /usr/bin/python3
+
+help:
+	@echo 'TenonOS: one make generates a bootable AArch64 system for one application.'
+	@echo
+	@echo 'Repository targets:'
+	@echo '  make deps         install missing build/test tools with apt-get (as root)'
+	@echo '  make run          build apps/helloworld and boot it in QEMU'
+	@echo '  make test         the whole test suite: host unit tests, fuzzing (short),'
+	@echo '                    QEMU boot tests, build-framework tests'
+	@echo '                    (TESTS=pattern runs only matching tests, -j is not needed)'
+	@echo '  make unit         host unit tests only (GoogleTest)'
+	@echo '  make fuzz-long    every fuzzer for 10 minutes'
+	@echo '  make clean        remove build/ and every application build directory'
+	@echo
+	@echo 'Per application (see make -C apps/helloworld help):'
+	@echo '  make -C apps/<app> [menuconfig|defconfig|savedefconfig|run|sizes|print-libs]'
+	@echo
+	@echo 'Applications: $(notdir $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile)))'
+
+deps:
+	@scripts/deps
+
+run:
+	@$(MAKE) --no-print-directory -C apps/helloworld run
+
+test:
+	@$(PYTHON) test/run $(if $(TESTS),--only '$(TESTS)')
+
+unit:
+	@$(MAKE) --no-print-directory -C test/unit run
+
+fuzz-long:
+	@$(MAKE) --no-print-directory -C test/fuzz long
+
+clean:
+	rm -rf build apps/*/build
+
+.PHONY: help deps run test unit fuzz-long clean

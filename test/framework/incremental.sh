@@ -1,0 +1,39 @@
+# Incremental builds: a no-op make does nothing; changing one Kconfig option
+# recompiles only the objects that mention it; touching a header recompiles
+# its users; changing a library's flags recompiles that library.
+source "$(dirname "$0")/common.bash"
+scratch_tree
+cd "$TREE/apps/helloworld"
+make -s >/dev/null
+
+out=$(make)
+expect_contains "$out" "Nothing to be done"
+
+# ARCH_ARM64_BOOT_STACK_SIZE is used by arch/arm64/src/entry.S only.
+out=$(make setconfig SET=ARCH_ARM64_BOOT_STACK_SIZE=32768 >/dev/null && make)
+expect_contains "$out" 'AS +arch/arm64/src/entry.o'
+expect_not_contains "$out" 'CXX '
+expect_contains "$out" 'LD +helloworld_qemu-virt.elf'
+
+# An option nobody's source mentions rebuilds nothing but the configuration.
+out=$(make setconfig SET=PLAT_QEMU_VIRT_UART_BASE=0x09000000 >/dev/null && make)
+expect_not_contains "$out" '(CXX|AS) '
+
+# The optimisation level changes every library's flags: everything recompiles.
+out=$(make setconfig SET=TN_OPTIMIZE_OS=y >/dev/null && make)
+expect_contains "$out" 'CXX +lib/console/src/format.o'
+expect_contains "$out" 'CXX +apps/helloworld/main.o'
+
+# A header change recompiles exactly its includers.
+sleep 1
+touch "$TREE/lib/console/include/tn/format.hpp"
+out=$(make)
+expect_contains "$out" 'CXX +lib/console/src/format.o'
+expect_not_contains "$out" 'CXX +drivers/serial/pl011/src/pl011.o'
+
+# -j is safe from a clean build directory.
+make -s distclean
+make -s -j4 >/dev/null
+out=$(make)
+expect_contains "$out" "Nothing to be done"
+echo ok
