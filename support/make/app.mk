@@ -1,0 +1,92 @@
+# TenonOS application build. An application's Makefile is two lines:
+#
+#   TN_ROOT ?= $(abspath $(CURDIR)/../..)
+#   include $(TN_ROOT)/support/make/app.mk
+#
+# Command-line variables (relative paths are taken from the application
+# directory, i.e. the directory given to make -C):
+#   O=dir          build directory (default: <app>/build)
+#   C=file         configuration file (default: $(O)/.config)
+#   L=d1:d2        external library directories (each holds Config.uk + Makefile.uk)
+#   DEFCONFIG=f    defconfig for 'make defconfig' (default: <app>/defconfig)
+#   V=1            print full commands
+#
+# Run 'make help' in an application directory for the targets.
+
+TN_ROOT := $(abspath $(TN_ROOT))
+APP_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
+APP_NAME ?= $(notdir $(APP_DIR))
+
+tn_abspath = $(foreach p,$(1),$(if $(filter /%,$(p)),$(abspath $(p)),$(abspath $(APP_DIR)/$(p))))
+
+O ?= build
+override O := $(call tn_abspath,$(O))
+C ?= $(O)/.config
+override C := $(call tn_abspath,$(C))
+DEFCONFIG ?= $(APP_DIR)/defconfig
+override DEFCONFIG := $(call tn_abspath,$(DEFCONFIG))
+TN_EXT_DIRS := $(call tn_abspath,$(subst :, ,$(L)))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+export Q
+
+# Prints a Kbuild-style short line unless V=1: $(call tn_echo,TAG,what)
+tn_echo = $(if $(Q),@printf '  %-8s %s\n' '$(1)' '$(2)')
+tn_short = $(patsubst obj/%,%,$(patsubst $(O)/%,%,$(1)))
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# Goals that need neither a configuration nor the cross toolchain.
+TN_NOCONFIG_GOALS := help clean distclean menuconfig defconfig olddefconfig savedefconfig \
+	listnewconfig setconfig
+TN_BUILD_GOALS := $(filter-out $(TN_NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(TN_BUILD_GOALS),)
+ifneq ($(filter $(TN_NOCONFIG_GOALS),$(MAKECMDGOALS)),)
+$(error do not mix configuration goals ($(filter $(TN_NOCONFIG_GOALS),$(MAKECMDGOALS))) with build goals ($(TN_BUILD_GOALS)): run them as two make commands)
+endif
+endif
+
+include $(TN_ROOT)/support/make/toolchain.mk
+include $(TN_ROOT)/support/make/config.mk
+include $(TN_ROOT)/support/make/libs.mk
+include $(TN_ROOT)/support/make/image.mk
+
+help:
+	@echo 'TenonOS application $(APP_NAME) ($(APP_DIR))'
+	@echo
+	@echo 'Build:'
+	@echo '  all (default)    build $(O)/<app>_<platform>.{elf,bin,map,sizes}'
+	@echo '  run              build, then boot the image in qemu-system-aarch64'
+	@echo '                   (QEMU_EL2=1 enters at EL2, QEMU_GIC=2|3, QEMU_SMP=N,'
+	@echo '                    QEMU_ICOUNT=1 for instruction-counted time, QEMU_FLAGS=...)'
+	@echo '  sizes            print text/data/bss per library'
+	@echo '  print-libs       list the enabled libraries and what enabled each'
+	@echo '  clean            remove objects and images, keep the configuration'
+	@echo '  distclean        remove the whole build directory'
+	@echo
+	@echo 'Configuration (Kconfiglib):'
+	@echo '  menuconfig       interactive menu over the whole library tree'
+	@echo '  defconfig        new configuration from DEFCONFIG (default: <app>/defconfig)'
+	@echo '  olddefconfig     update the configuration, new symbols get their defaults'
+	@echo '  savedefconfig    write a minimal defconfig back to <app>/defconfig'
+	@echo '  listnewconfig    list symbols the configuration does not set yet'
+	@echo '  setconfig        set options from the command line: make setconfig SET="FOO=y BAR=3"'
+	@echo
+	@echo 'Variables: O=build dir  C=config file  L=ext/lib1:ext/lib2  V=1 (full commands)'
+
+clean:
+	$(call tn_echo,CLEAN,$(call tn_short,$(O)))
+	$(Q)rm -rf $(O)/obj $(O)/libs $(O)/host $(O)/*.elf $(O)/*.bin $(O)/*.map $(O)/*.sizes
+
+distclean:
+	$(call tn_echo,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+.PHONY: help clean distclean

@@ -1,0 +1,51 @@
+# Final image: link every library's partial object with the arch linker script,
+# then the raw binary (Linux arm64 Image format), the map and the size report.
+
+ifeq ($(TN_CONFIG_LOADED),y)
+TN_PLAT_NAME ?= $(error no platform library is enabled: choose one under 'Platform' in make menuconfig)
+TN_LDS ?= $(error no architecture library provides a linker script (TN_LDS))
+TN_IMAGE := $(O)/$(APP_NAME)_$(TN_PLAT_NAME)
+
+# Generated linker-script fragment list: INCLUDEd by the arch linker script.
+TN_LDS_TEXT := $(foreach f,$(TN_LDS_FRAGMENTS),INCLUDE "$(f)"$(TN_NL))
+$(eval $(call tn_write_if_changed,$(O)/ldscripts/libs.lds,TN_LDS_TEXT))
+TN_LINK_TEXT := $(LD) $(TN_LDFLAGS) $(TN_PARTIALS) $(TN_LIBGCC) $(TN_LDS)
+$(eval $(call tn_write_if_changed,$(O)/ldscripts/.link,TN_LINK_TEXT))
+
+all: $(TN_IMAGE).elf $(TN_IMAGE).bin $(TN_IMAGE).sizes
+
+$(TN_IMAGE).elf: $(TN_PARTIALS) $(TN_LDS) $(TN_LDS_FRAGMENTS) $(O)/ldscripts/libs.lds $(O)/ldscripts/.link
+	$(call tn_echo,LD,$(call tn_short,$@))
+	$(Q)$(LD) $(TN_LDFLAGS) -L $(O)/ldscripts -T $(TN_LDS) -Map=$(TN_IMAGE).map -o $@ $(TN_PARTIALS) $(TN_LIBGCC)
+	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/checkimage.py $@
+
+$(TN_IMAGE).bin: $(TN_IMAGE).elf
+	$(call tn_echo,OBJCOPY,$(call tn_short,$@))
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(TN_IMAGE).sizes: $(TN_IMAGE).elf
+	$(call tn_echo,SIZES,$(call tn_short,$@))
+	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/mapsizes.py $(TN_IMAGE).map $(O) > $@
+
+sizes: $(TN_IMAGE).sizes
+	@cat $<
+
+# QEMU_* variables select how the image is booted; the platform library
+# provides TN_QEMU_FLAGS (machine, CPU, memory).
+QEMU_EL2 ?= 0
+QEMU_GIC ?= 2
+QEMU_SMP ?= 1
+QEMU_ICOUNT ?= 0
+QEMU_TIMEOUT ?= 0
+QEMU_KERNEL ?= $(TN_IMAGE).bin
+run: all
+	$(call tn_need_tool,qemu-system-aarch64,qemu-system-arm)
+	$(Q)$(TN_ROOT)/scripts/qemu-run --kernel $(QEMU_KERNEL) --gic $(QEMU_GIC) --smp $(QEMU_SMP) \
+		$(if $(filter 1,$(QEMU_EL2)),--el2) $(if $(filter 1,$(QEMU_ICOUNT)),--icount) \
+		--timeout $(QEMU_TIMEOUT) $(TN_QEMU_FLAGS) -- $(QEMU_FLAGS)
+
+else
+# First pass: config.mk is being generated; make restarts once it exists.
+all run sizes:
+endif
+.PHONY: all sizes run

@@ -1,0 +1,129 @@
+# Library discovery and the Makefile.uk API (docs/build-system.md).
+#
+# Every Makefile.uk under arch/*, plat/*, drivers/*/*, lib/*, hyp/*, each L=
+# directory and the application directory is read. While it is read, TN_CURDIR
+# is its directory. A Makefile.uk registers its library:
+#
+#   $(eval $(call tn_addlib,NAME,SYMBOL))   built when CONFIG_SYMBOL=y
+#   $(eval $(call tn_addlib,NAME))          always built (applications)
+#
+# and then fills, with U the upper-case NAME ('-' becomes '_'):
+#   U_SRCS-y             .cpp .c .S sources (paths under $(U_BASE))
+#   U_CXXFLAGS-y U_CFLAGS-y U_ASFLAGS-y   flags for this library's sources only
+#   U_INCLUDES-y         private include directories
+#   U_EXPORT_INCLUDES-y  include directories every library sees ($(U_BASE)/include
+#                        is exported automatically when it exists)
+#   U_LDS-y              linker-script fragments INCLUDEd into the image's SECTIONS
+# The '-y' suffix lets a line depend on an option: U_SRCS-$(CONFIG_FOO) += foo.cpp
+
+tn_upper = $(subst a,A,$(subst b,B,$(subst c,C,$(subst d,D,$(subst e,E,$(subst f,F,$(subst g,G,$(subst h,H,\
+	$(subst i,I,$(subst j,J,$(subst k,K,$(subst l,L,$(subst m,M,$(subst n,N,$(subst o,O,$(subst p,P,\
+	$(subst q,Q,$(subst r,R,$(subst s,S,$(subst t,T,$(subst u,U,$(subst v,V,$(subst w,W,$(subst x,X,\
+	$(subst y,Y,$(subst z,Z,$(subst -,_,$(1))))))))))))))))))))))))))))
+tn_uc = $(strip $(call tn_upper,$(1)))
+
+define tn_addlib
+ifneq ($$(filter $(1),$$(TN_ALL_LIBS)),)
+$$(error $(TN_CURDIR)/Makefile.uk: library name '$(1)' is already registered by $$($(call tn_uc,$(1))_BASE))
+endif
+TN_ALL_LIBS += $(1)
+TN_LIB_ENTRIES += $(1)=$(2)
+$(call tn_uc,$(1))_BASE := $(TN_CURDIR)
+$(call tn_uc,$(1))_SYMBOL := $(2)
+ifeq ($(if $(2),$$(CONFIG_$(2)),y),y)
+TN_LIBS += $(1)
+endif
+endef
+
+TN_LIB_MAKEFILES := $(sort $(wildcard $(addprefix $(TN_ROOT)/,\
+	arch/*/Makefile.uk plat/*/Makefile.uk drivers/*/*/Makefile.uk lib/*/Makefile.uk hyp/*/Makefile.uk))) \
+	$(wildcard $(addsuffix /Makefile.uk,$(TN_EXT_DIRS))) $(wildcard $(APP_DIR)/Makefile.uk)
+
+ifneq ($(TN_BUILD_GOALS),)
+TN_ALL_LIBS :=
+TN_LIBS :=
+TN_LIB_ENTRIES :=
+$(foreach f,$(TN_LIB_MAKEFILES),$(eval TN_CURDIR := $(patsubst %/,%,$(dir $(f))))$(eval include $(f)))
+TN_CURDIR :=
+
+# Exported include directories of every enabled library, in discovery order.
+TN_EXPORT_INCLUDES := $(foreach l,$(TN_LIBS),$(wildcard $($(call tn_uc,$(l))_BASE)/include) \
+	$($(call tn_uc,$(l))_EXPORT_INCLUDES-y))
+TN_INCLUDE_FLAGS = $(addprefix -I,$(TN_EXPORT_INCLUDES))
+
+FIXDEP := $(O)/host/fixdep
+$(FIXDEP): $(TN_ROOT)/support/fixdep/fixdep.cpp $(TN_ROOT)/support/fixdep/fixdep_core.cpp \
+		$(TN_ROOT)/support/fixdep/fixdep.hpp
+	@mkdir -p $(@D)
+	$(call tn_echo,HOSTCXX,$(call tn_short,$@))
+	$(Q)$(HOSTCXX) -std=c++20 -O2 -Wall -Wextra -Werror -o $@ $(filter %.cpp,$^)
+
+# Object directory of a library: its path under the tree, or ext/<name>.
+tn_objdir = $(O)/obj/$(if $(filter $(TN_ROOT)/%,$(1)),$(patsubst $(TN_ROOT)/%,%,$(1)),ext/$(2))
+
+# $(call tn_write_if_changed,file,variable-name): keeps the file's timestamp
+# unless the variable's value differs, so it can serve as a prerequisite.
+define tn_write_if_changed
+$$(shell mkdir -p $$(dir $(1)))
+ifneq ($$(strip $$(file <$(1))) $$(wildcard $(1)),$$(strip $$($(2))) $(1))
+$$(file >$(1),$$($(2)))
+endif
+endef
+
+# $(1) = library name, $(2) = upper-case name
+define tn_lib_rules
+$(2)_OBJDIR := $(call tn_objdir,$($(2)_BASE),$(1))
+$(2)_SRCS := $$(strip $$($(2)_SRCS-y))
+$$(foreach s,$$($(2)_SRCS),$$(if $$(filter $($(2)_BASE)/%,$$(s)),,\
+	$$(error library $(1): source $$(s) is outside $($(2)_BASE))))
+$$(foreach s,$$($(2)_SRCS),$$(if $$(filter %.cpp %.c %.S,$$(s)),,\
+	$$(error library $(1): $$(s) is not a .cpp, .c or .S source)))
+$(2)_OBJS := $$(foreach s,$$($(2)_SRCS),$$($(2)_OBJDIR)/$$(basename $$(patsubst $($(2)_BASE)/%,%,$$(s))).o)
+$(2)_INC := $$(addprefix -I,$$($(2)_INCLUDES-y)) $$(TN_INCLUDE_FLAGS)
+$(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC)
+$(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC)
+$(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$(TN_ASFLAGS) $$($(2)_ASFLAGS-y) $$($(2)_INC)
+$(2)_FLAGS_TEXT := $$($(2)_CMD_CXX)|$$($(2)_CMD_CC)|$$($(2)_CMD_AS)
+$$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.flags,$(2)_FLAGS_TEXT))
+$$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.objs,$(2)_OBJS))
+
+$$($(2)_OBJDIR)/%.o: $($(2)_BASE)/%.cpp $$($(2)_OBJDIR)/.flags | $(FIXDEP) $(TN_CONFIG_MK)
+	@mkdir -p $$(@D)
+	$$(call tn_echo,CXX,$$(call tn_short,$$@))
+	$$(Q)$$($(2)_CMD_CXX) -MMD -MF $$(@:.o=.d.raw) -c $$< -o $$@
+	$$(Q)$(FIXDEP) $$(@:.o=.d.raw) $$@ $(TN_CONFIG_DEPDIR) $(TN_CONFIG_H) > $$(@:.o=.d) && rm -f $$(@:.o=.d.raw)
+
+$$($(2)_OBJDIR)/%.o: $($(2)_BASE)/%.c $$($(2)_OBJDIR)/.flags | $(FIXDEP) $(TN_CONFIG_MK)
+	@mkdir -p $$(@D)
+	$$(call tn_echo,CC,$$(call tn_short,$$@))
+	$$(Q)$$($(2)_CMD_CC) -MMD -MF $$(@:.o=.d.raw) -c $$< -o $$@
+	$$(Q)$(FIXDEP) $$(@:.o=.d.raw) $$@ $(TN_CONFIG_DEPDIR) $(TN_CONFIG_H) > $$(@:.o=.d) && rm -f $$(@:.o=.d.raw)
+
+$$($(2)_OBJDIR)/%.o: $($(2)_BASE)/%.S $$($(2)_OBJDIR)/.flags | $(FIXDEP) $(TN_CONFIG_MK)
+	@mkdir -p $$(@D)
+	$$(call tn_echo,AS,$$(call tn_short,$$@))
+	$$(Q)$$($(2)_CMD_AS) -MMD -MF $$(@:.o=.d.raw) -c $$< -o $$@
+	$$(Q)$(FIXDEP) $$(@:.o=.d.raw) $$@ $(TN_CONFIG_DEPDIR) $(TN_CONFIG_H) > $$(@:.o=.d) && rm -f $$(@:.o=.d.raw)
+
+# One partial object per library: the link map then attributes every input
+# section to its library (sizes per library, paper Table 1).
+ifneq ($$($(2)_OBJS),)
+TN_PARTIALS += $(O)/libs/$(1).o
+$(O)/libs/$(1).o: $$($(2)_OBJS) $$($(2)_OBJDIR)/.objs
+	@mkdir -p $$(@D)
+	$$(call tn_echo,LD,$$(call tn_short,$$@))
+	$$(Q)$$(LD) -r -o $$@ $$($(2)_OBJS)
+endif
+-include $$($(2)_OBJS:.o=.d)
+TN_LDS_FRAGMENTS += $$($(2)_LDS-y)
+endef
+
+TN_PARTIALS :=
+TN_LDS_FRAGMENTS :=
+$(foreach l,$(TN_LIBS),$(eval $(call tn_lib_rules,$(l),$(call tn_uc,$(l)))))
+endif
+
+print-libs: $(TN_CONFIG_MK)
+	$(Q)$(TNCONFIG) print-libs $(foreach e,$(TN_LIB_ENTRIES),$(if $(filter $(firstword $(subst =, ,$(e))),$(TN_LIBS)),$(e)))
+
+.PHONY: print-libs

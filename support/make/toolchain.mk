@@ -1,0 +1,44 @@
+# Cross toolchain, host tools and global flags (DESIGN.md section 4).
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC := $(CROSS_COMPILE)gcc
+CXX := $(CROSS_COMPILE)g++
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCXX ?= g++
+PYTHON := /usr/bin/python3
+
+TN_SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
+# $(call tn_need_tool,command,debian-package)
+tn_need_tool = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found. \
+	Install it with: $(TN_SUDO)apt-get install $(2)   (or run 'make deps' in $(TN_ROOT) as root)))
+
+ifneq ($(TN_BUILD_GOALS),)
+$(call tn_need_tool,$(CXX),g++-aarch64-linux-gnu)
+$(call tn_need_tool,$(CC),gcc-aarch64-linux-gnu)
+$(call tn_need_tool,$(HOSTCXX),g++)
+endif
+ifneq ($(MAKECMDGOALS),help)
+ifneq ($(shell $(PYTHON) -c 'import kconfiglib' 2>/dev/null && echo ok),ok)
+$(error Python module kconfiglib not found for $(PYTHON). \
+	Install it with: $(TN_SUDO)apt-get install python3-kconfiglib   (or run 'make deps' in $(TN_ROOT) as root))
+endif
+endif
+
+# Flags shared by every target compile. Library code is position independent
+# (the image relocates itself), freestanding, and keeps per-function sections so
+# the final link can drop what nothing references.
+TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mgeneral-regs-only \
+	-ffreestanding -fPIE -fvisibility=hidden -ffunction-sections -fdata-sections \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-plt -Wall -Wextra -Werror \
+	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
+	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) \
+	-D__TENON__ -include $(TN_CONFIG_H)
+TN_CXXFLAGS = -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
+TN_CFLAGS = -std=gnu11
+TN_ASFLAGS = -D__ASSEMBLY__
+
+TN_LDFLAGS = -nostdlib -pie --no-dynamic-linker -z text -z norelro -z max-page-size=4096 \
+	--gc-sections --build-id=none --hash-style=gnu
+TN_LIBGCC = $(if $(TN_BUILD_GOALS),$(shell $(CC) -print-libgcc-file-name))
