@@ -54,6 +54,9 @@ el1_entry:
 	isb
 	bl	relocate
 	bl	clear_bss
+	adr	x0, tn_vectors
+	msr	vbar_el1, x0
+	isb
 	adrp	x0, tn_boot_stack_top
 	add	x0, x0, :lo12:tn_boot_stack_top
 	mov	sp, x0

@@ -1,0 +1,2 @@
+UNIT_TESTS += arm64
+arm64_SRCS := $(d)/src/esr.cpp $(d)/tests/esr_test.cpp
