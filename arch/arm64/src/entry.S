@@ -152,7 +152,8 @@ tn_arch_halt:
 	b	1b
 	.ltorg
 
-	.section .bss.tn_boot_stack, "aw", %nobits
+	/* Placed by the linker script above a guard page (unmapped by the MMU). */
+	.section .tn_boot_stack, "aw", %nobits
 	.balign	16
 	.space	CONFIG_ARCH_ARM64_BOOT_STACK_SIZE
 tn_boot_stack_top:

@@ -44,3 +44,18 @@ TEST(Result, VoidResult) {
 }
 
 }  // namespace
+
+namespace {
+
+tn::Result<void, E> both_positive(int a, int b) {
+    TN_TRY(check_positive(a));
+    TN_TRY(check_positive(b));
+    return {};
+}
+
+TEST(Result, TryOnVoidResults) {
+    EXPECT_TRUE(both_positive(1, 2).ok());
+    EXPECT_EQ(both_positive(1, -2).error(), E::Worse);
+}
+
+}  // namespace

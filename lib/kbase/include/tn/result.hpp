@@ -48,6 +48,8 @@ public:
     /// @pre !ok()
     constexpr E error() const { return m_error; }
     T value_or(T fallback) const { return m_ok ? m_value : fallback; }
+    /// Moves the value out (used by TN_TRY). @pre ok()
+    T&& take() { return std::move(m_value); }
 
 private:
     void copy_from(const Result& o) {
@@ -81,6 +83,7 @@ public:
     constexpr explicit operator bool() const { return m_ok; }
     constexpr E error() const { return m_error; }
     constexpr void value() const {}
+    constexpr void take() const {}
 
 private:
     bool m_ok;
@@ -96,5 +99,5 @@ private:
         auto _tn_try_r = (expr);                       \
         if (!_tn_try_r.ok())                           \
             return ::tn::err(_tn_try_r.error());       \
-        std::move(_tn_try_r.value());                  \
+        _tn_try_r.take();                              \
     })

@@ -1,0 +1,31 @@
+// Stage-1 MMU of the running image: an identity map with W^X.
+//
+// RAM is Normal write-back memory, read/write, never executable; the image is
+// then refined per 4 KiB page: text read-only executable, rodata (and the
+// relocation and init tables) read-only, data and BSS read/write; a guard page
+// below the boot stack is unmapped. Devices are Device-nGnRE, never executable.
+// SCTLR_EL1.WXN additionally makes every writable page non-executable.
+#pragma once
+
+#include <tn/arch/pgtable.hpp>
+#include <tn/result.hpp>
+#include <tn/types.hpp>
+
+namespace tn::arch::mmu {
+
+struct Range {
+    u64 base;
+    u64 size;
+};
+
+enum class Error { TooManyTables, BadRange, ImageOutsideRam };
+
+/// Builds the tables and turns the MMU and caches on. Called once on the boot
+/// CPU with the MMU off and IRQs masked. @p ram: the RAM the image and its
+/// data live in; @p devices: MMIO ranges (rounded out to pages).
+Result<void, Error> enable(Range ram, const Range* devices, usize device_count);
+
+/// The guard page below the boot stack (for fault reports).
+u64 boot_stack_guard();
+
+}  // namespace tn::arch::mmu

@@ -1,0 +1,97 @@
+#include <tn/arch/mmu.hpp>
+#include <tn/arch/sysreg.hpp>
+
+extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], __tn_stack_guard[], _end[];
+
+namespace tn::arch::mmu {
+
+namespace {
+
+using pgtable::MemType;
+
+TN_SYSREG(MairEl1, "mair_el1", u64);
+TN_SYSREG(TcrEl1, "tcr_el1", u64);
+TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
+TN_SYSREG(SctlrEl1, "sctlr_el1", u64, struct M : Field<0, 1>{}; struct C : Field<2, 1>{};
+          struct Sa : Field<3, 1>{}; struct I : Field<12, 1>{}; struct Wxn : Field<19, 1>{};);
+TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
+
+// MAIR_EL1 attribute bytes, indexed by pgtable::MemType.
+constexpr u64 k_mair = (u64{0x04} << 0)     // Device-nGnRE
+                       | (u64{0xff} << 8)   // Normal, inner/outer write-back RW-allocate
+                       | (u64{0x44} << 16);  // Normal, non-cacheable
+
+struct TcrEl1Fields {
+    struct T0sz : Field<0, 6> {};
+    struct Irgn0 : Field<8, 2> {};
+    struct Orgn0 : Field<10, 2> {};
+    struct Sh0 : Field<12, 2> {};
+    struct Epd1 : Field<23, 1> {};
+    struct Ips : Field<32, 3> {};
+};
+
+alignas(4096) u64 g_tables[CONFIG_ARCH_ARM64_MMU_TABLES][pgtable::k_entries];
+usize g_tables_used;
+
+u64* alloc_table(void*) {
+    if (g_tables_used == CONFIG_ARCH_ARM64_MMU_TABLES)
+        return nullptr;
+    return g_tables[g_tables_used++];  // BSS: already zero
+}
+
+u64 addr(const char* sym) { return reinterpret_cast<u64>(sym); }
+
+Result<void, Error> check(Result<void, pgtable::Error> r) {
+    if (r.ok())
+        return {};
+    return err(r.error() == pgtable::Error::OutOfTables ? Error::TooManyTables : Error::BadRange);
+}
+
+Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, usize count) {
+    TN_TRY(check(b.map(ram.base, ram.base, ram.size, MemType::Normal, {true, false})));
+    u64 text = addr(__tn_image_start), rodata = addr(__tn_rodata_start), data = addr(__tn_data_start);
+    TN_TRY(check(b.map(text, text, rodata - text, MemType::Normal, {false, true})));
+    TN_TRY(check(b.map(rodata, rodata, data - rodata, MemType::Normal, {false, false})));
+    TN_TRY(check(b.unmap(addr(__tn_stack_guard), pgtable::k_page)));
+    for (usize i = 0; i < count; ++i) {
+        u64 base = align_down(devices[i].base, pgtable::k_page);
+        u64 end = align_up(devices[i].base + devices[i].size, pgtable::k_page);
+        TN_TRY(check(b.map(base, base, end - base, MemType::Device, {true, false})));
+    }
+    return {};
+}
+
+void turn_on(u64* root) {
+    u64 pa_range = IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read());
+    MairEl1::write(k_mair);
+    TcrEl1::write(TcrEl1Fields::T0sz::bits(64 - pgtable::k_va_bits) | TcrEl1Fields::Irgn0::bits(1) |
+                  TcrEl1Fields::Orgn0::bits(1) | TcrEl1Fields::Sh0::bits(3) | TcrEl1Fields::Epd1::bits(1) |
+                  TcrEl1Fields::Ips::bits(pa_range > 5 ? 5 : pa_range));
+    Ttbr0El1::write(reinterpret_cast<u64>(root));
+    // The tables were written with the MMU (and so the data cache) off: make sure
+    // no stale cache line shadows them, then start from an empty TLB.
+    for (usize i = 0; i < g_tables_used; ++i)
+        for (usize off = 0; off < pgtable::k_page; off += 64)
+            asm volatile("dc ivac, %0" ::"r"(reinterpret_cast<u64>(g_tables[i]) + off) : "memory");
+    asm volatile("dsb ish; tlbi vmalle1; dsb ish; isb" ::: "memory");
+    u64 sctlr = SctlrEl1::read();
+    sctlr |= SctlrEl1::M::bits(1) | SctlrEl1::C::bits(1) | SctlrEl1::I::bits(1) | SctlrEl1::Sa::bits(1) |
+             SctlrEl1::Wxn::bits(1);
+    SctlrEl1::write(sctlr);
+    asm volatile("isb" ::: "memory");
+}
+
+}  // namespace
+
+Result<void, Error> enable(Range ram, const Range* devices, usize device_count) {
+    if (addr(__tn_image_start) < ram.base || addr(_end) > ram.base + ram.size)
+        return err(Error::ImageOutsideRam);
+    pgtable::Builder b(alloc_table(nullptr), alloc_table, nullptr);
+    TN_TRY(build(b, ram, devices, device_count));
+    turn_on(b.root());
+    return {};
+}
+
+u64 boot_stack_guard() { return addr(__tn_stack_guard); }
+
+}  // namespace tn::arch::mmu

@@ -1,0 +1,124 @@
+// The builder against a reference model: random mappings and unmappings,
+// then every page compared with what the model says it should translate to.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <vector>
+
+#include <tn/arch/pgtable.hpp>
+
+using namespace tn::arch::pgtable;
+using tn::u64;
+
+namespace {
+
+struct Pool {
+    std::vector<u64*> tables;
+    size_t limit = 64;
+    ~Pool() {
+        for (auto* t : tables)
+            std::free(t);
+    }
+    static u64* alloc(void* ctx) {
+        auto* p = static_cast<Pool*>(ctx);
+        if (p->tables.size() >= p->limit)
+            return nullptr;
+        auto* t = static_cast<u64*>(std::aligned_alloc(4096, 4096));
+        std::fill(t, t + 512, 0);
+        p->tables.push_back(t);
+        return t;
+    }
+};
+
+struct Expect {
+    u64 pa;
+    MemType type;
+    bool write, exec;
+};
+
+TEST(Pgtable, BlocksWhereAlignedPagesElsewhere) {
+    Pool pool;
+    Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+    ASSERT_TRUE(b.map(0x40000000, 0x40000000, 1ull << 30, MemType::Normal, {true, false}).ok());
+    EXPECT_EQ(b.translate(0x40001234).value().level, 1u);
+    // A 4 KiB read-only executable page inside splits the 1 GiB block twice.
+    ASSERT_TRUE(b.map(0x40201000, 0x40201000, 0x1000, MemType::Normal, {false, true}).ok());
+    auto t = b.translate(0x40201ff8).value();
+    EXPECT_EQ(t.level, 3u);
+    EXPECT_EQ(t.pa, 0x40201ff8u);
+    EXPECT_FALSE(t.perms.write);
+    EXPECT_TRUE(t.perms.exec);
+    auto n = b.translate(0x40202000).value();  // neighbour keeps the block's attributes
+    EXPECT_TRUE(n.perms.write);
+    EXPECT_FALSE(n.perms.exec);
+    EXPECT_EQ(b.translate(0x40400000).value().level, 2u);
+}
+
+TEST(Pgtable, DeviceMemoryIsNeverExecutable) {
+    Pool pool;
+    Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+    ASSERT_TRUE(b.map(0x09000000, 0x09000000, 0x1000, MemType::Device, {true, true}).ok());
+    auto t = b.translate(0x09000000).value();
+    EXPECT_EQ(t.type, MemType::Device);
+    EXPECT_FALSE(t.perms.exec);
+}
+
+TEST(Pgtable, RejectsBadRequests) {
+    Pool pool;
+    Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+    EXPECT_EQ(b.map(0x1001, 0x1000, 0x1000, MemType::Normal, {}).error(), Error::Misaligned);
+    EXPECT_EQ(b.map(1ull << 39, 0, 0x1000, MemType::Normal, {}).error(), Error::OutOfRange);
+    EXPECT_EQ(b.map(~0xfffull, 0, 0x2000, MemType::Normal, {}).error(), Error::OutOfRange);
+    EXPECT_FALSE(b.translate(0x1000).ok());
+    pool.limit = pool.tables.size();  // no tables left
+    EXPECT_EQ(b.map(0x1000, 0x1000, 0x1000, MemType::Normal, {}).error(), Error::OutOfTables);
+}
+
+TEST(Pgtable, RandomAgainstModel) {
+    std::mt19937_64 rng(7);
+    Pool pool;
+    pool.limit = 4096;
+    Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+    std::map<u64, Expect> model;  // page VA -> expectation; absent = unmapped
+    const u64 base = 0x40000000, span = 8ull << 21;  // 16 MiB window
+    for (int op = 0; op < 300; ++op) {
+        u64 pages_total = span / 4096;
+        u64 first = rng() % pages_total;
+        u64 count = 1 + rng() % (op % 10 == 0 ? pages_total - first : 64);
+        if (first + count > pages_total)
+            count = pages_total - first;
+        if (op % 20 == 5) {  // occasionally an aligned 2 MiB block
+            first = (rng() % 8) * 512;
+            count = 512;
+        }
+        u64 va = base + first * 4096;
+        if (rng() % 5 == 0) {
+            ASSERT_TRUE(b.unmap(va, count * 4096).ok());
+            for (u64 i = 0; i < count; ++i)
+                model.erase(va + i * 4096);
+        } else {
+            u64 pa = 0x80000000 + (rng() % 4) * (2ull << 20) + first * 4096;
+            Expect e{pa, static_cast<MemType>(rng() % 3), bool(rng() & 1), bool(rng() & 1)};
+            ASSERT_TRUE(b.map(va, pa, count * 4096, e.type, {e.write, e.exec}).ok());
+            for (u64 i = 0; i < count; ++i)
+                model[va + i * 4096] = {pa + i * 4096, e.type, e.write, e.exec && e.type != MemType::Device};
+        }
+    }
+    for (u64 va = base; va < base + span; va += 4096) {
+        auto t = b.translate(va + 8);
+        auto it = model.find(va);
+        if (it == model.end()) {
+            ASSERT_FALSE(t.ok()) << std::hex << va;
+            continue;
+        }
+        ASSERT_TRUE(t.ok()) << std::hex << va;
+        EXPECT_EQ(t.value().pa, it->second.pa + 8) << std::hex << va;
+        EXPECT_EQ(t.value().type, it->second.type);
+        EXPECT_EQ(t.value().perms.write, it->second.write);
+        EXPECT_EQ(t.value().perms.exec, it->second.exec);
+    }
+}
+
+}  // namespace
