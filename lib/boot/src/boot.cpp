@@ -1,10 +1,14 @@
 #include <tn/boot.hpp>
+#include <tn/console.hpp>
+#include <tn/init.hpp>
 #include <tn/plat.hpp>
 
 extern "C" {
 using Constructor = void (*)();
 extern Constructor __init_array_start[];
 extern Constructor __init_array_end[];
+extern const tn::init::Record __tn_inittab_start[];
+extern const tn::init::Record __tn_inittab_end[];
 }
 
 int main();
@@ -14,6 +18,12 @@ namespace tn::boot {
 void run() {
     for (Constructor* c = __init_array_start; c != __init_array_end; ++c)
         (*c)();
+    auto failure = init::run(__tn_inittab_start, __tn_inittab_end);
+    if (failure.record) {
+        tn_printf("Tenon: init function %s (level %s) failed with error %d\n", failure.record->name,
+                  init::level_name(failure.record->level), failure.error);
+        plat::power_off(k_init_failed_status);
+    }
     int status = main();
     plat::power_off(status);
 }

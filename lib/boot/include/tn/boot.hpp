@@ -3,7 +3,11 @@
 
 namespace tn::boot {
 
-/// Runs static constructors and main(), then powers off with main's status.
+/// Exit status when an init function fails (EX_SOFTWARE).
+constexpr int k_init_failed_status = 70;
+
+/// Runs static constructors, the init functions by level (tn/init.hpp) and
+/// main(), then powers off with main's status.
 /// Called once by the platform on the boot CPU.
 [[noreturn]] void run();
 
