@@ -20,7 +20,7 @@ COLUMNS = ("text", "rodata", "data", "bss")
 def classify(outsec):
     if outsec.startswith(".text"):
         return "text"
-    if outsec.startswith((".bss", ".sbss", ".tbss")):
+    if outsec.startswith((".bss", ".sbss", ".tbss", ".tn_stack")):
         return "bss"
     if outsec.startswith((".data", ".got", ".dynamic", ".sdata", ".tdata")):
         return "data"

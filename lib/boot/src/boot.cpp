@@ -1,3 +1,4 @@
+#include <tn/arch/sysreg.hpp>
 #include <tn/boot.hpp>
 #include <tn/console.hpp>
 #include <tn/init.hpp>
@@ -24,6 +25,11 @@ void run() {
                   init::level_name(failure.record->level), failure.error);
         plat::power_off(k_init_failed_status);
     }
+#ifdef CONFIG_LIBBOOT_REPORT_BOOT_TIME
+    asm volatile("isb" ::: "memory");
+    tn_printf("boot: %lu counter ticks from reset to main() (counter %lu Hz)\n", arch::CntpctEl0::read(),
+              arch::CntfrqEl0::read());
+#endif
     int status = main();
     plat::power_off(status);
 }
