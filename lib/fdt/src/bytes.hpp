@@ -1,0 +1,52 @@
+// Private byte and string helpers of lib/fdt. The library links no libc, so these
+// replace strlen/strcmp; every scan of blob memory takes an explicit bound.
+#pragma once
+
+#include <tn/types.hpp>
+
+namespace tn::fdt::detail {
+
+/// Big-endian u32 at @p p (§5.1: all DTB integers are big-endian).
+inline u32 be32(const u8* p) {
+    return (u32{p[0]} << 24) | (u32{p[1]} << 16) | (u32{p[2]} << 8) | u32{p[3]};
+}
+
+/// Big-endian u64 at @p p, read as two u32 halves (@p p may be only 4-byte aligned).
+inline u64 be64(const u8* p) { return (u64{be32(p)} << 32) | be32(p + 4); }
+
+/// Length of the string at @p s, scanning at most @p max bytes; @p max if no NUL.
+inline usize bounded_len(const char* s, usize max) {
+    usize n = 0;
+    while (n < max && s[n] != '\0')
+        ++n;
+    return n;
+}
+
+/// Length of a caller-supplied C string (trusted to be terminated).
+inline usize cstr_len(const char* s) {
+    usize n = 0;
+    while (s[n] != '\0')
+        ++n;
+    return n;
+}
+
+/// True if NUL-terminated @p s equals the @p len bytes at @p text (no NUL needed there).
+inline bool equals_n(const char* s, const char* text, usize len) {
+    for (usize i = 0; i < len; ++i) {
+        if (s[i] != text[i])
+            return false;  // Also stops at the NUL of a shorter s.
+    }
+    return s[len] == '\0';
+}
+
+inline bool equals(const char* a, const char* b) { return equals_n(a, b, cstr_len(b)); }
+
+/// Index of the first of @p stop1 / @p stop2 / NUL in @p s.
+inline usize span_until(const char* s, char stop1, char stop2) {
+    usize n = 0;
+    while (s[n] != '\0' && s[n] != stop1 && s[n] != stop2)
+        ++n;
+    return n;
+}
+
+}  // namespace tn::fdt::detail
