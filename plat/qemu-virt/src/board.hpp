@@ -1,0 +1,30 @@
+// What the QEMU virt platform learned about the machine at boot, for the
+// platform's other files (interrupt set-up reads the device tree from here).
+#pragma once
+
+#include <tn/arch/mmu.hpp>
+#include <tn/arch/psci.hpp>
+#include <tn/fdt.hpp>
+#include <tn/types.hpp>
+
+namespace tn::plat::qemu_virt {
+
+struct Board {
+    arch::mmu::Range ram;
+    uptr uart_base;
+    arch::PsciConduit psci;
+    uptr dtb;  // the validated device tree, or 0
+};
+
+/// Opens the validated device tree again (cheap: one structure walk).
+/// NotFound when the boot had none.
+Result<fdt::Fdt, fdt::Error> device_tree();
+
+/// Reads the device tree at @p dtb (0: none); every value it cannot find comes
+/// from the Kconfig board constants, and @p why says what was missing.
+Board discover(uptr dtb, unsigned entry_el, const char** why);
+
+/// The board as discovered at boot. @pre tn_plat_start ran discover().
+const Board& board();
+
+}  // namespace tn::plat::qemu_virt
