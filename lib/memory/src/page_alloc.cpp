@@ -118,16 +118,26 @@ Result<void, Error> PageAllocator::free_pages(PhysAddr addr, u64 count) {
     return {};
 }
 
-u64 PageAllocator::sum_over_zones(u64 (BuddyZone::*count)() const) const {
+u64 PageAllocator::free_page_count() const {
     u64 n = 0;
     for (usize z = 0; z < m_zone_count; ++z)
-        n += (m_zones[z].*count)();
+        n += m_zones[z].free_count();
     return n;
 }
 
-u64 PageAllocator::free_page_count() const { return sum_over_zones(&BuddyZone::free_count); }
-u64 PageAllocator::total_page_count() const { return sum_over_zones(&BuddyZone::page_count); }
-u64 PageAllocator::reserved_page_count() const { return sum_over_zones(&BuddyZone::reserved_count); }
+u64 PageAllocator::total_page_count() const {
+    u64 n = 0;
+    for (usize z = 0; z < m_zone_count; ++z)
+        n += m_zones[z].page_count();
+    return n;
+}
+
+u64 PageAllocator::reserved_page_count() const {
+    u64 n = 0;
+    for (usize z = 0; z < m_zone_count; ++z)
+        n += m_zones[z].reserved_count();
+    return n;
+}
 
 u64 PageAllocator::largest_free_block() const {
     int best = -1;

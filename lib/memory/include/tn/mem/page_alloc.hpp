@@ -117,7 +117,6 @@ public:
     usize region_count() const { return m_zone_count; }
 
 private:
-    u64 sum_over_zones(u64 (BuddyZone::*count)() const) const;
     struct PfnRange {
         u64 begin;
         u64 end;
