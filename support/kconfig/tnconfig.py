@@ -12,6 +12,7 @@ TN_BUILD_DIR, which the root Config.uk uses for the app and external libraries):
 
   tnconfig.py KCONFIG CONFIG defconfig DEFCONFIG_FILE
   tnconfig.py KCONFIG CONFIG olddefconfig
+  tnconfig.py KCONFIG CONFIG check
   tnconfig.py KCONFIG CONFIG savedefconfig OUT
   tnconfig.py KCONFIG CONFIG listnewconfig
   tnconfig.py KCONFIG CONFIG set NAME=VALUE [NAME=VALUE ...]
@@ -175,6 +176,11 @@ def cmd_olddefconfig(kconf, config, args):
     kconf.write_config(config, save_old=False)
 
 
+def cmd_check(kconf, config, args):
+    load_existing(kconf, config)
+    print("  CHECKCONFIG {}: no problems".format(rel(config)))
+
+
 def cmd_savedefconfig(kconf, config, args):
     load_existing(kconf, config)
     out = args[0]
@@ -272,6 +278,7 @@ def cmd_menuconfig(kconf, config, args):
 COMMANDS = {
     "defconfig": cmd_defconfig,
     "olddefconfig": cmd_olddefconfig,
+    "check": cmd_check,
     "savedefconfig": cmd_savedefconfig,
     "listnewconfig": cmd_listnewconfig,
     "set": cmd_set,

@@ -45,7 +45,7 @@ tn_short = $(patsubst obj/%,%,$(patsubst $(O)/%,%,$(1)))
 
 # Goals that need neither a configuration nor the cross toolchain.
 TN_NOCONFIG_GOALS := help clean distclean menuconfig defconfig olddefconfig savedefconfig \
-	listnewconfig setconfig
+	listnewconfig setconfig checkconfig
 TN_BUILD_GOALS := $(filter-out $(TN_NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(TN_BUILD_GOALS),)
 ifneq ($(filter $(TN_NOCONFIG_GOALS),$(MAKECMDGOALS)),)
@@ -77,6 +77,7 @@ help:
 	@echo '  olddefconfig     update the configuration, new symbols get their defaults'
 	@echo '  savedefconfig    write a minimal defconfig back to <app>/defconfig'
 	@echo '  listnewconfig    list symbols the configuration does not set yet'
+	@echo '  checkconfig      check the configuration strictly (every build does this too)'
 	@echo '  setconfig        set options from the command line: make setconfig SET="FOO=y BAR=3"'
 	@echo
 	@echo 'Variables: O=build dir  C=config file  L=ext/lib1:ext/lib2  V=1 (full commands)'

@@ -46,12 +46,16 @@ savedefconfig:
 listnewconfig:
 	$(Q)$(TNCONFIG) listnewconfig
 
+# The same strict check every build runs before generating config.h.
+checkconfig:
+	$(Q)$(TNCONFIG) check
+
 setconfig:
 	$(if $(SET),,$(error usage: make setconfig SET="NAME=VALUE [NAME=VALUE ...]"))
 	$(Q)mkdir -p $(dir $(C))
 	$(Q)$(TNCONFIG) set $(SET)
 
-.PHONY: menuconfig defconfig olddefconfig savedefconfig listnewconfig setconfig
+.PHONY: menuconfig defconfig olddefconfig savedefconfig listnewconfig setconfig checkconfig
 
 ifneq ($(TN_BUILD_GOALS),)
 # A build without a configuration starts from the application's defconfig (or

@@ -25,7 +25,10 @@ expect_contains "$out" 'ARCH_ARM64_BOOT_STACK_SIZE'
 
 # A hand-edited .config is checked by the normal build too.
 make -s defconfig >/dev/null
+expect_contains "$(make checkconfig)" 'no problems'
 echo 'CONFIG_NO_SUCH_SYMBOL=y' >> build/.config
 if out=$(make 2>&1); then fail "bad .config accepted by the build"; fi
+expect_contains "$out" 'NO_SUCH_SYMBOL'
+if out=$(make checkconfig 2>&1); then fail "checkconfig accepted a bad .config"; fi
 expect_contains "$out" 'NO_SUCH_SYMBOL'
 echo ok
