@@ -9,6 +9,7 @@
 #include <tn/plat.hpp>
 
 #include "board.hpp"
+#include "irq.hpp"
 
 namespace tn::plat::qemu_virt {
 
@@ -56,6 +57,7 @@ extern "C" void tn_plat_start(tn::uptr dtb, unsigned entry_el) {
               g_board.psci == tn::arch::PsciConduit::Smc ? "smc" : "hvc", g_board.dtb ? "used" : "absent");
 #endif
     enable_mmu();
+    qemu_virt_irq_init();
     tn::boot::run();
 }
 

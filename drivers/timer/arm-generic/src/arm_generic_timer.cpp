@@ -1,0 +1,69 @@
+#include <tn/arch/sysreg.hpp>
+#include <tn/clock_impl.hpp>
+#include <tn/drivers/arm_generic_timer.hpp>
+#include <tn/irq.hpp>
+
+namespace tn::arm_generic_timer {
+
+namespace {
+
+// CNTV_CTL_EL0: ENABLE, IMASK (mask the output), ISTATUS (condition met, RO).
+TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);
+
+class VirtualTimer final : public clock::Device {
+public:
+    // The ISB keeps the counter read from being performed early, ahead of
+    // the code the caller wants to time (Arm ARM: counter reads may be
+    // speculated and reordered without it).
+    u64 counter() const override {
+        asm volatile("isb" ::: "memory");
+        return arch::CntvctEl0::read();
+    }
+
+    // The timer condition is CNTVCT >= CVAL (a past deadline fires at once);
+    // the ISB makes the new comparator take effect before the caller goes on,
+    // e.g. ends the interrupt of the previous deadline.
+    void program(u64 deadline) override {
+        CntvCvalEl0::write(deadline);
+        CntvCtlEl0::write(CntvCtlEl0::Enable::bits(1));
+        asm volatile("isb" ::: "memory");
+    }
+
+    // Disabled, the timer deasserts its interrupt.
+    void stop() override {
+        CntvCtlEl0::write(0);
+        asm volatile("isb" ::: "memory");
+    }
+};
+
+constinit VirtualTimer g_timer;
+
+irq::Completion on_interrupt(irq::Event, void*) {
+    clock::expired();
+    return irq::Completion::Done;
+}
+
+// The trigger is level by the architecture; a GIC that fixes PPI
+// configuration already has it so, hence Unsupported is fine here.
+Result<void, irq::Error> setup_interrupt(u32 intid) {
+    TN_TRY(irq::register_handler(intid, on_interrupt, nullptr));
+    if (auto r = irq::set_trigger(intid, irq::Trigger::Level); !r.ok() && r.error() != irq::Error::Unsupported)
+        return r;
+    TN_TRY(irq::set_priority(intid, irq::k_default_priority));
+    return irq::enable(intid);
+}
+
+}  // namespace
+
+Result<void, Error> try_init(u32 intid) {
+    u64 freq = arch::CntfrqEl0::read() & 0xffff'ffff;  // Upper 32 bits are RES0.
+    if (!clock::install(g_timer, freq).ok())
+        return err(Error::BadFrequency);
+    if (!setup_interrupt(intid).ok())
+        return err(Error::IrqUnavailable);
+    return {};
+}
+
+}  // namespace tn::arm_generic_timer

@@ -1,0 +1,57 @@
+// Monotonic time and one programmable timer event per image, on top of a
+// counter/comparator driver (tn/clock_impl.hpp) such as the Arm generic timer.
+//
+// Time is the hardware counter converted to nanoseconds; it starts wherever
+// the counter started (at or before boot) and never goes backwards. Deadlines
+// are absolute times on the same scale and are converted to ticks rounding
+// up, so an event never fires early; periods are whole ticks, so a period
+// that is not a whole number of ticks runs slow by less than one tick per
+// period. Periodic deadlines advance from the previous deadline, not from when
+// the callback ran, so the rate does not drift with interrupt latency.
+//
+// Context: the arm/stop calls may be made from thread context or from the
+// callback itself; they mask IRQs on the calling CPU while they update the
+// timer. Single-CPU for now: the event is delivered to the CPU that
+// programmed it last (the timer is a per-CPU PPI).
+#pragma once
+
+#include <tn/result.hpp>
+#include <tn/types.hpp>
+
+namespace tn::clock {
+
+enum class Error : u8 {
+    NoDevice,      ///< No timer driver installed (none configured, or it failed at boot).
+    BadFrequency,  ///< The counter reports 0 Hz or more than 4 GHz (firmware did not set CNTFRQ_EL0).
+    BadPeriod,     ///< A period of zero.
+};
+
+/// Printable name of @p e, for logs.
+const char* error_name(Error e);
+
+/// Runs in IRQ context with IRQs masked, each time the event fires.
+using Callback = void (*)(void* ctx);
+
+/// Nanoseconds of monotonic time; 0 before a device is installed.
+u64 now_ns();
+/// The raw counter and its frequency, for measurements that should not depend
+/// on the conversion. 0 before a device is installed.
+u64 now_ticks();
+u64 frequency_hz();
+
+/// Installs the function the event calls (nullptr: none). Takes effect for the
+/// next expiry.
+void set_callback(Callback callback, void* ctx);
+/// Fires the event once at @p deadline_ns (a past deadline fires at once),
+/// replacing any event already armed. Errors: NoDevice.
+Result<void, Error> arm_at(u64 deadline_ns);
+/// Fires the event every @p period_ns, the first one period from now,
+/// replacing any event already armed. Errors: NoDevice, BadPeriod.
+Result<void, Error> arm_periodic(u64 period_ns);
+/// Cancels the armed event, if any.
+void stop();
+/// Periods the periodic event skipped because an expiry was handled more than
+/// one period late (the callback runs once for them, not once each).
+u64 overruns();
+
+}  // namespace tn::clock

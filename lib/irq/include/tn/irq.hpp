@@ -1,0 +1,183 @@
+// Interrupt handling: handlers by INTID, per-interrupt configuration, software-
+// generated interrupts, and masking IRQs on the calling CPU.
+//
+// INTIDs follow the GIC architecture (IHI 0069H.b §2.2.1, IHI 0048B.b §2.2.1):
+//   0-15     SGIs, software generated (IPIs), banked per target CPU
+//   16-31    PPIs, private to and banked per CPU (the architected timers)
+//   32-1019  SPIs, shared peripheral interrupts
+//   1020-23  special (spurious); never dispatched, never accepted here.
+// Extended SPI/PPI ranges and LPIs are not supported.
+//
+// Each interrupt goes through acknowledge, handler, priority drop, deactivate
+// (IHI 0069H.b §4.1, IHI 0048B.b §3.2.1); controllers run with the split end of
+// interrupt (GICC_CTLR.EOImodeNS = 1, ICC_CTLR_EL1.EOImode = 1). A handler that
+// returns Completion::Deferred still gets its priority drop, so the CPU takes
+// other interrupts again, but its interrupt stays active and is not signalled
+// again until someone calls deactivate(): how a hypervisor hands a physical
+// interrupt to a guest, or a driver finishes a level interrupt outside its
+// handler without masking it.
+//
+// Context: configure interrupts from thread context, before enabling them or
+// while they are disabled. SGI and PPI configuration changes the calling CPU's
+// banked copy only. Handlers run on the CPU that took the interrupt with IRQs
+// masked (no nesting).
+#pragma once
+
+#include <tn/result.hpp>
+#include <tn/types.hpp>
+
+namespace tn::irq {
+
+/// Why a request was refused. No call changes any state when it fails.
+enum class Error : u8 {
+    OutOfRange,         ///< INTID above LIBIRQ_MAX_INTID or the controller's last INTID, or special.
+    AlreadyRegistered,  ///< The INTID has a handler; unregister it first.
+    NotRegistered,      ///< The INTID has no handler (enable, configure, unregister).
+    NoHandler,          ///< register_handler() was given a null handler.
+    NoController,       ///< No controller installed yet (the platform installs one at boot).
+    NotSpi,             ///< Affinity applies to SPIs only.
+    NotSgi,             ///< send_sgi() takes an SGI (INTID 0-15).
+    BadPriority,        ///< Priority at or above k_priority_mask would never be signalled.
+    BadCpu,             ///< The target CPU is unknown to the controller.
+    Unsupported,        ///< The hardware fixes this setting (an SGI's trigger, a PPI's on some GICs).
+    Timeout,            ///< The controller did not respond (GICv3 redistributor wake-up).
+};
+
+/// Printable name of @p e ("AlreadyRegistered"), for logs.
+const char* error_name(Error e);
+
+constexpr u32 k_ppi_first = 16;
+constexpr u32 k_spi_first = 32;
+constexpr u32 k_spi_last = 1019;
+constexpr u32 k_special_first = 1020;
+constexpr u32 k_special_last = 1023;
+
+constexpr bool is_sgi(u32 intid) { return intid < k_ppi_first; }
+constexpr bool is_ppi(u32 intid) { return intid >= k_ppi_first && intid < k_spi_first; }
+constexpr bool is_spi(u32 intid) { return intid >= k_spi_first && intid <= k_spi_last; }
+constexpr bool is_special(u32 intid) { return intid >= k_special_first && intid <= k_special_last; }
+
+/// Priorities: lower values are more urgent. Controllers set the CPU interface's
+/// priority mask to k_priority_mask, so only values below it are ever signalled;
+/// how many low-order bits are implemented depends on the GIC (at least the
+/// upper four, IHI 0069H.b §4.8), unimplemented ones read as zero.
+constexpr u8 k_priority_mask = 0xf0;
+constexpr u8 k_default_priority = 0xa0;
+
+enum class Trigger : u8 { Level, Edge };
+
+/// What the dispatcher does after a handler returns.
+enum class Completion : u8 {
+    Done,      ///< Priority drop and deactivate now.
+    Deferred,  ///< Priority drop now; the handler's owner calls deactivate() later.
+};
+
+/// One acknowledged interrupt. @p raw is the controller's acknowledge value,
+/// which its end-of-interrupt registers need back (a GICv2 SGI carries the
+/// requesting CPU in it, IHI 0048B.b §4.4.4).
+struct Event {
+    u32 intid;
+    u32 raw;
+};
+
+/// Runs in IRQ context with IRQs masked. Must not block.
+using Handler = Completion (*)(Event event, void* ctx);
+
+/// A CPU, named by the affinity fields of its MPIDR_EL1 (Aff3 [39:32], Aff2
+/// [23:16], Aff1 [15:8], Aff0 [7:0]): the identity both GIC generations route
+/// by. The other MPIDR_EL1 bits (U, MT) are dropped.
+class CpuAffinity {
+public:
+    constexpr explicit CpuAffinity(u64 mpidr) : m_value(mpidr & k_mask) {}
+    constexpr u64 value() const { return m_value; }
+    constexpr u32 aff0() const { return static_cast<u32>(m_value & 0xff); }
+    constexpr u32 aff1() const { return static_cast<u32>((m_value >> 8) & 0xff); }
+    constexpr u32 aff2() const { return static_cast<u32>((m_value >> 16) & 0xff); }
+    constexpr u32 aff3() const { return static_cast<u32>((m_value >> 32) & 0xff); }
+    constexpr bool operator==(const CpuAffinity&) const = default;
+
+private:
+    static constexpr u64 k_mask = 0xff00ffffffull;
+    u64 m_value;
+};
+
+/// Where send_sgi() delivers.
+struct SgiTarget {
+    enum class Mode : u8 { Cpu, Others, Self };
+    Mode mode;
+    CpuAffinity cpu;  ///< Only for Mode::Cpu.
+
+    static constexpr SgiTarget to(CpuAffinity cpu) { return {Mode::Cpu, cpu}; }
+    static constexpr SgiTarget others() { return {Mode::Others, CpuAffinity{0}}; }
+    static constexpr SgiTarget self() { return {Mode::Self, CpuAffinity{0}}; }
+};
+
+/// Makes @p handler run, with @p ctx, whenever @p intid is taken. Does not
+/// enable the interrupt. Errors: OutOfRange, NoHandler, AlreadyRegistered.
+Result<void, Error> register_handler(u32 intid, Handler handler, void* ctx);
+/// Disables @p intid (when a controller is installed) and removes its handler.
+/// Errors: OutOfRange, NotRegistered.
+Result<void, Error> unregister_handler(u32 intid);
+
+/// Lets @p intid be signalled. Errors: OutOfRange, NotRegistered, NoController.
+Result<void, Error> enable(u32 intid);
+/// Stops @p intid being signalled; one already acknowledged still completes.
+/// Errors: OutOfRange, NoController.
+Result<void, Error> disable(u32 intid);
+/// Errors: OutOfRange, BadPriority, NoController.
+Result<void, Error> set_priority(u32 intid, u8 priority);
+/// Errors: OutOfRange, NoController, Unsupported (SGIs are always edge; PPIs
+/// may be fixed by the implementation).
+Result<void, Error> set_trigger(u32 intid, Trigger trigger);
+/// Routes SPI @p intid to @p cpu. Errors: OutOfRange, NotSpi, NoController, BadCpu.
+Result<void, Error> set_affinity(u32 intid, CpuAffinity cpu);
+/// Sends SGI @p intid. Memory written before the call is visible to the
+/// handler on the target CPU. Errors: NotSgi, NoController, BadCpu.
+Result<void, Error> send_sgi(u32 intid, SgiTarget target);
+/// Makes PPI or SPI @p intid pending by software, as if its device had raised
+/// it (GICD_ISPENDR). Errors: OutOfRange, NoController, Unsupported (an SGI:
+/// use send_sgi()).
+Result<void, Error> raise(u32 intid);
+/// Ends an interrupt whose handler returned Completion::Deferred, on the CPU
+/// that acknowledged it. Errors: OutOfRange, NoController.
+Result<void, Error> deactivate(Event event);
+
+/// Sets up the calling CPU's interface to the controller (secondary CPUs; the
+/// platform does it for the boot CPU). Errors: NoController, Timeout, BadCpu.
+Result<void, Error> init_this_cpu();
+/// Name of the installed controller ("GICv3"), or "none".
+const char* controller_name();
+
+struct Stats {
+    u64 handled;          ///< Interrupts that ran a handler.
+    u64 unhandled;        ///< Interrupts without a handler (each was disabled).
+    u32 last_unhandled;   ///< INTID of the latest one, 0 if none.
+};
+Stats stats();
+
+// Masking on the calling CPU (PSTATE.I on AArch64).
+
+/// Unmasks IRQs on the calling CPU.
+void local_enable();
+/// Masks IRQs on the calling CPU.
+void local_disable();
+/// Masks IRQs and returns the previous state for local_restore().
+u64 local_save_disable();
+void local_restore(u64 state);
+/// Waits until an interrupt is pending (WFI). Returns with the IRQ mask as it
+/// was; with IRQs unmasked the handler has run by then.
+void wait_for_interrupt();
+
+/// IRQs masked on the calling CPU for the guard's lifetime.
+class LocalGuard {
+public:
+    LocalGuard() : m_state(local_save_disable()) {}
+    ~LocalGuard() { local_restore(m_state); }
+    LocalGuard(const LocalGuard&) = delete;
+    LocalGuard& operator=(const LocalGuard&) = delete;
+
+private:
+    u64 m_state;
+};
+
+}  // namespace tn::irq

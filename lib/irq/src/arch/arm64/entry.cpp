@@ -1,0 +1,21 @@
+// The IRQ exception entry (arch/arm64/src/vectors.S calls tn_arch_irq with the
+// saved frame): this strong definition replaces arch/arm64's weak one, which
+// treats any IRQ as fatal for images without an interrupt controller.
+#include <tn/arch/fault.hpp>
+#include <tn/arch/frame.hpp>
+#include <tn/console.hpp>
+#include <tn/plat.hpp>
+
+#include "irq_internal.hpp"
+
+extern "C" void tn_arch_irq(tn::arch::Frame* frame) {
+    auto& d = tn::irq::detail::dispatcher();
+    if (!d.controller()) {
+        // IRQs were unmasked before the platform installed a controller.
+        tn::arch::report_fatal(*frame, 1);
+        tn::plat::power_off(tn::arch::k_fault_status);
+    }
+    auto s = d.dispatch_pending();
+    if (s.unhandled)
+        tn_printf("irq: INTID %u has no handler; disabled it\n", s.last_unhandled);
+}

@@ -1,0 +1,13 @@
+// Interrupt controller and timer of the QEMU virt platform.
+#pragma once
+
+namespace tn::plat::qemu_virt {
+
+/// Finds the GIC (GICv2 or GICv3) and the EL1 virtual timer's interrupt,
+/// initialises both on the boot CPU and installs them with lib/irq and
+/// lib/clock; IRQs stay masked. A machine it cannot set up is reported on the
+/// console and powered off (status 1).
+/// @pre discover() ran (board.hpp) and the MMU maps the GIC window.
+void qemu_virt_irq_init();
+
+}  // namespace tn::plat::qemu_virt
