@@ -9,6 +9,11 @@
 
 namespace tn::plat::qemu_virt {
 
+// GIC distributor, CPU interface, redistributors and ITS of QEMU virt
+// (hw/arm/virt.c memory map) lie in 0x08000000-0x08ffffff; the MMU maps this
+// window as device memory and GIC set-up refuses regions outside it.
+constexpr arch::mmu::Range k_gic_window{0x08000000, 0x01000000};
+
 struct Board {
     arch::mmu::Range ram;
     uptr uart_base;

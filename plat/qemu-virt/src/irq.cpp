@@ -35,9 +35,9 @@ constexpr uptr k_gicd = 0x08000000;
 constexpr uptr k_gicc = 0x08010000;
 constexpr uptr k_gicr = 0x080a0000;
 constexpr usize k_gicr_size = 0x00f60000;
-// The device window platform.cpp maps for the GIC (k_gic_window there).
-constexpr uptr k_window_base = 0x08000000;
-constexpr usize k_window_size = 0x01000000;
+// The device window the MMU maps for the GIC (board.hpp).
+constexpr uptr k_window_base = k_gic_window.base;
+constexpr usize k_window_size = k_gic_window.size;
 
 IrqSetup board_defaults() {
     u32 version = gicv3::cpu_has_system_registers() ? 3 : 2;

@@ -20,10 +20,6 @@ pl011::Uart g_uart{CONFIG_PLAT_QEMU_VIRT_UART_BASE};
 
 void uart_put(char c, void*) { g_uart.put(c); }
 
-// GIC distributor, CPU interface, redistributors and ITS of QEMU virt
-// (hw/arm/virt.c memory map) lie in 0x08000000-0x08ffffff.
-constexpr arch::mmu::Range k_gic_window{0x08000000, 0x01000000};
-
 void enable_mmu() {
     const arch::mmu::Range devices[] = {k_gic_window, {g_board.uart_base, 0x1000}};
     auto r = arch::mmu::enable(g_board.ram, devices, sizeof devices / sizeof devices[0]);
