@@ -18,3 +18,20 @@ LIB_DIRS := $(patsubst %/Config.uk,%,$(wildcard $(addprefix $(TN_ROOT)/,\
 tn_test_mks = $(sort $(wildcard $(addsuffix /tests/$(1),$(LIB_DIRS))) $(wildcard $(TN_ROOT)/support/*/tests/$(1)))
 # nolibc's include/ holds libc headers (string.h) that must not shadow the host's.
 HOST_INCLUDES := $(addprefix -I,$(filter-out %/lib/nolibc/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
+
+# Rules for one host binary built from $(NAME_SRCS) (all under TN_ROOT):
+#   $(call tn_host_binary_rules,NAME,P,LABEL)
+# P names the tool set: compiler $(P)CXX, flags $(P)_CXXFLAGS, $(P)_LDFLAGS,
+# $(P)_LIBS (variable names, since flags contain commas); LABEL prefixes the
+# short output line. Objects go to $(O)/obj/NAME/, the binary to $(O)/NAME.
+define tn_host_binary_rules
+$(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$(1)/%.o,$$($(1)_SRCS))
+$(O)/obj/$(1)/%.o: $(TN_ROOT)/%.cpp
+	@mkdir -p $$(@D)
+	@$(if $(Q),printf '  %-7s %s\n' $(2)CXX $$(patsubst $(TN_ROOT)/%,%,$$<))
+	$(Q)$$($(2)CXX) $$($(2)_CXXFLAGS) $$(addprefix -I,$$($(1)_INCLUDES)) $$($(1)_CXXFLAGS) -c $$< -o $$@
+$(O)/$(1): $$($(1)_OBJS)
+	@$(if $(Q),printf '  %-7s %s\n' $(2)LD $(3)/$(1))
+	$(Q)$$($(2)CXX) $$($(2)_LDFLAGS) -o $$@ $$^ $$($(2)_LIBS)
+-include $$($(1)_OBJS:.o=.d)
+endef

@@ -15,8 +15,15 @@ expect_contains "$out" 'AS +arch/arm64/src/entry.o'
 expect_not_contains "$out" 'CXX '
 expect_contains "$out" 'LD +helloworld_qemu-virt.elf'
 
-# An option nobody's source mentions rebuilds nothing but the configuration.
-out=$(make setconfig SET=PLAT_QEMU_VIRT_UART_BASE=0x09000000 >/dev/null && make)
+# PLAT_QEMU_VIRT_UART_BASE is mentioned by the platform's board and platform
+# sources only: a new value recompiles those two, nothing else.
+out=$(make setconfig SET=PLAT_QEMU_VIRT_UART_BASE=0x09001000 >/dev/null && make)
+expect_contains "$out" 'CXX +plat/qemu-virt/src/board.o'
+expect_contains "$out" 'CXX +plat/qemu-virt/src/platform.o'
+[ "$(printf '%s\n' "$out" | grep -cE '^  (CXX|AS) ')" = 2 ] || { printf '%s\n' "$out"; fail "expected exactly 2 recompiles"; }
+
+# Setting an option to the value it already has recompiles nothing.
+out=$(make setconfig SET=PLAT_QEMU_VIRT_UART_BASE=0x09001000 >/dev/null && make)
 expect_not_contains "$out" '(CXX|AS) '
 
 # The optimisation level changes every library's flags: everything recompiles.

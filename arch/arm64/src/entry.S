@@ -21,6 +21,12 @@
 #define ICC_SRE_EL2_SRE		0x1
 #define ICC_SRE_EL2_ENABLE	0x8
 
+/* reg = run-time address of sym (PC-relative, +/-4 GiB). */
+.macro adr_l reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+.endm
+
 	.section .text.boot, "ax"
 	.globl	_start
 _start:
@@ -52,13 +58,14 @@ el1_entry:
 	movk	x0, #0x30d0, lsl #16
 	msr	sctlr_el1, x0
 	isb
-	bl	relocate
+	bl	relocate		/* x9 = load offset, kept across clear_bss */
 	bl	clear_bss
+	adr_l	x0, tn_arch_load_offset
+	str	x9, [x0]
 	adr	x0, tn_vectors
 	msr	vbar_el1, x0
 	isb
-	adrp	x0, tn_boot_stack_top
-	add	x0, x0, :lo12:tn_boot_stack_top
+	adr_l	x0, tn_boot_stack_top
 	mov	sp, x0
 	mov	x29, xzr
 	mov	x30, xzr
@@ -110,10 +117,8 @@ relocate:
 	adr	x0, _start
 	ldr	x1, link_base
 	sub	x9, x0, x1
-	adrp	x2, __rela_start
-	add	x2, x2, :lo12:__rela_start
-	adrp	x3, __rela_end
-	add	x3, x3, :lo12:__rela_end
+	adr_l	x2, __rela_start
+	adr_l	x3, __rela_end
 1:	cmp	x2, x3
 	b.hs	2f
 	ldp	x4, x5, [x2], #16	/* r_offset, r_info */
@@ -134,10 +139,8 @@ link_base:
 	.long	__tn_link_base_hi
 
 clear_bss:
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
+	adr_l	x0, __bss_start
+	adr_l	x1, __bss_end
 1:	cmp	x0, x1
 	b.hs	2f
 	stp	xzr, xzr, [x0], #16
@@ -151,6 +154,13 @@ tn_arch_halt:
 1:	wfi
 	b	1b
 	.ltorg
+
+	/* Run-time minus link-time address of the image (tn/arch/fault.hpp). */
+	.section .bss.tn_arch_load_offset, "aw", %nobits
+	.balign	8
+	.globl	tn_arch_load_offset
+tn_arch_load_offset:
+	.quad	0
 
 	/* Placed by the linker script above a guard page (unmapped by the MMU). */
 	.section .tn_boot_stack, "aw", %nobits

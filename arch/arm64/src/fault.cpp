@@ -6,7 +6,6 @@
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
 
-extern "C" char _start[];
 
 namespace tn::arch {
 
@@ -16,10 +15,7 @@ const char* const k_kind_names[] = {"synchronous exception", "unexpected IRQ", "
 
 // Link-time address of a run-time address, so that addr2line -e <image>.elf
 // resolves it whatever address the image was loaded at.
-u64 link_address(u64 addr) {
-    u64 delta = reinterpret_cast<u64>(_start) - k_link_base;
-    return addr - delta;
-}
+u64 link_address(u64 addr) { return addr - tn_arch_load_offset; }
 
 void print_abort(u64 esr, u64 far) {
     char what[48];

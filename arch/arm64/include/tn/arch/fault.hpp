@@ -10,8 +10,6 @@ namespace tn::arch {
 /// process killed by SIGABRT).
 constexpr int k_fault_status = 134;
 
-/// Address the image is linked at (support/ld/tenon-arm64.lds TN_LINK_BASE).
-constexpr u64 k_link_base = 0x40200000;
 
 /// Prints the decoded report of @p frame. @p kind: 0 synchronous, 1 IRQ,
 /// 2 FIQ, 3 SError.
@@ -20,6 +18,10 @@ void report_fatal(const Frame& frame, unsigned kind);
 }  // namespace tn::arch
 
 extern "C" {
+/// Run-time address minus link-time address of the image, recorded by the
+/// entry code when it relocates the image.
+extern tn::u64 tn_arch_load_offset;
+
 /// Called by the vectors for synchronous exceptions and SErrors. Never returns.
 [[noreturn]] void tn_arch_fatal(tn::arch::Frame* frame, unsigned kind);
 /// Called by the vectors for an IRQ taken at EL1. Provided by the interrupt
