@@ -28,7 +28,7 @@ endif
 # Flags shared by every target compile. Library code is position independent
 # (the image relocates itself), freestanding, and keeps per-function sections so
 # the final link can drop what nothing references.
-TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mgeneral-regs-only \
+TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mgeneral-regs-only -mno-outline-atomics \
 	-ffreestanding -fPIE -fvisibility=hidden -ffunction-sections -fdata-sections \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-plt -Wall -Wextra -Werror \

@@ -26,11 +26,13 @@ fail() {
 
 # expect_contains TEXT PATTERN: grep -E PATTERN in TEXT or fail.
 expect_contains() {
-    printf '%s\n' "$1" | grep -Eq -- "$2" || { printf '%s\n' "$1"; fail "expected /$2/ in the output above"; }
+    # A here-string, not a pipe: with pipefail, grep -q closing the pipe early
+    # would fail the writer and turn a match into a mismatch.
+    grep -Eq -- "$2" <<<"$1" || { printf '%s\n' "$1"; fail "expected /$2/ in the output above"; }
 }
 
 expect_not_contains() {
-    if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+    if grep -Eq -- "$2" <<<"$1"; then
         printf '%s\n' "$1"
         fail "did not expect /$2/ in the output above"
     fi

@@ -12,20 +12,9 @@
  * stack; call tn_plat_start(dtb, entry_el).
  */
 
-#define R_AARCH64_RELATIVE	1027
-#define SPSR_EL1H_DAIF_MASKED	0x3c5
-#define HCR_EL2_RW		(1 << 31)
-#define CNTHCTL_EL1PCTEN_PCEN	0x3
-#define CPTR_EL2_RES1_NO_TRAP	0x33ff
-#define ICC_SRE_EL2		S3_4_C12_C9_5
-#define ICC_SRE_EL2_SRE		0x1
-#define ICC_SRE_EL2_ENABLE	0x8
+#include "asm.h"
 
-/* reg = run-time address of sym (PC-relative, +/-4 GiB). */
-.macro adr_l reg, sym
-	adrp	\reg, \sym
-	add	\reg, \reg, :lo12:\sym
-.endm
+#define R_AARCH64_RELATIVE	1027
 
 	.section .text.boot, "ax"
 	.globl	_start
@@ -47,17 +36,16 @@ tn_entry:
 	mrs	x20, CurrentEL
 	ubfx	x20, x20, #2, #2	/* x20: the exception level we were entered at */
 	cmp	x20, #2
-	b.eq	el2_to_el1
+	b.eq	from_el2
 	cmp	x20, #1
 	b.ne	tn_arch_halt		/* EL3 (QEMU secure=on) is not supported */
 
 el1_entry:
 	msr	daifset, #0xf
-	/* SCTLR_EL1 at a known value: MMU and caches off, RES1 bits set. */
-	movz	x0, #0x0800
-	movk	x0, #0x30d0, lsl #16
-	msr	sctlr_el1, x0
-	isb
+	sctlr_el1_reset x0
+#ifdef CONFIG_TN_SMP
+	msr	tpidr_el1, xzr		/* logical CPU 0 (tn/arch/cpu.hpp) */
+#endif
 	bl	relocate		/* x9 = load offset, kept across clear_bss */
 	bl	clear_bss
 	adr_l	x0, tn_arch_load_offset
@@ -74,39 +62,8 @@ el1_entry:
 	bl	tn_plat_start
 	b	tn_arch_halt
 
-/*
- * Minimal EL2 set-up before running the image at EL1: EL1 is AArch64 and traps
- * nothing to EL2, EL1 owns the physical timer and counter with a zero virtual
- * offset, FP/SIMD is not trapped, and (on GICv3) EL1 may use the ICC system
- * registers.
- */
-el2_to_el1:
-	mov	x0, #HCR_EL2_RW
-	msr	hcr_el2, x0
-	mrs	x0, cnthctl_el2
-	orr	x0, x0, #CNTHCTL_EL1PCTEN_PCEN
-	msr	cnthctl_el2, x0
-	msr	cntvoff_el2, xzr
-	mrs	x0, midr_el1
-	msr	vpidr_el2, x0
-	mrs	x0, mpidr_el1
-	msr	vmpidr_el2, x0
-	mov	x0, #CPTR_EL2_RES1_NO_TRAP
-	msr	cptr_el2, x0
-	msr	hstr_el2, xzr
-	mrs	x0, id_aa64pfr0_el1
-	ubfx	x0, x0, #24, #4		/* GIC system register interface implemented? */
-	cbz	x0, 1f
-	mrs	x0, ICC_SRE_EL2
-	orr	x0, x0, #ICC_SRE_EL2_SRE
-	orr	x0, x0, #ICC_SRE_EL2_ENABLE
-	msr	ICC_SRE_EL2, x0
-	isb
-1:	mov	x0, #SPSR_EL1H_DAIF_MASKED
-	msr	spsr_el2, x0
-	adr	x0, el1_entry
-	msr	elr_el2, x0
-	eret
+from_el2:
+	el2_to_el1 el1_entry
 
 /*
  * Applies the .rela.dyn table: every entry is R_AARCH64_RELATIVE (checked at

@@ -3,6 +3,14 @@
 
 extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], __tn_stack_guard[], _end[];
 
+#ifdef CONFIG_TN_SMP
+extern "C" char tn_arch_cpu_stacks[];
+// What secondary CPUs load before turning their MMU on (smp_entry.S):
+// MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1.
+extern "C" tn::u64 tn_arch_mmu_boot_state[4];
+tn::u64 tn_arch_mmu_boot_state[4];
+#endif
+
 namespace tn::arch::mmu {
 
 namespace {
@@ -53,6 +61,10 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
     TN_TRY(check(b.map(text, text, rodata - text, MemType::Normal, {false, true})));
     TN_TRY(check(b.map(rodata, rodata, data - rodata, MemType::Normal, {false, false})));
     TN_TRY(check(b.unmap(addr(__tn_stack_guard), pgtable::k_page)));
+#ifdef CONFIG_TN_SMP
+    for (unsigned cpu = 1; cpu < CONFIG_TN_MAX_CPUS; ++cpu)
+        TN_TRY(check(b.unmap(secondary_stack_guard(cpu), pgtable::k_page)));
+#endif
     for (usize i = 0; i < count; ++i) {
         u64 base = align_down(devices[i].base, pgtable::k_page);
         u64 end = align_up(devices[i].base + devices[i].size, pgtable::k_page);
@@ -60,6 +72,18 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
     }
     return {};
 }
+
+#ifdef CONFIG_TN_SMP
+// Hands the boot CPU's settings to the secondaries, which read them with the
+// MMU and data cache off: clean the line to the point of coherency.
+void publish_for_secondaries(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr) {
+    tn_arch_mmu_boot_state[0] = mair;
+    tn_arch_mmu_boot_state[1] = tcr;
+    tn_arch_mmu_boot_state[2] = ttbr0;
+    tn_arch_mmu_boot_state[3] = sctlr;
+    asm volatile("dc cvac, %0; dsb sy" ::"r"(tn_arch_mmu_boot_state) : "memory");
+}
+#endif
 
 void turn_on(u64* root) {
     u64 pa_range = IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read());
@@ -79,6 +103,9 @@ void turn_on(u64* root) {
              SctlrEl1::Wxn::bits(1);
     SctlrEl1::write(sctlr);
     asm volatile("isb" ::: "memory");
+#ifdef CONFIG_TN_SMP
+    publish_for_secondaries(MairEl1::read(), TcrEl1::read(), Ttbr0El1::read(), sctlr);
+#endif
 }
 
 }  // namespace
@@ -93,5 +120,12 @@ Result<void, Error> enable(Range ram, const Range* devices, usize device_count) 
 }
 
 u64 boot_stack_guard() { return addr(__tn_stack_guard); }
+
+#ifdef CONFIG_TN_SMP
+u64 secondary_stack_guard(unsigned cpu) {
+    constexpr u64 stack = align_up(u64{CONFIG_ARCH_ARM64_BOOT_STACK_SIZE}, pgtable::k_page);
+    return addr(tn_arch_cpu_stacks) + (cpu - 1) * (pgtable::k_page + stack);
+}
+#endif
 
 }  // namespace tn::arch::mmu

@@ -3,6 +3,7 @@
 #include <tn/console.hpp>
 #include <tn/init.hpp>
 #include <tn/plat.hpp>
+#include <tn/smp.hpp>
 
 extern "C" {
 using Constructor = void (*)();
@@ -17,6 +18,7 @@ int main();
 namespace tn::boot {
 
 void run() {
+    smp::boot_cpu_online(arch::MpidrEl1::read());
     for (Constructor* c = __init_array_start; c != __init_array_end; ++c)
         (*c)();
     auto failure = init::run(__tn_inittab_start, __tn_inittab_end);
@@ -25,6 +27,9 @@ void run() {
                   init::level_name(failure.record->level), failure.error);
         plat::power_off(k_init_failed_status);
     }
+#ifdef CONFIG_TN_SMP
+    plat::start_secondary_cpus();
+#endif
 #ifdef CONFIG_LIBBOOT_REPORT_BOOT_TIME
     asm volatile("isb" ::: "memory");
     tn_printf("boot: %lu counter ticks from reset to main() (counter %lu Hz)\n", arch::CntpctEl0::read(),

@@ -39,6 +39,7 @@ public:
 };
 
 constinit VirtualTimer g_timer;
+u32 g_intid;
 
 irq::Completion on_interrupt(irq::Event, void*) {
     clock::expired();
@@ -47,12 +48,17 @@ irq::Completion on_interrupt(irq::Event, void*) {
 
 // The trigger is level by the architecture; a GIC that fixes PPI
 // configuration already has it so, hence Unsupported is fine here.
-Result<void, irq::Error> setup_interrupt(u32 intid) {
-    TN_TRY(irq::register_handler(intid, on_interrupt, nullptr));
+// PPI configuration is banked per CPU: each CPU sets up its own copy.
+Result<void, irq::Error> setup_local_interrupt(u32 intid) {
     if (auto r = irq::set_trigger(intid, irq::Trigger::Level); !r.ok() && r.error() != irq::Error::Unsupported)
         return r;
     TN_TRY(irq::set_priority(intid, irq::k_default_priority));
     return irq::enable(intid);
+}
+
+Result<void, irq::Error> setup_interrupt(u32 intid) {
+    TN_TRY(irq::register_handler(intid, on_interrupt, nullptr));
+    return setup_local_interrupt(intid);
 }
 
 }  // namespace
@@ -62,6 +68,16 @@ Result<void, Error> try_init(u32 intid) {
     if (!clock::install(g_timer, freq).ok())
         return err(Error::BadFrequency);
     if (!setup_interrupt(intid).ok())
+        return err(Error::IrqUnavailable);
+    g_intid = intid;
+    return {};
+}
+
+Result<void, Error> init_this_cpu() {
+    if (!g_intid)
+        return err(Error::IrqUnavailable);
+    CntvCtlEl0::write(0);
+    if (!setup_local_interrupt(g_intid).ok())
         return err(Error::IrqUnavailable);
     return {};
 }

@@ -11,7 +11,18 @@
 /// tn::boot::run().
 extern "C" [[noreturn]] void tn_plat_start(tn::uptr dtb, unsigned entry_el);
 
+/// Entered from arch code on secondary CPU @p cpu (CONFIG_TN_SMP), started by
+/// start_secondary_cpus(): MMU on with the boot CPU's tables, its own boot
+/// stack, IRQs masked. Sets up the CPU's interrupt interface and timer, marks
+/// it online (tn::smp::cpu_online) and idles.
+extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu);
+
 namespace tn::plat {
+
+/// Starts the secondary CPUs, at most CONFIG_TN_MAX_CPUS - 1, and returns once
+/// each is online or reported as failed. Called by tn::boot::run() after the
+/// init levels, before main(). Only with CONFIG_TN_SMP.
+void start_secondary_cpus();
 
 /// Powers the machine off (or, where that is impossible, halts). @p status is
 /// the application's exit status; it is reported on the console first.

@@ -28,4 +28,9 @@ Result<void, Error> enable(Range ram, const Range* devices, usize device_count);
 /// The guard page below the boot stack (for fault reports).
 u64 boot_stack_guard();
 
+#ifdef CONFIG_TN_SMP
+/// The guard page below secondary CPU @p cpu's boot stack (1 <= cpu < CONFIG_TN_MAX_CPUS).
+u64 secondary_stack_guard(unsigned cpu);
+#endif
+
 }  // namespace tn::arch::mmu

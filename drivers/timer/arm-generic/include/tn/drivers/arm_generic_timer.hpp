@@ -27,4 +27,9 @@ constexpr u32 k_virtual_timer_intid = 27;
 /// Errors: BadFrequency, IrqUnavailable.
 Result<void, Error> try_init(u32 intid);
 
+/// Sets up the timer interrupt (a PPI, banked per CPU) on the calling
+/// secondary CPU, timer stopped. @pre try_init() succeeded on the boot CPU.
+/// Errors: IrqUnavailable.
+Result<void, Error> init_this_cpu();
+
 }  // namespace tn::arm_generic_timer

@@ -1,0 +1,242 @@
+// Secondary CPU bring-up on QEMU virt (CONFIG_TN_SMP).
+//
+// The CPUs are the device tree's /cpus/cpu@N nodes (reg = MPIDR affinity,
+// enable-method "psci"); the boot CPU is the one whose reg matches its own
+// MPIDR_EL1. Each other CPU, in tree order, gets the next logical number and
+// is started with PSCI CPU_ON(mpidr, tn_arch_secondary_entry, number), one at
+// a time: the boot CPU waits for it to report online (or a timeout) before
+// starting the next, so numbering and console output are deterministic.
+// Without a device tree, CPUs with Aff0 = 1, 2, ... are tried until PSCI
+// says there is no such CPU (QEMU virt numbers its CPUs that way).
+#include <tn/arch/psci.hpp>
+#include <tn/arch/sysreg.hpp>
+#include <tn/clock.hpp>
+#include <tn/console.hpp>
+#include <tn/drivers/arm_generic_timer.hpp>
+#include <tn/fdt.hpp>
+#include <tn/irq.hpp>
+#include <tn/plat.hpp>
+#include <tn/smp.hpp>
+
+#include "board.hpp"
+
+extern "C" char tn_arch_secondary_entry[];
+
+namespace tn::plat::qemu_virt {
+
+namespace {
+
+constexpr u64 k_affinity_mask = 0xff00ffffffull;
+constexpr u64 k_online_timeout_ns = 1'000'000'000;
+
+// PSCI return codes (DEN 0022D §5.2.2).
+constexpr i64 k_psci_invalid_parameters = -2;
+
+const char* psci_error_name(i64 r) {
+    switch (r) {
+    case -1: return "NOT_SUPPORTED";
+    case -2: return "INVALID_PARAMETERS";
+    case -3: return "DENIED";
+    case -4: return "ALREADY_ON";
+    case -5: return "ON_PENDING";
+    case -6: return "INTERNAL_FAILURE";
+    case -9: return "INVALID_ADDRESS";
+    default: return "unknown error";
+    }
+}
+
+u64 own_affinity() { return arch::MpidrEl1::read() & k_affinity_mask; }
+
+bool wait_online(unsigned cpu) {
+    u64 deadline = clock::now_ns() + k_online_timeout_ns;
+    while (!smp::online(cpu)) {
+        if (clock::now_ns() > deadline)
+            return false;
+        asm volatile("yield");
+    }
+    return true;
+}
+
+// Starts @p mpidr as logical CPU @p cpu. Returns the PSCI status.
+i64 start_cpu(unsigned cpu, u64 mpidr) {
+    smp::cpu_starting(cpu, mpidr);
+    auto entry = reinterpret_cast<u64>(tn_arch_secondary_entry);  // identity mapped: also its physical address
+    i64 r = arch::psci_call(board().psci, arch::psci_fn::cpu_on, mpidr, entry, cpu);
+    if (r != 0)
+        return r;
+    if (!wait_online(cpu))
+        tn_printf("Tenon: CPU %u (MPIDR 0x%lx) did not come online within 1 s\n", cpu, mpidr);
+    return 0;
+}
+
+void report_failure(u64 mpidr, i64 r) {
+    tn_printf("Tenon: cannot start CPU with MPIDR 0x%lx: PSCI CPU_ON returned %ld (%s)\n", mpidr, r,
+              psci_error_name(r));
+}
+
+// The tree's CPU nodes, in order. Returns false if it has no usable /cpus.
+bool start_from_device_tree(unsigned& next) {
+    auto dt = device_tree();
+    if (!dt.ok())
+        return false;
+    const fdt::Fdt& tree = dt.value();
+    auto cpus = tree.find_path("/cpus");
+    if (!cpus.ok())
+        return false;
+    u64 self = own_affinity();
+    bool any = false;
+    for (fdt::Node n : tree.children(cpus.value())) {
+        auto type = tree.prop_string(n, "device_type");
+        if (!type.ok() || __builtin_strcmp(type.value(), "cpu") != 0 || !tree.available(n))
+            continue;
+        auto reg = tree.reg(n, 0);
+        if (!reg.ok())
+            continue;
+        any = true;
+        u64 mpidr = reg.value().address & k_affinity_mask;
+        if (mpidr == self)
+            continue;
+        auto method = tree.prop_string(n, "enable-method");
+        if (!method.ok() || __builtin_strcmp(method.value(), "psci") != 0) {
+            tn_printf("Tenon: CPU with MPIDR 0x%lx has no PSCI enable-method; left off\n", mpidr);
+            continue;
+        }
+        if (next == smp::k_max_cpus) {
+            tn_printf("Tenon: CPU with MPIDR 0x%lx left off (TN_MAX_CPUS=%u)\n", mpidr, smp::k_max_cpus);
+            continue;
+        }
+        if (i64 r = start_cpu(next, mpidr); r != 0)
+            report_failure(mpidr, r);
+        else
+            ++next;
+    }
+    return any;
+}
+
+void start_by_probing(unsigned& next) {
+    u64 cluster = own_affinity() & ~u64{0xff};
+    for (u64 aff0 = 0; aff0 < 256 && next < smp::k_max_cpus; ++aff0) {
+        u64 mpidr = cluster | aff0;
+        if (mpidr == own_affinity())
+            continue;
+        i64 r = start_cpu(next, mpidr);
+        if (r == k_psci_invalid_parameters)
+            return;  // no such CPU: the end of the cluster
+        if (r != 0)
+            report_failure(mpidr, r);
+        else
+            ++next;
+    }
+}
+
+// One mailbox per target CPU. A caller owns it while busy is set: it fills
+// in fn/arg, then done = false, and sends the SGI; the target runs the call
+// and sets done (release), which the caller waits for (acquire).
+struct Mailbox {
+    bool busy;
+    bool done;
+    void (*fn)(void*);
+    void* arg;
+};
+
+smp::PerCpu<Mailbox> g_mailbox;
+
+// Runs the call waiting in the calling CPU's mailbox, if any. IRQs masked.
+void serve_mailbox() {
+    Mailbox& m = g_mailbox.local();
+    if (!__atomic_load_n(&m.busy, __ATOMIC_ACQUIRE) || __atomic_load_n(&m.done, __ATOMIC_ACQUIRE) || !m.fn)
+        return;
+    auto fn = m.fn;
+    void* arg = m.arg;
+    m.fn = nullptr;
+    fn(arg);
+    __atomic_store_n(&m.done, true, __ATOMIC_RELEASE);
+    asm volatile("dsb ish; sev" ::: "memory");
+}
+
+irq::Completion on_call_sgi(irq::Event, void*) {
+    serve_mailbox();
+    return irq::Completion::Done;
+}
+
+Result<void, irq::Error> enable_call_sgi() {
+    if (auto r = irq::set_priority(smp::k_call_sgi, irq::k_default_priority); !r.ok())
+        return r;
+    return irq::enable(smp::k_call_sgi);
+}
+
+[[noreturn]] void secondary_fail(unsigned cpu, const char* what, const char* why) {
+    tn_printf("Tenon: CPU %u: cannot set up %s: %s\n", cpu, what, why);
+    // Never marked online: the boot CPU reports the timeout and goes on.
+    arch::tn_arch_halt();
+}
+
+}  // namespace
+
+}  // namespace tn::plat::qemu_virt
+
+using namespace tn;
+using namespace tn::plat::qemu_virt;
+
+namespace tn::plat {
+
+void start_secondary_cpus() {
+    if (!irq::register_handler(smp::k_call_sgi, on_call_sgi, nullptr).ok() || !enable_call_sgi().ok()) {
+        tn_printf("Tenon: SGI %u for cross-CPU calls unavailable; secondary CPUs left off\n", smp::k_call_sgi);
+        return;
+    }
+    unsigned next = 1;
+    if (!start_from_device_tree(next))
+        start_by_probing(next);
+#ifdef CONFIG_PLAT_QEMU_VIRT_BOOT_INFO
+    tn_printf("Tenon: %u of %u CPUs online\n", smp::online_count(), next);
+#endif
+}
+
+}  // namespace tn::plat
+
+namespace tn::smp {
+
+Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg) {
+    if (cpu >= k_max_cpus)
+        return err(Error::BadCpu);
+    irq::LocalGuard masked;
+    if (cpu == this_cpu()) {
+        fn(arg);
+        return {};
+    }
+    if (!online(cpu))
+        return err(Error::Offline);
+    Mailbox& m = g_mailbox[cpu];
+    while (__atomic_exchange_n(&m.busy, true, __ATOMIC_ACQUIRE))
+        serve_mailbox();
+    m.fn = fn;
+    m.arg = arg;
+    __atomic_store_n(&m.done, false, __ATOMIC_RELEASE);
+    if (!irq::send_sgi(k_call_sgi, irq::SgiTarget::to(irq::CpuAffinity{mpidr(cpu)})).ok()) {
+        __atomic_store_n(&m.busy, false, __ATOMIC_RELEASE);
+        return err(Error::NoIpi);
+    }
+    while (!__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
+        serve_mailbox();
+    __atomic_store_n(&m.busy, false, __ATOMIC_RELEASE);
+    return {};
+}
+
+}  // namespace tn::smp
+
+extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu) {
+    if (auto r = irq::init_this_cpu(); !r.ok())
+        secondary_fail(cpu, "its interrupt controller interface", irq::error_name(r.error()));
+    if (auto r = arm_generic_timer::init_this_cpu(); !r.ok())
+        secondary_fail(cpu, "its timer", "interrupt unavailable");
+    if (auto r = enable_call_sgi(); !r.ok())
+        secondary_fail(cpu, "its cross-CPU call SGI", irq::error_name(r.error()));
+#ifdef CONFIG_PLAT_QEMU_VIRT_BOOT_INFO
+    tn_printf("Tenon: CPU %u online, MPIDR 0x%lx\n", cpu, arch::MpidrEl1::read() & k_affinity_mask);
+#endif
+    smp::cpu_online(cpu);
+    irq::local_enable();
+    for (;;)
+        irq::wait_for_interrupt();
+}
