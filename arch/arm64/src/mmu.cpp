@@ -85,7 +85,10 @@ void publish_for_secondaries(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr) {
 }
 #endif
 
+u64* g_root;
+
 void turn_on(u64* root) {
+    g_root = root;
     u64 pa_range = IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read());
     MairEl1::write(k_mair);
     TcrEl1::write(TcrEl1Fields::T0sz::bits(64 - pgtable::k_va_bits) | TcrEl1Fields::Irgn0::bits(1) |
@@ -120,6 +123,27 @@ Result<void, Error> enable(Range ram, const Range* devices, usize device_count) 
 }
 
 u64 boot_stack_guard() { return addr(__tn_stack_guard); }
+
+// Only ever adds mappings where there were none, or removes them: no live
+// descriptor is changed, so no break-before-make is needed. New entries are
+// published with a DSB before use (the table walker is coherent with the
+// data cache: TCR_EL1 makes walks inner-shareable write-back); removed ones
+// are flushed from every CPU's TLB.
+Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTable alloc, void* ctx) {
+    pgtable::Builder b(g_root, alloc, ctx);
+    TN_TRY(check(b.map(va, pa, size, MemType::Normal, {true, false})));
+    asm volatile("dsb ishst; isb" ::: "memory");
+    return {};
+}
+
+void unmap_kernel_pages(u64 va, u64 size) {
+    pgtable::Builder b(g_root, nullptr, nullptr);
+    (void)b.unmap(va, size);
+    asm volatile("dsb ishst" ::: "memory");
+    for (u64 p = va; p < va + size; p += pgtable::k_page)
+        asm volatile("tlbi vale1is, %0" ::"r"(p >> 12) : "memory");
+    asm volatile("dsb ish; isb" ::: "memory");
+}
 
 #ifdef CONFIG_TN_SMP
 u64 secondary_stack_guard(unsigned cpu) {

@@ -6,6 +6,7 @@ namespace {
 
 fmt::Put g_sink;
 void* g_sink_ctx;
+Source g_source;
 
 void put_console(char c, void*) {
     if (!g_sink)
@@ -26,6 +27,24 @@ void write(const char* s, usize n) {
     for (usize i = 0; i < n; ++i)
         put_console(s[i], nullptr);
 }
+
+void set_source(const Source& source) { g_source = source; }
+
+int try_getc() { return g_source.try_get ? g_source.try_get(g_source.ctx) : -1; }
+
+int wait_getc() {
+    if (!g_source.try_get)
+        return -1;
+    for (;;) {
+        int c = g_source.try_get(g_source.ctx);
+        if (c >= 0)
+            return c;
+        if (g_source.wait)
+            g_source.wait(g_source.ctx);
+    }
+}
+
+u64 input_dropped() { return g_source.dropped ? g_source.dropped(g_source.ctx) : 0; }
 
 }  // namespace tn::console
 
@@ -59,3 +78,7 @@ extern "C" int tn_snprintf(char* buf, size_t size, const char* fmt, ...) {
     va_end(ap);
     return static_cast<int>(n);
 }
+
+extern "C" int tn_getchar(void) { return console::wait_getc(); }
+
+extern "C" int tn_try_getchar(void) { return console::try_getc(); }

@@ -1,2 +1,2 @@
 UNIT_TESTS += console
-console_SRCS := $(d)/src/format.cpp $(d)/tests/format_test.cpp
+console_SRCS := $(d)/src/format.cpp $(d)/src/console.cpp $(d)/tests/format_test.cpp $(d)/tests/console_test.cpp

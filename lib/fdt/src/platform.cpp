@@ -80,16 +80,35 @@ Result<usize, Error> Fdt::memory_regions(Region* out, usize capacity) const {
     return total;
 }
 
+namespace {
+
+/// The Device of @p n at @p reg: its first interrupt, if it has any, as a GIC INTID.
+Result<Device, Error> device_of(const Fdt& f, Node n, Region reg) {
+    Device dev{n, reg, false, 0};
+    if (f.has_property(n, "interrupts")) {
+        dev.intid = TN_TRY(gic_intid(TN_TRY(f.interrupt(n, 0))));
+        dev.has_irq = true;
+    }
+    return dev;
+}
+
+}  // namespace
+
 Result<Device, Error> Fdt::find_device(const char* compatible) const {
+    for (Node n : compatible_nodes(compatible)) {
+        if (available(n))
+            return device_of(*this, n, TN_TRY(reg(n, 0)));
+    }
+    return err(Error::NotFound);
+}
+
+Result<Device, Error> Fdt::find_device_at(const char* compatible, u64 address) const {
     for (Node n : compatible_nodes(compatible)) {
         if (!available(n))
             continue;
-        Device dev{n, TN_TRY(reg(n, 0)), false, 0};
-        if (has_property(n, "interrupts")) {
-            dev.intid = TN_TRY(gic_intid(TN_TRY(interrupt(n, 0))));
-            dev.has_irq = true;
-        }
-        return dev;
+        auto r = reg(n, 0);
+        if (r.ok() && r.value().address == address)
+            return device_of(*this, n, r.value());
     }
     return err(Error::NotFound);
 }

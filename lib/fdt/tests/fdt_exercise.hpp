@@ -74,6 +74,7 @@ inline usize exercise(const Fdt& fdt) {
     sum += fdt.find_path("/cpus/cpu@0").ok() + fdt.find_path("serial0/x:y").ok();
     sum += touch(fdt.alias("serial0").value_or(""));
     sum += fdt.find_device("arm,pl011").ok() + fdt.find_gic().ok() + fdt.find_psci().ok();
+    sum += fdt.find_device_at("arm,pl011", 0x9000000).ok();
     sum += fdt.timer_intid(TimerIrq::NonSecure).value_or(0);
     for (u32 ph = 1; ph < 4; ++ph)
         sum += fdt.find_phandle(ph).ok();

@@ -30,6 +30,11 @@ void expect_virt_memory_and_uart(const Fdt& fdt) {
     EXPECT_EQ(uart.intid, k_uart_intid);
     EXPECT_EQ(fdt.stdout_path().value().node, uart.node);
     EXPECT_EQ(fdt.interrupt_parent(uart.node).value(), fdt.find_gic().value().node);
+    Device at = fdt.find_device_at("arm,pl011", 0x9000000).value();
+    EXPECT_EQ(at.node, uart.node);
+    EXPECT_EQ(at.intid, k_uart_intid);
+    EXPECT_EQ(fdt.find_device_at("arm,pl011", 0x9001000).error(), Error::NotFound);
+    EXPECT_EQ(fdt.find_device_at("arm,pl061", 0x9000000).error(), Error::NotFound);
 }
 
 void expect_virt_gic(const Fdt& fdt, int gic_version, bool virtualization) {
@@ -132,6 +137,46 @@ TEST(FdtVirtExtra, DisabledAndBrokenPlatformNodes) {
     EXPECT_EQ(fdt.find_gic().error(), Error::BadValue);
     EXPECT_EQ(fdt.timer_intid(TimerIrq::Virtual).error(), Error::NotFound);
     EXPECT_EQ(fdt.find_device("arm,sp805").error(), Error::NotFound);
+}
+
+// Several UARTs: the one at a given address, its interrupt decoded from the GIC
+// specifier <type number flags> (SPI n -> 32 + n, PPI n -> 16 + n).
+TEST(FdtVirtExtra, DeviceAtAddress) {
+    DtbBuilder b;
+    b.begin("").prop_u32("#address-cells", 1).prop_u32("#size-cells", 1).prop_u32("interrupt-parent", 1);
+    b.begin("gic").prop_u32("phandle", 1).prop_u32("#interrupt-cells", 3).prop_empty("interrupt-controller");
+    b.prop_str("compatible", "arm,gic-v3").prop_cells("reg", {0x8000000, 0x10000, 0x80a0000, 0xf60000}).end();
+    b.begin("uart@1000").prop_str("compatible", "arm,pl011").prop_cells("reg", {0x1000, 0x1000});
+    b.prop_cells("interrupts", {0, 1, 4}).end();
+    b.begin("uart@2000").prop_str("compatible", "arm,pl011").prop_str("status", "disabled");
+    b.prop_cells("reg", {0x2000, 0x1000}).prop_cells("interrupts", {0, 2, 4}).end();
+    b.begin("uart@2000x").prop_strs("compatible", {"vendor,uart", "arm,pl011"});
+    b.prop_cells("reg", {0x2000, 0x1000}).prop_cells("interrupts", {1, 5, 4}).end();
+    b.begin("uart-noreg").prop_str("compatible", "arm,pl011").end();
+    b.begin("uart@3000").prop_str("compatible", "arm,pl011").prop_cells("reg", {0x3000, 0x1000}).end();
+    b.begin("uart@4000").prop_str("compatible", "arm,pl011").prop_cells("reg", {0x4000, 0x1000});
+    b.prop_cells("interrupts", {7, 1, 4}).end();
+    b.end();
+    Buffer buf(b.build());
+    Fdt fdt = Fdt::try_open(buf.data(), buf.size()).value();
+
+    Device first = fdt.find_device_at("arm,pl011", 0x1000).value();
+    EXPECT_STREQ(fdt.name(first.node), "uart@1000");
+    EXPECT_TRUE(first.has_irq);
+    EXPECT_EQ(first.intid, 33u);
+    // The disabled node at 0x2000 is skipped for the available one behind it.
+    Device second = fdt.find_device_at("arm,pl011", 0x2000).value();
+    EXPECT_STREQ(fdt.name(second.node), "uart@2000x");
+    EXPECT_EQ(second.reg, (Region{0x2000, 0x1000}));
+    EXPECT_EQ(second.intid, 21u);  // PPI 5
+    // A node without reg cannot match, and does not hide the ones after it.
+    Device third = fdt.find_device_at("arm,pl011", 0x3000).value();
+    EXPECT_FALSE(third.has_irq);
+    EXPECT_EQ(fdt.find_device_at("arm,pl011", 0x5000).error(), Error::NotFound);
+    // The matching node's interrupts are bad: reported, not skipped.
+    EXPECT_EQ(fdt.find_device_at("arm,pl011", 0x4000).error(), Error::BadValue);
+    // find_device() takes the first available node whatever its address.
+    EXPECT_EQ(fdt.find_device("arm,pl011").value().node, first.node);
 }
 
 /// A dumped QEMU blob, if TN_FDT_DTB names one: `qemu-system-aarch64 -M virt,...,

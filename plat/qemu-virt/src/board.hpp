@@ -29,6 +29,9 @@ Result<fdt::Fdt, fdt::Error> device_tree();
 /// from the Kconfig board constants, and @p why says what was missing.
 Board discover(uptr dtb, unsigned entry_el, const char** why);
 
+/// Sets up plat::page_allocator() (CONFIG_LIBMEMORY); false after reporting why not.
+bool init_page_pool();
+
 /// The board as discovered at boot. @pre tn_plat_start ran discover().
 const Board& board();
 

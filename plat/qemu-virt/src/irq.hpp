@@ -10,4 +10,9 @@ namespace tn::plat::qemu_virt {
 /// @pre discover() ran (board.hpp) and the MMU maps the GIC window.
 void qemu_virt_irq_init();
 
+/// Installs the console input source (console_input.cpp): the PL011's receive
+/// interrupt and ring buffer with DRV_SERIAL_PL011_RX_IRQ, else polling.
+/// @pre qemu_virt_irq_init() ran.
+void qemu_virt_console_input_init();
+
 }  // namespace tn::plat::qemu_virt

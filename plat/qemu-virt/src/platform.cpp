@@ -53,7 +53,12 @@ extern "C" void tn_plat_start(tn::uptr dtb, unsigned entry_el) {
               g_board.psci == tn::arch::PsciConduit::Smc ? "smc" : "hvc", g_board.dtb ? "used" : "absent");
 #endif
     enable_mmu();
+#ifdef CONFIG_LIBMEMORY
+    if (!init_page_pool())
+        power_off(1);
+#endif
     qemu_virt_irq_init();
+    qemu_virt_console_input_init();
     tn::boot::run();
 }
 

@@ -17,7 +17,16 @@ extern "C" [[noreturn]] void tn_plat_start(tn::uptr dtb, unsigned entry_el);
 /// it online (tn::smp::cpu_online) and idles.
 extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu);
 
+namespace tn::mem {
+class PageAllocator;
+}
+
 namespace tn::plat {
+
+/// The kernel's physical page pool (platforms with CONFIG_LIBMEMORY), set up
+/// before the init levels run. Not locked: callers serialise (lib/sched takes
+/// the kernel lock around it).
+mem::PageAllocator& page_allocator();
 
 /// Starts the secondary CPUs, at most CONFIG_TN_MAX_CPUS - 1, and returns once
 /// each is online or reported as failed. Called by tn::boot::run() after the

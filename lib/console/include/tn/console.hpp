@@ -1,7 +1,11 @@
-// Kernel console: one output sink (registered by the platform) and the
-// C-compatible printf family on top of it. '\n' is sent as "\r\n".
+// Kernel console: one output sink and one input source (both registered by the
+// platform) and the C-compatible printf/getchar family on top of them. '\n' is
+// sent as "\r\n"; input bytes are passed on as received (a terminal sends
+// '\r' for Enter, a pipe '\n').
 //
-// Not yet serialised between CPUs: concurrent callers may interleave output.
+// Not yet serialised between CPUs: concurrent callers may interleave output,
+// and input must have one reader at a time (the source is a single-consumer
+// queue).
 #pragma once
 
 #include <stdarg.h>
@@ -16,6 +20,34 @@ void set_sink(fmt::Put put, void* ctx);
 /// Writes @p n bytes of @p s.
 void write(const char* s, usize n);
 
+/// Where input comes from; the hooks get @p ctx. Installed by the platform.
+struct Source {
+    /// The next received byte, or -1 if none is waiting. Must not block.
+    int (*try_get)(void* ctx);
+    /// Returns when try_get() may have a byte: an interrupt-driven source
+    /// sleeps until the next interrupt. nullptr for a polled source, whose
+    /// readers then spin on try_get().
+    void (*wait)(void* ctx);
+    /// Bytes lost because the source's buffer was full; nullptr if it keeps
+    /// no count.
+    u64 (*dropped)(void* ctx);
+    void* ctx;
+};
+
+/// Installs the input source. Until one is installed there is no input.
+/// @pre @p source.try_get is not null.
+void set_source(const Source& source);
+/// The next input byte (0-255), or -1 if none is waiting or there is no
+/// source. Never blocks; thread context.
+int try_getc();
+/// The next input byte, waiting for one as the source allows: an interrupt-
+/// driven source sleeps in WFI between checks and unmasks IRQs on the calling
+/// CPU to let its interrupt in (they stay unmasked); a polled one spins. -1 at
+/// once if there is no source. Thread context.
+int wait_getc();
+/// Input bytes the source lost to a full buffer since boot (0 if it keeps no count).
+u64 input_dropped();
+
 }  // namespace tn::console
 
 extern "C" {
@@ -24,4 +56,8 @@ int tn_vprintf(const char* fmt, va_list ap);
 /// Writes @p s and a newline, like puts().
 int tn_puts(const char* s);
 int tn_snprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+/// The next input byte, waiting for one (tn::console::wait_getc()); -1 without input.
+int tn_getchar(void);
+/// The next input byte if one is waiting, else -1 (tn::console::try_getc()).
+int tn_try_getchar(void);
 }

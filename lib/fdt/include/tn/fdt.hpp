@@ -272,6 +272,11 @@ public:
     Result<usize, Error> memory_regions(Region* out, usize capacity) const;
     /// First available node compatible with @p compatible; NotFound if it has no `reg`.
     Result<Device, Error> find_device(const char* compatible) const;
+    /// The available node compatible with @p compatible whose first `reg` entry starts at
+    /// @p address: the device a driver already uses, when several match. Nodes whose `reg`
+    /// does not decode are skipped; NotFound if none matches, else the errors of its
+    /// `interrupts`.
+    Result<Device, Error> find_device_at(const char* compatible, u64 address) const;
     /// First available arm,gic-v3, else arm,gic-400 / cortex-a15-gic / cortex-a7-gic.
     Result<Gic, Error> find_gic() const;
     /// arm,psci-1.0 / -0.2 / arm,psci node. BadValue unless method is "hvc" or "smc".

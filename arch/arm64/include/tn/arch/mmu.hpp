@@ -25,6 +25,16 @@ enum class Error { TooManyTables, BadRange, ImageOutsideRam };
 /// data live in; @p devices: MMIO ranges (rounded out to pages).
 Result<void, Error> enable(Range ram, const Range* devices, usize device_count);
 
+/// Maps [va, va + size) to [pa, pa + size) as normal write-back read/write,
+/// never executable memory, in the running tables; @p alloc supplies zeroed
+/// page-aligned tables for new levels. For kernel windows outside the
+/// identity map (thread stacks): @pre nothing mapped there yet. The caller
+/// serialises calls. Errors: TooManyTables (alloc failed), BadRange.
+Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTable alloc, void* ctx);
+/// Removes a mapping made by map_kernel_pages() and flushes it from every
+/// CPU's TLB. Intermediate tables stay (for the next mapping there).
+void unmap_kernel_pages(u64 va, u64 size);
+
 /// The guard page below the boot stack (for fault reports).
 u64 boot_stack_guard();
 

@@ -1,0 +1,84 @@
+// Intrusive doubly-linked list: the element embeds a ListNode, so insertion
+// and removal are O(1), never allocate, and cannot fail. An all-zero list and
+// node are valid (empty, unlinked), so both can live in BSS.
+//
+//   struct Thread { ListNode link; ... };
+//   IntrusiveList ready;
+//   ready.push_back(t.link);
+//   Thread* first = container_of(ready.front(), &Thread::link);
+#pragma once
+
+#include <tn/types.hpp>
+
+namespace tn {
+
+struct ListNode {
+    ListNode* next = nullptr;
+    ListNode* prev = nullptr;
+    bool linked = false;
+};
+
+class IntrusiveList {
+public:
+    bool empty() const { return m_head == nullptr; }
+    ListNode* front() const { return m_head; }
+    ListNode* back() const { return m_tail; }
+
+    /// @pre !n.linked
+    void push_back(ListNode& n) { insert_before(nullptr, n); }
+    void push_front(ListNode& n) { insert_before(m_head, n); }
+
+    /// Inserts @p n before @p pos (nullptr: at the end). @pre !n.linked, pos in this list.
+    void insert_before(ListNode* pos, ListNode& n) {
+        n.next = pos;
+        n.prev = pos ? pos->prev : m_tail;
+        if (n.prev)
+            n.prev->next = &n;
+        else
+            m_head = &n;
+        if (pos)
+            pos->prev = &n;
+        else
+            m_tail = &n;
+        n.linked = true;
+    }
+
+    /// @pre n is in this list.
+    void remove(ListNode& n) {
+        if (n.prev)
+            n.prev->next = n.next;
+        else
+            m_head = n.next;
+        if (n.next)
+            n.next->prev = n.prev;
+        else
+            m_tail = n.prev;
+        n.next = n.prev = nullptr;
+        n.linked = false;
+    }
+
+    ListNode* pop_front() {
+        ListNode* n = m_head;
+        if (n)
+            remove(*n);
+        return n;
+    }
+
+    /// True if this list holds exactly one element.
+    bool single() const { return m_head && m_head == m_tail; }
+
+private:
+    ListNode* m_head = nullptr;
+    ListNode* m_tail = nullptr;
+};
+
+/// The object whose member @p member is @p node.
+/// (The member's offset is taken on a dummy address, never dereferenced.)
+template <typename T, typename M>
+T* container_of(M* node, M T::*member) {
+    constexpr uptr k_dummy = 0x1000;
+    auto offset = reinterpret_cast<uptr>(&(reinterpret_cast<T*>(k_dummy)->*member)) - k_dummy;
+    return reinterpret_cast<T*>(reinterpret_cast<uptr>(node) - offset);
+}
+
+}  // namespace tn

@@ -1,0 +1,84 @@
+// Software timers and the kernel lock (the paper's tntimer).
+//
+// All armed timers of the image sit in one queue (tn/tntimer/queue.hpp) kept
+// in nanoseconds of tn::clock time; the clock's one hardware event drives
+// them in one of two modes (Kconfig):
+//   tick     (LIBTNTIMER_TICK): a periodic interrupt at LIBTNTIMER_HZ; each
+//            tick runs every timer whose deadline has passed, so a timer fires
+//            at the first tick at or after its deadline (never early, at most
+//            one tick period late).
+//   tickless (LIBTNTIMER_TICKLESS): the event is programmed one-shot to the
+//            earliest deadline; with nothing armed there is no interrupt.
+//
+// Callbacks run in interrupt context with IRQs masked. A plain timer's
+// callback runs without the kernel lock, so it may call any "ISR ok"
+// function (give a semaphore, set event flags). The kernel's own timeouts
+// are "locked" timers: their callbacks run with the kernel lock held, which
+// makes expiry and cancel atomic with respect to everything else under it.
+//
+// The kernel lock: one lock, taken with IRQs masked, for the timer queue and
+// the scheduler state built on it (lib/sched). With one CPU it is just IRQ
+// masking. SMP: the clock event is serviced on CPU 0 (the tick mode's
+// periodic event is programmed there at boot); tickless mode is single-CPU
+// for now, since a timer armed on another CPU would have to reprogram CPU 0's
+// comparator.
+#pragma once
+
+#include <tn/spinlock.hpp>
+#include <tn/tntimer/queue.hpp>
+#include <tn/types.hpp>
+
+namespace tn::tntimer {
+
+/// The kernel lock with IRQs masked on the calling CPU, for its lifetime.
+class KernelLock {
+public:
+    KernelLock();
+    ~KernelLock();
+    KernelLock(const KernelLock&) = delete;
+    KernelLock& operator=(const KernelLock&) = delete;
+
+private:
+    u64 m_irq_state;
+};
+
+struct Timer;
+using Callback = void (*)(Timer& timer, void* ctx);
+
+/// One software timer. Zero-initialised (or Timer{}) is idle; it must stay
+/// valid while armed. Not copyable.
+struct Timer {
+    Node node;
+    Callback callback = nullptr;
+    void* ctx = nullptr;
+    u64 period_ns = 0;             ///< 0: one-shot.
+    bool locked_callback = false;  ///< Kernel timeouts: run with the kernel lock held.
+
+    bool armed() const { return node.linked(); }
+};
+
+/// Arms @p t to call its callback at @p deadline_ns (tn::clock::now_ns()
+/// time; a past deadline fires at the next tick or at once in tickless mode),
+/// then every @p period_ns if that is not 0 (from the previous deadline, so
+/// the rate does not drift). Re-arms an armed timer. ISR ok.
+void start(Timer& t, u64 deadline_ns, u64 period_ns = 0);
+/// Disarms @p t. True if it was armed (its callback will not run for that
+/// arming; one already running in an interrupt on another CPU finishes). ISR ok.
+bool cancel(Timer& t);
+
+/// The same with the kernel lock already held (lib/sched).
+void start_locked(KernelLock&, Timer& t, u64 deadline_ns, u64 period_ns = 0);
+bool cancel_locked(KernelLock&, Timer& t);
+
+/// Armed timers. ISR ok.
+usize armed_count();
+
+/// Counters for the benchmark suite (timer_cost): interrupts taken and timers
+/// fired since boot.
+struct Stats {
+    u64 interrupts;
+    u64 fired;
+};
+Stats stats();
+
+}  // namespace tn::tntimer

@@ -1,0 +1,112 @@
+// The timer service: one queue, one clock event, one kernel lock (see
+// tn/tntimer.hpp). Every queue change and the expiry loop run under the lock.
+#include <tn/clock.hpp>
+#include <tn/init.hpp>
+#include <tn/irq.hpp>
+#include <tn/tntimer.hpp>
+
+namespace tn::tntimer {
+
+namespace {
+
+Spinlock g_lock;
+Queue g_queue;
+Stats g_stats;
+
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+u64 g_programmed = ~u64{0};  // deadline the clock event is armed for; ~0: none
+
+// Points the one-shot event at the earliest deadline, or stops it.
+void program() {
+    Node* first = g_queue.earliest();
+    u64 want = first ? first->deadline : ~u64{0};
+    if (want == g_programmed)
+        return;
+    g_programmed = want;
+    if (first)
+        (void)clock::arm_at(want);
+    else
+        clock::stop();
+}
+
+void on_clock_event(void*) {
+    KernelLock held;
+    ++g_stats.interrupts;
+    u64 now = clock::now_ns();
+    while (Node* n = g_queue.pop_due(now)) {
+        Timer& t = *container_of(n, &Timer::node);
+        if (t.period_ns)
+            g_queue.insert(t.node, n->deadline + t.period_ns);
+        ++g_stats.fired;
+        if (t.locked_callback) {
+            t.callback(t, t.ctx);
+        } else {
+            g_lock.unlock();
+            t.callback(t, t.ctx);
+            g_lock.lock();
+        }
+    }
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+    g_programmed = 0;
+    program();
+#endif
+}
+
+int tntimer_init() {
+    clock::set_callback(on_clock_event, nullptr);
+#ifdef CONFIG_LIBTNTIMER_TICK
+    if (!clock::arm_periodic(1'000'000'000ull / CONFIG_LIBTNTIMER_HZ).ok())
+        return -1;
+#endif
+    return 0;
+}
+
+}  // namespace
+
+TN_INIT(tntimer_init, TN_INIT_LIB);
+
+KernelLock::KernelLock() : m_irq_state(irq::local_save_disable()) { g_lock.lock(); }
+KernelLock::~KernelLock() {
+    g_lock.unlock();
+    irq::local_restore(m_irq_state);
+}
+
+void start_locked(KernelLock&, Timer& t, u64 deadline_ns, u64 period_ns) {
+    if (t.node.linked())
+        g_queue.remove(t.node);
+    t.period_ns = period_ns;
+    g_queue.insert(t.node, deadline_ns);
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+    if (g_queue.earliest() == &t.node)
+        program();
+#endif
+}
+
+bool cancel_locked(KernelLock&, Timer& t) {
+    if (!t.node.linked())
+        return false;
+    g_queue.remove(t.node);
+    return true;
+}
+
+void start(Timer& t, u64 deadline_ns, u64 period_ns) {
+    KernelLock held;
+    start_locked(held, t, deadline_ns, period_ns);
+}
+
+bool cancel(Timer& t) {
+    KernelLock held;
+    return cancel_locked(held, t);
+}
+
+usize armed_count() {
+    KernelLock held;
+    return g_queue.size();
+}
+
+Stats stats() {
+    KernelLock held;
+    return g_stats;
+}
+
+}  // namespace tn::tntimer
