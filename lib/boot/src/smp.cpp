@@ -2,6 +2,7 @@
 // CPU before the start), read by anyone: release/acquire on the online flags
 // makes everything a CPU did before cpu_online() visible to whoever sees it
 // online.
+#include <tn/plat.hpp>
 #include <tn/smp.hpp>
 
 namespace tn::smp {
@@ -46,3 +47,9 @@ void cpu_online(unsigned cpu) {
 }
 
 }  // namespace tn::smp
+
+extern "C" [[gnu::weak, noreturn]] void tn_secondary_main(unsigned) {
+    asm volatile("msr daifclr, #2" ::: "memory");
+    for (;;)
+        asm volatile("dsb sy; wfi" ::: "memory");
+}

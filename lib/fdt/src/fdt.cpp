@@ -111,6 +111,7 @@ Result<Fdt, Error> Fdt::try_open(const void* blob, usize size) {
     fdt.m_boot_cpuid = h.boot_cpuid;
     if (auto rsv = Impl::validate_reservations(fdt); !rsv.ok())
         return err(rsv.error());
+    fdt.m_names_end = Impl::names_end(fdt);
     fdt.m_root = TN_TRY(Impl::validate_structure(fdt));
     return fdt;
 }
@@ -125,6 +126,16 @@ Result<void, Error> Impl::validate_reservations(const Fdt& f) {
             return {};
     }
     return err(Error::Truncated);
+}
+
+/// Offset just past the last NUL of the strings block (0 if it has none): a string that
+/// starts below it ends inside the block, so a property name needs one comparison.
+u32 Impl::names_end(const Fdt& f) {
+    for (u32 end = f.m_strings_size; end > 0; --end) {  // Usually stops at once.
+        if (f.m_strings[end - 1] == '\0')
+            return end;
+    }
+    return 0;
 }
 
 /// One pass over the structure block (§5.4.2): NOPs, exactly one root node whose
@@ -159,57 +170,6 @@ Result<u32, Error> Impl::validate_structure(const Fdt& f) {
         }
         off = t.next;
     }
-}
-
-Result<Token, Error> Impl::token(const Fdt& f, u32 off) {
-    // Tokens start 4-byte aligned inside the structure block (§5.4.1).
-    if (off % 4 != 0)
-        return err(Error::BadStructure);
-    if (u64{off} + 4 > f.m_struct_size)
-        return err(Error::Truncated);
-    u32 kind = be32(f.m_struct + off);
-    switch (kind) {
-    case k_begin_node: return begin_node_token(f, off);
-    case k_prop: return prop_token(f, off);
-    case k_end_node:
-    case k_nop:
-    case k_end: return Token{kind, off + 4, nullptr, nullptr, 0};
-    default: return err(Error::BadStructure);
-    }
-}
-
-/// FDT_BEGIN_NODE: the unit name follows as a NUL-terminated string padded to 4 bytes.
-Result<Token, Error> Impl::begin_node_token(const Fdt& f, u32 off) {
-    u32 name_off = off + 4;
-    const char* name = reinterpret_cast<const char*>(f.m_struct + name_off);
-    usize room = f.m_struct_size - name_off;
-    usize len = bounded_len(name, room);
-    if (len == room)
-        return err(Error::BadString);
-    u64 next = u64{name_off} + ((u64{len} + 4) & ~u64{3});  // NUL, then pad to 4.
-    if (next > f.m_struct_size)
-        return err(Error::Truncated);
-    return Token{k_begin_node, static_cast<u32>(next), name, nullptr, 0};
-}
-
-/// FDT_PROP: len and nameoff, then len value bytes padded to 4 bytes. nameoff points
-/// at a NUL-terminated name in the strings block (§5.5).
-Result<Token, Error> Impl::prop_token(const Fdt& f, u32 off) {
-    if (u64{off} + 12 > f.m_struct_size)
-        return err(Error::Truncated);
-    u32 len = be32(f.m_struct + off + 4);
-    u32 name_off = be32(f.m_struct + off + 8);
-    u32 value_off = off + 12;
-    u64 next = u64{value_off} + ((u64{len} + 3) & ~u64{3});
-    if (next > f.m_struct_size)
-        return err(Error::Truncated);
-    if (name_off >= f.m_strings_size)
-        return err(Error::BadString);
-    const char* name = f.m_strings + name_off;
-    usize room = f.m_strings_size - name_off;
-    if (bounded_len(name, room) == room)
-        return err(Error::BadString);
-    return Token{k_prop, static_cast<u32>(next), name, f.m_struct + value_off, len};
 }
 
 /// Offset just past @p n's FDT_BEGIN_NODE token, where its properties start.

@@ -3,6 +3,7 @@
 #include <tn/clock.hpp>
 #include <tn/init.hpp>
 #include <tn/irq.hpp>
+#include <tn/list.hpp>
 #include <tn/tntimer.hpp>
 
 namespace tn::tntimer {
@@ -28,6 +29,7 @@ void program() {
     else
         clock::stop();
 }
+#endif
 
 void on_clock_event(void*) {
     KernelLock held;
@@ -47,7 +49,7 @@ void on_clock_event(void*) {
         }
     }
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
-    g_programmed = 0;
+    g_programmed = 0;  // the event fired: whatever comes next must be programmed
     program();
 #endif
 }
@@ -65,13 +67,16 @@ int tntimer_init() {
 
 TN_INIT(tntimer_init, TN_INIT_LIB);
 
+void detail::release_kernel_lock() { g_lock.unlock(); }
+
 KernelLock::KernelLock() : m_irq_state(irq::local_save_disable()) { g_lock.lock(); }
+
 KernelLock::~KernelLock() {
     g_lock.unlock();
     irq::local_restore(m_irq_state);
 }
 
-void start_locked(KernelLock&, Timer& t, u64 deadline_ns, u64 period_ns) {
+void start_locked(Timer& t, u64 deadline_ns, u64 period_ns) {
     if (t.node.linked())
         g_queue.remove(t.node);
     t.period_ns = period_ns;
@@ -82,7 +87,7 @@ void start_locked(KernelLock&, Timer& t, u64 deadline_ns, u64 period_ns) {
 #endif
 }
 
-bool cancel_locked(KernelLock&, Timer& t) {
+bool cancel_locked(Timer& t) {
     if (!t.node.linked())
         return false;
     g_queue.remove(t.node);
@@ -91,12 +96,12 @@ bool cancel_locked(KernelLock&, Timer& t) {
 
 void start(Timer& t, u64 deadline_ns, u64 period_ns) {
     KernelLock held;
-    start_locked(held, t, deadline_ns, period_ns);
+    start_locked(t, deadline_ns, period_ns);
 }
 
 bool cancel(Timer& t) {
     KernelLock held;
-    return cancel_locked(held, t);
+    return cancel_locked(t);
 }
 
 usize armed_count() {

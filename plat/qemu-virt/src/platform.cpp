@@ -27,7 +27,7 @@ void enable_mmu() {
         static const char* const reasons[] = {"out of translation tables (raise ARCH_ARM64_MMU_TABLES)",
                                               "bad memory range", "the image lies outside RAM"};
         tn_printf("Tenon: cannot enable the MMU: %s\n", reasons[static_cast<int>(r.error())]);
-        power_off(1);
+        tn::plat::power_off(1);
     }
 }
 
@@ -55,7 +55,7 @@ extern "C" void tn_plat_start(tn::uptr dtb, unsigned entry_el) {
     enable_mmu();
 #ifdef CONFIG_LIBMEMORY
     if (!init_page_pool())
-        power_off(1);
+        tn::plat::power_off(1);
 #endif
     qemu_virt_irq_init();
     qemu_virt_console_input_init();

@@ -236,7 +236,5 @@ extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu) {
     tn_printf("Tenon: CPU %u online, MPIDR 0x%lx\n", cpu, arch::MpidrEl1::read() & k_affinity_mask);
 #endif
     smp::cpu_online(cpu);
-    irq::local_enable();
-    for (;;)
-        irq::wait_for_interrupt();
+    tn_secondary_main(cpu);
 }

@@ -14,8 +14,13 @@ extern "C" [[noreturn]] void tn_plat_start(tn::uptr dtb, unsigned entry_el);
 /// Entered from arch code on secondary CPU @p cpu (CONFIG_TN_SMP), started by
 /// start_secondary_cpus(): MMU on with the boot CPU's tables, its own boot
 /// stack, IRQs masked. Sets up the CPU's interrupt interface and timer, marks
-/// it online (tn::smp::cpu_online) and idles.
+/// it online (tn::smp::cpu_online) and calls tn_secondary_main(cpu).
 extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu);
+
+/// What an online secondary CPU runs: by default (lib/boot, weak) it idles
+/// with IRQs unmasked, serving cross-CPU calls; a scheduler (lib/sched)
+/// replaces it with its per-CPU idle thread.
+extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu);
 
 namespace tn::mem {
 class PageAllocator;

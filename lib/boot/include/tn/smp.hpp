@@ -35,7 +35,8 @@ inline unsigned this_cpu() {
 }
 
 /// SGIs the kernel keeps for itself; applications use 0-13.
-inline constexpr u32 k_call_sgi = 15;
+inline constexpr u32 k_call_sgi = 15;     ///< smp::run_on()
+inline constexpr u32 k_resched_sgi = 14;  ///< lib/sched: "reschedule on the way out"
 
 enum class Error : u8 {
     BadCpu,   ///< No such logical CPU (k_max_cpus or above).

@@ -294,6 +294,7 @@ private:
     u32 m_total_size = 0;
     u32 m_struct_size = 0;
     u32 m_strings_size = 0;
+    u32 m_names_end = 0;  // Strings-block offset past its last NUL (Impl::names_end).
     u32 m_rsvmap_off = 0;
     u32 m_version = 0;
     u32 m_boot_cpuid = 0;

@@ -168,6 +168,9 @@ void local_restore(u64 state);
 /// was; with IRQs unmasked the handler has run by then.
 void wait_for_interrupt();
 
+/// True while the calling CPU runs an interrupt handler.
+bool in_interrupt();
+
 /// IRQs masked on the calling CPU for the guard's lifetime.
 class LocalGuard {
 public:

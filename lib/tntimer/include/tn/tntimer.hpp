@@ -42,6 +42,12 @@ private:
     u64 m_irq_state;
 };
 
+namespace detail {
+/// For lib/sched only: a new thread starts inside the switch that its
+/// creator's KernelLock scope began, and releases the lock itself.
+void release_kernel_lock();
+}  // namespace detail
+
 struct Timer;
 using Callback = void (*)(Timer& timer, void* ctx);
 
@@ -66,9 +72,9 @@ void start(Timer& t, u64 deadline_ns, u64 period_ns = 0);
 /// arming; one already running in an interrupt on another CPU finishes). ISR ok.
 bool cancel(Timer& t);
 
-/// The same with the kernel lock already held (lib/sched).
-void start_locked(KernelLock&, Timer& t, u64 deadline_ns, u64 period_ns = 0);
-bool cancel_locked(KernelLock&, Timer& t);
+/// The same for callers that already hold the kernel lock (lib/sched).
+void start_locked(Timer& t, u64 deadline_ns, u64 period_ns = 0);
+bool cancel_locked(Timer& t);
 
 /// Armed timers. ISR ok.
 usize armed_count();

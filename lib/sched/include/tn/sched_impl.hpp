@@ -1,0 +1,77 @@
+// What synchronisation objects (lib/sync) build on: the scheduler lock, wait
+// queues and blocking with timeouts, and effective priorities for priority
+// inheritance. Only kernel libraries include this header; applications use
+// tn/sched.hpp and tn/sync.hpp.
+//
+// Locking: one scheduler lock guards every thread's scheduling state and
+// every wait queue. A Locked object holds it with IRQs masked on the calling
+// CPU; every function taking a Locked& needs it held and returns with it held.
+#pragma once
+
+#include <tn/list.hpp>
+#include <tn/sched.hpp>
+#include <tn/tntimer.hpp>
+#include <tn/types.hpp>
+
+namespace tn::sched {
+
+/// The scheduler lock (the kernel lock of tn/tntimer.hpp), with IRQs masked,
+/// for its lifetime. When it ends, the calling thread is preempted if a more
+/// urgent thread became ready for its CPU meanwhile (not in an ISR: there the
+/// switch waits for the way out of the interrupt).
+class Locked {
+public:
+    Locked() = default;
+    ~Locked();
+    Locked(const Locked&) = delete;
+    Locked& operator=(const Locked&) = delete;
+
+private:
+    tntimer::KernelLock m_lock;
+};
+
+/// Why a wait ended.
+enum class WaitResult : u8 {
+    Woken,    ///< wake_one / wake_all / wake.
+    Timeout,  ///< The timeout passed first.
+};
+
+/// Threads blocked on one object, highest effective priority first, FIFO
+/// among equals. Zero-initialised is empty.
+class WaitQueue {
+public:
+    bool empty() const { return m_list.empty(); }
+    /// The thread wake_one() would wake, nullptr if none.
+    Thread* first() const;
+
+private:
+    friend struct WaitQueueAccess;
+    IntrusiveList m_list;
+};
+
+/// Blocks the calling thread on @p wq until it is woken or @p timeout_ns
+/// passes (k_forever: no timeout; k_no_wait returns Timeout at once without
+/// blocking). The lock is released while the thread is blocked.
+/// @pre thread context (not in_isr()).
+WaitResult wait(Locked&, WaitQueue& wq, u64 timeout_ns);
+/// Wakes the first thread of @p wq, handing it @p value (wake_value()).
+/// Returns it, or nullptr if @p wq was empty. ISR ok.
+Thread* wake_one(Locked&, WaitQueue& wq, uptr value = 0);
+/// Wakes every thread of @p wq; returns how many. ISR ok.
+usize wake_all(Locked&, WaitQueue& wq, uptr value = 0);
+/// The value the waker handed to the calling thread's last wait.
+uptr wake_value(Locked&);
+
+/// Effective priority handling for priority inheritance. @p t's effective
+/// priority becomes @p priority (never below its base priority: the caller
+/// computes max(base, inherited)); @p t is re-sorted in the run queue or
+/// wait queue it is in. A running thread lowered below a ready one is
+/// preempted when the lock is released.
+void set_effective_priority(Locked&, Thread* t, u8 priority);
+
+/// What @p t is blocked on for priority inheritance (a mutex), set by the
+/// synchronisation object around wait(); nullptr when it is not blocked on one.
+void set_blocked_on(Locked&, Thread* t, void* object);
+void* blocked_on(Locked&, const Thread* t);
+
+}  // namespace tn::sched

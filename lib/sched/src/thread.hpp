@@ -1,0 +1,69 @@
+// The thread control block, private to lib/sched (lib/sync sees Thread as an
+// opaque type through tn/sched_impl.hpp).
+#pragma once
+
+#include <tn/list.hpp>
+#include <tn/sched.hpp>
+#include <tn/sched_impl.hpp>
+#include <tn/tntimer.hpp>
+#include <tn/types.hpp>
+
+namespace tn::sched {
+
+/// Callee-saved registers of a switched-out thread (AAPCS64 §6.1.1): what
+/// tn_sched_switch saves and restores. Offsets are fixed by switch.S.
+struct Context {
+    u64 x19_x28[10];
+    u64 fp;  // x29
+    u64 lr;  // x30: where the thread resumes
+    u64 sp;
+};
+static_assert(sizeof(Context) == 104);
+
+enum class State : u8 {
+    Running,  ///< Current on its CPU (not in the run queue).
+    Ready,    ///< In its CPU's run queue.
+    Blocked,  ///< In a wait queue, sleeping, or both (with a timeout).
+    Exited,   ///< Done; waiting to be joined.
+};
+
+class Thread {
+public:
+    Context ctx;  // first: switch.S addresses it at offset 0
+    ListNode link;  // run queue or wait queue
+    State state = State::Ready;
+    u8 base_priority = 0;
+    u8 priority = 0;  // effective (base or inherited)
+    u8 cpu = 0;
+    bool joined = false;
+    bool is_idle = false;
+    u32 preempt_lock = 0;
+    const char* name = "";
+    Entry entry = nullptr;
+    void* arg = nullptr;
+
+    // Blocking: the wait queue, if any, and how the wait ended.
+    WaitQueue* waiting_on = nullptr;
+    WaitResult wait_result = WaitResult::Woken;
+    uptr wake_value = 0;
+    void* blocked_on = nullptr;  // priority inheritance (lib/sync)
+    tntimer::Timer timeout;
+
+    // Exit and join.
+    uptr exit_value = 0;
+    WaitQueue joiners;
+
+    // Stack: window slot and backing pages (0 for adopted boot stacks).
+    u64 stack_slot = ~u64{0};
+    u64 stack_pa = 0;
+    u64 stack_pages = 0;
+
+    // Statistics, in counter ticks.
+    u64 switches_in = 0;
+    u64 run_ticks = 0;
+    u64 switched_in_at = 0;
+
+    IntrusiveList held_mutexes;  // lib/sync's priority inheritance
+};
+
+}  // namespace tn::sched

@@ -1,0 +1,91 @@
+// RunQueue: O(1) selection of the highest priority, FIFO within a priority,
+// head insertion for preempted threads; against a reference model.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <deque>
+#include <random>
+
+#include "runqueue.hpp"
+
+namespace {
+
+struct Node {
+    int id;
+    unsigned prio;
+    tn::ListNode link;
+};
+
+Node* top(const tn::sched::RunQueue<32>& rq) {
+    tn::ListNode* n = rq.top();
+    return n ? tn::container_of(n, &Node::link) : nullptr;
+}
+
+TEST(RunQueue, EmptyHasNoTop) {
+    static tn::sched::RunQueue<32> rq;  // zero-initialised, as in BSS
+    EXPECT_TRUE(rq.empty());
+    EXPECT_EQ(rq.top_priority(), -1);
+    EXPECT_EQ(rq.top(), nullptr);
+}
+
+TEST(RunQueue, HighestPriorityFirstFifoWithin) {
+    tn::sched::RunQueue<32> rq;
+    Node a{1, 5, {}}, b{2, 7, {}}, c{3, 7, {}}, d{4, 0, {}}, e{5, 31, {}};
+    for (Node* n : {&a, &b, &c, &d})
+        rq.push_back(n->link, n->prio);
+    EXPECT_EQ(rq.top_priority(), 7);
+    EXPECT_EQ(top(rq), &b);
+    rq.push_back(e.link, e.prio);
+    EXPECT_EQ(top(rq), &e);
+    rq.remove(e.link, e.prio);
+    rq.remove(b.link, b.prio);
+    EXPECT_EQ(top(rq), &c);
+    rq.push_front(b.link, b.prio);  // preempted: back at the head
+    EXPECT_EQ(top(rq), &b);
+    EXPECT_TRUE(rq.has(0));
+    rq.remove(d.link, d.prio);
+    EXPECT_FALSE(rq.has(0));
+}
+
+TEST(RunQueue, RandomAgainstModel) {
+    std::mt19937 rng(3);
+    std::vector<Node> nodes(200);
+    for (int i = 0; i < 200; ++i)
+        nodes[i] = {i, static_cast<unsigned>(rng() % 32), {}};
+    tn::sched::RunQueue<32> rq;
+    std::map<unsigned, std::deque<int>, std::greater<>> model;
+    for (int step = 0; step < 50000; ++step) {
+        Node& n = nodes[rng() % nodes.size()];
+        if (n.link.linked) {
+            rq.remove(n.link, n.prio);
+            auto& q = model[n.prio];
+            q.erase(std::find(q.begin(), q.end(), n.id));
+            if (q.empty())
+                model.erase(n.prio);
+        } else if (rng() % 4 == 0) {
+            rq.push_front(n.link, n.prio);
+            model[n.prio].push_front(n.id);
+        } else {
+            rq.push_back(n.link, n.prio);
+            model[n.prio].push_back(n.id);
+        }
+        if (model.empty()) {
+            ASSERT_TRUE(rq.empty());
+        } else {
+            ASSERT_EQ(rq.top_priority(), static_cast<int>(model.begin()->first));
+            ASSERT_EQ(top(rq)->id, model.begin()->second.front());
+        }
+    }
+}
+
+TEST(RunQueue, SixtyFourLevels) {
+    tn::sched::RunQueue<64> rq;
+    Node hi{1, 63, {}}, lo{2, 0, {}};
+    rq.push_back(lo.link, lo.prio);
+    rq.push_back(hi.link, hi.prio);
+    EXPECT_EQ(rq.top_priority(), 63);
+    rq.remove(hi.link, hi.prio);
+    EXPECT_EQ(rq.top_priority(), 0);
+}
+
+}  // namespace

@@ -1,0 +1,270 @@
+// The scheduler on the target: priority order, preemption by a thread woken
+// from the timer interrupt, yield among equals, round-robin time slices,
+// sleep accuracy, join, software timers firing in deadline order, threads on
+// a second CPU, stacks with guard pages.
+#include <tn/clock.hpp>
+#include <tn/console.hpp>
+#include <tn/sched.hpp>
+#include <tn/smp.hpp>
+#include <tn/tntimer.hpp>
+
+using namespace tn;
+
+namespace {
+
+int g_failures;
+
+void check(bool ok, const char* what) {
+    if (!ok) {
+        tn_printf("sched: FAILED: %s\n", what);
+        ++g_failures;
+    }
+}
+
+sched::Thread* spawn(const char* name, u8 prio, sched::Entry fn, void* arg = nullptr, unsigned cpu = 0) {
+    auto r = sched::create({name, prio, 0, cpu}, fn, arg);
+    if (!r.ok()) {
+        tn_printf("sched: FAILED: create %s: %s\n", name, sched::error_name(r.error()));
+        ++g_failures;
+        return nullptr;
+    }
+    return r.value();
+}
+
+uptr join_ok(sched::Thread* t) {
+    if (!t)
+        return ~uptr{0};
+    auto r = sched::join(t);
+    check(r.ok(), "join");
+    return r.ok() ? r.value() : ~uptr{0};
+}
+
+// ---- priority order: threads made ready while main (16) runs start by priority
+char g_order[8];
+int g_order_len;
+void record(void* arg) { g_order[g_order_len++] = static_cast<char>(reinterpret_cast<uptr>(arg)); }
+
+void test_priority_order() {
+    sched::Thread* t[4];
+    sched::lock_preemption();  // create all four before any runs
+    t[0] = spawn("a", 10, record, reinterpret_cast<void*>(uptr{'a'}));
+    t[1] = spawn("b", 12, record, reinterpret_cast<void*>(uptr{'b'}));
+    t[2] = spawn("c", 11, record, reinterpret_cast<void*>(uptr{'c'}));
+    t[3] = spawn("d", 20, record, reinterpret_cast<void*>(uptr{'d'}));
+    check(g_order_len == 0, "nothing ran while preemption was locked");
+    sched::unlock_preemption();
+#ifdef CONFIG_LIBSCHED_COOPERATIVE
+    check(g_order_len == 0, "cooperative: nothing preempts main");
+#else
+    check(g_order_len == 1 && g_order[0] == 'd', "the higher-priority thread preempted main at unlock");
+#endif
+    for (auto* x : t)
+        join_ok(x);
+    g_order[g_order_len] = 0;
+    tn_printf("sched: start order %s\n", g_order);
+    check(__builtin_strcmp(g_order, "dbca") == 0, "priority order");
+}
+
+// ---- yield among equals: two threads alternate strictly
+char g_trace[32];
+int g_trace_len;
+void yielder(void* arg) {
+    for (int i = 0; i < 5; ++i) {
+        g_trace[g_trace_len++] = static_cast<char>(reinterpret_cast<uptr>(arg));
+        sched::yield();
+    }
+}
+
+void test_yield() {
+    sched::lock_preemption();
+    auto* x = spawn("x", 5, yielder, reinterpret_cast<void*>(uptr{'x'}));
+    auto* y = spawn("y", 5, yielder, reinterpret_cast<void*>(uptr{'y'}));
+    sched::unlock_preemption();
+    join_ok(x);
+    join_ok(y);
+    g_trace[g_trace_len] = 0;
+    tn_printf("sched: yield trace %s\n", g_trace);
+    check(__builtin_strcmp(g_trace, "xyxyxyxyxy") == 0, "yield alternates equal priorities");
+}
+
+// ---- preemption from the timer interrupt
+volatile bool g_busy_stop;
+u64 g_woke_at, g_deadline_ticks;
+[[maybe_unused]] void busy(void*) {
+    while (!g_busy_stop) {
+    }
+}
+void sleeper(void*) {
+    u64 deadline = clock::now_ns() + 20'000'000;
+    g_deadline_ticks = deadline * clock::frequency_hz() / 1'000'000'000;
+    (void)sched::sleep_until(deadline);
+    asm volatile("isb" ::: "memory");
+    g_woke_at = clock::now_ticks();
+    g_busy_stop = true;
+}
+
+#ifdef CONFIG_LIBSCHED_COOPERATIVE
+// Cooperative: the woken thread waits until the busy one yields.
+u64 g_busy_yielded_at;
+void polite_busy(void*) {
+    u64 until = clock::now_ns() + 40'000'000;
+    while (clock::now_ns() < until) {
+    }
+    asm volatile("isb" ::: "memory");
+    g_busy_yielded_at = clock::now_ticks();
+    sched::yield();
+}
+
+void test_preempt_from_irq() {
+    auto* hi = spawn("hi", 30, sleeper);
+    auto* lo = spawn("busy", 3, polite_busy);
+    join_ok(hi);
+    join_ok(lo);
+    tn_printf("sched: cooperative: woken thread waited for the busy one to yield\n");
+    check(g_woke_at > g_busy_yielded_at, "no preemption in cooperative mode");
+}
+#else
+void test_preempt_from_irq() {
+    auto* hi = spawn("hi", 30, sleeper);  // runs at once, sleeps
+    auto* lo = spawn("busy", 3, busy);    // below main: runs when main joins
+    join_ok(hi);
+    join_ok(lo);
+    u64 late = g_woke_at - g_deadline_ticks;
+    tn_printf("sched: woken thread ran %lu counter ticks after its deadline, preempting a busy thread\n", late);
+    check(g_woke_at >= g_deadline_ticks, "sleep ended no earlier than its deadline");
+#ifdef CONFIG_LIBTNTIMER_TICK
+    u64 bound = CONFIG_SCHED_TEST_PREEMPT_BOUND + clock::frequency_hz() / CONFIG_LIBTNTIMER_HZ;
+#else
+    u64 bound = CONFIG_SCHED_TEST_PREEMPT_BOUND;
+#endif
+    check(late <= bound, "preemption latency within bound");
+}
+#endif
+
+// ---- round robin among equal busy threads
+constexpr int k_rr = 3;
+u64 g_rr_loops[k_rr];
+volatile bool g_rr_stop;
+[[maybe_unused]] void rr_worker(void* arg) {
+    auto i = reinterpret_cast<uptr>(arg);
+    while (!g_rr_stop)
+        ++g_rr_loops[i];
+}
+[[maybe_unused]] void rr_stopper(void*) {
+    (void)sched::sleep_ns(300'000'000);
+    g_rr_stop = true;
+}
+
+void test_round_robin() {
+#if CONFIG_LIBSCHED_TIMESLICE_US > 0
+    sched::Thread* w[k_rr];
+    auto* stop = spawn("stop", 25, rr_stopper);
+    for (uptr i = 0; i < k_rr; ++i)
+        w[i] = spawn("rr", 4, rr_worker, reinterpret_cast<void*>(i));
+    join_ok(stop);
+    u64 switches = 0;
+    for (auto* t : w) {
+        switches += sched::stats(t).switches_in;
+        join_ok(t);
+    }
+    u64 total = 0, lo = ~u64{0}, hi = 0;
+    for (int i = 0; i < k_rr; ++i) {
+        total += g_rr_loops[i];
+        lo = g_rr_loops[i] < lo ? g_rr_loops[i] : lo;
+        hi = g_rr_loops[i] > hi ? g_rr_loops[i] : hi;
+    }
+    tn_printf("sched: round robin: %d threads, min %lu max %lu loops, %lu switches in\n", k_rr, lo, hi, switches);
+    check(switches >= 3 * k_rr, "time slices rotated the threads");
+    check(lo > 0 && hi - lo <= total / k_rr / 4, "equal priorities got shares within 25% of each other");
+#endif
+}
+
+// ---- sleep accuracy
+void test_sleep() {
+    for (u64 ms : {1, 5, 17}) {
+        u64 start = clock::now_ns();
+        check(sched::sleep_ns(ms * 1'000'000).ok(), "sleep");
+        u64 took = clock::now_ns() - start;
+        tn_printf("sched: sleep %lu ms took %lu us\n", ms, took / 1000);
+        check(took >= ms * 1'000'000, "sleep no shorter than asked");
+        check(took <= ms * 1'000'000 + 5'000'000, "sleep within 5 ms of asked");
+    }
+}
+
+// ---- 1000 software timers fire in deadline order
+constexpr int k_timers = 1000;
+tntimer::Timer g_timers[k_timers];
+u64 g_fired_deadline[k_timers];
+int g_fired;
+bool g_order_ok = true;
+u64 g_last_deadline;
+void on_timer(tntimer::Timer& t, void*) {
+    u64 d = t.node.deadline;
+    if (d < g_last_deadline)
+        g_order_ok = false;
+    g_last_deadline = d;
+    g_fired_deadline[g_fired++] = d;
+}
+
+void test_many_timers() {
+    u64 base = clock::now_ns() + 5'000'000;
+    u64 x = 12345;
+    for (int i = 0; i < k_timers; ++i) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        g_timers[i].callback = on_timer;
+        tntimer::start(g_timers[i], base + (x >> 33) % 50'000'000);  // within 50 ms
+    }
+    check(tntimer::armed_count() >= k_timers, "all timers armed");
+    (void)sched::sleep_ns(80'000'000);
+    tn_printf("sched: %d timers fired of %d, in deadline order: %s\n", g_fired, k_timers, g_order_ok ? "yes" : "no");
+    check(g_fired == k_timers && g_order_ok, "1000 timers fire once each in deadline order");
+    u64 late = 0;
+    for (auto& t : g_timers)
+        late += t.armed();
+    check(late == 0, "no timer left armed");
+}
+
+// ---- a thread on another CPU
+unsigned g_ran_on = ~0u;
+void where(void*) { g_ran_on = smp::this_cpu(); }
+
+void test_other_cpu() {
+    if (smp::online_count() < 2)
+        return;
+    auto* t = spawn("cpu1", 10, where, nullptr, 1);
+    join_ok(t);
+    tn_printf("sched: thread for CPU 1 ran on CPU %u\n", g_ran_on);
+    check(g_ran_on == 1, "thread runs on its CPU");
+    check(!sched::create({"bad", 10, 0, smp::k_max_cpus}, where, nullptr).ok(), "no thread for a CPU beyond TN_MAX_CPUS");
+}
+
+// ---- argument checks and join value
+void returns(void*) { sched::exit(42); }
+
+void test_api() {
+    check(!sched::create({"bad", sched::k_priorities, 0, 0}, returns, nullptr).ok(), "priority out of range refused");
+    check(!sched::create({"bad", 1, 100, 0}, returns, nullptr).ok(), "tiny stack refused");
+    check(!sched::create({"bad", 1, 64 << 20, 0}, returns, nullptr).ok(), "stack above the slot refused");
+    auto* t = spawn("ret", 1, returns);
+    check(join_ok(t) == 42, "join returns the exit value");
+    check(sched::join(sched::current()).error() == sched::Error::NotJoinable, "joining oneself refused");
+}
+
+}  // namespace
+
+int main() {
+    tn_printf("sched: main is \"%s\" at priority %u on CPU %u, %u CPUs online\n", sched::name(sched::current()),
+              sched::priority(sched::current()), smp::this_cpu(), smp::online_count());
+    test_api();
+    test_priority_order();
+    test_yield();
+    test_preempt_from_irq();
+    test_round_robin();
+    test_sleep();
+    test_many_timers();
+    test_other_cpu();
+    if (g_failures)
+        return 1;
+    tn_puts("sched: all checks passed");
+    return 0;
+}
