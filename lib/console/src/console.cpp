@@ -1,8 +1,48 @@
 #include <tn/console.hpp>
+#include <tn/smp.hpp>
+#include <tn/spinlock.hpp>
 
 namespace tn::console {
 
 namespace {
+
+#ifdef CONFIG_TN_SMP
+// One line at a time from each CPU: output holds a lock with IRQs masked.
+// The lock is re-entrant per CPU, so a fault report raised while this CPU
+// prints (or a nested print) still comes out instead of deadlocking.
+Spinlock g_out_lock;
+unsigned g_out_owner;  // CPU number + 1, 0 when free
+
+class OutputLock {
+public:
+    OutputLock() {
+        asm volatile("mrs %0, daif; msr daifset, #2" : "=r"(m_daif)::"memory");
+        unsigned me = smp::this_cpu() + 1;
+        m_nested = __atomic_load_n(&g_out_owner, __ATOMIC_RELAXED) == me;
+        if (!m_nested) {
+            g_out_lock.lock();
+            __atomic_store_n(&g_out_owner, me, __ATOMIC_RELAXED);
+        }
+    }
+    ~OutputLock() {
+        if (!m_nested) {
+            __atomic_store_n(&g_out_owner, 0u, __ATOMIC_RELAXED);
+            g_out_lock.unlock();
+        }
+        asm volatile("msr daif, %0" ::"r"(m_daif) : "memory");
+    }
+    OutputLock(const OutputLock&) = delete;
+    OutputLock& operator=(const OutputLock&) = delete;
+
+private:
+    u64 m_daif;
+    bool m_nested;
+};
+#else
+struct OutputLock {
+    OutputLock() {}  // one CPU: writes cannot interleave
+};
+#endif
 
 fmt::Put g_sink;
 void* g_sink_ctx;
@@ -24,6 +64,7 @@ void set_sink(fmt::Put put, void* ctx) {
 }
 
 void write(const char* s, usize n) {
+    OutputLock held;
     for (usize i = 0; i < n; ++i)
         put_console(s[i], nullptr);
 }
@@ -51,6 +92,7 @@ u64 input_dropped() { return g_source.dropped ? g_source.dropped(g_source.ctx) :
 using namespace tn;
 
 extern "C" int tn_vprintf(const char* fmt, va_list ap) {
+    console::OutputLock held;
     return static_cast<int>(fmt::vformat_to(console::put_console, nullptr, fmt, ap));
 }
 
@@ -66,6 +108,7 @@ extern "C" int tn_puts(const char* s) {
     usize n = 0;
     while (s[n])
         ++n;
+    console::OutputLock held;
     console::write(s, n);
     console::write("\n", 1);
     return static_cast<int>(n + 1);
