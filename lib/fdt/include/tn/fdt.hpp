@@ -10,6 +10,14 @@
 // size_dt_struct / 4 tokens; parent(), reg() and interrupt lookups rescan from the root,
 // interrupt_parent() follows at most 2 * k_max_depth links. Use at boot, not hot paths.
 //
+// Node index (optional): try_open() given a NodeIndex also records every node's parent,
+// subtree end, phandle and `compatible` / `device_type` properties during its one walk.
+// Navigation, parent(), find_phandle() and the compatible / device_type searches then
+// look those up instead of rescanning: O(log nodes) or O(nodes) entry reads, not
+// O(size_dt_struct) token decodes. Results are the same with or without it (a tree with
+// more nodes than the index holds is opened without one); values still come from the
+// bounds-checked blob.
+//
 // Context: any (EL1, EL2, MMU off). Fields are read at naturally aligned offsets of the
 // 8-byte aligned blob, but u64 values in properties are only 4-byte aligned: code that
 // runs with the MMU off (Device memory) should build with -mstrict-align. The blob must
@@ -113,6 +121,17 @@ struct NodeCursor {
     bool operator==(const NodeCursor&) const = default;
 };
 
+/// One node of a NodeIndex, in document order. Entry numbers, not offsets, link nodes.
+struct IndexEntry {
+    u32 offset;       ///< Its FDT_BEGIN_NODE token.
+    u32 parent;       ///< Entry of its parent; k_no_entry for the root.
+    u32 end;          ///< First entry after its subtree: its next sibling, if any.
+    u32 phandle;      ///< Value of its `phandle` / `linux,phandle` (size 4); 0 if none.
+    u32 compatible;   ///< Offset of its first `compatible` FDT_PROP; ~0 if none.
+    u32 device_type;  ///< Offset of its first `device_type` FDT_PROP; ~0 if none.
+};
+constexpr u32 k_no_entry = ~u32{0};
+
 /// Over a node's FDT_PROP tokens (Property) or reservation entries (Region); ~0 ends.
 template <class Item>
 struct OffsetCursor {
@@ -194,6 +213,15 @@ struct Device { Node node; Region reg; bool has_irq; u32 intid; };
 /// Entries of the arm,armv8-timer `interrupts` property, in binding order.
 enum class TimerIrq : u8 { Secure, NonSecure, Virtual, Hyp, HypVirtual };
 
+/// Caller-owned storage for the node index try_open() can build (see the file comment):
+/// room for @p Capacity nodes, 24 bytes each. It must outlive every Fdt opened with it,
+/// and belongs to the last blob opened with it.
+template <usize Capacity>
+struct NodeIndex {
+    static_assert(Capacity > 0 && Capacity < detail::k_no_entry, "NodeIndex capacity");
+    detail::IndexEntry entries[Capacity];
+};
+
 /// INTID of a GIC specifier (type, number, flags): SPI n -> 32 + n, PPI n -> 16 + n, GICv3
 /// extended SPI/PPI. BadCells below 2 cells, BadValue for a bad type or number.
 Result<u32, Error> gic_intid(const Interrupt& irq);
@@ -205,6 +233,13 @@ public:
     /// @p size: bytes readable at @p blob. Errors: Truncated, BadAlignment, BadMagic,
     /// BadVersion, BadLayout, BadStructure, BadString, TooDeep.
     static Result<Fdt, Error> try_open(const void* blob, usize size);
+    /// As above, and builds the node index in @p index if the tree fits in it.
+    template <usize Capacity>
+    static Result<Fdt, Error> try_open(const void* blob, usize size, NodeIndex<Capacity>& index) {
+        return open(blob, size, index.entries, Capacity);
+    }
+    /// True if lookups use a node index (try_open() got one and the tree fit).
+    bool indexed() const { return m_index_count != 0; }
 
     u32 total_size() const { return m_total_size; }
     u32 version() const { return m_version; }
@@ -287,6 +322,7 @@ public:
 private:
     friend struct detail::Impl;  // Token decoding and walks, src/impl.hpp.
     Fdt() = default;
+    static Result<Fdt, Error> open(const void* blob, usize size, detail::IndexEntry* index, usize capacity);
 
     const u8* m_blob = nullptr;
     const u8* m_struct = nullptr;
@@ -299,6 +335,9 @@ private:
     u32 m_version = 0;
     u32 m_boot_cpuid = 0;
     u32 m_root = 0;
+    const detail::IndexEntry* m_index = nullptr;  // m_index_count entries, or none.
+    u32 m_index_count = 0;
+    bool m_phandles_indexed = false;  // No node has two different phandle values.
 };
 
 }  // namespace tn::fdt
