@@ -31,7 +31,7 @@ endif
 TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mgeneral-regs-only -mno-outline-atomics \
 	-ffreestanding -fPIE -fvisibility=hidden -ffunction-sections -fdata-sections \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fno-plt -Wall -Wextra -Werror \
+	-Wall -Wextra -Werror \
 	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
 	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) \
 	-D__TENON__ -include $(TN_CONFIG_H)

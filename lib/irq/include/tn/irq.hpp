@@ -155,18 +155,39 @@ struct Stats {
 };
 Stats stats();
 
-// Masking on the calling CPU (PSTATE.I on AArch64).
-
-/// Unmasks IRQs on the calling CPU.
-void local_enable();
-/// Masks IRQs on the calling CPU.
-void local_disable();
+// Masking on the calling CPU: PSTATE.I, bit 7 of DAIF (Arm ARM DDI 0487,
+// "DAIF, Interrupt Mask Bits"). Only I is touched: FIQs stay masked (Group 0
+// is not ours) and SErrors/debug keep what the entry code set. Inline: they
+// sit on every scheduler and lock path. The "memory" clobbers keep the
+// compiler from moving memory accesses into or out of a masked section.
+//
+// wait_for_interrupt(): WFI wakes on a pending interrupt even while PSTATE.I
+// masks it (a physical IRQ is a wake-up event regardless of the mask), so a
+// caller that masked IRQs to check a condition cannot miss the wake-up
+// between its check and the WFI. With IRQs unmasked the handler has run by
+// the time it returns.
+#if defined(__aarch64__)
+inline constexpr u64 k_daif_i = u64{1} << 7;
+inline void local_enable() { asm volatile("msr daifclr, #2" ::: "memory"); }
+inline void local_disable() { asm volatile("msr daifset, #2" ::: "memory"); }
 /// Masks IRQs and returns the previous state for local_restore().
+inline u64 local_save_disable() {
+    u64 daif;
+    asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
+    return daif & k_daif_i;
+}
+inline void local_restore(u64 state) {
+    if (!(state & k_daif_i))
+        local_enable();
+}
+inline void wait_for_interrupt() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
+#else
+void local_enable();
+void local_disable();
 u64 local_save_disable();
 void local_restore(u64 state);
-/// Waits until an interrupt is pending (WFI). Returns with the IRQ mask as it
-/// was; with IRQs unmasked the handler has run by then.
 void wait_for_interrupt();
+#endif
 
 /// True while the calling CPU runs an interrupt handler.
 bool in_interrupt();
