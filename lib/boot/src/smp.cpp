@@ -16,8 +16,7 @@ bool g_online[k_max_cpus];
 
 const char* error_name(Error e) {
     static const char* const names[] = {"BadCpu", "Offline", "NoIpi"};
-    auto i = static_cast<usize>(e);
-    return i < sizeof names / sizeof names[0] ? names[i] : "?";
+    return enum_name(names, e);
 }
 
 unsigned online_count() {

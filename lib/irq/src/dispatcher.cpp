@@ -9,8 +9,7 @@ const char* error_name(Error e) {
     static const char* const names[] = {"OutOfRange",  "AlreadyRegistered", "NotRegistered", "NoHandler",
                                         "NoController", "NotSpi",           "NotSgi",        "BadPriority",
                                         "BadCpu",       "Unsupported",      "Timeout"};
-    auto i = static_cast<usize>(e);
-    return i < sizeof names / sizeof names[0] ? names[i] : "?";
+    return enum_name(names, e);
 }
 
 Result<void, Error> Dispatcher::check_intid(u32 intid) const {

@@ -434,8 +434,7 @@ const char* error_name(Error e) {
     static const char* const names[] = {"BadPriority", "BadCpu",      "BadStackSize", "NoMemory",
                                         "Timeout",     "WouldBlock",  "NotJoinable",  "InIsr",
                                         "Deadlock",    "NotOwner",    "Overflow"};
-    auto i = static_cast<usize>(e);
-    return i < sizeof names / sizeof names[0] ? names[i] : "?";
+    return enum_name(names, e);
 }
 
 Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg) {

@@ -28,4 +28,12 @@ constexpr u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
 constexpr bool is_aligned(u64 v, u64 a) { return (v & (a - 1)) == 0; }
 constexpr bool is_pow2(u64 v) { return v != 0 && (v & (v - 1)) == 0; }
 
+/// Printable name of enumerator @p e from a table in enumerator order; "?" for
+/// a value the table does not cover. For the error_name() functions.
+template <typename E, usize N>
+constexpr const char* enum_name(const char* const (&names)[N], E e) {
+    auto i = static_cast<usize>(e);
+    return i < N ? names[i] : "?";
+}
+
 }  // namespace tn
