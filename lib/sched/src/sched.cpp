@@ -29,6 +29,12 @@
 #include "runqueue.hpp"
 #include "thread.hpp"
 
+namespace tn::sync {
+// lib/sync's priority inheritance, when it is linked in (weak otherwise).
+[[gnu::weak]] void wait_timed_out(tn::sched::Locked&, tn::sched::Thread* t);
+[[gnu::weak]] void base_priority_changed(tn::sched::Locked&, tn::sched::Thread* t);
+}  // namespace tn::sync
+
 extern "C" void tn_sched_switch(tn::sched::Context* from, tn::sched::Context* to);
 extern "C" char tn_sched_thread_start[];
 
@@ -201,8 +207,13 @@ void wake(Thread* t, WaitResult result, uptr value) {
 
 void on_timeout(tntimer::Timer&, void* ctx) {
     auto* t = static_cast<Thread*>(ctx);
-    if (t->state == State::Blocked)
-        wake(t, WaitResult::Timeout, 0);
+    if (t->state != State::Blocked)
+        return;
+    wake(t, WaitResult::Timeout, 0);
+    if (t->blocked_on && sync::wait_timed_out) {
+        Locked held{tntimer::KernelLock::Held{}};  // the timer service holds the lock
+        sync::wait_timed_out(held, t);
+    }
 }
 
 u64 deadline_after(u64 ns) {
@@ -507,10 +518,10 @@ Result<void, Error> set_priority(Thread* t, u8 priority) {
         return err(Error::BadPriority);
     Locked held;
     t->base_priority = priority;
-    // While it holds priority-inheritance mutexes it keeps what it inherited;
-    // lib/sync recomputes on unlock.
-    u8 effective = t->held_mutexes.empty() || priority > t->priority ? priority : t->priority;
-    set_effective_priority(held, t, effective);
+    if (sync::base_priority_changed)
+        sync::base_priority_changed(held, t);  // max(base, inherited), passed along its chain
+    else
+        set_effective_priority(held, t, priority);
     return {};
 }
 

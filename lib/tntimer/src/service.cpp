@@ -72,6 +72,8 @@ void detail::release_kernel_lock() { g_lock.unlock(); }
 KernelLock::KernelLock() : m_irq_state(irq::local_save_disable()) { g_lock.lock(); }
 
 KernelLock::~KernelLock() {
+    if (m_irq_state == k_held)
+        return;
     g_lock.unlock();
     irq::local_restore(m_irq_state);
 }

@@ -22,6 +22,8 @@ namespace tn::sched {
 class Locked {
 public:
     Locked() = default;
+    /// For locked timer callbacks, which run with the lock already held.
+    explicit Locked(tntimer::KernelLock::Held held) : m_lock(held) {}
     ~Locked();
     Locked(const Locked&) = delete;
     Locked& operator=(const Locked&) = delete;

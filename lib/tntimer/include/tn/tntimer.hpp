@@ -34,11 +34,16 @@ namespace tn::tntimer {
 class KernelLock {
 public:
     KernelLock();
+    /// Stands for the lock a caller further up already holds (in a locked
+    /// timer callback): takes and releases nothing.
+    struct Held {};
+    explicit KernelLock(Held) : m_irq_state(k_held) {}
     ~KernelLock();
     KernelLock(const KernelLock&) = delete;
     KernelLock& operator=(const KernelLock&) = delete;
 
 private:
+    static constexpr u64 k_held = ~u64{0};
     u64 m_irq_state;
 };
 

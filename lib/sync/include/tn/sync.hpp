@@ -1,0 +1,222 @@
+// Thread synchronisation: counting semaphores, priority-inheritance mutexes,
+// condition variables, message queues and event flags, on the scheduler's
+// wait queues (tn/sched_impl.hpp). No object allocates; all are
+// constant-initialisable, and Mutex, CondVar and EventFlags are all-zero when
+// default-constructed, so static objects live in .bss and need no boot code.
+//
+// Timeouts: every blocking call takes a relative timeout in nanoseconds;
+// sched::k_forever never times out, sched::k_no_wait never blocks. Errors are
+// sched::Error values:
+//   Timeout     the timeout passed before the call could complete;
+//   WouldBlock  k_no_wait was given and the call would have blocked;
+//   InIsr       a call that may block, made from an interrupt handler with a
+//               timeout other than k_no_wait (mutex and condition-variable
+//               calls: any call from an interrupt handler, as an interrupt
+//               has no thread that could own a mutex).
+// A call that fails changes nothing.
+//
+// Wake-up order: waiters are served highest effective priority first, FIFO
+// among equals (the scheduler's WaitQueue order). Semaphore units, mutex
+// ownership and message-queue messages and slots are handed to the woken
+// waiter directly, so a thread arriving later cannot take them first
+// (no barging).
+//
+// Priority inheritance (Mutex): the owner of a mutex runs at least at the
+// effective priority of the highest waiter of every mutex it holds, and an
+// owner blocked on another mutex passes that on to that mutex's owner, and so
+// on along the chain, at most k_pi_max_depth owners far (lib/sync/src/pi.hpp
+// explains the algorithm and its cost). Unlocking and a waiter's timeout
+// lower the owner again to what the mutexes it still holds require.
+//
+// Cost: every call holds the scheduler lock (IRQs masked) for O(1) work, plus
+//   Mutex::lock/unlock   O(k_pi_max_depth x mutexes held per thread);
+//   MessageQueue         one copy of msg_size bytes;
+//   EventFlags::set      O(waiters of that object);
+// and the scheduler's own wait queue insertion and wake-up cost.
+#pragma once
+
+#include <tn/list.hpp>
+#include <tn/result.hpp>
+#include <tn/sched.hpp>
+#include <tn/sched_impl.hpp>
+#include <tn/types.hpp>
+
+namespace tn::sync {
+
+using Error = sched::Error;
+using sched::k_forever;
+using sched::k_no_wait;
+
+#ifdef CONFIG_LIBSYNC_PI_MAX_DEPTH
+inline constexpr unsigned k_pi_max_depth = CONFIG_LIBSYNC_PI_MAX_DEPTH;
+#else
+inline constexpr unsigned k_pi_max_depth = 8;
+#endif
+static_assert(k_pi_max_depth >= 1, "a blocked thread must at least boost its mutex's owner");
+
+namespace detail {
+struct MutexCore;
+}
+
+/// Counting semaphore with a ceiling.
+class Semaphore {
+public:
+    /// @p initial units, at most @p max (an @p initial above @p max is
+    /// clamped to @p max; with @p max 0, give() always fails).
+    constexpr Semaphore(u32 initial, u32 max) : m_count(initial < max ? initial : max), m_max(max) {}
+    Semaphore(const Semaphore&) = delete;
+    Semaphore& operator=(const Semaphore&) = delete;
+
+    /// Adds one unit, or hands it to the highest waiter. ISR ok.
+    /// Errors: Overflow (already max units, nobody waiting).
+    Result<void, Error> give();
+    /// Takes one unit, waiting up to @p timeout_ns for one.
+    /// ISR ok with k_no_wait. Errors: Timeout, WouldBlock, InIsr.
+    Result<void, Error> take(u64 timeout_ns = k_forever);
+    /// Units available now.
+    u32 count() const;
+    u32 max() const { return m_max; }
+
+private:
+    sched::WaitQueue m_waiters;
+    u32 m_count;
+    u32 m_max;
+};
+
+/// Non-recursive mutex with transitive priority inheritance. Ownership is
+/// handed directly to the highest waiter on unlock (no barging): the waiter
+/// owns the mutex as soon as it is woken, so a thread of higher priority
+/// arriving in between waits behind it. Thread context only.
+class Mutex {
+public:
+    constexpr Mutex() = default;
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+
+    /// Locks, waiting up to @p timeout_ns; meanwhile the owner (and the chain
+    /// of owners it waits for) inherits the caller's effective priority.
+    /// Errors: Deadlock (the caller owns it, or the chain of owners the
+    /// caller would wait for leads back to the caller), Timeout, WouldBlock,
+    /// InIsr.
+    Result<void, Error> lock(u64 timeout_ns = k_forever);
+    /// lock(k_no_wait).
+    Result<void, Error> try_lock() { return lock(k_no_wait); }
+    /// Unlocks; the owner's priority drops to what the mutexes it still
+    /// holds require. Mutexes may be unlocked in any order.
+    /// Errors: NotOwner, InIsr.
+    Result<void, Error> unlock();
+    /// The owning thread, nullptr when unlocked.
+    sched::Thread* owner() const;
+
+private:
+    friend struct detail::MutexCore;
+    sched::WaitQueue m_waiters;
+    sched::Thread* m_owner = nullptr;
+    ListNode m_held_link;  ///< In the owner's sched::held_mutexes() list.
+};
+
+/// Condition variable, used with one Mutex at a time.
+class CondVar {
+public:
+    constexpr CondVar() = default;
+    CondVar(const CondVar&) = delete;
+    CondVar& operator=(const CondVar&) = delete;
+
+    /// Unlocks @p mutex and waits for signal()/broadcast() or @p timeout_ns,
+    /// atomically (a signal after the unlock is not lost), then locks
+    /// @p mutex again (without a timeout) before returning, also on Timeout.
+    /// As with any condition variable, re-check the predicate in a loop.
+    /// Thread context only.
+    /// Errors: NotOwner (the caller does not hold @p mutex; nothing done),
+    /// WouldBlock (k_no_wait; nothing done), InIsr, Timeout (the mutex is
+    /// held again), Deadlock (re-locking would close a cycle of mutex owners:
+    /// the mutex is NOT held).
+    Result<void, Error> wait(Mutex& mutex, u64 timeout_ns = k_forever);
+    /// Wakes the highest waiter, if any. ISR ok.
+    void signal();
+    /// Wakes every waiter. ISR ok.
+    void broadcast();
+
+private:
+    sched::WaitQueue m_waiters;
+};
+
+/// FIFO of fixed-size messages in caller-provided storage of
+/// msg_size * capacity bytes. Messages are copied in and out under the
+/// scheduler lock, so keep them small (a pointer or a few words).
+class MessageQueue {
+public:
+    /// @pre msg_size > 0, capacity > 0, @p buffer holds msg_size * capacity
+    /// bytes and outlives the queue. (tn_mq_init() checks these.)
+    constexpr MessageQueue(usize msg_size, u32 capacity, void* buffer)
+        : m_buffer(buffer), m_msg_size(msg_size), m_capacity(capacity) {}
+    MessageQueue(const MessageQueue&) = delete;
+    MessageQueue& operator=(const MessageQueue&) = delete;
+
+    /// Appends a copy of the msg_size bytes at @p msg, waiting up to
+    /// @p timeout_ns for room. ISR ok with k_no_wait.
+    /// Errors: Timeout, WouldBlock, InIsr.
+    Result<void, Error> send(const void* msg, u64 timeout_ns = k_forever);
+    /// Moves the oldest message to the msg_size bytes at @p msg, waiting up
+    /// to @p timeout_ns for one. ISR ok with k_no_wait.
+    /// Errors: Timeout, WouldBlock, InIsr.
+    Result<void, Error> receive(void* msg, u64 timeout_ns = k_forever);
+    /// Messages stored (including those already promised to woken receivers).
+    u32 count() const;
+    u32 capacity() const { return m_capacity; }
+    usize msg_size() const { return m_msg_size; }
+
+private:
+    void push(const void* msg);
+    void pop(void* msg);
+    void pass_message_on(sched::Locked&);
+    void pass_slot_on(sched::Locked&);
+
+    sched::WaitQueue m_senders;
+    sched::WaitQueue m_receivers;
+    void* m_buffer;
+    usize m_msg_size;
+    u32 m_capacity;
+    u32 m_head = 0;         ///< Slot of the oldest message.
+    u32 m_count = 0;        ///< Messages stored.
+    u32 m_rx_promised = 0;  ///< Stored messages promised to woken receivers.
+    u32 m_tx_promised = 0;  ///< Free slots promised to woken senders.
+};
+
+/// How EventFlags::wait() combines the bits it waits for.
+enum class WaitMode : u8 {
+    Any,  ///< At least one of the bits is set.
+    All,  ///< Every one of the bits is set.
+};
+
+/// 32 event bits that threads wait on, in any or all combinations.
+class EventFlags {
+public:
+    constexpr EventFlags() = default;
+    EventFlags(const EventFlags&) = delete;
+    EventFlags& operator=(const EventFlags&) = delete;
+
+    /// Sets @p bits and wakes every waiter now satisfied, in wake-up order:
+    /// each waiter with clear_on_exit clears the bits it matched before the
+    /// next one is checked. O(waiters). ISR ok.
+    void set(u32 bits);
+    /// Clears @p bits. ISR ok.
+    void clear(u32 bits);
+    /// The bits set now.
+    u32 flags() const;
+
+    /// Waits up to @p timeout_ns until @p bits are set as @p mode says and
+    /// returns the bits that satisfied it (@p bits & flags at that moment);
+    /// with @p clear_on_exit those bits are cleared in the same step.
+    /// @p bits == 0 returns 0 at once. ISR ok with k_no_wait.
+    /// Wake-up order among waiters is their effective priority when they
+    /// started waiting (FIFO among equals); later priority changes do not
+    /// reorder them. Errors: Timeout, WouldBlock, InIsr.
+    Result<u32, Error> wait(u32 bits, WaitMode mode, bool clear_on_exit, u64 timeout_ns = k_forever);
+
+private:
+    IntrusiveList m_waiters;  ///< Waiter records on the waiters' stacks.
+    u32 m_flags = 0;
+};
+
+}  // namespace tn::sync

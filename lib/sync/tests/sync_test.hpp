@@ -1,0 +1,28 @@
+// Shared helpers of lib/sync's host tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <tn/sync.hpp>
+
+#include "fake_sched.hpp"
+
+namespace sync_test {
+
+/// "ok" or the error's name, so failures print readably.
+template <class R>
+std::string st(const R& r) {
+    return r.ok() ? "ok" : tn::sched::error_name(r.error());
+}
+
+/// Every test starts and ends with a clean fake scheduler; ending with a
+/// thread still blocked or paused fails the test.
+class SyncTest : public ::testing::Test {
+protected:
+    void SetUp() override { fake::reset(); }
+    void TearDown() override { fake::reset(); }
+};
+
+}  // namespace sync_test
