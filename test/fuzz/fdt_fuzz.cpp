@@ -17,11 +17,17 @@ void put_be32(uint8_t* p, uint32_t v) {
     p[3] = static_cast<uint8_t>(v);
 }
 
+/// Opens the blob without and with a node index: both must agree on whether it opens
+/// and on every answer (a crash is the fuzzer's failure signal).
 /// @return true if the blob opened.
 bool open_and_exercise(const uint8_t* data, size_t size) {
+    static tn::fdt::NodeIndex<64> index;  // Small: large fuzzed trees take the fallback.
     auto fdt = tn::fdt::Fdt::try_open(data, size);
-    if (fdt.ok())
-        tn::fdt::test::exercise(fdt.value());
+    auto indexed = tn::fdt::Fdt::try_open(data, size, index);
+    if (fdt.ok() != indexed.ok() || (!fdt.ok() && fdt.error() != indexed.error()))
+        __builtin_trap();
+    if (fdt.ok() && tn::fdt::test::index_differences(fdt.value(), indexed.value()) != 0)
+        __builtin_trap();
     return fdt.ok();
 }
 

@@ -44,8 +44,9 @@ Result<u64*, Error> Builder::next_table(u64* entry, unsigned level) {
         u64 attrs = *entry & k_leaf_attr_mask;
         u64 base = *entry & k_addr_mask;
         u64 type_bits = level + 1 == 3 ? (k_valid | k_table) : k_valid;
-        for (unsigned i = 0; i < k_entries; ++i)
-            table[i] = (base + i * block_size(level + 1)) | attrs | type_bits;
+        u64 desc = base | attrs | type_bits;
+        for (unsigned i = 0; i < k_entries; ++i, desc += block_size(level + 1))
+            table[i] = desc;
     }
     *entry = reinterpret_cast<u64>(table) | k_valid | k_table;
     return table;
@@ -60,11 +61,17 @@ Result<void, Error> Builder::set_range(u64 va, u64 pa, u64 size, u64 attrs, bool
             bool fits = (va & (bsize - 1)) == 0 && (pa & (bsize - 1)) == 0 && size >= bsize;
             // L1 blocks are allowed for 4 KiB granules; use them only when they fit.
             if (fits || level == 3) {
+                // Fill this table's consecutive entries while blocks still fit, rather
+                // than walk down from the root again for each (RAM is 2 MiB blocks):
+                // each step keeps va and pa aligned, so only the size can run out, and
+                // an index wrapping to 0 means the next table.
                 u64 type_bits = level == 3 ? (k_valid | k_table) : k_valid;
-                *entry = valid ? ((pa & k_addr_mask) | attrs | type_bits) : 0;
-                va += bsize;
-                pa += bsize;
-                size -= bsize;
+                do {
+                    *entry++ = valid ? ((pa & k_addr_mask) | attrs | type_bits) : 0;
+                    va += bsize;
+                    pa += bsize;
+                    size -= bsize;
+                } while (size >= bsize && index_of(va, level) != 0);
                 break;
             }
             if (!valid && (*entry & k_valid) == 0) {

@@ -76,6 +76,36 @@ TEST(Pgtable, RejectsBadRequests) {
     EXPECT_EQ(b.map(0x1000, 0x1000, 0x1000, MemType::Normal, {}).error(), Error::OutOfTables);
 }
 
+TEST(Pgtable, LongRangesCrossTableBoundaries) {
+    // 2 MiB below a 1 GiB boundary, a whole aligned GiB, 2 MiB above: an L2 block at
+    // the last entry of one L2 table, an L1 block, an L2 block in another L2 table.
+    Pool pool;
+    Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+    const u64 mib2 = 2ull << 20, gib = 1ull << 30;
+    const u64 va = 0x3fe00000, pa = 0x13fe00000, size = gib + 2 * mib2;
+    ASSERT_TRUE(b.map(va, pa, size, MemType::Normal, {true, false}).ok());
+    for (u64 off : {u64{0}, mib2 - 8, mib2, gib + mib2 - 8, gib + mib2, size - 8}) {
+        auto t = b.translate(va + off);
+        ASSERT_TRUE(t.ok()) << std::hex << off;
+        EXPECT_EQ(t.value().pa, pa + off) << std::hex << off;
+        bool in_gib = off >= mib2 && off < gib + mib2;
+        EXPECT_EQ(t.value().level, in_gib ? 1u : 2u) << std::hex << off;
+    }
+    EXPECT_FALSE(b.translate(va - 8).ok());
+    EXPECT_FALSE(b.translate(va + size).ok());
+    // Pages whose PA is not block aligned, across the boundary of two L3 tables.
+    ASSERT_TRUE(b.map(0x7ff00000, 0x1000, mib2, MemType::Device, {true, false}).ok());
+    for (u64 off = 0; off < mib2; off += 0x1000) {
+        auto t = b.translate(0x7ff00000 + off);
+        ASSERT_TRUE(t.ok()) << std::hex << off;
+        EXPECT_EQ(t.value().pa, 0x1000 + off);
+        EXPECT_EQ(t.value().level, 3u);
+    }
+    // The rest of the L2 block split for those pages keeps the first mapping.
+    EXPECT_EQ(b.translate(0x80100000).value().pa, pa + (0x80100000 - va));
+    EXPECT_EQ(b.translate(0x80100000).value().type, MemType::Normal);
+}
+
 TEST(Pgtable, RandomAgainstModel) {
     std::mt19937_64 rng(7);
     Pool pool;

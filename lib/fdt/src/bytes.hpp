@@ -30,6 +30,14 @@ inline u32 be32_aligned(const u8* p) {
         return load32(p);
 }
 
+/// Length of the string at @p s, scanning at most @p max bytes; @p max if no NUL.
+inline usize bounded_len(const char* s, usize max) {
+    usize n = 0;
+    while (n < max && s[n] != '\0')
+        ++n;
+    return n;
+}
+
 /// Length of the string at 4-byte aligned @p s, scanning at most @p max bytes; @p max if
 /// no NUL. Reads whole aligned words while one fits in @p max, then bytes: it never reads
 /// past s + max. Node names (§5.4.1 FDT_BEGIN_NODE) are aligned, and a walk reads each.
@@ -48,17 +56,7 @@ inline usize bounded_len_aligned(const char* s, usize max) {
                 return n + static_cast<usize>(__builtin_clz(zero)) / 8;
         }
     }
-    while (n < max && s[n] != '\0')
-        ++n;
-    return n;
-}
-
-/// Length of the string at @p s, scanning at most @p max bytes; @p max if no NUL.
-inline usize bounded_len(const char* s, usize max) {
-    usize n = 0;
-    while (n < max && s[n] != '\0')
-        ++n;
-    return n;
+    return n + bounded_len(s + n, max - n);  // The last 0-3 bytes.
 }
 
 /// Length of a caller-supplied C string (trusted to be terminated).
@@ -79,6 +77,12 @@ inline bool equals_n(const char* s, const char* text, usize len) {
 }
 
 inline bool equals(const char* a, const char* b) { return equals_n(a, b, cstr_len(b)); }
+
+/// equals() against a string literal, whose length the compiler knows.
+template <usize N>
+inline bool equals_literal(const char* s, const char (&literal)[N]) {
+    return equals_n(s, literal, N - 1);
+}
 
 /// Index of the first of @p stop1 / @p stop2 / NUL in @p s.
 inline usize span_until(const char* s, char stop1, char stop2) {

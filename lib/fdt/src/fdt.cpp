@@ -81,7 +81,9 @@ const char* error_name(Error e) {
     return "Unknown";
 }
 
-Result<Fdt, Error> Fdt::try_open(const void* blob, usize size) {
+Result<Fdt, Error> Fdt::try_open(const void* blob, usize size) { return open(blob, size, nullptr, 0); }
+
+Result<Fdt, Error> Fdt::open(const void* blob, usize size, IndexEntry* index, usize capacity) {
     if (blob == nullptr || size < k_header_size_v17)
         return err(Error::Truncated);
     // §5.1: the blob is 8-byte aligned; it keeps every header-aligned load aligned.
@@ -112,7 +114,11 @@ Result<Fdt, Error> Fdt::try_open(const void* blob, usize size) {
     if (auto rsv = Impl::validate_reservations(fdt); !rsv.ok())
         return err(rsv.error());
     fdt.m_names_end = Impl::names_end(fdt);
-    fdt.m_root = TN_TRY(Impl::validate_structure(fdt));
+    Indexer indexer(index, capacity);
+    fdt.m_root = TN_TRY(Impl::validate_structure(fdt, indexer));
+    fdt.m_index = indexer.count() != 0 ? index : nullptr;
+    fdt.m_index_count = indexer.count();
+    fdt.m_phandles_indexed = indexer.phandles_exact();
     return fdt;
 }
 
@@ -139,9 +145,11 @@ u32 Impl::names_end(const Fdt& f) {
 }
 
 /// One pass over the structure block (§5.4.2): NOPs, exactly one root node whose
-/// properties precede its subnodes (recursively), NOPs, then FDT_END.
+/// properties precede its subnodes (recursively), NOPs, then FDT_END. Feeds every
+/// token that passes to @p index.
 /// @return the offset of the root's FDT_BEGIN_NODE.
-Result<u32, Error> Impl::validate_structure(const Fdt& f) {
+/// Flattened (token decoding and indexing inlined): it runs once per token of the tree.
+[[gnu::flatten]] Result<u32, Error> Impl::validate_structure(const Fdt& f, Indexer& index) {
     u32 depth = 0;
     u64 children_seen = 0;  // Bit d: the open node at depth d already has a subnode.
     u32 root = k_no_offset;
@@ -156,13 +164,16 @@ Result<u32, Error> Impl::validate_structure(const Fdt& f) {
             root = depth == 0 ? off : root;
             children_seen |= u64{1} << depth;
             children_seen &= ~(u64{1} << ++depth);
+            index.begin_node(off);
         } else if (t.kind == k_end_node) {
             if (depth == 0)
                 return err(Error::BadStructure);
             --depth;
+            index.end_node();
         } else if (t.kind == k_prop) {
             if (depth == 0 || (children_seen & (u64{1} << depth)) != 0)
                 return err(Error::BadStructure);
+            index.prop(t, off);
         } else if (t.kind == k_end) {
             if (depth != 0 || root == k_no_offset)
                 return err(Error::BadStructure);
@@ -200,7 +211,8 @@ Result<u32, Error> Impl::skip_node(const Fdt& f, u32 off) {
     }
 }
 
-Result<Property, Error> Impl::property_n(const Fdt& f, Node n, const char* name, usize len) {
+/// Flattened (token decoding inlined): every property lookup runs this loop.
+[[gnu::flatten]] Result<Property, Error> Impl::property_n(const Fdt& f, Node n, const char* name, usize len) {
     u32 off = TN_TRY(node_body(f, n));
     for (;;) {  // Bounded: off grows by at least 4 per token.
         Token t = TN_TRY(token(f, off));
@@ -274,6 +286,8 @@ ReserveRange Fdt::reservations() const {
 // --- Navigation (§5.4.2: a node is BEGIN_NODE, properties, subnodes, END_NODE) ------
 
 Result<Node, Error> Fdt::first_child(Node n) const {
+    if (u32 e = Impl::entry_of(*this, n); e != k_no_entry)
+        return e + 1 < m_index[e].end ? Impl::entry_node(*this, e + 1) : err(Error::NotFound);
     u32 off = TN_TRY(Impl::node_body(*this, n));
     for (;;) {  // Bounded: off grows by at least 4 per token.
         Token t = TN_TRY(Impl::token(*this, off));
@@ -288,6 +302,11 @@ Result<Node, Error> Fdt::first_child(Node n) const {
 }
 
 Result<Node, Error> Fdt::next_sibling(Node n) const {
+    if (u32 e = Impl::entry_of(*this, n); e != k_no_entry) {
+        u32 next = m_index[e].end;  // The next sibling, if it has the same parent.
+        bool sibling = next < m_index_count && m_index[next].parent == m_index[e].parent;
+        return sibling ? Impl::entry_node(*this, next) : err(Error::NotFound);
+    }
     u32 off = TN_TRY(Impl::skip_node(*this, n.m_offset));
     for (;;) {  // Bounded: off grows by at least 4 per token.
         Token t = TN_TRY(Impl::token(*this, off));
@@ -302,6 +321,8 @@ Result<Node, Error> Fdt::next_sibling(Node n) const {
 }
 
 Result<Node, Error> Fdt::next_node(Node n) const {
+    if (u32 e = Impl::entry_of(*this, n); e != k_no_entry)
+        return Impl::entry_node(*this, e + 1);
     u32 off = TN_TRY(Impl::node_body(*this, n));
     for (;;) {  // Bounded: off grows by at least 4 per token.
         Token t = TN_TRY(Impl::token(*this, off));
@@ -313,9 +334,11 @@ Result<Node, Error> Fdt::next_node(Node n) const {
     }
 }
 
-/// Nodes store no parent link, so this rescans from the root with a stack of the open
-/// nodes' offsets; k_max_depth bounds the stack.
+/// Without an index, nodes have no parent link, so this rescans from the root with a
+/// stack of the open nodes' offsets; k_max_depth bounds the stack.
 Result<Node, Error> Fdt::parent(Node n) const {
+    if (u32 e = Impl::entry_of(*this, n); e != k_no_entry)
+        return Impl::entry_node(*this, m_index[e].parent);  // NotFound for the root.
     u32 open[k_max_depth];
     u32 depth = 0;
     for (u32 off = m_root;;) {  // Bounded: off grows by at least 4 per token.
@@ -337,12 +360,14 @@ Result<Node, Error> Fdt::parent(Node n) const {
     }
 }
 
-/// One pass over the tokens instead of a property lookup per node: a FDT_PROP belongs
-/// to the last node begun, as properties precede subnodes (§5.4.2). Values 0 and
-/// 0xffffffff are never phandles (§2.3.3).
+/// Without an index, one pass over the tokens instead of a property lookup per node: a
+/// FDT_PROP belongs to the last node begun, as properties precede subnodes (§5.4.2).
+/// Values 0 and 0xffffffff are never phandles (§2.3.3).
 Result<Node, Error> Fdt::find_phandle(u32 phandle) const {
     if (phandle == 0 || phandle == ~u32{0})
         return err(Error::NotFound);
+    if (m_phandles_indexed)
+        return Impl::find_phandle_indexed(*this, phandle);
     u32 node = m_root;
     for (u32 off = m_root;;) {  // Bounded: off grows by at least 4 per token.
         Token t = TN_TRY(Impl::token(*this, off));
@@ -355,6 +380,17 @@ Result<Node, Error> Fdt::find_phandle(u32 phandle) const {
             return Node(node);
         off = t.next;
     }
+}
+
+/// Where @p n's name starts, and the @p room bytes left in the structure block from
+/// there, without measuring it; nullptr unless @p n is at an FDT_BEGIN_NODE token. A
+/// name that did not validate (another blob) simply compares unequal within @p room.
+const char* Impl::name_at(const Fdt& f, Node n, usize* room) {
+    if (n.m_offset % 4 != 0 || u64{n.m_offset} + 4 > f.m_struct_size ||
+        be32_aligned(f.m_struct + n.m_offset) != k_begin_node)
+        return nullptr;
+    *room = f.m_struct_size - (n.m_offset + 4);
+    return reinterpret_cast<const char*>(f.m_struct + n.m_offset + 4);
 }
 
 const char* Fdt::name(Node n) const {

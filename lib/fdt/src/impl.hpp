@@ -32,6 +32,57 @@ struct Token {
     u32 size;
 };
 
+/// Fills a NodeIndex while validate_structure() walks the tree: it is told each token
+/// that passed validation, so nodes nest (depth <= k_max_depth) and properties come
+/// before subnodes. Without storage, or once the tree outgrows it, it records nothing
+/// and count() is 0: the Fdt is then opened without an index.
+class Indexer {
+public:
+    Indexer(IndexEntry* entries, usize capacity)
+        : m_entries(entries), m_capacity(entries ? capacity : 0), m_full(m_capacity == 0) {}
+    // Inline (below): validate_structure() calls them for every token.
+    void begin_node(u32 off);
+    void prop(Token t, u32 off);  // By value: inlined, it stays in registers.
+    void end_node();
+    u32 count() const { return m_full ? 0 : m_count; }
+    bool phandles_exact() const { return count() != 0 && m_phandles_exact; }
+
+private:
+    /// True if @p t is named @p literal; @p seen caches where that name was last found.
+    template <usize N>
+    static bool named(Token t, const char*& seen, const char (&literal)[N]) {
+        if (t.name != seen && !equals_literal(t.name, literal))
+            return false;
+        seen = t.name;
+        return true;
+    }
+    void record_phandle(IndexEntry& e, u32 value);
+    static u32 compatible_filter(const u8* value, u32 size);
+
+    IndexEntry* m_entries;
+    usize m_capacity;
+    bool m_full;
+    bool m_phandles_exact = true;
+    u32 m_count = 0;
+    u32 m_depth = 0;
+    u32 m_open[k_max_depth];  // Entries of the open nodes, outermost first.
+    const char* m_compatible = nullptr;   // Where named() last found each name.
+    const char* m_device_type = nullptr;
+};
+
+/// A node's `reg` with its bus's cell counts (§2.3.6): decoded once, read per entry.
+struct RegList {
+    Property prop;
+    u32 address_cells;
+    u32 size_cells;
+    usize count() const { return prop.size() / ((address_cells + size_cells) * 4); }
+    /// Entry @p index; NotFound past the last.
+    Result<Region, Error> at(usize index) const;
+};
+
+/// StringList::contains() for an @p s of known length @p len.
+bool contains_n(const StringList& list, const char* s, usize len);
+
 struct Impl {
     static Node node(u32 off) { return Node(off); }
     static Property property(const Token& t) { return Property(t.name, t.data, t.size); }
@@ -39,7 +90,7 @@ struct Impl {
     // fdt.cpp: validation, tokens and navigation.
     static Result<void, Error> validate_reservations(const Fdt& f);
     static u32 names_end(const Fdt& f);
-    static Result<u32, Error> validate_structure(const Fdt& f);
+    static Result<u32, Error> validate_structure(const Fdt& f, Indexer& index);
     static Result<Token, Error> token(const Fdt& f, u32 off);
     static Result<Token, Error> begin_node_token(const Fdt& f, u32 off);
     static Result<Token, Error> prop_token(const Fdt& f, u32 off);
@@ -49,12 +100,21 @@ struct Impl {
     static u32 next_prop(const Fdt& f, u32 off);
     static Region reservation(const Fdt& f, u32 off);
 
+    // index.cpp: lookups in the node index.
+    static u32 entry_of(const Fdt& f, Node n);
+    static Result<Node, Error> entry_node(const Fdt& f, u32 entry);
+    static Node seek_indexed(const Fdt& f, Walk walk, const char* text, u32 entry);
+    static bool prop_matches(const Fdt& f, Walk walk, u32 off, const char* text, usize len);
+    static Result<Node, Error> find_phandle_indexed(const Fdt& f, u32 phandle);
+    static u32 filter_bit(const char* s, usize len);
+
     // query.cpp: paths, filtered walks, addressing and interrupts.
     static Result<Node, Error> find_child(const Fdt& f, Node parent, const char* seg, usize len);
     static Result<Node, Error> resolve(const Fdt& f, Node base, const char* path);
     static bool matches(const Fdt& f, Walk walk, const char* text, Node n);
     static Node seek(const Fdt& f, Walk walk, const char* text, Node from);
-    static Result<Property, Error> reg_of(const Fdt& f, Node n, u32* ac, u32* sc);
+    static Result<RegList, Error> reg_list(const Fdt& f, Node n);
+    static const char* name_at(const Fdt& f, Node n, usize* room);
     static Result<Property, Error> interrupts_of(const Fdt& f, Node n, Node* ctl, u32* cells);
 };
 
@@ -106,6 +166,53 @@ inline Result<Token, Error> Impl::prop_token(const Fdt& f, u32 off) {
     if (name_off >= f.m_names_end)
         return err(Error::BadString);
     return Token{k_prop, static_cast<u32>(next), f.m_strings + name_off, f.m_struct + value_off, len};
+}
+
+inline void Indexer::begin_node(u32 off) {
+    if (m_full)
+        return;
+    if (m_count == m_capacity || m_depth == k_max_depth) {
+        m_full = true;  // Too many nodes: open without an index.
+        return;
+    }
+    u32 parent = m_depth == 0 ? k_no_entry : m_open[m_depth - 1];
+    m_entries[m_count] = IndexEntry{off, parent, 0, 0, k_no_offset, k_no_offset, 0};
+    m_open[m_depth++] = m_count++;
+}
+
+/// Records the first `compatible` and `device_type` of the innermost open node (what
+/// property() finds), and its phandle (record_phandle()).
+inline void Indexer::prop(Token t, u32 off) {
+    if (m_full || m_depth == 0)
+        return;
+    IndexEntry& e = m_entries[m_open[m_depth - 1]];
+    // Called for every property of the tree: the first letter picks the one candidate.
+    // Blobs share one copy of each name in the strings block (dtc and libfdt do), so a
+    // name pointer seen before skips the comparison.
+    switch (t.name[0]) {
+    case 'c':
+        if (e.compatible == k_no_offset && named(t, m_compatible, "compatible")) {
+            e.compatible = off;
+            e.compatible_filter = compatible_filter(t.data, t.size);
+        }
+        break;
+    case 'd':
+        if (e.device_type == k_no_offset && named(t, m_device_type, "device_type"))
+            e.device_type = off;
+        break;
+    case 'p':
+    case 'l':
+        if (t.size == 4 && (equals_literal(t.name, "phandle") || equals_literal(t.name, "linux,phandle")))
+            record_phandle(e, be32_aligned(t.data));
+        break;
+    default: break;
+    }
+}
+
+inline void Indexer::end_node() {
+    if (m_full || m_depth == 0)
+        return;
+    m_entries[m_open[--m_depth]].end = m_count;
 }
 
 }  // namespace tn::fdt::detail

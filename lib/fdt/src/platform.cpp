@@ -41,8 +41,8 @@ Result<Node, Error> find_available(const Fdt& f, const char* const (&compatibles
 }
 
 /// reg entry @p index, or an empty Region if the node has fewer entries.
-Result<Region, Error> optional_reg(const Fdt& f, Node n, usize index) {
-    auto r = f.reg(n, index);
+Result<Region, Error> optional_reg(const detail::RegList& regs, usize index) {
+    auto r = regs.at(index);
     if (!r.ok() && r.error() == Error::NotFound)
         return Region{0, 0};
     return r;
@@ -67,9 +67,9 @@ Result<usize, Error> Fdt::memory_regions(Region* out, usize capacity) const {
     for (Node n : nodes_of_type("memory")) {
         if (!available(n))
             continue;
-        usize count = TN_TRY(reg_count(n));
-        for (usize i = 0; i < count; ++i) {
-            Region r = TN_TRY(reg(n, i));
+        detail::RegList regs = TN_TRY(detail::Impl::reg_list(*this, n));
+        for (usize i = 0; i < regs.count(); ++i) {
+            Region r = TN_TRY(regs.at(i));
             if (r.size == 0)
                 continue;
             if (total < capacity)
@@ -131,13 +131,15 @@ Result<Gic, Error> Fdt::find_gic() const {
         gic.redist_regions = regions.ok() ? regions.value() : 1;
         if (gic.redist_regions == 0)
             return err(Error::BadValue);
-        gic.redist = TN_TRY(reg(gic.node, 1));
     }
-    gic.dist = TN_TRY(reg(gic.node, 0));
+    detail::RegList regs = TN_TRY(detail::Impl::reg_list(*this, gic.node));  // Decoded once.
+    if (gic.version == 3)
+        gic.redist = TN_TRY(regs.at(1));
+    gic.dist = TN_TRY(regs.at(0));
     usize cpu_index = gic.version == 3 ? 1 + usize{gic.redist_regions} : 1;
-    gic.cpu = TN_TRY(optional_reg(*this, gic.node, cpu_index));
-    gic.hyp = TN_TRY(optional_reg(*this, gic.node, cpu_index + 1));
-    gic.vcpu = TN_TRY(optional_reg(*this, gic.node, cpu_index + 2));
+    gic.cpu = TN_TRY(optional_reg(regs, cpu_index));
+    gic.hyp = TN_TRY(optional_reg(regs, cpu_index + 1));
+    gic.vcpu = TN_TRY(optional_reg(regs, cpu_index + 2));
     gic.maintenance_intid = 0;
     if (has_property(gic.node, "interrupts"))
         gic.maintenance_intid = TN_TRY(gic_intid(TN_TRY(interrupt(gic.node, 0))));

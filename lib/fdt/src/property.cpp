@@ -4,6 +4,7 @@
 #include <tn/fdt.hpp>
 
 #include "bytes.hpp"
+#include "impl.hpp"
 
 namespace tn::fdt {
 
@@ -69,9 +70,11 @@ usize StringList::count() const {
     return n;
 }
 
-bool StringList::contains(const char* s) const {
-    for (const char* entry : *this) {
-        if (detail::equals(entry, s))
+bool StringList::contains(const char* s) const { return detail::contains_n(*this, s, detail::cstr_len(s)); }
+
+bool detail::contains_n(const StringList& list, const char* s, usize len) {
+    for (const char* entry : list) {
+        if (equals_n(entry, s, len))
             return true;
     }
     return false;

@@ -44,6 +44,32 @@ NodeRange walk_from(const Fdt& f, Walk walk, const char* text, Node first) {
     return NodeRange{{&f, walk, text, Impl::seek(f, walk, text, first)}, {&f, walk, text, Node()}};
 }
 
+/// Matches children against one path component: an exact name wins at once, else the
+/// first "name@unit" is remembered in case no exact match follows.
+struct ChildMatch {
+    const char* seg;
+    usize len;
+    bool may_omit_unit;
+    Node loose;
+
+    /// True if @p child matches exactly. Compares at most len + 1 bytes of the name
+    /// (it need not be measured: a path component is short, node names often long).
+    bool exact(const Fdt& f, Node child) {
+        usize room = 0;
+        const char* n = Impl::name_at(f, child, &room);
+        if (n == nullptr || len >= room)
+            return false;  // Not a node, or no room for the name and its NUL.
+        if (equals_n(n, seg, len))
+            return true;
+        if (may_omit_unit && !loose.valid() && unit_of(n, seg, len))
+            loose = child;
+        return false;
+    }
+    Result<Node, Error> result() const {
+        return loose.valid() ? Result<Node, Error>(loose) : err(Error::NotFound);
+    }
+};
+
 }  // namespace
 
 // --- Paths (§2.2.3) and aliases (§3.3) --------------------------------------------
@@ -51,20 +77,25 @@ NodeRange walk_from(const Fdt& f, Walk walk, const char* text, Node first) {
 /// Child of @p parent named by the @p len bytes at @p seg. "name" without '@' also
 /// matches "name@unit"; an exact match anywhere among the children wins.
 Result<Node, Error> Impl::find_child(const Fdt& f, Node parent, const char* seg, usize len) {
-    bool may_omit_unit = !has_char(seg, len, '@');
-    Node loose;
+    ChildMatch match{seg, len, !has_char(seg, len, '@'), Node()};
+    if (u32 e = entry_of(f, parent); e != k_no_entry) {
+        // The children are the entries after e's, each one's subtree skipped.
+        // Bounded: every entry's end lies after it (set when its node closed).
+        for (u32 c = e + 1; c < f.m_index[e].end; c = f.m_index[c].end) {
+            if (match.exact(f, Node(f.m_index[c].offset)))
+                return Node(f.m_index[c].offset);
+        }
+        return match.result();
+    }
     auto child = f.first_child(parent);
     while (child.ok()) {  // Bounded: each sibling starts further into the block.
-        const char* n = f.name(child.value());
-        if (equals_n(n, seg, len))
+        if (match.exact(f, child.value()))
             return child.value();
-        if (may_omit_unit && !loose.valid() && unit_of(n, seg, len))
-            loose = child.value();
         child = f.next_sibling(child.value());
     }
     if (child.error() != Error::NotFound)
         return err(child.error());
-    return loose.valid() ? Result<Node, Error>(loose) : err(Error::NotFound);
+    return match.result();
 }
 
 /// Walks the '/'-separated components of @p path below @p base, up to NUL or ':'.
@@ -120,6 +151,10 @@ bool Impl::matches(const Fdt& f, Walk walk, const char* text, Node n) {
 
 /// The first candidate at or after @p from that matches.
 Node Impl::seek(const Fdt& f, Walk walk, const char* text, Node from) {
+    if (walk == Walk::Compatible || walk == Walk::DeviceType) {
+        if (u32 e = entry_of(f, from); e != k_no_entry)
+            return seek_indexed(f, walk, text, e);
+    }
     Node n = from;
     // Bounded: every candidate starts further into the structure block.
     while (n.valid() && !matches(f, walk, text, n))
@@ -197,7 +232,7 @@ Result<u32, Error> Fdt::size_cells(Node bus) const {
 }
 
 /// The `reg` property of @p n with the cell counts of its parent bus.
-Result<Property, Error> Impl::reg_of(const Fdt& f, Node n, u32* address_cells, u32* size_cells) {
+Result<RegList, Error> Impl::reg_list(const Fdt& f, Node n) {
     Node bus = TN_TRY(f.parent(n));
     u32 ac = TN_TRY(f.address_cells(bus));
     u32 sc = TN_TRY(f.size_cells(bus));
@@ -206,28 +241,26 @@ Result<Property, Error> Impl::reg_of(const Fdt& f, Node n, u32* address_cells, u
     Property prop = TN_TRY(f.property(n, "reg"));
     if (prop.size() % ((ac + sc) * 4) != 0)
         return err(Error::BadLength);
-    *address_cells = ac;
-    *size_cells = sc;
-    return prop;
+    return RegList{prop, ac, sc};
+}
+
+Result<Region, Error> RegList::at(usize index) const {
+    if (index >= count())
+        return err(Error::NotFound);
+    usize first = index * (address_cells + size_cells);
+    u64 address = TN_TRY(prop.cells(first, address_cells));
+    u64 size = size_cells == 0 ? 0 : TN_TRY(prop.cells(first + address_cells, size_cells));
+    return Region{address, size};
 }
 
 Result<usize, Error> Fdt::reg_count(Node n) const {
-    u32 ac = 0;
-    u32 sc = 0;
-    Property prop = TN_TRY(Impl::reg_of(*this, n, &ac, &sc));
-    return usize{prop.size() / ((ac + sc) * 4)};
+    RegList regs = TN_TRY(Impl::reg_list(*this, n));
+    return regs.count();
 }
 
 Result<Region, Error> Fdt::reg(Node n, usize index) const {
-    u32 ac = 0;
-    u32 sc = 0;
-    Property prop = TN_TRY(Impl::reg_of(*this, n, &ac, &sc));
-    if (index >= prop.size() / ((ac + sc) * 4))
-        return err(Error::NotFound);
-    usize first = index * (ac + sc);
-    u64 address = TN_TRY(prop.cells(first, ac));
-    u64 size = sc == 0 ? 0 : TN_TRY(prop.cells(first + ac, sc));
-    return Region{address, size};
+    RegList regs = TN_TRY(Impl::reg_list(*this, n));
+    return regs.at(index);
 }
 
 // --- Interrupts (§2.4) -----------------------------------------------------------

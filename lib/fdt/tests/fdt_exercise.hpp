@@ -81,4 +81,62 @@ inline usize exercise(const Fdt& fdt) {
     return sum;
 }
 
+/// A comparable summary of a Node lookup: the offset, or the error above all offsets.
+inline u64 answer(const Result<Node, Error>& r) {
+    return r.ok() ? r.value().offset() : (u64{1} << 32) + static_cast<u64>(r.error());
+}
+
+/// How many offsets differ between two node ranges, plus one if their lengths differ.
+inline usize range_differences(NodeRange a, NodeRange b) {
+    usize diff = 0;
+    auto i = a.begin();
+    auto j = b.begin();
+    for (; i != a.end() && j != b.end(); ++i, ++j)
+        diff += (*i).offset() != (*j).offset();
+    return diff + ((i == a.end()) != (j == b.end()));
+}
+
+/// Number of queries answered differently by @p plain and @p indexed, the same blob
+/// opened without and with a NodeIndex: the index may make queries cheaper, never
+/// change an answer. The quadratic checks stop after @p deep_nodes nodes, as in
+/// exercise(); the fuzzer feeds blobs with thousands of nodes.
+inline usize index_differences(const Fdt& plain, const Fdt& indexed, usize deep_nodes = 16) {
+    static const char* const compatibles[] = {"arm,pl011", "virtio,mmio", "arm,cortex-a15-gic", "arm,gic-v3",
+                                              "arm,armv8-timer", "arm,psci-1.0", "a,b", "c", ""};
+    static const char* const types[] = {"memory", "cpu", "pci", ""};
+    static const char* const paths[] = {"/cpus", "/cpus/cpu@0", "/cpus/cpu", "/soc/uart", "/chosen", "serial0/x"};
+    usize diff = range_differences(plain.nodes(), indexed.nodes());
+    for (const char* c : compatibles)
+        diff += range_differences(plain.compatible_nodes(c), indexed.compatible_nodes(c));
+    for (const char* t : types)
+        diff += range_differences(plain.nodes_of_type(t), indexed.nodes_of_type(t));
+    for (const char* p : paths)
+        diff += answer(plain.find_path(p)) != answer(indexed.find_path(p));
+    usize count = 0;
+    for (Node n : plain.nodes()) {
+        diff += answer(plain.parent(n)) != answer(indexed.parent(n));
+        diff += answer(plain.first_child(n)) != answer(indexed.first_child(n));
+        diff += answer(plain.next_sibling(n)) != answer(indexed.next_sibling(n));
+        diff += answer(plain.next_node(n)) != answer(indexed.next_node(n));
+        diff += range_differences(plain.children(n), indexed.children(n));
+        for (const char* name : {"phandle", "linux,phandle"}) {
+            auto p = plain.property(n, name);
+            if (p.ok() && p.value().size() == 4)
+                diff += answer(plain.find_phandle(p.value().as_u32().value())) !=
+                        answer(indexed.find_phandle(p.value().as_u32().value()));
+        }
+        if (++count > deep_nodes)
+            continue;
+        diff += answer(plain.interrupt_parent(n)) != answer(indexed.interrupt_parent(n));
+        auto first = plain.prop_string(n, "compatible");
+        if (first.ok()) {
+            const char* c = first.value();
+            diff += range_differences(plain.compatible_nodes(c), indexed.compatible_nodes(c));
+        }
+    }
+    for (u32 ph = 1; ph < 4; ++ph)
+        diff += answer(plain.find_phandle(ph)) != answer(indexed.find_phandle(ph));
+    return diff + (exercise(plain) != exercise(indexed));
+}
+
 }  // namespace tn::fdt::test

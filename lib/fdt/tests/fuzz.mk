@@ -1,6 +1,6 @@
 FUZZERS += fdt
 fdt_SRCS := $(d)/src/fdt.cpp $(d)/src/property.cpp $(d)/src/query.cpp $(d)/src/platform.cpp \
-	$(TN_ROOT)/test/fuzz/fdt_fuzz.cpp
+	$(d)/src/index.cpp $(TN_ROOT)/test/fuzz/fdt_fuzz.cpp
 fdt_INCLUDES := $(d)/tests
 fdt_ARGS := -max_len=16384
 fdt_SEEDS := $(O)/seeds/fdt

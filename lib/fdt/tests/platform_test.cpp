@@ -198,6 +198,12 @@ TEST(FdtRealQemu, DumpedBlob) {
     const char* gic = std::getenv("TN_FDT_DTB_GIC");
     const char* virt = std::getenv("TN_FDT_DTB_VIRT");
     expect_virt(fdt.value(), gic ? std::atoi(gic) : 3, virt && std::atoi(virt) != 0);
+    static NodeIndex<256> index;  // As the QEMU virt platform opens it.
+    auto indexed = Fdt::try_open(buf.data(), buf.size(), index);
+    ASSERT_TRUE(indexed.ok());
+    EXPECT_TRUE(indexed.value().indexed());
+    expect_virt(indexed.value(), gic ? std::atoi(gic) : 3, virt && std::atoi(virt) != 0);
+    EXPECT_EQ(index_differences(fdt.value(), indexed.value(), ~usize{0}), 0u);
 }
 
 }  // namespace

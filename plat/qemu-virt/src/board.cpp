@@ -14,6 +14,23 @@ namespace {
 // Arm64 booting.rst: the device tree must not exceed 2 MiB.
 constexpr usize k_max_dtb_size = 2 * MiB;
 constexpr usize k_max_memory_regions = 8;
+// Nodes the device-tree index holds (28 bytes each). QEMU virt has about 60, plus two
+// per CPU after the first; a bigger tree still works, through rescans (lib/fdt).
+constexpr usize k_max_dt_nodes = 128;
+
+fdt::NodeIndex<k_max_dt_nodes> g_dt_index;
+
+// The tree discover() validated, which every later query reuses: validation walks the
+// whole structure block, and the index makes the queries themselves cheap. A union
+// because Fdt has no default constructor and a Result<Fdt> global would need its
+// destructor registered with atexit(), which the kernel does not provide.
+union ValidatedTree {
+    constexpr ValidatedTree() : none() {}
+    char none;
+    fdt::Fdt tree;
+};
+ValidatedTree g_dt;
+bool g_dt_valid;
 
 // PSCI without a device tree: QEMU answers HVC when it started us at EL1 and
 // SMC when virtualization=on started us at EL2 (it emulates EL3 firmware).
@@ -58,13 +75,15 @@ Board discover(uptr dtb, unsigned entry_el, const char** why) {
         *why = "no device tree was passed";
         return b;
     }
-    auto dt = fdt::Fdt::try_open(reinterpret_cast<const void*>(dtb), k_max_dtb_size);
+    auto dt = fdt::Fdt::try_open(reinterpret_cast<const void*>(dtb), k_max_dtb_size, g_dt_index);
     if (!dt.ok()) {
         *why = fdt::error_name(dt.error());
         return b;
     }
     b.dtb = dtb;
-    const fdt::Fdt& tree = dt.value();
+    g_dt.tree = dt.value();  // Trivial copy assignment: starts the member's lifetime.
+    g_dt_valid = true;
+    const fdt::Fdt& tree = g_dt.tree;
     if (!find_ram(tree, b.ram))
         *why = "no memory node holds the image";
     if (auto uart = tree.find_device("arm,pl011"); uart.ok())
@@ -79,9 +98,9 @@ Board discover(uptr dtb, unsigned entry_el, const char** why) {
 }
 
 Result<fdt::Fdt, fdt::Error> device_tree() {
-    if (!board().dtb)
+    if (!g_dt_valid)
         return err(fdt::Error::NotFound);
-    return fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), k_max_dtb_size);
+    return g_dt.tree;
 }
 
 }  // namespace tn::plat::qemu_virt

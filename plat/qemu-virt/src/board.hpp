@@ -21,8 +21,8 @@ struct Board {
     uptr dtb;  // the validated device tree, or 0
 };
 
-/// Opens the validated device tree again (cheap: one structure walk).
-/// NotFound when the boot had none.
+/// The device tree discover() validated and indexed, without walking it again.
+/// NotFound when the boot had none (or it did not validate).
 Result<fdt::Fdt, fdt::Error> device_tree();
 
 /// Reads the device tree at @p dtb (0: none); every value it cannot find comes

@@ -73,6 +73,16 @@ TEST_F(Fixture, ResetRangeClearsStateAndSetsSpisLevel) {
     EXPECT_EQ(word_at(0xc18), ~0u);
 }
 
+TEST_F(Fixture, ResetUpToTheLastSpiStopsAtIntid1019) {
+    std::memset(mem, 0xff, sizeof mem);
+    reset_range(regs, 32, irq::k_spi_last, 0xa0);
+    EXPECT_EQ(mem[0x400 + 31], 0xff);
+    for (usize id = 32; id <= irq::k_spi_last; ++id)
+        ASSERT_EQ(mem[0x400 + id], 0xa0) << id;
+    EXPECT_EQ(word_at(0x400 + 1020), ~0u);  // Reserved IPRIORITYR255 untouched.
+    EXPECT_EQ(word_at(0x180 + 4 * 31), ~0u);
+}
+
 TEST_F(Fixture, ResetOfPrivateIntidsKeepsTheirTriggers) {
     std::memset(mem, 0xff, sizeof mem);
     reset_range(regs, 0, 31, 0x80);

@@ -59,12 +59,13 @@ irq::CpuAffinity this_cpu() { return irq::CpuAffinity{arch::MpidrEl1::read()}; }
 
 // The calling CPU's interface bit: the banked ITARGETSR0-7 read as it (§4.3.12),
 // except on a uniprocessor GIC, where they read as zero and interface 0 is the
-// only one.
+// only one. Read a word (four INTIDs) at a time.
 u8 Gicv2::own_mask() const {
-    for (u32 id = 0; id < irq::k_spi_first; ++id) {
-        u8 mask = m_dist.read<Gicd::Itargetsr>(id);
-        if (mask)
-            return mask;
+    for (u32 w = 0; w < irq::k_spi_first / 4; ++w) {
+        for (u32 v = m_dist.read<Gicd::ItargetsrWords>(w); v != 0; v >>= 8) {
+            if (u8 mask = static_cast<u8>(v); mask != 0)
+                return mask;
+        }
     }
     return 1;
 }
@@ -95,9 +96,9 @@ void Gicv2::init_distributor() {
     u32 lines = 32 * (static_cast<u32>(Gicd::Typer::ItLinesNumber::get(m_dist.read<Gicd::Typer>())) + 1);
     m_last_intid = lines - 1 > irq::k_spi_last ? irq::k_spi_last : lines - 1;
     gic::reset_range(m_dist, irq::k_spi_first, m_last_intid, irq::k_default_priority);
-    u8 boot = own_mask();
-    for (u32 id = irq::k_spi_first; id <= m_last_intid; ++id)
-        m_dist.write<Gicd::Itargetsr>(id, boot);
+    u32 boot = gic::each_byte(own_mask());
+    for (u32 id = irq::k_spi_first; id <= m_last_intid; id += 4)  // (m_last_intid + 1) % 4 == 0
+        m_dist.write<Gicd::ItargetsrWords>(id / 4, boot);
     m_dist.write<Gicd::Ctlr>(Gicd::Ctlr::Enable::bits(1));
 }
 

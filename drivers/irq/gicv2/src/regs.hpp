@@ -23,6 +23,7 @@ struct Gicd : gic::IntidRegs<0x1000> {
     // read-only and read as the reading CPU's own interface bit (RAZ on a
     // uniprocessor GIC).
     struct Itargetsr : RegArray<0x800, u8, 1020> {};
+    struct ItargetsrWords : RegArray<0x800, u32, 255> {};  // word-accessible too: 4 INTIDs each
     // §4.3.15.
     struct Sgir : Reg<0xf00, u32> {
         struct SgiIntid : Field<0, 4> {};

@@ -7,16 +7,18 @@
 // no call reads outside the blob, whatever Node it is given. Nothing allocates.
 //
 // Bounds: a walk step consumes at least one 4-byte token, so one call reads at most
-// size_dt_struct / 4 tokens; parent(), reg() and interrupt lookups rescan from the root,
-// interrupt_parent() follows at most 2 * k_max_depth links. Use at boot, not hot paths.
+// size_dt_struct / 4 tokens; without an index, parent(), reg() and interrupt lookups
+// rescan from the root; interrupt_parent() follows at most 2 * k_max_depth links. Use at
+// boot, not on hot paths.
 //
 // Node index (optional): try_open() given a NodeIndex also records every node's parent,
-// subtree end, phandle and `compatible` / `device_type` properties during its one walk.
-// Navigation, parent(), find_phandle() and the compatible / device_type searches then
-// look those up instead of rescanning: O(log nodes) or O(nodes) entry reads, not
-// O(size_dt_struct) token decodes. Results are the same with or without it (a tree with
-// more nodes than the index holds is opened without one); values still come from the
-// bounds-checked blob.
+// subtree end, phandle and first `compatible` / `device_type` during its one walk, plus
+// a 32-bit Bloom filter of the compatible strings. Navigation, parent(), find_path(),
+// find_phandle() and the compatible / device_type searches then read those entries
+// (binary search by offset, or a pass over the entries skipping most by their filter)
+// instead of decoding O(size_dt_struct) tokens. Every answer is the same with or without
+// it (a tree with more nodes than the index holds is opened without one), and values
+// still come from the bounds-checked blob.
 //
 // Context: any (EL1, EL2, MMU off). Fields are read at naturally aligned offsets of the
 // 8-byte aligned blob, but u64 values in properties are only 4-byte aligned: code that
@@ -123,12 +125,13 @@ struct NodeCursor {
 
 /// One node of a NodeIndex, in document order. Entry numbers, not offsets, link nodes.
 struct IndexEntry {
-    u32 offset;       ///< Its FDT_BEGIN_NODE token.
-    u32 parent;       ///< Entry of its parent; k_no_entry for the root.
-    u32 end;          ///< First entry after its subtree: its next sibling, if any.
-    u32 phandle;      ///< Value of its `phandle` / `linux,phandle` (size 4); 0 if none.
-    u32 compatible;   ///< Offset of its first `compatible` FDT_PROP; ~0 if none.
-    u32 device_type;  ///< Offset of its first `device_type` FDT_PROP; ~0 if none.
+    u32 offset;             ///< Its FDT_BEGIN_NODE token.
+    u32 parent;             ///< Entry of its parent; k_no_entry for the root.
+    u32 end;                ///< First entry after its subtree: its next sibling, if any.
+    u32 phandle;            ///< Value of its `phandle` / `linux,phandle` (size 4); 0 if none.
+    u32 compatible;         ///< Offset of its first `compatible` FDT_PROP; ~0 if none.
+    u32 device_type;        ///< Offset of its first `device_type` FDT_PROP; ~0 if none.
+    u32 compatible_filter;  ///< Bloom filter of that `compatible`'s strings (index.cpp).
 };
 constexpr u32 k_no_entry = ~u32{0};
 
@@ -214,12 +217,14 @@ struct Device { Node node; Region reg; bool has_irq; u32 intid; };
 enum class TimerIrq : u8 { Secure, NonSecure, Virtual, Hyp, HypVirtual };
 
 /// Caller-owned storage for the node index try_open() can build (see the file comment):
-/// room for @p Capacity nodes, 24 bytes each. It must outlive every Fdt opened with it,
-/// and belongs to the last blob opened with it.
+/// room for @p Capacity nodes, 28 bytes each; a static one lives in BSS. It must outlive
+/// every Fdt opened with it. Opening another blob with it (even one that fails to open)
+/// overwrites it, and leaves the Fdts opened with it before with wrong answers.
 template <usize Capacity>
-struct NodeIndex {
+class NodeIndex {
     static_assert(Capacity > 0 && Capacity < detail::k_no_entry, "NodeIndex capacity");
-    detail::IndexEntry entries[Capacity];
+    friend class Fdt;
+    detail::IndexEntry m_entries[Capacity];
 };
 
 /// INTID of a GIC specifier (type, number, flags): SPI n -> 32 + n, PPI n -> 16 + n, GICv3
@@ -236,7 +241,7 @@ public:
     /// As above, and builds the node index in @p index if the tree fits in it.
     template <usize Capacity>
     static Result<Fdt, Error> try_open(const void* blob, usize size, NodeIndex<Capacity>& index) {
-        return open(blob, size, index.entries, Capacity);
+        return open(blob, size, index.m_entries, Capacity);
     }
     /// True if lookups use a node index (try_open() got one and the tree fit).
     bool indexed() const { return m_index_count != 0; }

@@ -10,6 +10,10 @@
 //
 // Writes to the set/clear registers (ISENABLER, ICENABLER, ...) touch only the
 // bits written as 1, so they need no read-modify-write and cannot race.
+//
+// Bulk set-up writes whole registers: 32 INTIDs per bitmap write, and 4 per
+// priority write, as IPRIORITYR is word- as well as byte-accessible (IHI 0048B.b
+// §4.3.11, IHI 0069H.b §12.9.20).
 #pragma once
 
 #include <tn/irq.hpp>
@@ -29,6 +33,7 @@ struct IntidRegs : Mmio<Size> {
     struct Isactiver : RegArray<0x300, u32, 32> {};
     struct Icactiver : RegArray<0x380, u32, 32> {};   // write 1: deactivate
     struct Ipriorityr : RegArray<0x400, u8, 1020> {};  // byte-accessible
+    struct IpriorityrWords : RegArray<0x400, u32, 255> {};  // the same, 4 INTIDs each
     struct Icfgr : RegArray<0xc00, u32, 64> {};
     using Mmio<Size>::Mmio;
 };
@@ -37,6 +42,8 @@ constexpr u32 bit(u32 intid) { return u32{1} << (intid % 32); }
 constexpr usize word(u32 intid) { return intid / 32; }
 constexpr usize cfg_word(u32 intid) { return intid / 16; }
 constexpr u32 cfg_edge_bit(u32 intid) { return u32{1} << (2 * (intid % 16) + 1); }
+/// A 32-bit register value holding @p b in each of its four byte fields.
+constexpr u32 each_byte(u8 b) { return u32{b} * 0x01010101u; }
 
 template <class Regs>
 void enable(const Regs& r, u32 intid) {
@@ -79,7 +86,8 @@ bool write_trigger(const Regs& r, u32 intid, irq::Trigger trigger) {
 
 /// Puts INTIDs [first, last] into a known state: disabled, neither pending nor
 /// active, level-triggered (SPIs only: SGI/PPI configuration is left as the
-/// hardware defines it), @p priority. @pre first % 32 == 0.
+/// hardware defines it), @p priority. @pre first % 32 == 0, (last + 1) % 4 == 0
+/// (a GIC implements INTIDs in blocks of 32, the last block capped at 1019).
 template <class Regs>
 void reset_range(const Regs& r, u32 first, u32 last, u8 priority) {
     for (u32 id = first; id <= last; id += 32) {
@@ -87,8 +95,8 @@ void reset_range(const Regs& r, u32 first, u32 last, u8 priority) {
         r.template write<typename Regs::Icpendr>(word(id), ~u32{0});
         r.template write<typename Regs::Icactiver>(word(id), ~u32{0});
     }
-    for (u32 id = first; id <= last; ++id)
-        set_priority(r, id, priority);
+    for (u32 id = first; id <= last; id += 4)
+        r.template write<typename Regs::IpriorityrWords>(id / 4, each_byte(priority));
     for (u32 id = first < irq::k_spi_first ? irq::k_spi_first : first; id <= last; id += 16)
         r.template write<typename Regs::Icfgr>(cfg_word(id), 0);
 }
