@@ -2,6 +2,7 @@
 // CPU before the start), read by anyone: release/acquire on the online flags
 // makes everything a CPU did before cpu_online() visible to whoever sees it
 // online.
+#include <tn/arch/irqflags.hpp>
 #include <tn/plat.hpp>
 #include <tn/smp.hpp>
 
@@ -48,7 +49,7 @@ void cpu_online(unsigned cpu) {
 }  // namespace tn::smp
 
 extern "C" [[gnu::weak, noreturn]] void tn_secondary_main(unsigned) {
-    asm volatile("msr daifclr, #2" ::: "memory");
+    tn::arch::irq_enable();
     for (;;)
-        asm volatile("dsb sy; wfi" ::: "memory");
+        tn::arch::wait_for_interrupt();
 }

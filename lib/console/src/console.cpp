@@ -2,6 +2,10 @@
 #include <tn/smp.hpp>
 #include <tn/spinlock.hpp>
 
+#ifdef CONFIG_TN_SMP
+#include <tn/arch/irqflags.hpp>
+#endif
+
 namespace tn::console {
 
 namespace {
@@ -16,7 +20,7 @@ unsigned g_out_owner;  // CPU number + 1, 0 when free
 class OutputLock {
 public:
     OutputLock() {
-        asm volatile("mrs %0, daif; msr daifset, #2" : "=r"(m_daif)::"memory");
+        m_irq_state = arch::irq_save();
         unsigned me = smp::this_cpu() + 1;
         m_nested = __atomic_load_n(&g_out_owner, __ATOMIC_RELAXED) == me;
         if (!m_nested) {
@@ -29,13 +33,13 @@ public:
             __atomic_store_n(&g_out_owner, 0u, __ATOMIC_RELAXED);
             g_out_lock.unlock();
         }
-        asm volatile("msr daif, %0" ::"r"(m_daif) : "memory");
+        arch::irq_restore(m_irq_state);
     }
     OutputLock(const OutputLock&) = delete;
     OutputLock& operator=(const OutputLock&) = delete;
 
 private:
-    u64 m_daif;
+    u64 m_irq_state;
     bool m_nested;
 };
 #else

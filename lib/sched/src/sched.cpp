@@ -3,7 +3,7 @@
 // Locking: every scheduling decision and every change of a thread's state
 // happens under the kernel lock (tn/tntimer.hpp) with IRQs masked, and a
 // switch happens with it held: the thread switched to releases it (on its
-// way out of its own Locked scope, or in tn_sched_thread_main when new).
+// way out of its own Locked scope, or in thread_main() when new).
 // One lock for all CPUs keeps cross-CPU wake-ups and priority inheritance
 // simple; per-CPU run queues keep the common path free of cross-CPU traffic
 // other than the lock's line.
@@ -12,6 +12,7 @@
 // urgent thread ready switches to it before returning), on the way out of an
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
 // ready for another CPU gets there with SGI smp::k_resched_sgi.
+#include <tn/arch/context.hpp>
 #include <tn/arch/mmu.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/clock.hpp>
@@ -29,14 +30,6 @@
 #include "runqueue.hpp"
 #include "thread.hpp"
 
-namespace tn::sync {
-// lib/sync's priority inheritance, when it is linked in (weak otherwise).
-[[gnu::weak]] void wait_timed_out(tn::sched::Locked&, tn::sched::Thread* t);
-[[gnu::weak]] void base_priority_changed(tn::sched::Locked&, tn::sched::Thread* t);
-}  // namespace tn::sync
-
-extern "C" void tn_sched_switch(tn::sched::Context* from, tn::sched::Context* to);
-extern "C" char tn_sched_thread_start[];
 
 namespace tn::sched {
 
@@ -135,7 +128,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     next->state = State::Running;
     c.current = next;
     arm_slice(c, next);
-    tn_sched_switch(&prev->ctx, &next->ctx);
+    tn_arch_switch(&prev->ctx, &next->ctx);
 }
 
 // Algorithm 1. Lock held, IRQs masked.
@@ -292,6 +285,16 @@ void unmap_stack(u64 slot, u64 pa, u64 pages) {
     free_slot(slot);
 }
 
+// First code of every thread. It starts inside the switch that some Locked
+// scope of another thread began, so it releases the lock itself.
+[[noreturn]] void thread_main(void* arg) {
+    auto* t = static_cast<Thread*>(arg);
+    tntimer::detail::release_kernel_lock();
+    irq::local_enable();
+    t->entry(t->arg);
+    sched::exit(0);
+}
+
 Result<Thread*, Error> create_locked(const ThreadAttr& attr, Entry entry, void* arg, bool idle) {
     if (attr.priority >= k_priorities)
         return err(Error::BadPriority);
@@ -317,9 +320,7 @@ Result<Thread*, Error> create_locked(const ThreadAttr& attr, Entry entry, void* 
     t->is_idle = idle;
     t->entry = entry;
     t->arg = arg;
-    t->ctx.lr = reinterpret_cast<u64>(tn_sched_thread_start);
-    t->ctx.x19_x28[0] = reinterpret_cast<u64>(t);
-    t->ctx.sp = align_down(reinterpret_cast<u64>(t), 16);
+    arch::init_context(t->ctx, thread_main, t, reinterpret_cast<u64>(t));  // stack below the Thread
     return t;
 }
 
@@ -559,12 +560,6 @@ bool in_isr() { return irq::in_interrupt(); }
 using namespace tn;
 using namespace tn::sched;
 
-extern "C" [[noreturn]] void tn_sched_thread_main(Thread* t) {
-    tntimer::detail::release_kernel_lock();
-    irq::local_enable();
-    t->entry(t->arg);
-    sched::exit(0);
-}
 
 extern "C" void tn_irq_exit_hook() {
     if (g_cpus.local().need_resched) {

@@ -2,6 +2,7 @@
 // opaque type through tn/sched_impl.hpp).
 #pragma once
 
+#include <tn/arch/context.hpp>
 #include <tn/list.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
@@ -9,16 +10,6 @@
 #include <tn/types.hpp>
 
 namespace tn::sched {
-
-/// Callee-saved registers of a switched-out thread (AAPCS64 §6.1.1): what
-/// tn_sched_switch saves and restores. Offsets are fixed by switch.S.
-struct Context {
-    u64 x19_x28[10];
-    u64 fp;  // x29
-    u64 lr;  // x30: where the thread resumes
-    u64 sp;
-};
-static_assert(sizeof(Context) == 104);
 
 enum class State : u8 {
     Running,  ///< Current on its CPU (not in the run queue).
@@ -29,7 +20,7 @@ enum class State : u8 {
 
 class Thread {
 public:
-    Context ctx;  // first: switch.S addresses it at offset 0
+    arch::Context ctx;
     ListNode link;  // run queue or wait queue
     State state = State::Ready;
     u8 base_priority = 0;

@@ -15,6 +15,7 @@
 #include <tn/drivers/arm_generic_timer.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
+#include <tn/irq_impl.hpp>
 #include <tn/plat.hpp>
 #include <tn/smp.hpp>
 
@@ -129,42 +130,6 @@ void start_by_probing(unsigned& next) {
     }
 }
 
-// One mailbox per target CPU. A caller owns it while busy is set: it fills
-// in fn/arg, then done = false, and sends the SGI; the target runs the call
-// and sets done (release), which the caller waits for (acquire).
-struct Mailbox {
-    bool busy;
-    bool done;
-    void (*fn)(void*);
-    void* arg;
-};
-
-smp::PerCpu<Mailbox> g_mailbox;
-
-// Runs the call waiting in the calling CPU's mailbox, if any. IRQs masked.
-void serve_mailbox() {
-    Mailbox& m = g_mailbox.local();
-    if (!__atomic_load_n(&m.busy, __ATOMIC_ACQUIRE) || __atomic_load_n(&m.done, __ATOMIC_ACQUIRE) || !m.fn)
-        return;
-    auto fn = m.fn;
-    void* arg = m.arg;
-    m.fn = nullptr;
-    fn(arg);
-    __atomic_store_n(&m.done, true, __ATOMIC_RELEASE);
-    asm volatile("dsb ish; sev" ::: "memory");
-}
-
-irq::Completion on_call_sgi(irq::Event, void*) {
-    serve_mailbox();
-    return irq::Completion::Done;
-}
-
-Result<void, irq::Error> enable_call_sgi() {
-    if (auto r = irq::set_priority(smp::k_call_sgi, irq::k_default_priority); !r.ok())
-        return r;
-    return irq::enable(smp::k_call_sgi);
-}
-
 [[noreturn]] void secondary_fail(unsigned cpu, const char* what, const char* why) {
     tn_printf("Tenon: CPU %u: cannot set up %s: %s\n", cpu, what, why);
     // Never marked online: the boot CPU reports the timeout and goes on.
@@ -181,7 +146,7 @@ using namespace tn::plat::qemu_virt;
 namespace tn::plat {
 
 void start_secondary_cpus() {
-    if (!irq::register_handler(smp::k_call_sgi, on_call_sgi, nullptr).ok() || !enable_call_sgi().ok()) {
+    if (!irq::init_cross_calls().ok()) {
         tn_printf("Tenon: SGI %u for cross-CPU calls unavailable; secondary CPUs left off\n", smp::k_call_sgi);
         return;
     }
@@ -195,42 +160,13 @@ void start_secondary_cpus() {
 
 }  // namespace tn::plat
 
-namespace tn::smp {
-
-Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg) {
-    if (cpu >= k_max_cpus)
-        return err(Error::BadCpu);
-    irq::LocalGuard masked;
-    if (cpu == this_cpu()) {
-        fn(arg);
-        return {};
-    }
-    if (!online(cpu))
-        return err(Error::Offline);
-    Mailbox& m = g_mailbox[cpu];
-    while (__atomic_exchange_n(&m.busy, true, __ATOMIC_ACQUIRE))
-        serve_mailbox();
-    m.fn = fn;
-    m.arg = arg;
-    __atomic_store_n(&m.done, false, __ATOMIC_RELEASE);
-    if (!irq::send_sgi(k_call_sgi, irq::SgiTarget::to(irq::CpuAffinity{mpidr(cpu)})).ok()) {
-        __atomic_store_n(&m.busy, false, __ATOMIC_RELEASE);
-        return err(Error::NoIpi);
-    }
-    while (!__atomic_load_n(&m.done, __ATOMIC_ACQUIRE))
-        serve_mailbox();
-    __atomic_store_n(&m.busy, false, __ATOMIC_RELEASE);
-    return {};
-}
-
-}  // namespace tn::smp
 
 extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu) {
     if (auto r = irq::init_this_cpu(); !r.ok())
         secondary_fail(cpu, "its interrupt controller interface", irq::error_name(r.error()));
     if (auto r = arm_generic_timer::init_this_cpu(); !r.ok())
         secondary_fail(cpu, "its timer", "interrupt unavailable");
-    if (auto r = enable_call_sgi(); !r.ok())
+    if (auto r = irq::enable_cross_calls_this_cpu(); !r.ok())
         secondary_fail(cpu, "its cross-CPU call SGI", irq::error_name(r.error()));
 #ifdef CONFIG_PLAT_QEMU_VIRT_BOOT_INFO
     tn_printf("Tenon: CPU %u online, MPIDR 0x%lx\n", cpu, arch::MpidrEl1::read() & k_affinity_mask);

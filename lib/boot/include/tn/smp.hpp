@@ -15,6 +15,8 @@
 
 #ifdef CONFIG_TN_SMP
 #include <tn/arch/cpu.hpp>
+#elif defined(__aarch64__)
+#include <tn/arch/irqflags.hpp>
 #endif
 
 namespace tn::smp {
@@ -52,16 +54,15 @@ const char* error_name(Error e);
 /// masked, so @p fn must not block) through SGI k_call_sgi. While it waits the
 /// caller runs calls other CPUs make to it, so two CPUs calling each other do
 /// not deadlock. Context: thread or IRQ context. Errors: BadCpu, Offline, NoIpi.
-#ifdef CONFIG_TN_SMP
+#if defined(CONFIG_TN_SMP) || !defined(__aarch64__)
 Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg);
 #else
 inline Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg) {
     if (cpu != 0)
         return err(Error::BadCpu);
-    u64 daif;
-    asm volatile("mrs %0, daif; msr daifset, #2" : "=r"(daif)::"memory");
+    u64 irq_state = arch::irq_save();
     fn(arg);
-    asm volatile("msr daif, %0" ::"r"(daif) : "memory");
+    arch::irq_restore(irq_state);
     return {};
 }
 #endif

@@ -24,6 +24,9 @@
 #pragma once
 
 #include <tn/result.hpp>
+#if defined(__aarch64__)
+#include <tn/arch/irqflags.hpp>
+#endif
 #include <tn/types.hpp>
 
 namespace tn::irq {
@@ -155,32 +158,17 @@ struct Stats {
 };
 Stats stats();
 
-// Masking on the calling CPU: PSTATE.I, bit 7 of DAIF (Arm ARM DDI 0487,
-// "DAIF, Interrupt Mask Bits"). Only I is touched: FIQs stay masked (Group 0
-// is not ours) and SErrors/debug keep what the entry code set. Inline: they
-// sit on every scheduler and lock path. The "memory" clobbers keep the
-// compiler from moving memory accesses into or out of a masked section.
-//
-// wait_for_interrupt(): WFI wakes on a pending interrupt even while PSTATE.I
-// masks it (a physical IRQ is a wake-up event regardless of the mask), so a
-// caller that masked IRQs to check a condition cannot miss the wake-up
-// between its check and the WFI. With IRQs unmasked the handler has run by
-// the time it returns.
+// Masking on the calling CPU (tn/arch/irqflags.hpp on AArch64; inline: they
+// sit on every scheduler and lock path). wait_for_interrupt() returns with the
+// IRQ mask as it was; with IRQs unmasked the handler has run by then, and with
+// them masked a pending interrupt still ends the wait.
 #if defined(__aarch64__)
-inline constexpr u64 k_daif_i = u64{1} << 7;
-inline void local_enable() { asm volatile("msr daifclr, #2" ::: "memory"); }
-inline void local_disable() { asm volatile("msr daifset, #2" ::: "memory"); }
+inline void local_enable() { arch::irq_enable(); }
+inline void local_disable() { arch::irq_disable(); }
 /// Masks IRQs and returns the previous state for local_restore().
-inline u64 local_save_disable() {
-    u64 daif;
-    asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
-    return daif & k_daif_i;
-}
-inline void local_restore(u64 state) {
-    if (!(state & k_daif_i))
-        local_enable();
-}
-inline void wait_for_interrupt() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
+inline u64 local_save_disable() { return arch::irq_save(); }
+inline void local_restore(u64 state) { arch::irq_restore(state); }
+inline void wait_for_interrupt() { arch::wait_for_interrupt(); }
 #else
 void local_enable();
 void local_disable();

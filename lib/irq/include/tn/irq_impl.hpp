@@ -53,6 +53,13 @@ protected:
     ~Controller() = default;
 };
 
+/// Cross-CPU calls (tn::smp::run_on, CONFIG_TN_SMP): registers the handler of
+/// SGI smp::k_call_sgi and enables it on the calling (boot) CPU, before any
+/// secondary starts. Errors: those of register_handler and enable.
+Result<void, Error> init_cross_calls();
+/// Enables the cross-call SGI on the calling secondary CPU (SGIs are banked).
+Result<void, Error> enable_cross_calls_this_cpu();
+
 /// Makes @p controller the one every call of tn/irq.hpp and every IRQ goes to.
 /// Called once by the platform on the boot CPU, after the controller's own
 /// initialisation and before IRQs are unmasked.

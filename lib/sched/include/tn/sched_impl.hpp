@@ -76,4 +76,26 @@ void set_effective_priority(Locked&, Thread* t, u8 priority);
 void set_blocked_on(Locked&, Thread* t, void* object);
 void* blocked_on(Locked&, const Thread* t);
 
+/// The mutexes @p t owns (lib/sync links them through their own nodes): a
+/// list head in every Thread, empty when it is created; only lib/sync reads
+/// or changes it, always under the lock. A thread must not exit while it is
+/// non-empty (the mutexes would keep pointing at it).
+IntrusiveList& held_mutexes(Locked&, Thread* t);
+
 }  // namespace tn::sched
+
+// What a priority-inheritance library (lib/sync) provides for the scheduler
+// to call. Weak: an image without one links without them.
+namespace tn::sync {
+
+/// Called from the timeout path of sched::wait(), under the lock, right after
+/// @p t was taken out of its WaitQueue because its timeout passed, when
+/// blocked_on(t) != nullptr: lowers the owner chain @p t was boosting at once.
+[[gnu::weak]] void wait_timed_out(sched::Locked&, sched::Thread* t);
+
+/// Called from sched::set_priority() after @p t's base priority changed:
+/// sets its effective priority to max(base, what its mutexes' waiters need)
+/// and passes the change along the chain of owners @p t is blocked on.
+[[gnu::weak]] void base_priority_changed(sched::Locked&, sched::Thread* t);
+
+}  // namespace tn::sync

@@ -1,0 +1,41 @@
+/*
+ * Kernel thread context switch (tn/arch/context.hpp).
+ *
+ *   void tn_arch_switch(Context* from, Context* to)   x0, x1
+ *
+ * Saves x19-x28, x29, x30 and sp of the running code in *from and loads
+ * *to's; returning then continues where *to was switched out (or, for a new
+ * context, at tn_arch_context_start).
+ */
+
+	.section .text.tn_arch_switch, "ax"
+	.globl	tn_arch_switch
+	.type	tn_arch_switch, %function
+tn_arch_switch:
+	mov	x9, sp
+	stp	x19, x20, [x0, #0]
+	stp	x21, x22, [x0, #16]
+	stp	x23, x24, [x0, #32]
+	stp	x25, x26, [x0, #48]
+	stp	x27, x28, [x0, #64]
+	stp	x29, x30, [x0, #80]
+	str	x9, [x0, #96]
+	ldp	x19, x20, [x1, #0]
+	ldp	x21, x22, [x1, #16]
+	ldp	x23, x24, [x1, #32]
+	ldp	x25, x26, [x1, #48]
+	ldp	x27, x28, [x1, #64]
+	ldp	x29, x30, [x1, #80]
+	ldr	x9, [x1, #96]
+	mov	sp, x9
+	ret
+	.size	tn_arch_switch, . - tn_arch_switch
+
+	/* init_context() put the entry in x19 and its argument in x20. */
+	.globl	tn_arch_context_start
+	.type	tn_arch_context_start, %function
+tn_arch_context_start:
+	mov	x0, x20
+	blr	x19
+	b	tn_arch_halt
+	.size	tn_arch_context_start, . - tn_arch_context_start
