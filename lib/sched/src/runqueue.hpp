@@ -31,6 +31,25 @@ public:
         m_lists[priority].push_front(n);
         m_bitmap |= u64{1} << priority;
     }
+    /// Takes the first node of the highest priority. @pre !empty()
+    ListNode* pop_top() {
+        unsigned p = static_cast<unsigned>(top_priority());
+        ListNode* n = m_lists[p].front();
+        m_lists[p].unlink_front(*n);
+        if (m_lists[p].empty())
+            m_bitmap &= ~(u64{1} << p);
+        return n;
+    }
+    /// A yield among equals: puts @p n behind the others of @p priority
+    /// and takes the first of them, in one step (the priority's bit stays
+    /// set, so the bitmap is not touched). @pre has(priority), !n.linked
+    ListNode* rotate(ListNode& n, unsigned priority) {
+        IntrusiveList& l = m_lists[priority];
+        ListNode* first = l.front();
+        l.unlink_front(*first);
+        l.push_back(n);
+        return first;
+    }
     void remove(ListNode& n, unsigned priority) {
         m_lists[priority].remove(n);
         if (m_lists[priority].empty())

@@ -131,14 +131,19 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     tn_arch_switch(&prev->ctx, &next->ctx);
 }
 
-// Algorithm 1. Lock held, IRQs masked.
-void reschedule(Cause cause) {
-    Cpu& c = g_cpus.local();
+// Algorithm 1, compiled once per cause so that each call site gets only its
+// own branch of decide() (the yield and preemption paths are the hottest in
+// the kernel). Lock held, IRQs masked.
+template <Cause cause>
+[[gnu::always_inline]] inline void reschedule_as(Cpu& c) {
     Thread* prev = c.current;
     c.need_resched = false;
-    if (cause == Cause::Preempt && c.slice_expired) {
-        c.slice_expired = false;
-        cause = Cause::Yield;  // a used-up slice is a yield to its equals
+    if constexpr (cause == Cause::Preempt) {
+        if (c.slice_expired) [[unlikely]] {
+            c.slice_expired = false;
+            reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
+            return;
+        }
     }
     int top = c.rq.top_priority();
     Decision d = prev->is_idle ? Decision{top >= 0, false, false}
@@ -147,26 +152,44 @@ void reschedule(Cause cause) {
         c.preempt_pending = true;
     if (!d.switch_to_top)
         return;
-    Thread* next = c.idle;
-    if (top >= 0) {
-        next = container_of(c.rq.top(), &Thread::link);
-        c.rq.remove(next->link, next->priority);
-    }
-    if (cause != Cause::Blocked && !prev->is_idle) {
+    Thread* next;
+    if (cause == Cause::Blocked || prev->is_idle) {
+        next = top >= 0 ? container_of(c.rq.pop_top(), &Thread::link) : c.idle;
+    } else {
         prev->state = State::Ready;
-        if (d.prev_to_front)
+        if (d.prev_to_front) {
+            next = container_of(c.rq.pop_top(), &Thread::link);
             c.rq.push_front(prev->link, prev->priority);
-        else
+        } else if (top == prev->priority) {
+            // Behind its equals, the first of which runs: one list rotation.
+            next = container_of(c.rq.rotate(prev->link, prev->priority), &Thread::link);
+        } else {
+            next = container_of(c.rq.pop_top(), &Thread::link);
             c.rq.push_back(prev->link, prev->priority);
+        }
     }
     if (next != prev)
         switch_to(c, prev, next);
 }
 
+[[gnu::noinline]] void reschedule_blocked() { reschedule_as<Cause::Blocked>(g_cpus.local()); }
+[[gnu::noinline]] void reschedule_preempt() { reschedule_as<Cause::Preempt>(g_cpus.local()); }
+
+void reschedule(Cause cause) {
+    switch (cause) {
+    case Cause::Blocked:
+        return reschedule_blocked();
+    case Cause::Yield:
+        return reschedule_as<Cause::Yield>(g_cpus.local());
+    case Cause::Preempt:
+        return reschedule_preempt();
+    }
+}
+
 // A Locked scope ends: switch if something more urgent became ready here.
 void preemption_point() {
-    if (g_cpus.local().need_resched && !irq::in_interrupt())
-        reschedule(Cause::Preempt);
+    if (g_cpus.local().need_resched && !irq::in_interrupt()) [[unlikely]]
+        reschedule_preempt();
 }
 
 void on_slice_end(tntimer::Timer&, void* ctx) {
@@ -430,6 +453,7 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
             t->priority = priority;
         }
         break;
+    case State::Suspended:
     case State::Exited:
         t->priority = priority;
         break;
@@ -445,7 +469,7 @@ IntrusiveList& held_mutexes(Locked&, Thread* t) { return t->held_mutexes; }
 const char* error_name(Error e) {
     static const char* const names[] = {"BadPriority", "BadCpu",      "BadStackSize", "NoMemory",
                                         "Timeout",     "WouldBlock",  "NotJoinable",  "InIsr",
-                                        "Deadlock",    "NotOwner",    "Overflow"};
+                                        "Deadlock",    "NotOwner",    "Overflow",     "BadState"};
     return enum_name(names, e);
 }
 
@@ -488,6 +512,42 @@ Result<uptr, Error> join(Thread* t, u64 timeout_ns) {
     return value;
 }
 
+// suspend() and resume() decide under the lock and return after it is
+// released (a preemption there runs first), so the result lives in a
+// register instead of being kept on the stack across the switch.
+Result<void, Error> suspend(Thread* t) {
+    bool ok = true;
+    {
+        Locked held;
+        if (t->state == State::Ready) {
+            g_cpus[t->cpu].rq.remove(t->link, t->priority);
+            t->state = State::Suspended;
+        } else if (t->state == State::Running && t == current_locked() && !irq::in_interrupt()) {
+            t->state = State::Suspended;
+            reschedule_blocked();
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok)
+        return err(Error::BadState);
+    return {};
+}
+
+Result<void, Error> resume(Thread* t) {
+    bool ok = true;
+    {
+        Locked held;
+        if (t->state == State::Suspended)
+            make_ready(t);
+        else
+            ok = false;
+    }
+    if (!ok)
+        return err(Error::BadState);
+    return {};
+}
+
 Thread* current() {
     irq::LocalGuard masked;
     return g_cpus.local().current;
@@ -495,7 +555,7 @@ Thread* current() {
 
 void yield() {
     Locked held;
-    reschedule(Cause::Yield);
+    reschedule_as<Cause::Yield>(g_cpus.local());
 }
 
 Result<void, Error> sleep_until(u64 deadline_ns) {

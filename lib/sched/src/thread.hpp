@@ -15,6 +15,7 @@ enum class State : u8 {
     Running,  ///< Current on its CPU (not in the run queue).
     Ready,    ///< In its CPU's run queue.
     Blocked,  ///< In a wait queue, sleeping, or both (with a timeout).
+    Suspended,  ///< Stopped by suspend() until resume().
     Exited,   ///< Done; waiting to be joined.
 };
 

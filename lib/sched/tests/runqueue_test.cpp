@@ -56,7 +56,24 @@ TEST(RunQueue, RandomAgainstModel) {
     std::map<unsigned, std::deque<int>, std::greater<>> model;
     for (int step = 0; step < 50000; ++step) {
         Node& n = nodes[rng() % nodes.size()];
-        if (n.link.linked) {
+        if (!model.empty() && rng() % 8 == 0) {
+            // What the scheduler does to pick the next thread.
+            Node* got = tn::container_of(rq.pop_top(), &Node::link);
+            auto& q = model.begin()->second;
+            ASSERT_EQ(got->id, q.front());
+            ASSERT_FALSE(got->link.linked);
+            q.pop_front();
+            if (q.empty())
+                model.erase(model.begin());
+        } else if (!n.link.linked && rq.has(n.prio) && rng() % 8 == 0) {
+            // A yield among equals: n goes behind, the first comes out.
+            Node* got = tn::container_of(rq.rotate(n.link, n.prio), &Node::link);
+            auto& q = model[n.prio];
+            ASSERT_EQ(got->id, q.front());
+            ASSERT_FALSE(got->link.linked);
+            q.pop_front();
+            q.push_back(n.id);
+        } else if (n.link.linked) {
             rq.remove(n.link, n.prio);
             auto& q = model[n.prio];
             q.erase(std::find(q.begin(), q.end(), n.id));

@@ -11,7 +11,7 @@ namespace {
 using namespace sync_test;
 using fake::expire;
 using fake::pause;
-using fake::resume;
+using fake::step;
 using fake::start;
 using tn::sched::Thread;
 
@@ -48,7 +48,7 @@ TEST_F(CApiTest, MutexAndTimeout) {
     Thread* t = fake::make("t", 4);
     start(t, [&] { EXPECT_EQ(tn_mutex_lock(&m, 1000), -TN_ETIMEDOUT); });
     expire(t);
-    resume(t);
+    step(t);
     EXPECT_TRUE(fake::done(t));
     EXPECT_EQ(tn_mutex_unlock(&m), 0);
     fake::set_in_isr(true);
@@ -69,7 +69,7 @@ TEST_F(CApiTest, CondVar) {
         EXPECT_EQ(tn_mutex_unlock(&m), 0);
     });
     EXPECT_EQ(tn_cond_signal(&c), 0);
-    resume(t);
+    step(t);
     EXPECT_TRUE(fake::done(t));
     EXPECT_EQ(tn_cond_broadcast(&c), 0);
 }

@@ -12,7 +12,7 @@ using fake::blocked;
 using fake::done;
 using fake::expire;
 using fake::pause;
-using fake::resume;
+using fake::step;
 using fake::start;
 using sched::Thread;
 
@@ -52,7 +52,7 @@ TEST_F(CondVarTest, SignalReleasesAndRelocks) {
     EXPECT_TRUE(consumer->held.empty());
 
     cv.signal();  // wakes, but the predicate is still false
-    resume(consumer);
+    step(consumer);
     EXPECT_TRUE(blocked(consumer));
 
     ASSERT_EQ(st(m.lock()), "ok");
@@ -60,7 +60,7 @@ TEST_F(CondVarTest, SignalReleasesAndRelocks) {
     cv.signal();
     EXPECT_FALSE(blocked(consumer));
     EXPECT_EQ(st(m.unlock()), "ok");
-    resume(consumer);
+    step(consumer);
     EXPECT_TRUE(done(consumer));
 }
 
@@ -81,13 +81,13 @@ TEST_F(CondVarTest, RelockBlocksWithInheritance) {
         pause();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    resume(waiter);  // woken, then blocks on m
+    step(waiter);  // woken, then blocks on m
     EXPECT_TRUE(blocked(waiter));
     EXPECT_EQ(signaller->eff, 9);
-    resume(signaller);
+    step(signaller);
     EXPECT_EQ(signaller->eff, 1);
     EXPECT_EQ(m.owner(), waiter);
-    resume(waiter);
+    step(waiter);
     EXPECT_TRUE(done(waiter));
 }
 
@@ -103,7 +103,7 @@ TEST_F(CondVarTest, TimeoutReturnsWithMutexHeld) {
     });
     expire(t);
     cv.signal();  // too late: t is no longer waiting
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
 }
 
@@ -123,7 +123,7 @@ TEST_F(CondVarTest, BroadcastWakesAllInPriorityOrder) {
     for (Thread* t : w)
         EXPECT_FALSE(blocked(t)) << t->name;
     for (Thread* t : w)
-        resume(t);  // each relocks the free mutex and releases it
+        step(t);  // each relocks the free mutex and releases it
     EXPECT_EQ(order, "abc");
 
     // signal() picks the highest waiter.
@@ -140,12 +140,12 @@ TEST_F(CondVarTest, BroadcastWakesAllInPriorityOrder) {
     EXPECT_FALSE(blocked(x[1]));
     EXPECT_TRUE(blocked(x[0]));
     EXPECT_TRUE(blocked(x[2]));
-    resume(x[1]);
+    step(x[1]);
     cv.signal();
     EXPECT_FALSE(blocked(x[2]));
-    resume(x[2]);
+    step(x[2]);
     cv.signal();
-    resume(x[0]);
+    step(x[0]);
     EXPECT_EQ(order, "bca");
 }
 

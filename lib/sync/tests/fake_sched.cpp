@@ -105,14 +105,21 @@ void make_ready(Thread* t, sched::WaitResult r, uptr value) {
 
 // ---- The contract -------------------------------------------------------
 
-namespace tn::tntimer {
+// KernelLock is inline: masking IRQs is what it does on the host too, so
+// counting here tracks the lock (lib/sync masks IRQs nowhere else).
+namespace tn::irq {
 
-KernelLock::KernelLock() : m_irq_state(0) {
+u64 local_save_disable() {
     EXPECT_EQ(g_lock_depth, 0) << "the scheduler lock is not recursive";
     ++g_lock_depth;
+    return 0;
 }
-KernelLock::~KernelLock() { --g_lock_depth; }
+void local_restore(u64) { --g_lock_depth; }
 
+}  // namespace tn::irq
+
+namespace tn::tntimer {
+Spinlock detail::g_kernel_lock;
 }  // namespace tn::tntimer
 
 namespace tn::sched {
@@ -256,7 +263,7 @@ void pause() {
     yield_to_controller();
 }
 
-void resume(Thread* t) {
+void step(Thread* t) {
     ASSERT_TRUE(t->state == State::Paused || t->state == State::Ready)
         << t->name << " cannot run: it is blocked or finished";
     run(t);

@@ -54,13 +54,13 @@ Thread* make(const char* name, tn::u8 priority);
 /// Starts @p t running @p body; returns when it blocks, pauses or returns.
 void start(Thread* t, std::function<void()> body);
 /// Called by a thread body: hands the baton back to the controller until
-/// resume(self).
+/// step(self).
 void pause();
 /// Lets a paused or woken thread continue; returns when it blocks, pauses
 /// or returns. Fails the test if @p t is still blocked.
-void resume(Thread* t);
+void step(Thread* t);
 /// Ends @p t's wait as its timeout would. Fails the test if @p t is not in a
-/// wait with a finite timeout. Does not run @p t (resume() does).
+/// wait with a finite timeout. Does not run @p t (step() does).
 void expire(Thread* t);
 /// Whether expire() calls tn::sync::wait_timed_out() (default true).
 void set_timeout_hook(bool on);

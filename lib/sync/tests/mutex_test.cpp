@@ -15,7 +15,7 @@ using fake::blocked;
 using fake::done;
 using fake::expire;
 using fake::pause;
-using fake::resume;
+using fake::step;
 using fake::start;
 using sched::Thread;
 
@@ -63,7 +63,7 @@ TEST_F(MutexTest, NotOwnerAndTryLockOfHeldMutex) {
     EXPECT_EQ(st(m.try_lock()), "WouldBlock");
     EXPECT_EQ(st(m.lock(k_no_wait)), "WouldBlock");
     EXPECT_EQ(a->eff, 3);                    // no boost without blocking
-    resume(a);
+    step(a);
     EXPECT_TRUE(done(a));
 }
 
@@ -88,7 +88,7 @@ TEST_F(MutexTest, SimpleInversion) {
     EXPECT_EQ(low->eff, 10);
     EXPECT_EQ(low->base, 1);
 
-    resume(low);
+    step(low);
     EXPECT_TRUE(done(low));
     EXPECT_EQ(low->eff, 1);
     EXPECT_EQ(m.owner(), high);  // handed over before high runs
@@ -97,7 +97,7 @@ TEST_F(MutexTest, SimpleInversion) {
 
     // No barging: main cannot take the mutex high was given.
     EXPECT_EQ(st(m.try_lock()), "WouldBlock");
-    resume(high);
+    step(high);
     EXPECT_TRUE(done(high));
     EXPECT_EQ(m.owner(), nullptr);
     EXPECT_TRUE(high->held.empty());
@@ -117,10 +117,10 @@ TEST_F(MutexTest, LowerWaiterDoesNotLowerOwner) {
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     EXPECT_EQ(owner->eff, 5);
-    resume(owner);
+    step(owner);
     EXPECT_EQ(owner->eff, 5);
     EXPECT_EQ(waiter->eff, 2);
-    resume(waiter);
+    step(waiter);
 }
 
 // Highest waiter first, FIFO among equals, each handed the mutex in turn.
@@ -141,12 +141,12 @@ TEST_F(MutexTest, HandOffOrder) {
             EXPECT_EQ(st(m.unlock()), "ok");
         });
     EXPECT_EQ(owner->eff, 7);
-    resume(owner);
+    step(owner);
     // Each unlock hands over to the next; resume whoever owns it.
     for (int i = 0; i < 4; ++i) {
         Thread* next = m.owner();
         ASSERT_NE(next, nullptr);
-        resume(next);
+        step(next);
     }
     EXPECT_EQ(order, "bdac");
     EXPECT_EQ(m.owner(), nullptr);
@@ -192,18 +192,18 @@ TEST_F(MutexTest, TransitiveChainOfThreeMutexes) {
     EXPECT_EQ(t3->eff, 3);
     EXPECT_EQ(t2->eff, 3);
     EXPECT_EQ(t1->eff, 3);
-    resume(t4);
+    step(t4);
     EXPECT_TRUE(done(t4));
     EXPECT_EQ(t4->blocked_on, nullptr);
 
-    resume(t1);  // m1 -> t2
+    step(t1);  // m1 -> t2
     EXPECT_EQ(t1->eff, 1);
     EXPECT_EQ(m1.owner(), t2);
     EXPECT_EQ(t2->eff, 3);  // t3 still waits for m2
-    resume(t2);  // m2 -> t3
+    step(t2);  // m2 -> t3
     EXPECT_EQ(t2->eff, 2);
     EXPECT_EQ(m2.owner(), t3);
-    resume(t3);
+    step(t3);
     for (Thread* t : {t1, t2, t3, t4}) {
         EXPECT_TRUE(done(t)) << t->name;
         EXPECT_EQ(t->eff, t->base) << t->name;
@@ -237,16 +237,16 @@ TEST_P(MutexTimeoutTest, WaiterTimeoutLowersOwner) {
     expire(high);
     EXPECT_EQ(owner->eff, hook ? 4 : 9);
     EXPECT_EQ(high->blocked_on, hook ? nullptr : &m);
-    resume(high);
+    step(high);
     EXPECT_TRUE(done(high));
     EXPECT_EQ(owner->eff, 4);
     EXPECT_EQ(high->blocked_on, nullptr);
     EXPECT_EQ(m.owner(), owner);
 
-    resume(owner);
+    step(owner);
     EXPECT_EQ(owner->eff, 1);
     EXPECT_EQ(m.owner(), mid);
-    resume(mid);
+    step(mid);
     EXPECT_EQ(m.owner(), nullptr);
 }
 
@@ -267,9 +267,9 @@ TEST_F(MutexTest, TimeoutOfOnlyWaiterRestoresBase) {
     });
     EXPECT_EQ(owner->eff, 6);
     expire(waiter);
-    resume(waiter);
+    step(waiter);
     EXPECT_EQ(owner->eff, 2);
-    resume(owner);
+    step(owner);
     EXPECT_EQ(m.owner(), nullptr);  // no waiter left to hand to
 }
 
@@ -302,15 +302,15 @@ TEST_P(HeldMutexesTest, MultipleHeldMutexes) {
     });
     EXPECT_EQ(low->eff, 8);
 
-    resume(low);
+    step(low);
     EXPECT_EQ(low->eff, m2_first ? 5 : 8);
-    resume(low);
+    step(low);
     EXPECT_TRUE(done(low));
     EXPECT_EQ(low->eff, 1);
     EXPECT_EQ(m1.owner(), h1);
     EXPECT_EQ(m2.owner(), h2);
-    resume(h1);
-    resume(h2);
+    step(h1);
+    step(h2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Order, HeldMutexesTest, ::testing::Bool());
@@ -343,11 +343,11 @@ TEST_F(MutexTest, RecomputeConsidersEveryHeldMutex) {
     EXPECT_EQ(low->eff, 9);
     expire(h3);
     EXPECT_EQ(low->eff, 8);  // m2's waiter, not just the first held mutex's
-    resume(h3);
-    resume(low);
+    step(h3);
+    step(low);
     EXPECT_EQ(low->eff, 1);
-    resume(h1);
-    resume(h2);
+    step(h1);
+    step(h2);
 }
 
 // A thread that is both an owner and a waiter: a boost of it reorders it in
@@ -380,13 +380,13 @@ TEST_F(MutexTest, BoostReordersWaiterInItsQueue) {
     });
     EXPECT_EQ(a->eff, 9);
     EXPECT_EQ(owner->eff, 9);
-    resume(owner);
+    step(owner);
     EXPECT_EQ(m1.owner(), a);  // a (9 by inheritance) is ahead of b (4)
     EXPECT_EQ(a->eff, 9);      // still inherits from c via m2, and b via m1
-    resume(a);                 // unlocks m1 (-> b), then m2 (-> c)
+    step(a);                 // unlocks m1 (-> b), then m2 (-> c)
     EXPECT_EQ(a->eff, 3);
-    resume(b);
-    resume(c);
+    step(b);
+    step(c);
 }
 
 // a holds m1 and waits for m2, held by b; b asking for m1 would wait for
@@ -411,11 +411,11 @@ TEST_F(MutexTest, CycleOfTwoIsDeadlock) {
     });
     EXPECT_TRUE(blocked(a));
     EXPECT_EQ(b->eff, 6);
-    resume(b);
+    step(b);
     EXPECT_TRUE(done(b));
     EXPECT_EQ(a->eff, 2);  // never boosted by the refused lock
     EXPECT_EQ(m2.owner(), a);
-    resume(a);
+    step(a);
     EXPECT_TRUE(done(a));
 }
 
@@ -450,12 +450,12 @@ TEST_F(MutexTest, CycleIsReportedWithoutSideEffects) {
     EXPECT_EQ(c->eff, 8);
     EXPECT_EQ(b->eff, 3);
     EXPECT_EQ(a->eff, 2);
-    resume(c);  // Deadlock, then unlocks m3 -> b
+    step(c);  // Deadlock, then unlocks m3 -> b
     EXPECT_TRUE(done(c));
     EXPECT_EQ(a->eff, 2);
     EXPECT_EQ(b->eff, 3);
-    resume(b);  // unlocks m3, m2 (-> a)
-    resume(a);
+    step(b);  // unlocks m3, m2 (-> a)
+    step(a);
     EXPECT_TRUE(done(a));
     EXPECT_TRUE(done(b));
 }
@@ -479,13 +479,13 @@ TEST_F(MutexTest, TimedOutWaiterIsNoLongerInTheChain) {
         EXPECT_EQ(st(m2.unlock()), "ok");
     });
     expire(t);
-    resume(owner);
+    step(owner);
     EXPECT_TRUE(blocked(owner));
     EXPECT_EQ(t->eff, 5);
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
     EXPECT_EQ(m2.owner(), owner);
-    resume(owner);
+    step(owner);
     EXPECT_TRUE(done(owner));
 }
 
@@ -524,7 +524,7 @@ TEST_F(MutexTest, ChainDepthIsBounded) {
     EXPECT_EQ(t[0]->eff, n - 1);  // beyond the limit
 
     for (int i = 0; i < n; ++i) {
-        resume(t[i]);
+        step(t[i]);
         EXPECT_TRUE(done(t[i])) << i;
         EXPECT_EQ(t[i]->eff, t[i]->base) << i;
     }
@@ -564,9 +564,9 @@ TEST_F(MutexTest, BasePriorityChangeHook) {
     }
     EXPECT_EQ(waiter->eff, 1);
     EXPECT_EQ(owner->eff, 3);
-    resume(owner);
+    step(owner);
     EXPECT_EQ(owner->eff, 3);
-    resume(waiter);
+    step(waiter);
 }
 
 }  // namespace

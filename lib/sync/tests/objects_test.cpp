@@ -14,7 +14,7 @@ using fake::blocked;
 using fake::done;
 using fake::expire;
 using fake::pause;
-using fake::resume;
+using fake::step;
 using fake::start;
 using sched::Thread;
 
@@ -68,7 +68,7 @@ TEST_F(SemaphoreTest, GiveFromIsrHandsUnitToWaiter) {
     EXPECT_FALSE(blocked(t));
     EXPECT_EQ(sem.count(), 0u);  // handed over, not counted
     EXPECT_EQ(st(sem.take(k_no_wait)), "WouldBlock");  // no barging
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
     EXPECT_EQ(sem.count(), 0u);
 }
@@ -80,7 +80,7 @@ TEST_F(SemaphoreTest, Timeout) {
     expire(t);
     EXPECT_EQ(st(sem.give()), "ok");  // nobody waits any more: counted
     EXPECT_EQ(sem.count(), 1u);
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
     EXPECT_EQ(sem.count(), 1u);
 }
@@ -98,7 +98,7 @@ TEST_F(SemaphoreTest, WakesHighestThenFifo) {
         EXPECT_EQ(st(sem.give()), "ok");
         for (Thread* t : w)
             if (!blocked(t) && !done(t))
-                resume(t);
+                step(t);
     }
     EXPECT_EQ(order, "bdac");
 }
@@ -178,7 +178,7 @@ TEST_F(MessageQueueTest, BlockedReceiverGetsMessageFromIsr) {
     fake::set_in_isr(false);
     EXPECT_FALSE(blocked(rx));
     EXPECT_EQ(st(q.receive(&other, k_no_wait)), "WouldBlock");  // promised to rx
-    resume(rx);
+    step(rx);
     EXPECT_TRUE(done(rx));
     EXPECT_EQ(q.count(), 0u);
 }
@@ -202,7 +202,7 @@ TEST_F(MessageQueueTest, BlockedSenderGetsFreedSlot) {
     EXPECT_FALSE(blocked(tx));
     v = 99;
     EXPECT_EQ(st(q.send(&v, k_no_wait)), "WouldBlock");  // slot promised to tx
-    resume(tx);
+    step(tx);
     EXPECT_TRUE(done(tx));
     EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
     EXPECT_EQ(out, 2u);
@@ -222,7 +222,7 @@ TEST_F(MessageQueueTest, Timeouts) {
     expire(rx);
     u32 msg = 5;
     EXPECT_EQ(st(q.send(&msg, k_no_wait)), "ok");  // nobody to promise it to
-    resume(rx);
+    step(rx);
     EXPECT_EQ(q.count(), 1u);
 
     Thread* tx = fake::make("tx", 4);
@@ -231,7 +231,7 @@ TEST_F(MessageQueueTest, Timeouts) {
         EXPECT_EQ(st(q.send(&w, k_timeout)), "Timeout");
     });
     expire(tx);
-    resume(tx);
+    step(tx);
     u32 out = 0;
     EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
     EXPECT_EQ(out, 5u);
@@ -253,8 +253,8 @@ TEST_F(MessageQueueTest, HighestReceiverFirst) {
     EXPECT_TRUE(blocked(low));
     EXPECT_EQ(st(q.send(&m2, k_no_wait)), "ok");
     EXPECT_FALSE(blocked(low));
-    resume(high);
-    resume(low);
+    step(high);
+    step(low);
     EXPECT_EQ(got_high, 1u);
     EXPECT_EQ(got_low, 2u);
 }
@@ -319,7 +319,7 @@ TEST_F(EventFlagsTest, WaitAllWokenOnlyWhenComplete) {
     fake::set_in_isr(false);
     EXPECT_FALSE(blocked(t));
     EXPECT_EQ(ev.flags(), 0x9u);  // cleared 0x6 when it was satisfied
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
 }
 
@@ -341,7 +341,7 @@ TEST_F(EventFlagsTest, SetWakesEverySatisfiedWaiter) {
     EXPECT_EQ(ev.flags(), 0x3u);
     ev.set(0x4);
     for (Thread* x : t)
-        resume(x);
+        step(x);
     EXPECT_EQ(got[0], 0x1u);
     EXPECT_EQ(got[1], 0x3u);
     EXPECT_EQ(got[2], 0x4u);
@@ -362,10 +362,10 @@ TEST_F(EventFlagsTest, ClearOnExitConsumesInPriorityOrder) {
     EXPECT_FALSE(blocked(high));
     EXPECT_TRUE(blocked(low));
     EXPECT_EQ(ev.flags(), 0u);
-    resume(high);
+    step(high);
     ev.set(0x1);
     EXPECT_FALSE(blocked(low));
-    resume(low);
+    step(low);
     EXPECT_EQ(order, "highlow");
     EXPECT_EQ(ev.flags(), 0u);
 }
@@ -375,7 +375,7 @@ TEST_F(EventFlagsTest, TimeoutLeavesNoStaleWaiter) {
     Thread* t = fake::make("t", 3);
     start(t, [&] { EXPECT_EQ(st(ev.wait(0x1, WaitMode::Any, true, k_timeout)), "Timeout"); });
     expire(t);
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
     ev.set(0x1);  // must not touch t's (gone) record or clear the bit for it
     EXPECT_EQ(ev.flags(), 0x1u);
@@ -383,7 +383,7 @@ TEST_F(EventFlagsTest, TimeoutLeavesNoStaleWaiter) {
     Thread* u = fake::make("u", 3);
     start(u, [&] { EXPECT_EQ(st(ev.wait(0x2, WaitMode::Any, false, k_timeout)), "ok"); });
     ev.set(0x2);
-    resume(u);
+    step(u);
     EXPECT_TRUE(done(u));
 }
 
@@ -400,7 +400,7 @@ TEST_F(EventFlagsTest, SetAfterTimeoutBeforeWaiterRuns) {
     expire(t);
     ev.set(0x8);
     EXPECT_EQ(ev.flags(), 0u);
-    resume(t);
+    step(t);
     EXPECT_TRUE(done(t));
 }
 

@@ -8,9 +8,10 @@
 
 namespace tn::tntimer {
 
+Spinlock detail::g_kernel_lock;
+
 namespace {
 
-Spinlock g_lock;
 Queue g_queue;
 Stats g_stats;
 
@@ -43,9 +44,9 @@ void on_clock_event(void*) {
         if (t.locked_callback) {
             t.callback(t, t.ctx);
         } else {
-            g_lock.unlock();
+            detail::g_kernel_lock.unlock();
             t.callback(t, t.ctx);
-            g_lock.lock();
+            detail::g_kernel_lock.lock();
         }
     }
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
@@ -66,17 +67,6 @@ int tntimer_init() {
 }  // namespace
 
 TN_INIT(tntimer_init, TN_INIT_LIB);
-
-void detail::release_kernel_lock() { g_lock.unlock(); }
-
-KernelLock::KernelLock() : m_irq_state(irq::local_save_disable()) { g_lock.lock(); }
-
-KernelLock::~KernelLock() {
-    if (m_irq_state == k_held)
-        return;
-    g_lock.unlock();
-    irq::local_restore(m_irq_state);
-}
 
 void start_locked(Timer& t, u64 deadline_ns, u64 period_ns) {
     if (t.node.linked())

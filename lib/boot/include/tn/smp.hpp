@@ -81,8 +81,9 @@ class PerCpu {
 public:
     T& local() { return m_slots[this_cpu()].value; }
     const T& local() const { return m_slots[this_cpu()].value; }
-    T& operator[](unsigned cpu) { return m_slots[cpu].value; }
-    const T& operator[](unsigned cpu) const { return m_slots[cpu].value; }
+    // With one CPU the index can only be 0: say so, so no multiply is left.
+    T& operator[](unsigned cpu) { return m_slots[k_max_cpus == 1 ? 0 : cpu].value; }
+    const T& operator[](unsigned cpu) const { return m_slots[k_max_cpus == 1 ? 0 : cpu].value; }
 
 private:
     struct alignas(64) Slot {

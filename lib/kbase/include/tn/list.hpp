@@ -25,8 +25,26 @@ public:
     ListNode* back() const { return m_tail; }
 
     /// @pre !n.linked
-    void push_back(ListNode& n) { insert_before(nullptr, n); }
-    void push_front(ListNode& n) { insert_before(m_head, n); }
+    void push_back(ListNode& n) {
+        n.next = nullptr;
+        n.prev = m_tail;
+        if (m_tail)
+            m_tail->next = &n;
+        else
+            m_head = &n;
+        m_tail = &n;
+        n.linked = true;
+    }
+    void push_front(ListNode& n) {
+        n.prev = nullptr;
+        n.next = m_head;
+        if (m_head)
+            m_head->prev = &n;
+        else
+            m_tail = &n;
+        m_head = &n;
+        n.linked = true;
+    }
 
     /// Inserts @p n before @p pos (nullptr: at the end). @pre !n.linked, pos in this list.
     void insert_before(ListNode* pos, ListNode& n) {
@@ -60,8 +78,19 @@ public:
     ListNode* pop_front() {
         ListNode* n = m_head;
         if (n)
-            remove(*n);
+            unlink_front(*n);
         return n;
+    }
+    /// remove() for the first element: fewer branches (run queues take
+    /// their next thread from the front). @pre &n == front()
+    void unlink_front(ListNode& n) {
+        m_head = n.next;
+        if (m_head)
+            m_head->prev = nullptr;
+        else
+            m_tail = nullptr;
+        n.next = nullptr;
+        n.linked = false;
     }
 
     /// True if this list holds exactly one element.

@@ -52,6 +52,7 @@ enum class Error : u8 {
     Deadlock,      ///< The call would wait for itself (a mutex it holds, a cycle).
     NotOwner,      ///< Unlocking a mutex the caller does not hold.
     Overflow,      ///< A counter would exceed its limit.
+    BadState,      ///< The thread is not in a state the call applies to (see suspend/resume).
 };
 
 /// Printable name of @p e ("Timeout"), for logs.
@@ -93,6 +94,16 @@ Result<void, Error> sleep_ns(u64 ns);
 /// Blocks until monotonic time @p deadline_ns (tn::clock::now_ns()); returns
 /// at once if it has passed. Errors: InIsr.
 Result<void, Error> sleep_until(u64 deadline_ns);
+
+/// Stops @p t until resume(): the calling thread itself (it blocks here), or
+/// a ready thread (of any CPU). Errors: BadState for a thread that is
+/// blocked, exited, already suspended, or running on another CPU, and for a
+/// self-suspend from an interrupt handler. ISR ok for another thread.
+Result<void, Error> suspend(Thread* t);
+/// Makes a suspended thread ready again; if it is more urgent than the
+/// running thread of its CPU it runs at once (Algorithm 1). ISR ok.
+/// Errors: BadState if @p t is not suspended.
+Result<void, Error> resume(Thread* t);
 
 /// Sets @p t's base priority; a thread holding a priority-inheritance mutex
 /// keeps running at least at its waiters' priority. ISR ok. Errors: BadPriority.

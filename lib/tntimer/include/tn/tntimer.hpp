@@ -24,21 +24,37 @@
 // comparator.
 #pragma once
 
+#include <tn/irq.hpp>
 #include <tn/spinlock.hpp>
 #include <tn/tntimer/queue.hpp>
 #include <tn/types.hpp>
 
 namespace tn::tntimer {
 
+namespace detail {
+/// The spinlock under the kernel lock (a no-op with one CPU). Use KernelLock.
+extern Spinlock g_kernel_lock;
+/// For lib/sched only: a new thread starts inside the switch that its
+/// creator's KernelLock scope began, and releases the lock itself.
+inline void release_kernel_lock() { g_kernel_lock.unlock(); }
+}  // namespace detail
+
 /// The kernel lock with IRQs masked on the calling CPU, for its lifetime.
+/// Inline: it brackets every scheduler call, so with one CPU it is just the
+/// two DAIF accesses.
 class KernelLock {
 public:
-    KernelLock();
+    KernelLock() : m_irq_state(irq::local_save_disable()) { detail::g_kernel_lock.lock(); }
     /// Stands for the lock a caller further up already holds (in a locked
     /// timer callback): takes and releases nothing.
     struct Held {};
     explicit KernelLock(Held) : m_irq_state(k_held) {}
-    ~KernelLock();
+    ~KernelLock() {
+        if (m_irq_state == k_held)
+            return;
+        detail::g_kernel_lock.unlock();
+        irq::local_restore(m_irq_state);
+    }
     KernelLock(const KernelLock&) = delete;
     KernelLock& operator=(const KernelLock&) = delete;
 
@@ -46,12 +62,6 @@ private:
     static constexpr u64 k_held = ~u64{0};
     u64 m_irq_state;
 };
-
-namespace detail {
-/// For lib/sched only: a new thread starts inside the switch that its
-/// creator's KernelLock scope began, and releases the lock itself.
-void release_kernel_lock();
-}  // namespace detail
 
 struct Timer;
 using Callback = void (*)(Timer& timer, void* ctx);
