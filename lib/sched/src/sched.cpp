@@ -104,7 +104,7 @@ void arm_slice(Cpu& c, Thread* t) {
     }
 }
 
-void make_ready(Thread* t) {
+[[gnu::always_inline]] inline void make_ready(Thread* t) {
     t->state = State::Ready;
     Cpu& c = g_cpus[t->cpu];
     c.rq.push_back(t->link, t->priority);
@@ -121,9 +121,11 @@ void make_ready(Thread* t) {
 u64 stat_ticks() { return arch::CntvctEl0::read(); }
 
 void switch_to(Cpu& c, Thread* prev, Thread* next) {
+#ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     u64 now = stat_ticks();
     prev->run_ticks += now - prev->switched_in_at;
     next->switched_in_at = now;
+#endif
     ++next->switches_in;
     next->state = State::Running;
     c.current = next;
@@ -593,8 +595,10 @@ const char* name(const Thread* t) { return t->name; }
 ThreadStats stats(const Thread* t) {
     Locked held;
     u64 ticks = t->run_ticks;
+#ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     if (t->state == State::Running)
         ticks += stat_ticks() - t->switched_in_at;
+#endif
     u64 hz = clock::frequency_hz();
     return {t->switches_in, hz ? ticks * 1'000'000'000ull / hz : 0};
 }

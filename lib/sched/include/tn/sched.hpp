@@ -70,7 +70,7 @@ struct ThreadAttr {
 
 struct ThreadStats {
     u64 switches_in;  ///< Times the thread was switched to.
-    u64 run_ns;       ///< Time it ran (switched in until switched out).
+    u64 run_ns;       ///< Time it ran (switched in until switched out); 0 without LIBSCHED_RUNTIME_STATS.
 };
 
 /// Creates a ready thread running entry(arg). Its stack comes from the page
