@@ -14,6 +14,10 @@ help:
 	@echo '                    (TESTS=pattern runs only matching tests, -j is not needed)'
 	@echo '  make unit         host unit tests only (GoogleTest)'
 	@echo '  make fuzz-long    every fuzzer for 10 minutes'
+	@echo '  make bench        benchmark suite in QEMU: build/bench/results.json, report.md,'
+	@echo '                    *.svg (docs/benchmarks.md; BENCH_OUT=dir moves the output)'
+	@echo '  make bench-smoke  every benchmark metric with few samples, fails if one is'
+	@echo '                    missing or not positive (part of make test)'
 	@echo '  make clean        remove build/ and every application build directory'
 	@echo
 	@echo 'Per application (see make -C apps/helloworld help):'
@@ -36,7 +40,14 @@ unit:
 fuzz-long:
 	@$(MAKE) --no-print-directory -C test/fuzz long
 
+BENCH_OUT ?= build/bench
+bench:
+	@$(PYTHON) scripts/bench --out '$(BENCH_OUT)'
+
+bench-smoke:
+	@$(PYTHON) scripts/bench --smoke --out '$(if $(filter build/bench,$(BENCH_OUT)),build/bench-smoke,$(BENCH_OUT))'
+
 clean:
 	rm -rf build apps/*/build
 
-.PHONY: help deps run test unit fuzz-long clean
+.PHONY: help deps run test unit fuzz-long bench bench-smoke clean

@@ -14,6 +14,10 @@
 #   U_EXPORT_INCLUDES-y  include directories every library sees ($(U_BASE)/include
 #                        is exported automatically when it exists)
 #   U_LDS-y              linker-script fragments INCLUDEd into the image's SECTIONS
+#   U_USES_FP            y: may use FP/SIMD registers when the image keeps an FP
+#                        context (ectx eager or lazy); default y for applications
+#                        (registered without a symbol), n for libraries, which are
+#                        then built -mgeneral-regs-only
 # The '-y' suffix lets a line depend on an option: U_SRCS-$(CONFIG_FOO) += foo.cpp
 
 tn_upper = $(subst a,A,$(subst b,B,$(subst c,C,$(subst d,D,$(subst e,E,$(subst f,F,$(subst g,G,$(subst h,H,\
@@ -30,6 +34,7 @@ TN_ALL_LIBS += $(1)
 TN_LIB_ENTRIES += $(1)=$(2)
 $(call tn_uc,$(1))_BASE := $(TN_CURDIR)
 $(call tn_uc,$(1))_SYMBOL := $(2)
+$(call tn_uc,$(1))_USES_FP := $(if $(2),n,y)
 ifeq ($(if $(2),$$(CONFIG_$(2)),y),y)
 TN_LIBS += $(1)
 endif
@@ -80,9 +85,10 @@ $$(foreach s,$$($(2)_SRCS),$$(if $$(filter %.cpp %.c %.S,$$(s)),,\
 	$$(error library $(1): $$(s) is not a .cpp, .c or .S source)))
 $(2)_OBJS := $$(foreach s,$$($(2)_SRCS),$$($(2)_OBJDIR)/$$(basename $$(patsubst $($(2)_BASE)/%,%,$$(s))).o)
 $(2)_INC := $$(addprefix -I,$$($(2)_INCLUDES-y)) $$(TN_INCLUDE_FLAGS)
-$(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC)
-$(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC)
-$(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$(TN_ASFLAGS) $$($(2)_ASFLAGS-y) $$($(2)_INC)
+$(2)_FPFLAGS := $$(if $$(and $$(TN_FP_CONTEXT),$$(filter y,$$($(2)_USES_FP))),,$$(TN_NOFP_FLAGS))
+$(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC)
+$(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC)
+$(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_ASFLAGS) $$($(2)_ASFLAGS-y) $$($(2)_INC)
 $(2)_FLAGS_TEXT := $$($(2)_CMD_CXX)|$$($(2)_CMD_CC)|$$($(2)_CMD_AS)
 $$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.flags,$(2)_FLAGS_TEXT))
 $$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.objs,$(2)_OBJS))

@@ -28,13 +28,19 @@ endif
 # Flags shared by every target compile. Library code is position independent
 # (the image relocates itself), freestanding, and keeps per-function sections so
 # the final link can drop what nothing references.
-TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mgeneral-regs-only -mno-outline-atomics \
+TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mno-outline-atomics \
 	-ffreestanding -fPIE -fvisibility=hidden -ffunction-sections -fdata-sections \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wall -Wextra -Werror \
 	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
 	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) \
-	-D__TENON__ -include $(TN_CONFIG_H)
+	-D__TENON__ -include $(TN_CONFIG_H) -include $(TN_ROOT)/support/include/tn_prelude.h
+# FP/SIMD code generation (tn/arch/fpu.hpp): kernel libraries never use the FP
+# registers (interrupt entry does not save them); the application and libraries
+# that set U_USES_FP := y may, when the image keeps an FP context (eager or lazy
+# ectx). libs.mk adds this per library.
+TN_FP_CONTEXT = $(if $(filter y,$(CONFIG_ARCH_ARM64_ECTX_EAGER) $(CONFIG_ARCH_ARM64_ECTX_LAZY)),y)
+TN_NOFP_FLAGS = -mgeneral-regs-only
 TN_CXXFLAGS = -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
 TN_CFLAGS = -std=gnu11
 TN_ASFLAGS = -D__ASSEMBLY__

@@ -15,11 +15,21 @@
 	add	\reg, \reg, :lo12:\sym
 .endm
 
-/* SCTLR_EL1 at a known value: MMU and caches off, RES1 bits set. */
+/*
+ * SCTLR_EL1 at a known value: MMU and caches off, RES1 bits set. CPACR_EL1 per
+ * the FP context mode (tn/arch/fpu.hpp): FP/SIMD enabled only for eager ectx,
+ * trapped otherwise (lazy: until a thread's first FP instruction; off: always).
+ */
 .macro sctlr_el1_reset tmp
 	movz	\tmp, #0x0800
 	movk	\tmp, #0x30d0, lsl #16
 	msr	sctlr_el1, \tmp
+#ifdef CONFIG_ARCH_ARM64_ECTX_EAGER
+	mov	\tmp, #(3 << 20)
+	msr	cpacr_el1, \tmp
+#else
+	msr	cpacr_el1, xzr
+#endif
 	isb
 .endm
 

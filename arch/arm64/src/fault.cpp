@@ -2,6 +2,7 @@
 // platform powers off with tn::arch::k_fault_status.
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/arch/frame.hpp>
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
@@ -56,6 +57,22 @@ void report_fatal(const Frame& f, unsigned kind) {
 extern "C" [[noreturn]] void tn_arch_fatal(tn::arch::Frame* frame, unsigned kind) {
     tn::arch::report_fatal(*frame, kind);
     tn::plat::power_off(tn::arch::k_fault_status);
+}
+
+// Synchronous exceptions of the kernel's own EL: an FP/SIMD access trap may
+// be the lazy FP context switch (then the instruction runs again); anything
+// else is fatal.
+extern "C" void tn_arch_sync(tn::arch::Frame* frame) {
+    using namespace tn::arch;
+    if (esr::ec(frame->esr) == esr::ec_code::fp_access) {
+        const char* why = "";
+        if (fp_trap(*frame, why))
+            return;
+        report_fatal(*frame, 0);
+        tn_printf("  %s\n", why);
+        tn::plat::power_off(k_fault_status);
+    }
+    tn_arch_fatal(frame, 0);
 }
 
 // Without an interrupt-controller library nothing enables IRQs, so one arriving

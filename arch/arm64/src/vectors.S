@@ -78,6 +78,11 @@
 	b	irq_common
 .endm
 
+.macro sync_entry
+	.balign	0x80
+	b	sync_common
+.endm
+
 	.section .text.tn_vectors, "ax"
 	.balign	2048
 	.globl	tn_vectors
@@ -88,7 +93,7 @@ tn_vectors:
 	fatal_entry KIND_FIQ
 	fatal_entry KIND_SERROR
 	/* Current EL with SP_ELx: the kernel. */
-	fatal_entry KIND_SYNC
+	sync_entry
 	irq_entry
 	fatal_entry KIND_FIQ
 	fatal_entry KIND_SERROR
@@ -102,6 +107,13 @@ tn_vectors:
 	fatal_entry KIND_IRQ
 	fatal_entry KIND_FIQ
 	fatal_entry KIND_SERROR
+
+sync_common:
+	save_frame
+	mov	x0, sp
+	bl	tn_arch_sync
+	restore_frame
+	eret
 
 irq_common:
 	save_frame

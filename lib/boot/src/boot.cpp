@@ -1,3 +1,4 @@
+#include <tn/arch/irqflags.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/boot.hpp>
 #include <tn/console.hpp>
@@ -34,6 +35,11 @@ void run() {
     asm volatile("isb" ::: "memory");
     tn_printf("boot: %lu counter ticks from reset to main() (counter %lu Hz)\n", arch::CntpctEl0::read(),
               arch::CntfrqEl0::read());
+#endif
+#ifdef CONFIG_LIBIRQ
+    // Every interrupt source is set up: main() runs interruptible, so the
+    // tick, device interrupts and preemption work from its first line.
+    arch::irq_enable();
 #endif
     int status = main();
     plat::power_off(status);

@@ -13,6 +13,7 @@
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
 // ready for another CPU gets there with SGI smp::k_resched_sgi.
 #include <tn/arch/context.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/arch/mmu.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/clock.hpp>
@@ -28,6 +29,7 @@
 
 #include "policy.hpp"
 #include "runqueue.hpp"
+
 #include "thread.hpp"
 
 
@@ -130,6 +132,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     next->state = State::Running;
     c.current = next;
     arm_slice(c, next);
+    arch::fp_switch(&prev->fp, &next->fp);
     tn_arch_switch(&prev->ctx, &next->ctx);
 }
 
@@ -374,6 +377,7 @@ int sched_init() {
     m.name = "main";
     m.base_priority = m.priority = CONFIG_LIBSCHED_MAIN_PRIORITY;
     m.state = State::Running;
+    arch::fp_adopt(&m.fp);
     m.switched_in_at = stat_ticks();
     m.switches_in = 1;
     c.current = &m;
@@ -487,6 +491,7 @@ void exit(uptr value) {
     Thread* t = current_locked();
     t->exit_value = value;
     t->state = State::Exited;
+    arch::fp_forget(&t->fp);  // its registers need not be kept: it never runs again
     wake_all(held, t->joiners);
     reschedule(Cause::Blocked);
     __builtin_unreachable();
@@ -631,6 +636,11 @@ extern "C" void tn_irq_exit_hook() {
     }
 }
 
+#ifdef CONFIG_ARCH_ARM64_ECTX_LAZY
+// The lazy FP trap loads the registers of the thread running on this CPU.
+extern "C" tn::arch::FpContext* tn_arch_fp_current() { return &g_cpus.local().current->fp; }
+#endif
+
 #ifdef CONFIG_TN_SMP
 extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
     {
@@ -641,6 +651,7 @@ extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
         idle.is_idle = true;
         idle.cpu = static_cast<u8>(cpu);
         idle.state = State::Running;
+        arch::fp_adopt(&idle.fp);
         idle.switched_in_at = stat_ticks();
         c.idle = c.current = &idle;
         c.slice.callback = on_slice_end;

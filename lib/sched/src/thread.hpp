@@ -3,6 +3,7 @@
 #pragma once
 
 #include <tn/arch/context.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/list.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
@@ -56,6 +57,9 @@ public:
     u64 switched_in_at = 0;
 
     IntrusiveList held_mutexes;  // lib/sync's priority inheritance
+
+    // Last: 528 bytes that would push the hot fields out of short offsets.
+    [[no_unique_address]] arch::FpContext fp;  // empty without an FP context (ectx off)
 };
 
 }  // namespace tn::sched

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <tn/result.hpp>
+#include <tn/smp.hpp>
 #if defined(__aarch64__)
 #include <tn/arch/irqflags.hpp>
 #endif
@@ -177,8 +178,26 @@ void local_restore(u64 state);
 void wait_for_interrupt();
 #endif
 
-/// True while the calling CPU runs an interrupt handler.
+/// True while the calling CPU runs an interrupt handler. Inline on the
+/// target: every scheduler preemption point asks.
+#if defined(__aarch64__)
+namespace detail {
+/// Interrupt nesting depth per CPU (src/arch/arm64/entry.cpp).
+extern smp::PerCpu<unsigned> g_irq_depth;
+}  // namespace detail
+inline bool in_interrupt() { return detail::g_irq_depth.local() != 0; }
+#else
 bool in_interrupt();
+#endif
+
+#ifdef CONFIG_LIBIRQ_PHASE_STAMPS
+/// The virtual counter (CNTVCT_EL0) read at the start of the C interrupt
+/// entry of the latest interrupt taken on the calling CPU, once the vector
+/// code has saved the interrupted context; 0 before the first one. For
+/// benchmarks (LIBIRQ_PHASE_STAMPS): the interval from taking the interrupt
+/// to this stamp is the context save, from it to the handler the dispatch.
+u64 entry_stamp();
+#endif
 
 /// IRQs masked on the calling CPU for the guard's lifetime.
 class LocalGuard {

@@ -15,15 +15,31 @@
 // an interrupt, still on the interrupted thread's stack with IRQs masked.
 extern "C" [[gnu::weak]] void tn_irq_exit_hook();
 
+tn::smp::PerCpu<unsigned> tn::irq::detail::g_irq_depth;
+
 namespace {
 
-tn::smp::PerCpu<unsigned> g_depth;
+auto& g_depth = tn::irq::detail::g_irq_depth;
+#ifdef CONFIG_LIBIRQ_PHASE_STAMPS
+tn::smp::PerCpu<tn::u64> g_entry_stamp;
+#endif
 
 }  // namespace
 
-bool tn::irq::in_interrupt() { return g_depth.local() != 0; }
+// The lazy FP context (arch/arm64 fpu.cpp) refuses FP use in a handler.
+extern "C" bool tn_arch_fp_in_interrupt() { return tn::irq::in_interrupt(); }
+
+#ifdef CONFIG_LIBIRQ_PHASE_STAMPS
+tn::u64 tn::irq::entry_stamp() { return g_entry_stamp.local(); }
+#endif
 
 extern "C" void tn_arch_irq(tn::arch::Frame* frame) {
+#ifdef CONFIG_LIBIRQ_PHASE_STAMPS
+    // First, so the stamp marks the end of the vector's context save.
+    tn::u64 now;
+    asm volatile("isb; mrs %0, cntvct_el0" : "=r"(now)::"memory");
+    g_entry_stamp.local() = now;
+#endif
     auto& d = tn::irq::detail::dispatcher();
     if (!d.controller()) {
         // IRQs were unmasked before the platform installed a controller.

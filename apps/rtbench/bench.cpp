@@ -1,0 +1,85 @@
+// The sample buffer and the report line (bench.hpp).
+#include "bench.hpp"
+
+#include <tn/console.hpp>
+#include <tn/plat.hpp>
+
+namespace rtbench {
+
+namespace {
+
+u64 g_buf[k_samples];
+int g_count;
+int g_skip;
+
+u64 isqrt(u64 v) {
+    u64 r = 0;
+    for (u64 bit = u64{1} << 62; bit; bit >>= 2) {
+        if (v >= r + bit) {
+            v -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+void reset() {
+    g_count = 0;
+    g_skip = k_warmup;
+}
+
+void add(u64 v) {
+    if (g_skip > 0) {
+        --g_skip;
+        return;
+    }
+    if (g_count < k_samples)
+        g_buf[g_count++] = v;
+}
+
+bool full() { return g_count >= k_samples; }
+
+// Mean and standard deviation in hundredths, in integers: the image has no
+// floating point (-mgeneral-regs-only). Population standard deviation.
+void report(const char* metric, u32 ops, const char* extra) {
+    u64 lo = ~u64{0}, hi = 0, sum = 0;
+    for (int i = 0; i < g_count; ++i) {
+        lo = g_buf[i] < lo ? g_buf[i] : lo;
+        hi = g_buf[i] > hi ? g_buf[i] : hi;
+        sum += g_buf[i];
+    }
+    if (g_count == 0)
+        fail(metric);
+    u64 mean_x100 = sum * 100 / g_count;
+    u64 var_x10000 = 0;
+    for (int i = 0; i < g_count; ++i) {
+        i64 d = static_cast<i64>(g_buf[i] * 100) - static_cast<i64>(mean_x100);
+        var_x10000 += static_cast<u64>(d * d) / g_count;
+    }
+    u64 sd_x100 = isqrt(var_x10000);
+    tn_printf("bench: %s samples=%d min=%lu mean=%lu.%02lu max=%lu stddev=%lu.%02lu ops=%u%s\n", metric, g_count,
+              lo, mean_x100 / 100, mean_x100 % 100, hi, sd_x100 / 100, sd_x100 % 100, ops, extra);
+}
+
+tn::sched::Thread* spawn(const char* what, tn::u8 priority, void (*entry)(void*), void* arg) {
+    auto r = tn::sched::create({what, priority, 0, 0}, entry, arg);
+    if (!r.ok())
+        fail(what);
+    return r.value();
+}
+
+void join_thread(tn::sched::Thread* t) {
+    if (!tn::sched::join(t).ok())
+        fail("join");
+}
+
+void fail(const char* what) {
+    tn_printf("bench: FAILED %s\n", what);
+    tn::plat::power_off(1);
+}
+
+}  // namespace rtbench

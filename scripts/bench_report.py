@@ -1,0 +1,346 @@
+"""report.md and the SVG plots of scripts/bench, from its results dictionary.
+
+Our figures are instructions under QEMU -icount; the paper's are CPU cycles
+measured on rk3568 silicon by its authors, quoted below as reference values
+only (they are not comparable one to one). Targets are computed from the
+metrics, never typed in.
+"""
+
+import os
+
+PAPER_NOTE = "measured on rk3568 silicon by the authors (cycles)"
+
+# Reference values quoted from the paper (tenonos-paper.txt, section 5).
+PAPER = {
+    # Table 4: same-priority thread switch, by thread count.
+    "table4": {"counts": (2, 10, 20, 50, 100), "rows": [
+        ("Tenon (ectx enabled)", (339, 404, 535, 1392, 2242)),
+        ("Tenon (ectx disabled)", (166, 242, 304, 708, 1387)),
+        ("zephyr", (304, 366, 455, 751, 1380))]},
+    # Table 5: preemption.
+    "table5": [("Tenon with ectx", 877), ("Tenon without ectx", 436), ("zephyr", 656), ("rt-thread", 1916)],
+    # Table 6: thread switch (2, 50), preemption, semaphore wake-up, interrupt.
+    "table6": [("Tenon", (164, 642, 420, 970, 1290)),
+               ("Mortise + Tenon (2 cores)", (164, 648, 420, 970, 1014)),
+               ("Mortise + Tenon (1 core) + Linux (2 cores)", (163, 649, 422, 975, 1051))],
+    # Figure 8: total interrupt handling (save + dispatch + restore).
+    "fig8_total": [("Tenon", 208), ("RT-Thread", 335), ("Zephyr", 355)],
+    # Table 3: total boot time in seconds, TenonOS bare.
+    "table3_bare_s": 0.034564,
+    # Table 1: size in bytes (.text, .data, .bss, .rodata, total) and SLoC (C, asm, total).
+    "table1": [("arch/arm64", (2354, 454, 2808), (24648, 3136, 8852, 0, 36636)),
+               ("platform", (107, 82, 189), (912, 1484, 16, 0, 2412)),
+               ("driver", (357, 0, 357), (4644, 992, 206, 0, 5842)),
+               ("lib", (7994, 0, 7994), (159732, 24580, 131959, 48, 316271)),
+               ("total", (10812, 536, 11348), (189956, 30192, 141033, 48, 361229))],
+}
+
+TM_TESTS = ("basic", "cooperative", "preemptive", "interrupt", "interrupt_preemption", "message",
+            "synchronization", "memory_allocation")
+SWITCH_COUNTS = (2, 10, 20, 50, 100)
+TIMER_COUNTS = (1, 10, 100, 1000)
+
+
+def mean(metrics, name):
+    m = metrics.get(name)
+    return None if m is None else m.get("mean", m.get("total"))
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float) and digits:
+        return "{:,.{}f}".format(v, digits)
+    return "{:,}".format(round(v)) if abs(v) >= 100 or digits == 0 else "{:,.2f}".format(v)
+
+
+# ---------------------------------------------------------------- targets
+def targets(metrics):
+    """(metric, target text, measured text, verdict) per row of the issue's targets table."""
+    rows = []
+
+    def row(label, target, value, limit, shown=None):
+        if value is None or limit is None:
+            rows.append((label, target, "n/a", "not measured"))
+        else:
+            rows.append((label, target, shown or fmt(value, 2), "met" if value <= limit else "not met"))
+
+    ts2 = mean(metrics, "thread_switch.2")
+    row("`thread_switch.2` (yield)", "≤ 90", ts2, 90)
+    ts100 = mean(metrics, "thread_switch.100")
+    row("`thread_switch.100`", "≤ 1.05 × `thread_switch.2`", ts100, ts2 and 1.05 * ts2,
+        None if ts100 is None or not ts2 else "{} ({:.3f} ×)".format(fmt(ts100, 2), ts100 / ts2))
+    lazy = [(n, mean(metrics, "thread_switch.ectx_lazy.{}".format(n)), mean(metrics, "thread_switch.{}".format(n)))
+            for n in SWITCH_COUNTS]
+    if all(l is not None and o for _, l, o in lazy):
+        worst = max(l / o for _, l, o in lazy)
+        row("`thread_switch.*` lazy ectx", "≤ 1.05 × ectx off", worst, 1.05, "worst {:.3f} ×".format(worst))
+    else:
+        row("`thread_switch.*` lazy ectx", "≤ 1.05 × ectx off", None, None)
+    row("`preempt`", "≤ 145", mean(metrics, "preempt"), 145)
+    row("`sem_wakeup`", "≤ 145", mean(metrics, "sem_wakeup"), 145)
+    row("`irq_latency` (taken → handler)", "≤ 40", mean(metrics, "irq_latency"), 40)
+    row("`irq_roundtrip` (full round trip)", "≤ 120", mean(metrics, "irq_roundtrip"), 120)
+    e1, e1000 = (mean(metrics, "timer_cost.tickless.{}.per_expiry".format(t)) for t in (1, 1000))
+    row("`timer_cost.tickless.1000` per expiry", "≤ 2 × `timer_cost.tickless.1` per expiry", e1000,
+        e1 and 2 * e1, None if e1000 is None or not e1 else "{} vs {} ({:.2f} ×)".format(
+            fmt(e1000, 2), fmt(e1, 2), e1000 / e1))
+    row("`boot.to_main`", "≤ 100 000", mean(metrics, "boot.to_main"), 100_000)
+    for test, limit in (("cooperative", 77), ("preemptive", 112), ("message", 78), ("synchronization", 31),
+                        ("memory_allocation", 43), ("interrupt", 170), ("interrupt_preemption", 285)):
+        row("`tm.{}` per op".format(test), "≤ {}".format(limit), mean(metrics, "tm." + test), limit)
+    hw = metrics.get("footprint.helloworld")
+    row("helloworld image file (.bin)", "≤ 32 KiB (32,768 bytes)", hw and hw["file"], 32 * 1024,
+        hw and "{:,} bytes".format(hw["file"]))
+    mem = hw and hw["text"] + hw["rodata"] + hw["data"] + hw["bss"]
+    row("helloworld text+rodata+data+bss", "≤ 64 KiB (65,536 bytes)", mem, 64 * 1024,
+        mem and "{:,} bytes".format(mem))
+    return rows
+
+
+# ---------------------------------------------------------------- tables
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def section_tenon(res):
+    m, w = res["metrics"], res["wallclock"]
+    md = []
+    md.append("### Targets (issue 5; all in instructions under QEMU icount, ectx off, one CPU)\n")
+    md.append(table(("metric", "target", "measured", "verdict"), targets(m)))
+
+    md.append("\n### Thread switch by thread count (paper Table 4)\n")
+    rows = []
+    for label, infix in (("Tenon ectx off (ours)", ""), ("Tenon ectx eager (ours)", "ectx_eager."),
+                         ("Tenon ectx lazy (ours)", "ectx_lazy.")):
+        vals = [mean(m, "thread_switch.{}{}".format(infix, n)) for n in SWITCH_COUNTS]
+        if any(v is not None for v in vals):
+            rows.append([label + ", instructions"] + [fmt(v, 2) for v in vals])
+        else:
+            rows.append([label] + ["skipped (see Configurations)"] + [""] * (len(SWITCH_COUNTS) - 1))
+    for label, vals in PAPER["table4"]["rows"]:
+        rows.append(["paper: {}, {}".format(label, PAPER_NOTE)] + [fmt(v) for v in vals])
+    md.append(table(["RTOS / threads"] + [str(n) for n in SWITCH_COUNTS], rows))
+    md.append("\n![thread switch](thread_switch.svg)\n")
+
+    md.append("\n### Preemption (paper Table 5) and the paper's Table 6 items\n")
+    rows = [["Tenon ectx off (ours), instructions", fmt(mean(m, "preempt"), 2)]]
+    for infix in ("ectx_eager", "ectx_lazy"):
+        if mean(m, "preempt." + infix) is not None:
+            rows.append(["Tenon {} (ours), instructions".format(infix), fmt(mean(m, "preempt." + infix), 2)])
+    rows += [["paper: {}, {}".format(k, PAPER_NOTE), fmt(v)] for k, v in PAPER["table5"]]
+    md.append(table(("RTOS", "preempt"), rows))
+    rows = [["Tenon (ours), instructions"] + [fmt(mean(m, k), 2) for k in (
+        "thread_switch.2", "thread_switch.50", "preempt", "sem_wakeup", "irq_latency")]]
+    rows += [["paper: {}, {}".format(k, PAPER_NOTE)] + [fmt(x) for x in v] for k, v in PAPER["table6"]]
+    rows.append(["Mortise rows (ours)", "come with issue 6", "", "", "", ""])
+    md.append("\n" + table(("environment", "switch 2", "switch 50", "preemption", "semaphore wake-up",
+                            "interrupt"), rows))
+    md.append("\nOur \"interrupt\" column is `irq_latency` (taken → first handler instruction); the paper "
+              "does not define its interrupt figure further.\n")
+
+    md.append("\n### Interrupt phases (paper Figure 8)\n")
+    rows = [["Tenon (ours), instructions"] + [fmt(mean(m, k), 2) for k in (
+        "irq.save", "irq.dispatch", "irq.restore")] + [fmt(sum(mean(m, k) or 0 for k in (
+            "irq.save", "irq.dispatch", "irq.restore")), 2), fmt(mean(m, "irq_roundtrip"), 2)]]
+    rows += [["paper: {}, {}".format(k, PAPER_NOTE), "", "", "", fmt(v), ""] for k, v in PAPER["fig8_total"]]
+    md.append(table(("RTOS", "save", "dispatch", "restore", "sum of phases", "round trip"), rows))
+    md.append("\nThe phases do not add up to the round trip exactly: the handler's own body (between its "
+              "first and last stamp) is in neither. The paper gives only totals in its text.\n")
+    md.append("\n![interrupt phases](irq_phases.svg)\n")
+
+    md.append("\n### Timer servicing cost (paper Figure 9)\n")
+    rows = []
+    for mode in ("tick", "tickless"):
+        for t in TIMER_COUNTS:
+            c = m.get("timer_cost.{}.{}".format(mode, t))
+            e = m.get("timer_cost.{}.{}.per_expiry".format(mode, t))
+            if c:
+                rows.append([mode, t, fmt(c["mean"], 2), fmt(e and e["mean"], 2), e and e["expiries"],
+                             fmt(c["baseline"], 2)])
+    md.append(table(("mode", "timers", "instructions/s", "instructions/expiry", "expiries measured",
+                     "baseline (no timers), instructions/s"), rows))
+    md.append("\nThe paper plots this figure without numbers; it has no reference values to quote.\n")
+    md.append("\n![timer cost](timer_cost.svg)\n")
+
+    md.append("\n### Thread-Metric (instructions per operation)\n")
+    md.append(table(("test", "min", "mean", "max", "stddev"),
+                    [["tm." + t] + [fmt(m.get("tm." + t, {}).get(f), 2) for f in ("min", "mean", "max", "stddev")]
+                     for t in TM_TESTS]))
+
+    md.append("\n### Boot (paper Table 3)\n")
+    b, bw = m.get("boot.to_main"), w.get("boot.to_main")
+    md.append(table(("", "reset → main()"), [
+        ["helloworld (ours), instructions", fmt(b and b["mean"])],
+        ["helloworld (ours), wall clock without icount", "{} ns".format(fmt(bw and bw["mean"])) if bw else "n/a"],
+        ["paper: TenonOS bare, total boot time, measured on rk3568 silicon by the authors",
+         "{} s".format(PAPER["table3_bare_s"])]]))
+
+    md.append("\n### Footprint and source lines (paper Table 1)\n")
+    for image in ("helloworld", "rtbench"):
+        f = m.get("footprint." + image)
+        if not f:
+            continue
+        rows = [[g] + [fmt(v[c]) for c in ("text", "data", "bss", "rodata", "total")]
+                for g, v in sorted(f["groups"].items())]
+        rows.append(["**{}** ({:,} bytes .bin)".format(image, f["file"])] +
+                    [fmt(f[c]) for c in ("text", "data", "bss", "rodata", "total")])
+        md.append("\n`footprint.{}` by top-level directory, bytes:\n\n".format(image))
+        md.append(table(("directory", ".text", ".data", ".bss", ".rodata", "total"), rows))
+    rows = [[k[5:], fmt(v["c"]), fmt(v["asm"]), fmt(v["total"])] for k, v in sorted(m.items())
+            if k.startswith("sloc.")]
+    md.append("\nSource lines (`sloc.<dir>`, rule in docs/benchmarks.md):\n\n")
+    md.append(table(("directory", "C/C++", "asm", "total"), rows))
+    rows = [["paper: " + n] + [fmt(x) for x in s] + [fmt(x) for x in z] for n, s, z in PAPER["table1"]]
+    md.append("\nPaper Table 1 (the authors' full TenonOS, sizes in bytes):\n\n")
+    md.append(table(("component", "C", "asm", "SLoC", ".text", ".data", ".bss", ".rodata", "total"), rows))
+    return "".join(md)
+
+
+def all_metrics(res):
+    m, w = res["metrics"], res["wallclock"]
+    rows = []
+    for k in sorted(m):
+        v = m[k]
+        if "mean" not in v or "min" not in v:
+            continue
+        wv = w.get(k)
+        rows.append(["`{}`".format(k), v["unit"], v.get("samples", ""), fmt(v["min"], 2), fmt(v["mean"], 2),
+                     fmt(v["max"], 2), fmt(v["stddev"], 2), fmt(wv["mean"], 2) if wv else "n/a"])
+    return table(("metric", "unit", "samples", "min", "mean", "max", "stddev", "wall clock mean (ns)"), rows)
+
+
+def write(res, suites, out):
+    meta = res["meta"]
+    md = ["# TenonOS benchmark report\n\n"]
+    md.append("Generated by `scripts/bench` ({} mode) on {}; commit `{}`{}; {}.\n\n".format(
+        meta["mode"], meta["date"], meta["git_commit"][:12], " (with uncommitted changes)" if meta["git_dirty"] else "",
+        meta["qemu_version"]))
+    md.append("**Units.** Our figures are *instructions (QEMU icount)*: counter ticks under `qemu-system-aarch64 "
+              "{}`, where one tick of the 62.5 MHz counter is one instruction; they are deterministic{}. Wall-clock "
+              "nanoseconds of the same runs without icount are in results.json (`wallclock`) for reference. "
+              "Paper figures are quoted as reference values, {}: not comparable one to one.\n\n".format(
+                  meta["icount_flags"], " (two runs compared: {})".format(
+                      "identical" if meta["deterministic"] else "DIFFERENT") if "deterministic" in meta else "",
+                  PAPER_NOTE))
+    for suite in suites:
+        md.append("## {}\n\n".format(suite["title"]))
+        if suite["name"] == "tenon":
+            md.append(section_tenon(res))
+    md.append("\n## All metrics\n\n")
+    md.append(all_metrics(res))
+    md.append("\n## Configurations\n\n")
+    md.append(table(("configuration", "application", "defconfig fragment", "measures", "status"), [
+        [n, c["app"], " ".join("{}={}".format(k, v) for k, v in c["fragment"].items()) or "(defconfig)",
+         c["what"], c.get("status", "not run")] for n, c in res["configs"].items()]))
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("".join(md))
+    plot_switch(res["metrics"], os.path.join(out, "thread_switch.svg"))
+    plot_timer(res["metrics"], os.path.join(out, "timer_cost.svg"))
+    plot_irq(res["metrics"], os.path.join(out, "irq_phases.svg"))
+
+
+# ---------------------------------------------------------------- SVG
+W, H, L, R, T, B = 640, 400, 80, 170, 40, 60
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
+
+
+def esc(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def svg(title, body, path):
+    with open(path, "w") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+                'font-family="sans-serif" font-size="12">\n<rect width="{w}" height="{h}" fill="white"/>\n'
+                '<text x="{x}" y="22" text-anchor="middle" font-size="14">{t}</text>\n{b}</svg>\n'.format(
+                    w=W, h=H, x=W / 2, t=esc(title), b="".join(body)))
+
+
+def nice_max(v):
+    if v <= 0:
+        return 1
+    step = 10 ** len(str(int(v))) / 10
+    return (int(v / step) + 1) * step
+
+
+def axes(ymax, ylabel, xticks, xlabel):
+    """Frame, y grid with labels, x tick labels at given (position 0..1, text)."""
+    pw, ph = W - L - R, H - T - B
+    out = ['<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="black"/>\n'.format(L, T, pw, ph)]
+    for i in range(6):
+        y = T + ph - ph * i / 5
+        out.append('<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" '
+                   'text-anchor="end">{}</text>\n'.format(L, L + pw, L - 6, y + 4, fmt(ymax * i / 5), y=y))
+    for pos, text in xticks:
+        x = L + pw * pos
+        out.append('<text x="{}" y="{}" text-anchor="middle">{}</text>\n'.format(x, T + ph + 16, esc(text)))
+    out.append('<text x="{}" y="{}" text-anchor="middle">{}</text>\n'.format(L + pw / 2, H - 18, esc(xlabel)))
+    out.append('<text x="16" y="{}" text-anchor="middle" transform="rotate(-90 16 {})">{}</text>\n'.format(
+        T + ph / 2, T + ph / 2, esc(ylabel)))
+    return out
+
+
+def lines(series, xs_pos, ymax):
+    """Polylines with markers and a legend; series: [(label, [y or None])]."""
+    pw, ph = W - L - R, H - T - B
+    out = []
+    for i, (label, ys) in enumerate(series):
+        c = COLOURS[i % len(COLOURS)]
+        pts = [(L + pw * p, T + ph - ph * y / ymax) for p, y in zip(xs_pos, ys) if y is not None]
+        if not pts:
+            continue
+        out.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>\n'.format(
+            c, " ".join("{:.1f},{:.1f}".format(x, y) for x, y in pts)))
+        out += ['<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>\n'.format(x, y, c) for x, y in pts]
+        ly = T + 10 + 18 * i
+        out.append('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2"/><text x="{}" y="{}">{}'
+                   '</text>\n'.format(W - R + 10, ly, W - R + 30, ly, c, W - R + 34, ly + 4, esc(label)))
+    return out
+
+
+def plot_switch(m, path):
+    series = []
+    for label, infix in (("ectx off", ""), ("ectx eager", "ectx_eager."), ("ectx lazy", "ectx_lazy.")):
+        ys = [mean(m, "thread_switch.{}{}".format(infix, n)) for n in SWITCH_COUNTS]
+        if any(y is not None for y in ys):
+            series.append((label, ys))
+    ymax = nice_max(max([y for _, ys in series for y in ys if y is not None] or [1]))
+    pos = [i / (len(SWITCH_COUNTS) - 1) for i in range(len(SWITCH_COUNTS))]
+    body = axes(ymax, "instructions (QEMU icount)", list(zip(pos, SWITCH_COUNTS)), "threads yielding in a ring")
+    svg("Thread switch vs thread count", body + lines(series, pos, ymax), path)
+
+
+def plot_timer(m, path):
+    series = []
+    for mode in ("tick", "tickless"):
+        ys = [mean(m, "timer_cost.{}.{}".format(mode, t)) for t in TIMER_COUNTS]
+        if any(y is not None for y in ys):
+            series.append((mode, ys))
+    ymax = nice_max(max([y for _, ys in series for y in ys if y is not None] or [1]))
+    pos = [i / (len(TIMER_COUNTS) - 1) for i in range(len(TIMER_COUNTS))]  # log10 spacing: 1, 10, 100, 1000
+    body = axes(ymax, "kernel instructions per second", list(zip(pos, TIMER_COUNTS)),
+                "armed periodic timers (log scale)")
+    svg("Timer servicing cost vs timer count", body + lines(series, pos, ymax), path)
+
+
+def plot_irq(m, path):
+    phases = [("save", "irq.save"), ("dispatch", "irq.dispatch"), ("restore", "irq.restore")]
+    vals = [(label, mean(m, k) or 0) for label, k in phases]
+    total = sum(v for _, v in vals)
+    ymax = nice_max(max(total, mean(m, "irq_roundtrip") or 0))
+    pw, ph = W - L - R, H - T - B
+    body = axes(ymax, "instructions (QEMU icount)", [(0.5, "Tenon")], "stacked phases of one interrupt")
+    y = T + ph
+    for i, (label, v) in enumerate(vals):
+        h = ph * v / ymax
+        y -= h
+        c = COLOURS[i]
+        body.append('<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>\n'.format(
+            L + pw * 0.3, y, pw * 0.4, h, c))
+        ly = T + 10 + 18 * i
+        body.append('<rect x="{}" y="{}" width="16" height="10" fill="{}"/><text x="{}" y="{}">{} ({})</text>\n'
+                    .format(W - R + 10, ly - 5, c, W - R + 32, ly + 4, label, fmt(v, 2)))
+    svg("Interrupt phases", body, path)

@@ -1,0 +1,3 @@
+#pragma once
+double fpu_test_series(int terms);
+void fpu_test_yield();

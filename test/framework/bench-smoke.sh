@@ -1,0 +1,30 @@
+# make bench-smoke: every benchmark metric, few samples, through the real
+# build and QEMU. Fails if scripts/bench fails, if any expected metric is
+# missing or not positive, if an output is missing, or if the checker would
+# let a missing or zero metric through.
+source "$(dirname "$0")/common.bash"
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+out="$SCRATCH/out"
+log=$(make -s -C "$SRC_ROOT" bench-smoke BENCH_OUT="$out" 2>&1) || { printf '%s\n' "$log"; fail "make bench-smoke failed"; }
+for f in results.json report.md thread_switch.svg timer_cost.svg irq_phases.svg; do
+    [ -s "$out/$f" ] || fail "make bench-smoke wrote no $out/$f"
+done
+check() { /usr/bin/python3 "$SRC_ROOT/scripts/bench" --check "$1" 2>&1; }
+expect_contains "$(check "$out/results.json")" 'every expected metric present and positive'
+expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \(yield\) \| ≤ 90 \| [0-9.,]+ \| (met|not met) \|$'
+# The checker itself: a zeroed and a deleted metric must each fail it.
+/usr/bin/python3 - "$out/results.json" "$SCRATCH" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["metrics"]["preempt"]["mean"] = 0
+json.dump(r, open(sys.argv[2] + "/zero.json", "w"))
+r = json.load(open(sys.argv[1]))
+del r["metrics"]["tm.message"]
+json.dump(r, open(sys.argv[2] + "/missing.json", "w"))
+PY
+if out_zero=$(check "$SCRATCH/zero.json"); then fail "checker accepted preempt = 0"; fi
+expect_contains "$out_zero" 'preempt'
+if out_missing=$(check "$SCRATCH/missing.json"); then fail "checker accepted a missing tm.message"; fi
+expect_contains "$out_missing" 'tm.message'
+echo ok
