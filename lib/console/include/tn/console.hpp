@@ -50,14 +50,4 @@ u64 input_dropped();
 
 }  // namespace tn::console
 
-extern "C" {
-int tn_printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-int tn_vprintf(const char* fmt, va_list ap);
-/// Writes @p s and a newline, like puts().
-int tn_puts(const char* s);
-int tn_snprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
-/// The next input byte, waiting for one (tn::console::wait_getc()); -1 without input.
-int tn_getchar(void);
-/// The next input byte if one is waiting, else -1 (tn::console::try_getc()).
-int tn_try_getchar(void);
-}
+#include <tn/console.h>

@@ -1,0 +1,95 @@
+// The C interface (tn/sched.h): tn_thread_t is tn::sched::Thread, opaque to C.
+#include <tn/sched.h>
+#include <tn/sched.hpp>
+
+using namespace tn;
+using sched::Error;
+
+struct tn_thread {};  // never defined for C: handles are sched::Thread pointers
+
+namespace {
+
+sched::Thread* th(tn_thread_t* t) { return reinterpret_cast<sched::Thread*>(t); }
+const sched::Thread* th(const tn_thread_t* t) { return reinterpret_cast<const sched::Thread*>(t); }
+tn_thread_t* handle(sched::Thread* t) { return reinterpret_cast<tn_thread_t*>(t); }
+
+int to_errno(Error e) {
+    switch (e) {
+    case Error::NoMemory: return -TN_ENOMEM;
+    case Error::Timeout: return -TN_ETIMEDOUT;
+    case Error::WouldBlock: return -TN_EAGAIN;
+    case Error::InIsr: return -TN_EINISR;
+    case Error::BadState: return -TN_EBADSTATE;
+    case Error::Deadlock: return -TN_EDEADLK;
+    case Error::NotOwner: return -TN_EPERM;
+    case Error::Overflow: return -TN_EOVERFLOW;
+    case Error::BadPriority:
+    case Error::BadCpu:
+    case Error::BadStackSize:
+    case Error::NotJoinable: return -TN_EINVAL;
+    }
+    return -TN_EINVAL;
+}
+
+int to_int(const Result<void, Error>& r) { return r.ok() ? 0 : to_errno(r.error()); }
+
+}  // namespace
+
+extern "C" {
+
+unsigned tn_sched_priorities(void) { return sched::k_priorities; }
+
+int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg) {
+    if (!thread || !attr || !entry)
+        return -TN_EINVAL;
+    sched::ThreadAttr a;
+    a.name = attr->name ? attr->name : "thread";
+    a.priority = attr->priority;
+    a.stack_size = attr->stack_size;
+    a.cpu = attr->cpu;
+    auto r = sched::create(a, entry, arg);
+    if (!r.ok())
+        return to_errno(r.error());
+    *thread = handle(r.value());
+    return 0;
+}
+
+void tn_thread_exit(uintptr_t value) { sched::exit(value); }
+
+int tn_thread_join(tn_thread_t* thread, uint64_t timeout_ns, uintptr_t* value) {
+    if (!thread)
+        return -TN_EINVAL;
+    auto r = sched::join(th(thread), timeout_ns);
+    if (!r.ok())
+        return to_errno(r.error());
+    if (value)
+        *value = r.value();
+    return 0;
+}
+
+tn_thread_t* tn_thread_current(void) { return handle(sched::current()); }
+void tn_thread_yield(void) { sched::yield(); }
+int tn_thread_sleep_ns(uint64_t ns) { return to_int(sched::sleep_ns(ns)); }
+int tn_thread_sleep_until(uint64_t deadline_ns) { return to_int(sched::sleep_until(deadline_ns)); }
+int tn_thread_suspend(tn_thread_t* thread) { return thread ? to_int(sched::suspend(th(thread))) : -TN_EINVAL; }
+int tn_thread_resume(tn_thread_t* thread) { return thread ? to_int(sched::resume(th(thread))) : -TN_EINVAL; }
+
+int tn_thread_set_priority(tn_thread_t* thread, uint8_t priority) {
+    return thread ? to_int(sched::set_priority(th(thread), priority)) : -TN_EINVAL;
+}
+
+uint8_t tn_thread_priority(const tn_thread_t* thread) { return sched::priority(th(thread)); }
+uint8_t tn_thread_effective_priority(const tn_thread_t* thread) { return sched::effective_priority(th(thread)); }
+const char* tn_thread_name(const tn_thread_t* thread) { return sched::name(th(thread)); }
+
+void tn_thread_stats(const tn_thread_t* thread, tn_thread_stats_t* stats) {
+    sched::ThreadStats s = sched::stats(th(thread));
+    stats->switches_in = s.switches_in;
+    stats->run_ns = s.run_ns;
+}
+
+void tn_sched_lock_preemption(void) { sched::lock_preemption(); }
+void tn_sched_unlock_preemption(void) { sched::unlock_preemption(); }
+int tn_sched_in_isr(void) { return sched::in_isr() ? 1 : 0; }
+
+}  // extern "C"
