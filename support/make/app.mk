@@ -56,6 +56,7 @@ endif
 include $(TN_ROOT)/support/make/toolchain.mk
 include $(TN_ROOT)/support/make/config.mk
 include $(TN_ROOT)/support/make/libs.mk
+include $(TN_ROOT)/support/make/hypervisor.mk
 include $(TN_ROOT)/support/make/image.mk
 
 help:

@@ -32,9 +32,11 @@ sizes: $(TN_IMAGE).sizes
 
 # QEMU_* variables select how the image is booted; the platform library
 # provides TN_QEMU_FLAGS (machine, CPU, memory).
-QEMU_EL2 ?= 0
-QEMU_GIC ?= 2
-QEMU_SMP ?= 1
+# Hypervisor images need EL2 and a GICv3, and get the CPUs their partition
+# description was checked against.
+QEMU_EL2 ?= $(if $(CONFIG_TN_HYPERVISOR),1,0)
+QEMU_GIC ?= $(if $(CONFIG_TN_HYPERVISOR),3,2)
+QEMU_SMP ?= $(if $(CONFIG_TN_HYPERVISOR),$(TN_HYP_QEMU_SMP),1)
 QEMU_ICOUNT ?= 0
 QEMU_TIMEOUT ?= 0
 QEMU_KERNEL ?= $(TN_IMAGE).bin

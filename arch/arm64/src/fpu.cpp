@@ -58,7 +58,7 @@ void fp_forget(FpContext* ctx) {
 bool fp_trap(Frame&, const char*& why) {
     if (tn_arch_fp_in_interrupt && tn_arch_fp_in_interrupt()) {
         why = "FP/SIMD used in an interrupt handler: interrupt handlers must not use FP "
-              "(build them -mgeneral-regs-only, e.g. with TN_NO_FP)";
+              "(mark them __attribute__((target(\"general-regs-only\"))))";
         return false;
     }
     detail::FpCpu& c = detail::fp_cpu();

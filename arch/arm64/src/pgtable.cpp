@@ -97,12 +97,37 @@ Result<void, Error> Builder::map(u64 va, u64 pa, u64 size, MemType type, Perms p
     return set_range(va, pa, size, leaf_attributes(type, perms), true);
 }
 
+Result<void, Error> Builder::map_attributes(u64 va, u64 pa, u64 size, u64 leaf_attrs) {
+    if ((va | pa | size) & (k_page - 1))
+        return err(Error::Misaligned);
+    if (va + size > (u64{1} << k_va_bits) || va + size < va)
+        return err(Error::OutOfRange);
+    return set_range(va, pa, size, leaf_attrs & k_leaf_attr_mask, true);
+}
+
 Result<void, Error> Builder::unmap(u64 va, u64 size) {
     if ((va | size) & (k_page - 1))
         return err(Error::Misaligned);
     if (va + size > (u64{1} << k_va_bits) || va + size < va)
         return err(Error::OutOfRange);
     return set_range(va, 0, size, 0, false);
+}
+
+Result<Leaf, Error> Builder::leaf(u64 va) const {
+    if (va >= (u64{1} << k_va_bits))
+        return err(Error::OutOfRange);
+    const u64* table = m_root;
+    for (unsigned level = 1; level <= 3; ++level) {
+        u64 e = table[index_of(va, level)];
+        if (!(e & k_valid))
+            return err(Error::OutOfRange);
+        if (level < 3 && (e & k_table)) {
+            table = reinterpret_cast<const u64*>(e & k_addr_mask);
+            continue;
+        }
+        return Leaf{e, level};
+    }
+    return err(Error::OutOfRange);
 }
 
 Result<Translation, Error> Builder::translate(u64 va) const {

@@ -489,6 +489,8 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg) {
 void exit(uptr value) {
     Locked held;
     Thread* t = current_locked();
+    if (!t->held_mutexes.empty() && sync::exit_holding_mutexes)
+        sync::exit_holding_mutexes(held, t);  // fatal: its mutexes would point at a freed thread
     t->exit_value = value;
     t->state = State::Exited;
     arch::fp_forget(&t->fp);  // its registers need not be kept: it never runs again

@@ -13,6 +13,8 @@ Mutex* mutex_blocked_on(Locked& l, const Thread* t) {
 
 u8 target_priority(Locked& l, Thread* t) {
     u8 priority = hooks::base_priority(l, t);
+    if constexpr (!k_priority_inheritance)
+        return priority;
     for (ListNode* n = sched::held_mutexes(l, t).front(); n != nullptr; n = n->next) {
         // The wait queue is sorted by effective priority: first() is the highest.
         Thread* top = MutexCore::waiters(*MutexCore::from_held_link(n)).first();
@@ -39,6 +41,8 @@ Result<void, Error> check_cycle(Locked& l, const Thread* self, const Mutex& m) {
 }
 
 void boost_chain(Locked& l, Thread* owner, u8 priority) {
+    if constexpr (!k_priority_inheritance)
+        return;
     Thread* t = owner;
     for (unsigned hops = 0; t != nullptr && hops < k_pi_max_depth; ++hops) {
         // Invariant: everything further along the chain is at least eff(t).

@@ -26,6 +26,11 @@
 //  * check_cycle(self, m), before self blocks on m: follow owner -> blocked_on
 //    -> owner from m; reaching self means blocking would deadlock.
 //
+// With LIBSYNC_MUTEX_PI=n (k_priority_inheritance false) the invariant is
+// eff(t) = base(t): boost_chain() does nothing and target_priority() is the
+// base priority, so update_chain() never changes anything. check_cycle() is
+// the same either way.
+//
 // Bounds: every walk visits at most k_pi_max_depth owners
 // (CONFIG_LIBSYNC_PI_MAX_DEPTH), so with the lock held and IRQs masked a
 // lock() costs at most 2 * depth hops plus depth set_effective_priority()

@@ -196,6 +196,7 @@ Thread* current() { return t_self; }
 bool in_isr() { return g_in_isr && t_self == &g_main; }
 u8 priority(const Thread* t) { return t->base; }
 u8 effective_priority(const Thread* t) { return t->eff; }
+const char* name(const Thread* t) { return t->name.c_str(); }
 
 }  // namespace tn::sched
 

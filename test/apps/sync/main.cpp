@@ -4,6 +4,8 @@
 #include <tn/sync.h>
 #include <tn/tntimer.hpp>
 #include <tn/clock.hpp>
+#include <tn/irq.hpp>
+#include <tn/smp.hpp>
 
 using namespace tn;
 using namespace tn::sync;
@@ -44,6 +46,127 @@ void high_timeout(void*) {
 EventFlags g_ev;
 void timer_cb(tntimer::Timer&, void*) { g_ev.set(0x4); }
 
+// ---- Semaphore::give from interrupt handlers wakes a blocked waiter.
+// Sources: a software-timer callback (timer interrupt) and an application
+// SGI, taken on the waiter's CPU or, with two CPUs, on the other one. The
+// waiter stamps the counter before it takes; the ISR stamps its give; a
+// waiter whose take() started before the give and returned after it was
+// blocked and woken by the ISR (not served by a unit given earlier). In
+// real time the host may stall one virtual CPU long enough for the give to
+// come first; such an attempt proves nothing and is repeated (up to 5).
+constexpr u32 k_isr_sgi = 3;
+constexpr int k_isr_attempts = 5;
+Semaphore g_isr_sem(0, 1);
+volatile u64 g_given_at;
+volatile bool g_given_in_isr;
+volatile unsigned g_given_on_cpu;
+
+void isr_give() {
+    g_given_in_isr = sched::in_isr();
+    g_given_on_cpu = smp::this_cpu();
+    asm volatile("isb" ::: "memory");
+    g_given_at = clock::now_ticks();
+    check(g_isr_sem.give().ok(), "give from an ISR");
+}
+irq::Completion on_isr_sgi(irq::Event, void*) { isr_give(); return irq::Completion::Done; }
+void on_isr_timer(tntimer::Timer&, void*) { isr_give(); }
+
+// Set by a waiter just before it takes, so the other CPU knows when to give.
+volatile bool g_taking;
+// Waits until the waiter on the other CPU has reached take(), and 2 ms more
+// for it to block there.
+void wait_for_taker() {
+    while (!g_taking)
+        (void)sched::sleep_ns(100'000);
+    (void)sched::sleep_ns(2'000'000);
+}
+
+struct IsrWait { bool ok; u64 started, returned; };
+IsrWait take_from_isr() {
+    g_taking = true;
+    u64 started = clock::now_ticks();
+    bool ok = g_isr_sem.take(1'000'000'000).ok();
+    asm volatile("isb" ::: "memory");
+    return {ok, started, clock::now_ticks()};
+}
+bool woken_by_isr(const IsrWait& w, unsigned isr_cpu) {
+    bool woken = w.ok && w.started < g_given_at && w.returned >= g_given_at && g_given_in_isr &&
+                 g_given_on_cpu == isr_cpu;
+    g_taking = false;
+    (void)g_isr_sem.take(k_no_wait);  // a unit a timed-out take left behind
+    return woken;
+}
+void report_isr_wake(const char* how, bool woken, unsigned waiter_cpu, unsigned isr_cpu, int attempts) {
+    tn_printf("sync: isr give (%s, ISR on CPU %u) woke the waiter on CPU %u: %s (attempts %d)\n", how, isr_cpu,
+              waiter_cpu, woken ? "yes" : "no", attempts);
+    check(woken, "an ISR's give wakes the blocked waiter");
+}
+
+IsrWait g_isr_wait;
+void isr_waiter(void*) { g_isr_wait = take_from_isr(); }
+void enable_isr_sgi(void*) {
+    check(irq::set_priority(k_isr_sgi, irq::k_default_priority).ok() && irq::enable(k_isr_sgi).ok(),
+          "enable the test SGI on this CPU");
+}
+// On CPU 1: enables the SGI there, then, once main (on CPU 0) is blocked in
+// take(), sends the SGI to itself. (Creating a thread for CPU 1 takes from
+// microseconds to over 20 ms in real-time QEMU, so a fixed delay from the
+// create() would race.)
+void sgi_from_cpu1(void*) {
+    enable_isr_sgi(nullptr);
+    wait_for_taker();
+    check(irq::send_sgi(k_isr_sgi, irq::SgiTarget::self()).ok(), "send SGI on CPU 1");
+}
+
+void test_give_from_isr() {
+    check(irq::register_handler(k_isr_sgi, on_isr_sgi, nullptr).ok(), "register the test SGI");
+    enable_isr_sgi(nullptr);
+
+    // Timer interrupt on CPU 0, waiter main on CPU 0.
+    static tntimer::Timer timer;
+    timer.callback = on_isr_timer;
+    bool woken = false;
+    int i;
+    for (i = 0; i < k_isr_attempts && !woken; ++i) {
+        tntimer::start(timer, clock::now_ns() + 1'000'000);
+        woken = woken_by_isr(take_from_isr(), 0);
+    }
+    report_isr_wake("timer", woken, 0, 0, i);
+
+    // SGI to itself on CPU 0, waiter a higher thread on CPU 0 (blocked at once).
+    woken = false;
+    for (i = 0; i < k_isr_attempts && !woken; ++i) {
+        auto* t = sched::create({"isr-waiter", 20, 0, 0}, isr_waiter, nullptr).value();
+        check(irq::send_sgi(k_isr_sgi, irq::SgiTarget::self()).ok(), "send SGI");
+        check(sched::join(t).ok(), "join isr-waiter");
+        woken = woken_by_isr(g_isr_wait, 0);
+    }
+    report_isr_wake("SGI", woken, 0, 0, i);
+
+    if (smp::online_count() < 2)
+        return;
+    // SGI taken on CPU 0 wakes a waiter on CPU 1.
+    woken = false;
+    for (i = 0; i < k_isr_attempts && !woken; ++i) {
+        auto* t = sched::create({"isr-waiter1", 20, 0, 1}, isr_waiter, nullptr).value();
+        wait_for_taker();
+        check(irq::send_sgi(k_isr_sgi, irq::SgiTarget::self()).ok(), "send SGI");
+        check(sched::join(t).ok(), "join isr-waiter1");
+        woken = woken_by_isr(g_isr_wait, 0);
+    }
+    report_isr_wake("SGI", woken, 1, 0, i);
+
+    // SGI taken on CPU 1 wakes main on CPU 0.
+    woken = false;
+    for (i = 0; i < k_isr_attempts && !woken; ++i) {
+        auto* t = sched::create({"sgi-cpu1", 20, 0, 1}, sgi_from_cpu1, nullptr).value();
+        IsrWait w = take_from_isr();
+        check(sched::join(t).ok(), "join sgi-cpu1");
+        woken = woken_by_isr(w, 1);
+    }
+    report_isr_wake("SGI", woken, 0, 1, i);
+}
+
 u32 g_buf[4];
 MessageQueue g_q(sizeof(u32), 4, g_buf);
 void producer(void*) { for (u32 i = 0; i < 10; ++i) check(g_q.send(&i).ok(), "send"); }
@@ -72,6 +195,8 @@ int main() {
     tntimer::start(t, clock::now_ns() + 1'000'000);
     auto e = g_ev.wait(0x6, WaitMode::Any, true, 100'000'000);
     check(e.ok() && e.value() == 0x4, "event from timer ISR");
+
+    test_give_from_isr();
 
     auto* p = sched::create({"prod", 10, 0, 0}, producer, nullptr).value();
     for (u32 i = 0; i < 10; ++i) { u32 v = 99; check(g_q.receive(&v).ok() && v == i, "receive order"); }

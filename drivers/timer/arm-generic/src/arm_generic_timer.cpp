@@ -7,10 +7,22 @@ namespace tn::arm_generic_timer {
 
 namespace {
 
+#ifdef CONFIG_DRV_TIMER_ARM_GENERIC_EL2
+// A hypervisor image leaves the EL1 timers to its guests and uses the EL2
+// physical timer (CNTHP_CTL_EL2 has the same ENABLE/IMASK/ISTATUS layout)
+// against the physical counter. The names stay those of the EL1 variant so
+// the code below is shared.
+TN_SYSREG(CntvCtlEl0, "cnthp_ctl_el2", u64,
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CntvCvalEl0, "cnthp_cval_el2", u64);
+inline u64 read_counter() { return arch::CntpctEl0::read(); }
+#else
 // CNTV_CTL_EL0: ENABLE, IMASK (mask the output), ISTATUS (condition met, RO).
 TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,
           struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
 TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);
+inline u64 read_counter() { return arch::CntvctEl0::read(); }
+#endif
 
 class VirtualTimer final : public clock::Device {
 public:
@@ -19,7 +31,7 @@ public:
     // speculated and reordered without it).
     u64 counter() const override {
         asm volatile("isb" ::: "memory");
-        return arch::CntvctEl0::read();
+        return read_counter();
     }
 
     // The timer condition is CNTVCT >= CVAL (a past deadline fires at once);

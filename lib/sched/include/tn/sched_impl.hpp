@@ -79,7 +79,8 @@ void* blocked_on(Locked&, const Thread* t);
 /// The mutexes @p t owns (lib/sync links them through their own nodes): a
 /// list head in every Thread, empty when it is created; only lib/sync reads
 /// or changes it, always under the lock. A thread must not exit while it is
-/// non-empty (the mutexes would keep pointing at it).
+/// non-empty (the mutexes would keep pointing at it): sched::exit() calls
+/// sync::exit_holding_mutexes() then.
 IntrusiveList& held_mutexes(Locked&, Thread* t);
 
 }  // namespace tn::sched
@@ -97,5 +98,10 @@ namespace tn::sync {
 /// sets its effective priority to max(base, what its mutexes' waiters need)
 /// and passes the change along the chain of owners @p t is blocked on.
 [[gnu::weak]] void base_priority_changed(sched::Locked&, sched::Thread* t);
+
+/// Called from sched::exit(), under the lock, when the exiting thread @p t
+/// still owns mutexes (held_mutexes(t) is not empty): a fatal error that
+/// reports @p t and its mutexes and powers the system off. Never returns.
+[[gnu::weak, noreturn]] void exit_holding_mutexes(sched::Locked&, sched::Thread* t);
 
 }  // namespace tn::sync

@@ -27,6 +27,19 @@
 // on along the chain, at most k_pi_max_depth owners far (lib/sync/src/pi.hpp
 // explains the algorithm and its cost). Unlocking and a waiter's timeout
 // lower the owner again to what the mutexes it still holds require.
+// With LIBSYNC_MUTEX_PI=n (k_priority_inheritance false) nothing inherits:
+// every thread runs at its base priority, and a high waiter can be kept out
+// for as long as medium-priority threads keep the owner from running.
+//
+// Exiting while holding a mutex is a fatal error: sched::exit() (also a
+// thread function returning) with a mutex still owned prints
+//   Tenon fatal: thread "name" exited holding 1 mutex
+//     mutex 0x... (link address 0x...): "waiter" (priority 20) and maybe others wait for it
+// and powers the system off with exit status 134, as a fatal exception does.
+// The data the mutex protects may be half updated and its waiters would wait
+// forever (or, with timeouts, fail forever), so continuing would only move
+// the failure away from its cause; unlock every mutex before a thread ends.
+// (lib/sched calls tn::sync::exit_holding_mutexes(); lib/sync/src/exit_check.cpp.)
 //
 // Cost: every call holds the scheduler lock (IRQs masked) for O(1) work, plus
 //   Mutex::lock/unlock   O(k_pi_max_depth x mutexes held per thread);
@@ -53,6 +66,14 @@ inline constexpr unsigned k_pi_max_depth = CONFIG_LIBSYNC_PI_MAX_DEPTH;
 inline constexpr unsigned k_pi_max_depth = 8;
 #endif
 static_assert(k_pi_max_depth >= 1, "a blocked thread must at least boost its mutex's owner");
+
+// LIBSYNC_MUTEX_PI (default y). Kconfig leaves the symbol undefined when it
+// is off; a build without any configuration (the host tests) gets the default.
+#if defined(CONFIG_LIBSYNC) && !defined(CONFIG_LIBSYNC_MUTEX_PI)
+inline constexpr bool k_priority_inheritance = false;
+#else
+inline constexpr bool k_priority_inheritance = true;
+#endif
 
 namespace detail {
 struct MutexCore;
@@ -83,7 +104,8 @@ private:
     u32 m_max;
 };
 
-/// Non-recursive mutex with transitive priority inheritance. Ownership is
+/// Non-recursive mutex with transitive priority inheritance (unless
+/// LIBSYNC_MUTEX_PI=n: k_priority_inheritance). Ownership is
 /// handed directly to the highest waiter on unlock (no barging): the waiter
 /// owns the mutex as soon as it is woken, so a thread of higher priority
 /// arriving in between waits behind it. Thread context only.

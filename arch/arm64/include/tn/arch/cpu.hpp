@@ -1,5 +1,7 @@
 // The calling CPU's logical number, kept in TPIDR_EL1 (set at each CPU's entry
-// and never changed: Tenon threads do not use TPIDR_EL1).
+// and never changed: Tenon threads do not use TPIDR_EL1). A hypervisor image
+// (CONFIG_TN_HYPERVISOR, running at EL2) keeps it in TPIDR_EL2 instead: the
+// EL1 register belongs to whichever guest runs on the CPU.
 #pragma once
 
 #include <tn/types.hpp>
@@ -10,7 +12,11 @@ inline unsigned cpu_index() {
     u64 v;
     // Not volatile: the value is constant for the life of the CPU, so the
     // compiler may reuse one read. Threads are pinned to their CPU.
+#ifdef CONFIG_TN_HYPERVISOR
+    asm("mrs %0, tpidr_el2" : "=r"(v));
+#else
     asm("mrs %0, tpidr_el1" : "=r"(v));
+#endif
     return static_cast<unsigned>(v);
 }
 

@@ -22,14 +22,18 @@ namespace tn::arch {
 
 struct Frame;
 
-#if defined(CONFIG_ARCH_ARM64_ECTX_EAGER) || defined(CONFIG_ARCH_ARM64_ECTX_LAZY)
-inline constexpr bool k_fp_context = true;
-struct alignas(16) FpContext {
+/// The FP/SIMD register file as tn_arch_fp_save()/restore() store it (also a
+/// vCPU's FP state in Mortise).
+struct alignas(16) FpRegisters {
     u64 v[64];  // q0-q31, little endian halves
     u64 fpcr;
     u64 fpsr;
 };
-static_assert(sizeof(FpContext) == 528, "offsets are fixed by fpu_regs.S");
+static_assert(sizeof(FpRegisters) == 528, "offsets are fixed by fpu_regs.S");
+
+#if defined(CONFIG_ARCH_ARM64_ECTX_EAGER) || defined(CONFIG_ARCH_ARM64_ECTX_LAZY)
+inline constexpr bool k_fp_context = true;
+struct FpContext : FpRegisters {};
 #else
 inline constexpr bool k_fp_context = false;
 struct FpContext {};
@@ -39,8 +43,8 @@ struct FpContext {};
 
 extern "C" {
 /// Store / load v0-v31, FPCR and FPSR (fpu_regs.S). FP access must be enabled.
-void tn_arch_fp_save(tn::arch::FpContext* ctx);
-void tn_arch_fp_restore(const tn::arch::FpContext* ctx);
+void tn_arch_fp_save(tn::arch::FpRegisters* regs);
+void tn_arch_fp_restore(const tn::arch::FpRegisters* regs);
 }
 
 namespace tn::arch {

@@ -39,16 +39,30 @@ struct Translation {
     unsigned level;  // 1, 2 or 3: the level of the leaf descriptor
 };
 
+struct Leaf {
+    u64 descriptor;
+    unsigned level;
+};
+
 class Builder {
 public:
     Builder(u64* root, AllocTable alloc, void* ctx) : m_root(root), m_alloc(alloc), m_ctx(ctx) {}
 
     /// Maps [va, va + size) to [pa, pa + size). Later mappings override earlier ones.
     Result<void, Error> map(u64 va, u64 pa, u64 size, MemType type, Perms perms);
+    /// Like map(), with the leaf descriptors' attribute bits given by the
+    /// caller: for translation regimes whose attribute encoding differs from
+    /// EL1 stage 1 (EL2 stage 1, stage 2). @p leaf_attrs must not have bits in
+    /// the output-address field or the two descriptor-type bits.
+    Result<void, Error> map_attributes(u64 va, u64 pa, u64 size, u64 leaf_attrs);
     /// Removes any mapping of [va, va + size): accesses there fault.
     Result<void, Error> unmap(u64 va, u64 size);
     /// Walks the tables for @p va; an error when it is not mapped.
     Result<Translation, Error> translate(u64 va) const;
+
+    /// The raw leaf descriptor mapping @p va and its level (1-3); an error
+    /// when @p va is not mapped. For callers with their own attribute encoding.
+    Result<Leaf, Error> leaf(u64 va) const;
 
     u64* root() const { return m_root; }
 

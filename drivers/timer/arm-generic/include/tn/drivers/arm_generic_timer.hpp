@@ -4,8 +4,9 @@
 // level-sensitive PPI that stays asserted until the comparator is moved past
 // the counter or the timer is disabled.
 //
-// The EL2 timers (CNTHP_*, CNTHV_*) are not supported yet: an image that
-// stays at EL2 (Mortise) will need a build-time choice of the hypervisor timer.
+// An image that stays at EL2 (Mortise) builds it with DRV_TIMER_ARM_GENERIC_EL2:
+// the device is then the EL2 physical timer (CNTHP_*, PPI 26) on CNTPCT_EL0,
+// and the EL1 virtual timer is left to the guests.
 #pragma once
 
 #include <tn/result.hpp>
@@ -21,6 +22,8 @@ enum class Error : u8 {
 /// INTID of the EL1 virtual timer: PPI 11 in the Arm Base System Architecture
 /// (DEN 0094), the third entry of an arm,armv8-timer node's interrupts.
 constexpr u32 k_virtual_timer_intid = 27;
+/// INTID of the EL2 physical timer (PPI 10 in the Base System Architecture).
+constexpr u32 k_hyp_timer_intid = 26;
 
 /// Makes the EL1 virtual timer the image's clock device and enables its
 /// interrupt @p intid on the calling CPU. @pre tn::irq has a controller.

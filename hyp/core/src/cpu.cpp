@@ -1,0 +1,199 @@
+// Physical CPUs: the idle loop that runs the vCPUs posted to it, entering a
+// vCPU (the world switch in), taking it off (the world switch out), and the
+// EL2 interrupts every CPU takes for itself (kick SGI, the guest's timer).
+//
+// Mode 1 (static partitioning): each vCPU has its own physical CPU, so the
+// EL1 registers stay in the CPU from entry until the vCPU is taken off;
+// each exit saves and restores only the general registers (the vectors) and
+// the list registers (before_entry/after_exit).
+#include <tn/arch/fpu.hpp>
+#include <mortise/ich_el2.hpp>
+#include <tn/arch/sysreg.hpp>
+#include <tn/irq.hpp>
+#include <tn/smp.hpp>
+
+#include "core.hpp"
+
+extern "C" {
+extern char tn_boot_stack_top[];
+extern char tn_arch_cpu_stacks[];
+[[noreturn]] void mortise_enter_guest(mortise::vcpu::GuestRegs* regs);
+[[noreturn]] void mortise_run_on_stack(void* top, void (*fn)(void*), void* arg);
+}
+
+namespace mortise {
+
+namespace {
+
+using tn::Field;
+
+TN_SYSREG(VttbrEl2, "vttbr_el2", u64);
+TN_SYSREG(HcrEl2, "hcr_el2", u64);
+TN_SYSREG(VmpidrEl2, "vmpidr_el2", u64);
+TN_SYSREG(VpidrEl2, "vpidr_el2", u64);
+TN_SYSREG(MidrEl1, "midr_el1", u64);
+TN_SYSREG(CntvoffEl2, "cntvoff_el2", u64);
+TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64);
+
+// HCR_EL2 while a guest runs (Arm ARM D17.2.48): stage 2 on (VM), set/way
+// cache maintenance upgraded to clean+invalidate (SWIO), physical IRQ/FIQ/
+// SError to EL2 and virtual ones to the guest (IMO/FMO/AMO), TLB and cache
+// maintenance broadcast (FB), inner-shareable barriers (BSU), SMC trapped
+// (TSC) so a guest cannot reach the firmware, EL1 AArch64 (RW).
+constexpr u64 k_hcr_guest = (u64{1} << 31) | (u64{1} << 19) | (u64{1} << 10) | (u64{1} << 9) | (u64{1} << 5) |
+                            (u64{1} << 4) | (u64{1} << 3) | (u64{1} << 1) | (u64{1} << 0);
+constexpr u64 k_mpidr_res1 = u64{1} << 31;
+
+struct alignas(64) CpuState {
+    Vcpu* current;
+    Vcpu* start;  // posted by post_start(), taken by the idle loop
+    bool vtimer_forwarded;  // PPI 27 was left active for the guest to deactivate
+};
+
+CpuState g_cpus[k_max_cpus];
+
+CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
+
+u64 stack_top(unsigned cpu) {
+    constexpr u64 stack = tn::align_up(u64{CONFIG_ARCH_ARM64_BOOT_STACK_SIZE}, 4096);
+    if (cpu == 0)
+        return reinterpret_cast<u64>(tn_boot_stack_top);
+    return reinterpret_cast<u64>(tn_arch_cpu_stacks) + cpu * (4096 + stack);
+}
+
+[[noreturn]] void run_vcpu(Vcpu& v) {
+    Guest& g = *v.guest;
+    vcpu::GuestRegs* frame = guest_frame();
+    *frame = v.ctx.regs;
+    VttbrEl2::write(g.stage2().vttbr());
+    HcrEl2::write(k_hcr_guest);
+    VpidrEl2::write(MidrEl1::read());
+    VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
+    CntvoffEl2::write(g.cntvoff());
+    asm volatile("isb; tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+    mortise_vcpu_restore_el1(&v.ctx.el1);
+    tn_arch_fp_restore(&v.ctx.fp);  // Context: EL2, CPTR_EL2.TFP clear
+    ich::write_vmcr(v.ich_vmcr);
+    CpuState& me = self();
+    __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
+    g.vcpu_entered(v);
+    before_entry(v);
+    mortise_enter_guest(frame);
+}
+
+void idle_loop(void* arg) {
+    auto cpu = static_cast<unsigned>(reinterpret_cast<u64>(arg));
+    CpuState& me = g_cpus[cpu];
+    for (;;) {
+        tn::irq::local_disable();
+        if (Vcpu* v = __atomic_exchange_n(&me.start, nullptr, __ATOMIC_ACQ_REL))
+            run_vcpu(*v);
+        tn::irq::local_enable();
+        tn::irq::wait_for_interrupt();
+    }
+}
+
+// The kick only has to end a WFI or a guest's run; the work is in the requests.
+tn::irq::Completion on_kick(tn::irq::Event, void*) { return tn::irq::Completion::Done; }
+
+// The guest's virtual timer fired (level, PPI 27). It is handed to the guest
+// with a hardware link: the physical interrupt stays active (priority dropped
+// only) until the guest deactivates the virtual one, so it cannot fire again
+// before the guest has dealt with it.
+tn::irq::Completion on_vtimer(tn::irq::Event, void*) {
+    CpuState& me = self();
+    Vcpu* v = me.current;
+    if (!v) {
+        CntvCtlEl0::write(0);  // a stopped guest's timer: silence it
+        return tn::irq::Completion::Done;
+    }
+    me.vtimer_forwarded = true;
+    v->guest->vgic().inject_hw(v->index, k_vtimer_intid, k_vtimer_intid);
+    return tn::irq::Completion::Deferred;
+}
+
+void enable_local(u32 intid) {
+    (void)tn::irq::set_priority(intid, tn::irq::k_default_priority);
+    if (auto r = tn::irq::enable(intid); !r.ok())
+        MLOG("CPU %u: cannot enable INTID %u (%s)", tn::smp::this_cpu(), intid, tn::irq::error_name(r.error()));
+}
+
+}  // namespace
+
+vcpu::GuestRegs* guest_frame() {
+    return reinterpret_cast<vcpu::GuestRegs*>(stack_top(tn::smp::this_cpu()) - sizeof(vcpu::GuestRegs));
+}
+
+Vcpu* current_vcpu() { return self().current; }
+
+void init_cpu_interrupts() {
+    if (tn::smp::this_cpu() == 0) {
+        (void)tn::irq::register_handler(k_kick_sgi, on_kick, nullptr);
+        (void)tn::irq::register_handler(k_vtimer_intid, on_vtimer, nullptr);
+    }
+    enable_local(k_kick_sgi);
+    (void)tn::irq::set_trigger(k_vtimer_intid, tn::irq::Trigger::Level);
+    enable_local(k_vtimer_intid);
+}
+
+void kick(unsigned cpu) {
+    if (cpu == tn::smp::this_cpu())
+        return;
+    (void)tn::irq::send_sgi(k_kick_sgi, tn::irq::SgiTarget::to(tn::irq::CpuAffinity{board().cpu_mpidr[cpu]}));
+}
+
+void post_start(Vcpu& v) {
+    __atomic_store_n(&g_cpus[v.pcpu].start, &v, __ATOMIC_SEQ_CST);
+    kick(v.pcpu);
+}
+
+bool cancel_start(Vcpu& v) {
+    Vcpu* expected = &v;
+    return __atomic_compare_exchange_n(&g_cpus[v.pcpu].start, &expected, nullptr, false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+bool running_on_cpu(const Vcpu& v) { return __atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) == &v; }
+
+void after_exit(Vcpu& v) { ich::leave(v.guest->vgic(), v.index, v.lrs); }
+
+void before_entry(Vcpu& v) {
+    GuestState s = v.guest->state();
+    if (s != GuestState::Running || __atomic_load_n(&v.off, __ATOMIC_ACQUIRE))
+        park_current(s == GuestState::Paused && !v.off);
+    v.lrs = ich::enter(v.guest->vgic(), v.index);
+}
+
+void park_current(bool save) {
+    CpuState& me = self();
+    Vcpu* v = me.current;
+    unsigned cpu = tn::smp::this_cpu();
+    if (v) {
+        // The list registers were folded back into the vGIC at this exit
+        // (after_exit); the hardware copies can go.
+        ich::write_hcr(0);
+        for (unsigned i = 0; i < ich::lr_count(); ++i)
+            ich::write_lr(i, 0);
+        if (save) {
+            v->ctx.regs = *guest_frame();
+            v->ich_vmcr = ich::read_vmcr();
+            tn_arch_fp_save(&v->ctx.fp);
+            mortise_vcpu_save_el1(&v->ctx.el1);  // also stops the virtual timer
+        } else {
+            CntvCtlEl0::write(0);
+            asm volatile("isb" ::: "memory");
+        }
+        if (me.vtimer_forwarded) {
+            me.vtimer_forwarded = false;
+            (void)tn::irq::deactivate({k_vtimer_intid, k_vtimer_intid});
+        }
+        VttbrEl2::write(0);
+        __atomic_store_n(&me.current, nullptr, __ATOMIC_SEQ_CST);
+        v->guest->vcpu_parked(*v, save);
+    }
+    mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu}));
+}
+
+void idle(unsigned cpu) { mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu})); }
+
+}  // namespace mortise

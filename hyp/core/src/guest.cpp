@@ -1,0 +1,413 @@
+// Guests: creation from the partition description (RAM placement, stage-2
+// tables, vGIC, vUART, PSCI), loading (the arm64 Image at its text_offset,
+// the generated device tree), and the lifecycle (start, pause, resume, stop,
+// restart) as PSCI, hypercalls and faults ask for it.
+//
+// A guest's vCPUs leave their CPUs on their own: every change of state is
+// published first (m_state), each vCPU's CPU notices it at its next entry
+// (before_entry) after a kick, and the last vCPU to leave finishes the job
+// (vcpu_parked: restart, or power-off when nothing is left running).
+#include <new>
+
+#include <mortise/guestdt.hpp>
+#include <mortise/ich_el2.hpp>
+#include <tn/arch/sysreg.hpp>
+#include <tn/plat.hpp>
+#include <tn/smp.hpp>
+
+#include "core.hpp"
+
+extern "C" char __tn_image_start[], _end[];
+
+namespace mortise {
+
+namespace {
+
+using partition::k_max_guests;
+
+constexpr u64 k_dtb_room = 2 * tn::MiB;  // at the top of guest RAM
+constexpr u64 k_dtb_max = 64 * tn::KiB;
+constexpr u32 k_image_magic = 0x644d5241;  // "ARM\x64"
+
+template <class T>
+struct Storage {
+    alignas(T) u8 bytes[sizeof(T)];
+    T* get() { return reinterpret_cast<T*>(bytes); }
+};
+
+Guest g_guests[k_max_guests];
+unsigned g_count;
+Storage<vgic::Vgic> g_vgic[k_max_guests];
+Storage<vuart::Pl011> g_uart[k_max_guests];
+Storage<vpsci::Vpsci> g_psci[k_max_guests];
+Storage<stage2::Table> g_stage2[k_max_guests];
+
+// Stage-2 tables for every guest (mode 1: built once, kept for the guest's life).
+constexpr unsigned k_s2_tables = CONFIG_LIBMORTISE_CORE_STAGE2_TABLES;
+alignas(4096) u64 g_s2_tables[k_s2_tables][512];
+unsigned g_s2_used;
+
+u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_tables[g_s2_used++]; }
+
+// ---- Host RAM placement ----
+
+struct Taken {
+    u64 base, size;
+};
+Taken g_taken[k_max_guests + 2];
+unsigned g_taken_count;
+
+bool overlaps(u64 a, u64 as, u64 b, u64 bs) { return a < b + bs && b < a + as; }
+
+bool is_free(u64 base, u64 size) {
+    for (unsigned i = 0; i < g_taken_count; ++i)
+        if (overlaps(base, size, g_taken[i].base, g_taken[i].size))
+            return false;
+    return true;
+}
+
+void take(u64 base, u64 size) { g_taken[g_taken_count++] = {base, size}; }
+
+// Highest free 2 MiB-aligned range of @p size in a RAM bank: the low end keeps
+// Mortise and (on QEMU) the device tree.
+u64 place(u64 size) {
+    const Board& b = board();
+    for (unsigned i = b.ram_count; i-- > 0;) {
+        u64 lo = b.ram[i].base, hi = b.ram[i].base + b.ram[i].size;
+        if (hi - lo < size)
+            continue;
+        for (u64 base = tn::align_down(hi - size, partition::k_mem_align); base >= lo;
+             base -= partition::k_mem_align) {
+            if (is_free(base, size))
+                return base;
+            if (base < lo + partition::k_mem_align)
+                break;
+        }
+    }
+    return 0;
+}
+
+void console_line(void*, const char* text, usize len) { tn::console::write(text, len); }
+
+void uart_irq(void* ctx, bool level) {
+    auto* g = static_cast<Guest*>(ctx);
+    g->vgic().set_level(0, partition::ipa::k_uart_intid, level);
+    int target = g->vgic().spi_target(partition::ipa::k_uart_intid);
+    if (level && target >= 0 && static_cast<unsigned>(target) < g->vcpu_count())
+        kick(g->vcpu(static_cast<unsigned>(target)).pcpu);
+}
+
+u64 read64(const u8* p) {
+    u64 v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
+}  // namespace
+
+const char* state_name(GuestState s) {
+    static const char* const names[] = {"stopped", "running", "paused", "faulted"};
+    return tn::enum_name(names, s);
+}
+
+unsigned guest_count() { return g_count; }
+Guest* guest(unsigned i) { return i < g_count ? &g_guests[i] : nullptr; }
+
+bool Guest::build_stage2() {
+    u64* root = alloc_s2_table(nullptr);
+    if (!root) {
+        MLOG("guest '%s' not started: out of stage-2 tables (raise LIBMORTISE_CORE_STAGE2_TABLES)", m_desc->name);
+        return false;
+    }
+    m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
+                                                            static_cast<tn::u16>(m_index + 1));
+    auto r = m_stage2->map(partition::ipa::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
+                           {true, true, true});
+    for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i)
+        r = m_stage2->map(m_desc->mmio[i].base, m_desc->mmio[i].base, m_desc->mmio[i].size, stage2::Mem::Device,
+                          {true, true, false});
+    if (!r.ok()) {
+        MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
+             r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
+        return false;
+    }
+    // The walker reads the tables through the caches (VTCR_EL2 inner WB).
+    asm volatile("dsb ish" ::: "memory");
+    return true;
+}
+
+void Guest::describe(unsigned index, const partition::Guest& desc) {
+    m_index = index;
+    m_desc = &desc;
+}
+
+bool Guest::create(unsigned index, const partition::Guest& desc) {
+    describe(index, desc);
+    m_vcpu_count = partition::vcpu_count(desc);
+    if (m_vcpu_count > k_max_vcpus) {
+        MLOG("guest '%s' not started: %u vCPUs, Mortise supports %u per guest", desc.name, m_vcpu_count,
+             k_max_vcpus);
+        return false;
+    }
+    m_ram_pa = desc.mem_phys ? desc.mem_phys : place(desc.mem_size);
+    if (!m_ram_pa) {
+        MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
+        return false;
+    }
+    if (!desc.mem_phys)
+        take(m_ram_pa, desc.mem_size);
+    if (!build_stage2())
+        return false;
+    unsigned v = 0;
+    for (unsigned cpu = 0; cpu < 64 && v < m_vcpu_count; ++cpu) {
+        if (desc.cpu_mask & (u64{1} << cpu)) {
+            m_vcpus[v] = Vcpu{this, v, cpu, false, false, 0, 0, {}};
+            ++v;
+        }
+    }
+    vgic::Config gc;
+    gc.vcpu_count = m_vcpu_count;
+    gc.priority_bits = static_cast<unsigned>(((ich::read_vtr() >> 29) & 7) + 1);
+    m_vgic = new (g_vgic[index].get()) vgic::Vgic(gc);
+    m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
+    vpsci::Config pc;
+    pc.vcpu_count = m_vcpu_count;
+    pc.ram_base = partition::ipa::k_ram;
+    pc.ram_size = desc.mem_size;
+    m_psci = new (g_psci[index].get()) vpsci::Vpsci(pc, *this);
+    m_windows[0] = {partition::ipa::k_gicd, partition::ipa::k_gicd_size, &m_vgic->distributor()};
+    m_windows[1] = {partition::ipa::k_gicr, m_vcpu_count * partition::ipa::k_gicr_stride, &m_vgic->redistributor()};
+    m_windows[2] = {partition::ipa::k_uart, partition::ipa::k_uart_size, m_uart};
+    MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
+         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa, desc.image);
+    return true;
+}
+
+MmioDevice* Guest::device_at(u64 ipa, u64& offset) {
+    for (const Window& w : m_windows)
+        if (w.device && ipa >= w.base && ipa - w.base < w.size) {
+            offset = ipa - w.base;
+            return w.device;
+        }
+    return nullptr;
+}
+
+u8* Guest::ram(u64 ipa, u64 size) {
+    u64 base = partition::ipa::k_ram;
+    if (ipa < base || size > m_desc->mem_size || ipa - base > m_desc->mem_size - size)
+        return nullptr;
+    return reinterpret_cast<u8*>(m_ram_pa + (ipa - base));
+}
+
+// Places the image at text_offset from the start of RAM (arm64 booting.rst:
+// 2 MiB-aligned base + text_offset) and the device tree at the top of RAM,
+// then cleans both to the point of coherency: the guest starts with its MMU
+// and caches off and must not see stale memory.
+bool Guest::load() {
+    const Image* img = find_image(m_desc->image);
+    if (!img || img->size < 64 || (read64(img->data + 56) & 0xffffffff) != k_image_magic) {
+        MLOG("guest '%s' not started: image '%s' %s", m_desc->name, m_desc->image,
+             img ? "has no arm64 Image header" : "is not embedded in this host image");
+        return false;
+    }
+    u64 text_offset = read64(img->data + 8);
+    u64 image_size = read64(img->data + 16);
+    u64 footprint = text_offset + (image_size > img->size ? image_size : img->size);
+    u64 dtb_off = m_desc->mem_size - k_dtb_room;
+    if (footprint > dtb_off) {
+        MLOG("guest '%s' not started: image '%s' needs %lu KiB, more than its RAM minus 2 MiB for the device tree",
+             m_desc->name, m_desc->image, footprint / tn::KiB);
+        return false;
+    }
+    u8* ram = reinterpret_cast<u8*>(m_ram_pa);
+    __builtin_memcpy(ram + text_offset, img->data, img->size);
+    u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max);
+    if (!dt_size) {
+        MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
+        return false;
+    }
+    mmu::clean_to_poc(m_ram_pa + text_offset, img->size);
+    mmu::clean_to_poc(m_ram_pa + dtb_off, dt_size);
+    asm volatile("ic ialluis; dsb ish; isb" ::: "memory");
+    m_entry = partition::ipa::k_ram + text_offset;
+    m_dtb_ipa = partition::ipa::k_ram + dtb_off;
+    return true;
+}
+
+bool Guest::start() {
+    {
+        tn::SpinlockGuard guard(m_lock);
+        GuestState s = state();
+        if ((s != GuestState::Stopped && s != GuestState::Faulted) || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
+            return false;
+        if (!load())
+            return false;
+        m_vgic->reset();
+        m_uart->reset();
+        m_psci->reset(0);
+        for (unsigned i = 0; i < m_vcpu_count; ++i) {
+            m_vcpus[i].off = false;
+            m_vcpus[i].paused = false;
+            m_vcpus[i].ich_vmcr = 0;
+        }
+        vcpu::reset(m_vcpus[0].ctx, m_entry, m_dtb_ipa);
+        m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
+        set_state(GuestState::Running);
+    }
+    post_start(m_vcpus[0]);
+    return true;
+}
+
+// Running -> Paused: every vCPU saves its context as it leaves its CPU.
+bool Guest::pause() {
+    tn::SpinlockGuard guard(m_lock);
+    if (state() != GuestState::Running)
+        return false;
+    set_state(GuestState::Paused);
+    for (unsigned i = 0; i < m_vcpu_count; ++i) {
+        Vcpu& v = m_vcpus[i];
+        if (cancel_start(v))
+            v.paused = true;  // was about to start: resume starts it
+        else if (running_on_cpu(v))
+            kick(v.pcpu);
+    }
+    return true;
+}
+
+bool Guest::resume() {
+    tn::SpinlockGuard guard(m_lock);
+    if (state() != GuestState::Paused || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
+        return false;
+    set_state(GuestState::Running);
+    for (unsigned i = 0; i < m_vcpu_count; ++i)
+        if (m_vcpus[i].paused) {
+            m_vcpus[i].paused = false;
+            post_start(m_vcpus[i]);
+        }
+    return true;
+}
+
+void Guest::stop(bool fault) {
+    bool idle_now;
+    {
+        tn::SpinlockGuard guard(m_lock);
+        GuestState s = state();
+        if (s == GuestState::Stopped || s == GuestState::Faulted)
+            return;
+        set_state(fault ? GuestState::Faulted : GuestState::Stopped);
+        for (unsigned i = 0; i < m_vcpu_count; ++i) {
+            Vcpu& v = m_vcpus[i];
+            v.paused = false;
+            if (!cancel_start(v) && running_on_cpu(v))
+                kick(v.pcpu);
+        }
+        m_uart->flush();
+        idle_now = __atomic_load_n(&m_running, __ATOMIC_ACQUIRE) == 0;
+    }
+    if (idle_now) {
+        if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL))
+            (void)start();
+        else
+            check_all_stopped();
+    }
+}
+
+bool Guest::restart() {
+    GuestState s = state();
+    if (s == GuestState::Stopped || s == GuestState::Faulted)
+        return start();
+    __atomic_store_n(&m_restart, true, __ATOMIC_RELEASE);
+    stop(false);
+    return true;
+}
+
+void Guest::vcpu_entered(Vcpu& v) {
+    __atomic_add_fetch(&m_running, 1, __ATOMIC_SEQ_CST);
+    if (!v.paused)
+        m_psci->started(v.index);
+}
+
+void Guest::vcpu_parked(Vcpu& v, bool saved) {
+    v.paused = saved;
+    if (!saved)
+        m_psci->stopped(v.index);
+    if (__atomic_sub_fetch(&m_running, 1, __ATOMIC_SEQ_CST) != 0)
+        return;
+    GuestState s = state();
+    if (s != GuestState::Stopped && s != GuestState::Faulted)
+        return;
+    if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL)) {
+        MLOG("guest '%s' restarting", m_desc->name);
+        (void)start();
+        return;
+    }
+    check_all_stopped();
+}
+
+// ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----
+
+bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
+    if (index >= m_vcpu_count || state() != GuestState::Running)
+        return false;
+    Vcpu& v = m_vcpus[index];
+    vcpu::reset(v.ctx, entry, context_id);
+    v.off = false;
+    v.ich_vmcr = 0;
+    post_start(v);
+    return true;
+}
+
+void Guest::cpu_off(unsigned index) {
+    if (index < m_vcpu_count)
+        __atomic_store_n(&m_vcpus[index].off, true, __ATOMIC_RELEASE);
+}
+
+// The vCPU returns to the guest at once: like WFI, it waits in the guest
+// until an interrupt is pending (WFI is not trapped in mode 1).
+void Guest::cpu_suspend(unsigned) {}
+
+void Guest::system_off() {
+    MLOG("guest '%s' powered off (PSCI SYSTEM_OFF)", m_desc->name);
+    stop(false);
+}
+
+void Guest::system_reset() {
+    MLOG("guest '%s' asked for a reset (PSCI SYSTEM_RESET)", m_desc->name);
+    (void)restart();
+}
+
+// ---- Creation ----
+
+void create_guests(const partition::Description& d) {
+    // Fixed placements first, so that chosen ones avoid them.
+    take(reinterpret_cast<u64>(__tn_image_start), reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
+    take(board().dtb, board().dtb_size);
+    for (unsigned i = 0; i < d.count; ++i)
+        if (d.guests[i].valid && d.guests[i].mem_phys)
+            take(d.guests[i].mem_phys, d.guests[i].mem_size);
+    g_count = d.count;
+    bool ok[k_max_guests] = {};
+    for (unsigned i = 0; i < d.count; ++i) {
+        g_guests[i].describe(i, d.guests[i]);
+        ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]);
+    }
+    for (unsigned i = 0; i < d.count; ++i)
+        if (ok[i] && d.guests[i].autostart)
+            (void)g_guests[i].start();
+}
+
+void check_all_stopped() {
+#ifdef CONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE
+    int faulted = 0;
+    for (unsigned i = 0; i < g_count; ++i) {
+        GuestState s = g_guests[i].state();
+        if (s == GuestState::Running || s == GuestState::Paused || g_guests[i].vcpus_on() != 0)
+            return;
+        faulted += s == GuestState::Faulted ? 1 : 0;
+    }
+    MLOG("no guest is running any more");
+    tn::plat::power_off(faulted);
+#endif
+}
+
+}  // namespace mortise

@@ -1,0 +1,121 @@
+// Mortise's main (run by lib/boot on CPU 0 once every CPU is up): reads and
+// validates the partition description against this machine, creates and
+// starts the guests, takes console input (Ctrl-A switches between the guests
+// and the Mortise shell), then CPU 0 runs its share of vCPUs like every other.
+#include <mortise/vuart.hpp>
+#include <tn/drivers/pl011.hpp>
+#include <tn/irq.hpp>
+#include <tn/plat.hpp>
+
+#include "core.hpp"
+
+extern "C" char __tn_image_start[], _end[];
+
+namespace mortise {
+
+bool init_hypercalls();
+void shell_input(tn::u8 byte);
+
+namespace {
+
+partition::Description g_description;
+partition::Diagnostics g_diagnostics;
+const char* g_image_names[partition::k_max_guests];
+vuart::InputSwitch g_switch{0};
+tn::pl011::Uart g_rx{0};
+
+partition::Platform platform() {
+    const Board& b = board();
+    partition::Platform p{};
+    p.ram_count = b.ram_count;
+    for (unsigned i = 0; i < b.ram_count; ++i)
+        p.ram[i] = {b.ram[i].base, b.ram[i].size};
+    u64 start = reinterpret_cast<u64>(__tn_image_start);
+    p.reserved[p.reserved_count++] = {start, reinterpret_cast<u64>(_end) - start};
+    p.reserved[p.reserved_count++] = {b.dtb, b.dtb_size};
+    p.cpu_count = b.cpu_count;
+    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, 0x10000};
+    p.owned_mmio[p.owned_mmio_count++] = {b.gicr, b.gicr_size};
+    p.owned_mmio[p.owned_mmio_count++] = {b.uart, 0x1000};
+    p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
+    unsigned n = image_count() < partition::k_max_guests ? image_count() : partition::k_max_guests;
+    for (unsigned i = 0; i < n; ++i)
+        g_image_names[i] = image_name(i);
+    p.images = g_image_names;
+    p.image_count = n;
+    return p;
+}
+
+bool read_description() {
+    u64 size = 0;
+    const void* blob = partitions_blob(size);
+    if (!blob) {
+        MLOG("this image carries no partition description: nothing to run");
+        return false;
+    }
+    bool ok = partition::parse(blob, size, platform(), g_description, g_diagnostics);
+    for (unsigned i = 0; i < g_diagnostics.count; ++i)
+        MLOG("partition description: %s: %s", g_diagnostics.items[i].node, g_diagnostics.items[i].reason);
+    if (!ok)
+        MLOG("the partition description is malformed: no guest started");
+    return ok;
+}
+
+void deliver(const vuart::InputSwitch::Result& r) {
+    using Kind = vuart::InputSwitch::Result::Kind;
+    if (r.kind == Kind::Switched) {
+        if (r.target.kind == vuart::Target::Kind::Shell)
+            MLOG("console input: Mortise shell (type 'help')");
+        else if (Guest* g = guest(r.target.guest))
+            MLOG("console input: guest '%s'", g->desc().name);
+        return;
+    }
+    if (r.kind == Kind::NoGuest) {
+        MLOG("console input: there is no guest %u", r.requested + 1);
+        return;
+    }
+    if (r.kind != Kind::Forward)
+        return;
+    for (unsigned i = 0; i < r.count; ++i) {
+        if (r.target.kind == vuart::Target::Kind::Shell)
+            shell_input(r.bytes[i]);
+        else if (Guest* g = guest(r.target.guest); g && g->state() == GuestState::Running)
+            (void)g->uart().push_input(r.bytes[i]);
+    }
+}
+
+tn::irq::Completion on_uart(tn::irq::Event, void*) {
+    for (int c; (c = g_rx.try_get()) >= 0;)
+        deliver(g_switch.feed(static_cast<tn::u8>(c)));
+    g_rx.clear_rx_interrupts();
+    return tn::irq::Completion::Done;
+}
+
+void init_input() {
+    g_rx = tn::pl011::Uart{board().uart};
+    g_switch = vuart::InputSwitch{guest_count(), guest_count() ? vuart::Target{vuart::Target::Kind::Guest, 0}
+                                                               : vuart::Target{vuart::Target::Kind::Shell, 0}};
+    u32 intid = board().uart_intid;
+    if (!tn::irq::register_handler(intid, on_uart, nullptr).ok() || !tn::irq::enable(intid).ok()) {
+        MLOG("console input unavailable (INTID %u)", intid);
+        return;
+    }
+    g_rx.enable_rx_interrupts(tn::pl011::RxLevel::Eighth);
+}
+
+}  // namespace
+
+}  // namespace mortise
+
+using namespace mortise;
+
+int main() {
+    MLOG("Mortise hypervisor, %u CPUs, %u guest image%s embedded", board().cpu_count, image_count(),
+         image_count() == 1 ? "" : "s");
+    if (!init_hypercalls() || !read_description())
+        return 1;
+    create_guests(g_description);
+    init_input();
+    check_all_stopped();
+    idle(0);
+}

@@ -1,0 +1,248 @@
+// Exits from a guest, dispatched by exception class (ESR_EL2.EC, Arm ARM
+// D17.2.37): HVC and SMC to PSCI or the hypercall table, data aborts on the
+// emulated devices' windows to their MmioDevice, trapped writes of
+// ICC_SGI1R_EL1 to the vGIC, IRQs to lib/irq. Anything else the guest did is
+// something it must not do: the guest is stopped with a report, and every
+// other guest keeps running.
+#include <mortise/hypercall.hpp>
+#include <tn/arch/esr.hpp>
+#include <tn/arch/fault.hpp>
+#include <tn/smp.hpp>
+
+#include "core.hpp"
+
+namespace mortise {
+
+namespace {
+
+namespace ec = tn::arch::esr::ec_code;
+using vcpu::GuestRegs;
+
+hypercall::Table g_hypercalls;
+
+u64 fault_ipa(const GuestRegs& r) { return ((r.hpfar >> 4) << 12) | (r.far & 0xfff); }
+
+// Stops the calling vCPU's guest after a report; the exit path then takes
+// this vCPU off its CPU (before_entry sees the guest no longer running).
+void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, u64 addr) {
+    Guest& g = *v.guest;
+    char fsc[48];
+    u32 code = tn::arch::esr::ec(r.esr);
+    MLOG("guest '%s' stopped: %s", g.desc().name, what);
+    if (tn::arch::esr::is_abort(code))
+        MLOG("  %s on %s at IPA 0x%lx (outside the guest's partition: no RAM or device of it there)",
+             tn::arch::esr::fsc_describe(tn::arch::esr::fsc(r.esr), fsc, sizeof fsc),
+             tn::arch::esr::write_not_read(r.esr) ? "write" : "read", addr);
+    MLOG("  vCPU %u on CPU %u, PC 0x%lx, ESR_EL2 0x%lx (%s)", v.index, v.pcpu, r.pc, r.esr,
+         tn::arch::esr::ec_name(code));
+    g.stop(true);
+}
+
+u64 reg(const GuestRegs& r, unsigned n) { return n == 31 ? 0 : r.x[n]; }
+
+// Data abort with a valid instruction syndrome (ISS.ISV, Arm ARM D17.2.37.6):
+// access size, register, sign extension and direction come from the ISS.
+void data_abort(Vcpu& v, GuestRegs& r) {
+    u32 iss = tn::arch::esr::iss(r.esr);
+    u64 ipa = fault_ipa(r);
+    u64 offset = 0;
+    MmioDevice* dev = v.guest->device_at(ipa, offset);
+    if (!dev) {
+        stop_with_report(v, r, "access outside its partition", ipa);
+        return;
+    }
+    if (!((iss >> 24) & 1)) {
+        stop_with_report(v, r, "device access Mortise cannot emulate (no instruction syndrome: use plain "
+                               "loads and stores)", ipa);
+        return;
+    }
+    unsigned size = 1u << ((iss >> 22) & 3);
+    bool sign = (iss >> 21) & 1;
+    unsigned rt = (iss >> 16) & 0x1f;
+    bool sf = (iss >> 15) & 1;
+    bool ok;
+    if (tn::arch::esr::write_not_read(r.esr)) {
+        u64 value = reg(r, rt);
+        if (size < 8)
+            value &= (u64{1} << (size * 8)) - 1;
+        ok = dev->write(v.index, offset, size, value);
+    } else {
+        u64 value = 0;
+        ok = dev->read(v.index, offset, size, value);
+        if (ok && sign && size < 8) {
+            u64 bit = u64{1} << (size * 8 - 1);
+            value = (value ^ bit) - bit;
+        }
+        if (ok && !sf)
+            value &= 0xffff'ffffull;
+        if (ok && rt != 31)
+            r.x[rt] = value;
+    }
+    if (!ok) {
+        stop_with_report(v, r, "an access its emulated device does not implement", ipa);
+        return;
+    }
+    r.pc += tn::arch::esr::il(r.esr) ? 4 : 2;
+}
+
+// ---- Hypercall environment ----
+
+class Memory final : public hypercall::GuestMemory {
+public:
+    explicit Memory(Guest& g) : m_guest(g) {}
+    bool read(u64 ipa, void* dst, usize size) override {
+        u8* p = m_guest.ram(ipa, size);
+        if (p)
+            __builtin_memcpy(dst, p, size);
+        return p != nullptr;
+    }
+    bool write(u64 ipa, const void* src, usize size) override {
+        u8* p = m_guest.ram(ipa, size);
+        if (p)
+            __builtin_memcpy(p, src, size);
+        return p != nullptr;
+    }
+
+private:
+    Guest& m_guest;
+};
+
+class Console final : public hypercall::ConsoleOps {
+public:
+    void write(unsigned index, const char* text, usize size) override {
+        Guest* g = guest(index);
+        if (!g)
+            return;
+        while (size && (text[size - 1] == '\n' || text[size - 1] == '\r'))
+            --size;
+        tn_printf("[%s] %.*s\n", g->desc().name, static_cast<int>(size), text);
+    }
+};
+
+class Lifecycle final : public hypercall::LifecycleOps {
+public:
+    unsigned guest_count() const override { return mortise::guest_count(); }
+    hypercall::GuestInfo info(unsigned i) const override {
+        Guest* g = guest(i);
+        return {static_cast<hypercall::GuestState>(g->state()), g->vcpu_count(), g->desc().name};
+    }
+    hypercall::Status start(unsigned i) override { return status(guest(i)->start()); }
+    hypercall::Status pause(unsigned i) override { return status(guest(i)->pause()); }
+    hypercall::Status resume(unsigned i) override { return status(guest(i)->resume()); }
+    hypercall::Status destroy(unsigned i) override {
+        guest(i)->stop(false);
+        return hypercall::Status::Success;
+    }
+    hypercall::Status restart(unsigned i) override { return status(guest(i)->restart()); }
+
+private:
+    static hypercall::Status status(bool ok) {
+        return ok ? hypercall::Status::Success : hypercall::Status::InvalidState;
+    }
+};
+
+Console g_console;
+Lifecycle g_lifecycle;
+
+// SMCCC call by the guest (HVC #0, or SMC #0 trapped by HCR_EL2.TSC): PSCI
+// functions go to the guest's vPSCI, everything else to the hypercall table.
+void smccc_call(Vcpu& v, GuestRegs& r) {
+    Guest& g = *v.guest;
+    u32 fid = static_cast<u32>(r.x[0]);
+    if (vpsci::Vpsci::owns(fid)) {
+        vpsci::Outcome o = g.psci().call(v.index, r.x[0], r.x[1], r.x[2], r.x[3]);
+        r.x[0] = o.x0;
+        return;
+    }
+    Memory memory(g);
+    hypercall::Env env{&memory, &g_console, &g_lifecycle};
+    hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
+    const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(r.x);
+    hypercall::Return ret = g_hypercalls.dispatch(caller, args, env);
+    r.x[0] = static_cast<u64>(ret.x0);
+    r.x[1] = ret.x1;
+    r.x[2] = ret.x2;
+    r.x[3] = ret.x3;
+}
+
+// Trapped MSR/MRS (EC 0x18, ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14],
+// CRn [13:10], Rt [9:5], CRm [4:1], direction [0] = read).
+void sysreg(Vcpu& v, GuestRegs& r) {
+    u32 iss = tn::arch::esr::iss(r.esr);
+    u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 0xf,
+        crm = (iss >> 1) & 0xf, rt = (iss >> 5) & 0x1f;
+    bool read = iss & 1;
+    // ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): S3_0_C12_C11_x.
+    if (!read && op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5) {
+        u32 targets = v.guest->vgic().send_sgi(v.index, reg(r, rt));
+        for (unsigned i = 0; i < v.guest->vcpu_count(); ++i)
+            if (targets & (1u << i))
+                kick(v.guest->vcpu(i).pcpu);
+        r.pc += 4;
+        return;
+    }
+    stop_with_report(v, r, "access to a system register Mortise does not give guests", 0);
+}
+
+void dispatch(Vcpu& v, GuestRegs& r) {
+    if (r.pstate & 0x10) {  // SPSR_EL2.M[4]: the guest ran in AArch32
+        stop_with_report(v, r, "AArch32 execution is not supported", 0);
+        return;
+    }
+    switch (tn::arch::esr::ec(r.esr)) {
+    case ec::hvc64:
+        smccc_call(v, r);
+        return;
+    case ec::smc64:
+        smccc_call(v, r);
+        r.pc += 4;  // a trapped SMC returns to itself
+        return;
+    case ec::data_abort_lower:
+        data_abort(v, r);
+        return;
+    case ec::sysreg:
+        sysreg(v, r);
+        return;
+    case ec::inst_abort_lower:
+        stop_with_report(v, r, "instruction fetch outside its partition", fault_ipa(r));
+        return;
+    default:
+        stop_with_report(v, r, "an exception Mortise does not handle for guests", 0);
+        return;
+    }
+}
+
+}  // namespace
+
+bool init_hypercalls() {
+    if (!g_hypercalls.add_linked()) {
+        MLOG("hypercall table: %s", g_hypercalls.error());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace mortise
+
+using namespace mortise;
+
+extern "C" void mortise_guest_sync(GuestRegs* regs) {
+    Vcpu& v = *current_vcpu();
+    after_exit(v);
+    dispatch(v, *regs);
+    before_entry(v);
+}
+
+extern "C" void mortise_guest_irq(GuestRegs* regs) {
+    Vcpu& v = *current_vcpu();
+    after_exit(v);
+    tn_arch_irq(reinterpret_cast<tn::arch::Frame*>(regs));
+    before_entry(v);
+}
+
+extern "C" void mortise_guest_serror(GuestRegs* regs) {
+    Vcpu& v = *current_vcpu();
+    after_exit(v);
+    stop_with_report(v, *regs, "SError (asynchronous external abort)", 0);
+    before_entry(v);
+}

@@ -1,0 +1,177 @@
+/*
+ * EL2 exception vectors (Arm ARM D1.10.2: 16 entries of 0x80 bytes).
+ *
+ * From a guest (lower EL, AArch64): the guest's general registers, ELR, SPSR,
+ * ESR, FAR and HPFAR are saved as a mortise::vcpu::GuestRegs at the top of this
+ * CPU's stack (the stack is empty while a guest runs), C++ handles the exit
+ * and may edit the frame (emulation results, PC advance), then the frame is
+ * restored and we return to the guest:
+ *   synchronous  -> mortise_guest_sync(regs)
+ *   IRQ, FIQ     -> mortise_guest_irq(regs)
+ *   SError       -> mortise_guest_serror(regs)
+ * AArch32 guests are not supported: their exits go to mortise_guest_sync,
+ * which stops the guest.
+ *
+ * From Mortise itself (current EL, SP_EL2): an IRQ while idle goes to lib/irq
+ * (tn_arch_irq with a tn::arch::Frame); anything else is a Mortise bug,
+ * reported by mortise_el2_fatal, and the machine stops.
+ */
+
+#define GUEST_FRAME	304
+#define HOST_FRAME	288
+
+.macro save_gprs
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+.endm
+
+.macro restore_gprs
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	ldp	x0, x1, [sp, #0]
+.endm
+
+.macro guest_entry handler
+	.balign	0x80
+	sub	sp, sp, #GUEST_FRAME
+	save_gprs
+	mov	x1, #\handler
+	b	guest_exit
+.endm
+
+.macro host_fatal kind
+	.balign	0x80
+	sub	sp, sp, #HOST_FRAME
+	save_gprs
+	mov	x1, #\kind
+	b	host_fatal_common
+.endm
+
+#define H_SYNC		0
+#define H_IRQ		1
+#define H_SERROR	2
+
+	.section .text.mortise_vectors, "ax"
+	.balign	2048
+	.globl	mortise_vectors
+mortise_vectors:
+	/* Current EL with SP_EL0: never used. */
+	host_fatal 0
+	host_fatal 1
+	host_fatal 2
+	host_fatal 3
+	/* Current EL with SP_EL2: Mortise. */
+	host_fatal 0
+	.balign	0x80
+	b	host_irq
+	host_fatal 2
+	host_fatal 3
+	/* Lower EL, AArch64: a guest. */
+	guest_entry H_SYNC
+	guest_entry H_IRQ
+	guest_entry H_IRQ
+	guest_entry H_SERROR
+	/* Lower EL, AArch32: not supported, reported as a synchronous exit. */
+	guest_entry H_SYNC
+	guest_entry H_IRQ
+	guest_entry H_IRQ
+	guest_entry H_SERROR
+
+/* x1 = which handler. Saves the exit state, calls it with the frame, returns
+ * to the guest through mortise_enter_guest's tail. */
+guest_exit:
+	stp	x30, xzr, [sp, #240]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #256]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #272]
+	mrs	x2, hpfar_el2
+	str	x2, [sp, #288]
+	mov	x29, xzr
+	mov	x0, sp
+	cmp	x1, #H_IRQ
+	b.eq	1f
+	b.hi	2f
+	bl	mortise_guest_sync
+	b	guest_return
+1:	bl	mortise_guest_irq
+	b	guest_return
+2:	bl	mortise_guest_serror
+	b	guest_return
+
+/*
+ * mortise_enter_guest(GuestRegs* regs): enters (or re-enters) the guest whose
+ * frame is @regs, which must be the top-of-stack frame of this CPU. Never
+ * returns; the guest's next exit comes back through the vectors.
+ */
+	.globl	mortise_enter_guest
+	.type	mortise_enter_guest, %function
+mortise_enter_guest:
+	mov	sp, x0
+guest_return:
+	ldp	x0, x1, [sp, #256]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	restore_gprs
+	add	sp, sp, #GUEST_FRAME
+	eret
+	.size	mortise_enter_guest, . - mortise_enter_guest
+
+host_irq:
+	sub	sp, sp, #HOST_FRAME
+	save_gprs
+	add	x0, sp, #HOST_FRAME
+	stp	x30, x0, [sp, #240]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #256]
+	stp	xzr, xzr, [sp, #272]
+	mov	x0, sp
+	bl	tn_arch_irq
+	ldp	x0, x1, [sp, #256]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	restore_gprs
+	add	sp, sp, #HOST_FRAME
+	eret
+
+host_fatal_common:
+	add	x0, sp, #HOST_FRAME
+	stp	x30, x0, [sp, #240]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #256]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #272]
+	mov	x0, sp
+	bl	mortise_el2_fatal
+	b	tn_arch_halt

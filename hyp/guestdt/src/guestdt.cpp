@@ -1,0 +1,135 @@
+// A guest's device tree, generated from its partition entry: the subset of QEMU virt's tree
+// that an unmodified Tenon or Linux needs (memory, cpus with PSCI, GICv3, architected timer,
+// PL011 console, PSCI via HVC, chosen). Layout and bindings: Devicetree Specification v0.4
+// §3 and the Linux bindings arm/cpus, arm/psci, interrupt-controller/arm,gic-v3,
+// timer/arm,arch_timer, serial/pl011, clock/fixed-clock.
+#include <mortise/guestdt.hpp>
+
+#include <tn/fdt_writer.hpp>
+#include <tn/format.hpp>
+
+namespace mortise::guestdt {
+
+namespace pt = partition;
+
+// One address map for validation and generation: partition checks pass-through regions
+// against these windows.
+static_assert(k_gicd == pt::ipa::k_gicd && k_gicd_size == pt::ipa::k_gicd_size);
+static_assert(k_gicr == pt::ipa::k_gicr && k_gicr_stride == pt::ipa::k_gicr_stride);
+static_assert(k_uart == pt::ipa::k_uart && k_uart_size == pt::ipa::k_uart_size);
+static_assert(k_ram == pt::ipa::k_ram && k_uart_intid == pt::ipa::k_uart_intid);
+
+namespace {
+
+constexpr u32 k_gic_phandle = 1, k_clock_phandle = 2;
+// GIC specifier cells (arm,gic-v3 binding): type (0 SPI, 1 PPI), number, flags (4 = level high).
+constexpr u32 k_spi = 0, k_ppi = 1, k_level_high = 4;
+constexpr u32 k_uart_clock_hz = 24'000'000;
+
+u32 hi(u64 v) { return static_cast<u32>(v >> 32); }
+u32 lo(u64 v) { return static_cast<u32>(v); }
+
+void cpus(tn::fdt::Writer& w, unsigned vcpus) {
+    w.begin_node("cpus").property_u32("#address-cells", 1).property_u32("#size-cells", 0);
+    for (unsigned i = 0; i < vcpus; ++i) {
+        char name[16];
+        tn::fmt::format(name, sizeof(name), "cpu@%u", i);
+        // vCPU i has MPIDR affinity 0.0.0.i (set by the vCPU code), hence reg = <i>.
+        w.begin_node(name)
+            .property_string("device_type", "cpu")
+            .property_string("compatible", "arm,armv8")
+            .property_u32("reg", i)
+            .property_string("enable-method", "psci")
+            .end_node();
+    }
+    w.end_node();
+}
+
+void gic(tn::fdt::Writer& w, unsigned vcpus) {
+    const u64 gicr_size = k_gicr_stride * vcpus;
+    const u32 reg[8] = {hi(k_gicd), lo(k_gicd), hi(k_gicd_size), lo(k_gicd_size),
+                        hi(k_gicr), lo(k_gicr), hi(gicr_size),   lo(gicr_size)};
+    w.begin_node("intc@8000000")
+        .property_strings("compatible", "arm,gic-v3", sizeof("arm,gic-v3"))
+        .property_u32("#interrupt-cells", 3)
+        .property_empty("interrupt-controller")
+        .property_u32("#address-cells", 0)  // No child buses; what interrupt-map parsers expect (dtc checks).
+        .property_u32("#redistributor-regions", 1)
+        .property_cells("reg", reg, 8)
+        .property_u32("phandle", k_gic_phandle)
+        .end_node();
+}
+
+void timer(tn::fdt::Writer& w) {
+    // Secure, non-secure physical, virtual and hypervisor timers: PPIs 13, 14, 11, 10.
+    const u32 irqs[12] = {k_ppi, 13, k_level_high, k_ppi, 14, k_level_high,
+                          k_ppi, 11, k_level_high, k_ppi, 10, k_level_high};
+    w.begin_node("timer")
+        .property_strings("compatible", "arm,armv8-timer", sizeof("arm,armv8-timer"))
+        .property_cells("interrupts", irqs, 12)
+        .property_empty("always-on")
+        .end_node();
+}
+
+void uart(tn::fdt::Writer& w) {
+    const u32 reg[4] = {hi(k_uart), lo(k_uart), hi(k_uart_size), lo(k_uart_size)};
+    const u32 irq[3] = {k_spi, k_uart_intid - 32, k_level_high};
+    const u32 clocks[2] = {k_clock_phandle, k_clock_phandle};
+    w.begin_node("apb-pclk")
+        .property_string("compatible", "fixed-clock")
+        .property_u32("#clock-cells", 0)
+        .property_u32("clock-frequency", k_uart_clock_hz)
+        .property_string("clock-output-names", "clk24mhz")
+        .property_u32("phandle", k_clock_phandle)
+        .end_node();
+    // Linux's AMBA bus needs "arm,primecell" and both clocks to probe a PL011.
+    w.begin_node("pl011@9000000")
+        .property_strings("compatible", "arm,pl011\0arm,primecell", sizeof("arm,pl011\0arm,primecell"))
+        .property_cells("reg", reg, 4)
+        .property_cells("interrupts", irq, 3)
+        .property_cells("clocks", clocks, 2)
+        .property_strings("clock-names", "uartclk\0apb_pclk", sizeof("uartclk\0apb_pclk"))
+        .end_node();
+}
+
+}  // namespace
+
+u64 build(const partition::Guest& g, void* buf, u64 cap) {
+    const unsigned vcpus = partition::vcpu_count(g);
+    if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
+        return 0;  // Not a guest that can run; the partition checks reject it before this.
+    tn::fdt::Writer w(buf, static_cast<usize>(cap > 0xffff'ffffu ? 0xffff'ffffu : cap));
+    const u32 mem_reg[4] = {hi(k_ram), lo(k_ram), hi(g.mem_size), lo(g.mem_size)};
+
+    w.begin_node("")
+        .property_u32("#address-cells", 2)
+        .property_u32("#size-cells", 2)
+        .property_string("compatible", "linux,dummy-virt")
+        .property_string("model", "Mortise guest")
+        .property_u32("interrupt-parent", k_gic_phandle);
+    // Bounded copy: the Guest may come from anywhere, not only from partition::parse().
+    char bootargs[partition::k_bootargs_len];
+    usize n = 0;
+    for (; n + 1 < sizeof(bootargs) && g.bootargs[n] != '\0'; ++n)
+        bootargs[n] = g.bootargs[n];
+    bootargs[n] = '\0';
+    w.begin_node("chosen");
+    if (n != 0)
+        w.property_string("bootargs", bootargs);
+    w.property_string("stdout-path", "/pl011@9000000").end_node();
+    w.begin_node("aliases").property_string("serial0", "/pl011@9000000").end_node();
+    w.begin_node("memory@40000000").property_string("device_type", "memory").property_cells("reg", mem_reg, 4);
+    w.end_node();
+    cpus(w, vcpus);
+    w.begin_node("psci")
+        .property_strings("compatible", "arm,psci-1.0\0arm,psci-0.2", sizeof("arm,psci-1.0\0arm,psci-0.2"))
+        .property_string("method", "hvc")
+        .end_node();
+    gic(w, vcpus);
+    timer(w);
+    uart(w);
+    w.end_node();
+    return w.finish();
+}
+
+}  // namespace mortise::guestdt

@@ -1,0 +1,224 @@
+// Mortise's hypercall routing table: SMCCC-numbered functions, grouped, registered into a
+// linker section and dispatched by function ID through a table sorted once at init.
+//
+// Function IDs (Arm SMC Calling Convention, DEN0028, §2.5): bit 31 fast call, bit 30 SMC64,
+// bits 29:24 owner (6: vendor-specific hypervisor service), bits 23:16 zero, bits 15:8 our
+// group, bits 7:0 the function in the group. A guest issues HVC #0 with the ID in w0 and
+// arguments in x1..x6; results come back in x0 (a Status, negative on error) and x1..x3.
+// The ABI table is in docs/mortise.md, "Hypercalls".
+//
+// Every function declares how many arguments it takes and the range, alignment or kind of
+// each; dispatch() checks them, and the privileged flag, before the handler runs (validate,
+// then act). Guest buffers are reached only through GuestMemory, which bounds every access to
+// the caller's RAM. Lookup is a binary search over at most k_max_functions entries.
+//
+// Registration: MORTISE_HYPERCALL_GROUP(ident, group, functions) places a pointer to the group
+// in the section `mortise_hypercalls` (hypercall.lds keeps it; a linker script that does not
+// include that fragment must not discard the section), and Table::add_linked() adds them all.
+// Host tests call Table::add() with groups of their own instead.
+#pragma once
+
+#include <tn/types.hpp>
+
+namespace mortise::hypercall {
+
+using tn::i64;
+using tn::u32;
+using tn::u64;
+using tn::u8;
+using tn::usize;
+
+// ---- Function IDs ----
+constexpr u32 k_fast_call = 1u << 31;
+constexpr u32 k_smc64 = 1u << 30;
+constexpr u32 k_owner_shift = 24, k_owner_mask = 0x3f;
+constexpr u32 k_owner_hypervisor = 6;  ///< SMCCC "vendor specific hypervisor service calls".
+
+/// Group numbers (bits 15:8). Ivc and Sched are reserved for inter-VM communication and
+/// mode-2 scheduling; nothing registers them yet.
+enum class GroupId : u8 { Info = 0, Console = 1, Lifecycle = 2, Ivc = 3, Sched = 4 };
+
+/// The SMC64 fast-call ID of function @p number in group @p group.
+constexpr u32 function_id(GroupId group, u8 number) {
+    return k_fast_call | k_smc64 | (k_owner_hypervisor << k_owner_shift) | (u32{static_cast<u8>(group)} << 8) |
+           number;
+}
+
+/// x0 on return. SMCCC defines -1 (NOT_SUPPORTED); the others are Mortise's.
+enum class Status : i64 {
+    Success = 0,
+    NotSupported = -1,       ///< Unknown function ID (also the wrong convention, e.g. SMC32).
+    InvalidParameters = -2,  ///< An argument is out of range, misaligned or names no guest.
+    Denied = -3,             ///< The function needs a privileged caller.
+    InvalidState = -4,       ///< The target guest cannot do that now (e.g. resume a running guest).
+    InvalidAddress = -5,     ///< A buffer is not entirely inside the caller's RAM.
+};
+
+/// Who is calling: filled by the EL2 trap handler from the running vCPU.
+struct Caller {
+    unsigned guest;  ///< Index in the partition description.
+    unsigned vcpu;   ///< Index of the vCPU within its guest.
+    bool privileged;
+};
+
+/// The calling guest's RAM by guest-physical address. Implementations return false, and copy
+/// nothing, unless every byte of [ipa, ipa + size) is RAM of that guest (no wrap-around).
+class GuestMemory {
+public:
+    virtual bool read(u64 ipa, void* dst, usize size) = 0;
+    virtual bool write(u64 ipa, const void* src, usize size) = 0;
+
+protected:
+    ~GuestMemory() = default;
+};
+
+/// Output of the console group; the implementation tags lines with the guest's name.
+class ConsoleOps {
+public:
+    virtual void write(unsigned guest, const char* text, usize size) = 0;
+
+protected:
+    ~ConsoleOps() = default;
+};
+
+enum class GuestState : u8 { Stopped = 0, Running = 1, Paused = 2, Faulted = 3 };
+
+struct GuestInfo {
+    GuestState state;
+    unsigned vcpus;
+    const char* name;  ///< NUL-terminated, shorter than 32 characters.
+};
+
+/// Guest lifecycle, implemented by the EL2 core. The dispatcher has already checked that
+/// @p guest < guest_count() and that the caller is privileged. Each returns Success,
+/// InvalidState if the guest's state does not allow it, or another Status.
+class LifecycleOps {
+public:
+    virtual unsigned guest_count() const = 0;
+    virtual GuestInfo info(unsigned guest) const = 0;
+    virtual Status start(unsigned guest) = 0;    ///< Stopped or Faulted -> Running (fresh boot).
+    virtual Status pause(unsigned guest) = 0;    ///< Running -> Paused.
+    virtual Status resume(unsigned guest) = 0;   ///< Paused -> Running.
+    virtual Status destroy(unsigned guest) = 0;  ///< Any -> Stopped; its vCPUs stop.
+    virtual Status restart(unsigned guest) = 0;  ///< Any -> Running from a fresh load.
+
+protected:
+    ~LifecycleOps() = default;
+};
+
+/// What handlers act on; any pointer may be null (its functions then return NotSupported).
+struct Env {
+    GuestMemory* memory;
+    ConsoleOps* console;
+    LifecycleOps* lifecycle;
+};
+
+/// Values for x0..x3.
+struct Return {
+    i64 x0;
+    u64 x1, x2, x3;
+};
+
+constexpr unsigned k_max_args = 6;  ///< x1..x6.
+
+/// How one argument is checked before the handler runs.
+struct Arg {
+    enum class Kind : u8 { Value, Guest } kind;
+    u64 min, max;  ///< Value: inclusive range.
+    u64 align;     ///< Value: must be a multiple of this (a power of two; 1 = any).
+};
+constexpr Arg value_arg(u64 min, u64 max, u64 align = 1) { return {Arg::Kind::Value, min, max, align}; }
+/// An index < LifecycleOps::guest_count().
+constexpr Arg guest_arg() { return {Arg::Kind::Guest, 0, 0, 1}; }
+
+/// A validated call: args[i] for x(i+1), checked for i < Function::arg_count; the rest are 0.
+struct Call {
+    const Caller& caller;
+    const u64* args;
+    Env& env;
+};
+
+using Handler = Return (*)(const Call& call);
+
+struct Function {
+    u8 number;  ///< Bits 7:0 of the function ID.
+    u8 arg_count;
+    bool privileged;  ///< Denied unless Caller::privileged.
+    Arg args[k_max_args];
+    Handler handler;
+    const char* name;  ///< For duplicate and trace messages, e.g. "console.write".
+};
+
+struct Group {
+    GroupId id;
+    const char* name;
+    const Function* functions;
+    usize count;
+};
+
+/// Registers @p group_object (a Group) in the linker section mortise_hypercalls.
+#define MORTISE_HYPERCALL_GROUP(group_object)                                                          \
+    [[gnu::used, gnu::retain, gnu::section("mortise_hypercalls"), gnu::aligned(sizeof(void*))]]          \
+    const ::mortise::hypercall::Group* const mortise_hypercall_entry_##group_object = &(group_object)
+
+/// Largest number of functions over all groups.
+constexpr usize k_max_functions = 64;
+
+/// The dispatch table: function ID -> Function, sorted once, read-only afterwards.
+class Table {
+public:
+    /// Adds every function of @p g. False, with error() naming both functions, if an ID is
+    /// already taken, if a declaration is malformed (arg_count > 6, no handler, zero or
+    /// non-power-of-two alignment) or if the table is full; the table is then unchanged.
+    bool add(const Group& g);
+    /// Adds every group registered with MORTISE_HYPERCALL_GROUP in the linked image.
+    bool add_linked();
+    /// Why the last add failed.
+    const char* error() const { return m_error; }
+    usize size() const { return m_count; }
+
+    /// The function registered for @p id, or nullptr.
+    const Function* find(u32 id) const;
+    /// Runs the call in @p regs (x0 = function ID, only bits 31:0 count; x1..x6 arguments).
+    /// Unknown IDs: NotSupported; failed checks: Denied, InvalidParameters or NotSupported
+    /// (a Guest argument without LifecycleOps), never reaching the handler.
+    Return dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) const;
+
+private:
+    struct Entry {
+        u32 id;
+        const Function* function;
+    };
+    Entry m_entries[k_max_functions] = {};
+    usize m_count = 0;
+    char m_error[160] = {};
+};
+
+/// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
+constexpr u64 k_version = (1u << 16) | 0u;
+/// Most bytes one console.write takes.
+constexpr u64 k_console_write_max = 256;
+
+// The groups this library provides (registered in the linker section; exported for host tests).
+extern const Group k_info_group;
+extern const Group k_console_group;
+extern const Group k_lifecycle_group;
+
+/// Function IDs of the provided groups.
+namespace id {
+constexpr u32 k_version = function_id(GroupId::Info, 0);
+constexpr u32 k_guest_id = function_id(GroupId::Info, 1);
+constexpr u32 k_vcpu_count = function_id(GroupId::Info, 2);
+constexpr u32 k_putc = function_id(GroupId::Console, 0);
+constexpr u32 k_write = function_id(GroupId::Console, 1);
+constexpr u32 k_guest_count = function_id(GroupId::Lifecycle, 0);
+constexpr u32 k_guest_info = function_id(GroupId::Lifecycle, 1);
+constexpr u32 k_guest_name = function_id(GroupId::Lifecycle, 2);
+constexpr u32 k_start = function_id(GroupId::Lifecycle, 3);
+constexpr u32 k_pause = function_id(GroupId::Lifecycle, 4);
+constexpr u32 k_resume = function_id(GroupId::Lifecycle, 5);
+constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);
+constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);
+}  // namespace id
+
+}  // namespace mortise::hypercall

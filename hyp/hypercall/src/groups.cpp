@@ -1,0 +1,118 @@
+// The hypercall groups Mortise provides now: info, console and lifecycle (docs/mortise.md,
+// "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act.
+#include <mortise/hypercall.hpp>
+
+namespace mortise::hypercall {
+
+namespace {
+
+constexpr Return ok(u64 x1 = 0, u64 x2 = 0, u64 x3 = 0) { return {0, x1, x2, x3}; }
+constexpr Return fail(Status s) { return {static_cast<i64>(s), 0, 0, 0}; }
+
+// ---- info: any caller ----
+
+Return info_version(const Call&) { return ok(k_version); }
+
+Return info_guest_id(const Call& c) { return ok(c.caller.guest); }
+
+Return info_vcpu_count(const Call& c) {
+    if (c.env.lifecycle == nullptr || c.caller.guest >= c.env.lifecycle->guest_count())
+        return fail(Status::NotSupported);
+    return ok(c.env.lifecycle->info(c.caller.guest).vcpus, c.caller.vcpu);
+}
+
+constexpr Function k_info[] = {
+    {0, 0, false, {}, info_version, "info.version"},
+    {1, 0, false, {}, info_guest_id, "info.guest_id"},
+    {2, 0, false, {}, info_vcpu_count, "info.vcpu_count"},
+};
+
+// ---- console: any caller ----
+
+Return console_putc(const Call& c) {
+    if (c.env.console == nullptr)
+        return fail(Status::NotSupported);
+    const char ch = static_cast<char>(c.args[0]);
+    c.env.console->write(c.caller.guest, &ch, 1);
+    return ok();
+}
+
+Return console_write(const Call& c) {
+    if (c.env.console == nullptr || c.env.memory == nullptr)
+        return fail(Status::NotSupported);
+    char text[k_console_write_max];
+    const usize size = static_cast<usize>(c.args[1]);  // 1..k_console_write_max, checked.
+    if (!c.env.memory->read(c.args[0], text, size))
+        return fail(Status::InvalidAddress);
+    c.env.console->write(c.caller.guest, text, size);
+    return ok(size);
+}
+
+constexpr Function k_console[] = {
+    {0, 1, false, {value_arg(0, 0xff)}, console_putc, "console.putc"},
+    {1, 2, false, {value_arg(0, ~u64{0}), value_arg(1, k_console_write_max)}, console_write, "console.write"},
+};
+
+// ---- lifecycle: privileged callers only; x1 is a guest index ----
+
+Return lc_count(const Call& c) {
+    if (c.env.lifecycle == nullptr)
+        return fail(Status::NotSupported);
+    return ok(c.env.lifecycle->guest_count());
+}
+
+Return lc_info(const Call& c) {
+    const GuestInfo i = c.env.lifecycle->info(static_cast<unsigned>(c.args[0]));
+    return ok(static_cast<u64>(i.state), i.vcpus);
+}
+
+/// Copies the guest's name, NUL-terminated, to the caller's buffer (x2, x3 bytes); x1 = length.
+Return lc_name(const Call& c) {
+    if (c.env.memory == nullptr)
+        return fail(Status::NotSupported);
+    const char* name = c.env.lifecycle->info(static_cast<unsigned>(c.args[0])).name;
+    usize len = 0;
+    while (name != nullptr && len < 31 && name[len] != '\0')
+        ++len;
+    if (len + 1 > c.args[2])
+        return fail(Status::InvalidParameters);
+    char copy[32];
+    for (usize i = 0; i < len; ++i)
+        copy[i] = name[i];
+    copy[len] = '\0';
+    if (!c.env.memory->write(c.args[1], copy, len + 1))
+        return fail(Status::InvalidAddress);
+    return ok(len);
+}
+
+template <Status (LifecycleOps::*Op)(unsigned)>
+Return lc_action(const Call& c) {
+    const Status s = (c.env.lifecycle->*Op)(static_cast<unsigned>(c.args[0]));
+    return fail(s);  // Success is 0: x0 carries the result either way.
+}
+
+constexpr Arg k_target = guest_arg();
+
+constexpr Function k_lifecycle[] = {
+    {0, 0, true, {}, lc_count, "lifecycle.count"},
+    {1, 1, true, {k_target}, lc_info, "lifecycle.info"},
+    {2, 3, true, {k_target, value_arg(0, ~u64{0}), value_arg(1, 4096)}, lc_name, "lifecycle.name"},
+    {3, 1, true, {k_target}, lc_action<&LifecycleOps::start>, "lifecycle.start"},
+    {4, 1, true, {k_target}, lc_action<&LifecycleOps::pause>, "lifecycle.pause"},
+    {5, 1, true, {k_target}, lc_action<&LifecycleOps::resume>, "lifecycle.resume"},
+    {6, 1, true, {k_target}, lc_action<&LifecycleOps::destroy>, "lifecycle.destroy"},
+    {7, 1, true, {k_target}, lc_action<&LifecycleOps::restart>, "lifecycle.restart"},
+};
+
+}  // namespace
+
+const Group k_info_group{GroupId::Info, "info", k_info, sizeof(k_info) / sizeof(k_info[0])};
+const Group k_console_group{GroupId::Console, "console", k_console, sizeof(k_console) / sizeof(k_console[0])};
+const Group k_lifecycle_group{GroupId::Lifecycle, "lifecycle", k_lifecycle,
+                              sizeof(k_lifecycle) / sizeof(k_lifecycle[0])};
+
+MORTISE_HYPERCALL_GROUP(k_info_group);
+MORTISE_HYPERCALL_GROUP(k_console_group);
+MORTISE_HYPERCALL_GROUP(k_lifecycle_group);
+
+}  // namespace mortise::hypercall

@@ -1,0 +1,239 @@
+// Host tests of the hypercall table: ID encoding, registration (duplicates, malformed
+// declarations, the linker section), argument validation and the provided groups, against
+// fake guest memory, console and lifecycle.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <mortise/hypercall.hpp>
+
+#include "fakes.hpp"
+
+namespace mortise::hypercall {
+namespace {
+
+using test::FakeConsole;
+using test::FakeLifecycle;
+using test::FakeMemory;
+
+int g_probe_calls = 0;
+Return probe(const Call& c) {
+    ++g_probe_calls;
+    return {0, c.args[0], c.args[1], 0};
+}
+
+// A group of the test's own, registered through the same macro as the real ones.
+constexpr Function k_probe_functions[] = {
+    {0x10, 2, false, {value_arg(1, 100), value_arg(0, 0xffff, 8)}, probe, "probe.ranges"},
+    {0x11, 1, false, {guest_arg()}, probe, "probe.guest"},
+};
+const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 2};
+MORTISE_HYPERCALL_GROUP(k_probe_group);
+
+constexpr usize k_builtin = 3 + 2 + 8;
+
+struct Fixture : ::testing::Test {
+    FakeMemory memory{0x4000'0000, 0x10000};
+    FakeConsole console;
+    FakeLifecycle lifecycle;
+    Env env{&memory, &console, &lifecycle};
+    Table table;
+    Caller user{1, 0, false};
+    Caller admin{0, 1, true};
+
+    void SetUp() override {
+        ASSERT_TRUE(table.add(k_info_group)) << table.error();
+        ASSERT_TRUE(table.add(k_console_group)) << table.error();
+        ASSERT_TRUE(table.add(k_lifecycle_group)) << table.error();
+        ASSERT_TRUE(table.add(k_probe_group)) << table.error();
+        g_probe_calls = 0;
+    }
+    Return call(const Caller& who, u64 x0, u64 x1 = 0, u64 x2 = 0, u64 x3 = 0) {
+        const u64 regs[7] = {x0, x1, x2, x3, 0, 0, 0};
+        return table.dispatch(who, regs, env);
+    }
+};
+
+constexpr i64 st(Status s) { return static_cast<i64>(s); }
+
+TEST(HypercallId, SmcccLayout) {
+    EXPECT_EQ(id::k_version, 0xC600'0000u);
+    EXPECT_EQ(id::k_write, 0xC600'0101u);
+    EXPECT_EQ(id::k_restart, 0xC600'0207u);
+    EXPECT_EQ(function_id(GroupId::Ivc, 0x42), 0xC600'0342u);
+    EXPECT_EQ((id::k_putc >> k_owner_shift) & k_owner_mask, k_owner_hypervisor);
+}
+
+TEST_F(Fixture, UnknownIdsAreNotSupported) {
+    EXPECT_EQ(call(user, 0xC600'0099).x0, st(Status::NotSupported));
+    EXPECT_EQ(call(user, id::k_version & ~k_smc64).x0, st(Status::NotSupported));   // SMC32 form.
+    EXPECT_EQ(call(user, id::k_version & ~k_fast_call).x0, st(Status::NotSupported));  // Yielding call.
+    EXPECT_EQ(call(user, id::k_version | (1u << 16)).x0, st(Status::NotSupported));  // Bits 23:16 set.
+    EXPECT_EQ(call(user, 0x8400'0000).x0, st(Status::NotSupported));                 // PSCI_VERSION.
+    EXPECT_EQ(call(user, 0).x0, st(Status::NotSupported));
+    // Only w0 counts.
+    Return r = call(user, (u64{0xdead'beef} << 32) | id::k_version);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, k_version);
+}
+
+TEST_F(Fixture, EveryFunctionIsFound) {
+    EXPECT_EQ(table.size(), k_builtin + 2);
+    for (u32 i : {id::k_version, id::k_guest_id, id::k_vcpu_count, id::k_putc, id::k_write, id::k_guest_count,
+                  id::k_guest_info, id::k_guest_name, id::k_start, id::k_pause, id::k_resume, id::k_destroy,
+                  id::k_restart})
+        EXPECT_NE(table.find(i), nullptr) << std::hex << i;
+    EXPECT_STREQ(table.find(id::k_write)->name, "console.write");
+    EXPECT_EQ(table.find(id::k_write - 2), nullptr);
+}
+
+TEST(HypercallTable, DuplicatesAreRejectedAndNamed) {
+    Table t;
+    ASSERT_TRUE(t.add(k_console_group));
+    EXPECT_FALSE(t.add(k_console_group));
+    EXPECT_NE(std::string(t.error()).find("0xc6000100 is registered twice: console.putc and console.putc"),
+              std::string::npos)
+        << t.error();
+    EXPECT_EQ(t.size(), 2u);  // Unchanged.
+
+    const Function twice[] = {{5, 0, false, {}, probe, "a.first"}, {5, 0, false, {}, probe, "a.second"}};
+    const Group g{GroupId::Ivc, "a", twice, 2};
+    EXPECT_FALSE(t.add(g));
+    EXPECT_NE(std::string(t.error()).find("a.first and a.second"), std::string::npos) << t.error();
+    EXPECT_EQ(t.size(), 2u);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 5)), nullptr);
+}
+
+TEST(HypercallTable, MalformedDeclarationsAreRejected) {
+    Table t;
+    const Function no_handler[] = {{1, 0, false, {}, nullptr, "x.none"}};
+    EXPECT_FALSE(t.add({GroupId::Ivc, "x", no_handler, 1}));
+    EXPECT_NE(std::string(t.error()).find("x.none (0xc6000301) has no handler"), std::string::npos) << t.error();
+    const Function too_many[] = {{1, 7, false, {}, probe, "x.many"}};
+    EXPECT_FALSE(t.add({GroupId::Ivc, "x", too_many, 1}));
+    const Function bad_align[] = {{1, 1, false, {value_arg(0, 10, 3)}, probe, "x.align"}};
+    EXPECT_FALSE(t.add({GroupId::Ivc, "x", bad_align, 1}));
+    const Function empty_range[] = {{1, 1, false, {value_arg(10, 1)}, probe, "x.range"}};
+    EXPECT_FALSE(t.add({GroupId::Ivc, "x", empty_range, 1}));
+    EXPECT_FALSE(t.add({GroupId::Ivc, "x", nullptr, 1}));
+    EXPECT_EQ(t.size(), 0u);
+}
+
+TEST(HypercallTable, FullTableIsRejected) {
+    static Function many[k_max_functions + 1];
+    for (usize i = 0; i < k_max_functions + 1; ++i)
+        many[i] = {static_cast<u8>(i), 0, false, {}, probe, "many"};
+    Table t;
+    EXPECT_TRUE(t.add({GroupId::Ivc, "many", many, k_max_functions}));
+    EXPECT_FALSE(t.add({GroupId::Sched, "one", many, 1}));
+    EXPECT_NE(std::string(t.error()).find("does not fit"), std::string::npos);
+    // Lookup over a full table, in and out of order of registration.
+    for (usize i = 0; i < k_max_functions; ++i)
+        EXPECT_EQ(t.find(function_id(GroupId::Ivc, static_cast<u8>(i))), &many[i]);
+}
+
+TEST(HypercallTable, LinkerSectionHoldsEveryRegisteredGroup) {
+    Table t;
+    ASSERT_TRUE(t.add_linked()) << t.error();
+    EXPECT_EQ(t.size(), k_builtin + 2);
+    EXPECT_NE(t.find(id::k_restart), nullptr);
+    EXPECT_NE(t.find(function_id(GroupId::Sched, 0x11)), nullptr);
+    // Registering them again is a duplicate.
+    EXPECT_FALSE(t.add_linked());
+}
+
+TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
+    const u32 ranges = function_id(GroupId::Sched, 0x10);
+    EXPECT_EQ(call(user, ranges, 1, 8).x0, 0);
+    EXPECT_EQ(call(user, ranges, 100, 0xfff8).x0, 0);
+    EXPECT_EQ(g_probe_calls, 2);
+    EXPECT_EQ(call(user, ranges, 0, 8).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(user, ranges, 101, 8).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(user, ranges, 1, 12).x0, st(Status::InvalidParameters));      // Misaligned.
+    EXPECT_EQ(call(user, ranges, 1, 0x10000).x0, st(Status::InvalidParameters));  // Above max.
+    EXPECT_EQ(g_probe_calls, 2);
+
+    // Arguments past arg_count are not passed on.
+    const u64 regs[7] = {function_id(GroupId::Sched, 0x11), 2, 99, 99, 99, 99, 99};
+    Return r = table.dispatch(user, regs, env);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 2u);
+    EXPECT_EQ(r.x2, 0u);
+
+    const u32 guest = function_id(GroupId::Sched, 0x11);
+    EXPECT_EQ(call(user, guest, 3).x0, st(Status::InvalidParameters));  // Three guests: 0-2.
+    Env bare{nullptr, nullptr, nullptr};
+    const u64 regs2[7] = {guest, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(table.dispatch(user, regs2, bare).x0, st(Status::NotSupported));
+}
+
+TEST_F(Fixture, Info) {
+    Return r = call(user, id::k_version);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 0x1'0000u);
+    r = call(user, id::k_guest_id);
+    EXPECT_EQ(r.x1, 1u);
+    Caller second_vcpu{2, 3, false};
+    r = call(second_vcpu, id::k_vcpu_count);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 4u);  // FakeLifecycle: guest 2 has 4 vCPUs.
+    EXPECT_EQ(r.x2, 3u);
+    Env bare{nullptr, nullptr, nullptr};
+    const u64 regs[7] = {id::k_vcpu_count, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(table.dispatch(user, regs, bare).x0, st(Status::NotSupported));
+}
+
+TEST_F(Fixture, ConsoleWritesBoundedGuestBuffers) {
+    EXPECT_EQ(call(user, id::k_putc, 'A').x0, 0);
+    EXPECT_EQ(call(user, id::k_putc, 0x100).x0, st(Status::InvalidParameters));
+    memory.put(0x4000'0100, "hello, world");
+    Return r = call(user, id::k_write, 0x4000'0100, 5);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 5u);
+    EXPECT_EQ(console.text, "Ahello");
+    EXPECT_EQ(console.guest, 1u);
+
+    EXPECT_EQ(call(user, id::k_write, 0x4000'0100, 0).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(user, id::k_write, 0x4000'0100, 257).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(user, id::k_write, 0x4000'0000 + 0x10000 - 4, 5).x0, st(Status::InvalidAddress));
+    EXPECT_EQ(call(user, id::k_write, 0x3fff'ffff, 2).x0, st(Status::InvalidAddress));
+    EXPECT_EQ(call(user, id::k_write, ~u64{0}, 256).x0, st(Status::InvalidAddress));  // Would wrap.
+    EXPECT_EQ(call(user, id::k_write, 0x4000'0000 + 0x10000 - 256, 256).x0, 0);     // Last 256 bytes.
+    EXPECT_EQ(console.text.size(), 6u + 256u);
+}
+
+TEST_F(Fixture, LifecycleNeedsPrivilege) {
+    for (u32 i : {id::k_guest_count, id::k_guest_info, id::k_guest_name, id::k_start, id::k_pause, id::k_resume,
+                  id::k_destroy, id::k_restart})
+        EXPECT_EQ(call(user, i, 0, 0x4000'0000, 32).x0, st(Status::Denied)) << std::hex << i;
+    EXPECT_TRUE(lifecycle.log.empty());
+}
+
+TEST_F(Fixture, LifecycleActsThroughTheOps) {
+    EXPECT_EQ(call(admin, id::k_guest_count).x1, 3u);
+    Return r = call(admin, id::k_guest_info, 2);
+    EXPECT_EQ(r.x1, static_cast<u64>(GuestState::Running));
+    EXPECT_EQ(r.x2, 4u);
+
+    EXPECT_EQ(call(admin, id::k_pause, 1).x0, 0);
+    EXPECT_EQ(call(admin, id::k_pause, 1).x0, st(Status::InvalidState));  // Already paused.
+    EXPECT_EQ(call(admin, id::k_resume, 1).x0, 0);
+    EXPECT_EQ(call(admin, id::k_destroy, 2).x0, 0);
+    EXPECT_EQ(call(admin, id::k_start, 2).x0, 0);
+    EXPECT_EQ(call(admin, id::k_restart, 0).x0, 0);
+    EXPECT_EQ(call(admin, id::k_start, 3).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(lifecycle.log, "pause 1;pause 1;resume 1;destroy 2;start 2;restart 0;");
+
+    r = call(admin, id::k_guest_name, 1, 0x4000'0200, 32);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 4u);
+    EXPECT_STREQ(memory.at(0x4000'0200), "beta");
+    EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x4000'0200, 4).x0, st(Status::InvalidParameters));  // No NUL room.
+    EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x4000'0200, 0).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x5000'0000, 32).x0, st(Status::InvalidAddress));
+}
+
+}  // namespace
+}  // namespace mortise::hypercall

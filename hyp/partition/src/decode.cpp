@@ -1,0 +1,345 @@
+// Decoding one guest node of the partition description and the rules that involve that guest
+// alone: syntax of each property, CPU indices, memory size and fixed placement, pass-through
+// regions and interrupts against the platform and the guest's own address map.
+#include <string.h>
+
+#include "check.hpp"
+
+namespace mortise::partition::detail {
+
+namespace {
+
+using tn::fdt::Fdt;
+using tn::fdt::Node;
+using tn::fdt::Property;
+
+using ull = unsigned long long;
+
+/// Properties a guest node may have. `reg` only numbers guest@N for dtc; `phandle` appears
+/// when a label is referenced. Anything else is a typo worth an error.
+constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio", "irqs",
+                                   "bootargs", "autostart", "privileged",  "reg",         "phandle"};
+
+constexpr u32 k_first_spi = 32, k_last_spi = 1019;
+
+/// One guest's decoding state: where to report and whether any rule failed.
+struct Ctx {
+    const Fdt& fdt;
+    Node node;
+    const char* path;
+    const Platform& plat;
+    Guest& g;
+    Report& rep;
+
+    void fail(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+        va_list ap;
+        va_start(ap, fmt);
+        rep.vadd(path, fmt, ap);
+        va_end(ap);
+        g.valid = false;
+    }
+    tn::Result<Property, tn::fdt::Error> get(const char* name) const { return fdt.property(node, name); }
+};
+
+bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
+
+/// Reads the single string @p prop into @p buf (@p cap bytes with the NUL). False with a
+/// diagnostic if it is not exactly one string or does not fit.
+bool read_string(Ctx& c, const Property& prop, char* buf, usize cap) {
+    auto s = prop.as_string();
+    if (!s.ok() || strlen(s.value()) + 1 != prop.size()) {
+        c.fail("'%s' must be one string, e.g. %s = \"text\";", prop.name(), prop.name());
+        return false;
+    }
+    if (prop.size() > cap) {
+        c.fail("'%s' is %u characters long; the limit is %u, shorten it", prop.name(), prop.size() - 1,
+               static_cast<unsigned>(cap - 1));
+        return false;
+    }
+    memcpy(buf, s.value(), prop.size());
+    return true;
+}
+
+/// A number of one cell (<n>) or two cells (<hi lo>).
+bool read_number(Ctx& c, const Property& prop, u64* out) {
+    if (prop.size() == 4 || prop.size() == 8) {
+        if (auto v = prop.cells(0, prop.size() / 4); v.ok()) {
+            *out = v.value();
+            return true;
+        }
+    }
+    c.fail("'%s' must be one number of one or two cells, e.g. %s = <0x0 0x2000000>;", prop.name(), prop.name());
+    return false;
+}
+
+/// A flag: absent (false), present and empty (`autostart;`), or <0> / <1>.
+bool read_flag(Ctx& c, const char* name) {
+    auto p = c.get(name);
+    if (!p.ok() || p.value().size() == 0)
+        return p.ok();
+    if (auto v = p.value().as_u32(); v.ok() && v.value() <= 1)
+        return v.value() == 1;
+    c.fail("'%s' is a flag: write '%s;' to set it (or <1> / <0>), leave it out to clear it", name, name);
+    return false;
+}
+
+bool valid_name(const char* s) {
+    bool good = s[0] != '\0';
+    for (; *s; ++s)
+        good = good && name_char(*s);
+    return good;
+}
+
+/// The guest's name is its node's name: unique by construction in a dtc-compiled tree, and
+/// dtc itself rejects a `name` property that differs from the node name.
+void read_node_name(Ctx& c) {
+    const char* name = c.fdt.name(c.node);
+    const usize len = strlen(name);
+    if (len >= k_name_len) {
+        c.fail("guest name is %u characters long; the limit is %u, rename the node", static_cast<unsigned>(len),
+               k_name_len - 1);
+        return;
+    }
+    if (!valid_name(name)) {
+        c.fail("guest name \"%s\" is not valid; name the node with lower-case letters, digits, '_' and '-' only "
+               "(no unit address)", name);
+        return;
+    }
+    memcpy(c.g.name, name, len + 1);
+}
+
+void read_image(Ctx& c) {
+    auto p = c.get("image");
+    if (!p.ok()) {
+        c.fail("missing 'image'; name the guest app embedded in the host image, e.g. image = \"helloworld\";");
+        return;
+    }
+    if (!read_string(c, p.value(), c.g.image, k_name_len))
+        return;
+    if (!valid_name(c.g.image)) {
+        c.fail("image \"%s\" is not a valid app name; use lower-case letters, digits, '_' and '-' only", c.g.image);
+        c.g.image[0] = '\0';
+    }
+}
+
+void check_image(Ctx& c) {
+    if (c.g.image[0] == '\0' || c.plat.images == nullptr)
+        return;
+    for (unsigned i = 0; i < c.plat.image_count; ++i)
+        if (c.plat.images[i] != nullptr && strcmp(c.plat.images[i], c.g.image) == 0)
+            return;
+    char list[96] = "none";
+    usize used = 0;
+    for (unsigned i = 0; i < c.plat.image_count && used + 1 < sizeof(list); ++i)
+        used += tn::fmt::format(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", c.plat.images[i]);
+    c.fail("image \"%s\" is not embedded in the host image (embedded: %s); add it to the host app's guests or "
+           "fix 'image'", c.g.image, list);
+}
+
+void read_cpus(Ctx& c) {
+    auto p = c.get("cpus");
+    if (!p.ok()) {
+        c.fail("missing 'cpus'; list the CPU indices this guest owns, e.g. cpus = <1>;");
+        return;
+    }
+    const Property& prop = p.value();
+    if (prop.size() == 0 || prop.size() % 4 != 0) {
+        c.fail("'cpus' must list one or more CPU indices, e.g. cpus = <1 2>;");
+        return;
+    }
+    const unsigned limit = c.plat.cpu_count < 64 ? c.plat.cpu_count : 64;
+    for (usize i = 0; i < prop.size() / 4; ++i) {
+        u32 cpu = prop.cell(i).value();  // In range: size is a whole number of cells.
+        if (cpu >= limit) {
+            c.fail("CPU %u does not exist; the platform has CPUs 0-%u", cpu, limit - 1);
+        } else if (c.g.cpu_mask & (u64{1} << cpu)) {
+            c.fail("'cpus' lists CPU %u twice; list each CPU once", cpu);
+        } else {
+            c.g.cpu_mask |= u64{1} << cpu;
+        }
+    }
+}
+
+/// The RAM bank holding all of @p r, or nullptr.
+const Region* bank_of(const Platform& plat, const Region& r) {
+    for (unsigned i = 0; i < plat.ram_count && i < 4; ++i) {
+        const Region& b = plat.ram[i];
+        if (r.base >= b.base && r.base - b.base <= b.size && r.size <= b.size - (r.base - b.base))
+            return &b;
+    }
+    return nullptr;
+}
+
+void read_memory(Ctx& c) {
+    auto size = c.get("memory-size");
+    if (!size.ok()) {
+        c.fail("missing 'memory-size'; give the guest's RAM in bytes, e.g. memory-size = <0x0 0x2000000>; (32 MiB)");
+        return;
+    }
+    u64 bytes = 0;
+    if (!read_number(c, size.value(), &bytes))
+        return;
+    u64 largest = 0;
+    for (unsigned i = 0; i < c.plat.ram_count && i < 4; ++i)
+        largest = c.plat.ram[i].size > largest ? c.plat.ram[i].size : largest;
+    if (bytes == 0 || bytes % k_mem_align != 0) {
+        c.fail("memory-size 0x%llx is not a non-zero multiple of 2 MiB (0x200000); round it up", (ull)bytes);
+        return;
+    }
+    if (bytes > largest) {
+        c.fail("memory-size 0x%llx exceeds the largest RAM bank (0x%llx bytes); make it smaller", (ull)bytes,
+               (ull)largest);
+        return;
+    }
+    c.g.mem_size = bytes;
+
+    auto base = c.get("memory-base");
+    u64 at = 0;
+    if (!base.ok() || !read_number(c, base.value(), &at))
+        return;
+    if (at == 0 || at % k_mem_align != 0) {
+        c.fail("memory-base 0x%llx is not a non-zero multiple of 2 MiB; align it, or leave it out to let Mortise "
+               "place the guest", (ull)at);
+        return;
+    }
+    const Region r{at, bytes};
+    if (at + bytes < at || bank_of(c.plat, r) == nullptr) {
+        c.fail("memory [0x%llx, 0x%llx) is not inside one RAM bank; move 'memory-base' into RAM", (ull)at,
+               (ull)(at + bytes));
+        return;
+    }
+    for (unsigned i = 0; i < c.plat.reserved_count && i < 4; ++i)
+        if (overlaps(r, c.plat.reserved[i])) {
+            c.fail("memory [0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) that Mortise reserves for itself; move "
+                   "'memory-base'", (ull)at, (ull)(at + bytes), (ull)c.plat.reserved[i].base,
+                   (ull)(c.plat.reserved[i].base + c.plat.reserved[i].size));
+            return;
+        }
+    c.g.mem_phys = at;
+}
+
+/// Why a pass-through region @p r may not be given to the guest, or nullptr.
+const char* region_conflict(const Ctx& c, const Region& r) {
+    for (unsigned i = 0; i < c.plat.ram_count && i < 4; ++i)
+        if (overlaps(r, c.plat.ram[i]))
+            return "overlaps host RAM; pass through device registers only";
+    for (unsigned i = 0; i < c.plat.owned_mmio_count && i < 4; ++i)
+        if (overlaps(r, c.plat.owned_mmio[i]))
+            return "overlaps a device Mortise keeps (GIC or its console UART)";
+    const unsigned vcpus = vcpu_count(c.g) ? vcpu_count(c.g) : 1;
+    const Region guest_map[] = {{ipa::k_gicd, ipa::k_gicd_size},
+                                {ipa::k_gicr, ipa::k_gicr_stride * vcpus},
+                                {ipa::k_uart, ipa::k_uart_size},
+                                {ipa::k_ram, c.g.mem_size}};
+    for (const Region& w : guest_map)
+        if (overlaps(r, w))
+            return "overlaps the guest's emulated GIC, UART or RAM window (QEMU virt layout); pick another device";
+    for (unsigned i = 0; i < c.g.mmio_count; ++i)
+        if (overlaps(r, c.g.mmio[i]))
+            return "overlaps another of its mmio regions; merge them";
+    return nullptr;
+}
+
+void read_mmio(Ctx& c) {
+    auto p = c.get("mmio");
+    if (!p.ok())
+        return;
+    const Property& prop = p.value();
+    if (prop.size() == 0 || prop.size() % 16 != 0) {
+        c.fail("'mmio' must hold <base size> pairs of two cells each, e.g. mmio = <0x0 0x9010000 0x0 0x1000>;");
+        return;
+    }
+    const usize n = prop.size() / 16;
+    if (n > k_max_regions) {
+        c.fail("'mmio' has %u regions; at most %u fit, merge adjacent ones", static_cast<unsigned>(n),
+               k_max_regions);
+        return;
+    }
+    for (usize i = 0; i < n; ++i) {
+        const Region r{prop.cells(4 * i, 2).value(), prop.cells(4 * i + 2, 2).value()};
+        if (r.size == 0 || r.base % k_page || r.size % k_page || r.base + r.size < r.base) {
+            c.fail("mmio region <0x%llx 0x%llx> must have a 4 KiB-aligned base and a non-zero 4 KiB multiple size",
+                   (ull)r.base, (ull)r.size);
+            continue;
+        }
+        if (const char* why = region_conflict(c, r)) {
+            c.fail("mmio region [0x%llx, 0x%llx) %s", (ull)r.base, (ull)(r.base + r.size), why);
+            continue;
+        }
+        c.g.mmio[c.g.mmio_count++] = r;
+    }
+}
+
+bool owned_irq(const Platform& plat, u32 intid) {
+    for (unsigned i = 0; i < plat.owned_irq_count && i < 4; ++i)
+        if (plat.owned_irqs[i] == intid)
+            return true;
+    return intid == ipa::k_uart_intid;
+}
+
+void read_irqs(Ctx& c) {
+    auto p = c.get("irqs");
+    if (!p.ok())
+        return;
+    const Property& prop = p.value();
+    if (prop.size() == 0 || prop.size() % 4 != 0) {
+        c.fail("'irqs' must list GIC INTIDs of SPIs, e.g. irqs = <48 49>;");
+        return;
+    }
+    const usize n = prop.size() / 4;
+    if (n > k_max_irqs) {
+        c.fail("'irqs' lists %u INTIDs; at most %u fit", static_cast<unsigned>(n), k_max_irqs);
+        return;
+    }
+    for (usize i = 0; i < n; ++i) {
+        u32 intid = prop.cell(i).value();
+        bool twice = false;
+        for (unsigned j = 0; j < c.g.irq_count; ++j)
+            twice = twice || c.g.irqs[j] == intid;
+        if (intid < k_first_spi || intid > k_last_spi)
+            c.fail("interrupt %u is not an SPI; pass through INTIDs 32-1019 (SPI n is INTID 32 + n)", intid);
+        else if (owned_irq(c.plat, intid))
+            c.fail("interrupt %u is used by Mortise or by the guest's emulated UART; pick another SPI", intid);
+        else if (twice)
+            c.fail("'irqs' lists %u twice; list each INTID once", intid);
+        else
+            c.g.irqs[c.g.irq_count++] = intid;
+    }
+}
+
+void check_property_names(Ctx& c) {
+    for (Property prop : c.fdt.properties(c.node)) {
+        bool known = false;
+        for (const char* k : k_known)
+            known = known || strcmp(k, prop.name()) == 0;
+        if (!known && strcmp(prop.name(), "name") == 0)
+            c.fail("'name' is not used: the node name is the guest's name; rename the node instead");
+        else if (!known)
+            c.fail("unknown property '%s'; see docs/mortise.md, \"Partition description\"", prop.name());
+    }
+    for (Node child : c.fdt.children(c.node)) {
+        c.fail("unexpected subnode '%s'; guest nodes have properties only", c.fdt.name(child));
+        break;
+    }
+}
+
+}  // namespace
+
+void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat, Guest& g, Report& rep) {
+    g.valid = true;
+    Ctx c{fdt, n, path, plat, g, rep};
+    check_property_names(c);
+    read_node_name(c);
+    read_image(c);
+    check_image(c);
+    read_cpus(c);
+    read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.
+    read_mmio(c);
+    read_irqs(c);
+    if (auto p = c.get("bootargs"); p.ok())
+        read_string(c, p.value(), g.bootargs, k_bootargs_len);
+    g.autostart = read_flag(c, "autostart");
+    g.privileged = read_flag(c, "privileged");
+}
+
+}  // namespace mortise::partition::detail

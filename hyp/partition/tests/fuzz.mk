@@ -1,0 +1,16 @@
+FUZZERS += partition
+partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(TN_ROOT)/hyp/guestdt/src/guestdt.cpp \
+	$(TN_ROOT)/lib/fdt/src/fdt.cpp $(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp \
+	$(TN_ROOT)/lib/fdt/src/platform.cpp $(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/fdt/src/writer.cpp \
+	$(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_fuzz.cpp
+partition_ARGS := -max_len=8192
+partition_SEEDS := $(O)/seeds/partition
+
+# Seeds: the test descriptions (good and bad), compiled with dtc when it is installed.
+PARTITION_DTS := $(wildcard $(d)/tests/dts/*.dts)
+$(partition_SEEDS)/.stamp: $(PARTITION_DTS)
+	@mkdir -p $(@D)
+	$(Q)if command -v dtc >/dev/null 2>&1; then \
+		for f in $^; do dtc -q -I dts -O dtb -o $(@D)/$$(basename $$f .dts).dtb $$f || exit 1; done; \
+	else echo "  partition: dtc not found, fuzzing without seeds"; fi
+	@touch $@

@@ -1,0 +1,137 @@
+// Host tests of support/tools/partcheck: descriptions in tests/dts compiled with dtc (skipped
+// without it) and checked with the tool's run(), output compared line by line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "partcheck.hpp"
+
+namespace {
+
+const std::string k_dir = TN_PARTCHECK_DTS_DIR;
+
+struct Outcome {
+    int status;
+    std::string text;
+};
+
+Outcome check(std::vector<std::string> args) {
+    std::FILE* err = std::tmpfile();
+    std::vector<const char*> argv{"partcheck"};
+    for (const std::string& a : args)
+        argv.push_back(a.c_str());
+    Outcome o{partcheck::run(static_cast<int>(argv.size()), argv.data(), err), {}};
+    std::rewind(err);
+    char line[512];
+    while (std::fgets(line, sizeof(line), err))
+        o.text += line;
+    std::fclose(err);
+    return o;
+}
+
+/// Compiles tests/dts/@p name.dts; returns the .dtb path.
+std::string compile(const std::string& name) {
+    const std::string dtb = ::testing::TempDir() + "/partcheck-" + name + ".dtb";
+    const std::string cmd = "dtc -q -I dts -O dtb -o " + dtb + " " + k_dir + "/" + name + ".dts";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return dtb;
+}
+
+class Partcheck : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (std::system("command -v dtc >/dev/null 2>&1") != 0)
+            GTEST_SKIP() << "dtc not installed";
+    }
+    Outcome run(const std::string& name, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"--dtb", compile(name), "--source", k_dir + "/" + name + ".dts"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        Outcome o = check(args);
+        // Messages name the source as given; keep the expectations short.
+        for (size_t at; (at = o.text.find(k_dir + "/")) != std::string::npos;)
+            o.text.erase(at, k_dir.size() + 1);
+        return o;
+    }
+};
+
+TEST_F(Partcheck, GoodDescriptionPassesQuietly) {
+    Outcome o = run("good", {"--images", "ticker,helloworld", "--ram-size", "512M", "--cpus", "4"});
+    EXPECT_EQ(o.status, 0);
+    EXPECT_EQ(o.text, "");
+}
+
+TEST_F(Partcheck, OverlapNamesFileLineNodeAndReason) {
+    Outcome o = run("bad-overlap");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-overlap.dts:14: /mortise/beta: CPU 1 is already given to guest \"alpha\"; each CPU belongs to one "
+              "guest, remove it from one 'cpus'\n"
+              "bad-overlap.dts:14: /mortise/beta: memory [0x4a000000, 0x4e000000) overlaps guest \"alpha\"'s memory; "
+              "change 'memory-base' or drop it to let Mortise place it\n");
+}
+
+TEST_F(Partcheck, MissingImageOnlyWithAnImageList) {
+    Outcome o = run("bad-missing-image", {"--images", "ticker"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("bad-missing-image.dts:5: /mortise/alpha: image \"no-such-app\" is not embedded in the "
+                          "host image (embedded: ticker)"),
+              std::string::npos)
+        << o.text;
+    EXPECT_EQ(run("bad-missing-image").status, 0);
+    EXPECT_EQ(run("bad-missing-image", {"--images", ""}).status, 1);
+}
+
+TEST_F(Partcheck, OutsideRamDeviceAndInterrupts) {
+    Outcome o = run("bad-outside-ram");
+    EXPECT_EQ(o.status, 1);
+    for (const char* part : {"memory [0x80000000, 0x82000000) is not inside one RAM bank",
+                             "mmio region [0x9000000, 0x9001000) overlaps a device Mortise keeps",
+                             "interrupt 33 is used by Mortise", "interrupt 20 is not an SPI"})
+        EXPECT_NE(o.text.find(part), std::string::npos) << part << "\n" << o.text;
+    // With 2 GiB of RAM the fixed placement fits; the device and interrupt problems remain.
+    o = run("bad-outside-ram", {"--ram-size", "2G"});
+    EXPECT_EQ(o.text.find("RAM bank"), std::string::npos) << o.text;
+    EXPECT_EQ(o.status, 1);
+}
+
+TEST_F(Partcheck, PlatformOptions) {
+    // beta's fixed memory at 0x48000000 collides with a reservation there.
+    Outcome o = run("good", {"--reserve", "0x48000000:0x200000"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("that Mortise reserves for itself"), std::string::npos) << o.text;
+    // Only CPUs 0-1: beta's CPUs 2 and 3 do not exist.
+    o = run("good", {"--cpus", "2"});
+    EXPECT_NE(o.text.find("CPU 2 does not exist; the platform has CPUs 0-1"), std::string::npos) << o.text;
+    // RAM as an explicit bank list.
+    o = run("good", {"--ram", "0x40000000:0x10000000"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    o = run("good", {"--ram", "0x50000000:0x10000000"});
+    EXPECT_NE(o.text.find("is not inside one RAM bank"), std::string::npos) << o.text;
+}
+
+TEST(PartcheckUsage, BadInvocationsExitTwo) {
+    EXPECT_EQ(check({}).status, 2);
+    EXPECT_EQ(check({"--dtb"}).status, 2);
+    EXPECT_EQ(check({"--dtb", "/nonexistent.dtb"}).status, 2);
+    EXPECT_EQ(check({"--dtb", "x", "--ram", "12"}).status, 2);
+    EXPECT_EQ(check({"--dtb", "x", "--cpus", "0"}).status, 2);
+    EXPECT_EQ(check({"--dtb", "x", "--ram-size", "5T"}).status, 2);
+    EXPECT_EQ(check({"--frobnicate", "1"}).status, 2);
+    EXPECT_EQ(check({"--help"}).status, 0);
+}
+
+TEST(PartcheckUsage, NotADeviceTree) {
+    const std::string path = ::testing::TempDir() + "/partcheck-garbage.dtb";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fputs("not a blob at all, just text long enough for a header", f);
+    std::fclose(f);
+    Outcome o = check({"--dtb", path, "--source", "x.dts"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, "x.dts: /: not a valid device tree blob (BadMagic); compile the description with dtc -I dts "
+                      "-O dtb\n");
+}
+
+}  // namespace

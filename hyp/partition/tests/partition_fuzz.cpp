@@ -1,0 +1,66 @@
+// libFuzzer target for the partition description: no blob may crash parse() or make it read
+// outside the blob (ASan, UBSan), and whatever it accepts must obey the rules it claims to
+// check. Every valid guest's device tree is generated and must open again.
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <mortise/guestdt.hpp>
+#include <mortise/partition.hpp>
+#include <tn/fdt.hpp>
+
+namespace pt = mortise::partition;
+using tn::u64;
+
+namespace {
+
+void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, const pt::Platform& plat) {
+    if (d.count > pt::k_max_guests || diag.count > 32)
+        __builtin_trap();
+    for (unsigned i = 0; i < diag.count; ++i)
+        if (strnlen(diag.items[i].node, 64) == 64 || strnlen(diag.items[i].reason, 160) == 160)
+            __builtin_trap();
+    u64 cpus = 0;
+    for (unsigned i = 0; i < d.count; ++i) {
+        const pt::Guest& g = d.guests[i];
+        if (strnlen(g.name, pt::k_name_len) == pt::k_name_len || strnlen(g.bootargs, pt::k_bootargs_len) ==
+                                                                       pt::k_bootargs_len)
+            __builtin_trap();
+        if (g.mmio_count > pt::k_max_regions || g.irq_count > pt::k_max_irqs)
+            __builtin_trap();
+        if (!g.valid)
+            continue;
+        if (g.cpu_mask == 0 || (g.cpu_mask & cpus) || (g.cpu_mask >> plat.cpu_count) != 0)
+            __builtin_trap();
+        cpus |= g.cpu_mask;
+        if (g.mem_size == 0 || g.mem_size % pt::k_mem_align || g.mem_phys % pt::k_mem_align || g.name[0] == 0)
+            __builtin_trap();
+        for (unsigned r = 0; r < g.irq_count; ++r)
+            if (g.irqs[r] < 32 || g.irqs[r] > 1019)
+                __builtin_trap();
+        static uint64_t dt[2048];
+        const u64 size = mortise::guestdt::build(g, dt, sizeof(dt));
+        if (size == 0 || !tn::fdt::Fdt::try_open(dt, size).ok())
+            __builtin_trap();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static const char* const images[] = {"ticker", "helloworld"};
+    pt::Platform plat = pt::qemu_virt_platform(0x4000'0000, 4);
+    plat.reserved[0] = {0x4000'0000, 0x100'0000};
+    plat.reserved_count = 1;
+    plat.images = images;
+    plat.image_count = 2;
+    // An exact-size aligned copy: the reader needs 8-byte alignment, ASan catches over-reads.
+    uint64_t* copy = new uint64_t[size / 8 + 1];
+    memcpy(copy, data, size);
+    static pt::Description d;
+    static pt::Diagnostics diag;
+    pt::parse(copy, size, plat, d, diag);
+    check_invariants(d, diag, plat);
+    delete[] copy;
+    return 0;
+}

@@ -1,0 +1,535 @@
+// Host tests of the partition description: every rule with a passing and a failing case.
+// Blobs come from lib/fdt's test builder, so the tests need no dtc.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <mortise/partition.hpp>
+
+#include "dtb_builder.hpp"
+
+namespace mortise::partition {
+namespace {
+
+using tn::fdt::test::Buffer;
+using tn::fdt::test::DtbBuilder;
+using Bytes = std::vector<u8>;
+using Props = std::map<std::string, Bytes>;
+
+Bytes str(const std::string& s) {
+    Bytes v(s.begin(), s.end());
+    v.push_back(0);
+    return v;
+}
+
+Bytes cells(std::initializer_list<u32> list) {
+    Bytes v;
+    for (u32 c : list)
+        for (int s = 24; s >= 0; s -= 8)
+            v.push_back(static_cast<u8>(c >> s));
+    return v;
+}
+
+Bytes u64s(std::initializer_list<u64> list) {
+    Bytes v;
+    for (u64 x : list) {
+        Bytes c = cells({static_cast<u32>(x >> 32), static_cast<u32>(x)});
+        v.insert(v.end(), c.begin(), c.end());
+    }
+    return v;
+}
+
+/// A guest that passes every rule on test_platform(): 32 MiB, CPU @p cpu. "name" is not a
+/// property of the blob: blob() names the node after it (the node name is the guest's name).
+Props good(const std::string& name, u32 cpu) {
+    return {{"name", str(name)}, {"image", str("helloworld")}, {"cpus", cells({cpu})},
+            {"memory-size", u64s({0x200'0000})}, {"autostart", {}}};
+}
+
+struct Node {
+    std::string node;
+    Props props;
+};
+
+Bytes blob(const std::vector<Node>& guests, bool with_mortise = true) {
+    DtbBuilder b;
+    b.begin("");
+    if (with_mortise) {
+        b.begin("mortise");
+        b.prop_u32("#address-cells", 1).prop_u32("#size-cells", 0);
+        for (const Node& g : guests) {
+            auto name = g.props.find("name");
+            b.begin(name == g.props.end() ? g.node : std::string(name->second.begin(), name->second.end() - 1));
+            for (const auto& [k, v] : g.props)
+                if (k != "name")
+                    b.prop(k, v);
+            b.end();
+        }
+        b.end();
+    }
+    b.end();
+    return b.build();
+}
+
+/// QEMU virt with 1 GiB at 0x4000'0000, 4 CPUs, Mortise reserving the first 32 MiB of RAM.
+Platform test_platform() {
+    Platform p = qemu_virt_platform(0x4000'0000, 4);
+    p.reserved[0] = {0x4000'0000, 0x200'0000};
+    p.reserved_count = 1;
+    return p;
+}
+
+struct Parsed {
+    bool ok;
+    Description d;
+    Diagnostics diag;
+    /// All reasons joined, for assertion messages and substring checks.
+    std::string text() const {
+        std::string s;
+        for (unsigned i = 0; i < diag.count; ++i)
+            s += std::string(diag.items[i].node) + ": " + diag.items[i].reason + "\n";
+        return s;
+    }
+    bool says(const std::string& part) const { return text().find(part) != std::string::npos; }
+};
+
+Parsed run(const Bytes& b, const Platform& plat = test_platform()) {
+    Buffer buf(b);
+    Parsed p{};
+    p.ok = parse(buf.data(), buf.size(), plat, p.d, p.diag);
+    return p;
+}
+
+Parsed run(const std::vector<Node>& guests, const Platform& plat = test_platform()) {
+    return run(blob(guests), plat);
+}
+
+/// One guest node with @p props; expects it to be rejected with a reason containing @p why.
+void expect_bad(const Props& props, const std::string& why, const Platform& plat = test_platform()) {
+    Parsed p = run({{"guest@0", props}}, plat);
+    ASSERT_TRUE(p.ok);
+    ASSERT_EQ(p.d.count, 1u);
+    EXPECT_FALSE(p.d.guests[0].valid) << why;
+    EXPECT_TRUE(p.says(why)) << "wanted: " << why << "\ngot:\n" << p.text();
+    for (unsigned i = 0; i < p.diag.count; ++i)
+        EXPECT_EQ(std::string(p.diag.items[i].node), "/mortise/" + (props.count("name") ? std::string(
+            reinterpret_cast<const char*>(props.at("name").data())) : std::string("guest@0")));
+}
+
+void expect_good(const Props& props, const Platform& plat = test_platform()) {
+    Parsed p = run({{"guest@0", props}}, plat);
+    ASSERT_TRUE(p.ok);
+    ASSERT_EQ(p.d.count, 1u);
+    EXPECT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+}
+
+TEST(Partition, TwoGoodGuestsDecodeEveryProperty) {
+    Props a = good("alpha", 1);
+    a["cpus"] = cells({2, 1});
+    a["memory-base"] = u64s({0x4800'0000});
+    a["mmio"] = u64s({0x0a00'0000, 0x1000, 0x0a00'2000, 0x2000});
+    a["irqs"] = cells({48, 49});
+    a["bootargs"] = str("console=ttyAMA0 quiet");
+    a["privileged"] = {};
+    Props b = good("beta_2-x", 3);
+    b.erase("autostart");
+    b["memory-size"] = cells({0x40'0000});  // One cell is accepted too.
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}});
+    ASSERT_TRUE(p.ok);
+    ASSERT_EQ(p.d.count, 2u);
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+    const Guest& g = p.d.guests[0];
+    EXPECT_TRUE(g.valid);
+    EXPECT_STREQ(g.name, "alpha");
+    EXPECT_STREQ(g.image, "helloworld");
+    EXPECT_EQ(g.cpu_mask, 0b110u);
+    EXPECT_EQ(vcpu_count(g), 2u);
+    EXPECT_EQ(g.mem_size, 0x200'0000u);
+    EXPECT_EQ(g.mem_phys, 0x4800'0000u);
+    ASSERT_EQ(g.mmio_count, 2u);
+    EXPECT_EQ(g.mmio[1].base, 0x0a00'2000u);
+    EXPECT_EQ(g.mmio[1].size, 0x2000u);
+    ASSERT_EQ(g.irq_count, 2u);
+    EXPECT_EQ(g.irqs[0], 48u);
+    EXPECT_EQ(g.irqs[1], 49u);
+    EXPECT_STREQ(g.bootargs, "console=ttyAMA0 quiet");
+    EXPECT_TRUE(g.autostart);
+    EXPECT_TRUE(g.privileged);
+    const Guest& h = p.d.guests[1];
+    EXPECT_TRUE(h.valid);
+    EXPECT_STREQ(h.name, "beta_2-x");
+    EXPECT_EQ(h.cpu_mask, 0b1000u);
+    EXPECT_EQ(h.mem_size, 0x40'0000u);
+    EXPECT_EQ(h.mem_phys, 0u);
+    EXPECT_FALSE(h.autostart);
+    EXPECT_FALSE(h.privileged);
+    EXPECT_EQ(h.bootargs[0], '\0');
+}
+
+TEST(Partition, BrokenBlobAndMissingNodeFail) {
+    Bytes b = blob({{"guest@0", good("a", 1)}});
+    b[0] ^= 0xff;
+    Parsed p = run(b);
+    EXPECT_FALSE(p.ok);
+    EXPECT_TRUE(p.says("not a valid device tree")) << p.text();
+    p = run(blob({}, false));
+    EXPECT_FALSE(p.ok);
+    EXPECT_TRUE(p.says("no /mortise node")) << p.text();
+    // Truncated: the size given is smaller than the blob.
+    Bytes ok = blob({{"guest@0", good("a", 1)}});
+    Buffer buf(ok.data(), ok.size() - 8);
+    Description d;
+    Diagnostics diag;
+    EXPECT_FALSE(parse(buf.data(), buf.size(), test_platform(), d, diag));
+}
+
+TEST(Partition, NoGuestAndTooManyGuests) {
+    Parsed p = run(std::vector<Node>{});
+    EXPECT_TRUE(p.ok);
+    EXPECT_EQ(p.d.count, 0u);
+    EXPECT_TRUE(p.says("declares no guest")) << p.text();
+
+    Platform plat = test_platform();
+    plat.cpu_count = 16;
+    std::vector<Node> many;
+    for (u32 i = 0; i < 9; ++i) {
+        Props g = good("g" + std::to_string(i), i);
+        g["memory-size"] = u64s({0x20'0000});
+        many.push_back({"guest@" + std::to_string(i), g});
+    }
+    p = run(many, plat);
+    EXPECT_TRUE(p.ok);
+    EXPECT_EQ(p.d.count, k_max_guests);
+    EXPECT_EQ(p.diag.count, 1u);
+    EXPECT_STREQ(p.diag.items[0].node, "/mortise/g8");
+    EXPECT_TRUE(p.says("more than 8 guests")) << p.text();
+    for (unsigned i = 0; i < p.d.count; ++i)
+        EXPECT_TRUE(p.d.guests[i].valid);
+}
+
+TEST(Partition, Names) {
+    expect_bad(good("Alpha", 1), "guest name \"Alpha\" is not valid");
+    expect_bad(good("a b", 1), "is not valid");
+    expect_bad(good("a@0", 1), "(no unit address)");
+    expect_bad(good(std::string(32, 'a'), 1), "guest name is 32 characters long; the limit is 31");
+    expect_good(good(std::string(31, 'a'), 1));
+    expect_good(good("x_1-y", 1));
+
+    // A `name` property (dtc refuses one that differs from the node name) is pointed out.
+    DtbBuilder b;
+    b.begin("").begin("mortise").begin("a");
+    for (const auto& [k, v] : good("a", 1))
+        b.prop(k, v);
+    b.end().end().end();
+    Parsed p = run(b.build());
+    EXPECT_FALSE(p.d.guests[0].valid);
+    EXPECT_TRUE(p.says("'name' is not used: the node name is the guest's name")) << p.text();
+
+    // Duplicate node names: dtc refuses them, other blob writers may not.
+    p = run({{"", good("same", 1)}, {"", good("same", 2)}});
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("name \"same\" is already used by /mortise/same")) << p.text();
+    EXPECT_EQ(p.diag.count, 1u);
+}
+
+TEST(Partition, Images) {
+    Props g = good("a", 1);
+    g.erase("image");
+    expect_bad(g, "missing 'image'");
+    g["image"] = str("bad/name");
+    expect_bad(g, "image \"bad/name\" is not a valid app name");
+    g["image"] = cells({1});
+    expect_bad(g, "'image' must be one string");
+    g["image"] = Bytes{'a', 0, 'b', 0};
+    expect_bad(g, "'image' must be one string");
+    g["image"] = str(std::string(32, 'x'));
+    expect_bad(g, "'image' is 32 characters long; the limit is 31");
+
+    const char* const list[] = {"ticker", "helloworld"};
+    Platform plat = test_platform();
+    plat.images = list;
+    plat.image_count = 2;
+    expect_good(good("a", 1), plat);
+    g = good("a", 1);
+    g["image"] = str("missing");
+    expect_bad(g, "image \"missing\" is not embedded in the host image (embedded: ticker, helloworld)", plat);
+    plat.image_count = 0;
+    expect_bad(good("a", 1), "(embedded: none)", plat);
+    plat.images = nullptr;  // No list: the check is left to a later stage.
+    expect_good(g, plat);
+}
+
+TEST(Partition, Cpus) {
+    Props g = good("a", 1);
+    g.erase("cpus");
+    expect_bad(g, "missing 'cpus'");
+    g["cpus"] = {};
+    expect_bad(g, "one or more CPU indices");
+    g["cpus"] = Bytes{0, 0, 1};
+    expect_bad(g, "one or more CPU indices");
+    g["cpus"] = cells({4});
+    expect_bad(g, "CPU 4 does not exist; the platform has CPUs 0-3");
+    g["cpus"] = cells({0xffffffff});
+    expect_bad(g, "does not exist");
+    g["cpus"] = cells({2, 3, 2});
+    expect_bad(g, "lists CPU 2 twice");
+    g["cpus"] = cells({0, 1, 2, 3});
+    expect_good(g);
+
+    Props b = good("b", 3);
+    b["cpus"] = cells({2, 3});
+    Parsed p = run({{"guest@0", good("a", 3)}, {"guest@1", b}});
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("CPU 3 is already given to guest \"a\"")) << p.text();
+}
+
+TEST(Partition, MemorySize) {
+    Props g = good("a", 1);
+    g.erase("memory-size");
+    expect_bad(g, "missing 'memory-size'");
+    g["memory-size"] = u64s({0});
+    expect_bad(g, "not a non-zero multiple of 2 MiB");
+    g["memory-size"] = u64s({0x210'0000});
+    expect_bad(g, "not a non-zero multiple of 2 MiB");
+    g["memory-size"] = cells({0, 0, 0x200000});
+    expect_bad(g, "one or two cells");
+    g["memory-size"] = u64s({0x8000'0000});
+    expect_bad(g, "exceeds the largest RAM bank");
+    g["memory-size"] = u64s({0x3e00'0000});  // All of RAM but the 32 MiB Mortise reserves.
+    expect_good(g);
+    g["memory-size"] = u64s({0x4000'0000});
+    expect_bad(g, "memory-size 0x40000000 does not fit: earlier guests leave 0x3e000000 bytes of free RAM");
+}
+
+TEST(Partition, GuestsTogetherMustFitInFreeRam) {
+    Props a = good("a", 1), b = good("b", 2), c = good("c", 3);
+    a["memory-size"] = u64s({0x2000'0000});
+    b["memory-size"] = u64s({0x1e00'0000});  // a + b = 992 MiB: exactly the free RAM.
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}, {"guest@2", c}});
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_TRUE(p.d.guests[1].valid);
+    EXPECT_FALSE(p.d.guests[2].valid);
+    EXPECT_TRUE(p.says("earlier guests leave 0x0 bytes")) << p.text();
+    EXPECT_STREQ(p.diag.items[0].node, "/mortise/c");
+}
+
+TEST(Partition, MemoryBase) {
+    Props g = good("a", 1);
+    g["memory-base"] = u64s({0x4810'0000});
+    expect_bad(g, "memory-base 0x48100000 is not a non-zero multiple of 2 MiB");
+    g["memory-base"] = u64s({0});
+    expect_bad(g, "not a non-zero multiple");
+    g["memory-base"] = u64s({0x2000'0000});
+    expect_bad(g, "is not inside one RAM bank");
+    g["memory-base"] = u64s({0x7f00'0000});  // Starts in RAM, ends 16 MiB past it.
+    expect_bad(g, "[0x7f000000, 0x81000000) is not inside one RAM bank");
+    g["memory-base"] = u64s({0xffff'ffff'ffe0'0000});  // Wraps.
+    expect_bad(g, "is not inside one RAM bank");
+    g["memory-base"] = u64s({0x4000'0000});
+    expect_bad(g, "that Mortise reserves for itself");
+    g["memory-base"] = u64s({0x7e00'0000});  // The last 32 MiB of RAM.
+    expect_good(g);
+
+    // A second bank works too.
+    Platform plat = test_platform();
+    plat.ram[1] = {0x1'0000'0000, 0x1000'0000};
+    plat.ram_count = 2;
+    g["memory-base"] = u64s({0x1'0000'0000});
+    expect_good(g, plat);
+
+    Props a = good("a", 1), b = good("b", 2);
+    a["memory-base"] = u64s({0x4400'0000});
+    b["memory-base"] = u64s({0x4420'0000});
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("overlaps guest \"a\"'s memory")) << p.text();
+    b["memory-base"] = u64s({0x4600'0000});  // Adjacent, not overlapping.
+    p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_TRUE(p.d.guests[1].valid) << p.text();
+}
+
+TEST(Partition, Mmio) {
+    Props g = good("a", 1);
+    g["mmio"] = cells({0x0a00'0000, 0x1000});
+    expect_bad(g, "<base size> pairs");
+    g["mmio"] = {};
+    expect_bad(g, "<base size> pairs");
+    g["mmio"] = u64s({0x0a00'0800, 0x1000});
+    expect_bad(g, "4 KiB-aligned base");
+    g["mmio"] = u64s({0x0a00'0000, 0x800});
+    expect_bad(g, "4 KiB-aligned base");
+    g["mmio"] = u64s({0x0a00'0000, 0});
+    expect_bad(g, "4 KiB-aligned base");
+    g["mmio"] = u64s({0xffff'ffff'ffff'f000, 0x2000});
+    expect_bad(g, "4 KiB-aligned base");
+    g["mmio"] = u64s({0x3fff'f000, 0x2000});
+    expect_bad(g, "overlaps host RAM");
+    g["mmio"] = u64s({0x0900'0000, 0x1000});
+    expect_bad(g, "a device Mortise keeps");
+    g["mmio"] = u64s({0x0808'0000, 0x1000});
+    expect_bad(g, "a device Mortise keeps");
+    g["mmio"] = u64s({0x0a00'0000, 0x2000, 0x0a00'1000, 0x1000});
+    expect_bad(g, "overlaps another of its mmio regions");
+    std::initializer_list<u64> nine = {0xa000000, 0x1000, 0xa001000, 0x1000, 0xa002000, 0x1000, 0xa003000,
+                                       0x1000,    0xa004000, 0x1000, 0xa005000, 0x1000, 0xa006000, 0x1000,
+                                       0xa007000, 0x1000, 0xa008000, 0x1000};
+    g["mmio"] = u64s(nine);
+    expect_bad(g, "'mmio' has 9 regions; at most 8");
+
+    // Windows of the guest's own address map, on a platform without owned devices.
+    Platform plat = test_platform();
+    plat.owned_mmio_count = 0;
+    plat.ram[0] = {0x8000'0000, 0x4000'0000};
+    plat.reserved_count = 0;
+    g["mmio"] = u64s({0x0800'0000, 0x1000});
+    expect_bad(g, "emulated GIC, UART or RAM window", plat);
+    g["mmio"] = u64s({0x080A'0000 + 0x2'0000, 0x1000});  // Second vCPU's redistributor: free with one vCPU.
+    expect_good(g, plat);
+    g["cpus"] = cells({1, 2});
+    expect_bad(g, "emulated GIC, UART or RAM window", plat);
+    g["mmio"] = u64s({0x4000'0000 + 0x1ff'f000, 0x1000});  // Last page of 32 MiB guest RAM (IPA).
+    expect_bad(g, "emulated GIC, UART or RAM window", plat);
+    g["mmio"] = u64s({0x4000'0000 + 0x200'0000, 0x1000});  // Just after it.
+    expect_good(g, plat);
+
+    Props a = good("a", 1), b = good("b", 2);
+    a["mmio"] = u64s({0x0a00'0000, 0x4000});
+    b["mmio"] = u64s({0x0a00'3000, 0x1000});
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("already passed through to guest \"a\"")) << p.text();
+    b["mmio"] = u64s({0x0a00'4000, 0x1000});
+    p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_TRUE(p.d.guests[1].valid) << p.text();
+}
+
+TEST(Partition, InvalidGuestHoldsNoResources) {
+    // guest@0's device lies in RAM, so guest@0 is invalid and its region is not held against
+    // guest@1's memory at the same place.
+    Props a = good("a", 1), b = good("b", 2);
+    a["mmio"] = u64s({0x4400'0000, 0x1000});
+    b["memory-base"] = u64s({0x4400'0000});
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_FALSE(p.d.guests[0].valid);
+    EXPECT_TRUE(p.says("overlaps host RAM")) << p.text();
+    EXPECT_TRUE(p.d.guests[1].valid) << p.text();
+}
+
+TEST(Partition, Interrupts) {
+    Props g = good("a", 1);
+    g["irqs"] = {};
+    expect_bad(g, "must list GIC INTIDs");
+    g["irqs"] = cells({31});
+    expect_bad(g, "interrupt 31 is not an SPI");
+    g["irqs"] = cells({1020});
+    expect_bad(g, "interrupt 1020 is not an SPI");
+    g["irqs"] = cells({32, 1019});
+    expect_good(g);
+    g["irqs"] = cells({33});
+    expect_bad(g, "used by Mortise or by the guest's emulated UART");
+    Platform plat = test_platform();
+    plat.owned_irqs[1] = 60;
+    plat.owned_irq_count = 2;
+    g["irqs"] = cells({60});
+    expect_bad(g, "used by Mortise", plat);
+    g["irqs"] = cells({40, 41, 40});
+    expect_bad(g, "lists 40 twice");
+    Bytes many;
+    for (u32 i = 0; i < 33; ++i) {
+        Bytes c = cells({40 + i});
+        many.insert(many.end(), c.begin(), c.end());
+    }
+    g["irqs"] = many;
+    expect_bad(g, "lists 33 INTIDs; at most 32");
+
+    Props a = good("a", 1), b = good("b", 2);
+    a["irqs"] = cells({40, 41});
+    b["irqs"] = cells({42, 41});
+    Parsed p = run({{"guest@0", a}, {"guest@1", b}});
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("interrupt 41 is already forwarded to guest \"a\"")) << p.text();
+}
+
+TEST(Partition, BootargsAndFlags) {
+    Props g = good("a", 1);
+    g["bootargs"] = str(std::string(255, 'x'));
+    expect_good(g);
+    g["bootargs"] = str(std::string(256, 'x'));
+    expect_bad(g, "limit is 255");
+    g["bootargs"] = cells({1});
+    expect_bad(g, "'bootargs' must be one string");
+    g.erase("bootargs");
+    g["autostart"] = cells({0});
+    g["privileged"] = cells({1});
+    Parsed p = run({{"guest@0", g}});
+    EXPECT_FALSE(p.d.guests[0].autostart);
+    EXPECT_TRUE(p.d.guests[0].privileged);
+    g["autostart"] = cells({2});
+    expect_bad(g, "'autostart' is a flag");
+    g["autostart"] = str("yes");
+    expect_bad(g, "'autostart' is a flag");
+}
+
+TEST(Partition, UnknownPropertiesAndSubnodes) {
+    Props g = good("a", 1);
+    g["memory_size"] = u64s({0x200'0000});
+    expect_bad(g, "unknown property 'memory_size'");
+    g = good("a", 1);
+    g["reg"] = cells({0});
+    g["phandle"] = cells({7});
+    expect_good(g);
+
+    DtbBuilder b;
+    b.begin("").begin("mortise").begin("a");
+    for (const auto& [k, v] : good("a", 1))
+        if (k != "name")
+            b.prop(k, v);
+    b.begin("child").end().end().end().end();
+    Parsed p = run(b.build());
+    EXPECT_FALSE(p.d.guests[0].valid);
+    EXPECT_TRUE(p.says("unexpected subnode 'child'")) << p.text();
+}
+
+TEST(Partition, BadGuestLeavesOthersValid) {
+    Props bad = good("b", 2);
+    bad["memory-size"] = u64s({0x123});
+    Parsed p = run({{"guest@0", good("a", 1)}, {"guest@1", bad}, {"guest@2", good("c", 2)}});
+    ASSERT_EQ(p.d.count, 3u);
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    // guest@2 uses CPU 2 like the invalid guest@1: allowed, guest@1 never starts.
+    EXPECT_TRUE(p.d.guests[2].valid) << p.text();
+    EXPECT_EQ(p.diag.count, 1u) << p.text();
+    EXPECT_STREQ(p.diag.items[0].node, "/mortise/b");
+}
+
+TEST(Partition, DiagnosticsOverflowIsCounted) {
+    Props g = good("a", 1);
+    for (int i = 0; i < 40; ++i)
+        g["typo" + std::to_string(i)] = {};
+    Parsed p = run({{"guest@0", g}});
+    EXPECT_EQ(p.diag.count, 32u);
+    EXPECT_EQ(p.diag.dropped, 8u);
+    EXPECT_FALSE(p.d.guests[0].valid);
+}
+
+TEST(Partition, LongNodeNamesAreTruncatedNotOverrun) {
+    std::string name = "guest-" + std::string(100, 'x');
+    Props g = good("a", 1);
+    g.erase("name");
+    Parsed p = run({{name, g}});
+    ASSERT_EQ(p.diag.count, 1u);
+    EXPECT_TRUE(p.says("guest name is 106 characters long")) << p.text();
+    EXPECT_EQ(std::string(p.diag.items[0].node).size(), sizeof(Diagnostic::node) - 1);
+    EXPECT_EQ(std::string(p.diag.items[0].node).rfind("/mortise/guest-xx", 0), 0u);
+}
+
+}  // namespace
+}  // namespace mortise::partition

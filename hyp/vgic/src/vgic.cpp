@@ -1,0 +1,311 @@
+// Virtual GICv3 state and the list-register hooks (see mortise/vgic.hpp for
+// the model). Register decoding is in mmio.cpp.
+#include <mortise/vgic.hpp>
+
+namespace mortise::vgic {
+
+namespace {
+
+constexpr u64 k_aff_mask = 0xff'00ff'ffffull;  // Aff3 [39:32], Aff2-Aff0 [23:0]
+
+template <class T>
+T clamp(T v, T lo, T hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+unsigned bit_index(u32 bits) { return static_cast<unsigned>(__builtin_ctz(bits)); }
+
+}  // namespace
+
+Vgic::Vgic(const Config& config)
+    : m_vcpus(clamp(config.vcpu_count, 1u, k_max_vcpus)),
+      m_lines(clamp<u32>(config.lines / 32 * 32, 64, k_max_lines)),
+      m_priority_mask(static_cast<u8>(0xff00u >> clamp(config.priority_bits, 4u, 8u))) {
+    bool any = false;
+    for (unsigned i = 0; i < k_max_vcpus; ++i)
+        any |= config.mpidr[i] != 0;
+    for (unsigned i = 0; i < k_max_vcpus; ++i)
+        m_aff[i] = any ? config.mpidr[i] & k_aff_mask : i;
+    reset_state();
+}
+
+void Vgic::reset() {
+    tn::SpinlockGuard guard(m_lock);
+    reset_state();
+}
+
+// Reset values (IHI 0069H.b §12.9, §12.11): everything disabled, idle, Group 0,
+// priority 0, level-sensitive except SGIs (always edge), routed to Aff 0.0.0.0;
+// redistributors asleep until the guest wakes them (GICR_WAKER).
+void Vgic::reset_state() {
+    m_ctlr = 0;
+    for (auto& b : m_private) {
+        b = Bank{};
+        b.edge = (u32{1} << k_sgi_count) - 1;
+    }
+    for (auto& b : m_shared)
+        b = Bank{};
+    for (auto& r : m_irouter)
+        r = 0;
+    for (auto& r : m_redist)
+        r = Redist{true, false};
+}
+
+Vgic::Bank* Vgic::bank(unsigned vcpu, u32 intid) {
+    if (intid < k_private)
+        return vcpu < m_vcpus ? &m_private[vcpu] : nullptr;
+    if (intid >= m_lines || intid > k_last_spi)
+        return nullptr;
+    return &m_shared[(intid - k_private) / 32];
+}
+
+unsigned Vgic::find_vcpu(u64 aff) const {
+    for (unsigned i = 0; i < m_vcpus; ++i)
+        if (m_aff[i] == (aff & k_aff_mask))
+            return i;
+    return k_max_vcpus;
+}
+
+// IRM = 1 (§12.9.22): "any participating PE"; we pick the lowest-numbered awake
+// vCPU so the choice is stable and never a vCPU that has not started yet.
+int Vgic::route_target(u32 intid) const {
+    if (intid < k_private || intid >= m_lines)
+        return -1;
+    u64 r = m_irouter[intid - k_private];
+    if (r & (u64{1} << 31)) {
+        for (unsigned i = 0; i < m_vcpus; ++i)
+            if (!m_redist[i].asleep)
+                return static_cast<int>(i);
+        return 0;
+    }
+    unsigned v = find_vcpu(r);
+    return v < m_vcpus ? static_cast<int>(v) : -1;
+}
+
+bool Vgic::routed_to(u32 intid, unsigned vcpu) const {
+    return intid < k_private || route_target(intid) == static_cast<int>(vcpu);
+}
+
+int Vgic::spi_target(u32 intid) {
+    tn::SpinlockGuard guard(m_lock);
+    return route_target(intid);
+}
+
+void Vgic::mark_pending(unsigned vcpu, u32 intid, int pintid) {
+    Bank* b = bank(vcpu, intid);
+    if (!b)
+        return;
+    unsigned i = intid % 32;
+    if (pintid >= 0) {
+        b->hw |= bank_bit(intid);
+        b->pintid[i] = static_cast<u16>(pintid);
+    }
+    b->latch |= bank_bit(intid);
+}
+
+void Vgic::inject(unsigned vcpu, u32 intid) {
+    tn::SpinlockGuard guard(m_lock);
+    mark_pending(vcpu, intid, -1);
+}
+
+void Vgic::inject_hw(unsigned vcpu, u32 intid, u32 pintid) {
+    tn::SpinlockGuard guard(m_lock);
+    if (pintid > k_last_spi)
+        return;
+    mark_pending(vcpu, intid, static_cast<int>(pintid));
+}
+
+void Vgic::unlink(unsigned vcpu, u32 intid) {
+    tn::SpinlockGuard guard(m_lock);
+    if (Bank* b = bank(vcpu, intid))
+        b->hw &= ~bank_bit(intid);
+}
+
+void Vgic::set_level(unsigned vcpu, u32 intid, bool level) {
+    tn::SpinlockGuard guard(m_lock);
+    Bank* b = bank(vcpu, intid);
+    if (!b)
+        return;
+    b->level = level ? b->level | bank_bit(intid) : b->level & ~bank_bit(intid);
+}
+
+// ICC_SGI1R_EL1 (§12.2.22): TargetList [15:0] names Aff0 = RS * 16 + n within
+// cluster Aff3.Aff2.Aff1; IRM = 1 means every PE except the sender.
+u32 Vgic::send_sgi(unsigned vcpu, u64 value) {
+    tn::SpinlockGuard guard(m_lock);
+    if (vcpu >= m_vcpus)
+        return 0;
+    u32 intid = static_cast<u32>(value >> 24) & 0xf;
+    bool irm = value & (u64{1} << 40);
+    u64 cluster = ((value >> 16) & 0xff) << 8 | ((value >> 32) & 0xff) << 16 | ((value >> 48) & 0xff) << 32;
+    u32 rs = static_cast<u32>(value >> 44) & 0xf;
+    u32 targets = static_cast<u32>(value & 0xffff);
+    u32 mask = 0;
+    for (unsigned t = 0; t < m_vcpus; ++t) {
+        bool hit;
+        if (irm) {
+            hit = t != vcpu;
+        } else {
+            u64 aff0 = m_aff[t] & 0xff;
+            hit = (m_aff[t] & ~u64{0xff}) == cluster && aff0 / 16 == rs && (targets >> (aff0 % 16) & 1);
+        }
+        if (hit) {
+            m_private[t].latch |= bank_bit(intid);
+            mask |= u32{1} << t;
+        }
+    }
+    return mask;
+}
+
+bool Vgic::deliverable(const Bank& b, unsigned i) const {
+    u32 bit = u32{1} << i;
+    if (!(pending_bits(b) & b.enable & bit) || ((b.active | b.queued) & bit))
+        return false;
+    return m_ctlr & (b.group1 & bit ? 2u : 1u);
+}
+
+bool Vgic::has_deliverable(unsigned vcpu) {
+    tn::SpinlockGuard guard(m_lock);
+    if (vcpu >= m_vcpus)
+        return false;
+    for (u32 intid = 0; intid < m_lines; intid += 32) {
+        const Bank& b = intid < k_private ? m_private[vcpu] : m_shared[(intid - k_private) / 32];
+        for (u32 cand = pending_bits(b) & b.enable & ~(b.active | b.queued); cand; cand &= cand - 1) {
+            unsigned i = bit_index(cand);
+            if (deliverable(b, i) && routed_to(intid + i, vcpu))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool Vgic::overflow(unsigned vcpu) const { return vcpu < m_vcpus && m_redist[vcpu].overflow; }
+
+namespace {
+
+/// The nr best candidates by key (smallest first); counts how many were offered.
+struct Selection {
+    u32 key[ich::k_max_lrs];
+    unsigned count = 0, offered = 0, capacity;
+
+    explicit Selection(unsigned cap) : capacity(cap) {}
+    // Key: class (0 = active, must be in an LR; 1 = pending) [20], priority
+    // [17:10], INTID [9:0]; smaller is more urgent.
+    void offer(u32 k) {
+        ++offered;
+        if (capacity == 0 || (count == capacity && k >= key[count - 1]))
+            return;
+        unsigned pos = count < capacity ? count++ : count - 1;
+        while (pos > 0 && key[pos - 1] > k) {
+            key[pos] = key[pos - 1];
+            --pos;
+        }
+        key[pos] = k;
+    }
+};
+
+constexpr u32 make_key(bool active, u8 priority, u32 intid) {
+    return (active ? 0u : 1u << 20) | u32{priority} << 10 | intid;
+}
+
+}  // namespace
+
+unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
+    tn::SpinlockGuard guard(m_lock);
+    unsigned nr = nr_lrs < ich::k_max_lrs ? nr_lrs : ich::k_max_lrs;
+    for (unsigned i = 0; i < nr_lrs; ++i)
+        lr[i] = 0;
+    if (vcpu >= m_vcpus)
+        return 0;
+    Selection sel{nr};
+    for (u32 base = 0; base < m_lines; base += 32) {
+        const Bank& b = base < k_private ? m_private[vcpu] : m_shared[(base - k_private) / 32];
+        for (u32 cand = (b.active | (pending_bits(b) & b.enable)) & ~b.queued; cand; cand &= cand - 1) {
+            unsigned i = bit_index(cand);
+            bool active = b.active & (u32{1} << i);
+            if ((active || deliverable(b, i)) && routed_to(base + i, vcpu))
+                sel.offer(make_key(active, b.priority[i], base + i));
+        }
+    }
+    m_redist[vcpu].overflow = sel.offered > sel.count;
+    for (unsigned n = 0; n < sel.count; ++n) {
+        u32 intid = sel.key[n] & 0x3ff;
+        Bank& b = *bank(vcpu, intid);
+        unsigned i = intid % 32;
+        u32 bit = u32{1} << i;
+        bool active = b.active & bit;
+        bool edge = b.edge & bit;
+        bool pending = deliverable(b, i) || (active && (pending_bits(b) & b.enable & bit));
+        ich::Lr l;
+        l.vintid = intid;
+        l.priority = b.priority[i];
+        l.group1 = b.group1 & bit;
+        l.hw = b.hw & bit;
+        l.pintid = l.hw ? b.pintid[i] : 0;
+        // A level interrupt needs resampling when the guest deactivates it: ask
+        // for a maintenance interrupt (HW ones are resampled by the hardware).
+        l.eoi = !l.hw && !edge;
+        if (l.hw && active)
+            pending = false;  // never pending+active with HW = 1: the pending state waits in the model
+        l.state = pending ? (active ? ich::LrState::PendingActive : ich::LrState::Pending) : ich::LrState::Active;
+        lr[n] = l.encode();
+        b.queued |= bit;
+        b.owner[i] = static_cast<u8>(vcpu);
+        b.q_pending = pending ? b.q_pending | bit : b.q_pending & ~bit;
+        b.q_active = active ? b.q_active | bit : b.q_active & ~bit;
+        b.active &= ~bit;
+        // The latch moves into the LR; save_lrs() restores it unless the guest
+        // acknowledged meanwhile, so an injection while queued is never lost.
+        bool latched = pending && (b.latch & bit);
+        b.q_latch = latched ? b.q_latch | bit : b.q_latch & ~bit;
+        if (latched)
+            b.latch &= ~bit;
+    }
+    return sel.count;
+}
+
+void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {
+    tn::SpinlockGuard guard(m_lock);
+    if (vcpu >= m_vcpus)
+        return;
+    for (unsigned k = 0; k < n && k < ich::k_max_lrs; ++k) {
+        ich::Lr l = ich::Lr::decode(lr[k]);
+        Bank* b = bank(vcpu, l.vintid);
+        u32 bit = bank_bit(l.vintid);
+        if (!b || !(b->queued & bit) || b->owner[l.vintid % 32] != vcpu)
+            continue;
+        bool latched = b->q_latch & bit;
+        bool pending = l.pending() && !(b->cancel_pending & bit);
+        bool active = l.active() && !(b->cancel_active & bit);
+        b->queued &= ~bit;
+        b->q_pending &= ~bit;
+        b->q_active &= ~bit;
+        b->cancel_pending &= ~bit;
+        b->cancel_active &= ~bit;
+        // Still pending in the LR (not acknowledged): the latch it came from
+        // stands. A level interrupt pending only through its line needs nothing:
+        // the line is still in b->level.
+        if (pending && latched)
+            b->latch |= bit;
+        b->q_latch &= ~bit;
+        if (active)
+            b->active |= bit;
+    }
+}
+
+IrqView Vgic::view(unsigned vcpu, u32 intid) {
+    tn::SpinlockGuard guard(m_lock);
+    Bank* b = bank(vcpu, intid);
+    if (!b)
+        return IrqView{};
+    u32 bit = bank_bit(intid);
+    return IrqView{
+        .enabled = (b->enable & bit) != 0,
+        .pending = ((pending_bits(*b) | (b->q_pending & b->queued)) & bit) != 0,
+        .active = ((b->active | (b->q_active & b->queued)) & bit) != 0,
+        .queued = (b->queued & bit) != 0,
+        .edge = (b->edge & bit) != 0,
+        .group1 = (b->group1 & bit) != 0,
+        .priority = b->priority[intid % 32],
+    };
+}
+
+}  // namespace mortise::vgic

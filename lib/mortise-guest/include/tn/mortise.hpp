@@ -1,0 +1,107 @@
+// Mortise hypercalls from a Tenon guest (docs/mortise.md, "Hypercalls"):
+// SMC Calling Convention through HVC #0 at EL1, function ID in w0, arguments
+// in x1..x6, status in x0 and results in x1..x3.
+//
+// Only meaningful in a guest of Mortise: on bare hardware HVC at EL1 is
+// undefined (HCR_EL2.HCD or no EL2), so nothing here probes on its own.
+// Buffers are passed by address: Tenon maps its RAM identity (VA = IPA), which
+// is what Mortise checks them against.
+#pragma once
+
+#include <tn/types.hpp>
+
+namespace tn::mortise {
+
+/// x0 of a hypercall (SMCCC-style; docs/mortise.md status table).
+enum class Status : i64 {
+    Success = 0,
+    NotSupported = -1,
+    InvalidParameters = -2,
+    Denied = -3,
+    InvalidState = -4,
+    InvalidAddress = -5,
+};
+
+/// "SUCCESS", "DENIED", ...; "UNKNOWN" for any other value.
+const char* status_name(Status s);
+
+struct Result {
+    Status status;
+    u64 x1, x2, x3;
+    bool ok() const { return status == Status::Success; }
+};
+
+/// Function IDs: fast call, SMC64, owner 6 (vendor hypervisor service),
+/// group in bits 15:8, function in 7:0.
+constexpr u32 function_id(u32 group, u32 number) {
+    return (1u << 31) | (1u << 30) | (6u << 24) | (group << 8) | number;
+}
+namespace fid {
+constexpr u32 k_version = function_id(0, 0);
+constexpr u32 k_guest_id = function_id(0, 1);
+constexpr u32 k_vcpu_count = function_id(0, 2);
+constexpr u32 k_putc = function_id(1, 0);
+constexpr u32 k_write = function_id(1, 1);
+constexpr u32 k_guest_count = function_id(2, 0);
+constexpr u32 k_guest_info = function_id(2, 1);
+constexpr u32 k_guest_name = function_id(2, 2);
+constexpr u32 k_start = function_id(2, 3);
+constexpr u32 k_pause = function_id(2, 4);
+constexpr u32 k_resume = function_id(2, 5);
+constexpr u32 k_destroy = function_id(2, 6);
+constexpr u32 k_restart = function_id(2, 7);
+}  // namespace fid
+
+/// One hypercall. Inline, so that a measurement around it sees the HVC and
+/// the register moves only. SMCCC v1.1+: x4..x17 are preserved by the callee,
+/// but Mortise's x0..x3 are results, so those four are the clobbers.
+inline Result call(u32 function, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0) {
+    register u64 x0 asm("x0") = function;
+    register u64 x1 asm("x1") = a1;
+    register u64 x2 asm("x2") = a2;
+    register u64 x3 asm("x3") = a3;
+    asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
+    return {static_cast<Status>(static_cast<i64>(x0)), x1, x2, x3};
+}
+
+// ---- info (any guest) ----
+
+/// Interface version (major << 16 | minor), in x1.
+inline Result version() { return call(fid::k_version); }
+/// This guest's index (description order, from 0), in x1.
+inline Result guest_id() { return call(fid::k_guest_id); }
+/// x1 = this guest's vCPUs, x2 = the calling vCPU's index.
+inline Result vcpu_count() { return call(fid::k_vcpu_count); }
+
+// ---- console (any guest): lines tagged with the guest's name ----
+
+inline Result putc(char c) { return call(fid::k_putc, static_cast<u8>(c)); }
+/// Writes up to 256 bytes at a time; longer texts go in several calls.
+/// Returns the status of the first call that failed, else Success.
+Status write(const char* text, usize len);
+
+// ---- lifecycle (guests marked 'privileged' in the description) ----
+
+enum class GuestState : u8 { Stopped = 0, Running = 1, Paused = 2, Faulted = 3 };
+const char* state_name(GuestState s);
+
+struct GuestInfo {
+    GuestState state;
+    unsigned vcpus;
+    char name[32];
+};
+
+/// Number of guests in x1.
+inline Result guest_count() { return call(fid::k_guest_count); }
+/// State and vCPU count and name of guest @p index into @p out.
+Status guest_info(unsigned index, GuestInfo& out);
+/// Looks up the guest named @p name: Success and its @p index; the failing
+/// call's status (e.g. Denied); InvalidParameters when no guest has that name.
+Status find_guest(const char* name, unsigned& index);
+inline Status start(unsigned index) { return call(fid::k_start, index).status; }
+inline Status pause(unsigned index) { return call(fid::k_pause, index).status; }
+inline Status resume(unsigned index) { return call(fid::k_resume, index).status; }
+inline Status destroy(unsigned index) { return call(fid::k_destroy, index).status; }
+inline Status restart(unsigned index) { return call(fid::k_restart, index).status; }
+
+}  // namespace tn::mortise

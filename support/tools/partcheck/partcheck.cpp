@@ -1,0 +1,213 @@
+// partcheck: the build-time half of the partition-description check. It runs the same
+// mortise::partition::parse() Mortise runs at boot (built from the same sources with the host
+// compiler) against the platform named on the command line, and reports every problem as
+//   desc.dts:LINE: /mortise/guest@1: reason
+// (GNU error style; LINE is where that node opens in the source, left out if not found).
+// Exit status: 0 clean, 1 a description problem, 2 a usage or file error.
+#include "partcheck.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <mortise/partition.hpp>
+
+namespace partcheck {
+
+namespace {
+
+namespace pt = mortise::partition;
+
+constexpr const char* k_usage =
+    "usage: partcheck --dtb DESC.dtb [--source DESC.dts] [--ram BASE:SIZE]... [--ram-size SIZE]\n"
+    "                 [--reserve BASE:SIZE]... [--cpus N] [--images NAME,NAME,...]\n"
+    "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against\n"
+    "QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000 (--ram-size, default 256M),\n"
+    "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n";
+
+/// A number with an optional K/M/G suffix (binary), in any base strtoull accepts.
+bool number(const std::string& s, unsigned long long* out) {
+    if (s.empty())
+        return false;
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+    if (errno != 0 || end == s.c_str())
+        return false;
+    std::string suffix(end);
+    unsigned shift = suffix.empty() ? 0 : suffix == "K" ? 10 : suffix == "M" ? 20 : suffix == "G" ? 30 : 99;
+    if (shift == 99 || (shift && v > (~0ull >> shift)))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+bool region(const std::string& s, pt::Region* out) {
+    auto colon = s.find(':');
+    unsigned long long base = 0, size = 0;
+    if (colon == std::string::npos || !number(s.substr(0, colon), &base) || !number(s.substr(colon + 1), &size))
+        return false;
+    *out = {base, size};
+    return true;
+}
+
+/// Line (1-based) where node @p path ("/mortise/guest@1") opens in @p source, or 0: each
+/// component is looked for as "name {" (possibly after a label) below the previous one's line.
+unsigned node_line(const std::vector<std::string>& source, const char* path) {
+    unsigned line = 0;
+    std::string rest(path);
+    size_t from = 0;
+    while ((from = rest.find_first_not_of('/', from)) != std::string::npos) {
+        size_t to = rest.find('/', from);
+        std::string name = rest.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        from = to;
+        bool found = false;
+        for (unsigned i = line; i < source.size() && !found; ++i) {
+            const std::string& l = source[i];
+            for (size_t at = l.find(name); at != std::string::npos && !found; at = l.find(name, at + 1)) {
+                const bool starts = at == 0 || l[at - 1] == ' ' || l[at - 1] == '\t' || l[at - 1] == ':';
+                const size_t after = l.find_first_not_of(" \t", at + name.size());
+                if (starts && after != std::string::npos && l[after] == '{') {
+                    line = i + 1;
+                    found = true;
+                }
+            }
+        }
+        if (!found)
+            return 0;
+        if (to == std::string::npos)
+            break;
+    }
+    return line;
+}
+
+bool read_file(const std::string& path, std::string* out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return false;
+    std::ostringstream s;
+    s << in.rdbuf();
+    *out = s.str();
+    return true;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::FILE* err) {
+    std::string dtb, source;
+    pt::Platform plat = pt::qemu_virt_platform(256ull << 20, 4);
+    bool ram_given = false, reserve_given = false;
+    std::vector<std::string> images;
+    bool images_given = false;
+    unsigned long long ram_size = 0;
+
+    for (int i = 1; i < argc; ++i) {
+        const std::string opt = argv[i];
+        if (opt == "-h" || opt == "--help") {
+            std::fputs(k_usage, err);
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(err, "partcheck: %s needs a value\n%s", opt.c_str(), k_usage);
+            return 2;
+        }
+        const std::string val = argv[++i];
+        pt::Region r{};
+        unsigned long long n = 0;
+        if (opt == "--dtb") {
+            dtb = val;
+        } else if (opt == "--source") {
+            source = val;
+        } else if (opt == "--ram" && region(val, &r)) {
+            if (!ram_given)
+                plat.ram_count = 0;
+            ram_given = true;
+            if (plat.ram_count == 4) {
+                std::fprintf(err, "partcheck: at most 4 --ram banks\n");
+                return 2;
+            }
+            plat.ram[plat.ram_count++] = r;
+        } else if (opt == "--ram-size" && number(val, &ram_size)) {
+        } else if (opt == "--reserve" && region(val, &r)) {
+            if (!reserve_given)
+                plat.reserved_count = 0;
+            reserve_given = true;
+            if (plat.reserved_count == 4) {
+                std::fprintf(err, "partcheck: at most 4 --reserve regions\n");
+                return 2;
+            }
+            plat.reserved[plat.reserved_count++] = r;
+        } else if (opt == "--cpus" && number(val, &n) && n >= 1 && n <= 64) {
+            plat.cpu_count = static_cast<unsigned>(n);
+        } else if (opt == "--images") {
+            images_given = true;
+            std::stringstream list(val);
+            for (std::string item; std::getline(list, item, ',');)
+                if (!item.empty())
+                    images.push_back(item);
+        } else {
+            std::fprintf(err, "partcheck: bad option or value: %s %s\n%s", opt.c_str(), val.c_str(), k_usage);
+            return 2;
+        }
+    }
+    if (dtb.empty()) {
+        std::fprintf(err, "partcheck: --dtb is required\n%s", k_usage);
+        return 2;
+    }
+    if (ram_size != 0 && !ram_given)
+        plat.ram[0].size = ram_size;
+    if (!reserve_given) {
+        plat.reserved[0] = {plat.ram[0].base, 16ull << 20};
+        plat.reserved_count = 1;
+    }
+    std::vector<const char*> image_ptrs;
+    for (const std::string& s : images)
+        image_ptrs.push_back(s.c_str());
+    if (images_given) {
+        plat.images = image_ptrs.data();
+        plat.image_count = static_cast<unsigned>(image_ptrs.size());
+        static const char* const k_none[1] = {nullptr};
+        if (image_ptrs.empty())
+            plat.images = k_none;  // Checked, and nothing is embedded.
+    }
+
+    std::string blob;
+    if (!read_file(dtb, &blob)) {
+        std::fprintf(err, "partcheck: cannot read %s: %s\n", dtb.c_str(), std::strerror(errno));
+        return 2;
+    }
+    std::vector<std::string> lines;
+    const std::string shown = source.empty() ? dtb : source;
+    if (!source.empty()) {
+        std::string text;
+        if (read_file(source, &text)) {
+            std::stringstream s(text);
+            for (std::string l; std::getline(s, l);)
+                lines.push_back(l);
+        }
+    }
+
+    // The reader wants an 8-byte aligned blob.
+    std::vector<unsigned long long> aligned((blob.size() + 7) / 8);
+    std::memcpy(aligned.data(), blob.data(), blob.size());
+    static pt::Description desc;
+    static pt::Diagnostics diag;
+    const bool parsed = pt::parse(aligned.data(), blob.size(), plat, desc, diag);
+    for (unsigned i = 0; i < diag.count; ++i) {
+        const unsigned line = node_line(lines, diag.items[i].node);
+        if (line != 0)
+            std::fprintf(err, "%s:%u: %s: %s\n", shown.c_str(), line, diag.items[i].node, diag.items[i].reason);
+        else
+            std::fprintf(err, "%s: %s: %s\n", shown.c_str(), diag.items[i].node, diag.items[i].reason);
+    }
+    if (diag.dropped != 0)
+        std::fprintf(err, "%s: %u more problems not shown; fix the ones above first\n", shown.c_str(), diag.dropped);
+    return parsed && diag.count == 0 ? 0 : 1;
+}
+
+}  // namespace partcheck

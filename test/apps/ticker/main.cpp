@@ -1,0 +1,69 @@
+// Timer-driven guest for Mortise's boot tests (test/qemu/mortise-*.test):
+// prints "tick N" every TICKER_PERIOD_MS from the periodic timer event, checks
+// at every tick that a memory pattern is intact (another guest or Mortise
+// writing into this guest's RAM would show here), and exits with status 0
+// after TICKER_TICKS ticks. With TICKER_ROGUE it instead writes outside its
+// partition after a few ticks, which Mortise must answer by stopping it.
+#include <tn/clock.hpp>
+#include <tn/console.hpp>
+#include <tn/irq.hpp>
+
+namespace {
+
+using namespace tn;
+
+constexpr u64 k_period_ns = u64{CONFIG_TICKER_PERIOD_MS} * 1'000'000;
+constexpr usize k_words = usize{CONFIG_TICKER_PATTERN_KIB} * 1024 / sizeof(u64);
+
+volatile u32 g_ticks;
+u64 g_pattern[k_words ? k_words : 1];
+
+void on_tick(void*) { g_ticks = g_ticks + 1; }
+
+u64 word(usize i) { return (i * 0x9e37'79b9'7f4a'7c15ull) ^ 0x5a5a'0000'1234'5678ull; }
+
+bool pattern_intact() {
+    for (usize i = 0; i < k_words; ++i)
+        if (g_pattern[i] != word(i))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+int main() {
+    for (usize i = 0; i < k_words; ++i)
+        g_pattern[i] = word(i);
+    clock::set_callback(on_tick, nullptr);
+    if (!clock::arm_periodic(k_period_ns).ok()) {
+        tn_puts("ticker: cannot start the periodic timer");
+        return 2;
+    }
+    tn_printf("ticker: started, %u ticks of %u ms\n", CONFIG_TICKER_TICKS, CONFIG_TICKER_PERIOD_MS);
+    u32 seen = 0;
+    irq::local_enable();
+    while (seen < CONFIG_TICKER_TICKS) {
+        irq::wait_for_interrupt();
+        u32 now = g_ticks;
+        if (now == seen)
+            continue;
+        seen = now;
+        if (!pattern_intact()) {
+            tn_printf("ticker: memory pattern damaged at tick %u\n", seen);
+            return 3;
+        }
+        tn_printf("tick %u (pattern intact)\n", seen);
+#ifdef CONFIG_TICKER_ROGUE
+        if (seen == CONFIG_TICKER_ROGUE_AFTER) {
+            tn_printf("ticker: writing to 0x%lx, outside this guest's partition\n",
+                      static_cast<u64>(CONFIG_TICKER_ROGUE_ADDRESS));
+            *reinterpret_cast<volatile u64*>(CONFIG_TICKER_ROGUE_ADDRESS) = 0xdead'beef;
+            tn_puts("ticker: FAILED: the rogue write did not stop this guest");
+            return 4;
+        }
+#endif
+    }
+    clock::stop();
+    tn_puts("ticker: done");
+    return 0;
+}

@@ -1,0 +1,66 @@
+# A bad partition description fails the build of a combined host image with
+# file:line: node: reason, and no image is produced: a copy of
+# apps/mortise-two-tenons (in a scratch directory, built against this tree)
+# gets, one at a time, overlapping fixed memory, a CPU given to two guests,
+# memory outside RAM and an image no guest provides. The good description
+# then builds.
+source "$(dirname "$0")/common.bash"
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+APP="$SCRATCH/mortise-two-tenons"
+cp -r "$SRC_ROOT/apps/mortise-two-tenons" "$APP"
+rm -rf "$APP/build"
+GOOD="$SCRATCH/partitions.dts.good"
+cp "$APP/partitions.dts" "$GOOD"
+BUILD="$SCRATCH/build"
+IMAGE="$BUILD/mortise-two-tenons_qemu-virt.bin"
+mk() { make -C "$APP" TN_ROOT="$SRC_ROOT" O="$BUILD" "$@"; }
+mk -s defconfig >/dev/null
+
+# bad_case WHAT PATTERN EDIT...: each EDIT is "node|old|new", replacing the
+# first 'old' inside guest 'node' of the good description; make must fail
+# with PATTERN and produce neither the image nor the compiled description.
+bad_case() {
+    local what=$1 pattern=$2 out
+    shift 2
+    /usr/bin/python3 - "$GOOD" "$APP/partitions.dts" "$@" <<'PY'
+import sys
+good, bad, edits = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = open(good).read()
+for e in edits:
+    node, old, new = e.split("|")
+    start = text.index("\t" + node + " {")
+    end = text.index("};", start)
+    body = text[start:end]
+    assert old in body, (node, old)
+    text = text[:start] + body.replace(old, new, 1) + text[end:]
+open(bad, "w").write(text)
+PY
+    rm -f "$IMAGE"
+    if out=$(mk 2>&1); then
+        printf '%s\n' "$out"
+        fail "$what: make succeeded with a bad partition description"
+    fi
+    expect_contains "$out" "$pattern"
+    [ ! -e "$IMAGE" ] || fail "$what: an image was produced"
+    [ ! -e "$BUILD/partitions.dtb" ] || fail "$what: the rejected description was kept"
+    echo "ok: $what"
+}
+
+# The message names the file, the line where the guest's node opens, the node.
+AT="mortise-two-tenons/partitions.dts:[0-9]+: /mortise/beta: "
+bad_case "overlapping memory" "${AT}memory \[0x4a000000, 0x4e000000\) overlaps guest \"alpha\"'s memory" \
+    "alpha|autostart;|memory-base = <0x0 0x48000000>; autostart;" \
+    "beta|autostart;|memory-base = <0x0 0x4a000000>; autostart;"
+bad_case "a CPU given twice" "${AT}CPU 1 is already given to guest \"alpha\"" \
+    "beta|cpus = <2>;|cpus = <2 1>;"
+bad_case "memory outside RAM" "${AT}memory \[0x80000000, 0x84000000\) is not inside one RAM bank" \
+    "beta|autostart;|memory-base = <0x0 0x80000000>; autostart;"
+bad_case "a missing image" "${AT}image \"gamma\" is not embedded in the host image \(embedded: alpha, beta\)" \
+    "beta|image = \"beta\";|image = \"gamma\";"
+
+# The same copy with the good description builds.
+cp "$GOOD" "$APP/partitions.dts"
+out=$(mk 2>&1) || { printf '%s\n' "$out"; fail "the good description does not build"; }
+[ -s "$IMAGE" ] || fail "no image from the good description"
+echo ok
