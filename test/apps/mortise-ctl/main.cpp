@@ -230,6 +230,9 @@ void report(const char* metric) {
 
 int run() {
     u64 at_main = stamp();
+    u64 hz;
+    asm volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    tn_printf("bench: counter %lu Hz\n", hz);  // scripts/bench's format, as apps/rtbench
     tn_printf("bench: main at guest virtual counter %lu\n", at_main);
     if (!check_info("bench"))
         return 1;
@@ -252,6 +255,7 @@ int run() {
             g_samples[i] = b - a;
     }
     report("mortise.null_hypercall");
+    tn_puts("bench: done");
     return 0;
 }
 #endif
