@@ -8,6 +8,8 @@
  * FIQ is not used (Group 0 interrupts stay with the secure side) and reported.
  */
 
+#include <tn/arch/frame_asm.h>
+
 #define FRAME_SIZE	288
 #define KIND_SYNC	0
 #define KIND_IRQ	1
@@ -16,21 +18,7 @@
 
 .macro save_frame
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	frame_save_x0_x29
 	add	x0, sp, #FRAME_SIZE
 	stp	x30, x0, [sp, #240]
 	mrs	x0, elr_el1
@@ -45,22 +33,7 @@
 	ldp	x0, x1, [sp, #256]
 	msr	elr_el1, x0
 	msr	spsr_el1, x1
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldr	x30, [sp, #240]
+	frame_load_x0_x30
 	add	sp, sp, #FRAME_SIZE
 .endm
 

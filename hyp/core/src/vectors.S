@@ -20,47 +20,12 @@
 #define GUEST_FRAME	304
 #define HOST_FRAME	288
 
-.macro save_gprs
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
-.endm
-
-.macro restore_gprs
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldr	x30, [sp, #240]
-	ldp	x0, x1, [sp, #0]
-.endm
+#include <tn/arch/frame_asm.h>
 
 .macro guest_entry handler
 	.balign	0x80
 	sub	sp, sp, #GUEST_FRAME
-	save_gprs
+	frame_save_x0_x29
 	mov	x1, #\handler
 	b	guest_exit
 .endm
@@ -68,7 +33,7 @@
 .macro host_fatal kind
 	.balign	0x80
 	sub	sp, sp, #HOST_FRAME
-	save_gprs
+	frame_save_x0_x29
 	mov	x1, #\kind
 	b	host_fatal_common
 .endm
@@ -140,14 +105,14 @@ guest_return:
 	ldp	x0, x1, [sp, #256]
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
-	restore_gprs
+	frame_load_x0_x30
 	add	sp, sp, #GUEST_FRAME
 	eret
 	.size	mortise_enter_guest, . - mortise_enter_guest
 
 host_irq:
 	sub	sp, sp, #HOST_FRAME
-	save_gprs
+	frame_save_x0_x29
 	add	x0, sp, #HOST_FRAME
 	stp	x30, x0, [sp, #240]
 	mrs	x0, elr_el2
@@ -159,7 +124,7 @@ host_irq:
 	ldp	x0, x1, [sp, #256]
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
-	restore_gprs
+	frame_load_x0_x30
 	add	sp, sp, #HOST_FRAME
 	eret
 
