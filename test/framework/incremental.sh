@@ -9,10 +9,11 @@ make -s >/dev/null
 out=$(make)
 expect_contains "$out" "Nothing to be done"
 
-# ARCH_ARM64_BOOT_STACK_SIZE sizes the boot stacks (entry.S, smp_entry.S)
-# and places the secondaries' guard pages (mmu.cpp): exactly those rebuild.
+# ARCH_ARM64_BOOT_STACK_SIZE sizes the stacks (image.S), the secondaries'
+# stack stride (smp_entry.S) and places their guard pages (mmu.cpp): exactly
+# those rebuild.
 out=$(make setconfig SET=ARCH_ARM64_BOOT_STACK_SIZE=32768 >/dev/null && make)
-expect_contains "$out" 'AS +arch/arm64/src/entry.o'
+expect_contains "$out" 'AS +arch/arm64/src/image.o'
 expect_contains "$out" 'AS +arch/arm64/src/smp_entry.o'
 expect_contains "$out" 'CXX +arch/arm64/src/mmu.o'
 [ "$(grep -cE '^  (CXX|AS) ' <<<"$out")" = 3 ] || { printf '%s\n' "$out"; fail "expected exactly 3 rebuilds"; }

@@ -1,10 +1,6 @@
 /*
- * Entry point of every Tenon image.
- *
- * The image starts with the Linux arm64 Image header (Documentation/arch/arm64/
- * booting.rst), so QEMU -kernel, U-Boot booti and Mortise's loader treat it like
- * a Linux kernel: placed at any 2 MiB-aligned address, entered at offset 0 with
- * the MMU off and x0 = physical address of the device tree.
+ * Entry point of every Tenon image, reached from the Image header (image.S)
+ * with the MMU off and x0 = physical address of the device tree.
  *
  * Entry sequence: note the exception level; at EL2 configure EL2 minimally and
  * drop to EL1; apply our own R_AARCH64_RELATIVE relocations (the image is linked
@@ -14,24 +10,9 @@
 
 #include "asm.h"
 
-#define R_AARCH64_RELATIVE	1027
-
-	.section .text.boot, "ax"
-	.globl	_start
-_start:
-	b	tn_entry		/* code0 */
-	.long	0			/* code1 */
-	.quad	0			/* text_offset */
-	.long	__tn_image_size_lo	/* image_size: file plus BSS; two 32-bit */
-	.long	__tn_image_size_hi	/* halves so -pie resolves them statically */
-	.quad	0xa			/* flags: little endian, 4 KiB pages, anywhere */
-	.quad	0			/* res2 */
-	.quad	0			/* res3 */
-	.quad	0			/* res4 */
-	.ascii	"ARM\x64"		/* magic */
-	.long	0			/* res5: no PE/COFF header */
-
-tn_entry:
+	.section .text.tn_arch_entry, "ax"
+	.globl	tn_arch_entry
+tn_arch_entry:
 	mov	x19, x0			/* device tree (booting.rst: x0) */
 	mrs	x20, CurrentEL
 	ubfx	x20, x20, #2, #2	/* x20: the exception level we were entered at */
@@ -46,8 +27,8 @@ el1_entry:
 #ifdef CONFIG_TN_SMP
 	msr	tpidr_el1, xzr		/* logical CPU 0 (tn/arch/cpu.hpp) */
 #endif
-	bl	relocate		/* x9 = load offset, kept across clear_bss */
-	bl	clear_bss
+	bl	tn_arch_relocate	/* x9 = load offset, kept across clear_bss (image.S) */
+	bl	tn_arch_clear_bss
 	adr_l	x0, tn_arch_load_offset
 	str	x9, [x0]
 	adr	x0, tn_vectors
@@ -65,79 +46,3 @@ el1_entry:
 from_el2:
 	el2_to_el1 el1_entry
 
-/*
- * Applies the .rela.dyn table: every entry is R_AARCH64_RELATIVE (checked at
- * link time by support/scripts/checkimage.py), i.e. *(offset + d) = addend + d
- * where d is the distance between the run-time and link-time load address.
- */
-relocate:
-	adr	x0, _start
-	ldr	x1, link_base
-	sub	x9, x0, x1
-	adr_l	x2, __rela_start
-	adr_l	x3, __rela_end
-1:	cmp	x2, x3
-	b.hs	2f
-	ldp	x4, x5, [x2], #16	/* r_offset, r_info */
-	ldr	x6, [x2], #8		/* r_addend */
-	cmp	x5, #R_AARCH64_RELATIVE
-	b.ne	1b
-	add	x6, x6, x9
-	str	x6, [x4, x9]
-	b	1b
-2:	ret
-
-	/* Link-time address of _start, as two 32-bit halves of absolute linker
-	 * symbols: -pie resolves ABS32 statically, but would turn an ABS64 into a
-	 * dynamic relocation (which is what we are trying to apply). */
-	.balign	8
-link_base:
-	.long	__tn_link_base_lo
-	.long	__tn_link_base_hi
-
-/*
- * BSS is 16-byte aligned and sized (linker script). With the MMU off it is Device
- * memory, where DC ZVA faults, so it is cleared with stores: 64 bytes per loop
- * iteration (7 instructions where one STP per iteration takes 12; BSS holds the
- * translation tables, tens of KiB), then the 16-byte remainder.
- */
-clear_bss:
-	adr_l	x0, __bss_start
-	adr_l	x1, __bss_end
-	sub	x2, x1, x0
-	bic	x2, x2, #63
-	add	x2, x0, x2		/* end of the whole 64-byte blocks */
-	b	2f
-1:	stp	xzr, xzr, [x0]
-	stp	xzr, xzr, [x0, #16]
-	stp	xzr, xzr, [x0, #32]
-	stp	xzr, xzr, [x0, #48]
-	add	x0, x0, #64
-2:	cmp	x0, x2
-	b.lo	1b
-	b	4f
-3:	stp	xzr, xzr, [x0], #16
-4:	cmp	x0, x1
-	b.lo	3b
-	ret
-
-	.globl	tn_arch_halt
-	.type	tn_arch_halt, %function
-tn_arch_halt:
-	msr	daifset, #0xf
-1:	wfi
-	b	1b
-	.ltorg
-
-	/* Run-time minus link-time address of the image (tn/arch/fault.hpp). */
-	.section .bss.tn_arch_load_offset, "aw", %nobits
-	.balign	8
-	.globl	tn_arch_load_offset
-tn_arch_load_offset:
-	.quad	0
-
-	/* Placed by the linker script above a guard page (unmapped by the MMU). */
-	.section .tn_boot_stack, "aw", %nobits
-	.balign	16
-	.space	CONFIG_ARCH_ARM64_BOOT_STACK_SIZE
-tn_boot_stack_top:

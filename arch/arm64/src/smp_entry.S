@@ -13,10 +13,9 @@
  */
 
 #include "asm.h"
+#include "stacks.h"
 
 /* Each secondary's stack: a guard page (unmapped by mmu.cpp), then the stack. */
-#define STACK_SIZE	((CONFIG_ARCH_ARM64_BOOT_STACK_SIZE + 4095) & ~4095)
-#define STACK_STRIDE	(4096 + STACK_SIZE)
 
 	.section .text.tn_arch_secondary_entry, "ax"
 	.globl	tn_arch_secondary_entry
@@ -63,11 +62,3 @@ secondary_el1:
 secondary_from_el2:
 	el2_to_el1 secondary_el1
 	.ltorg
-
-	/* CPUs 1 .. CONFIG_TN_MAX_CPUS-1; placed after the boot stack by the
-	 * linker script, never loaded or cleared. */
-	.section .tn_cpu_stacks, "aw", %nobits
-	.balign	4096
-	.globl	tn_arch_cpu_stacks
-tn_arch_cpu_stacks:
-	.space	(CONFIG_TN_MAX_CPUS - 1) * STACK_STRIDE

@@ -1,4 +1,4 @@
-/* EL2 register values shared by the boot and secondary entry paths (entry.S). */
+/* EL2 register values shared by Mortise's boot and secondary entry paths (entry.S). */
 #pragma once
 
 /* SCTLR_EL2 with the MMU and caches off: only the RES1 bits (Arm ARM D17.2.119). */
@@ -6,21 +6,15 @@
 /* HCR_EL2 while Mortise runs without a guest: EL1 is AArch64, and physical
  * IRQs, FIQs and SErrors are taken to EL2 (IMO/FMO/AMO), also while at EL2. */
 #define HCR_EL2_HOST		((1 << 31) | (1 << 5) | (1 << 4) | (1 << 3))
-/* CPTR_EL2: RES1 bits, nothing trapped (guests' FP/SIMD runs natively). */
-#define CPTR_EL2_NO_TRAP	0x33ff
 /* CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN) but not use the
  * physical timer (EL1PCEN clear: it is Mortise's to share out, guests get the
  * virtual timer). */
 #define CNTHCTL_EL2_GUEST	0x1
-#define ICC_SRE_EL2		S3_4_C12_C9_5
 /* SRE, DFB, DIB, Enable: system-register GIC interface at EL2, and EL1 may use it. */
 #define ICC_SRE_EL2_VALUE	0xf
 #define SPSR_EL1H_MASKED	0x3c5
 
-.macro adr_l reg, sym
-	adrp	\reg, \sym
-	add	\reg, \reg, :lo12:\sym
-.endm
+#include "../asm.h"
 
 /* The EL2 state every CPU starts Mortise with. Clobbers x0. */
 .macro el2_setup
@@ -30,7 +24,7 @@
 	isb
 	ldr	x0, =HCR_EL2_HOST
 	msr	hcr_el2, x0
-	mov	x0, #CPTR_EL2_NO_TRAP
+	mov	x0, #CPTR_EL2_RES1_NO_TRAP	/* guests' FP/SIMD runs natively */
 	msr	cptr_el2, x0
 	mov	x0, #CNTHCTL_EL2_GUEST
 	msr	cnthctl_el2, x0
