@@ -136,6 +136,37 @@ Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTab
     return {};
 }
 
+// Only unmapped pages get a descriptor (never a live one changed: no
+// break-before-make), one run of consecutive unmapped pages per map() call.
+Result<void, Error> map_device(u64 pa, u64 size) {
+    const u64 base = align_down(pa, pgtable::k_page);
+    const u64 end = align_up(pa + size, pgtable::k_page);
+    if (size == 0 || pa + size < pa || end <= base || end > (u64{1} << pgtable::k_va_bits))
+        return err(Error::BadRange);
+    static bool s_busy;
+    while (__atomic_exchange_n(&s_busy, true, __ATOMIC_ACQUIRE))
+        asm volatile("yield");
+    pgtable::Builder b(g_root, alloc_table, nullptr);
+    Result<void, Error> r{};
+    for (u64 p = base; p < end && r.ok(); p += pgtable::k_page)
+        if (auto t = b.translate(p); t.ok() && t.value().type != MemType::Device)
+            r = err(Error::BadRange);
+    for (u64 p = base; p < end && r.ok();) {
+        if (b.translate(p).ok()) {
+            p += pgtable::k_page;
+            continue;
+        }
+        u64 run = p;
+        while (run < end && !b.translate(run).ok())
+            run += pgtable::k_page;
+        r = check(b.map(p, p, run - p, MemType::Device, {true, false}));
+        p = run;
+    }
+    asm volatile("dsb ishst; isb" ::: "memory");
+    __atomic_store_n(&s_busy, false, __ATOMIC_RELEASE);
+    return r;
+}
+
 void unmap_kernel_pages(u64 va, u64 size) {
     pgtable::Builder b(g_root, nullptr, nullptr);
     (void)b.unmap(va, size);

@@ -64,6 +64,20 @@ extern "C" void tn_plat_start(tn::uptr dtb, unsigned entry_el) {
 
 namespace tn::plat {
 
+Result<fdt::Fdt, fdt::Error> device_tree() { return qemu_virt::device_tree(); }
+
+const char* map_error_name(MapError e) {
+    static const char* const names[] = {"NotDevice", "OutOfTables"};
+    return enum_name(names, e);
+}
+
+Result<void, MapError> map_device(u64 base, u64 size) {
+    auto r = arch::mmu::map_device(base, size);
+    if (r.ok())
+        return {};
+    return err(r.error() == arch::mmu::Error::TooManyTables ? MapError::OutOfTables : MapError::NotDevice);
+}
+
 void power_off(int status) {
     tn_printf("Tenon: exit status %d, powering off\n", status);
     g_uart.flush();

@@ -2,6 +2,7 @@
 // platform (plat/<board>) provides these; nothing else calls them directly.
 #pragma once
 
+#include <tn/result.hpp>
 #include <tn/types.hpp>
 
 /// Entered from arch code on the boot CPU with the MMU off, BSS cleared, a
@@ -25,6 +26,10 @@ extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu);
 namespace tn::mem {
 class PageAllocator;
 }
+namespace tn::fdt {
+class Fdt;
+enum class Error : u8;
+}  // namespace tn::fdt
 
 namespace tn::plat {
 
@@ -37,6 +42,25 @@ mem::PageAllocator& page_allocator();
 /// each is online or reported as failed. Called by tn::boot::run() after the
 /// init levels, before main(). Only with CONFIG_TN_SMP.
 void start_secondary_cpus();
+
+/// The device tree the boot loader passed, validated at boot, for drivers
+/// that look up their device (include <tn/fdt.hpp> to use it). NotFound when
+/// the boot had none or it did not validate.
+Result<fdt::Fdt, fdt::Error> device_tree();
+
+/// Why map_device() refused.
+enum class MapError : u8 {
+    NotDevice,    ///< Empty or wrapping range, or it touches RAM or the image.
+    OutOfTables,  ///< The translation-table pool ran out: raise ARCH_ARM64_MMU_TABLES.
+};
+const char* map_error_name(MapError e);
+
+/// Makes the registers of a device the platform does not use itself
+/// accessible at their physical address: [base, base + size), rounded out to
+/// pages, becomes Device-nGnRE, never executable. The platform maps its own
+/// console, interrupt controller and RAM at boot; drivers of other devices
+/// (one passed through by a hypervisor, say) call this first. Thread context.
+Result<void, MapError> map_device(u64 base, u64 size);
 
 /// Powers the machine off (or, where that is impossible, halts). @p status is
 /// the application's exit status; it is reported on the console first.

@@ -35,6 +35,15 @@ Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTab
 /// CPU's TLB. Intermediate tables stay (for the next mapping there).
 void unmap_kernel_pages(u64 va, u64 size);
 
+/// Maps the device registers [pa, pa + size), rounded out to pages, at the
+/// same address as Device-nGnRE, read/write, never executable, in the running
+/// tables (tables come from the ARCH_ARM64_MMU_TABLES pool). Pages already
+/// mapped as a device are left as they are. Errors: BadRange when the range
+/// is empty, wraps, lies beyond the VA space or touches a page mapped as
+/// memory (RAM, the image); TooManyTables when the pool ran out (pages mapped
+/// up to then stay mapped). Thread context; safe against concurrent callers.
+Result<void, Error> map_device(u64 pa, u64 size);
+
 /// The guard page below the boot stack (for fault reports).
 u64 boot_stack_guard();
 
