@@ -14,6 +14,8 @@ constexpr usize k_max_dtb_size = 2 * tn::MiB;
 constexpr u64 k_affinity_mask = 0xff00ffffffull;
 // hw/arm/virt.c a15irqmap: UART0 is SPI 1.
 constexpr u32 k_default_uart_intid = 33;
+// GICv3 binding: the maintenance interrupt is PPI 9 on every Arm reference design.
+constexpr u32 k_default_maintenance_intid = 25;
 
 tn::fdt::NodeIndex<256> g_index;
 Board g_board;
@@ -66,6 +68,7 @@ const char* discover(u64 dtb, Board& b) {
     b.gicd = gic.value().dist.address;
     b.gicr = gic.value().redist.address;
     b.gicr_size = gic.value().redist.size;
+    b.maintenance_intid = gic.value().maintenance_intid ? gic.value().maintenance_intid : k_default_maintenance_intid;
     auto psci = dt.find_psci();
     if (!psci.ok())
         return "the device tree has no PSCI node: Mortise starts CPUs and powers off through PSCI";

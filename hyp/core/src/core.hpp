@@ -45,6 +45,7 @@ struct Board {
     unsigned ram_count;
     u64 uart;
     u32 uart_intid;
+    u32 maintenance_intid;  ///< the GIC's virtual-interface maintenance PPI
     u64 gicd, gicr, gicr_size;
     tn::arch::PsciConduit psci;
     u64 cpu_mpidr[k_max_cpus];  ///< by logical CPU number = order of /cpus
@@ -138,10 +139,16 @@ public:
     bool create(unsigned index, const partition::Guest& desc);
     /// vCPUs on a CPU now.
     unsigned vcpus_on() const { return __atomic_load_n(&m_running, __ATOMIC_ACQUIRE); }
+    /// Physical SPI @p intid, assigned to this guest, fired (IRQ context): false if
+    /// the guest cannot take it now (then it was disabled until the next start).
+    bool forward_spi(u32 intid);
 
 private:
     bool load();
     bool build_stage2();
+    bool claim_spis();
+    void quiesce_spis();
+    void enable_spis();
     void set_state(GuestState s) { __atomic_store_n(&m_state, s, __ATOMIC_RELEASE); }
 
     struct Window {

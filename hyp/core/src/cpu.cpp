@@ -112,6 +112,12 @@ tn::irq::Completion on_vtimer(tn::irq::Event, void*) {
     return tn::irq::Completion::Deferred;
 }
 
+// The virtual CPU interface ran out of list-register work (ICH_HCR_EL2.UIE,
+// set when more was deliverable than fitted). Taking it was the point: the
+// exit it caused has folded the LRs back (after_exit) and the return to the
+// guest refills them (before_entry).
+tn::irq::Completion on_maintenance(tn::irq::Event, void*) { return tn::irq::Completion::Done; }
+
 void enable_local(u32 intid) {
     (void)tn::irq::set_priority(intid, tn::irq::k_default_priority);
     if (auto r = tn::irq::enable(intid); !r.ok())
@@ -130,8 +136,11 @@ void init_cpu_interrupts() {
     if (tn::smp::this_cpu() == 0) {
         (void)tn::irq::register_handler(k_kick_sgi, on_kick, nullptr);
         (void)tn::irq::register_handler(k_vtimer_intid, on_vtimer, nullptr);
+        (void)tn::irq::register_handler(board().maintenance_intid, on_maintenance, nullptr);
     }
     enable_local(k_kick_sgi);
+    (void)tn::irq::set_trigger(board().maintenance_intid, tn::irq::Trigger::Level);
+    enable_local(board().maintenance_intid);
     (void)tn::irq::set_trigger(k_vtimer_intid, tn::irq::Trigger::Level);
     enable_local(k_vtimer_intid);
 }

@@ -12,6 +12,8 @@
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/fdt.hpp>
+#include <tn/irq.hpp>
 #include <tn/plat.hpp>
 #include <tn/smp.hpp>
 
@@ -97,6 +99,15 @@ void uart_irq(void* ctx, bool level) {
         kick(g->vcpu(static_cast<unsigned>(target)).pcpu);
 }
 
+// A physical SPI of a pass-through device. It reaches the guest hardware-linked:
+// it stays active at the GIC (priority dropped only) until the guest deactivates
+// the virtual one, which deactivates it too, so a level interrupt cannot fire
+// again before the guest has served the device.
+tn::irq::Completion on_forwarded_spi(tn::irq::Event e, void* ctx) {
+    return static_cast<Guest*>(ctx)->forward_spi(e.intid) ? tn::irq::Completion::Deferred
+                                                          : tn::irq::Completion::Done;
+}
+
 u64 read64(const u8* p) {
     u64 v;
     __builtin_memcpy(&v, p, 8);
@@ -168,6 +179,9 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
     vgic::Config gc;
     gc.vcpu_count = m_vcpu_count;
     gc.priority_bits = static_cast<unsigned>(((ich::read_vtr() >> 29) & 7) + 1);
+    for (unsigned i = 0; i < desc.irq_count; ++i)  // the vGIC implements every SPI passed through
+        if (desc.irqs[i] >= gc.lines)
+            gc.lines = static_cast<u32>(tn::align_up(u64{desc.irqs[i]} + 1, 32));
     m_vgic = new (g_vgic[index].get()) vgic::Vgic(gc);
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
     vpsci::Config pc;
@@ -178,6 +192,8 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
     m_windows[0] = {partition::ipa::k_gicd, partition::ipa::k_gicd_size, &m_vgic->distributor()};
     m_windows[1] = {partition::ipa::k_gicr, m_vcpu_count * partition::ipa::k_gicr_stride, &m_vgic->redistributor()};
     m_windows[2] = {partition::ipa::k_uart, partition::ipa::k_uart_size, m_uart};
+    if (!claim_spis())
+        return false;
     MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
          m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa, desc.image);
     return true;
@@ -221,7 +237,8 @@ bool Guest::load() {
     }
     u8* ram = reinterpret_cast<u8*>(m_ram_pa);
     __builtin_memcpy(ram + text_offset, img->data, img->size);
-    u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max);
+    auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
+    u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max, host.ok() ? &host.value() : nullptr);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
         return false;
@@ -242,6 +259,7 @@ bool Guest::start() {
             return false;
         if (!load())
             return false;
+        quiesce_spis();
         m_vgic->reset();
         m_uart->reset();
         m_psci->reset(0);
@@ -253,6 +271,7 @@ bool Guest::start() {
         vcpu::reset(m_vcpus[0].ctx, m_entry, m_dtb_ipa);
         m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
         set_state(GuestState::Running);
+        enable_spis();
     }
     post_start(m_vcpus[0]);
     return true;
@@ -295,6 +314,7 @@ void Guest::stop(bool fault) {
         if (s == GuestState::Stopped || s == GuestState::Faulted)
             return;
         set_state(fault ? GuestState::Faulted : GuestState::Stopped);
+        quiesce_spis();
         for (unsigned i = 0; i < m_vcpu_count; ++i) {
             Vcpu& v = m_vcpus[i];
             v.paused = false;
@@ -342,6 +362,64 @@ void Guest::vcpu_parked(Vcpu& v, bool saved) {
         return;
     }
     check_all_stopped();
+}
+
+// ---- Pass-through interrupts ----
+
+// Each assigned SPI gets Mortise's forwarding handler, the trigger the host
+// device tree gives its device (level when no node names it: the GIC's reset
+// state), and is routed to the CPU of the guest's first vCPU (where the vGIC
+// routes SPIs until the guest moves them; forward_spi() kicks the right CPU
+// when it does). It stays disabled until the guest starts.
+bool Guest::claim_spis() {
+    auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
+    for (unsigned i = 0; i < m_desc->irq_count; ++i) {
+        const u32 intid = m_desc->irqs[i];
+        const bool edge = host.ok() && guestdt::spi_info(host.value(), intid).edge;
+        auto r = tn::irq::register_handler(intid, on_forwarded_spi, this);
+        if (r.ok())
+            r = tn::irq::set_trigger(intid, edge ? tn::irq::Trigger::Edge : tn::irq::Trigger::Level);
+        if (r.ok())
+            r = tn::irq::set_priority(intid, tn::irq::k_default_priority);
+        if (r.ok())
+            r = tn::irq::set_affinity(intid, tn::irq::CpuAffinity{board().cpu_mpidr[m_vcpus[0].pcpu]});
+        if (!r.ok()) {
+            MLOG("guest '%s' not started: interrupt %u cannot be passed through (%s)", m_desc->name, intid,
+                 tn::irq::error_name(r.error()));
+            for (unsigned j = 0; j <= i; ++j)
+                (void)tn::irq::unregister_handler(m_desc->irqs[j]);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Masks the guest's SPIs at the GIC and ends any forwarded one the guest left
+// active (an SPI can be deactivated from any CPU: the distributor holds its
+// state). After this the guest's vGIC may drop its hardware links.
+void Guest::quiesce_spis() {
+    for (unsigned i = 0; i < m_desc->irq_count; ++i) {
+        (void)tn::irq::disable(m_desc->irqs[i]);
+        (void)tn::irq::deactivate({m_desc->irqs[i], m_desc->irqs[i]});
+    }
+}
+
+void Guest::enable_spis() {
+    for (unsigned i = 0; i < m_desc->irq_count; ++i)
+        (void)tn::irq::enable(m_desc->irqs[i]);
+}
+
+bool Guest::forward_spi(u32 intid) {
+    GuestState s = state();
+    if (s != GuestState::Running && s != GuestState::Paused) {
+        (void)tn::irq::disable(intid);  // stop() raced with it; start() enables it again
+        return false;
+    }
+    m_vgic->inject_hw(0, intid, intid);
+    int target = m_vgic->spi_target(intid);
+    if (target >= 0 && static_cast<unsigned>(target) < m_vcpu_count)
+        kick(m_vcpus[target].pcpu);
+    return true;
 }
 
 // ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----

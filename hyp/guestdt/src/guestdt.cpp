@@ -1,12 +1,15 @@
 // A guest's device tree, generated from its partition entry: the subset of QEMU virt's tree
 // that an unmodified Tenon or Linux needs (memory, cpus with PSCI, GICv3, architected timer,
-// PL011 console, PSCI via HVC, chosen). Layout and bindings: Devicetree Specification v0.4
+// PL011 console, PSCI via HVC, chosen), plus the guest's pass-through devices copied from the
+// host's tree (passthrough.cpp). Layout and bindings: Devicetree Specification v0.4
 // §3 and the Linux bindings arm/cpus, arm/psci, interrupt-controller/arm,gic-v3,
 // timer/arm,arch_timer, serial/pl011, clock/fixed-clock.
 #include <mortise/guestdt.hpp>
 
 #include <tn/fdt_writer.hpp>
 #include <tn/format.hpp>
+
+#include "passthrough.hpp"
 
 namespace mortise::guestdt {
 
@@ -22,6 +25,7 @@ static_assert(k_ram == pt::ipa::k_ram && k_uart_intid == pt::ipa::k_uart_intid);
 namespace {
 
 constexpr u32 k_gic_phandle = 1, k_clock_phandle = 2;
+constexpr u32 k_first_free_phandle = 3;  // Clocks copied for pass-through devices number from here.
 // GIC specifier cells (arm,gic-v3 binding): type (0 SPI, 1 PPI), number, flags (4 = level high).
 constexpr u32 k_spi = 0, k_ppi = 1, k_level_high = 4;
 constexpr u32 k_uart_clock_hz = 24'000'000;
@@ -94,7 +98,7 @@ void uart(tn::fdt::Writer& w) {
 
 }  // namespace
 
-u64 build(const partition::Guest& g, void* buf, u64 cap) {
+u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host) {
     const unsigned vcpus = partition::vcpu_count(g);
     if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
         return 0;  // Not a guest that can run; the partition checks reject it before this.
@@ -128,6 +132,8 @@ u64 build(const partition::Guest& g, void* buf, u64 cap) {
     gic(w, vcpus);
     timer(w);
     uart(w);
+    if (host != nullptr)
+        detail::passthrough(w, g, *host, k_first_free_phandle);
     w.end_node();
     return w.finish();
 }

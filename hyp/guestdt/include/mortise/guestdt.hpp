@@ -1,5 +1,6 @@
 #pragma once
 #include <mortise/partition.hpp>
+namespace tn::fdt { class Fdt; }
 namespace mortise::guestdt {
 /// The guest-physical memory map every guest sees: the QEMU virt layout, so an unmodified Tenon (or Linux) boots.
 constexpr u64 k_gicd = 0x0800'0000, k_gicd_size = 0x1'0000;
@@ -7,7 +8,38 @@ constexpr u64 k_gicr = 0x080A'0000, k_gicr_stride = 0x2'0000;  // one GICv3 redi
 constexpr u64 k_uart = 0x0900'0000, k_uart_size = 0x1000;     // emulated PL011, SPI 1 (INTID 33)
 constexpr u64 k_ram = 0x4000'0000;                            // guest RAM base (IPA)
 constexpr u32 k_uart_intid = 33;
+
+/// Bounds of the pass-through description copied from the host tree: device nodes, distinct fixed clocks,
+/// and per copied node the `reg` entries, `interrupts` specifiers and `clocks` references it may have (a node
+/// with more regs is not copied; one with more interrupts or clocks loses those properties).
+constexpr unsigned k_max_passthrough_nodes = partition::k_max_regions * 4, k_max_passthrough_clocks = 8;
+constexpr unsigned k_max_node_regs = 8, k_max_node_irqs = 8, k_max_node_clocks = 4;
+
 /// Writes the guest's device tree (memory, cpus with enable-method psci, GICv3, armv8 timer, PL011 + chosen
 /// stdout-path, psci method "hvc", chosen/bootargs) into buf. Returns the blob size, or 0 if @p cap is too small.
-u64 build(const partition::Guest& g, void* buf, u64 cap);
+///
+/// With @p host (the tree the firmware gave Mortise), it also describes the guest's pass-through devices: every
+/// available host node, at any depth, whose `reg` regions (translated to host-physical addresses through the
+/// `ranges` of its buses) each lie inside one of g.mmio[] becomes a child of the guest root named
+/// "<name>@<first address>", with `compatible`, `reg` (2 + 2 cells), `reg-names`; `interrupts` (and
+/// `interrupt-names`) only if its interrupt parent is the host GIC and every specifier is a 3-cell SPI listed in
+/// g.irqs (flags kept, so the guest sees the trigger); `clocks` (and `clock-names`) only if every reference is a
+/// fixed-clock with #clock-cells 0, each such clock copied once (compatible, #clock-cells, clock-frequency,
+/// clock-output-names) with a new phandle. Every other property is dropped: the guest gets no phandle into the
+/// host's tree. Nodes overlapping the emulated GIC, PL011 or RAM windows, the host GIC and its children are never
+/// copied. At most k_max_passthrough_nodes nodes; a host tree that does not describe a device well only loses
+/// that device or property, never makes build() read outside the blob. Without @p host, or with no pass-through
+/// device in it, the tree is exactly the one of build(g, buf, cap).
+u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host = nullptr);
+
+/// Trigger of a physical SPI as the host tree describes it.
+struct SpiInfo {
+    bool found;  ///< Some node's `interrupts` (GIC parent, 3-cell specifiers) names the SPI.
+    bool edge;   ///< Its flags say edge (1 rising, 2 falling); false for level (4 high, 8 low) or 0 (unspecified).
+};
+/// Looks through @p host, in document order, for the first node whose `interrupts` name SPI @p intid (an INTID,
+/// 32..1019) with the host GIC as interrupt parent; disabled nodes count too (the line is wired the same way).
+/// Mortise programs the physical SPI's trigger from it before forwarding the SPI to a guest. Not found:
+/// {false, false}.
+SpiInfo spi_info(const tn::fdt::Fdt& host, u32 intid);
 }
