@@ -40,7 +40,7 @@ endif
 
 tn_guest_app = $(abspath $(TN_ROOT)/$(TN_GUEST_$(1)_APP))
 tn_guest_dir = $(O)/guests/$(1)
-tn_guest_bin = $(call tn_guest_dir,$(1))/$(notdir $(call tn_guest_app,$(1)))_qemu-virt.bin
+tn_guest_bin = $(call tn_guest_dir,$(1))/guest.bin
 tn_guest_defconfig = $(or $(if $(TN_GUEST_$(1)_DEFCONFIG),$(abspath $(TN_ROOT)/$(TN_GUEST_$(1)_DEFCONFIG))),$(call tn_guest_app,$(1))/defconfig)
 TN_GUEST_BINS := $(foreach g,$(TN_GUESTS),$(call tn_guest_bin,$(g)))
 
@@ -62,7 +62,7 @@ $(call tn_guest_dir,$(1))/.config: $(call tn_guest_defconfig,$(1)) $(APP_DIR)/gu
 
 $(call tn_guest_bin,$(1)): $(call tn_guest_dir,$(1))/.config FORCE
 	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP))
-	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) O=$(call tn_guest_dir,$(1)) all
+	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) O=$(call tn_guest_dir,$(1)) TN_GUEST_IMAGE=$$@ all
 endef
 $(foreach g,$(TN_GUESTS),$(eval $(call tn_guest_rules,$(g))))
 

@@ -30,6 +30,14 @@ $(TN_IMAGE).sizes: $(TN_IMAGE).elf
 sizes: $(TN_IMAGE).sizes
 	@cat $<
 
+# A combined host's build (hypervisor.mk) asks for a guest's image under a
+# name that does not depend on the guest's platform.
+ifneq ($(TN_GUEST_IMAGE),)
+all: $(TN_GUEST_IMAGE)
+$(TN_GUEST_IMAGE): $(TN_IMAGE).bin
+	$(Q)cp $< $@
+endif
+
 # QEMU_* variables select how the image is booted; the platform library
 # provides TN_QEMU_FLAGS (machine, CPU, memory).
 # Hypervisor images need EL2 and a GICv3, and get the CPUs their partition
