@@ -74,8 +74,13 @@ unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
     u64 lrs[k_max_lrs];
     unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
-    for (unsigned i = 0; i < n; ++i)
+    for (unsigned i = 0; i < n; ++i) {
         lrs[i] = read_lr(i);
+        // An LR left invalid with its EOI bit keeps ICH_EISR_EL2, and so the
+        // level maintenance interrupt, asserted until it is rewritten: clear it
+        // now, or the IRQ this exit takes would be signalled over and over.
+        write_lr(i, 0);
+    }
     // Keep the virtual CPU interface enabled (the guest's ICC_* accesses go to
     // it even while we run) but stop the underflow maintenance interrupt.
     write_hcr(Hcr::En::bits(1));
