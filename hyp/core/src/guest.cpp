@@ -377,6 +377,7 @@ bool Guest::claim_spis() {
         const u32 intid = m_desc->irqs[i];
         const bool edge = host.ok() && guestdt::spi_info(host.value(), intid).edge;
         auto r = tn::irq::register_handler(intid, on_forwarded_spi, this);
+        const unsigned registered = r.ok() ? i + 1 : i;  // never drop a handler someone else registered
         if (r.ok())
             r = tn::irq::set_trigger(intid, edge ? tn::irq::Trigger::Edge : tn::irq::Trigger::Level);
         if (r.ok())
@@ -386,7 +387,7 @@ bool Guest::claim_spis() {
         if (!r.ok()) {
             MLOG("guest '%s' not started: interrupt %u cannot be passed through (%s)", m_desc->name, intid,
                  tn::irq::error_name(r.error()));
-            for (unsigned j = 0; j <= i; ++j)
+            for (unsigned j = 0; j < registered; ++j)
                 (void)tn::irq::unregister_handler(m_desc->irqs[j]);
             return false;
         }
