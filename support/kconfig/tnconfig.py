@@ -106,16 +106,31 @@ def selected_by(kconf, sym):
     return names
 
 
-def strict_load(kconf, filename, what):
-    """Loads a configuration file; every warning and unapplied value is an error."""
+def strict_load(kconf, filename, what, drop_removed=False):
+    """Loads a configuration file; every warning and unapplied value is an error.
+    With drop_removed (a .config the build wrote earlier), a disabled option
+    the Kconfig tree no longer has ("# CONFIG_X is not set") is dropped with a
+    note instead: the tree was updated since, and nothing depended on it. An
+    enabled one stays an error: what it asked for is gone."""
     kconf.warnings.clear()
     kconf.load_config(filename)
     errors = [w for w in kconf.warnings]
+    removed = []
+    if drop_removed:
+        removed = [w for w in errors if "the value 'n' to the undefined symbol" in w]
+        for w in removed:
+            print("  CONFIG   {}: dropped CONFIG_{} (no longer in the Kconfig tree)".format(
+                rel(filename), w.rsplit(" ", 1)[-1]))
+        errors = [w for w in errors if w not in removed]
     errors += ["{}: {}".format(rel(filename), p) for p in unapplied_assignments(kconf)]
     check_resolved(kconf)
-    errors += [w for w in kconf.warnings if w not in errors]
+    errors += [w for w in kconf.warnings if w not in errors and w not in removed]
     if errors:
-        raise ConfigError("{} {}:\n  ".format(what, rel(filename)) + "\n  ".join(errors))
+        hint = ""
+        if drop_removed and any("undefined symbol" in w for w in errors):
+            hint = ("\n  (an option the Kconfig tree no longer has: delete its line, or start again from the "
+                    "app's defconfig with 'make defconfig')")
+        raise ConfigError("{} {}:\n  ".format(what, rel(filename)) + "\n  ".join(errors) + hint)
 
 
 def check_resolved(kconf):
@@ -168,7 +183,7 @@ def cmd_defconfig(kconf, config, args):
 def load_existing(kconf, config):
     if not os.path.exists(config):
         raise ConfigError("{} does not exist: run 'make defconfig' (or 'make menuconfig') first".format(rel(config)))
-    strict_load(kconf, config, "bad configuration")
+    strict_load(kconf, config, "bad configuration", drop_removed=True)
 
 
 def cmd_olddefconfig(kconf, config, args):
@@ -210,7 +225,7 @@ def parse_assignment(text):
 
 def cmd_set(kconf, config, args):
     if os.path.exists(config):
-        strict_load(kconf, config, "bad configuration")
+        strict_load(kconf, config, "bad configuration", drop_removed=True)
     for text in args:
         name, value = parse_assignment(text)
         sym = kconf.syms.get(name)

@@ -26,9 +26,15 @@ expect_contains "$out" 'ARCH_ARM64_BOOT_STACK_SIZE'
 # A hand-edited .config is checked by the normal build too.
 make -s defconfig >/dev/null
 expect_contains "$(make checkconfig)" 'no problems'
+# A disabled option the tree no longer has (left by an older tree) is dropped
+# with a note, not an error.
+echo '# CONFIG_NO_LONGER_THERE is not set' >> build/.config
+out=$(make 2>&1) || fail "a removed, disabled option failed the build: $out"
+expect_contains "$out" 'dropped CONFIG_NO_LONGER_THERE'
 echo 'CONFIG_NO_SUCH_SYMBOL=y' >> build/.config
 if out=$(make 2>&1); then fail "bad .config accepted by the build"; fi
 expect_contains "$out" 'NO_SUCH_SYMBOL'
+expect_contains "$out" "make defconfig"
 if out=$(make checkconfig 2>&1); then fail "checkconfig accepted a bad .config"; fi
 expect_contains "$out" 'NO_SUCH_SYMBOL'
 echo ok
