@@ -84,10 +84,14 @@ void deliver(const vuart::InputSwitch::Result& r) {
     }
 }
 
+// Clears before reading, as drivers/serial/pl011's RxQueue does: a byte that
+// arrives after the last read raises the interrupt again. Clearing after the
+// loop lost the notification of bytes that came in meanwhile (a shell command
+// can take long: destroy kicks CPUs), and those bytes then waited for more input.
 tn::irq::Completion on_uart(tn::irq::Event, void*) {
+    g_rx.clear_rx_interrupts();
     for (int c; (c = g_rx.try_get()) >= 0;)
         deliver(g_switch.feed(static_cast<tn::u8>(c)));
-    g_rx.clear_rx_interrupts();
     return tn::irq::Completion::Done;
 }
 
