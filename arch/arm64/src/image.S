@@ -9,7 +9,7 @@
  */
 
 #include "asm.h"
-#include "stacks.h"
+#include <tn/arch/stack_layout.h>
 
 #define R_AARCH64_RELATIVE	1027
 
@@ -104,7 +104,7 @@ tn_arch_load_offset:
 	/* Placed by the linker script above a guard page (unmapped by the MMU). */
 	.section .tn_boot_stack, "aw", %nobits
 	.balign	16
-	.space	STACK_SIZE
+	.space	TN_ARCH_STACK_SIZE
 	.globl	tn_boot_stack_top
 tn_boot_stack_top:
 
@@ -115,5 +115,5 @@ tn_boot_stack_top:
 	.balign	4096
 	.globl	tn_arch_cpu_stacks
 tn_arch_cpu_stacks:
-	.space	(CONFIG_TN_MAX_CPUS - 1) * STACK_STRIDE
+	.space	(CONFIG_TN_MAX_CPUS - 1) * TN_ARCH_STACK_STRIDE
 #endif

@@ -1,10 +1,10 @@
 #include <tn/arch/mmu.hpp>
+#include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
 
-extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], __tn_stack_guard[], _end[];
+extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end[];
 
 #ifdef CONFIG_TN_SMP
-extern "C" char tn_arch_cpu_stacks[];
 // What secondary CPUs load before turning their MMU on (smp_entry.S):
 // MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1.
 extern "C" tn::u64 tn_arch_mmu_boot_state[4];
@@ -60,11 +60,8 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
     u64 text = addr(__tn_image_start), rodata = addr(__tn_rodata_start), data = addr(__tn_data_start);
     TN_TRY(check(b.map(text, text, rodata - text, MemType::Normal, {false, true})));
     TN_TRY(check(b.map(rodata, rodata, data - rodata, MemType::Normal, {false, false})));
-    TN_TRY(check(b.unmap(addr(__tn_stack_guard), pgtable::k_page)));
-#ifdef CONFIG_TN_SMP
-    for (unsigned cpu = 1; cpu < CONFIG_TN_MAX_CPUS; ++cpu)
-        TN_TRY(check(b.unmap(secondary_stack_guard(cpu), pgtable::k_page)));
-#endif
+    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu)
+        TN_TRY(check(b.unmap(stacks::guard(cpu), pgtable::k_page)));
     for (usize i = 0; i < count; ++i) {
         u64 base = align_down(devices[i].base, pgtable::k_page);
         u64 end = align_up(devices[i].base + devices[i].size, pgtable::k_page);
@@ -122,8 +119,6 @@ Result<void, Error> enable(Range ram, const Range* devices, usize device_count) 
     return {};
 }
 
-u64 boot_stack_guard() { return addr(__tn_stack_guard); }
-
 // Only ever adds mappings where there were none, or removes them: no live
 // descriptor is changed, so no break-before-make is needed. New entries are
 // published with a DSB before use (the table walker is coherent with the
@@ -175,12 +170,5 @@ void unmap_kernel_pages(u64 va, u64 size) {
         asm volatile("tlbi vale1is, %0" ::"r"(p >> 12) : "memory");
     asm volatile("dsb ish; isb" ::: "memory");
 }
-
-#ifdef CONFIG_TN_SMP
-u64 secondary_stack_guard(unsigned cpu) {
-    constexpr u64 stack = align_up(u64{CONFIG_ARCH_ARM64_BOOT_STACK_SIZE}, pgtable::k_page);
-    return addr(tn_arch_cpu_stacks) + (cpu - 1) * (pgtable::k_page + stack);
-}
-#endif
 
 }  // namespace tn::arch::mmu

@@ -13,7 +13,7 @@
  */
 
 #include "asm.h"
-#include "stacks.h"
+#include <tn/arch/stack_layout.h>
 
 /* Each secondary's stack: a guard page (unmapped by mmu.cpp), then the stack. */
 
@@ -48,11 +48,7 @@ secondary_el1:
 	isb
 	msr	sctlr_el1, x4
 	isb
-	/* Stack top of CPU n (n >= 1): stacks + n * stride. */
-	adr_l	x0, tn_arch_cpu_stacks
-	ldr	x1, =STACK_STRIDE
-	madd	x0, x19, x1, x0
-	mov	sp, x0
+	set_cpu_stack x19, x0, x1
 	mov	x29, xzr
 	mov	x30, xzr
 	mov	x0, x19

@@ -8,6 +8,7 @@
 // the list registers (before_entry/after_exit).
 #include <tn/arch/fpu.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/irq.hpp>
 #include <tn/smp.hpp>
@@ -15,8 +16,6 @@
 #include "core.hpp"
 
 extern "C" {
-extern char tn_boot_stack_top[];
-extern char tn_arch_cpu_stacks[];
 [[noreturn]] void mortise_enter_guest(mortise::vcpu::GuestRegs* regs);
 [[noreturn]] void mortise_run_on_stack(void* top, void (*fn)(void*), void* arg);
 }
@@ -53,13 +52,6 @@ struct alignas(64) CpuState {
 CpuState g_cpus[k_max_cpus];
 
 CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
-
-u64 stack_top(unsigned cpu) {
-    constexpr u64 stack = tn::align_up(u64{CONFIG_ARCH_ARM64_BOOT_STACK_SIZE}, 4096);
-    if (cpu == 0)
-        return reinterpret_cast<u64>(tn_boot_stack_top);
-    return reinterpret_cast<u64>(tn_arch_cpu_stacks) + cpu * (4096 + stack);
-}
 
 [[noreturn]] void run_vcpu(Vcpu& v) {
     Guest& g = *v.guest;
@@ -127,7 +119,7 @@ void enable_local(u32 intid) {
 }  // namespace
 
 vcpu::GuestRegs* guest_frame() {
-    return reinterpret_cast<vcpu::GuestRegs*>(stack_top(tn::smp::this_cpu()) - sizeof(vcpu::GuestRegs));
+    return reinterpret_cast<vcpu::GuestRegs*>(tn::arch::stacks::top(tn::smp::this_cpu()) - sizeof(vcpu::GuestRegs));
 }
 
 Vcpu* current_vcpu() { return self().current; }

@@ -3,12 +3,12 @@
 // the EL2 attribute encoding differs from EL1: AP[1] is RES1 (one privilege
 // level) and bit 54 is XN (PXN does not exist in this regime).
 #include <tn/arch/pgtable.hpp>
+#include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
 
 #include "mmu.hpp"
 
-extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], __tn_stack_guard[], _end[];
-extern "C" char tn_arch_cpu_stacks[];
+extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end[];
 // MAIR_EL2, TCR_EL2, TTBR0_EL2, SCTLR_EL2, VTCR_EL2 for the secondary CPUs (entry.S).
 extern "C" tn::u64 mortise_mmu_boot_state[5];
 alignas(64) tn::u64 mortise_mmu_boot_state[5];
@@ -74,10 +74,8 @@ tn::Result<void, Error> build(pg::Builder& b, const Range* ram, unsigned ram_cou
     u64 text = addr(__tn_image_start), rodata = addr(__tn_rodata_start), data = addr(__tn_data_start);
     TN_TRY(check(b.map_attributes(text, text, rodata - text, attrs(true, false, true))));
     TN_TRY(check(b.map_attributes(rodata, rodata, data - rodata, attrs(true, false, false))));
-    TN_TRY(check(b.unmap(addr(__tn_stack_guard), pg::k_page)));
-    constexpr u64 stack = tn::align_up(u64{CONFIG_ARCH_ARM64_BOOT_STACK_SIZE}, pg::k_page);
-    for (unsigned cpu = 1; cpu < CONFIG_TN_MAX_CPUS; ++cpu)
-        TN_TRY(check(b.unmap(addr(tn_arch_cpu_stacks) + (cpu - 1) * (pg::k_page + stack), pg::k_page)));
+    for (unsigned cpu = 0; cpu < tn::arch::stacks::k_cpus; ++cpu)
+        TN_TRY(check(b.unmap(tn::arch::stacks::guard(cpu), pg::k_page)));
     for (unsigned i = 0; i < device_count; ++i) {
         u64 base = tn::align_down(devices[i].base, pg::k_page);
         u64 end = tn::align_up(devices[i].base + devices[i].size, pg::k_page);

@@ -9,11 +9,6 @@
 namespace {
 
 using namespace sync_test;
-using fake::expire;
-using fake::pause;
-using fake::step;
-using fake::start;
-using tn::sched::Thread;
 
 class CApiTest : public SyncTest {};
 

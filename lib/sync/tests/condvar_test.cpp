@@ -8,15 +8,6 @@ namespace {
 using namespace tn;
 using namespace tn::sync;
 using namespace sync_test;
-using fake::blocked;
-using fake::done;
-using fake::expire;
-using fake::pause;
-using fake::step;
-using fake::start;
-using sched::Thread;
-
-constexpr u64 k_timeout = 1000;
 
 class CondVarTest : public SyncTest {};
 
@@ -78,7 +69,7 @@ TEST_F(CondVarTest, RelockBlocksWithInheritance) {
     start(signaller, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         cv.signal();
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     step(waiter);  // woken, then blocks on m

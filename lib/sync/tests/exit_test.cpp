@@ -14,10 +14,6 @@ namespace {
 using namespace tn;
 using namespace tn::sync;
 using namespace sync_test;
-using fake::pause;
-using fake::start;
-using fake::step;
-using sched::Thread;
 
 class ExitReportTest : public SyncTest {};
 
@@ -34,7 +30,7 @@ TEST_F(ExitReportTest, NamesThreadMutexesAndWaiters) {
     start(owner, [&] {
         EXPECT_EQ(st(a.lock()), "ok");
         EXPECT_EQ(st(b.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(b.unlock()), "ok");
         EXPECT_EQ(st(a.unlock()), "ok");
     });
@@ -73,7 +69,7 @@ TEST_F(ExitReportTest, OneMutexNoWaiters) {
     Thread* owner = fake::make("solo", 2);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     char buf[256];

@@ -258,7 +258,7 @@ void start(Thread* t, std::function<void()> body) {
     run(t);
 }
 
-void pause() {
+void hand_back() {
     Thread* self = t_self;
     self->state = State::Paused;
     yield_to_controller();

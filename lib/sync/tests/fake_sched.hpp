@@ -3,7 +3,7 @@
 //
 // Every fake thread is a host std::thread, but only one runs at a time: a
 // baton passes between the test body (the controller) and the thread it
-// runs. A thread runs until it blocks in sched::wait(), calls fake::pause(),
+// runs. A thread runs until it blocks in sched::wait(), calls fake::hand_back(),
 // or returns; then the controller continues. Nothing else is concurrent, so
 // each test is one exact interleaving. The controller itself acts as
 // fake::main_thread() (or as an interrupt handler after set_in_isr(true)); it
@@ -55,7 +55,7 @@ Thread* make(const char* name, tn::u8 priority);
 void start(Thread* t, std::function<void()> body);
 /// Called by a thread body: hands the baton back to the controller until
 /// step(self).
-void pause();
+void hand_back();
 /// Lets a paused or woken thread continue; returns when it blocks, pauses
 /// or returns. Fails the test if @p t is still blocked.
 void step(Thread* t);

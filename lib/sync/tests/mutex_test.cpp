@@ -11,15 +11,6 @@ namespace {
 using namespace tn;
 using namespace tn::sync;
 using namespace sync_test;
-using fake::blocked;
-using fake::done;
-using fake::expire;
-using fake::pause;
-using fake::step;
-using fake::start;
-using sched::Thread;
-
-constexpr u64 k_timeout = 1000;
 
 class MutexTest : public SyncTest {};
 
@@ -56,7 +47,7 @@ TEST_F(MutexTest, NotOwnerAndTryLockOfHeldMutex) {
     Thread* a = fake::make("a", 3);
     start(a, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     EXPECT_EQ(st(m.unlock()), "NotOwner");   // main is not the owner
@@ -75,7 +66,7 @@ TEST_F(MutexTest, SimpleInversion) {
     Thread* high = fake::make("high", 10);
     start(low, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(high, [&] {
@@ -109,7 +100,7 @@ TEST_F(MutexTest, LowerWaiterDoesNotLowerOwner) {
     Thread* waiter = fake::make("waiter", 2);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(waiter, [&] {
@@ -131,7 +122,7 @@ TEST_F(MutexTest, HandOffOrder) {
     Thread* w[4] = {fake::make("a", 3), fake::make("b", 7), fake::make("c", 3), fake::make("d", 7)};
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     for (Thread* t : w)
@@ -164,7 +155,7 @@ TEST_F(MutexTest, TransitiveChainOfThreeMutexes) {
     Thread* t4 = fake::make("t4", 10);
     start(t1, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
     start(t2, [&] {
@@ -224,7 +215,7 @@ TEST_P(MutexTimeoutTest, WaiterTimeoutLowersOwner) {
     Thread* high = fake::make("high", 9);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(mid, [&] {
@@ -258,7 +249,7 @@ TEST_F(MutexTest, TimeoutOfOnlyWaiterRestoresBase) {
     Thread* waiter = fake::make("waiter", 6);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(waiter, [&] {
@@ -286,9 +277,9 @@ TEST_P(HeldMutexesTest, MultipleHeldMutexes) {
     start(low, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st((m2_first ? m2 : m1).unlock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st((m2_first ? m1 : m2).unlock()), "ok");
     });
     start(h1, [&] {
@@ -326,7 +317,7 @@ TEST_F(MutexTest, RecomputeConsidersEveryHeldMutex) {
         EXPECT_EQ(st(m1.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m3.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m3.unlock()), "ok");
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m1.unlock()), "ok");
@@ -360,7 +351,7 @@ TEST_F(MutexTest, BoostReordersWaiterInItsQueue) {
     Thread* c = fake::make("c", 9);  // waits for m2
     start(owner, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
     start(a, [&] {
@@ -397,7 +388,7 @@ TEST_F(MutexTest, CycleOfTwoIsDeadlock) {
     Thread* b = fake::make("b", 6);
     start(b, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m1.lock()), "Deadlock");
         EXPECT_EQ(st(m1.lock(k_timeout)), "Deadlock");
         EXPECT_EQ(b->blocked_on, nullptr);
@@ -427,7 +418,7 @@ TEST_F(MutexTest, CycleIsReportedWithoutSideEffects) {
     // a holds m1 and waits for m2; b holds m2 and waits for m3; c holds m3.
     start(c, [&] {
         EXPECT_EQ(st(m3.lock()), "ok");
-        pause();
+        hand_back();
         unsigned changes = fake::priority_changes();
         EXPECT_EQ(st(m1.lock()), "Deadlock");       // c -> m1 -> a -> m2 -> b -> m3 -> c
         EXPECT_EQ(st(m1.lock(k_no_wait)), "WouldBlock");
@@ -468,7 +459,7 @@ TEST_F(MutexTest, TimedOutWaiterIsNoLongerInTheChain) {
     Thread* t = fake::make("t", 5);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m2.lock()), "ok");  // t holds m2: blocks, no Deadlock
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m.unlock()), "ok");
@@ -501,7 +492,7 @@ TEST_F(MutexTest, ChainDepthIsBounded) {
         t[i] = fake::make(("t" + std::to_string(i)).c_str(), static_cast<u8>(i == n - 1 ? 20 : i + 1));
     start(t[0], [&] {
         EXPECT_EQ(st(m[0].lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m[0].unlock()), "ok");
     });
     for (int i = 1; i < n - 1; ++i)
@@ -536,7 +527,7 @@ TEST_F(MutexTest, BasePriorityChangeHook) {
     Thread* waiter = fake::make("waiter", 4);
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(waiter, [&] {

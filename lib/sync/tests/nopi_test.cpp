@@ -10,13 +10,6 @@ namespace {
 using namespace tn;
 using namespace tn::sync;
 using namespace sync_test;
-using fake::blocked;
-using fake::done;
-using fake::expire;
-using fake::pause;
-using fake::step;
-using fake::start;
-using sched::Thread;
 
 static_assert(!k_priority_inheritance, "tests/unit.mk builds sync_nopi with CONFIG_LIBSYNC and without CONFIG_LIBSYNC_MUTEX_PI");
 
@@ -29,7 +22,7 @@ TEST_F(NoPiTest, OwnerKeepsItsPriority) {
     Thread* high = fake::make("high", 10);
     start(low, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     start(high, [&] {
@@ -56,7 +49,7 @@ TEST_F(NoPiTest, ChainAndSetPriority) {
     Thread* a = fake::make("a", 20);
     start(c, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m2.unlock()), "ok");
     });
     start(b, [&] {
@@ -100,7 +93,7 @@ TEST_F(NoPiTest, HandOffOrderAndDeadlock) {
     start(owner, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(m.lock()), "Deadlock");
-        pause();
+        hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     auto waiter = [&](char c) {

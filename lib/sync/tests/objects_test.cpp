@@ -10,15 +10,6 @@ namespace {
 using namespace tn;
 using namespace tn::sync;
 using namespace sync_test;
-using fake::blocked;
-using fake::done;
-using fake::expire;
-using fake::pause;
-using fake::step;
-using fake::start;
-using sched::Thread;
-
-constexpr u64 k_timeout = 1000;
 
 class SemaphoreTest : public SyncTest {};
 class MessageQueueTest : public SyncTest {};

@@ -11,6 +11,18 @@
 
 namespace sync_test {
 
+// What every test file drives the fake scheduler with, and the thread type.
+using fake::blocked;
+using fake::done;
+using fake::expire;
+using fake::hand_back;
+using fake::start;
+using fake::step;
+using tn::sched::Thread;
+
+/// Timeout (fake scheduler time units) the tests give blocking calls.
+constexpr tn::u64 k_timeout = 1000;
+
 /// "ok" or the error's name, so failures print readably.
 template <class R>
 std::string st(const R& r) {

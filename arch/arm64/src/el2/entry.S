@@ -15,7 +15,7 @@
  */
 
 #include "el2.h"
-#include "../stacks.h"
+#include <tn/arch/stack_layout.h>
 
 	.section .text.tn_arch_entry, "ax"
 	.globl	tn_arch_entry
@@ -64,10 +64,7 @@ mortise_secondary_entry:
 	isb
 	msr	sctlr_el2, x4
 	isb
-	adr_l	x0, tn_arch_cpu_stacks
-	ldr	x1, =STACK_STRIDE
-	madd	x0, x19, x1, x0
-	mov	sp, x0
+	set_cpu_stack x19, x0, x1
 	mov	x29, xzr
 	mov	x30, xzr
 	mov	x0, x19

@@ -44,12 +44,5 @@ void unmap_kernel_pages(u64 va, u64 size);
 /// up to then stay mapped). Thread context; safe against concurrent callers.
 Result<void, Error> map_device(u64 pa, u64 size);
 
-/// The guard page below the boot stack (for fault reports).
-u64 boot_stack_guard();
-
-#ifdef CONFIG_TN_SMP
-/// The guard page below secondary CPU @p cpu's boot stack (1 <= cpu < CONFIG_TN_MAX_CPUS).
-u64 secondary_stack_guard(unsigned cpu);
-#endif
 
 }  // namespace tn::arch::mmu

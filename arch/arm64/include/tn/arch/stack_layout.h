@@ -1,0 +1,24 @@
+/*
+ * The per-CPU stacks image.S reserves: CPU 0 runs on the boot stack, CPU n
+ * (1 <= n < CONFIG_TN_MAX_CPUS) on the n-th of tn_arch_cpu_stacks; each stack
+ * sits above a guard page the MMU leaves unmapped (the linker script places
+ * the boot stack's, __tn_stack_guard). For assembly and C++ alike
+ * (tn/arch/stacks.hpp); a header of its own, so a change of
+ * ARCH_ARM64_BOOT_STACK_SIZE rebuilds only what lays out or finds stacks.
+ */
+#pragma once
+
+#define TN_ARCH_STACK_GUARD	4096
+#define TN_ARCH_STACK_SIZE	((CONFIG_ARCH_ARM64_BOOT_STACK_SIZE + 4095) & ~4095)
+#define TN_ARCH_STACK_STRIDE	(TN_ARCH_STACK_GUARD + TN_ARCH_STACK_SIZE)
+
+#ifdef __ASSEMBLER__
+/* sp = top of the stack of CPU \cpu (>= 1): tn_arch_cpu_stacks + \cpu * stride.
+ * Needs adr_l (arch/arm64/src/asm.h). Clobbers \tmp and \tmp2. */
+.macro	set_cpu_stack cpu, tmp, tmp2
+	adr_l	\tmp, tn_arch_cpu_stacks
+	ldr	\tmp2, =TN_ARCH_STACK_STRIDE
+	madd	\tmp, \cpu, \tmp2, \tmp
+	mov	sp, \tmp
+.endm
+#endif

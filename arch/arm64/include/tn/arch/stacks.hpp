@@ -1,0 +1,44 @@
+// Where each CPU's boot stack and its guard page are (tn/arch/stack_layout.h),
+// for code that switches stacks or maps around them (the MMU set-up, Mortise's
+// per-CPU frames, fault reports).
+#pragma once
+
+#include <tn/arch/stack_layout.h>
+#include <tn/types.hpp>
+
+extern "C" char tn_boot_stack_top[], __tn_stack_guard[];
+#ifdef CONFIG_TN_SMP
+extern "C" char tn_arch_cpu_stacks[];
+#endif
+
+namespace tn::arch::stacks {
+
+constexpr u64 k_stride = TN_ARCH_STACK_STRIDE;
+/// CPUs with a stack of their own: every CPU the image supports with CONFIG_TN_SMP, else CPU 0.
+#ifdef CONFIG_TN_SMP
+constexpr unsigned k_cpus = CONFIG_TN_MAX_CPUS;
+#else
+constexpr unsigned k_cpus = 1;
+#endif
+
+/// The initial stack pointer of CPU @p cpu (< k_cpus).
+inline u64 top(unsigned cpu) {
+#ifdef CONFIG_TN_SMP
+    if (cpu != 0)
+        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + cpu * k_stride;
+#endif
+    (void)cpu;
+    return reinterpret_cast<u64>(tn_boot_stack_top);
+}
+
+/// The unmapped page below CPU @p cpu's stack (< k_cpus).
+inline u64 guard(unsigned cpu) {
+#ifdef CONFIG_TN_SMP
+    if (cpu != 0)
+        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + (cpu - 1) * k_stride;
+#endif
+    (void)cpu;
+    return reinterpret_cast<u64>(__tn_stack_guard);
+}
+
+}  // namespace tn::arch::stacks
