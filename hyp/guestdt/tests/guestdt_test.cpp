@@ -514,8 +514,7 @@ TEST(GuestDtPassthrough, QemuVirtOwnTree) {
     int fd = mkstemp(path);
     ASSERT_GE(fd, 0);
     close(fd);
-    std::string cmd = std::string("qemu-system-aarch64 -machine virt,gic-version=3,virtualization=on,dumpdtb=") +
-                      path + " -cpu cortex-a53 -display none >/dev/null 2>&1";
+    std::string cmd = std::string(TN_QEMU_RUN " --gic 3 --el2 --dump-dtb ") + path + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     std::vector<u64> dtb(1 << 17);  // QEMU pads its blob to 1 MiB.
     FILE* in = std::fopen(path, "rb");

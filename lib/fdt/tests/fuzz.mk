@@ -7,15 +7,14 @@ fdt_SEEDS := $(O)/seeds/fdt
 
 # Seeds: QEMU virt DTBs for both GIC versions, with and without EL2, when QEMU is
 # installed. dtc, if present, repacks them from QEMU's 1 MiB to their real ~7.5 KiB.
-FDT_QEMU_MACHINES := gic-version=2 gic-version=3 gic-version=2,virtualization=on \
-	gic-version=3,virtualization=on
+FDT_QEMU_MACHINES := --gic=2 --gic=3 --gic=2:--el2 --gic=3:--el2
 $(fdt_SEEDS)/.stamp:
 	@mkdir -p $(@D)
 	$(Q)if command -v qemu-system-aarch64 >/dev/null 2>&1; then \
 		for m in $(FDT_QEMU_MACHINES); do \
-			n=virt_$$(echo $$m | tr ',=' '__'); \
-			qemu-system-aarch64 -machine virt,$$m,dumpdtb=$(@D)/$$n.raw -cpu cortex-a53 \
-				-display none >/dev/null 2>&1 || continue; \
+			n=virt$$(echo $$m | tr -d -- - | tr ':=' '__'); \
+			$(TN_ROOT)/scripts/qemu-run $$(echo $$m | tr ':=' '  ') --dump-dtb $(@D)/$$n.raw 2>/dev/null || \
+				{ echo "  fdt: dumping QEMU's $$m tree failed, no seed from it"; continue; }; \
 			if command -v dtc >/dev/null 2>&1 && \
 				dtc -q -I dtb -O dtb -o $(@D)/$$n.dtb $(@D)/$$n.raw 2>/dev/null; then \
 				rm -f $(@D)/$$n.raw; \

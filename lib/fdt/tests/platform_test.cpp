@@ -1,6 +1,6 @@
 // Platform conveniences of tn::fdt on QEMU `virt` trees (see virt_tree.hpp). Expected
 // values come from `dtc -I dtb -O dts` of QEMU's dumped DTBs. Setting TN_FDT_DTB to a
-// real dumped blob (qemu-system-aarch64 -M virt,dumpdtb=virt.dtb) checks that too.
+// real dumped blob (scripts/qemu-run --dump-dtb virt.dtb) checks that too.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -179,8 +179,8 @@ TEST(FdtVirtExtra, DeviceAtAddress) {
     EXPECT_EQ(fdt.find_device("arm,pl011").value().node, first.node);
 }
 
-/// A dumped QEMU blob, if TN_FDT_DTB names one: `qemu-system-aarch64 -M virt,...,
-/// dumpdtb=FILE`. TN_FDT_DTB_GIC (default 3) and TN_FDT_DTB_VIRT (0/1) describe it.
+/// A dumped QEMU blob, if TN_FDT_DTB names one: `scripts/qemu-run --dump-dtb FILE [--gic 3] [--el2]`.
+/// TN_FDT_DTB_GIC (default 3) and TN_FDT_DTB_VIRT (0/1) describe it.
 TEST(FdtRealQemu, DumpedBlob) {
     const char* path = std::getenv("TN_FDT_DTB");
     if (path == nullptr)
