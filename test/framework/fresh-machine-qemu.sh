@@ -51,7 +51,7 @@ else
 fi
 # Every other QEMU invocation would need its own -nic none: there is none.
 # (Checks for the tool, its version and messages naming it are fine.)
-others=$(cd "$SRC_ROOT" && git ls-files 2>/dev/null | grep -v '^scripts/qemu-run$\|\.md$\|Config\.uk$' |
-    xargs grep -n 'qemu-system-aarch64 *-' 2>/dev/null | grep -v -- '--version' || true)
+others=$(grep -rn --exclude-dir=.git --exclude-dir=build --exclude='*.md' --exclude=Config.uk \
+    'qemu-system-aarch64 *-' "$SRC_ROOT" | grep -v "^$SRC_ROOT/scripts/qemu-run:" | grep -v -- '--version' || true)
 [ -z "$others" ] || { printf '%s\n' "$others"; fail "QEMU started outside scripts/qemu-run (use it: it asks for no NIC)"; }
 echo ok
