@@ -58,6 +58,8 @@ include $(TN_ROOT)/support/make/config.mk
 include $(TN_ROOT)/support/make/libs.mk
 include $(TN_ROOT)/support/make/hypervisor.mk
 include $(TN_ROOT)/support/make/image.mk
+include $(TN_ROOT)/support/make/debug.mk
+include $(TN_ROOT)/support/make/symbolize.mk
 
 help:
 	@echo 'TenonOS application $(APP_NAME) ($(APP_DIR))'
