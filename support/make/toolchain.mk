@@ -1,6 +1,9 @@
-# Cross toolchain, host tools and global flags (DESIGN.md section 4).
+# Cross toolchain, host tools and global flags: freestanding C++20 without
+# exceptions or RTTI, -Wall -Wextra -Werror, built with Debian's
+# aarch64-linux-gnu toolchain unless CROSS_COMPILE names another.
 
-CROSS_COMPILE ?= aarch64-linux-gnu-
+TN_DEFAULT_CROSS_COMPILE := aarch64-linux-gnu-
+CROSS_COMPILE ?= $(TN_DEFAULT_CROSS_COMPILE)
 CC := $(CROSS_COMPILE)gcc
 CXX := $(CROSS_COMPILE)g++
 LD := $(CROSS_COMPILE)ld
@@ -13,9 +16,19 @@ TN_SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 tn_need_tool = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found. \
 	Install it with: $(TN_SUDO)apt-get install $(2)   (or run 'make deps' in $(TN_ROOT) as root)))
 
+# $(call tn_need_cross,command,debian-package-of-the-default-prefix): with the
+# default prefix the fix is Debian's package; with another CROSS_COMPILE the
+# package would not help (it installs aarch64-linux-gnu-*), so the message
+# names the prefix and both ways out.
+tn_need_cross = $(if $(filter $(TN_DEFAULT_CROSS_COMPILE),$(CROSS_COMPILE)),$(call tn_need_tool,$(1),$(2)),\
+	$(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: CROSS_COMPILE=$(CROSS_COMPILE) names \
+	a toolchain that is not installed or not on PATH. Fix CROSS_COMPILE (or add that toolchain's bin \
+	directory to PATH), or leave CROSS_COMPILE unset for the default $(TN_DEFAULT_CROSS_COMPILE), \
+	installed with: $(TN_SUDO)apt-get install $(2))))
+
 ifneq ($(TN_BUILD_GOALS),)
-$(call tn_need_tool,$(CXX),g++-aarch64-linux-gnu)
-$(call tn_need_tool,$(CC),gcc-aarch64-linux-gnu)
+$(call tn_need_cross,$(CXX),g++-aarch64-linux-gnu)
+$(call tn_need_cross,$(CC),gcc-aarch64-linux-gnu)
 $(call tn_need_tool,$(HOSTCXX),g++)
 endif
 ifneq ($(MAKECMDGOALS),help)
