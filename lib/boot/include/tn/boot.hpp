@@ -1,4 +1,5 @@
-// Application start-up shared by every platform.
+/// @file
+/// Application start-up shared by every platform.
 #pragma once
 
 namespace tn::boot {

@@ -1,13 +1,14 @@
-// Ordered initialisation without a central list: a library registers an init
-// function with a level, the linker collects the records into one table sorted
-// by level (lib/boot/boot.lds), and lib/boot runs them before main().
-//
-//   static int gic_init() { ...; return 0; }
-//   TN_INIT(gic_init, TN_INIT_DRIVER);
-//
-// Within a level, functions run in link order (library discovery order, then
-// object order). An init function returns 0 or a negative error; the first
-// failure stops the boot with a report naming the function.
+/// @file
+/// Ordered initialisation without a central list: a library registers an init
+/// function with a level, the linker collects the records into one table sorted
+/// by level (lib/boot/boot.lds), and lib/boot runs them before main().
+///
+///   static int gic_init() { ...; return 0; }
+///   TN_INIT(gic_init, TN_INIT_DRIVER);
+///
+/// Within a level, functions run in link order (library discovery order, then
+/// object order). An init function returns 0 or a negative error; the first
+/// failure stops the boot with a report naming the function.
 #pragma once
 
 #include <tn/types.hpp>

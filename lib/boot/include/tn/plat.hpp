@@ -1,5 +1,6 @@
-// The contract between the boot library and a platform library. Every
-// platform (plat/<board>) provides these; nothing else calls them directly.
+/// @file
+/// The contract between the boot library and a platform library. Every
+/// platform (plat/<board>) provides these; nothing else calls them directly.
 #pragma once
 
 #include <tn/result.hpp>

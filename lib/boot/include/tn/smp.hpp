@@ -1,13 +1,14 @@
-// Symmetric multiprocessing: logical CPU numbers, per-CPU data, and which
-// CPUs are online.
-//
-// CPU 0 is the one the image was entered on; the platform numbers the others
-// 1..k_max_cpus-1 in device-tree order as it starts them with PSCI CPU_ON,
-// before main() runs. A secondary CPU that fails to come up is reported and
-// left out: online_count() says how many made it.
-//
-// With CONFIG_TN_MAX_CPUS=1 everything here is a constant: this_cpu() is 0,
-// PerCpu<T> is one T, and no SMP code is linked in.
+/// @file
+/// Symmetric multiprocessing: logical CPU numbers, per-CPU data, and which
+/// CPUs are online.
+///
+/// CPU 0 is the one the image was entered on; the platform numbers the others
+/// 1..k_max_cpus-1 in device-tree order as it starts them with PSCI CPU_ON,
+/// before main() runs. A secondary CPU that fails to come up is reported and
+/// left out: online_count() says how many made it.
+///
+/// With CONFIG_TN_MAX_CPUS=1 everything here is a constant: this_cpu() is 0,
+/// PerCpu<T> is one T, and no SMP code is linked in.
 #pragma once
 
 #include <tn/result.hpp>

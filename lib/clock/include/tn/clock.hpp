@@ -1,18 +1,19 @@
-// Monotonic time and one programmable timer event per image, on top of a
-// counter/comparator driver (tn/clock_impl.hpp) such as the Arm generic timer.
-//
-// Time is the hardware counter converted to nanoseconds; it starts wherever
-// the counter started (at or before boot) and never goes backwards. Deadlines
-// are absolute times on the same scale and are converted to ticks rounding
-// up, so an event never fires early; periods are whole ticks, so a period
-// that is not a whole number of ticks runs slow by less than one tick per
-// period. Periodic deadlines advance from the previous deadline, not from when
-// the callback ran, so the rate does not drift with interrupt latency.
-//
-// Context: the arm/stop calls may be made from thread context or from the
-// callback itself; they mask IRQs on the calling CPU while they update the
-// timer. Single-CPU for now: the event is delivered to the CPU that
-// programmed it last (the timer is a per-CPU PPI).
+/// @file
+/// Monotonic time and one programmable timer event per image, on top of a
+/// counter/comparator driver (tn/clock_impl.hpp) such as the Arm generic timer.
+///
+/// Time is the hardware counter converted to nanoseconds; it starts wherever
+/// the counter started (at or before boot) and never goes backwards. Deadlines
+/// are absolute times on the same scale and are converted to ticks rounding
+/// up, so an event never fires early; periods are whole ticks, so a period
+/// that is not a whole number of ticks runs slow by less than one tick per
+/// period. Periodic deadlines advance from the previous deadline, not from when
+/// the callback ran, so the rate does not drift with interrupt latency.
+///
+/// Context: the arm/stop calls may be made from thread context or from the
+/// callback itself; they mask IRQs on the calling CPU while they update the
+/// timer. Single-CPU for now: the event is delivered to the CPU that
+/// programmed it last (the timer is a per-CPU PPI).
 #pragma once
 
 #include <tn/result.hpp>

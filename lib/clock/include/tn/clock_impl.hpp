@@ -1,9 +1,10 @@
-// Provider contract of lib/clock: what a timer driver implements. Only timer
-// drivers include this header; everything else uses tn/clock.hpp.
-//
-// A device is a free-running counter plus one comparator on it that raises an
-// interrupt. lib/clock owns the policy (one-shot, periodic, overruns); the
-// driver owns the registers and its interrupt, whose handler calls expired().
+/// @file
+/// Provider contract of lib/clock: what a timer driver implements. Only timer
+/// drivers include this header; everything else uses tn/clock.hpp.
+///
+/// A device is a free-running counter plus one comparator on it that raises an
+/// interrupt. lib/clock owns the policy (one-shot, periodic, overruns); the
+/// driver owns the registers and its interrupt, whose handler calls expired().
 #pragma once
 
 #include <tn/clock.hpp>

@@ -1,21 +1,22 @@
-// Exact ns <-> tick conversion with multiplies and shifts only.
-//
-// A plain mult/shift scale (Linux clocksource style) is off by one unit on
-// exact values whenever the ratio is not a binary fraction: at 24 MHz one
-// second of ticks would read 999999999 ns. Here both directions are exact and
-// still need no divide instruction on the hot path:
-//
-//   to_ns(t)    = floor(t * 1e9 / f) = (t / f) * 1e9 + (t % f) * 1e9 / f
-//   to_ticks(n) = ceil(n * f / 1e9)  = (n / 1e9) * f + ceil((n % 1e9) * f / 1e9)
-//
-// Every intermediate fits 64 bits because f < 2^32 and the remainders are
-// below f or 1e9 (so (t % f) * 1e9 and (n % 1e9) * f are below 2^62). The
-// divisions by the constant 1e9 become multiplications in the compiler; the
-// divisions by f use a Divider: a 64-bit reciprocal of f, a 64x64 -> 128-bit
-// multiply (mul + umulh on AArch64) and at most two correction steps. Results
-// that do not fit 64 bits (2^64 ns is 584 years) saturate to ~0 instead of
-// wrapping. Rounding: to_ns rounds down (time never runs ahead of the
-// counter), to_ticks rounds up (a deadline never fires early).
+/// @file
+/// Exact ns <-> tick conversion with multiplies and shifts only.
+///
+/// A plain mult/shift scale (Linux clocksource style) is off by one unit on
+/// exact values whenever the ratio is not a binary fraction: at 24 MHz one
+/// second of ticks would read 999999999 ns. Here both directions are exact and
+/// still need no divide instruction on the hot path:
+///
+///   to_ns(t)    = floor(t * 1e9 / f) = (t / f) * 1e9 + (t % f) * 1e9 / f
+///   to_ticks(n) = ceil(n * f / 1e9)  = (n / 1e9) * f + ceil((n % 1e9) * f / 1e9)
+///
+/// Every intermediate fits 64 bits because f < 2^32 and the remainders are
+/// below f or 1e9 (so (t % f) * 1e9 and (n % 1e9) * f are below 2^62). The
+/// divisions by the constant 1e9 become multiplications in the compiler; the
+/// divisions by f use a Divider: a 64-bit reciprocal of f, a 64x64 -> 128-bit
+/// multiply (mul + umulh on AArch64) and at most two correction steps. Results
+/// that do not fit 64 bits (2^64 ns is 584 years) saturate to ~0 instead of
+/// wrapping. Rounding: to_ns rounds down (time never runs ahead of the
+/// counter), to_ticks rounds up (a deadline never fires early).
 #pragma once
 
 #include <tn/clock.hpp>

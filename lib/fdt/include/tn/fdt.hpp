@@ -1,29 +1,30 @@
-// Bounds-checked reader for flattened devicetree blobs (DTB), written from the
-// Devicetree Specification v0.4: chapter 5 (DTB format), chapters 2-3 (conventions).
-//
-// try_open() checks the header and walks the whole structure block once, so a blob that
-// opens has every token and name inside its block, properties before subnodes (§5.4.2),
-// depth <= k_max_depth and a final FDT_END. Accessors still bounds-check every offset:
-// no call reads outside the blob, whatever Node it is given. Nothing allocates.
-//
-// Bounds: a walk step consumes at least one 4-byte token, so one call reads at most
-// size_dt_struct / 4 tokens; without an index, parent(), reg() and interrupt lookups
-// rescan from the root; interrupt_parent() follows at most 2 * k_max_depth links. Use at
-// boot, not on hot paths.
-//
-// Node index (optional): try_open() given a NodeIndex also records every node's parent,
-// subtree end, phandle and first `compatible` / `device_type` during its one walk, plus
-// a 32-bit Bloom filter of the compatible strings. Navigation, parent(), find_path(),
-// find_phandle() and the compatible / device_type searches then read those entries
-// (binary search by offset, or a pass over the entries skipping most by their filter)
-// instead of decoding O(size_dt_struct) tokens. Every answer is the same with or without
-// it (a tree with more nodes than the index holds is opened without one), and values
-// still come from the bounds-checked blob.
-//
-// Context: any (EL1, EL2, MMU off). Fields are read at naturally aligned offsets of the
-// 8-byte aligned blob, but u64 values in properties are only 4-byte aligned: code that
-// runs with the MMU off (Device memory) should build with -mstrict-align. The blob must
-// stay mapped and unchanged while a Fdt, or anything from it, is in use.
+/// @file
+/// Bounds-checked reader for flattened devicetree blobs (DTB), written from the
+/// Devicetree Specification v0.4: chapter 5 (DTB format), chapters 2-3 (conventions).
+///
+/// try_open() checks the header and walks the whole structure block once, so a blob that
+/// opens has every token and name inside its block, properties before subnodes (§5.4.2),
+/// depth <= k_max_depth and a final FDT_END. Accessors still bounds-check every offset:
+/// no call reads outside the blob, whatever Node it is given. Nothing allocates.
+///
+/// Bounds: a walk step consumes at least one 4-byte token, so one call reads at most
+/// size_dt_struct / 4 tokens; without an index, parent(), reg() and interrupt lookups
+/// rescan from the root; interrupt_parent() follows at most 2 * k_max_depth links. Use at
+/// boot, not on hot paths.
+///
+/// Node index (optional): try_open() given a NodeIndex also records every node's parent,
+/// subtree end, phandle and first `compatible` / `device_type` during its one walk, plus
+/// a 32-bit Bloom filter of the compatible strings. Navigation, parent(), find_path(),
+/// find_phandle() and the compatible / device_type searches then read those entries
+/// (binary search by offset, or a pass over the entries skipping most by their filter)
+/// instead of decoding O(size_dt_struct) tokens. Every answer is the same with or without
+/// it (a tree with more nodes than the index holds is opened without one), and values
+/// still come from the bounds-checked blob.
+///
+/// Context: any (EL1, EL2, MMU off). Fields are read at naturally aligned offsets of the
+/// 8-byte aligned blob, but u64 values in properties are only 4-byte aligned: code that
+/// runs with the MMU off (Device memory) should build with -mstrict-align. The blob must
+/// stay mapped and unchanged while a Fdt, or anything from it, is in use.
 #pragma once
 
 #include <tn/result.hpp>

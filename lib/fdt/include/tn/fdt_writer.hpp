@@ -1,15 +1,16 @@
-// Sequential writer of flattened devicetree blobs (Devicetree Specification v0.4, chapter 5),
-// bounded by the caller's buffer: for generating a guest's device tree in the hypervisor.
-//
-// Calls mirror the tree in document order: reserve()* begin_node("") { property()* begin_node()
-// ... end_node() } end_node() finish(). The structure block grows up from the front of the
-// buffer and the strings block down from its back (names shared, as dtc does); finish() moves
-// the strings behind the structure and writes the header, so the blob needs no size estimate and
-// no second pass over the caller's data. Any misuse or a full buffer puts the writer in a failed
-// state: later calls do nothing and finish() returns 0. Nothing allocates.
-//
-// Costs: a property name is looked up in the strings written so far, O(strings size) per
-// property; finish() walks the structure block once to fix up name offsets. Context: any.
+/// @file
+/// Sequential writer of flattened devicetree blobs (Devicetree Specification v0.4, chapter 5),
+/// bounded by the caller's buffer: for generating a guest's device tree in the hypervisor.
+///
+/// Calls mirror the tree in document order: reserve()* begin_node("") { property()* begin_node()
+/// ... end_node() } end_node() finish(). The structure block grows up from the front of the
+/// buffer and the strings block down from its back (names shared, as dtc does); finish() moves
+/// the strings behind the structure and writes the header, so the blob needs no size estimate and
+/// no second pass over the caller's data. Any misuse or a full buffer puts the writer in a failed
+/// state: later calls do nothing and finish() returns 0. Nothing allocates.
+///
+/// Costs: a property name is looked up in the strings written so far, O(strings size) per
+/// property; finish() walks the structure block once to fix up name offsets. Context: any.
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,26 +1,27 @@
-// Interrupt handling: handlers by INTID, per-interrupt configuration, software-
-// generated interrupts, and masking IRQs on the calling CPU.
-//
-// INTIDs follow the GIC architecture (IHI 0069H.b §2.2.1, IHI 0048B.b §2.2.1):
-//   0-15     SGIs, software generated (IPIs), banked per target CPU
-//   16-31    PPIs, private to and banked per CPU (the architected timers)
-//   32-1019  SPIs, shared peripheral interrupts
-//   1020-23  special (spurious); never dispatched, never accepted here.
-// Extended SPI/PPI ranges and LPIs are not supported.
-//
-// Each interrupt goes through acknowledge, handler, priority drop, deactivate
-// (IHI 0069H.b §4.1, IHI 0048B.b §3.2.1); controllers run with the split end of
-// interrupt (GICC_CTLR.EOImodeNS = 1, ICC_CTLR_EL1.EOImode = 1). A handler that
-// returns Completion::Deferred still gets its priority drop, so the CPU takes
-// other interrupts again, but its interrupt stays active and is not signalled
-// again until someone calls deactivate(): how a hypervisor hands a physical
-// interrupt to a guest, or a driver finishes a level interrupt outside its
-// handler without masking it.
-//
-// Context: configure interrupts from thread context, before enabling them or
-// while they are disabled. SGI and PPI configuration changes the calling CPU's
-// banked copy only. Handlers run on the CPU that took the interrupt with IRQs
-// masked (no nesting).
+/// @file
+/// Interrupt handling: handlers by INTID, per-interrupt configuration, software-
+/// generated interrupts, and masking IRQs on the calling CPU.
+///
+/// INTIDs follow the GIC architecture (IHI 0069H.b §2.2.1, IHI 0048B.b §2.2.1):
+///   0-15     SGIs, software generated (IPIs), banked per target CPU
+///   16-31    PPIs, private to and banked per CPU (the architected timers)
+///   32-1019  SPIs, shared peripheral interrupts
+///   1020-23  special (spurious); never dispatched, never accepted here.
+/// Extended SPI/PPI ranges and LPIs are not supported.
+///
+/// Each interrupt goes through acknowledge, handler, priority drop, deactivate
+/// (IHI 0069H.b §4.1, IHI 0048B.b §3.2.1); controllers run with the split end of
+/// interrupt (GICC_CTLR.EOImodeNS = 1, ICC_CTLR_EL1.EOImode = 1). A handler that
+/// returns Completion::Deferred still gets its priority drop, so the CPU takes
+/// other interrupts again, but its interrupt stays active and is not signalled
+/// again until someone calls deactivate(): how a hypervisor hands a physical
+/// interrupt to a guest, or a driver finishes a level interrupt outside its
+/// handler without masking it.
+///
+/// Context: configure interrupts from thread context, before enabling them or
+/// while they are disabled. SGI and PPI configuration changes the calling CPU's
+/// banked copy only. Handlers run on the CPU that took the interrupt with IRQs
+/// masked (no nesting).
 #pragma once
 
 #include <tn/result.hpp>

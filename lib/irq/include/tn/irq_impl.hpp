@@ -1,15 +1,16 @@
-// Provider contract of lib/irq: what an interrupt-controller driver implements
-// and how the platform installs it. Only controller drivers and platforms
-// include this header; everything else uses tn/irq.hpp.
-//
-// lib/irq validates every argument before it calls a controller: INTIDs are in
-// range and of the right kind (an SPI for set_affinity, an SGI for send_sgi),
-// priorities are below k_priority_mask. A controller checks only what depends
-// on its hardware: which CPUs exist, which trigger bits are programmable.
-//
-// An abstract class without RTTI: one indirect call per operation, the same
-// as a table of function pointers, but the compiler checks the signatures and
-// each driver keeps its state (register bases) as members.
+/// @file
+/// Provider contract of lib/irq: what an interrupt-controller driver implements
+/// and how the platform installs it. Only controller drivers and platforms
+/// include this header; everything else uses tn/irq.hpp.
+///
+/// lib/irq validates every argument before it calls a controller: INTIDs are in
+/// range and of the right kind (an SPI for set_affinity, an SGI for send_sgi),
+/// priorities are below k_priority_mask. A controller checks only what depends
+/// on its hardware: which CPUs exist, which trigger bits are programmable.
+///
+/// An abstract class without RTTI: one indirect call per operation, the same
+/// as a table of function pointers, but the compiler checks the signatures and
+/// each driver keeps its state (register bases) as members.
 #pragma once
 
 #include <tn/irq.hpp>

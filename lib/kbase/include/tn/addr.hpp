@@ -1,5 +1,6 @@
-// Distinct address types: mixing a physical, intermediate-physical and virtual
-// address is a type error, not a silent bug.
+/// @file
+/// Distinct address types: mixing a physical, intermediate-physical and virtual
+/// address is a type error, not a silent bug.
 #pragma once
 
 #include <compare>

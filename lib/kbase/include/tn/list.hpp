@@ -1,11 +1,12 @@
-// Intrusive doubly-linked list: the element embeds a ListNode, so insertion
-// and removal are O(1), never allocate, and cannot fail. An all-zero list and
-// node are valid (empty, unlinked), so both can live in BSS.
-//
-//   struct Thread { ListNode link; ... };
-//   IntrusiveList ready;
-//   ready.push_back(t.link);
-//   Thread* first = container_of(ready.front(), &Thread::link);
+/// @file
+/// Intrusive doubly-linked list: the element embeds a ListNode, so insertion
+/// and removal are O(1), never allocate, and cannot fail. An all-zero list and
+/// node are valid (empty, unlinked), so both can live in BSS.
+///
+///   struct Thread { ListNode link; ... };
+///   IntrusiveList ready;
+///   ready.push_back(t.link);
+///   Thread* first = container_of(ready.front(), &Thread::link);
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,15 +1,16 @@
-// Memory-mapped register blocks with offsets checked at compile time.
-//
-//   struct Pl011 : tn::Mmio<0x1000> {
-//       struct Dr : Reg<0x000, u32> {};
-//       struct Fr : Reg<0x018, u32> { struct Txff : tn::Field<5, 1> {}; };
-//       using Mmio::Mmio;
-//   };
-//   Pl011 uart{base};
-//   uart.write<Pl011::Dr>('A');
-//
-// Every volatile access goes through read()/write() below, with the register's
-// declared width; an offset outside the block fails to compile.
+/// @file
+/// Memory-mapped register blocks with offsets checked at compile time.
+///
+///   struct Pl011 : tn::Mmio<0x1000> {
+///       struct Dr : Reg<0x000, u32> {};
+///       struct Fr : Reg<0x018, u32> { struct Txff : tn::Field<5, 1> {}; };
+///       using Mmio::Mmio;
+///   };
+///   Pl011 uart{base};
+///   uart.write<Pl011::Dr>('A');
+///
+/// Every volatile access goes through read()/write() below, with the register's
+/// declared width; an offset outside the block fails to compile.
 #pragma once
 
 #include <tn/register.hpp>

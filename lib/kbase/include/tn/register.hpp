@@ -1,14 +1,15 @@
-// Typed register fields: one place defines each field's position and width.
-//
-//   struct Cr : tn::Reg<0x30, u32> {
-//       struct Uarten : tn::Field<0, 1> {};
-//       struct Txe    : tn::Field<8, 1> {};
-//   };
-//   u32 v = Cr::Uarten::bits(1) | Cr::Txe::bits(1);
-//   if (Cr::Txe::get(v)) ...
-//
-// Fields are plain shifts and masks on an integer, never C++ bitfields, so the
-// access width to device memory stays under our control.
+/// @file
+/// Typed register fields: one place defines each field's position and width.
+///
+///   struct Cr : tn::Reg<0x30, u32> {
+///       struct Uarten : tn::Field<0, 1> {};
+///       struct Txe    : tn::Field<8, 1> {};
+///   };
+///   u32 v = Cr::Uarten::bits(1) | Cr::Txe::bits(1);
+///   if (Cr::Txe::get(v)) ...
+///
+/// Fields are plain shifts and masks on an integer, never C++ bitfields, so the
+/// access width to device memory stays under our control.
 #pragma once
 
 #include <tn/types.hpp>

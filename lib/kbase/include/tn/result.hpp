@@ -1,9 +1,10 @@
-// Errors as values: Result<T, E> for a freestanding kernel built without exceptions.
-//
-// E is a small per-library `enum class`. A Result is [[nodiscard]], so an ignored
-// error is a compile error under -Werror. TN_TRY(expr) propagates the error of a
-// Result-returning expression and otherwise yields its value (GNU statement
-// expression, supported by GCC and Clang).
+/// @file
+/// Errors as values: Result<T, E> for a freestanding kernel built without exceptions.
+///
+/// E is a small per-library `enum class`. A Result is [[nodiscard]], so an ignored
+/// error is a compile error under -Werror. TN_TRY(expr) propagates the error of a
+/// Result-returning expression and otherwise yields its value (GNU statement
+/// expression, supported by GCC and Clang).
 #pragma once
 
 #include <new>

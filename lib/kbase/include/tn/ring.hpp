@@ -1,31 +1,32 @@
-// Lock-free single-producer/single-consumer ring buffer, e.g. bytes from an
-// interrupt handler (the producer) to thread context (the consumer).
-//
-// Classic Lamport queue with free-running indices (Lamport 1983, "Specifying
-// concurrent program modules"; the acquire/release form is the one of the
-// Linux kernel's Documentation/core-api/circular-buffers.rst):
-//
-//   m_head  written by the producer only: slots [m_tail, m_head) hold data;
-//   m_tail  written by the consumer only: slots [m_head, m_tail + Capacity) are free.
-//
-// Both indices count up forever and wrap at 2^32 (Index = u32); the slot of
-// index i is i % Capacity, and m_head - m_tail (mod 2^32) is the fill level,
-// which is why Capacity must be a power of two no larger than 2^31. All
-// Capacity slots are usable (no slot is sacrificed to tell full from empty).
-// Index is a parameter only so the host tests can wrap a u8 index quickly.
-//
-// Ordering: the producer writes the slot, then publishes it with a release
-// store of m_head; the consumer's acquire load of m_head therefore sees the
-// slot's contents. Symmetrically the consumer's release store of m_tail after
-// reading a slot keeps the producer (acquire load of m_tail) from overwriting
-// it early. Each side reads its own index relaxed: nobody else writes it.
-//
-// When the ring is full, push() drops the new element and counts it in
-// dropped(): the producer is an interrupt handler that must not wait.
-//
-// Context: exactly one producer and one consumer at a time, on any CPUs (an
-// interrupt handler and the thread it interrupts are fine). No locks, no
-// allocation, no blocking; every operation is O(1).
+/// @file
+/// Lock-free single-producer/single-consumer ring buffer, e.g. bytes from an
+/// interrupt handler (the producer) to thread context (the consumer).
+///
+/// Classic Lamport queue with free-running indices (Lamport 1983, "Specifying
+/// concurrent program modules"; the acquire/release form is the one of the
+/// Linux kernel's Documentation/core-api/circular-buffers.rst):
+///
+///   m_head  written by the producer only: slots [m_tail, m_head) hold data;
+///   m_tail  written by the consumer only: slots [m_head, m_tail + Capacity) are free.
+///
+/// Both indices count up forever and wrap at 2^32 (Index = u32); the slot of
+/// index i is i % Capacity, and m_head - m_tail (mod 2^32) is the fill level,
+/// which is why Capacity must be a power of two no larger than 2^31. All
+/// Capacity slots are usable (no slot is sacrificed to tell full from empty).
+/// Index is a parameter only so the host tests can wrap a u8 index quickly.
+///
+/// Ordering: the producer writes the slot, then publishes it with a release
+/// store of m_head; the consumer's acquire load of m_head therefore sees the
+/// slot's contents. Symmetrically the consumer's release store of m_tail after
+/// reading a slot keeps the producer (acquire load of m_tail) from overwriting
+/// it early. Each side reads its own index relaxed: nobody else writes it.
+///
+/// When the ring is full, push() drops the new element and counts it in
+/// dropped(): the producer is an interrupt handler that must not wait.
+///
+/// Context: exactly one producer and one consumer at a time, on any CPUs (an
+/// interrupt handler and the thread it interrupts are fine). No locks, no
+/// allocation, no blocking; every operation is O(1).
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,13 +1,14 @@
-// Spinlocks for data shared between CPUs.
-//
-// A ticket lock: CPUs get the lock in the order they asked for it, so no CPU
-// waits for ever behind faster ones, and a waiter spins on a line it only
-// reads. The holder must not block; data also touched by IRQ handlers is
-// locked with IRQs masked on the calling CPU first (irq::LocalGuard, then
-// the lock).
-//
-// With CONFIG_TN_MAX_CPUS=1 (and on the host unless TN_HOST_SMP is set) the
-// lock is empty and costs nothing.
+/// @file
+/// Spinlocks for data shared between CPUs.
+///
+/// A ticket lock: CPUs get the lock in the order they asked for it, so no CPU
+/// waits for ever behind faster ones, and a waiter spins on a line it only
+/// reads. The holder must not block; data also touched by IRQ handlers is
+/// locked with IRQs masked on the calling CPU first (irq::LocalGuard, then
+/// the lock).
+///
+/// With CONFIG_TN_MAX_CPUS=1 (and on the host unless TN_HOST_SMP is set) the
+/// lock is empty and costs nothing.
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,4 +1,5 @@
-// Fixed-width integer vocabulary shared by every Tenon and Mortise library.
+/// @file
+/// Fixed-width integer vocabulary shared by every Tenon and Mortise library.
 #pragma once
 
 #include <stddef.h>

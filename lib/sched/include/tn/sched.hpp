@@ -1,45 +1,56 @@
-// Threads and the scheduler (the paper's Algorithm 1).
-//
-// Priority-preemptive: on each CPU the highest-priority ready thread runs.
-// Priorities are 0 (lowest) to LIBSCHED_PRIORITIES-1 (highest); the idle
-// thread is below all of them. A thread made ready with a higher priority than
-// the running one preempts it at once -- also when an interrupt handler made
-// it ready: the switch happens on the way out of the interrupt. Threads of
-// equal priority run in FIFO order; yield() hands the CPU to the next of the
-// same priority, and with LIBSCHED_TIMESLICE_US > 0 a thread that runs a
-// whole slice is moved behind its equals (round robin). A preempted thread
-// stays at the head of its priority. lock_preemption() defers preemption of
-// the calling thread (it may still block or yield).
-//
-// With LIBSCHED_COOPERATIVE nothing is ever preempted: threads switch only
-// when they block, yield or exit, and the highest-priority ready thread runs
-// next.
-//
-// SMP: every CPU has its own run queue; a thread runs on the CPU it was
-// created for (ThreadAttr::cpu) for its whole life. One scheduler lock
-// protects all threads and wait queues (lib/sched/src/sched.cpp explains).
-//
-// Context: unless noted, calls are for threads. "ISR ok" calls may also be
-// made from interrupt handlers.
+/// @file
+/// @brief Threads and the scheduler (lib/sched, CONFIG_LIBSCHED; the paper's Algorithm 1).
+///
+/// Priority-preemptive: on each CPU the highest-priority ready thread runs.
+/// Priorities are 0 (lowest) to LIBSCHED_PRIORITIES-1 (highest); the idle
+/// thread is below all of them. A thread made ready with a higher priority than
+/// the running one preempts it at once -- also when an interrupt handler made
+/// it ready: the switch happens on the way out of the interrupt. Threads of
+/// equal priority run in FIFO order; yield() hands the CPU to the next of the
+/// same priority, and with LIBSCHED_TIMESLICE_US > 0 a thread that runs a
+/// whole slice is moved behind its equals (round robin). A preempted thread
+/// stays at the head of its priority. lock_preemption() defers preemption of
+/// the calling thread (it may still block or yield).
+///
+/// With LIBSCHED_COOPERATIVE nothing is ever preempted: threads switch only
+/// when they block, yield or exit, and the highest-priority ready thread runs
+/// next.
+///
+/// SMP: every CPU has its own run queue; a thread runs on the CPU it was
+/// created for (ThreadAttr::cpu) for its whole life. One scheduler lock
+/// protects all threads and wait queues (lib/sched/src/sched.cpp explains).
+///
+/// main() runs as a thread of priority LIBSCHED_MAIN_PRIORITY on the boot
+/// CPU, on the boot stack.
+///
+/// Context: unless noted, calls are for threads. "ISR ok" calls may also be
+/// made from interrupt handlers. The C interface is tn/sched.h.
 #pragma once
 
 #include <tn/result.hpp>
 #include <tn/types.hpp>
 
+/// Threads and the scheduler (lib/sched).
 namespace tn::sched {
 
 #ifdef CONFIG_LIBSCHED_PRIORITIES
 inline constexpr unsigned k_priorities = CONFIG_LIBSCHED_PRIORITIES;
 #else
+/// Number of priority levels (CONFIG_LIBSCHED_PRIORITIES, default 32).
 inline constexpr unsigned k_priorities = 32;
 #endif
+/// The lowest priority a thread may have (the idle thread is below it).
 inline constexpr u8 k_lowest_priority = 0;
+/// The highest priority a thread may have.
 inline constexpr u8 k_highest_priority = k_priorities - 1;
 
-/// Timeouts in nanoseconds, relative to the call.
+/// Timeout that never blocks: the call fails with WouldBlock instead of waiting.
+/// (Timeouts are in nanoseconds, relative to the call.)
 inline constexpr u64 k_no_wait = 0;
+/// Timeout that never expires.
 inline constexpr u64 k_forever = ~u64{0};
 
+/// Why a scheduler or lib/sync call failed. A failed call changes nothing.
 enum class Error : u8 {
     BadPriority,   ///< At or above k_priorities.
     BadCpu,        ///< No such CPU, or it is not online.
@@ -56,18 +67,24 @@ enum class Error : u8 {
 };
 
 /// Printable name of @p e ("Timeout"), for logs.
+/// @context Any. @blocking No.
 const char* error_name(Error e);
 
+/// A thread (opaque). Its control block lives at the top of its stack.
 class Thread;
+/// A thread's function: runs with the @p arg given to create(). Returning
+/// from it ends the thread as exit(0) does.
 using Entry = void (*)(void* arg);
 
+/// How create() makes a thread.
 struct ThreadAttr {
-    const char* name = "thread";
-    u8 priority = k_lowest_priority + 1;
+    const char* name = "thread";             ///< For logs and stats; must outlive the thread.
+    u8 priority = k_lowest_priority + 1;     ///< 0 to k_highest_priority.
     usize stack_size = 0;  ///< 0: LIBSCHED_DEFAULT_STACK_SIZE. Rounded up to pages.
     unsigned cpu = 0;      ///< The CPU the thread runs on.
 };
 
+/// What the scheduler counts per thread (stats()).
 struct ThreadStats {
     u64 switches_in;  ///< Times the thread was switched to.
     u64 run_ns;       ///< Time it ran (switched in until switched out); 0 without LIBSCHED_RUNTIME_STATS.
@@ -75,51 +92,103 @@ struct ThreadStats {
 
 /// Creates a ready thread running entry(arg). Its stack comes from the page
 /// allocator, mapped in the stack window with an unmapped guard page below
-/// it, so an overflow faults instead of corrupting memory. A higher priority
-/// than the caller's (same CPU) runs it at once.
-/// Errors: BadPriority, BadCpu, BadStackSize, NoMemory.
+/// it, so an overflow faults instead of corrupting memory. Under the
+/// preemptive policy a higher priority than the caller's (same CPU) runs it
+/// at once.
+/// @param attr name, priority, stack size and CPU.
+/// @param entry the thread's function.
+/// @param arg passed to @p entry.
+/// @return the new thread, or
+/// @retval Error::BadPriority priority at or above k_priorities.
+/// @retval Error::BadCpu no such CPU, or it is not online.
+/// @retval Error::BadStackSize below LIBSCHED_MIN_STACK_SIZE or above the stack slot.
+/// @retval Error::NoMemory no memory for the stack, or LIBSCHED_MAX_THREADS exist.
+/// @context Thread only. @blocking No (the new thread may preempt the caller).
 Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg);
-/// Ends the calling thread; a joiner gets @p value. Never returns.
+/// Ends the calling thread; a joiner gets @p value. Exiting while holding a
+/// mutex is fatal (tn/sync.hpp).
+/// @param value handed to join().
+/// @context Thread only. @blocking Never returns.
 [[noreturn]] void exit(uptr value);
-/// Waits for @p t to end and frees it (its stack and control block).
-/// Errors: NotJoinable, Timeout, WouldBlock, InIsr.
+/// Waits for @p t to end and frees it (its stack and control block); @p t is
+/// invalid afterwards.
+/// @param t a thread create() made, not the caller.
+/// @param timeout_ns relative timeout (k_no_wait, k_forever or between).
+/// @return the value @p t passed to exit() (0 if its function returned), or
+/// @retval Error::NotJoinable @p t is the caller, joined or being joined, or main/idle.
+/// @retval Error::Timeout the timeout passed first.
+/// @retval Error::WouldBlock k_no_wait and @p t is still running.
+/// @retval Error::InIsr called from an interrupt handler.
+/// @context Thread only. @blocking Yes, up to @p timeout_ns.
 Result<uptr, Error> join(Thread* t, u64 timeout_ns = k_forever);
 
-/// The calling thread (ISR ok: the thread the interrupt arrived in).
+/// The calling thread.
+/// @return the running thread; in an interrupt handler, the thread the
+///         interrupt arrived in.
+/// @context Any (ISR ok). @blocking No.
 Thread* current();
 /// Gives the CPU to the next ready thread of the same priority, if any.
+/// @context Thread only. @blocking No (the caller stays ready).
 void yield();
-/// Blocks for at least @p ns nanoseconds. Errors: InIsr.
+/// Blocks for at least @p ns nanoseconds.
+/// @param ns relative time; 0 returns at once.
+/// @retval Error::InIsr called from an interrupt handler.
+/// @context Thread only. @blocking Yes, for @p ns.
 Result<void, Error> sleep_ns(u64 ns);
 /// Blocks until monotonic time @p deadline_ns (tn::clock::now_ns()); returns
-/// at once if it has passed. Errors: InIsr.
+/// at once if it has passed. On a fixed grid (start + n * period) it keeps a
+/// periodic task's rate exact.
+/// @param deadline_ns absolute time.
+/// @retval Error::InIsr called from an interrupt handler.
+/// @context Thread only. @blocking Yes, until @p deadline_ns.
 Result<void, Error> sleep_until(u64 deadline_ns);
 
 /// Stops @p t until resume(): the calling thread itself (it blocks here), or
-/// a ready thread (of any CPU). Errors: BadState for a thread that is
-/// blocked, exited, already suspended, or running on another CPU, and for a
-/// self-suspend from an interrupt handler. ISR ok for another thread.
+/// a ready thread (of any CPU).
+/// @param t the thread to suspend.
+/// @retval Error::BadState @p t is blocked, exited, already suspended, or
+///         running on another CPU, or a self-suspend from an interrupt handler.
+/// @context Thread; ISR ok for another thread. @blocking Only when @p t is the caller.
 Result<void, Error> suspend(Thread* t);
 /// Makes a suspended thread ready again; if it is more urgent than the
-/// running thread of its CPU it runs at once (Algorithm 1). ISR ok.
-/// Errors: BadState if @p t is not suspended.
+/// running thread of its CPU it runs at once (Algorithm 1).
+/// @param t the suspended thread.
+/// @retval Error::BadState @p t is not suspended.
+/// @context Any (ISR ok). @blocking No.
 Result<void, Error> resume(Thread* t);
 
 /// Sets @p t's base priority; a thread holding a priority-inheritance mutex
-/// keeps running at least at its waiters' priority. ISR ok. Errors: BadPriority.
+/// keeps running at least at its waiters' priority.
+/// @param t the thread.
+/// @param priority 0 to k_highest_priority.
+/// @retval Error::BadPriority @p priority at or above k_priorities.
+/// @context Any (ISR ok). @blocking No (the caller may be preempted).
 Result<void, Error> set_priority(Thread* t, u8 priority);
-/// Base priority (as created or set) and effective priority (after inheritance).
+/// Base priority of @p t (as created or set).
+/// @context Any. @blocking No.
 u8 priority(const Thread* t);
+/// Effective priority of @p t: its base priority raised by priority
+/// inheritance while it holds a mutex that a higher thread waits for.
+/// @context Any. @blocking No.
 u8 effective_priority(const Thread* t);
+/// Name of @p t, as given to create() ("main" for main()).
+/// @context Any. @blocking No.
 const char* name(const Thread* t);
+/// Switch count and run time of @p t (also of an exited thread not yet joined).
+/// @context Any. @blocking No.
 ThreadStats stats(const Thread* t);
 
 /// Defers preemption of the calling thread until the matching unlock (they
 /// nest). A preemption that came due meanwhile happens at the last unlock.
+/// Interrupts are still taken; the thread may still block or yield.
+/// @context Thread only. @blocking No.
 void lock_preemption();
+/// Ends one lock_preemption().
+/// @context Thread only. @blocking No (the caller may be preempted at the last one).
 void unlock_preemption();
 
 /// True in an interrupt handler.
+/// @context Any. @blocking No.
 bool in_isr();
 
 }  // namespace tn::sched

@@ -1,11 +1,12 @@
-// What synchronisation objects (lib/sync) build on: the scheduler lock, wait
-// queues and blocking with timeouts, and effective priorities for priority
-// inheritance. Only kernel libraries include this header; applications use
-// tn/sched.hpp and tn/sync.hpp.
-//
-// Locking: one scheduler lock guards every thread's scheduling state and
-// every wait queue. A Locked object holds it with IRQs masked on the calling
-// CPU; every function taking a Locked& needs it held and returns with it held.
+/// @file
+/// What synchronisation objects (lib/sync) build on: the scheduler lock, wait
+/// queues and blocking with timeouts, and effective priorities for priority
+/// inheritance. Only kernel libraries include this header; applications use
+/// tn/sched.hpp and tn/sync.hpp.
+///
+/// Locking: one scheduler lock guards every thread's scheduling state and
+/// every wait queue. A Locked object holds it with IRQs masked on the calling
+/// CPU; every function taking a Locked& needs it held and returns with it held.
 #pragma once
 
 #include <tn/list.hpp>

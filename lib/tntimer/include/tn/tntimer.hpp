@@ -1,27 +1,28 @@
-// Software timers and the kernel lock (the paper's tntimer).
-//
-// All armed timers of the image sit in one queue (tn/tntimer/queue.hpp) kept
-// in nanoseconds of tn::clock time; the clock's one hardware event drives
-// them in one of two modes (Kconfig):
-//   tick     (LIBTNTIMER_TICK): a periodic interrupt at LIBTNTIMER_HZ; each
-//            tick runs every timer whose deadline has passed, so a timer fires
-//            at the first tick at or after its deadline (never early, at most
-//            one tick period late).
-//   tickless (LIBTNTIMER_TICKLESS): the event is programmed one-shot to the
-//            earliest deadline; with nothing armed there is no interrupt.
-//
-// Callbacks run in interrupt context with IRQs masked. A plain timer's
-// callback runs without the kernel lock, so it may call any "ISR ok"
-// function (give a semaphore, set event flags). The kernel's own timeouts
-// are "locked" timers: their callbacks run with the kernel lock held, which
-// makes expiry and cancel atomic with respect to everything else under it.
-//
-// The kernel lock: one lock, taken with IRQs masked, for the timer queue and
-// the scheduler state built on it (lib/sched). With one CPU it is just IRQ
-// masking. SMP: the clock event is serviced on CPU 0 (the tick mode's
-// periodic event is programmed there at boot); tickless mode is single-CPU
-// for now, since a timer armed on another CPU would have to reprogram CPU 0's
-// comparator.
+/// @file
+/// Software timers and the kernel lock (the paper's tntimer).
+///
+/// All armed timers of the image sit in one queue (tn/tntimer/queue.hpp) kept
+/// in nanoseconds of tn::clock time; the clock's one hardware event drives
+/// them in one of two modes (Kconfig):
+///   tick     (LIBTNTIMER_TICK): a periodic interrupt at LIBTNTIMER_HZ; each
+///            tick runs every timer whose deadline has passed, so a timer fires
+///            at the first tick at or after its deadline (never early, at most
+///            one tick period late).
+///   tickless (LIBTNTIMER_TICKLESS): the event is programmed one-shot to the
+///            earliest deadline; with nothing armed there is no interrupt.
+///
+/// Callbacks run in interrupt context with IRQs masked. A plain timer's
+/// callback runs without the kernel lock, so it may call any "ISR ok"
+/// function (give a semaphore, set event flags). The kernel's own timeouts
+/// are "locked" timers: their callbacks run with the kernel lock held, which
+/// makes expiry and cancel atomic with respect to everything else under it.
+///
+/// The kernel lock: one lock, taken with IRQs masked, for the timer queue and
+/// the scheduler state built on it (lib/sched). With one CPU it is just IRQ
+/// masking. SMP: the clock event is serviced on CPU 0 (the tick mode's
+/// periodic event is programmed there at boot); tickless mode is single-CPU
+/// for now, since a timer armed on another CPU would have to reprogram CPU 0's
+/// comparator.
 #pragma once
 
 #include <tn/irq.hpp>

@@ -1,11 +1,12 @@
-// Mortise hypercalls from a Tenon guest (docs/mortise.md, "Hypercalls"):
-// SMC Calling Convention through HVC #0 at EL1, function ID in w0, arguments
-// in x1..x6, status in x0 and results in x1..x3.
-//
-// Only meaningful in a guest of Mortise: on bare hardware HVC at EL1 is
-// undefined (HCR_EL2.HCD or no EL2), so nothing here probes on its own.
-// Buffers are passed by address: Tenon maps its RAM identity (VA = IPA), which
-// is what Mortise checks them against.
+/// @file
+/// Mortise hypercalls from a Tenon guest (docs/mortise.md, "Hypercalls"):
+/// SMC Calling Convention through HVC #0 at EL1, function ID in w0, arguments
+/// in x1..x6, status in x0 and results in x1..x3.
+///
+/// Only meaningful in a guest of Mortise: on bare hardware HVC at EL1 is
+/// undefined (HCR_EL2.HCD or no EL2), so nothing here probes on its own.
+/// Buffers are passed by address: Tenon maps its RAM identity (VA = IPA), which
+/// is what Mortise checks them against.
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,28 +1,29 @@
-// One physically contiguous run of 4 KiB page frames managed by a binary buddy
-// system: the building block of PageAllocator (one zone per memory region).
-//
-// Algorithm: binary buddy allocation (Knowlton, "A fast storage allocator",
-// CACM 8(10), 1965; Knuth, TAOCP vol. 1, 2.5). A block of order k is 2^k pages
-// whose first page frame number (PFN) is a multiple of 2^k, so its buddy is the
-// block whose PFN differs only in bit k. Alignment is by *physical* PFN, not by
-// offset in the zone, so an order-9 block is a 2 MiB-aligned 2 MiB block that a
-// page table can map with one block descriptor.
-//
-// Metadata lives out of band: one 12-byte PageMeta per page in a caller buffer
-// (0.29% of the managed memory). Free-list links are PageMeta indices, so the
-// zone never reads or writes the memory it manages. That keeps it usable before
-// the memory is mapped, at EL2 for guest memory the hypervisor never maps, and
-// behind any phys-to-virt translation, and a stray write into a freed page cannot
-// corrupt the allocator. Only the first page of a block (its head) carries a
-// state; every other page of a block is Tail, reserved pages are Reserved.
-//
-// Bounds, with K = k_max_order and n = pages in the zone:
-//   alloc        O(K): one bitmap scan (count-trailing-zeros) + at most K splits
-//   release      O(K): at most K merges, each O(1) (doubly linked free lists)
-//   check_used   O(K): finding the block around an interior page walks K heads
-//   init         O(n); check_reservable/reserve O(pages in the range)
-// No function allocates, blocks, or touches global state. Not thread-safe: the
-// owner serializes all calls.
+/// @file
+/// One physically contiguous run of 4 KiB page frames managed by a binary buddy
+/// system: the building block of PageAllocator (one zone per memory region).
+///
+/// Algorithm: binary buddy allocation (Knowlton, "A fast storage allocator",
+/// CACM 8(10), 1965; Knuth, TAOCP vol. 1, 2.5). A block of order k is 2^k pages
+/// whose first page frame number (PFN) is a multiple of 2^k, so its buddy is the
+/// block whose PFN differs only in bit k. Alignment is by *physical* PFN, not by
+/// offset in the zone, so an order-9 block is a 2 MiB-aligned 2 MiB block that a
+/// page table can map with one block descriptor.
+///
+/// Metadata lives out of band: one 12-byte PageMeta per page in a caller buffer
+/// (0.29% of the managed memory). Free-list links are PageMeta indices, so the
+/// zone never reads or writes the memory it manages. That keeps it usable before
+/// the memory is mapped, at EL2 for guest memory the hypervisor never maps, and
+/// behind any phys-to-virt translation, and a stray write into a freed page cannot
+/// corrupt the allocator. Only the first page of a block (its head) carries a
+/// state; every other page of a block is Tail, reserved pages are Reserved.
+///
+/// Bounds, with K = k_max_order and n = pages in the zone:
+///   alloc        O(K): one bitmap scan (count-trailing-zeros) + at most K splits
+///   release      O(K): at most K merges, each O(1) (doubly linked free lists)
+///   check_used   O(K): finding the block around an interior page walks K heads
+///   init         O(n); check_reservable/reserve O(pages in the range)
+/// No function allocates, blocks, or touches global state. Not thread-safe: the
+/// owner serializes all calls.
 #pragma once
 
 #include <tn/mem/config.hpp>

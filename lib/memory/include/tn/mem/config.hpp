@@ -1,10 +1,11 @@
-// Build-time parameters of lib/memory, with the defaults used when no generated
-// config.h is present (host unit tests).
-//
-// These values size arrays inside PageAllocator and Tlsf, so every translation
-// unit must see the same values: the build force-includes config.h into every
-// compile (support/make/toolchain.mk), and host tests see none, so both are
-// consistent. Ranges are enforced here as well as in Config.uk.
+/// @file
+/// Build-time parameters of lib/memory, with the defaults used when no generated
+/// config.h is present (host unit tests).
+///
+/// These values size arrays inside PageAllocator and Tlsf, so every translation
+/// unit must see the same values: the build force-includes config.h into every
+/// compile (support/make/toolchain.mk), and host tests see none, so both are
+/// consistent. Ranges are enforced here as well as in Config.uk.
 #pragma once
 
 #ifndef CONFIG_LIBMEMORY_PAGE_MAX_ORDER

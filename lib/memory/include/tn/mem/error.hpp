@@ -1,5 +1,6 @@
-// The one error vocabulary of lib/memory, shared by the page allocator, the TLSF
-// heap and the object pools so callers handle a single enum.
+/// @file
+/// The one error vocabulary of lib/memory, shared by the page allocator, the TLSF
+/// heap and the object pools so callers handle a single enum.
 #pragma once
 
 #include <tn/types.hpp>

@@ -1,25 +1,26 @@
-// Fixed-size object pools: O(1) allocation and release of equally sized slots,
-// for kernel objects whose count is fixed at build or boot time (threads,
-// timers, vCPUs, page-table pages of one size).
-//
-// Algorithm: a LIFO free list of slot indices (the classic segregated free
-// list, Knuth TAOCP 2.5) plus a bump index for never-used slots, so setup is
-// O(1). The links live out of band, one u32 per slot, and a used slot's link
-// holds a marker instead; so alloc, free and the double-free check are each
-// O(1) worst case, and a write through a dangling pointer into a freed slot
-// cannot corrupt the pool (the pool never reads or writes slot memory).
-// Cost: 4 bytes per slot.
-//
-// Two front ends over the same core:
-//  * RawPool: untyped slots of a size and alignment given at run time, carved
-//    from a caller buffer (links first, then the slots).
-//  * ObjectPool<T, N>: N objects of type T in storage inside the pool object
-//    itself; create() constructs, destroy() destructs. Its constructor is
-//    constexpr and yields all-zero bytes, so a static pool is constant-
-//    initialized into .bss: no boot code and no image bytes.
-//
-// Thread safety: none; the caller serializes calls on one pool (the kernel
-// wraps it in its own lock). No global state: any number of instances.
+/// @file
+/// Fixed-size object pools: O(1) allocation and release of equally sized slots,
+/// for kernel objects whose count is fixed at build or boot time (threads,
+/// timers, vCPUs, page-table pages of one size).
+///
+/// Algorithm: a LIFO free list of slot indices (the classic segregated free
+/// list, Knuth TAOCP 2.5) plus a bump index for never-used slots, so setup is
+/// O(1). The links live out of band, one u32 per slot, and a used slot's link
+/// holds a marker instead; so alloc, free and the double-free check are each
+/// O(1) worst case, and a write through a dangling pointer into a freed slot
+/// cannot corrupt the pool (the pool never reads or writes slot memory).
+/// Cost: 4 bytes per slot.
+///
+/// Two front ends over the same core:
+///  * RawPool: untyped slots of a size and alignment given at run time, carved
+///    from a caller buffer (links first, then the slots).
+///  * ObjectPool<T, N>: N objects of type T in storage inside the pool object
+///    itself; create() constructs, destroy() destructs. Its constructor is
+///    constexpr and yields all-zero bytes, so a static pool is constant-
+///    initialized into .bss: no boot code and no image bytes.
+///
+/// Thread safety: none; the caller serializes calls on one pool (the kernel
+/// wraps it in its own lock). No global state: any number of instances.
 #pragma once
 
 #include <new>

@@ -1,33 +1,34 @@
-// Physical page allocator: 4 KiB page frames from one or more memory regions
-// (e.g. the device tree's /memory nodes), with reserved ranges (the kernel
-// image, the DTB, /reserved-memory) carved out so they are never handed out.
-//
-// Algorithm: a binary buddy system per region (BuddyZone; Knowlton 1965, Knuth
-// TAOCP 2.5). Buddy rather than a bitmap because callers need 2^k contiguous,
-// naturally aligned blocks (page tables, 2 MiB block mappings, stacks with guard
-// pages, DMA buffers): a buddy system finds and returns them in O(log n) and
-// merges them back eagerly, where a bitmap needs an O(n) scan for a contiguous
-// aligned run.
-//
-// Metadata: the caller hands each region a metadata buffer of
-// metadata_bytes(region size) bytes (12 bytes per page, 0.29%). The allocator
-// never touches the memory it manages, so it works before that memory is mapped
-// and at EL2 for guest memory Mortise never maps, and a stray write into a freed
-// page cannot corrupt it. A kernel typically carves the buffer from the top of
-// the region itself and then reserve()s those pages.
-//
-// Bounds, with K = k_max_order (CONFIG_LIBMEMORY_PAGE_MAX_ORDER) and R the
-// number of regions (<= CONFIG_LIBMEMORY_PAGE_MAX_REGIONS):
-//   alloc, free                 O(R + K) worst case
-//   alloc_pages, free_pages     O(R + K^2) worst case (at most 2K blocks)
-//   add_region                  O(pages in the region + reservations)
-//   reserve                     O(R * pages in the range); boot-time only
-// Allocation picks, over all regions, the smallest free block that fits (best
-// fit across regions, first region on ties) so large blocks stay intact.
-//
-// Thread safety: none. Every instance is a plain object with no global state;
-// the caller serializes all calls on one instance (the kernel wraps it in its
-// own lock). No function blocks or allocates, so all may run with IRQs masked.
+/// @file
+/// Physical page allocator: 4 KiB page frames from one or more memory regions
+/// (e.g. the device tree's /memory nodes), with reserved ranges (the kernel
+/// image, the DTB, /reserved-memory) carved out so they are never handed out.
+///
+/// Algorithm: a binary buddy system per region (BuddyZone; Knowlton 1965, Knuth
+/// TAOCP 2.5). Buddy rather than a bitmap because callers need 2^k contiguous,
+/// naturally aligned blocks (page tables, 2 MiB block mappings, stacks with guard
+/// pages, DMA buffers): a buddy system finds and returns them in O(log n) and
+/// merges them back eagerly, where a bitmap needs an O(n) scan for a contiguous
+/// aligned run.
+///
+/// Metadata: the caller hands each region a metadata buffer of
+/// metadata_bytes(region size) bytes (12 bytes per page, 0.29%). The allocator
+/// never touches the memory it manages, so it works before that memory is mapped
+/// and at EL2 for guest memory Mortise never maps, and a stray write into a freed
+/// page cannot corrupt it. A kernel typically carves the buffer from the top of
+/// the region itself and then reserve()s those pages.
+///
+/// Bounds, with K = k_max_order (CONFIG_LIBMEMORY_PAGE_MAX_ORDER) and R the
+/// number of regions (<= CONFIG_LIBMEMORY_PAGE_MAX_REGIONS):
+///   alloc, free                 O(R + K) worst case
+///   alloc_pages, free_pages     O(R + K^2) worst case (at most 2K blocks)
+///   add_region                  O(pages in the region + reservations)
+///   reserve                     O(R * pages in the range); boot-time only
+/// Allocation picks, over all regions, the smallest free block that fits (best
+/// fit across regions, first region on ties) so large blocks stay intact.
+///
+/// Thread safety: none. Every instance is a plain object with no global state;
+/// the caller serializes all calls on one instance (the kernel wraps it in its
+/// own lock). No function blocks or allocates, so all may run with IRQs masked.
 #pragma once
 
 #include <tn/addr.hpp>

@@ -1,45 +1,46 @@
-// General-purpose heap with O(1), bounded worst-case malloc/free: Two-Level
-// Segregated Fit.
-//
-// Reference: M. Masmano, I. Ripoll, A. Crespo, J. Real, "TLSF: a New Dynamic
-// Memory Allocator for Real-Time Systems", ECRTS 2004. Free blocks sit in
-// segregated lists indexed by a first level (the power of two of the size) and a
-// second level (2^SL linear subdivisions of that power of two). Two bitmaps
-// record which lists are non-empty, so finding a fitting list is two
-// find-first-set instructions. Every block carries a boundary tag (its size,
-// a free flag and a pointer to its physical predecessor), so a freed block is
-// merged with both neighbours immediately.
-//
-// Bounds: alloc, free and realloc are O(1); the worst case does not depend on
-// the number of live or free blocks. alloc does one two-level bitmap search
-// (at most two find-first-set instructions), one list removal, and at most two
-// splits and two list insertions (one of each for alignment). free looks the
-// pointer up in the pool table (<= k_max_pools comparisons), does at most two
-// merges (each one list removal) and one insertion. With one pool that is at
-// most 6 steps per alloc and per free; the host test counts them and asserts
-// it. realloc is at most a free plus an alloc, and copies min(old, new) bytes
-// when it must move. stats().largest_free walks one list: O(blocks in it).
-//
-// Fragmentation: the search rounds a request up to the next list class (good
-// fit, not best fit), so a free block less than 1/2^SL larger than the request
-// can be passed over (SL = CONFIG_LIBMEMORY_TLSF_SL_LOG2; 5: 3.1%). The block
-// found is trimmed back, so an allocation wastes under 32 bytes plus its
-// 16-byte header. Payloads are 16-byte aligned; alloc() takes a larger
-// power-of-two alignment up to k_max_align.
-//
-// Pools: the heap manages caller memory given with add_pool(); the Tlsf object
-// itself is the control block (6.2 KiB with SL = 5; constant-initialized,
-// so a static instance costs no boot code). Pools are never merged with each
-// other; one pool is limited to 4 GiB.
-//
-// Bad frees: a pointer outside every pool, not 16-byte aligned, or whose
-// header fails the boundary-tag consistency checks returns NotOwned or
-// BadPointer; a block whose header says it is free returns DoubleFree. These
-// checks only read pool memory and catch every double free of a block whose
-// header was not since overwritten by a newer allocation.
-//
-// Thread safety: none; the caller serializes all calls on one instance (the
-// kernel wraps it in its own lock). No global state: any number of instances.
+/// @file
+/// General-purpose heap with O(1), bounded worst-case malloc/free: Two-Level
+/// Segregated Fit.
+///
+/// Reference: M. Masmano, I. Ripoll, A. Crespo, J. Real, "TLSF: a New Dynamic
+/// Memory Allocator for Real-Time Systems", ECRTS 2004. Free blocks sit in
+/// segregated lists indexed by a first level (the power of two of the size) and a
+/// second level (2^SL linear subdivisions of that power of two). Two bitmaps
+/// record which lists are non-empty, so finding a fitting list is two
+/// find-first-set instructions. Every block carries a boundary tag (its size,
+/// a free flag and a pointer to its physical predecessor), so a freed block is
+/// merged with both neighbours immediately.
+///
+/// Bounds: alloc, free and realloc are O(1); the worst case does not depend on
+/// the number of live or free blocks. alloc does one two-level bitmap search
+/// (at most two find-first-set instructions), one list removal, and at most two
+/// splits and two list insertions (one of each for alignment). free looks the
+/// pointer up in the pool table (<= k_max_pools comparisons), does at most two
+/// merges (each one list removal) and one insertion. With one pool that is at
+/// most 6 steps per alloc and per free; the host test counts them and asserts
+/// it. realloc is at most a free plus an alloc, and copies min(old, new) bytes
+/// when it must move. stats().largest_free walks one list: O(blocks in it).
+///
+/// Fragmentation: the search rounds a request up to the next list class (good
+/// fit, not best fit), so a free block less than 1/2^SL larger than the request
+/// can be passed over (SL = CONFIG_LIBMEMORY_TLSF_SL_LOG2; 5: 3.1%). The block
+/// found is trimmed back, so an allocation wastes under 32 bytes plus its
+/// 16-byte header. Payloads are 16-byte aligned; alloc() takes a larger
+/// power-of-two alignment up to k_max_align.
+///
+/// Pools: the heap manages caller memory given with add_pool(); the Tlsf object
+/// itself is the control block (6.2 KiB with SL = 5; constant-initialized,
+/// so a static instance costs no boot code). Pools are never merged with each
+/// other; one pool is limited to 4 GiB.
+///
+/// Bad frees: a pointer outside every pool, not 16-byte aligned, or whose
+/// header fails the boundary-tag consistency checks returns NotOwned or
+/// BadPointer; a block whose header says it is free returns DoubleFree. These
+/// checks only read pool memory and catch every double free of a block whose
+/// header was not since overwritten by a newer allocation.
+///
+/// Thread safety: none; the caller serializes all calls on one instance (the
+/// kernel wraps it in its own lock). No global state: any number of instances.
 #pragma once
 
 #include <tn/mem/config.hpp>

@@ -1,52 +1,53 @@
-// Timer queue: the armed timers of one kernel instance, ordered by deadline,
-// with worst-case O(log n) arm and cancel and O(1) access to the earliest one.
-//
-// Structure: an intrusive binary min-heap (J. W. J. Williams, "Algorithm 232:
-// Heapsort", CACM 1964) kept as a pointer-linked complete binary tree instead
-// of an array. Slots are numbered 1..n in level order; slot k has children 2k
-// and 2k+1, so the bits of k below its top bit, read from the most
-// significant end, spell the path from the root (0 = left, 1 = right).
-// Every timer embeds its own Node (key plus parent/left/right links), so the
-// queue has no capacity limit, never allocates, and a cancel needs no search.
-//
-// Bounds, for n armed timers and h = floor(log2 n) (the tree height, exact
-// because the tree is complete):
-//   earliest()         O(1): the root.
-//   insert()           walk to the parent of slot n (h - 1 hops), link, and
-//                      sift up (<= h swaps): <= 2h - 1 steps.
-//   remove(), pop_*()  walk to slot n (h hops), move that last node into the
-//                      hole and sift it up or down (<= h swaps): <= 2h steps.
-// These are worst-case, not amortised: 65536 armed timers cost at most 32
-// pointer hops or swaps (each a constant number of loads and stores) per
-// operation. The host test counts steps and asserts the bound.
-//
-// Why not the alternatives:
-//  * array binary heap: the same bounds, but a fixed capacity (or a
-//    reallocation on the arm path) and a back-index per timer for cancel;
-//  * pairing heap: O(1) insert, but delete-min and cancel are only amortised
-//    O(log n); one delete-min after n inserts is O(n) (Fredman et al. 1986),
-//    which a real-time kernel cannot put in an IRQ handler;
-//  * red-black tree with a cached leftmost node (Linux timerqueue): also
-//    worst-case O(log n) with the same three links per node, but the height
-//    is up to 2 log2(n + 1), insert and erase need rotations and recolouring
-//    (several times the code), and ordered iteration, its extra feature, is
-//    not needed to run timers;
-//  * timer wheel: O(1) arm but cascading and a coarse granularity; no exact
-//    earliest deadline to program the one-shot comparator with.
-//
-// Ties: the key is (deadline, sequence number), where the sequence number
-// comes from a per-queue u64 counter taken at each insert. The key is thus a
-// strict total order, and timers with equal deadlines expire in the order
-// they were armed (FIFO), re-arms included. Sequence 0 is never handed out
-// and marks an unlinked node; the counter would need 2^64 inserts (584 years
-// at one per nanosecond) to wrap.
-//
-// Cost: 40 bytes per Node, 24 bytes per Queue (LP64).
-//
-// Context: any (thread or IRQ). No function blocks, allocates, or touches
-// hardware; there is no global state and no lock. The caller serializes all
-// calls on one queue and on the nodes linked into it (the kernel wraps the
-// queue in its own spinlock with IRQs masked).
+/// @file
+/// Timer queue: the armed timers of one kernel instance, ordered by deadline,
+/// with worst-case O(log n) arm and cancel and O(1) access to the earliest one.
+///
+/// Structure: an intrusive binary min-heap (J. W. J. Williams, "Algorithm 232:
+/// Heapsort", CACM 1964) kept as a pointer-linked complete binary tree instead
+/// of an array. Slots are numbered 1..n in level order; slot k has children 2k
+/// and 2k+1, so the bits of k below its top bit, read from the most
+/// significant end, spell the path from the root (0 = left, 1 = right).
+/// Every timer embeds its own Node (key plus parent/left/right links), so the
+/// queue has no capacity limit, never allocates, and a cancel needs no search.
+///
+/// Bounds, for n armed timers and h = floor(log2 n) (the tree height, exact
+/// because the tree is complete):
+///   earliest()         O(1): the root.
+///   insert()           walk to the parent of slot n (h - 1 hops), link, and
+///                      sift up (<= h swaps): <= 2h - 1 steps.
+///   remove(), pop_*()  walk to slot n (h hops), move that last node into the
+///                      hole and sift it up or down (<= h swaps): <= 2h steps.
+/// These are worst-case, not amortised: 65536 armed timers cost at most 32
+/// pointer hops or swaps (each a constant number of loads and stores) per
+/// operation. The host test counts steps and asserts the bound.
+///
+/// Why not the alternatives:
+///  * array binary heap: the same bounds, but a fixed capacity (or a
+///    reallocation on the arm path) and a back-index per timer for cancel;
+///  * pairing heap: O(1) insert, but delete-min and cancel are only amortised
+///    O(log n); one delete-min after n inserts is O(n) (Fredman et al. 1986),
+///    which a real-time kernel cannot put in an IRQ handler;
+///  * red-black tree with a cached leftmost node (Linux timerqueue): also
+///    worst-case O(log n) with the same three links per node, but the height
+///    is up to 2 log2(n + 1), insert and erase need rotations and recolouring
+///    (several times the code), and ordered iteration, its extra feature, is
+///    not needed to run timers;
+///  * timer wheel: O(1) arm but cascading and a coarse granularity; no exact
+///    earliest deadline to program the one-shot comparator with.
+///
+/// Ties: the key is (deadline, sequence number), where the sequence number
+/// comes from a per-queue u64 counter taken at each insert. The key is thus a
+/// strict total order, and timers with equal deadlines expire in the order
+/// they were armed (FIFO), re-arms included. Sequence 0 is never handed out
+/// and marks an unlinked node; the counter would need 2^64 inserts (584 years
+/// at one per nanosecond) to wrap.
+///
+/// Cost: 40 bytes per Node, 24 bytes per Queue (LP64).
+///
+/// Context: any (thread or IRQ). No function blocks, allocates, or touches
+/// hardware; there is no global state and no lock. The caller serializes all
+/// calls on one queue and on the nodes linked into it (the kernel wraps the
+/// queue in its own spinlock with IRQs masked).
 #pragma once
 
 #include <tn/types.hpp>
