@@ -1,6 +1,7 @@
 /// @file
-/// The contract between the boot library and a platform library. Every
-/// platform (plat/<board>) provides these; nothing else calls them directly.
+/// @brief The contract between the boot library and a platform library.
+///
+/// Every platform (plat/&lt;board&gt;) provides these; nothing else calls them directly.
 #pragma once
 
 #include <tn/result.hpp>
@@ -32,21 +33,26 @@ class Fdt;
 enum class Error : u8;
 }  // namespace tn::fdt
 
+/// What every platform library provides (lib/boot's contract).
 namespace tn::plat {
 
 /// The kernel's physical page pool (platforms with CONFIG_LIBMEMORY), set up
 /// before the init levels run. Not locked: callers serialise (lib/sched takes
-/// the kernel lock around it).
+/// the kernel lock around it). An application that allocates pages itself
+/// must do so before it creates threads, or hold tn::tntimer::KernelLock.
+/// @context Thread. @blocking No.
 mem::PageAllocator& page_allocator();
 
 /// Starts the secondary CPUs, at most CONFIG_TN_MAX_CPUS - 1, and returns once
 /// each is online or reported as failed. Called by tn::boot::run() after the
 /// init levels, before main(). Only with CONFIG_TN_SMP.
+/// @context Boot CPU, at boot.
 void start_secondary_cpus();
 
 /// The device tree the boot loader passed, validated at boot, for drivers
 /// that look up their device (include <tn/fdt.hpp> to use it). NotFound when
 /// the boot had none or it did not validate.
+/// @context Any. @blocking No.
 Result<fdt::Fdt, fdt::Error> device_tree();
 
 /// Why map_device() refused.
@@ -54,17 +60,24 @@ enum class MapError : u8 {
     NotDevice,    ///< Empty or wrapping range, or it touches RAM or the image.
     OutOfTables,  ///< The translation-table pool ran out: raise ARCH_ARM64_MMU_TABLES.
 };
+/// Printable name of @p e, for logs.
 const char* map_error_name(MapError e);
 
 /// Makes the registers of a device the platform does not use itself
 /// accessible at their physical address: [base, base + size), rounded out to
 /// pages, becomes Device-nGnRE, never executable. The platform maps its own
 /// console, interrupt controller and RAM at boot; drivers of other devices
-/// (one passed through by a hypervisor, say) call this first. Thread context.
+/// (one passed through by a hypervisor, say) call this first.
+/// @param base physical address of the registers.
+/// @param size bytes.
+/// @retval MapError::NotDevice empty or wrapping range, or it touches RAM or the image.
+/// @retval MapError::OutOfTables no translation table left (raise ARCH_ARM64_MMU_TABLES).
+/// @context Thread only. @blocking No.
 Result<void, MapError> map_device(u64 base, u64 size);
 
 /// Powers the machine off (or, where that is impossible, halts). @p status is
 /// the application's exit status; it is reported on the console first.
+/// @context Any. @blocking Never returns.
 [[noreturn]] void power_off(int status);
 
 }  // namespace tn::plat

@@ -1,5 +1,5 @@
 /// @file
-/// Symmetric multiprocessing: logical CPU numbers, per-CPU data, and which
+/// @brief Symmetric multiprocessing (lib/boot): logical CPU numbers, per-CPU data, and which
 /// CPUs are online.
 ///
 /// CPU 0 is the one the image was entered on; the platform numbers the others
@@ -20,11 +20,13 @@
 #include <tn/arch/irqflags.hpp>
 #endif
 
+/// CPUs: numbers, per-CPU data, cross-CPU calls (lib/boot).
 namespace tn::smp {
 
 #ifdef CONFIG_TN_MAX_CPUS
 inline constexpr unsigned k_max_cpus = CONFIG_TN_MAX_CPUS;
 #else
+/// CPUs the image supports (CONFIG_TN_MAX_CPUS).
 inline constexpr unsigned k_max_cpus = 1;
 #endif
 
@@ -41,6 +43,7 @@ inline unsigned this_cpu() {
 inline constexpr u32 k_call_sgi = 15;     ///< smp::run_on()
 inline constexpr u32 k_resched_sgi = 14;  ///< lib/sched: "reschedule on the way out"
 
+/// Why run_on() failed.
 enum class Error : u8 {
     BadCpu,   ///< No such logical CPU (k_max_cpus or above).
     Offline,  ///< The CPU is not online.
@@ -54,7 +57,14 @@ const char* error_name(Error e);
 /// @p cpu is the calling CPU, otherwise in the target's IRQ context (IRQs
 /// masked, so @p fn must not block) through SGI k_call_sgi. While it waits the
 /// caller runs calls other CPUs make to it, so two CPUs calling each other do
-/// not deadlock. Context: thread or IRQ context. Errors: BadCpu, Offline, NoIpi.
+/// not deadlock.
+/// @param cpu the logical CPU.
+/// @param fn the function; must not block.
+/// @param arg passed to @p fn.
+/// @retval Error::BadCpu @p cpu is k_max_cpus or above.
+/// @retval Error::Offline @p cpu is not online.
+/// @retval Error::NoIpi the interrupt controller refused the SGI.
+/// @context Thread or IRQ. @blocking Busy-waits until @p fn has run.
 #if defined(CONFIG_TN_SMP) || !defined(__aarch64__)
 Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg);
 #else
@@ -68,11 +78,11 @@ inline Result<void, Error> run_on(unsigned cpu, void (*fn)(void*), void* arg) {
 }
 #endif
 
-/// CPUs that completed their bring-up, the boot CPU included.
+/// CPUs that completed their bring-up, the boot CPU included. @context Any.
 unsigned online_count();
-/// True once @p cpu completed its bring-up.
+/// True once @p cpu completed its bring-up. @context Any.
 bool online(unsigned cpu);
-/// MPIDR_EL1 of @p cpu (its GIC routing identity); 0 for an unknown CPU.
+/// MPIDR_EL1 of @p cpu (its GIC routing identity); 0 for an unknown CPU. @context Any.
 u64 mpidr(unsigned cpu);
 
 /// One T per CPU, each in its own cache line so that CPUs updating their own
@@ -80,10 +90,15 @@ u64 mpidr(unsigned cpu);
 template <typename T>
 class PerCpu {
 public:
+    /// The calling CPU's T. Stable only while the caller cannot migrate
+    /// (threads never do; an interrupt handler stays on its CPU).
     T& local() { return m_slots[this_cpu()].value; }
+    /// The calling CPU's T.
     const T& local() const { return m_slots[this_cpu()].value; }
     // With one CPU the index can only be 0: say so, so no multiply is left.
+    /// CPU @p cpu's T. @pre cpu < k_max_cpus
     T& operator[](unsigned cpu) { return m_slots[k_max_cpus == 1 ? 0 : cpu].value; }
+    /// CPU @p cpu's T. @pre cpu < k_max_cpus
     const T& operator[](unsigned cpu) const { return m_slots[k_max_cpus == 1 ? 0 : cpu].value; }
 
 private:

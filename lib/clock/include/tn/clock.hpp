@@ -1,4 +1,6 @@
 /// @file
+/// @brief Monotonic time and the clock event (lib/clock, CONFIG_LIBCLOCK).
+///
 /// Monotonic time and one programmable timer event per image, on top of a
 /// counter/comparator driver (tn/clock_impl.hpp) such as the Arm generic timer.
 ///
@@ -14,45 +16,66 @@
 /// callback itself; they mask IRQs on the calling CPU while they update the
 /// timer. Single-CPU for now: the event is delivered to the CPU that
 /// programmed it last (the timer is a per-CPU PPI).
+///
+/// The event has one owner: with lib/tntimer in the image (every image with
+/// lib/sched) that is tntimer, so applications use tn::tntimer timers (or
+/// sleep) and only read the time here.
 #pragma once
 
 #include <tn/result.hpp>
 #include <tn/types.hpp>
 
+/// Monotonic time and the clock event (lib/clock).
 namespace tn::clock {
 
+/// Why a clock call failed.
 enum class Error : u8 {
     NoDevice,      ///< No timer driver installed (none configured, or it failed at boot).
     BadFrequency,  ///< The counter reports 0 Hz or more than 4 GHz (firmware did not set CNTFRQ_EL0).
     BadPeriod,     ///< A period of zero.
 };
 
-/// Printable name of @p e, for logs.
+/// Printable name of @p e, for logs. @context Any.
 const char* error_name(Error e);
 
 /// Runs in IRQ context with IRQs masked, each time the event fires.
 using Callback = void (*)(void* ctx);
 
 /// Nanoseconds of monotonic time; 0 before a device is installed.
+/// @context Any (ISR ok). @blocking No.
 u64 now_ns();
 /// The raw counter and its frequency, for measurements that should not depend
 /// on the conversion. 0 before a device is installed.
+/// @context Any (ISR ok). @blocking No.
 u64 now_ticks();
+/// Counter frequency in Hz (CNTFRQ_EL0); 0 before a device is installed.
+/// @context Any (ISR ok). @blocking No.
 u64 frequency_hz();
 
 /// Installs the function the event calls (nullptr: none). Takes effect for the
 /// next expiry.
+/// @param callback runs in IRQ context at each expiry.
+/// @param ctx passed to @p callback.
+/// @context Thread or the callback itself. @blocking No.
 void set_callback(Callback callback, void* ctx);
 /// Fires the event once at @p deadline_ns (a past deadline fires at once),
-/// replacing any event already armed. Errors: NoDevice.
+/// replacing any event already armed.
+/// @param deadline_ns absolute time (now_ns() scale).
+/// @retval Error::NoDevice no timer driver installed.
+/// @context Thread or the callback itself. @blocking No.
 Result<void, Error> arm_at(u64 deadline_ns);
 /// Fires the event every @p period_ns, the first one period from now,
-/// replacing any event already armed. Errors: NoDevice, BadPeriod.
+/// replacing any event already armed.
+/// @param period_ns the period, rounded to whole ticks.
+/// @retval Error::NoDevice no timer driver installed.
+/// @retval Error::BadPeriod @p period_ns is 0.
+/// @context Thread or the callback itself. @blocking No.
 Result<void, Error> arm_periodic(u64 period_ns);
-/// Cancels the armed event, if any.
+/// Cancels the armed event, if any. @context Thread or the callback itself.
 void stop();
 /// Periods the periodic event skipped because an expiry was handled more than
 /// one period late (the callback runs once for them, not once each).
+/// @context Any.
 u64 overruns();
 
 }  // namespace tn::clock

@@ -1,5 +1,5 @@
 /// @file
-/// Provider contract of lib/clock: what a timer driver implements. Only timer
+/// @brief Provider contract of lib/clock: what a timer driver implements. Only timer
 /// drivers include this header; everything else uses tn/clock.hpp.
 ///
 /// A device is a free-running counter plus one comparator on it that raises an
@@ -13,6 +13,7 @@
 
 namespace tn::clock {
 
+/// A counter with one comparator: what a timer driver implements.
 class Device {
 public:
     /// Current counter value: monotonic, frequency as given to install().
@@ -31,7 +32,8 @@ protected:
 
 /// Makes @p device the image's clock, counting at @p freq_hz. Called once at
 /// boot, before the device's interrupt is enabled.
-/// Errors: BadFrequency (see Conversion::try_create).
+/// @retval Error::BadFrequency 0 Hz or above 4 GHz (see Conversion::try_create).
+/// @context Boot CPU, at boot.
 Result<void, Error> install(Device& device, u64 freq_hz);
 
 /// Called by the driver's interrupt handler: runs the callback if the armed

@@ -1,5 +1,5 @@
 /// @file
-/// Exact ns <-> tick conversion with multiplies and shifts only.
+/// @brief Exact ns <-> tick conversion with multiplies and shifts only.
 ///
 /// A plain mult/shift scale (Linux clocksource style) is off by one unit on
 /// exact values whenever the ratio is not a binary fraction: at 24 MHz one
@@ -35,6 +35,7 @@ public:
     /// so no 128-bit division routine is needed from the compiler runtime.
     static Divider make(u64 d);
 
+    /// The divisor d.
     u64 divisor() const { return m_divisor; }
     /// floor(y / d); @p rem receives y % d.
     u64 divide(u64 y, u64& rem) const;
@@ -48,16 +49,19 @@ private:
 /// Conversions for one counter frequency.
 class Conversion {
 public:
-    static constexpr u64 k_max_frequency_hz = 0xffff'ffff;  // CNTFRQ_EL0 is 32 bits wide.
+    /// Highest frequency accepted: CNTFRQ_EL0 is 32 bits wide.
+    static constexpr u64 k_max_frequency_hz = 0xffff'ffff;
 
     constexpr Conversion() = default;
-    /// Errors: BadFrequency unless 1 <= freq_hz <= k_max_frequency_hz.
+    /// The conversions for a counter of @p freq_hz.
+    /// @retval Error::BadFrequency unless 1 <= freq_hz <= k_max_frequency_hz.
     static Result<Conversion, Error> try_create(u64 freq_hz);
 
     /// floor(ticks * 1e9 / f), or ~0 past 2^64 - 1.
     u64 to_ns(u64 ticks) const;
     /// ceil(ns * f / 1e9), or ~0 past 2^64 - 1.
     u64 to_ticks(u64 ns) const;
+    /// The frequency given to try_create().
     u64 frequency_hz() const { return m_by_frequency.divisor(); }
 
 private:

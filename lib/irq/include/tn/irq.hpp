@@ -1,12 +1,16 @@
 /// @file
-/// Interrupt handling: handlers by INTID, per-interrupt configuration, software-
+/// @brief Interrupt handling (lib/irq, CONFIG_LIBIRQ): handlers by INTID, per-interrupt configuration, software-
 /// generated interrupts, and masking IRQs on the calling CPU.
 ///
 /// INTIDs follow the GIC architecture (IHI 0069H.b §2.2.1, IHI 0048B.b §2.2.1):
-///   0-15     SGIs, software generated (IPIs), banked per target CPU
-///   16-31    PPIs, private to and banked per CPU (the architected timers)
-///   32-1019  SPIs, shared peripheral interrupts
-///   1020-23  special (spurious); never dispatched, never accepted here.
+///
+/// | INTIDs    | kind |
+/// |-----------|------|
+/// | 0-15      | SGIs, software generated (IPIs), banked per target CPU |
+/// | 16-31     | PPIs, private to and banked per CPU (the architected timers) |
+/// | 32-1019   | SPIs, shared peripheral interrupts |
+/// | 1020-1023 | special (spurious); never dispatched, never accepted here |
+///
 /// Extended SPI/PPI ranges and LPIs are not supported.
 ///
 /// Each interrupt goes through acknowledge, handler, priority drop, deactivate
@@ -31,6 +35,7 @@
 #endif
 #include <tn/types.hpp>
 
+/// Interrupts: handlers, configuration, SGIs, local masking (lib/irq).
 namespace tn::irq {
 
 /// Why a request was refused. No call changes any state when it fails.
@@ -48,18 +53,22 @@ enum class Error : u8 {
     Timeout,            ///< The controller did not respond (GICv3 redistributor wake-up).
 };
 
-/// Printable name of @p e ("AlreadyRegistered"), for logs.
+/// Printable name of @p e ("AlreadyRegistered"), for logs. @context Any.
 const char* error_name(Error e);
 
-constexpr u32 k_ppi_first = 16;
-constexpr u32 k_spi_first = 32;
-constexpr u32 k_spi_last = 1019;
-constexpr u32 k_special_first = 1020;
-constexpr u32 k_special_last = 1023;
+constexpr u32 k_ppi_first = 16;        ///< First PPI (SGIs are 0 to 15).
+constexpr u32 k_spi_first = 32;        ///< First SPI.
+constexpr u32 k_spi_last = 1019;       ///< Last SPI.
+constexpr u32 k_special_first = 1020;  ///< First special INTID.
+constexpr u32 k_special_last = 1023;   ///< Last special INTID.
 
+/// True for an SGI (0-15).
 constexpr bool is_sgi(u32 intid) { return intid < k_ppi_first; }
+/// True for a PPI (16-31).
 constexpr bool is_ppi(u32 intid) { return intid >= k_ppi_first && intid < k_spi_first; }
+/// True for an SPI (32-1019).
 constexpr bool is_spi(u32 intid) { return intid >= k_spi_first && intid <= k_spi_last; }
+/// True for a special INTID (1020-1023).
 constexpr bool is_special(u32 intid) { return intid >= k_special_first && intid <= k_special_last; }
 
 /// Priorities: lower values are more urgent. Controllers set the CPU interface's
@@ -67,9 +76,14 @@ constexpr bool is_special(u32 intid) { return intid >= k_special_first && intid 
 /// how many low-order bits are implemented depends on the GIC (at least the
 /// upper four, IHI 0069H.b §4.8), unimplemented ones read as zero.
 constexpr u8 k_priority_mask = 0xf0;
+/// Priority of an interrupt nobody configured.
 constexpr u8 k_default_priority = 0xa0;
 
-enum class Trigger : u8 { Level, Edge };
+/// How a PPI or SPI signals.
+enum class Trigger : u8 {
+    Level,  ///< While the device holds its line.
+    Edge    ///< Once per rising edge.
+};
 
 /// What the dispatcher does after a handler returns.
 enum class Completion : u8 {
@@ -81,8 +95,8 @@ enum class Completion : u8 {
 /// which its end-of-interrupt registers need back (a GICv2 SGI carries the
 /// requesting CPU in it, IHI 0048B.b §4.4.4).
 struct Event {
-    u32 intid;
-    u32 raw;
+    u32 intid;  ///< The interrupt.
+    u32 raw;    ///< The controller's acknowledge value.
 };
 
 /// Runs in IRQ context with IRQs masked. Must not block.
@@ -93,12 +107,19 @@ using Handler = Completion (*)(Event event, void* ctx);
 /// by. The other MPIDR_EL1 bits (U, MT) are dropped.
 class CpuAffinity {
 public:
+    /// The CPU whose MPIDR_EL1 is @p mpidr.
     constexpr explicit CpuAffinity(u64 mpidr) : m_value(mpidr & k_mask) {}
+    /// The affinity fields in their MPIDR_EL1 positions.
     constexpr u64 value() const { return m_value; }
+    /// Aff0 (MPIDR_EL1[7:0]).
     constexpr u32 aff0() const { return static_cast<u32>(m_value & 0xff); }
+    /// Aff1 (MPIDR_EL1[15:8]).
     constexpr u32 aff1() const { return static_cast<u32>((m_value >> 8) & 0xff); }
+    /// Aff2 (MPIDR_EL1[23:16]).
     constexpr u32 aff2() const { return static_cast<u32>((m_value >> 16) & 0xff); }
+    /// Aff3 (MPIDR_EL1[39:32]).
     constexpr u32 aff3() const { return static_cast<u32>((m_value >> 32) & 0xff); }
+    /// Same CPU.
     constexpr bool operator==(const CpuAffinity&) const = default;
 
 private:
@@ -108,56 +129,109 @@ private:
 
 /// Where send_sgi() delivers.
 struct SgiTarget {
-    enum class Mode : u8 { Cpu, Others, Self };
-    Mode mode;
+    /// Who receives the SGI.
+    enum class Mode : u8 {
+        Cpu,     ///< The CPU named by cpu.
+        Others,  ///< Every CPU but the sender.
+        Self     ///< The sender.
+    };
+    Mode mode;        ///< Who receives it.
     CpuAffinity cpu;  ///< Only for Mode::Cpu.
 
+    /// The CPU @p cpu.
     static constexpr SgiTarget to(CpuAffinity cpu) { return {Mode::Cpu, cpu}; }
+    /// Every CPU but the sender.
     static constexpr SgiTarget others() { return {Mode::Others, CpuAffinity{0}}; }
+    /// The sender itself.
     static constexpr SgiTarget self() { return {Mode::Self, CpuAffinity{0}}; }
 };
 
 /// Makes @p handler run, with @p ctx, whenever @p intid is taken. Does not
-/// enable the interrupt. Errors: OutOfRange, NoHandler, AlreadyRegistered.
+/// enable the interrupt.
+/// @param intid the interrupt.
+/// @param handler runs in IRQ context with IRQs masked; must not block.
+/// @param ctx passed to @p handler.
+/// @retval Error::OutOfRange @p intid above LIBIRQ_MAX_INTID or the controller's last, or special.
+/// @retval Error::NoHandler @p handler is null.
+/// @retval Error::AlreadyRegistered @p intid has a handler.
+/// @context Thread. @blocking No.
 Result<void, Error> register_handler(u32 intid, Handler handler, void* ctx);
 /// Disables @p intid (when a controller is installed) and removes its handler.
-/// Errors: OutOfRange, NotRegistered.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NotRegistered @p intid has no handler.
+/// @context Thread. @blocking No.
 Result<void, Error> unregister_handler(u32 intid);
 
-/// Lets @p intid be signalled. Errors: OutOfRange, NotRegistered, NoController.
+/// Lets @p intid be signalled.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NotRegistered @p intid has no handler (register it first).
+/// @retval Error::NoController no controller installed.
+/// @context Thread or IRQ. @blocking No.
 Result<void, Error> enable(u32 intid);
 /// Stops @p intid being signalled; one already acknowledged still completes.
-/// Errors: OutOfRange, NoController.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NoController no controller installed.
+/// @context Thread or IRQ. @blocking No.
 Result<void, Error> disable(u32 intid);
-/// Errors: OutOfRange, BadPriority, NoController.
+/// Sets the priority of @p intid (lower values are more urgent).
+/// @param intid the interrupt.
+/// @param priority below k_priority_mask.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::BadPriority @p priority at or above k_priority_mask.
+/// @retval Error::NoController no controller installed.
+/// @context Thread, while @p intid is disabled. @blocking No.
 Result<void, Error> set_priority(u32 intid, u8 priority);
-/// Errors: OutOfRange, NoController, Unsupported (SGIs are always edge; PPIs
-/// may be fixed by the implementation).
+/// Sets whether @p intid is level- or edge-triggered.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NoController no controller installed.
+/// @retval Error::Unsupported SGIs are always edge; PPIs may be fixed by the implementation.
+/// @context Thread, while @p intid is disabled. @blocking No.
 Result<void, Error> set_trigger(u32 intid, Trigger trigger);
-/// Routes SPI @p intid to @p cpu. Errors: OutOfRange, NotSpi, NoController, BadCpu.
+/// Routes SPI @p intid to @p cpu.
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NotSpi @p intid is not an SPI.
+/// @retval Error::NoController no controller installed.
+/// @retval Error::BadCpu the controller does not know @p cpu.
+/// @context Thread. @blocking No.
 Result<void, Error> set_affinity(u32 intid, CpuAffinity cpu);
 /// Sends SGI @p intid. Memory written before the call is visible to the
-/// handler on the target CPU. Errors: NotSgi, NoController, BadCpu.
+/// handler on the target CPU. SGIs 14 and 15 are the kernel's (tn/smp.hpp).
+/// @retval Error::NotSgi @p intid is not 0-15.
+/// @retval Error::NoController no controller installed.
+/// @retval Error::BadCpu the controller does not know the target CPU.
+/// @context Thread or IRQ. @blocking No.
 Result<void, Error> send_sgi(u32 intid, SgiTarget target);
 /// Makes PPI or SPI @p intid pending by software, as if its device had raised
-/// it (GICD_ISPENDR). Errors: OutOfRange, NoController, Unsupported (an SGI:
-/// use send_sgi()).
+/// it (GICD_ISPENDR).
+/// @retval Error::OutOfRange @p intid out of range.
+/// @retval Error::NoController no controller installed.
+/// @retval Error::Unsupported an SGI: use send_sgi().
+/// @context Thread or IRQ. @blocking No.
 Result<void, Error> raise(u32 intid);
 /// Ends an interrupt whose handler returned Completion::Deferred, on the CPU
-/// that acknowledged it. Errors: OutOfRange, NoController.
+/// that acknowledged it.
+/// @retval Error::OutOfRange the event's INTID is out of range.
+/// @retval Error::NoController no controller installed.
+/// @context Thread or IRQ, on the acknowledging CPU. @blocking No.
 Result<void, Error> deactivate(Event event);
 
 /// Sets up the calling CPU's interface to the controller (secondary CPUs; the
-/// platform does it for the boot CPU). Errors: NoController, Timeout, BadCpu.
+/// platform does it for the boot CPU).
+/// @retval Error::NoController no controller installed.
+/// @retval Error::Timeout the redistributor did not wake up (GICv3).
+/// @retval Error::BadCpu the controller does not know the calling CPU.
+/// @context The secondary CPU itself, at bring-up. @blocking No.
 Result<void, Error> init_this_cpu();
-/// Name of the installed controller ("GICv3"), or "none".
+/// Name of the installed controller ("GICv3"), or "none". @context Any.
 const char* controller_name();
 
+/// Interrupt counters since boot (stats()).
 struct Stats {
     u64 handled;          ///< Interrupts that ran a handler.
     u64 unhandled;        ///< Interrupts without a handler (each was disabled).
     u32 last_unhandled;   ///< INTID of the latest one, 0 if none.
 };
+/// The counters. @context Any.
 Stats stats();
 
 // Masking on the calling CPU (tn/arch/irqflags.hpp on AArch64; inline: they
@@ -165,11 +239,15 @@ Stats stats();
 // IRQ mask as it was; with IRQs unmasked the handler has run by then, and with
 // them masked a pending interrupt still ends the wait.
 #if defined(__aarch64__)
+/// Unmasks IRQs on the calling CPU. @context Any.
 inline void local_enable() { arch::irq_enable(); }
+/// Masks IRQs on the calling CPU. @context Any.
 inline void local_disable() { arch::irq_disable(); }
-/// Masks IRQs and returns the previous state for local_restore().
+/// Masks IRQs and returns the previous state for local_restore(). @context Any.
 inline u64 local_save_disable() { return arch::irq_save(); }
+/// Restores the mask state @p state from local_save_disable(). @context Any.
 inline void local_restore(u64 state) { arch::irq_restore(state); }
+/// Waits (WFI) until an interrupt is pending. @context Any. @blocking Until an interrupt.
 inline void wait_for_interrupt() { arch::wait_for_interrupt(); }
 #else
 void local_enable();
@@ -186,6 +264,7 @@ namespace detail {
 /// Interrupt nesting depth per CPU (src/arch/arm64/entry.cpp).
 extern smp::PerCpu<unsigned> g_irq_depth;
 }  // namespace detail
+/// True while the calling CPU runs an interrupt handler. @context Any.
 inline bool in_interrupt() { return detail::g_irq_depth.local() != 0; }
 #else
 bool in_interrupt();

@@ -1,5 +1,5 @@
 /// @file
-/// Provider contract of lib/irq: what an interrupt-controller driver implements
+/// @brief Provider contract of lib/irq: what an interrupt-controller driver implements
 /// and how the platform installs it. Only controller drivers and platforms
 /// include this header; everything else uses tn/irq.hpp.
 ///
@@ -19,6 +19,7 @@
 
 namespace tn::irq {
 
+/// An interrupt controller: what a GIC driver implements.
 class Controller {
 public:
     /// For logs: "GICv2", "GICv3".
@@ -36,9 +37,11 @@ public:
     /// Deactivation of an interrupt after its priority drop (DIR write).
     virtual void deactivate(Event event) = 0;
 
+    /// Lets @p intid be signalled.
     virtual void enable(u32 intid) = 0;
     /// Returns once the interrupt can no longer be signalled (GICv3: RWP clear).
     virtual void disable(u32 intid) = 0;
+    /// Sets @p intid's priority (validated by lib/irq).
     virtual void set_priority(u32 intid, u8 priority) = 0;
     /// @pre !is_sgi(intid)
     virtual Result<void, Error> set_trigger(u32 intid, Trigger trigger) = 0;

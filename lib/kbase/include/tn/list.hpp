@@ -1,31 +1,39 @@
 /// @file
-/// Intrusive doubly-linked list: the element embeds a ListNode, so insertion
+/// @brief Intrusive doubly-linked list: the element embeds a ListNode, so insertion
 /// and removal are O(1), never allocate, and cannot fail. An all-zero list and
-/// node are valid (empty, unlinked), so both can live in BSS.
+/// node are valid (empty, unlinked), so both can live in BSS. Not locked:
+/// the owner serialises calls.
 ///
+/// @code{.cpp}
 ///   struct Thread { ListNode link; ... };
 ///   IntrusiveList ready;
 ///   ready.push_back(t.link);
 ///   Thread* first = container_of(ready.front(), &Thread::link);
+/// @endcode
 #pragma once
 
 #include <tn/types.hpp>
 
 namespace tn {
 
+/// The links an element embeds.
 struct ListNode {
-    ListNode* next = nullptr;
-    ListNode* prev = nullptr;
-    bool linked = false;
+    ListNode* next = nullptr;  ///< Next element, nullptr at the end.
+    ListNode* prev = nullptr;  ///< Previous element, nullptr at the front.
+    bool linked = false;       ///< True while in a list.
 };
 
+/// A list of ListNodes; every operation is O(1).
 class IntrusiveList {
 public:
+    /// True if the list has no element.
     bool empty() const { return m_head == nullptr; }
+    /// The first element, nullptr if empty.
     ListNode* front() const { return m_head; }
+    /// The last element, nullptr if empty.
     ListNode* back() const { return m_tail; }
 
-    /// @pre !n.linked
+    /// Appends @p n. @pre !n.linked
     void push_back(ListNode& n) {
         n.next = nullptr;
         n.prev = m_tail;
@@ -36,6 +44,7 @@ public:
         m_tail = &n;
         n.linked = true;
     }
+    /// Prepends @p n. @pre !n.linked
     void push_front(ListNode& n) {
         n.prev = nullptr;
         n.next = m_head;
@@ -62,7 +71,7 @@ public:
         n.linked = true;
     }
 
-    /// @pre n is in this list.
+    /// Removes @p n. @pre n is in this list.
     void remove(ListNode& n) {
         if (n.prev)
             n.prev->next = n.next;
@@ -76,6 +85,7 @@ public:
         n.linked = false;
     }
 
+    /// Removes and returns the first element, nullptr if empty.
     ListNode* pop_front() {
         ListNode* n = m_head;
         if (n)

@@ -1,5 +1,5 @@
 /// @file
-/// Errors as values: Result<T, E> for a freestanding kernel built without exceptions.
+/// @brief Errors as values: Result<T, E> for a freestanding kernel built without exceptions.
 ///
 /// E is a small per-library `enum class`. A Result is [[nodiscard]], so an ignored
 /// error is a compile error under -Werror. TN_TRY(expr) propagates the error of a
@@ -13,24 +13,38 @@
 
 namespace tn {
 
+/// An error value on its way into a Result (made by err()).
 template <class E>
 struct Err {
-    E error;
+    E error;  ///< The error.
 };
 
 /// Builds an error value convertible to any Result<T, E>.
 template <class E>
 constexpr Err<E> err(E e) { return Err<E>{e}; }
 
+/// Either a value of type @p T or an error of type @p E (a small enum class).
+/// [[nodiscard]]: ignoring a returned Result is a compile error under
+/// -Werror; cast to void to ignore one on purpose.
+///
+/// @code{.cpp}
+/// auto r = tn::sched::create(attr, entry, nullptr);
+/// if (!r.ok())
+///     tn_printf("%s\n", tn::sched::error_name(r.error()));
+/// @endcode
 template <class T, class E>
 class [[nodiscard]] Result {
 public:
-    using Value = T;
-    using Error = E;
+    using Value = T;  ///< The value type.
+    using Error = E;  ///< The error type.
 
+    /// A success holding @p value.
     constexpr Result(T value) : m_ok(true) { new (&m_value) T(std::move(value)); }
+    /// A failure holding @p e's error (return tn::err(E::...)).
     constexpr Result(Err<E> e) : m_ok(false), m_error(e.error) {}
+    /// Copies the value or the error.
     Result(const Result& o) : m_ok(o.m_ok) { copy_from(o); }
+    /// Copies the value or the error.
     Result& operator=(const Result& o) {
         if (this != &o) {
             destroy();
@@ -41,13 +55,17 @@ public:
     }
     ~Result() { destroy(); }
 
+    /// True for a success.
     constexpr bool ok() const { return m_ok; }
+    /// ok().
     constexpr explicit operator bool() const { return m_ok; }
-    /// @pre ok()
+    /// The value. @pre ok()
     T& value() { return m_value; }
+    /// The value. @pre ok()
     const T& value() const { return m_value; }
-    /// @pre !ok()
+    /// The error. @pre !ok()
     constexpr E error() const { return m_error; }
+    /// The value, or @p fallback for a failure.
     T value_or(T fallback) const { return m_ok ? m_value : fallback; }
     /// Moves the value out (used by TN_TRY). @pre ok()
     T&& take() { return std::move(m_value); }
@@ -71,19 +89,27 @@ private:
     };
 };
 
+/// A success without a value, or an error of type @p E.
 template <class E>
 class [[nodiscard]] Result<void, E> {
 public:
-    using Value = void;
-    using Error = E;
+    using Value = void;  ///< No value.
+    using Error = E;     ///< The error type.
 
+    /// A success (`return {};`).
     constexpr Result() : m_ok(true), m_error() {}
+    /// A failure holding @p e's error (return tn::err(E::...)).
     constexpr Result(Err<E> e) : m_ok(false), m_error(e.error) {}
 
+    /// True for a success.
     constexpr bool ok() const { return m_ok; }
+    /// ok().
     constexpr explicit operator bool() const { return m_ok; }
+    /// The error. @pre !ok()
     constexpr E error() const { return m_error; }
+    /// Nothing (for generic code).
     constexpr void value() const {}
+    /// Nothing (used by TN_TRY).
     constexpr void take() const {}
 
 private:

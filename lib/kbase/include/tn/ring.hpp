@@ -1,5 +1,5 @@
 /// @file
-/// Lock-free single-producer/single-consumer ring buffer, e.g. bytes from an
+/// @brief Lock-free single-producer/single-consumer ring buffer, e.g. bytes from an
 /// interrupt handler (the producer) to thread context (the consumer).
 ///
 /// Classic Lamport queue with free-running indices (Lamport 1983, "Specifying
@@ -33,6 +33,8 @@
 
 namespace tn {
 
+/// Single-producer/single-consumer ring of @p Capacity elements of @p T (see
+/// the file comment). All-zero when constructed, so a static ring is in .bss.
 template <class T, usize Capacity, class Index = u32>
 class SpscRing {
     static_assert(is_pow2(Capacity), "ring capacity must be a power of two");
@@ -41,6 +43,7 @@ class SpscRing {
     static_assert(__is_trivially_copyable(T), "slots are copied without constructors");
 
 public:
+    /// Elements the ring holds.
     static constexpr usize capacity() { return Capacity; }
 
     // --- Producer side --------------------------------------------------------
@@ -82,6 +85,7 @@ public:
         Index head = __atomic_load_n(&m_head, __ATOMIC_ACQUIRE);
         return fill(head, tail);
     }
+    /// size() == 0.
     bool empty() const { return size() == 0; }
     /// Elements push() refused because the ring was full, since construction.
     /// Wraps at 2^64.

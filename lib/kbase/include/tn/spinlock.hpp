@@ -1,5 +1,5 @@
 /// @file
-/// Spinlocks for data shared between CPUs.
+/// @brief Spinlocks for data shared between CPUs.
 ///
 /// A ticket lock: CPUs get the lock in the order they asked for it, so no CPU
 /// waits for ever behind faster ones, and a waiter spins on a line it only
@@ -19,8 +19,11 @@
 
 namespace tn {
 
+/// A ticket lock (see the file comment). Context: any; never held across
+/// a blocking call.
 class Spinlock {
 public:
+    /// Unlocked.
     constexpr Spinlock() = default;
     Spinlock(const Spinlock&) = delete;
     Spinlock& operator=(const Spinlock&) = delete;
@@ -48,8 +51,11 @@ private:
     u32 m_next = 0;
     u32 m_owner = 0;
 #else
+    /// Spins until the caller holds the lock (FIFO among CPUs).
     void lock() {}
+    /// Releases the lock. @pre the caller holds it.
     void unlock() {}
+    /// Takes the lock if it is free. @return true if the caller now holds it.
     bool try_lock() { return true; }
 #endif
 };
@@ -57,6 +63,7 @@ private:
 /// Holds @p lock for its lifetime.
 class SpinlockGuard {
 public:
+    /// Takes @p lock (released by the destructor).
     explicit SpinlockGuard(Spinlock& lock) : m_lock(lock) { m_lock.lock(); }
     ~SpinlockGuard() { m_lock.unlock(); }
     SpinlockGuard(const SpinlockGuard&) = delete;

@@ -1,5 +1,5 @@
 /// @file
-/// What synchronisation objects (lib/sync) build on: the scheduler lock, wait
+/// @brief Provider contract of lib/sched: what synchronisation objects (lib/sync) build on: the scheduler lock, wait
 /// queues and blocking with timeouts, and effective priorities for priority
 /// inheritance. Only kernel libraries include this header; applications use
 /// tn/sched.hpp and tn/sync.hpp.
@@ -43,6 +43,7 @@ enum class WaitResult : u8 {
 /// among equals. Zero-initialised is empty.
 class WaitQueue {
 public:
+    /// True if no thread waits.
     bool empty() const { return m_list.empty(); }
     /// The thread wake_one() would wake, nullptr if none.
     Thread* first() const;
@@ -75,6 +76,7 @@ void set_effective_priority(Locked&, Thread* t, u8 priority);
 /// What @p t is blocked on for priority inheritance (a mutex), set by the
 /// synchronisation object around wait(); nullptr when it is not blocked on one.
 void set_blocked_on(Locked&, Thread* t, void* object);
+/// What @p t is blocked on (set_blocked_on()), nullptr if nothing.
 void* blocked_on(Locked&, const Thread* t);
 
 /// The mutexes @p t owns (lib/sync links them through their own nodes): a

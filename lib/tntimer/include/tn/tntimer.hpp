@@ -1,5 +1,5 @@
 /// @file
-/// Software timers and the kernel lock (the paper's tntimer).
+/// @brief Software timers and the kernel lock (lib/tntimer, CONFIG_LIBTNTIMER; the paper's tntimer).
 ///
 /// All armed timers of the image sit in one queue (tn/tntimer/queue.hpp) kept
 /// in nanoseconds of tn::clock time; the clock's one hardware event drives
@@ -30,6 +30,7 @@
 #include <tn/tntimer/queue.hpp>
 #include <tn/types.hpp>
 
+/// Software timers and the kernel lock (lib/tntimer).
 namespace tn::tntimer {
 
 namespace detail {
@@ -49,6 +50,7 @@ public:
     /// Stands for the lock a caller further up already holds (in a locked
     /// timer callback): takes and releases nothing.
     struct Held {};
+    /// The stand-in for a lock already held.
     explicit KernelLock(Held) : m_irq_state(k_held) {}
     ~KernelLock() {
         if (m_irq_state == k_held)
@@ -65,42 +67,52 @@ private:
 };
 
 struct Timer;
+/// What a timer calls when it fires: in interrupt context with IRQs masked
+/// (see the file comment); must not block.
 using Callback = void (*)(Timer& timer, void* ctx);
 
 /// One software timer. Zero-initialised (or Timer{}) is idle; it must stay
 /// valid while armed. Not copyable.
 struct Timer {
-    Node node;
-    Callback callback = nullptr;
-    void* ctx = nullptr;
+    Node node;                     ///< Its place in the timer queue (owned by lib/tntimer).
+    Callback callback = nullptr;   ///< Called when it fires.
+    void* ctx = nullptr;           ///< Passed to the callback.
     u64 period_ns = 0;             ///< 0: one-shot.
     bool locked_callback = false;  ///< Kernel timeouts: run with the kernel lock held.
 
+    /// True between start() and its firing (one-shot) or cancel().
     bool armed() const { return node.linked(); }
 };
 
 /// Arms @p t to call its callback at @p deadline_ns (tn::clock::now_ns()
 /// time; a past deadline fires at the next tick or at once in tickless mode),
 /// then every @p period_ns if that is not 0 (from the previous deadline, so
-/// the rate does not drift). Re-arms an armed timer. ISR ok.
+/// the rate does not drift). Re-arms an armed timer.
+/// @param t the timer; must stay valid while armed.
+/// @param deadline_ns absolute time of the first expiry.
+/// @param period_ns 0 for a one-shot timer.
+/// @context Any (ISR ok, also from a timer callback). @blocking No.
 void start(Timer& t, u64 deadline_ns, u64 period_ns = 0);
 /// Disarms @p t. True if it was armed (its callback will not run for that
-/// arming; one already running in an interrupt on another CPU finishes). ISR ok.
+/// arming; one already running in an interrupt on another CPU finishes).
+/// @context Any (ISR ok). @blocking No.
 bool cancel(Timer& t);
 
-/// The same for callers that already hold the kernel lock (lib/sched).
+/// start() for callers that already hold the kernel lock (lib/sched).
 void start_locked(Timer& t, u64 deadline_ns, u64 period_ns = 0);
+/// cancel() for callers that already hold the kernel lock (lib/sched).
 bool cancel_locked(Timer& t);
 
-/// Armed timers. ISR ok.
+/// Armed timers. @context Any (ISR ok).
 usize armed_count();
 
 /// Counters for the benchmark suite (timer_cost): interrupts taken and timers
 /// fired since boot.
 struct Stats {
-    u64 interrupts;
-    u64 fired;
+    u64 interrupts;  ///< Clock-event interrupts taken.
+    u64 fired;       ///< Timer callbacks run.
 };
+/// The counters. @context Any.
 Stats stats();
 
 }  // namespace tn::tntimer

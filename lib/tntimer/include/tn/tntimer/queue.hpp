@@ -1,5 +1,5 @@
 /// @file
-/// Timer queue: the armed timers of one kernel instance, ordered by deadline,
+/// @brief Timer queue: the armed timers of one kernel instance, ordered by deadline,
 /// with worst-case O(log n) arm and cancel and O(1) access to the earliest one.
 ///
 /// Structure: an intrusive binary min-heap (J. W. J. Williams, "Algorithm 232:
@@ -61,9 +61,9 @@ namespace tn::tntimer {
 struct Node {
     u64 deadline = 0;  ///< Absolute expiry time, in the caller's unit.
     u64 seq = 0;       ///< Arming order within the queue; 0 while unlinked.
-    Node* parent = nullptr;
-    Node* left = nullptr;
-    Node* right = nullptr;
+    Node* parent = nullptr;  ///< Parent in the heap, nullptr at the root.
+    Node* left = nullptr;    ///< Left child.
+    Node* right = nullptr;   ///< Right child.
 
     constexpr Node() = default;
     // A linked node is referenced by its neighbours: it cannot be copied or moved.
@@ -111,6 +111,7 @@ public:
 
     /// Linked nodes. O(1).
     usize size() const { return m_size; }
+    /// size() == 0. O(1).
     bool empty() const { return m_size == 0; }
 
     /// Walks the whole tree and returns false on any broken invariant: heap
