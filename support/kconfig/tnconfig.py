@@ -128,7 +128,8 @@ def strict_load(kconf, filename, what, drop_removed=False):
     if errors:
         hint = ""
         if drop_removed and any("undefined symbol" in w for w in errors):
-            hint = ("\n  (an option the Kconfig tree no longer has: delete its line, or start again from the "
+            hint = ("\n  (an option the Kconfig tree no longer has: if an external library defines it, pass "
+                    "its directory with L=dir; otherwise delete its line, or start again from the "
                     "app's defconfig with 'make defconfig')")
         raise ConfigError("{} {}:\n  ".format(what, rel(filename)) + "\n  ".join(errors) + hint)
 

@@ -7,7 +7,8 @@
 # directory, i.e. the directory given to make -C):
 #   O=dir          build directory (default: <app>/build)
 #   C=file         configuration file (default: $(O)/.config)
-#   L=d1:d2        external library directories (each holds Config.uk + Makefile.uk)
+#   L=d1:d2        external library directories (each holds Config.uk + Makefile.uk);
+#                  remembered in the build directory, L= with nothing drops them
 #   DEFCONFIG=f    defconfig for 'make defconfig' (default: <app>/defconfig)
 #   V=1            print full commands
 #
@@ -25,7 +26,18 @@ C ?= $(O)/.config
 override C := $(call tn_abspath,$(C))
 DEFCONFIG ?= $(APP_DIR)/defconfig
 override DEFCONFIG := $(call tn_abspath,$(DEFCONFIG))
+# L= is remembered in the build directory: later commands there use the same
+# external libraries until L= is given again (an empty L= drops them).
+TN_EXT_FILE := $(O)/.ext-libs
+ifeq ($(origin L),command line)
 TN_EXT_DIRS := $(call tn_abspath,$(subst :, ,$(L)))
+ifneq ($(strip $(file <$(TN_EXT_FILE))),$(strip $(TN_EXT_DIRS)))
+$(shell mkdir -p $(O))
+$(file >$(TN_EXT_FILE),$(TN_EXT_DIRS))
+endif
+else
+TN_EXT_DIRS := $(strip $(if $(wildcard $(TN_EXT_FILE)),$(file <$(TN_EXT_FILE))))
+endif
 
 ifeq ($(V),1)
 Q :=

@@ -92,6 +92,8 @@ $(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_ASFLAGS) $$($(2
 $(2)_FLAGS_TEXT := $$($(2)_CMD_CXX)|$$($(2)_CMD_CC)|$$($(2)_CMD_AS)
 $$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.flags,$(2)_FLAGS_TEXT))
 $$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.objs,$(2)_OBJS))
+$$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.srcs,$(2)_SRCS))
+TN_COMPDB_DIRS += $$($(2)_OBJDIR)
 
 $$($(2)_OBJDIR)/%.o: $($(2)_BASE)/%.cpp $$($(2)_OBJDIR)/.flags | $(FIXDEP) $(TN_CONFIG_MK)
 	@mkdir -p $$(@D)
@@ -126,7 +128,19 @@ endef
 
 TN_PARTIALS :=
 TN_LDS_FRAGMENTS :=
+TN_COMPDB_DIRS :=
 $(foreach l,$(TN_LIBS),$(eval $(call tn_lib_rules,$(l),$(call tn_uc,$(l)))))
+
+# Every build writes the compilation database of what it compiles, for clangd
+# and IDEs (docs/build-system.md); it follows the per-library record files.
+TN_COMPDB_LIST := $(TN_COMPDB_DIRS)
+$(eval $(call tn_write_if_changed,$(O)/.compdb-dirs,TN_COMPDB_LIST))
+$(O)/compile_commands.json: $(O)/.compdb-dirs $(addsuffix /.flags,$(TN_COMPDB_DIRS)) \
+		$(addsuffix /.srcs,$(TN_COMPDB_DIRS)) $(addsuffix /.objs,$(TN_COMPDB_DIRS)) \
+		$(TN_ROOT)/support/scripts/compdb.py
+	$(call tn_echo,GEN,$(call tn_short,$@))
+	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/compdb.py $(APP_DIR) $(TN_COMPDB_DIRS) > $@
+all: $(O)/compile_commands.json
 endif
 
 print-libs: $(TN_CONFIG_MK)
