@@ -79,8 +79,7 @@ help:
 	@echo 'Build:'
 	@echo '  all (default)    build $(O)/<app>_<platform>.{elf,bin,map,sizes}'
 	@echo '  run              build, then boot the image in qemu-system-aarch64'
-	@echo '                   (QEMU_EL2=1 enters at EL2, QEMU_GIC=2|3, QEMU_SMP=N,'
-	@echo '                    QEMU_ICOUNT=1 for instruction-counted time, QEMU_FLAGS=...)'
+	@echo '                   (QEMU_* variables below)'
 	@echo '  sizes            print text/data/bss per library'
 	@echo '  print-libs       list the enabled libraries and what enabled each'
 	@echo '  clean            remove objects and images, keep the configuration'
@@ -95,7 +94,21 @@ help:
 	@echo '  checkconfig      check the configuration strictly (every build does this too)'
 	@echo '  setconfig        set options from the command line: make setconfig SET="FOO=y BAR=3"'
 	@echo
-	@echo 'Variables: O=build dir  C=config file  L=ext/lib1:ext/lib2  V=1 (full commands)'
+	@echo 'Variables (every one; default in brackets):'
+	@echo '  O=dir            build directory [$(APP_DIR)/build]'
+	@echo '  C=file           configuration file [O/.config]'
+	@echo '  DEFCONFIG=file   defconfig for defconfig [<app>/defconfig]'
+	@echo '  L=dir1:dir2      external library directories, remembered in O (L= drops them)'
+	@echo '  CROSS_COMPILE=p  cross toolchain prefix [$(TN_DEFAULT_CROSS_COMPILE)]'
+	@echo '  HOSTCXX=c++      host compiler for build tools [g++]'
+	@echo '  V=1              print full commands'
+	@echo '  QEMU_EL2=1       enter at EL2 [1 for Mortise images, else 0]'
+	@echo '  QEMU_GIC=2|3     GIC version [3 for Mortise images, else 2]'
+	@echo '  QEMU_SMP=N       CPUs [the partition description'"'"'s for Mortise images, else 1]'
+	@echo '  QEMU_ICOUNT=1    instruction-counted time (-icount shift=4) [0]'
+	@echo '  QEMU_TIMEOUT=S   kill QEMU after S seconds, exit 124 [0: none]'
+	@echo '  QEMU_KERNEL=f    image to boot [O/<app>_<platform>.bin]'
+	@echo '  QEMU_FLAGS=...   extra qemu-system-aarch64 arguments'
 
 clean:
 	$(call tn_echo,CLEAN,$(call tn_short,$(O)))
