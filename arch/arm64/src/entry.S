@@ -4,11 +4,13 @@
  *
  * Entry sequence: note the exception level; at EL2 configure EL2 minimally and
  * drop to EL1; apply our own R_AARCH64_RELATIVE relocations (the image is linked
- * -pie, so this makes it position independent); clear BSS; set up the boot
- * stack; call tn_plat_start(dtb, entry_el).
+ * -pie, so this makes it position independent); clear BSS; point SP_EL0 at
+ * the exception stack and install the vectors; set up the boot stack; call
+ * tn_plat_start(dtb, entry_el).
  */
 
 #include "asm.h"
+#include <tn/arch/stack_layout.h>
 
 	.section .text.tn_arch_entry, "ax"
 	.globl	tn_arch_entry
@@ -31,6 +33,7 @@ el1_entry:
 	bl	tn_arch_clear_bss
 	adr_l	x0, tn_arch_load_offset
 	str	x9, [x0]
+	set_exc_stack xzr, x0, x1	/* before the vectors: they switch to it */
 	adr	x0, tn_vectors
 	msr	vbar_el1, x0
 	isb
@@ -45,4 +48,5 @@ el1_entry:
 
 from_el2:
 	el2_to_el1 el1_entry
+	.ltorg
 

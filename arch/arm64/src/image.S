@@ -117,3 +117,13 @@ tn_boot_stack_top:
 tn_arch_cpu_stacks:
 	.space	(CONFIG_TN_MAX_CPUS - 1) * TN_ARCH_STACK_STRIDE
 #endif
+
+#ifndef CONFIG_TN_HYPERVISOR
+	/* Every CPU's exception stack (vectors.S), each a guard page and a stack;
+	 * placed after the CPU stacks by the linker script, never loaded. */
+	.section .tn_exc_stacks, "aw", %nobits
+	.balign	4096
+	.globl	tn_arch_exc_stacks
+tn_arch_exc_stacks:
+	.space	TN_ARCH_STACK_CPUS * TN_ARCH_EXC_STACK_STRIDE
+#endif

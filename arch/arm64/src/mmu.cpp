@@ -60,8 +60,10 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
     u64 text = addr(__tn_image_start), rodata = addr(__tn_rodata_start), data = addr(__tn_data_start);
     TN_TRY(check(b.map(text, text, rodata - text, MemType::Normal, {false, true})));
     TN_TRY(check(b.map(rodata, rodata, data - rodata, MemType::Normal, {false, false})));
-    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu)
+    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu) {
         TN_TRY(check(b.unmap(stacks::guard(cpu), pgtable::k_page)));
+        TN_TRY(check(b.unmap(stacks::exc_guard(cpu), pgtable::k_page)));
+    }
     for (usize i = 0; i < count; ++i) {
         u64 base = align_down(devices[i].base, pgtable::k_page);
         u64 end = align_up(devices[i].base + devices[i].size, pgtable::k_page);

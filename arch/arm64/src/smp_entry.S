@@ -4,12 +4,12 @@
  * number, MMU off, at EL2 or EL1 (firmware decides; QEMU enters at the
  * caller's level, Arm Trusted Firmware at EL2 when it exists).
  *
- * The CPU drops to EL1 like the boot CPU, takes the vectors, puts its number
- * in TPIDR_EL1, turns its MMU on with the boot CPU's translation tables and
- * settings (tn_arch_mmu_boot_state, cleaned to memory by mmu.cpp since we read
- * it with the data cache off), and calls tn_plat_secondary_start(cpu) on its
- * own stack. Nothing is stored before the MMU is on, so no cache line of the
- * boot CPU can go stale.
+ * The CPU drops to EL1 like the boot CPU, puts its number in TPIDR_EL1,
+ * takes its exception stack (SP_EL0) and the vectors, turns its MMU on with
+ * the boot CPU's translation tables and settings (tn_arch_mmu_boot_state,
+ * cleaned to memory by mmu.cpp since we read it with the data cache off),
+ * and calls tn_plat_secondary_start(cpu) on its own stack. Nothing is stored
+ * before the MMU is on, so no cache line of the boot CPU can go stale.
  */
 
 #include "asm.h"
@@ -33,6 +33,7 @@ secondary_el1:
 	msr	daifset, #0xf
 	sctlr_el1_reset x0
 	msr	tpidr_el1, x19
+	set_exc_stack x19, x0, x1
 	adr_l	x0, tn_vectors
 	msr	vbar_el1, x0
 	adr_l	x0, tn_arch_mmu_boot_state

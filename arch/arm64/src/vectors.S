@@ -1,11 +1,29 @@
 /*
  * EL1 exception vectors (Arm ARM D1.10.2: 16 entries of 0x80 bytes, 2 KiB
  * aligned). Every entry saves a full tn::arch::Frame (include/tn/arch/frame.hpp)
- * on the current stack and calls C++:
- *   synchronous and SError -> tn_arch_fatal(frame, kind), never returns
+ * and calls C++:
+ *   synchronous            -> tn_arch_sync(frame): returns after a lazy FP
+ *                             trap (the frame is restored, we eret), else fatal
+ *   SError, FIQ            -> tn_arch_fatal(frame, kind), never returns
  *   IRQ                    -> tn_arch_irq(frame), then the frame is restored
  *                             (the handler may edit it) and we eret.
  * FIQ is not used (Group 0 interrupts stay with the secure side) and reported.
+ *
+ * Stacks. Kernel code always runs on SP_EL1 (EL1h), and SP_EL0, which nothing
+ * else uses (there is no EL0), holds the top of this CPU's exception stack
+ * (tn/arch/stack_layout.h; set by entry.S and smp_entry.S):
+ *  - An IRQ saves its frame on the interrupted stack, as before: its handler
+ *    may switch threads, and the frame then stays with the thread it belongs
+ *    to. The IRQ path is exactly what it was without an exception stack.
+ *  - A synchronous exception or SError of the kernel switches to the
+ *    exception stack first (SPSel = 0), so a thread that ran into its guard
+ *    page, whose SP_EL1 points at unmapped memory, still gets its report.
+ *    Nothing on this path switches threads, so one stack per CPU is enough;
+ *    eret restores SPSel = 1 from SPSR_EL1.M (EL1h), SP_EL1 was never touched.
+ *  - An exception while a handler runs on the exception stack (SPSel = 0)
+ *    arrives at the "current EL with SP_EL0" entries: a fault in a fault
+ *    handler. It is saved below the handler's frames on the same stack and
+ *    reported as nested (fault.cpp bounds the nesting).
  */
 
 #include <tn/arch/frame_asm.h>
@@ -15,11 +33,31 @@
 #define KIND_IRQ	1
 #define KIND_FIQ	2
 #define KIND_SERROR	3
+#define KIND_NESTED	0x10	/* tn/arch/fault.hpp: k_kind_nested */
 
+/* Saves the frame on the current stack (SP_EL1): the IRQ path. */
 .macro save_frame
 	sub	sp, sp, #FRAME_SIZE
 	frame_save_x0_x29
 	add	x0, sp, #FRAME_SIZE
+	stp	x30, x0, [sp, #240]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #256]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	stp	x0, x1, [sp, #272]
+.endm
+
+/* Saves the frame on the exception stack (SP_EL0), whose frame records the
+ * interrupted SP_EL1; leaves SPSel = 0. */
+.macro save_frame_exc_stack
+	msr	spsel, #0
+	sub	sp, sp, #FRAME_SIZE
+	frame_save_x0_x29
+	msr	spsel, #1
+	mov	x0, sp
+	msr	spsel, #0
 	stp	x30, x0, [sp, #240]
 	mrs	x0, elr_el1
 	mrs	x1, spsr_el1
@@ -37,6 +75,8 @@
 	add	sp, sp, #FRAME_SIZE
 .endm
 
+/* Lower ELs (nothing runs there): fatal, reported from SP_EL1, which is this
+ * CPU's current kernel stack. */
 .macro fatal_entry kind
 	.balign	0x80
 	save_frame
@@ -44,6 +84,26 @@
 	mov	x1, #\kind
 	bl	tn_arch_fatal
 	b	tn_arch_halt
+.endm
+
+/* The kernel's FIQ and SError: fatal, reported from the exception stack. */
+.macro exc_fatal_entry kind
+	.balign	0x80
+	save_frame_exc_stack
+	mov	x0, sp
+	mov	x1, #\kind
+	bl	tn_arch_fatal
+	b	tn_arch_halt
+.endm
+
+/* An exception while on the exception stack: saved below what is there. */
+.macro nested_entry kind
+	.balign	0x80
+	msr	spsel, #0
+	sub	sp, sp, #FRAME_SIZE
+	frame_save_x0_x29
+	mov	x1, #(\kind | KIND_NESTED)
+	b	nested_common
 .endm
 
 .macro irq_entry
@@ -60,16 +120,16 @@
 	.balign	2048
 	.globl	tn_vectors
 tn_vectors:
-	/* Current EL with SP_EL0: never used (we always run on SP_EL1). */
-	fatal_entry KIND_SYNC
-	fatal_entry KIND_IRQ
-	fatal_entry KIND_FIQ
-	fatal_entry KIND_SERROR
+	/* Current EL with SP_EL0: a handler on the exception stack faulted. */
+	nested_entry KIND_SYNC
+	nested_entry KIND_IRQ
+	nested_entry KIND_FIQ
+	nested_entry KIND_SERROR
 	/* Current EL with SP_ELx: the kernel. */
 	sync_entry
 	irq_entry
-	fatal_entry KIND_FIQ
-	fatal_entry KIND_SERROR
+	exc_fatal_entry KIND_FIQ
+	exc_fatal_entry KIND_SERROR
 	/* Lower EL, AArch64: no EL0 yet. */
 	fatal_entry KIND_SYNC
 	fatal_entry KIND_IRQ
@@ -82,7 +142,7 @@ tn_vectors:
 	fatal_entry KIND_SERROR
 
 sync_common:
-	save_frame
+	save_frame_exc_stack
 	mov	x0, sp
 	bl	tn_arch_sync
 	restore_frame
@@ -94,3 +154,17 @@ irq_common:
 	bl	tn_arch_irq
 	restore_frame
 	eret
+
+/* x0-x29 saved, x1 = kind; the interrupted code ran on this stack too. */
+nested_common:
+	add	x0, sp, #FRAME_SIZE
+	stp	x30, x0, [sp, #240]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x2, x3, [sp, #256]
+	mrs	x2, esr_el1
+	mrs	x3, far_el1
+	stp	x2, x3, [sp, #272]
+	mov	x0, sp
+	bl	tn_arch_fatal
+	b	tn_arch_halt

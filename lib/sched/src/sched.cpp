@@ -13,6 +13,7 @@
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
 // ready for another CPU gets there with SGI smp::k_resched_sgi.
 #include <tn/arch/context.hpp>
+#include <tn/arch/fault.hpp>
 #include <tn/arch/fpu.hpp>
 #include <tn/arch/mmu.hpp>
 #include <tn/arch/sysreg.hpp>
@@ -642,6 +643,23 @@ extern "C" void tn_irq_exit_hook() {
 // The lazy FP trap loads the registers of the thread running on this CPU.
 extern "C" tn::arch::FpContext* tn_arch_fp_current() { return &g_cpus.local().current->fp; }
 #endif
+
+// A fault report names the thread that faulted and, for a thread with a
+// stack of its own, the stack and the unmapped rest of its slot below it (an
+// overflow lands there). Lock-free: the faulting thread may hold the lock.
+extern "C" bool tn_arch_fault_thread(tn::arch::FaultThread* out) {
+    const Thread* t = g_cpus.local().current;
+    if (!t)
+        return false;  // before sched_init
+    out->name = t->name;
+    if (t->stack_pages != 0) {
+        u64 slot_base = k_window + t->stack_slot * k_slot;
+        out->guard_base = slot_base;
+        out->stack_base = slot_base + k_slot - t->stack_pages * k_page;
+        out->stack_top = reinterpret_cast<u64>(t);  // the Thread sits at the top of its stack
+    }
+    return true;
+}
 
 #ifdef CONFIG_TN_SMP
 extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {

@@ -1,6 +1,6 @@
-// Where each CPU's boot stack and its guard page are (tn/arch/stack_layout.h),
-// for code that switches stacks or maps around them (the MMU set-up, Mortise's
-// per-CPU frames, fault reports).
+// Where each CPU's boot stack, its exception stack and their guard pages are
+// (tn/arch/stack_layout.h), for code that switches stacks or maps around them
+// (the MMU set-up, Mortise's per-CPU frames, fault reports).
 #pragma once
 
 #include <tn/arch/stack_layout.h>
@@ -9,6 +9,9 @@
 extern "C" char tn_boot_stack_top[], __tn_stack_guard[];
 #ifdef CONFIG_TN_SMP
 extern "C" char tn_arch_cpu_stacks[];
+#endif
+#ifndef CONFIG_TN_HYPERVISOR
+extern "C" char tn_arch_exc_stacks[];
 #endif
 
 namespace tn::arch::stacks {
@@ -40,5 +43,16 @@ inline u64 guard(unsigned cpu) {
     (void)cpu;
     return reinterpret_cast<u64>(__tn_stack_guard);
 }
+
+#ifndef CONFIG_TN_HYPERVISOR
+/// The unmapped page below CPU @p cpu's exception stack (< k_cpus); the
+/// stack spans [exc_guard + TN_ARCH_STACK_GUARD, exc_top). EL1 images only.
+inline u64 exc_guard(unsigned cpu) {
+    return reinterpret_cast<u64>(tn_arch_exc_stacks) + cpu * u64{TN_ARCH_EXC_STACK_STRIDE};
+}
+
+/// The initial SP_EL0 of CPU @p cpu (< k_cpus): the top of its exception stack.
+inline u64 exc_top(unsigned cpu) { return exc_guard(cpu) + TN_ARCH_EXC_STACK_STRIDE; }
+#endif
 
 }  // namespace tn::arch::stacks
