@@ -1,5 +1,5 @@
 /// @file
-/// Bounds-checked reader for flattened devicetree blobs (DTB), written from the
+/// @brief Bounds-checked reader for flattened devicetree blobs (DTB), written from the
 /// Devicetree Specification v0.4: chapter 5 (DTB format), chapters 2-3 (conventions).
 ///
 /// try_open() checks the header and walks the whole structure block once, so a blob that
@@ -30,6 +30,7 @@
 #include <tn/result.hpp>
 #include <tn/types.hpp>
 
+/// Flattened devicetree reader and writer (lib/fdt).
 namespace tn::fdt {
 
 /// Why a blob or a query was rejected.
@@ -44,13 +45,14 @@ enum class Error : u8 {
     TooDeep,       ///< Nesting deeper than k_max_depth, or an interrupt-parent chain too long.
     NotFound,      ///< No such node, property, alias or list entry.
     BadLength,     ///< Property length does not fit the requested type or cell layout.
-    BadCells,      ///< #address-cells, #size-cells or #interrupt-cells not supported.
+    BadCells,      ///< \#address-cells, \#size-cells or \#interrupt-cells not supported.
     BadValue,      ///< Property content is not a value its binding allows.
 };
 
 /// Printable name of @p e ("BadMagic", ...), for boot logs.
 const char* error_name(Error e);
 
+/// The DTB header's magic number.
 constexpr u32 k_magic = 0xd00dfeed;
 /// Deepest nesting accepted; the root is at depth 1. QEMU virt trees reach depth 5.
 constexpr u32 k_max_depth = 32;
@@ -68,9 +70,11 @@ struct Impl;
 class Node {
 public:
     constexpr Node() = default;
+    /// False for a default-constructed Node.
     constexpr bool valid() const { return m_offset != k_invalid; }
     /// Offset of the node's FDT_BEGIN_NODE token in the structure block (for logs).
     constexpr u32 offset() const { return m_offset; }
+    /// Same node.
     constexpr bool operator==(const Node&) const = default;
 
 private:
@@ -83,22 +87,31 @@ private:
 
 /// An (address, size) pair from `reg` or the memory reservation block.
 struct Region {
+    /// Start address and size in bytes.
+    ///@{
     u64 address, size;
+    ///@}
+    /// Same address and size.
     constexpr bool operator==(const Region&) const = default;
 };
 
 /// One `interrupts` specifier, cells as written, plus the controller that decodes them.
 struct Interrupt {
-    Node controller;
-    u32 cell_count;
-    u32 cells[k_max_interrupt_cells];
+    Node controller;                   ///< The interrupt controller (interrupt_parent()).
+    u32 cell_count;                    ///< Its \#interrupt-cells.
+    u32 cells[k_max_interrupt_cells];  ///< The specifier's cells.
 };
 
 /// A range whose cursor is its own iterator (operator*, operator++, operator==).
 template <class Cursor>
 struct Range {
+    /// The first element and one past the last.
+    ///@{
     Cursor first, last;
+    ///@}
+    /// first (for range-for).
     Cursor begin() const { return first; }
+    /// last (for range-for).
     Cursor end() const { return last; }
 };
 
@@ -156,8 +169,9 @@ using NodeRange = Range<detail::NodeCursor>;                  ///< Document orde
 using PropertyRange = Range<detail::OffsetCursor<Property>>;  ///< One node's, in blob order.
 using ReserveRange = Range<detail::OffsetCursor<Region>>;     ///< §5.3, no (0, 0) terminator.
 
-/// A validated <stringlist> (§2.2.4.1): the value ends with NUL, so every entry does.
+/// A validated &lt;stringlist&gt; (§2.2.4.1): the value ends with NUL, so every entry does.
 struct StringList : Range<detail::StringCursor> {
+    /// Number of entries.
     usize count() const;
     /// True if any entry equals @p s exactly (no prefix match).
     bool contains(const char* s) const;
@@ -168,18 +182,23 @@ struct StringList : Range<detail::StringCursor> {
 /// A property: name and value bytes inside the blob (§5.4.1 FDT_PROP).
 class Property {
 public:
+    /// The property's name.
     const char* name() const { return m_name; }
+    /// Its value bytes (big-endian cells).
     const u8* data() const { return m_data; }
+    /// Bytes of the value.
     u32 size() const { return m_size; }
-    /// <u32> / <u64> value. BadLength unless size() is 4 / 8.
+    /// &lt;u32&gt; / &lt;u64&gt; value. BadLength unless size() is 4 / 8.
     Result<u32, Error> as_u32() const;
+    /// &lt;u64&gt; value. BadLength unless size() is 8.
     Result<u64, Error> as_u64() const;
     /// Cell @p index (big-endian u32). BadLength if size() % 4, NotFound past the end.
     Result<u32, Error> cell(usize index) const;
     /// The number in @p count cells from cell @p first. BadCells unless count is 1 or 2.
     Result<u64, Error> cells(usize first, u32 count) const;
-    /// <string> / <stringlist>. BadString unless the value is non-empty and ends in NUL.
+    /// &lt;string&gt; / &lt;stringlist&gt;. BadString unless the value is non-empty and ends in NUL.
     Result<const char*, Error> as_string() const;
+    /// &lt;stringlist&gt; value; BadString as for as_string().
     Result<StringList, Error> as_strings() const;
 
 private:
@@ -191,18 +210,19 @@ private:
 };
 
 /// stdout-path of /chosen (§3.6): the node and the text after ':' (nullptr if none).
-struct StdoutPath { Node node; const char* options; };
+struct StdoutPath { Node node; /**< The console node. */ const char* options; /**< Text after ':', or nullptr. */ };
 
+/// How PSCI is called (the node's `method`).
 enum class PsciMethod : u8 { Hvc, Smc };
 
 /// The PSCI node (arm,psci binding). std_ids: psci-0.2 or later, standard function IDs.
-struct Psci { Node node; PsciMethod method; bool std_ids; };
+struct Psci { Node node; /**< The node. */ PsciMethod method; /**< hvc or smc. */ bool std_ids; /**< Standard function IDs. */ };
 
 /// GIC found by find_gic() (arm,gic and arm,gic-v3 bindings); absent regions have size 0.
 struct Gic {
-    Node node;
+    Node node;              ///< The GIC's node.
     u32 version;            ///< 2 or 3.
-    u32 redist_regions;     ///< v3: #redistributor-regions (default 1); v2: 0.
+    u32 redist_regions;     ///< v3: \#redistributor-regions (default 1); v2: 0.
     Region dist;            ///< GICD.
     Region redist;          ///< v3: first GICR region.
     Region cpu;             ///< GICC (v3: only if the legacy interface is described).
@@ -212,7 +232,7 @@ struct Gic {
 };
 
 /// An MMIO device: first `reg` entry and, if it has `interrupts`, the first as a GIC INTID.
-struct Device { Node node; Region reg; bool has_irq; u32 intid; };
+struct Device { Node node; /**< The node. */ Region reg; /**< First `reg` entry. */ bool has_irq; /**< It has `interrupts`. */ u32 intid; /**< GIC INTID of the first, if has_irq. */ };
 
 /// Entries of the arm,armv8-timer `interrupts` property, in binding order.
 enum class TimerIrq : u8 { Secure, NonSecure, Virtual, Hyp, HypVirtual };
@@ -247,23 +267,35 @@ public:
     /// True if lookups use a node index (try_open() got one and the tree fit).
     bool indexed() const { return m_index_count != 0; }
 
+    /// The header's totalsize.
     u32 total_size() const { return m_total_size; }
+    /// The header's version.
     u32 version() const { return m_version; }
+    /// The header's boot_cpuid_phys.
     u32 boot_cpuid() const { return m_boot_cpuid; }
+    /// The memory reservation block's entries.
     ReserveRange reservations() const;
 
     // Navigation; NotFound at the end of each sequence.
+    /// The root node.
     Node root() const { return Node(m_root); }
+    /// First child of @p n; NotFound if none.
     Result<Node, Error> first_child(Node n) const;
+    /// Next sibling of @p n; NotFound after the last.
     Result<Node, Error> next_sibling(Node n) const;
+    /// Parent of @p n; NotFound for the root.
     Result<Node, Error> parent(Node n) const;
     /// The node after @p n in depth-first (document) order.
     Result<Node, Error> next_node(Node n) const;
     /// Name with unit address ("cpu@0"); "" for the root or an invalid Node.
     const char* name(Node n) const;
+    /// Every node, in document order.
     NodeRange nodes() const;
+    /// The children of @p n.
     NodeRange children(Node n) const;
+    /// The nodes whose compatible list contains @p compatible.
     NodeRange compatible_nodes(const char* compatible) const;
+    /// The nodes whose device_type is @p device_type.
     NodeRange nodes_of_type(const char* device_type) const;
 
     /// Absolute ("/cpus/cpu@0") or alias-relative ("serial0/x", §3.3) path. A component
@@ -278,34 +310,43 @@ public:
     Result<const char*, Error> alias(const char* name) const;
 
     // Properties: NotFound if absent, else the errors of Property's decoders.
+    /// Property @p name of @p n.
     Result<Property, Error> property(Node n, const char* name) const;
+    /// Every property of @p n.
     PropertyRange properties(Node n) const;
+    /// True if @p n has property @p name.
     bool has_property(Node n, const char* name) const;
+    /// Property @p name of @p n as a &lt;u32&gt;.
     Result<u32, Error> prop_u32(Node n, const char* name) const;
+    /// Property @p name of @p n as a &lt;string&gt;.
     Result<const char*, Error> prop_string(Node n, const char* name) const;
     /// True if @p n's compatible stringlist contains @p compatible (§2.3.1).
     bool compatible_with(Node n, const char* compatible) const;
     /// True unless `status` is present and neither "okay" nor "ok" (§2.3.4).
     bool available(Node n) const;
 
-    /// #address-cells / #size-cells of @p bus, default 2 / 1 (§2.3.5). They describe
+    /// \#address-cells / \#size-cells of @p bus, default 2 / 1 (§2.3.5). They describe
     /// @p bus's children and are not inherited from further up.
     Result<u32, Error> address_cells(Node bus) const;
+    /// \#size-cells of @p bus (see address_cells()).
     Result<u32, Error> size_cells(Node bus) const;
     /// `reg` of @p n in its parent's cells (§2.3.6): address cells 1-2 and size cells
     /// 0-2, else BadCells; BadLength unless a whole number of entries.
     Result<usize, Error> reg_count(Node n) const;
+    /// Entry @p index of `reg` of @p n; NotFound past the end.
     Result<Region, Error> reg(Node n, usize index) const;
 
     /// Interrupt controller of @p n (§2.4.1): follow `interrupt-parent`, else the tree
-    /// parent, until a node with #interrupt-cells. TooDeep on a cycle.
+    /// parent, until a node with \#interrupt-cells. TooDeep on a cycle.
     Result<Node, Error> interrupt_parent(Node n) const;
-    /// `interrupts` specifiers of @p n; BadCells unless #interrupt-cells is 1-4.
+    /// `interrupts` specifiers of @p n; BadCells unless \#interrupt-cells is 1-4.
     Result<usize, Error> interrupt_count(Node n) const;
+    /// Specifier @p index of `interrupts` of @p n, with its controller.
     Result<Interrupt, Error> interrupt(Node n, usize index) const;
 
     /// /chosen/bootargs and /chosen/stdout-path (or linux,stdout-path) (§3.6).
     Result<const char*, Error> bootargs() const;
+    /// /chosen/stdout-path, resolved to a node.
     Result<StdoutPath, Error> stdout_path() const;
 
     /// Writes up to @p capacity non-empty `reg` regions of available device_type "memory"

@@ -1,5 +1,5 @@
 /// @file
-/// Sequential writer of flattened devicetree blobs (Devicetree Specification v0.4, chapter 5),
+/// @brief Sequential writer of flattened devicetree blobs (Devicetree Specification v0.4, chapter 5),
 /// bounded by the caller's buffer: for generating a guest's device tree in the hypervisor.
 ///
 /// Calls mirror the tree in document order: reserve()* begin_node("") { property()* begin_node()
@@ -17,6 +17,7 @@
 
 namespace tn::fdt {
 
+/// Writes one DTB into a caller buffer (see the file comment).
 class Writer {
 public:
     /// Writes into @p buf (@p cap bytes). Readers (tn::fdt::Fdt) want the blob 8-byte aligned.
@@ -30,13 +31,17 @@ public:
     Writer& end_node();
     /// Adds a property to the innermost open node; fails once that node has a subnode (§5.4.2).
     Writer& property(const char* name, const void* data, u32 size);
+    /// An empty property (a flag such as `interrupt-controller`).
     Writer& property_empty(const char* name) { return property(name, nullptr, 0); }
+    /// A &lt;u32&gt; property, stored big-endian.
     Writer& property_u32(const char* name, u32 value);
+    /// A &lt;u64&gt; property, stored big-endian.
     Writer& property_u64(const char* name, u64 value);
-    /// <u32> cells, stored big-endian.
+    /// &lt;u32&gt; cells, stored big-endian.
     Writer& property_cells(const char* name, const u32* cells, usize count);
+    /// A &lt;string&gt; property (with its NUL).
     Writer& property_string(const char* name, const char* value);
-    /// A <stringlist> given as NUL-separated text of @p size bytes ending in NUL: "a\0b" + 1.
+    /// A &lt;stringlist&gt; given as NUL-separated text of @p size bytes ending in NUL: "a\0b" + 1.
     Writer& property_strings(const char* name, const char* list, u32 size) { return property(name, list, size); }
 
     /// Completes the blob (FDT_END, strings, header). Returns its size, or 0 if any call

@@ -1,5 +1,5 @@
 /// @file
-/// Mortise hypercalls from a Tenon guest (docs/mortise.md, "Hypercalls"):
+/// @brief Mortise hypercalls from a Tenon guest (docs/mortise.md, "Hypercalls"):
 /// SMC Calling Convention through HVC #0 at EL1, function ID in w0, arguments
 /// in x1..x6, status in x0 and results in x1..x3.
 ///
@@ -7,10 +7,15 @@
 /// undefined (HCR_EL2.HCD or no EL2), so nothing here probes on its own.
 /// Buffers are passed by address: Tenon maps its RAM identity (VA = IPA), which
 /// is what Mortise checks them against.
+///
+/// Provided by plat/mortise-guest (CONFIG_PLAT_MORTISE_GUEST). Every call is
+/// one HVC: it does not block the calling thread (Mortise handles it before
+/// the vCPU continues) and may be made from any context.
 #pragma once
 
 #include <tn/types.hpp>
 
+/// Hypercalls to Mortise from a Tenon guest (plat/mortise-guest).
 namespace tn::mortise {
 
 /// x0 of a hypercall (SMCCC-style; docs/mortise.md status table).
@@ -26,9 +31,14 @@ enum class Status : i64 {
 /// "SUCCESS", "DENIED", ...; "UNKNOWN" for any other value.
 const char* status_name(Status s);
 
+/// What a hypercall returned: x0 as a Status plus x1..x3.
 struct Result {
-    Status status;
+    Status status;   ///< x0.
+    /// x1, x2, x3: the call's results (see each call).
+    ///@{
     u64 x1, x2, x3;
+    ///@}
+    /// True for Status::Success.
     bool ok() const { return status == Status::Success; }
 };
 
@@ -37,20 +47,21 @@ struct Result {
 constexpr u32 function_id(u32 group, u32 number) {
     return (1u << 31) | (1u << 30) | (6u << 24) | (group << 8) | number;
 }
+/// The function IDs of Mortise's hypercalls.
 namespace fid {
-constexpr u32 k_version = function_id(0, 0);
-constexpr u32 k_guest_id = function_id(0, 1);
-constexpr u32 k_vcpu_count = function_id(0, 2);
-constexpr u32 k_putc = function_id(1, 0);
-constexpr u32 k_write = function_id(1, 1);
-constexpr u32 k_guest_count = function_id(2, 0);
-constexpr u32 k_guest_info = function_id(2, 1);
-constexpr u32 k_guest_name = function_id(2, 2);
-constexpr u32 k_start = function_id(2, 3);
-constexpr u32 k_pause = function_id(2, 4);
-constexpr u32 k_resume = function_id(2, 5);
-constexpr u32 k_destroy = function_id(2, 6);
-constexpr u32 k_restart = function_id(2, 7);
+constexpr u32 k_version = function_id(0, 0);      ///< version()
+constexpr u32 k_guest_id = function_id(0, 1);     ///< guest_id()
+constexpr u32 k_vcpu_count = function_id(0, 2);   ///< vcpu_count()
+constexpr u32 k_putc = function_id(1, 0);         ///< putc()
+constexpr u32 k_write = function_id(1, 1);        ///< write()
+constexpr u32 k_guest_count = function_id(2, 0);  ///< guest_count()
+constexpr u32 k_guest_info = function_id(2, 1);   ///< guest_info()
+constexpr u32 k_guest_name = function_id(2, 2);   ///< guest_info()'s name part
+constexpr u32 k_start = function_id(2, 3);        ///< start()
+constexpr u32 k_pause = function_id(2, 4);        ///< pause()
+constexpr u32 k_resume = function_id(2, 5);       ///< resume()
+constexpr u32 k_destroy = function_id(2, 6);      ///< destroy()
+constexpr u32 k_restart = function_id(2, 7);      ///< restart()
 }  // namespace fid
 
 /// One hypercall. Inline, so that a measurement around it sees the HVC and
@@ -76,6 +87,7 @@ inline Result vcpu_count() { return call(fid::k_vcpu_count); }
 
 // ---- console (any guest): lines tagged with the guest's name ----
 
+/// Writes one character to the guest's console line.
 inline Result putc(char c) { return call(fid::k_putc, static_cast<u8>(c)); }
 /// Writes up to 256 bytes at a time; longer texts go in several calls.
 /// Returns the status of the first call that failed, else Success.
@@ -83,13 +95,16 @@ Status write(const char* text, usize len);
 
 // ---- lifecycle (guests marked 'privileged' in the description) ----
 
+/// A guest's lifecycle state.
 enum class GuestState : u8 { Stopped = 0, Running = 1, Paused = 2, Faulted = 3 };
+/// "stopped", "running", ...; for logs.
 const char* state_name(GuestState s);
 
+/// What guest_info() reports about a guest.
 struct GuestInfo {
-    GuestState state;
-    unsigned vcpus;
-    char name[32];
+    GuestState state;  ///< Its lifecycle state.
+    unsigned vcpus;    ///< Its vCPU count.
+    char name[32];     ///< Its name from the partition description, NUL-terminated.
 };
 
 /// Number of guests in x1.
@@ -99,10 +114,15 @@ Status guest_info(unsigned index, GuestInfo& out);
 /// Looks up the guest named @p name: Success and its @p index; the failing
 /// call's status (e.g. Denied); InvalidParameters when no guest has that name.
 Status find_guest(const char* name, unsigned& index);
+/// Starts stopped guest @p index. @return Success, or Denied (not privileged), InvalidParameters, InvalidState.
 inline Status start(unsigned index) { return call(fid::k_start, index).status; }
+/// Pauses running guest @p index. @return as start().
 inline Status pause(unsigned index) { return call(fid::k_pause, index).status; }
+/// Resumes paused guest @p index. @return as start().
 inline Status resume(unsigned index) { return call(fid::k_resume, index).status; }
+/// Stops guest @p index for good. @return as start().
 inline Status destroy(unsigned index) { return call(fid::k_destroy, index).status; }
+/// Stops guest @p index and boots it again. @return as start().
 inline Status restart(unsigned index) { return call(fid::k_restart, index).status; }
 
 }  // namespace tn::mortise

@@ -1,5 +1,5 @@
 /// @file
-/// One physically contiguous run of 4 KiB page frames managed by a binary buddy
+/// @brief One physically contiguous run of 4 KiB page frames managed by a binary buddy
 /// system: the building block of PageAllocator (one zone per memory region).
 ///
 /// Algorithm: binary buddy allocation (Knowlton, "A fast storage allocator",
@@ -33,22 +33,25 @@
 
 namespace tn::mem {
 
+/// A buddy allocator over one run of page frames (see the file comment).
+/// Context: any; never blocks; the owner serialises calls.
 class BuddyZone {
 public:
-    static constexpr unsigned k_page_shift = 12;
-    static constexpr u64 k_page_size = u64{1} << k_page_shift;
+    static constexpr unsigned k_page_shift = 12;                ///< log2 of the page size.
+    static constexpr u64 k_page_size = u64{1} << k_page_shift;  ///< 4 KiB.
+    /// Largest block: 2^k_max_order pages (CONFIG_LIBMEMORY_PAGE_MAX_ORDER).
     static constexpr unsigned k_max_order = CONFIG_LIBMEMORY_PAGE_MAX_ORDER;
-    static constexpr unsigned k_order_count = k_max_order + 1;
+    static constexpr unsigned k_order_count = k_max_order + 1;  ///< Orders 0 to k_max_order.
     /// Largest number of pages one zone can index (links are 32-bit).
     static constexpr u64 k_max_pages = 0xFFFF'FFF0;
 
     /// Per-page metadata. Opaque to callers; public so they can size buffers.
     struct PageMeta {
-        u32 next;
-        u32 prev;
-        u8 state;
-        u8 order;
-        u16 reserved;
+        u32 next;      ///< Free-list link (page index).
+        u32 prev;      ///< Free-list link (page index).
+        u8 state;      ///< Free, used, tail or reserved.
+        u8 order;      ///< Block order of a head page.
+        u16 reserved;  ///< Padding.
     };
     static_assert(sizeof(PageMeta) == 12);
 
@@ -72,11 +75,17 @@ public:
     ///      aligned to alignof(PageMeta), and the PFN range does not wrap.
     void init(u64 base_pfn, u64 pages, PageMeta* meta);
 
+    /// True if page frame @p pfn is in the zone.
     constexpr bool contains(u64 pfn) const { return pfn - m_base_pfn < m_pages; }
+    /// First page frame.
     constexpr u64 base_pfn() const { return m_base_pfn; }
+    /// One past the last page frame.
     constexpr u64 end_pfn() const { return m_base_pfn + m_pages; }
+    /// Pages in the zone.
     constexpr u64 page_count() const { return m_pages; }
+    /// Free pages.
     constexpr u64 free_count() const { return m_free; }
+    /// Reserved pages.
     constexpr u64 reserved_count() const { return m_reserved; }
 
     /// Smallest order >= @p order that has a free block, or -1. O(1).

@@ -1,5 +1,5 @@
 /// @file
-/// Build-time parameters of lib/memory, with the defaults used when no generated
+/// @brief Build-time parameters of lib/memory, with the defaults used when no generated
 /// config.h is present (host unit tests).
 ///
 /// These values size arrays inside PageAllocator and Tlsf, so every translation
@@ -9,18 +9,23 @@
 #pragma once
 
 #ifndef CONFIG_LIBMEMORY_PAGE_MAX_ORDER
+/// Largest page block order (Kconfig LIBMEMORY_PAGE_MAX_ORDER): 2^N pages.
 #define CONFIG_LIBMEMORY_PAGE_MAX_ORDER 18
 #endif
 #ifndef CONFIG_LIBMEMORY_PAGE_MAX_REGIONS
+/// Memory regions one PageAllocator manages (LIBMEMORY_PAGE_MAX_REGIONS).
 #define CONFIG_LIBMEMORY_PAGE_MAX_REGIONS 8
 #endif
 #ifndef CONFIG_LIBMEMORY_PAGE_MAX_RESERVED
+/// Reserved ranges one PageAllocator records (LIBMEMORY_PAGE_MAX_RESERVED).
 #define CONFIG_LIBMEMORY_PAGE_MAX_RESERVED 16
 #endif
 #ifndef CONFIG_LIBMEMORY_TLSF_SL_LOG2
+/// TLSF second-level subdivisions, log2 (LIBMEMORY_TLSF_SL_LOG2).
 #define CONFIG_LIBMEMORY_TLSF_SL_LOG2 5
 #endif
 #ifndef CONFIG_LIBMEMORY_TLSF_MAX_POOLS
+/// Pools one Tlsf heap takes (LIBMEMORY_TLSF_MAX_POOLS).
 #define CONFIG_LIBMEMORY_TLSF_MAX_POOLS 4
 #endif
 

@@ -1,12 +1,15 @@
 /// @file
-/// The one error vocabulary of lib/memory, shared by the page allocator, the TLSF
+/// @brief The one error vocabulary of lib/memory, shared by the page allocator, the TLSF
 /// heap and the object pools so callers handle a single enum.
 #pragma once
 
 #include <tn/types.hpp>
 
+/// Memory management (lib/memory): page allocator, TLSF heap, object pools.
+/// Plain objects without locks: the owner serialises calls.
 namespace tn::mem {
 
+/// Why a lib/memory call failed. A failed call changes nothing.
 enum class Error : u8 {
     /// Nothing large enough is free (pool or object pool exhausted). Transient:
     /// the same request can succeed after frees.

@@ -1,5 +1,5 @@
 /// @file
-/// Fixed-size object pools: O(1) allocation and release of equally sized slots,
+/// @brief Fixed-size object pools: O(1) allocation and release of equally sized slots,
 /// for kernel objects whose count is fixed at build or boot time (threads,
 /// timers, vCPUs, page-table pages of one size).
 ///
@@ -119,9 +119,13 @@ public:
     /// @retval DoubleFree the slot is already free
     Result<void, Error> free(void* ptr);
 
+    /// True if @p ptr lies in the slot area.
     bool owns(const void* ptr) const;
+    /// Slots in the pool.
     u32 capacity() const { return m_count; }
+    /// Slots not in use.
     u32 free_count() const { return m_count - m_slots.used_count(); }
+    /// Bytes between slot starts (the size rounded up to the alignment).
     usize slot_size() const { return m_stride; }
 
 private:
@@ -165,8 +169,11 @@ public:
         return {};
     }
 
+    /// True if @p obj is the start of a slot of this pool.
     bool owns(const T* obj) const { return index_of(obj).ok(); }
+    /// N.
     static constexpr u32 capacity() { return N; }
+    /// Objects that can still be created.
     constexpr u32 free_count() const { return N - m_slots.used_count(); }
 
 private:

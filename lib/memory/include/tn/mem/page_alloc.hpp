@@ -1,5 +1,5 @@
 /// @file
-/// Physical page allocator: 4 KiB page frames from one or more memory regions
+/// @brief Physical page allocator: 4 KiB page frames from one or more memory regions
 /// (e.g. the device tree's /memory nodes), with reserved ranges (the kernel
 /// image, the DTB, /reserved-memory) carved out so they are never handed out.
 ///
@@ -40,14 +40,17 @@
 
 namespace tn::mem {
 
+/// The physical page allocator (see the file comment). The kernel's instance
+/// is tn::plat::page_allocator(). Context: any; never blocks; the owner
+/// serialises calls.
 class PageAllocator {
 public:
-    static constexpr unsigned k_page_shift = BuddyZone::k_page_shift;
-    static constexpr u64 k_page_size = BuddyZone::k_page_size;
+    static constexpr unsigned k_page_shift = BuddyZone::k_page_shift;  ///< log2 of the page size.
+    static constexpr u64 k_page_size = BuddyZone::k_page_size;         ///< 4 KiB.
     /// The largest block is 2^k_max_order pages (18: 1 GiB).
     static constexpr unsigned k_max_order = BuddyZone::k_max_order;
-    static constexpr usize k_max_regions = CONFIG_LIBMEMORY_PAGE_MAX_REGIONS;
-    static constexpr usize k_max_reserved = CONFIG_LIBMEMORY_PAGE_MAX_RESERVED;
+    static constexpr usize k_max_regions = CONFIG_LIBMEMORY_PAGE_MAX_REGIONS;    ///< Regions add_region() takes.
+    static constexpr usize k_max_reserved = CONFIG_LIBMEMORY_PAGE_MAX_RESERVED;  ///< Ranges reserve() records.
     /// Required alignment of a metadata buffer.
     static constexpr usize k_metadata_align = alignof(BuddyZone::PageMeta);
 
@@ -63,9 +66,12 @@ public:
 
     /// Adds the pages wholly inside [base, base + bytes) (the range is rounded
     /// inwards to pages). Ranges already passed to reserve() stay reserved.
+    /// @param base physical start of the region.
+    /// @param bytes its size.
     /// @param metadata buffer for the per-page metadata, owned by the allocator
     ///        from now on; must hold metadata_bytes(bytes) bytes and be aligned
     ///        to k_metadata_align.
+    /// @param metadata_size bytes at @p metadata.
     /// @retval InvalidArgument no whole page, more than BuddyZone::k_max_pages,
     ///         the range wraps, or the metadata buffer is null/small/misaligned
     /// @retval Overlap  the range overlaps a region already added
@@ -115,6 +121,7 @@ public:
     u64 reserved_page_count() const;
     /// Bytes in the largest free block (what alloc() can still return), 0 if none.
     u64 largest_free_block() const;
+    /// Regions added.
     usize region_count() const { return m_zone_count; }
 
 private:

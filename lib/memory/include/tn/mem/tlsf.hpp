@@ -1,5 +1,5 @@
 /// @file
-/// General-purpose heap with O(1), bounded worst-case malloc/free: Two-Level
+/// @brief General-purpose heap with O(1), bounded worst-case malloc/free: Two-Level
 /// Segregated Fit.
 ///
 /// Reference: M. Masmano, I. Ripoll, A. Crespo, J. Real, "TLSF: a New Dynamic
@@ -52,6 +52,8 @@ namespace tn::mem {
 
 static_assert(sizeof(usize) == 8, "Tlsf assumes a 64-bit address space");
 
+/// A TLSF heap over caller-given pools (see the file comment). Context: any;
+/// never blocks; O(1); the owner serialises calls (a lock of its own).
 class Tlsf {
 public:
     /// Alignment of every payload.
@@ -62,8 +64,8 @@ public:
     static constexpr usize k_header_bytes = 16;
     /// Smallest payload of a block (a free block keeps two list links in it).
     static constexpr usize k_min_payload = 16;
-    static constexpr unsigned k_sl_log2 = CONFIG_LIBMEMORY_TLSF_SL_LOG2;
-    static constexpr usize k_max_pools = CONFIG_LIBMEMORY_TLSF_MAX_POOLS;
+    static constexpr unsigned k_sl_log2 = CONFIG_LIBMEMORY_TLSF_SL_LOG2;  ///< Second-level subdivisions, log2.
+    static constexpr usize k_max_pools = CONFIG_LIBMEMORY_TLSF_MAX_POOLS;  ///< Pools add_pool() takes.
     /// Block payloads are below 2^k_max_log2 bytes.
     static constexpr unsigned k_max_log2 = 32;
     /// Smallest pool add_pool() accepts (before aligning its ends to 16 bytes).
@@ -71,12 +73,13 @@ public:
     /// Largest pool add_pool() accepts.
     static constexpr usize k_max_pool_bytes = (usize{1} << k_max_log2) - k_align;
 
+    /// What the heap holds (stats()).
     struct Stats {
         usize used_bytes;    ///< payload bytes of allocated blocks
         usize free_bytes;    ///< payload bytes of free blocks
         usize largest_free;  ///< payload bytes of the largest free block
-        usize used_blocks;
-        usize free_blocks;
+        usize used_blocks;   ///< allocated blocks
+        usize free_blocks;   ///< free blocks
         usize pool_bytes;    ///< bytes of all pools, headers included
     };
 
@@ -115,7 +118,9 @@ public:
     /// Errors as for free().
     Result<usize, Error> usable_size(const void* ptr) const;
 
+    /// Bytes and blocks used and free. O(blocks in the largest free list).
     Stats stats() const;
+    /// Pools added.
     usize pool_count() const { return m_pool_count; }
 
 #ifdef TN_HOST_TEST
