@@ -18,6 +18,9 @@ help:
 	@echo '                    *.svg (docs/benchmarks.md; BENCH_OUT=dir moves the output)'
 	@echo '  make bench-smoke  every benchmark metric with few samples, fails if one is'
 	@echo '                    missing or not positive (part of make test)'
+	@echo '  make docs         API reference from the public headers with doxygen:'
+	@echo '                    build/docs/html/index.html (DOCS_OUT=dir moves it);'
+	@echo '                    fails on any doxygen warning (an undocumented function)'
 	@echo '  make clean        remove build/ and every application build directory'
 	@echo
 	@echo 'Per application (see make -C apps/helloworld help):'
@@ -47,7 +50,19 @@ bench:
 bench-smoke:
 	@$(PYTHON) scripts/bench --smoke --out '$(if $(filter build/bench,$(BENCH_OUT)),build/bench-smoke,$(BENCH_OUT))'
 
+# API reference (support/docs/Doxyfile): every warning is an error, and a
+# public member without documentation is a warning.
+DOCS_OUT ?= build/docs
+docs:
+	@command -v doxygen >/dev/null || { echo 'make docs needs doxygen: apt-get install doxygen (or scripts/deps)' >&2; exit 1; }
+	@mkdir -p '$(DOCS_OUT)'
+	@TN_DOCS_OUT='$(abspath $(DOCS_OUT))' TN_DOCS_STRIP='$(CURDIR)' \
+	 TN_DOCS_INCLUDE_ROOTS='$(addprefix $(CURDIR)/,$(wildcard lib/*/include plat/*/include))' \
+	 TN_DOCS_INPUT='$(addprefix $(CURDIR)/,$(wildcard lib/*/include/tn plat/*/include/tn) support/docs/mainpage.md)' \
+	 doxygen support/docs/Doxyfile
+	@echo 'API reference: $(DOCS_OUT)/html/index.html'
+
 clean:
 	rm -rf build apps/*/build
 
-.PHONY: help deps run test unit fuzz-long bench bench-smoke clean
+.PHONY: help deps run test unit fuzz-long bench bench-smoke docs clean
