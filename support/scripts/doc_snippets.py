@@ -87,27 +87,20 @@ def read_flags(spec):
 
 
 def check_quote(block, root):
-    """A ```make block opening with '# <tree file>' must match that file."""
-    if not block.lines:
-        return None
-    m = re.match(r"^#\s*(\S+)\s*$", block.lines[0])
-    if not m:
-        return None
-    target = os.path.join(root, m.group(1))
-    if not os.path.isfile(target):
-        return None  # an example of a file the reader creates, not a quote
-    with open(target, encoding="utf-8") as f:
+    """A ```make block opening with '# <tree file>' must match that file.
+    Returns (quoted file or None, what differs or None)."""
+    m = re.match(r"^#\s*(\S+)\s*$", block.lines[0]) if block.lines else None
+    if not m or not os.path.isfile(os.path.join(root, m.group(1))):
+        return None, None  # not a quote (an example of a file the reader creates)
+    with open(os.path.join(root, m.group(1)), encoding="utf-8") as f:
         want = f.read().rstrip("\n").split("\n")
     got = block.lines[1:]
-    if got == want:
-        return None
     for i in range(max(len(got), len(want))):
         g = got[i] if i < len(got) else "(missing)"
         w = want[i] if i < len(want) else "(missing)"
         if g != w:
-            return "quotes {} but differs from it at its line {}:\n  doc:  {}\n  file: {}".format(
-                m.group(1), i + 1, g, w)
-    return None
+            return m.group(1), "differs from it at its line {}:\n  doc:  {}\n  file: {}".format(i + 1, g, w)
+    return m.group(1), None
 
 
 def compile_block(block, index, configs, work):
@@ -152,10 +145,12 @@ def main():
                 failed += 1
                 continue
             if block.tag == "make":
-                why = check_quote(block, args.root)
+                quoted, why = check_quote(block, args.root)
                 if why:
-                    print("FAIL {}: ```make block {}".format(where, why))
+                    print("FAIL {}: ```make block quotes {} but {}".format(where, quoted, why))
                     failed += 1
+                elif quoted:
+                    print("ok   {}: ```make quotes {}".format(where, quoted))
                 continue
             if block.tag not in COMPILED:
                 continue
