@@ -41,9 +41,11 @@ gdb_run() {
     port=$(free_port)
     ports_used+=("$port")
     cat > "$SCRATCH/$label.gdb"
-    # Generous limits: two loaded cores, 4 emulated CPUs for Mortise.
+    # Generous limits: two loaded cores, 4 emulated CPUs for Mortise. With
+    # -no-shutdown QEMU outlives the image's power-off, so only make gdb
+    # stopping it when gdb exits ends it before QEMU_TIMEOUT.
     timeout -k 10 300 make -C "$SRC_ROOT/$app" O="$SCRATCH/$app" gdb QEMU_GDB_PORT="$port" \
-        QEMU_TIMEOUT=240 GDB_FLAGS="-batch -x $SCRATCH/$label.gdb" "$@" > "$SCRATCH/$label.log" 2>&1 || status=$?
+        QEMU_TIMEOUT=240 QEMU_FLAGS=-no-shutdown GDB_FLAGS="-batch -x $SCRATCH/$label.gdb" "$@" > "$SCRATCH/$label.log" 2>&1 || status=$?
     [ "$status" = 0 ] || { cat "$SCRATCH/$label.log"; fail "make gdb ($label) exited with $status"; }
     # gdb-session stops QEMU when gdb exits: nothing may be left on the port.
     for i in $(seq 20); do
