@@ -1,0 +1,35 @@
+# make symbolize LOG=...: a fault report captured from an image loaded away
+# from its link address names the faulting function, with its source line,
+# through the load offset the report prints; without LOG= the target says
+# what to give it.
+source "$(dirname "$0")/common.bash"
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+app="$SRC_ROOT/test/apps/stack-overflow"
+out="$SCRATCH/build"
+make -s -C "$app" O="$out" defconfig >/dev/null
+make -s -C "$app" O="$out" >/dev/null
+log="$SCRATCH/run.log"
+"$SRC_ROOT/scripts/qemu-run" --kernel "$out/stack-overflow_qemu-virt.bin" --load-addr 0x48000000 \
+    --timeout 10 >"$log" 2>&1 || true
+expect_contains "$(cat "$log")" 'load offset 0x7e00000\)'
+
+sym=$(make -s -C "$app" O="$out" symbolize LOG="$log")
+# The run-time PC (0x48...) only resolves with the offset applied.
+expect_contains "$sym" '^  PC  0x0000000048[0-9a-f]{6} <stack_overflow_recurse\+0x[0-9a-f]+> .*\[test/apps/stack-overflow/main\.cpp:[0-9]+\]$'
+expect_contains "$sym" '^  LR  0x0000000048[0-9a-f]{6} <stack_overflow_recurse\+0x[0-9a-f]+> .*\[test/apps/stack-overflow/main\.cpp:[0-9]+\]$'
+expect_contains "$sym" '^  x30 0x0000000048[0-9a-f]{6} <stack_overflow_recurse\+0x[0-9a-f]+>'
+# Lines without addresses in the image come through unchanged.
+expect_contains "$sym" '^stack-overflow: thread "deep-recursion" on CPU 0 recursing$'
+[ "$(wc -l <<<"$sym")" -eq "$(wc -l <"$log")" ] || fail "symbolize changed the number of lines"
+
+# A relative LOG= is found where make was started.
+cd "$SCRATCH"
+rel=$(make -s -C "$app" O="$out" symbolize LOG=run.log)
+expect_contains "$rel" '<stack_overflow_recurse\+0x'
+
+if msg=$(make -s -C "$app" O="$out" symbolize 2>&1); then
+    fail "make symbolize without LOG= succeeded"
+fi
+expect_contains "$msg" 'make symbolize needs LOG=<file>'
+echo ok
