@@ -28,9 +28,21 @@ extern "C" [[gnu::noinline]] unsigned stack_overflow_recurse(unsigned depth) {
 #ifdef CONFIG_STACK_OVERFLOW_THREAD
 namespace {
 
+#ifdef CONFIG_STACK_OVERFLOW_UNMAPPED_NAME
+// Not mapped: the fault report faults when it reads the name.
+const char* const k_name = reinterpret_cast<const char*>(tn::uptr{0x7ff0000000});
+#else
+const char* const k_name = "deep-recursion";
+#endif
+
 void deep(void*) {
+#ifdef CONFIG_STACK_OVERFLOW_UNMAPPED_NAME
+    tn_printf("stack-overflow: thread with an unmapped name on CPU %u recursing\n",
+              static_cast<unsigned>(CONFIG_STACK_OVERFLOW_CPU));
+#else
     tn_printf("stack-overflow: thread \"%s\" on CPU %u recursing\n", tn::sched::name(tn::sched::current()),
               static_cast<unsigned>(CONFIG_STACK_OVERFLOW_CPU));
+#endif
     tn_printf("stack-overflow: recursion ended at %u\n", stack_overflow_recurse(0));
 }
 
@@ -38,7 +50,7 @@ void deep(void*) {
 
 int main() {
     tn::sched::ThreadAttr attr;
-    attr.name = "deep-recursion";
+    attr.name = k_name;
     attr.stack_size = CONFIG_STACK_OVERFLOW_STACK_SIZE;
     attr.cpu = CONFIG_STACK_OVERFLOW_CPU;
     auto t = tn::sched::create(attr, deep, nullptr);
