@@ -7,7 +7,8 @@
 #   $(APP_DIR)/guests.mk        combined images only: the guests to embed,
 #                               each built with its own configuration:
 #       TN_GUESTS := alpha beta
-#       TN_GUEST_alpha_APP := test/apps/ticker         (from the repository root)
+#       TN_GUEST_alpha_APP := test/apps/ticker         (from the repository root,
+#                                                       or an absolute path)
 #       TN_GUEST_alpha_DEFCONFIG := test/apps/ticker/defconfig   (optional)
 #       TN_GUEST_alpha_CONFIG := CONFIG_FOO=y CONFIG_BAR=3       (optional)
 #
@@ -38,10 +39,12 @@ $(error $(APP_DIR)/guests.mk: TN_GUESTS names no guest)
 endif
 endif
 
-tn_guest_app = $(abspath $(TN_ROOT)/$(TN_GUEST_$(1)_APP))
+# A guest's paths: absolute, or relative to the repository root.
+tn_guest_path = $(abspath $(if $(filter /%,$(1)),$(1),$(TN_ROOT)/$(1)))
+tn_guest_app = $(call tn_guest_path,$(TN_GUEST_$(1)_APP))
 tn_guest_dir = $(O)/guests/$(1)
 tn_guest_bin = $(call tn_guest_dir,$(1))/guest.bin
-tn_guest_defconfig = $(or $(if $(TN_GUEST_$(1)_DEFCONFIG),$(abspath $(TN_ROOT)/$(TN_GUEST_$(1)_DEFCONFIG))),$(call tn_guest_app,$(1))/defconfig)
+tn_guest_defconfig = $(or $(if $(TN_GUEST_$(1)_DEFCONFIG),$(call tn_guest_path,$(TN_GUEST_$(1)_DEFCONFIG))),$(call tn_guest_app,$(1))/defconfig)
 TN_GUEST_BINS := $(foreach g,$(TN_GUESTS),$(call tn_guest_bin,$(g)))
 
 $(foreach g,$(TN_GUESTS),$(if $(TN_GUEST_$(g)_APP),,\
@@ -55,14 +58,14 @@ $(foreach g,$(TN_GUESTS),$(if $(wildcard $(call tn_guest_app,$(g))/Makefile),,\
 define tn_guest_rules
 $(call tn_guest_dir,$(1))/.config: $(call tn_guest_defconfig,$(1)) $(APP_DIR)/guests.mk
 	$$(call tn_echo,GUEST,$(1): configure $(TN_GUEST_$(1)_APP))
-	$(Q)$$(MAKE) -s -C $(call tn_guest_app,$(1)) O=$(call tn_guest_dir,$(1)) \
+	$(Q)$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(call tn_guest_dir,$(1)) \
 		DEFCONFIG=$(call tn_guest_defconfig,$(1)) defconfig >/dev/null
-	$(if $(strip $(TN_GUEST_$(1)_CONFIG)),$(Q)$$(MAKE) -s -C $(call tn_guest_app,$(1)) \
+	$(if $(strip $(TN_GUEST_$(1)_CONFIG)),$(Q)$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) \
 		O=$(call tn_guest_dir,$(1)) setconfig SET="$(TN_GUEST_$(1)_CONFIG)" >/dev/null)
 
 $(call tn_guest_bin,$(1)): $(call tn_guest_dir,$(1))/.config FORCE
 	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP))
-	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) O=$(call tn_guest_dir,$(1)) TN_GUEST_IMAGE=$$@ all
+	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(call tn_guest_dir,$(1)) TN_GUEST_IMAGE=$$@ all
 endef
 $(foreach g,$(TN_GUESTS),$(eval $(call tn_guest_rules,$(g))))
 
