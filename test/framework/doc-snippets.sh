@@ -1,4 +1,4 @@
-# Every code snippet of docs/*.md compiles, so the documentation cannot rot.
+# Every code snippet of docs/*.md and of the READMEs compiles, so the documentation cannot rot.
 #
 # Convention for everyone writing docs (docs/testing.md says the same):
 #   ```cpp or ```c   a complete translation unit (its own #includes, code at
@@ -48,7 +48,8 @@ for f in "$SCRATCH/threads-demo/$app_flags" "$SCRATCH/threads-demo-smp/$app_flag
 done
 
 cd "$SRC_ROOT"
-docs=(docs/*.md)
+shopt -s nullglob
+docs=(docs/*.md README.md */README.md apps/*/README.md test/apps/*/README.md)
 [ -e "${docs[0]}" ] || fail "no docs/*.md"
 /usr/bin/python3 support/scripts/doc_snippets.py --root "$SRC_ROOT" --work "$SCRATCH/snippets" \
     --tenon "threads-demo=$SCRATCH/threads-demo/$app_flags" \
