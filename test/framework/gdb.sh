@@ -36,7 +36,7 @@ free_port() {
 # commands in batch mode; the output goes to $SCRATCH/LABEL.log and is printed
 # on failure.
 gdb_run() {
-    local app=$1 label=$2 port status=0 i
+    local app=$1 label=$2 port status=0
     shift 2
     port=$(free_port)
     ports_used+=("$port")
@@ -48,7 +48,7 @@ gdb_run() {
         QEMU_TIMEOUT=240 QEMU_FLAGS=-no-shutdown GDB_FLAGS="-batch -x $SCRATCH/$label.gdb" "$@" > "$SCRATCH/$label.log" 2>&1 || status=$?
     [ "$status" = 0 ] || { cat "$SCRATCH/$label.log"; fail "make gdb ($label) exited with $status"; }
     # gdb-session stops QEMU when gdb exits: nothing may be left on the port.
-    for i in $(seq 20); do
+    for _ in $(seq 20); do
         [ -n "$(qemu_on_port "$port")" ] || break
         sleep 0.5
     done
