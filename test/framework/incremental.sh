@@ -10,13 +10,16 @@ out=$(make)
 expect_contains "$out" "Nothing to be done"
 
 # ARCH_ARM64_BOOT_STACK_SIZE sizes the stacks (image.S), the secondaries'
-# stack stride (smp_entry.S) and places their guard pages (mmu.cpp): exactly
-# those rebuild.
+# stack stride (smp_entry.S), the exception stacks above them (entry.S),
+# places their guard pages (mmu.cpp) and bounds the boot stack a fault report
+# names (fault.cpp): exactly those rebuild.
 out=$(make setconfig SET=ARCH_ARM64_BOOT_STACK_SIZE=32768 >/dev/null && make)
 expect_contains "$out" 'AS +arch/arm64/src/image.o'
 expect_contains "$out" 'AS +arch/arm64/src/smp_entry.o'
+expect_contains "$out" 'AS +arch/arm64/src/entry.o'
 expect_contains "$out" 'CXX +arch/arm64/src/mmu.o'
-[ "$(grep -cE '^  (CXX|AS) ' <<<"$out")" = 3 ] || { printf '%s\n' "$out"; fail "expected exactly 3 rebuilds"; }
+expect_contains "$out" 'CXX +arch/arm64/src/fault.o'
+[ "$(grep -cE '^  (CXX|AS) ' <<<"$out")" = 5 ] || { printf '%s\n' "$out"; fail "expected exactly 5 rebuilds"; }
 expect_contains "$out" 'LD +helloworld_qemu-virt.elf'
 
 # PLAT_QEMU_VIRT_UART_BASE is mentioned by the platform's board and platform
