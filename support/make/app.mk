@@ -80,6 +80,12 @@ help:
 	@echo '  all (default)    build $(O)/<app>_<platform>.{elf,bin,map,sizes}'
 	@echo '  run              build, then boot the image in qemu-system-aarch64'
 	@echo '                   (QEMU_* variables below)'
+	@echo '  gdb              build, boot halted under QEMU'"'"'s gdb stub, attach gdb-multiarch'
+	@echo '                   with the symbols where the image runs (docs/debugging.md)'
+	@echo '  debug            build, boot halted with the gdb stub, print how to attach'
+	@echo '  gdb-attach       only gdb-multiarch, attached to a running make debug'
+	@echo '  symbolize LOG=f  print a captured console log with <function+0xoffset> after every'
+	@echo '                   image address and the source line of a fault report'"'"'s PC and LR'
 	@echo '  sizes            print text/data/bss per library'
 	@echo '  print-libs       list the enabled libraries and what enabled each'
 	@echo '  clean            remove objects and images, keep the configuration'
@@ -109,6 +115,14 @@ help:
 	@echo '  QEMU_TIMEOUT=S   kill QEMU after S seconds, exit 124 [0: none]'
 	@echo '  QEMU_KERNEL=f    image to boot [O/<app>_<platform>.bin]'
 	@echo '  QEMU_FLAGS=...   extra qemu-system-aarch64 arguments'
+	@echo '  QEMU_LOAD_ADDR=A load the raw image at A instead of QEMU -kernel'"'"'s placement [-kernel]'
+	@echo '  QEMU_GDB_PORT=P  gdb stub port on 127.0.0.1, or HOST:PORT [1234]'
+	@echo '  QEMU_GDB_WAIT=0  gdb/debug: let the image run instead of halting at reset [1]'
+	@echo '  GUEST=name       gdb/debug/gdb-attach: that guest'"'"'s symbols (combined images)'
+	@echo '  GDB=cmd          debugger [gdb-multiarch]'
+	@echo '  GDB_FLAGS=...    extra gdb arguments (after the generated script)'
+	@echo '  LOG=file         symbolize: the console log to annotate'
+	@echo '  SYMBOLIZE_ELF=f  symbolize: the ELF [this build'"'"'s image], e.g. a guest'"'"'s'
 
 clean:
 	$(call tn_echo,CLEAN,$(call tn_short,$(O)))

@@ -13,8 +13,8 @@
 #                         address, e.g. 0.0.0.0:1234 to reach it from a container)
 #   QEMU_GDB_WAIT=1       halt the CPUs at reset until the debugger continues;
 #                         0 lets the image run (attach to a hung image later)
-#   QEMU_LOAD_ADDR=A      load the raw image at A (qemu-run --load-addr) instead
-#                         of QEMU -kernel's placement; the symbols follow it
+#   QEMU_LOAD_ADDR=A      (image.mk, also for run) load the raw image at A
+#                         instead of QEMU -kernel's placement; the symbols follow it
 #   GUEST=name            combined images: load the symbols of that guest of
 #                         partitions.dts instead of Mortise's
 #   GDB=gdb-multiarch     the debugger;  GDB_FLAGS=...  more gdb arguments
@@ -22,7 +22,6 @@
 
 QEMU_GDB_PORT ?= 1234
 QEMU_GDB_WAIT ?= 1
-QEMU_LOAD_ADDR ?=
 GUEST ?=
 GDB ?= gdb-multiarch
 GDB_FLAGS ?=
@@ -42,10 +41,7 @@ endif
 endif
 
 # The same machine as 'run' (image.mk), plus the stub.
-TN_GDB_QEMU_ARGS = --kernel $(QEMU_KERNEL) $(if $(QEMU_LOAD_ADDR),--load-addr $(QEMU_LOAD_ADDR)) \
-	--gic $(QEMU_GIC) --smp $(QEMU_SMP) $(if $(filter 1,$(QEMU_EL2)),--el2) \
-	$(if $(filter 1,$(QEMU_ICOUNT)),--icount) --timeout $(QEMU_TIMEOUT) \
-	--gdb $(QEMU_GDB_PORT) $(if $(filter 1,$(QEMU_GDB_WAIT)),--gdb-wait) $(TN_QEMU_FLAGS) -- $(QEMU_FLAGS)
+TN_GDB_QEMU_ARGS = $(call tn_qemu_run_args,--gdb $(QEMU_GDB_PORT) $(if $(filter 1,$(QEMU_GDB_WAIT)),--gdb-wait))
 
 TN_GDBSCRIPT = $(TN_GDB_GUEST_ERROR)$(PYTHON) $(TN_ROOT)/support/gdb/gdbscript.py --out $(TN_GDB_SCRIPT) \
 	--elf $(TN_IMAGE).elf --kernel $(QEMU_KERNEL) --ram-base $(TN_QEMU_RAM_BASE) --remote $(TN_GDB_REMOTE) \
