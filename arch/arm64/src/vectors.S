@@ -41,12 +41,7 @@
 	frame_save_x0_x29
 	add	x0, sp, #FRAME_SIZE
 	stp	x30, x0, [sp, #240]
-	mrs	x0, elr_el1
-	mrs	x1, spsr_el1
-	stp	x0, x1, [sp, #256]
-	mrs	x0, esr_el1
-	mrs	x1, far_el1
-	stp	x0, x1, [sp, #272]
+	frame_save_syndrome el1, x0, x1
 .endm
 
 /* Saves the frame on the exception stack (SP_EL0), whose frame records the
@@ -59,12 +54,7 @@
 	mov	x0, sp
 	msr	spsel, #0
 	stp	x30, x0, [sp, #240]
-	mrs	x0, elr_el1
-	mrs	x1, spsr_el1
-	stp	x0, x1, [sp, #256]
-	mrs	x0, esr_el1
-	mrs	x1, far_el1
-	stp	x0, x1, [sp, #272]
+	frame_save_syndrome el1, x0, x1
 .endm
 
 .macro restore_frame
@@ -159,12 +149,7 @@ irq_common:
 nested_common:
 	add	x0, sp, #FRAME_SIZE
 	stp	x30, x0, [sp, #240]
-	mrs	x2, elr_el1
-	mrs	x3, spsr_el1
-	stp	x2, x3, [sp, #256]
-	mrs	x2, esr_el1
-	mrs	x3, far_el1
-	stp	x2, x3, [sp, #272]
+	frame_save_syndrome el1, x2, x3
 	mov	x0, sp
 	bl	tn_arch_fatal
 	b	tn_arch_halt

@@ -72,12 +72,7 @@ mortise_vectors:
  * to the guest through mortise_enter_guest's tail. */
 guest_exit:
 	stp	x30, xzr, [sp, #240]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [sp, #256]
-	mrs	x2, esr_el2
-	mrs	x3, far_el2
-	stp	x2, x3, [sp, #272]
+	frame_save_syndrome el2, x2, x3
 	mrs	x2, hpfar_el2
 	str	x2, [sp, #288]
 	mov	x29, xzr
@@ -131,12 +126,7 @@ host_irq:
 host_fatal_common:
 	add	x0, sp, #HOST_FRAME
 	stp	x30, x0, [sp, #240]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [sp, #256]
-	mrs	x2, esr_el2
-	mrs	x3, far_el2
-	stp	x2, x3, [sp, #272]
+	frame_save_syndrome el2, x2, x3
 	mov	x0, sp
 	bl	mortise_el2_fatal
 	b	tn_arch_halt

@@ -25,6 +25,17 @@
 	stp	x28, x29, [sp, #224]
 .endm
 
+/* Stores the exception's ELR, SPSR, ESR and FAR of exception level \el (el1 or
+ * el2) at [sp, #256..279], through the scratch registers \a and \b. */
+.macro frame_save_syndrome el, a, b
+	mrs	\a, elr_\el
+	mrs	\b, spsr_\el
+	stp	\a, \b, [sp, #256]
+	mrs	\a, esr_\el
+	mrs	\b, far_\el
+	stp	\a, \b, [sp, #272]
+.endm
+
 /* Loads x0-x30 (after ELR/SPSR were restored through x0/x1). */
 .macro frame_load_x0_x30
 	ldp	x0, x1, [sp, #0]
