@@ -36,6 +36,12 @@ struct Result {
     bool ok() const { return status == Status::Success; }
 };
 
+/// The ID of function @p number in group @p group (tn/mortise_abi.hpp): fast
+/// call, SMC64, owner 6 (vendor hypervisor service), group in bits 15:8,
+/// function in 7:0.
+constexpr u32 function_id(u32 group, u32 number) {
+    return mortise_abi::function_id(static_cast<mortise_abi::GroupId>(group), static_cast<u8>(number));
+}
 /// The function IDs of Mortise's hypercalls (tn/mortise_abi.hpp).
 namespace fid = mortise_abi::id;
 
