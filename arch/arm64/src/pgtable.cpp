@@ -4,37 +4,39 @@ namespace tn::arch::pgtable {
 
 namespace {
 
-constexpr u64 k_valid = 1;
-constexpr u64 k_table = 2;  // bit 1 set: table (L1/L2) or page (L3)
-constexpr u64 k_addr_mask = 0x0000fffffffff000ull;
-constexpr u64 k_attr_index_shift = 2;
-constexpr u64 k_ap_read_only = u64{1} << 7;  // AP[2]: EL1 read-only
-constexpr u64 k_sh_inner = u64{3} << 8;
-constexpr u64 k_af = u64{1} << 10;
-constexpr u64 k_pxn = u64{1} << 53;
-constexpr u64 k_uxn = u64{1} << 54;
-constexpr u64 k_leaf_attr_mask = ~k_addr_mask & ~u64{3};
+using desc::Af;
+using desc::ApRo;
+using desc::AttrIndx;
+using desc::OutputAddr;
+using desc::Pxn;
+using desc::Sh;
+using desc::Uxn;
+using desc::Valid;
 
-constexpr unsigned shift_of(unsigned level) { return 39 - 9 * level; }  // L1 30, L2 21, L3 12
-constexpr u64 block_size(unsigned level) { return u64{1} << shift_of(level); }
+constexpr u64 k_valid = Valid::mask;
+constexpr u64 k_table = desc::Table::mask;
+constexpr u64 k_addr_mask = OutputAddr::mask;
+// The bits a caller's leaf attributes may use: neither the address nor the type bits.
+constexpr u64 k_leaf_attr_mask = ~k_addr_mask & ~desc::k_table_or_page;
+
 constexpr unsigned index_of(u64 va, unsigned level) { return (va >> shift_of(level)) & (k_entries - 1); }
 
 }  // namespace
 
 u64 leaf_attributes(MemType type, Perms perms) {
-    u64 a = (static_cast<u64>(type) << k_attr_index_shift) | k_af | k_uxn;
+    u64 a = AttrIndx::bits(static_cast<u64>(type)) | Af::bits(1) | Uxn::bits(1);
     // Device memory is never shareable-cacheable; Normal memory is inner shareable.
     if (type != MemType::Device)
-        a |= k_sh_inner;
+        a |= Sh::bits(desc::k_sh_inner);
     if (!perms.write)
-        a |= k_ap_read_only;
+        a |= ApRo::bits(1);
     if (!perms.exec || type == MemType::Device)
-        a |= k_pxn;
+        a |= Pxn::bits(1);
     return a;
 }
 
 Result<u64*, Error> Builder::next_table(u64* entry, unsigned level) {
-    if ((*entry & 3) == (k_valid | k_table))
+    if ((*entry & desc::k_table_or_page) == desc::k_table_or_page)
         return reinterpret_cast<u64*>(*entry & k_addr_mask);
     u64* table = m_alloc(m_ctx);
     if (!table)
@@ -146,8 +148,8 @@ Result<Translation, Error> Builder::translate(u64 va) const {
         u64 off = va & (block_size(level) - 1);
         Translation t{};
         t.pa = (e & k_addr_mask & ~(block_size(level) - 1)) + off;
-        t.type = static_cast<MemType>((e >> k_attr_index_shift) & 7);
-        t.perms = {!(e & k_ap_read_only), !(e & k_pxn)};
+        t.type = static_cast<MemType>(AttrIndx::get(e));
+        t.perms = {!ApRo::get(e), !Pxn::get(e)};
         t.level = level;
         return t;
     }

@@ -24,24 +24,26 @@ namespace mortise {
 
 namespace {
 
-using tn::Field;
-
-TN_SYSREG(VttbrEl2, "vttbr_el2", u64);
-TN_SYSREG(HcrEl2, "hcr_el2", u64);
-TN_SYSREG(VmpidrEl2, "vmpidr_el2", u64);
-TN_SYSREG(VpidrEl2, "vpidr_el2", u64);
-TN_SYSREG(MidrEl1, "midr_el1", u64);
-TN_SYSREG(CntvoffEl2, "cntvoff_el2", u64);
-TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64);
+using tn::arch::CntvCtlEl0;
+using tn::arch::CntvoffEl2;
+using tn::arch::HcrEl2;
+using tn::arch::MidrEl1;
+using tn::arch::MpidrEl1;
+using tn::arch::VmpidrEl2;
+using tn::arch::VpidrEl2;
+using tn::arch::VttbrEl2;
 
 // HCR_EL2 while a guest runs (Arm ARM D17.2.48): stage 2 on (VM), set/way
 // cache maintenance upgraded to clean+invalidate (SWIO), physical IRQ/FIQ/
 // SError to EL2 and virtual ones to the guest (IMO/FMO/AMO), TLB and cache
 // maintenance broadcast (FB), inner-shareable barriers (BSU), SMC trapped
 // (TSC) so a guest cannot reach the firmware, EL1 AArch64 (RW).
-constexpr u64 k_hcr_guest = (u64{1} << 31) | (u64{1} << 19) | (u64{1} << 10) | (u64{1} << 9) | (u64{1} << 5) |
-                            (u64{1} << 4) | (u64{1} << 3) | (u64{1} << 1) | (u64{1} << 0);
-constexpr u64 k_mpidr_res1 = u64{1} << 31;
+constexpr u64 k_hcr_guest = HcrEl2::Vm::bits(1) | HcrEl2::Swio::bits(1) | HcrEl2::Fmo::bits(1) |
+                            HcrEl2::Imo::bits(1) | HcrEl2::Amo::bits(1) | HcrEl2::Fb::bits(1) |
+                            HcrEl2::Bsu::bits(HcrEl2::bsu_inner_shareable) | HcrEl2::Tsc::bits(1) |
+                            HcrEl2::Rw::bits(1);
+static_assert(k_hcr_guest == 0x8008'063b, "HCR_EL2 guest value changed");
+constexpr u64 k_mpidr_res1 = MpidrEl1::Res1::bits(1);
 
 struct alignas(64) CpuState {
     Vcpu* current;

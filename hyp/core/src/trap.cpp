@@ -7,6 +7,8 @@
 #include <mortise/hypercall.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
+#include <tn/arch/pgtable.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/smp.hpp>
 
 #include "core.hpp"
@@ -16,11 +18,20 @@ namespace mortise {
 namespace {
 
 namespace ec = tn::arch::esr::ec_code;
+namespace abort_iss = tn::arch::esr::abort_iss;
+namespace sysreg_iss = tn::arch::esr::sysreg_iss;
+using tn::arch::HpfarEl2;
+using tn::arch::IccSgi1rEl1;
+using tn::arch::SpsrEl2;
 using vcpu::GuestRegs;
 
 hypercall::Table g_hypercalls;
 
-u64 fault_ipa(const GuestRegs& r) { return ((r.hpfar >> 4) << 12) | (r.far & 0xfff); }
+// HPFAR_EL2 gives the faulting IPA's page, FAR_EL2 the offset within it.
+u64 fault_ipa(const GuestRegs& r) {
+    namespace pg = tn::arch::pgtable;
+    return (HpfarEl2::Fipa::get(r.hpfar) << pg::k_page_shift) | (r.far & (pg::k_page - 1));
+}
 
 // Stops the calling vCPU's guest after a report; the exit path then takes
 // this vCPU off its CPU (before_entry sees the guest no longer running).
@@ -43,7 +54,7 @@ u64 reg(const GuestRegs& r, unsigned n) { return n == 31 ? 0 : r.x[n]; }
 // Data abort with a valid instruction syndrome (ISS.ISV, Arm ARM D17.2.37.6):
 // access size, register, sign extension and direction come from the ISS.
 void data_abort(Vcpu& v, GuestRegs& r) {
-    u32 iss = tn::arch::esr::iss(r.esr);
+    const u64 esr = r.esr;
     u64 ipa = fault_ipa(r);
     u64 offset = 0;
     MmioDevice* dev = v.guest->device_at(ipa, offset);
@@ -51,17 +62,17 @@ void data_abort(Vcpu& v, GuestRegs& r) {
         stop_with_report(v, r, "access outside its partition", ipa);
         return;
     }
-    if (!((iss >> 24) & 1)) {
+    if (!abort_iss::Isv::get(esr)) {
         stop_with_report(v, r, "device access Mortise cannot emulate (no instruction syndrome: use plain "
                                "loads and stores)", ipa);
         return;
     }
-    unsigned size = 1u << ((iss >> 22) & 3);
-    bool sign = (iss >> 21) & 1;
-    unsigned rt = (iss >> 16) & 0x1f;
-    bool sf = (iss >> 15) & 1;
+    unsigned size = 1u << abort_iss::Sas::get(esr);
+    bool sign = abort_iss::Sse::get(esr);
+    auto rt = static_cast<unsigned>(abort_iss::Srt::get(esr));
+    bool sf = abort_iss::Sf::get(esr);
     bool ok;
-    if (tn::arch::esr::write_not_read(r.esr)) {
+    if (tn::arch::esr::write_not_read(esr)) {
         u64 value = reg(r, rt);
         if (size < 8)
             value &= (u64{1} << (size * 8)) - 1;
@@ -82,7 +93,7 @@ void data_abort(Vcpu& v, GuestRegs& r) {
         stop_with_report(v, r, "an access its emulated device does not implement", ipa);
         return;
     }
-    r.pc += tn::arch::esr::il(r.esr) ? 4 : 2;
+    r.pc += tn::arch::esr::il(esr) ? 4 : 2;
 }
 
 // ---- Hypercall environment ----
@@ -165,15 +176,18 @@ void smccc_call(Vcpu& v, GuestRegs& r) {
     r.x[3] = ret.x3;
 }
 
-// Trapped MSR/MRS (EC 0x18, ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14],
-// CRn [13:10], Rt [9:5], CRm [4:1], direction [0] = read).
+// Trapped MSR/MRS (EC 0x18): only writes of ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and
+// ICC_SGI0R_EL1 (S3_0_C12_C11_{5,6,7}, ICH_HCR_EL2.TALL1 and TALL0) arrive here.
+bool is_sgi_write(u64 esr) {
+    using S = IccSgi1rEl1;
+    return !sysreg_iss::Read::get(esr) && sysreg_iss::Op0::get(esr) == S::op0 && sysreg_iss::Op1::get(esr) == S::op1 &&
+           sysreg_iss::Crn::get(esr) == S::crn && sysreg_iss::Crm::get(esr) == S::crm &&
+           sysreg_iss::Op2::get(esr) >= S::op2;
+}
+
 void sysreg(Vcpu& v, GuestRegs& r) {
-    u32 iss = tn::arch::esr::iss(r.esr);
-    u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 0xf,
-        crm = (iss >> 1) & 0xf, rt = (iss >> 5) & 0x1f;
-    bool read = iss & 1;
-    // ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): S3_0_C12_C11_x.
-    if (!read && op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5) {
+    if (is_sgi_write(r.esr)) {
+        auto rt = static_cast<unsigned>(sysreg_iss::Rt::get(r.esr));
         u32 targets = v.guest->vgic().send_sgi(v.index, reg(r, rt));
         for (unsigned i = 0; i < v.guest->vcpu_count(); ++i)
             if (targets & (1u << i))
@@ -185,7 +199,7 @@ void sysreg(Vcpu& v, GuestRegs& r) {
 }
 
 void dispatch(Vcpu& v, GuestRegs& r) {
-    if (r.pstate & 0x10) {  // SPSR_EL2.M[4]: the guest ran in AArch32
+    if (SpsrEl2::Aarch32::get(r.pstate)) {
         stop_with_report(v, r, "AArch32 execution is not supported", 0);
         return;
     }

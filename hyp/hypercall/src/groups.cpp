@@ -72,11 +72,11 @@ Return lc_name(const Call& c) {
         return fail(Status::NotSupported);
     const char* name = c.env.lifecycle->info(static_cast<unsigned>(c.args[0])).name;
     usize len = 0;
-    while (name != nullptr && len < 31 && name[len] != '\0')
+    while (name != nullptr && len + 1 < k_guest_name_size && name[len] != '\0')
         ++len;
     if (len + 1 > c.args[2])
         return fail(Status::InvalidParameters);
-    char copy[32];
+    char copy[k_guest_name_size];
     for (usize i = 0; i < len; ++i)
         copy[i] = name[i];
     copy[len] = '\0';

@@ -1,4 +1,5 @@
 #include <mortise/stage2.hpp>
+#include <tn/arch/sysreg.hpp>
 
 namespace mortise::stage2 {
 
@@ -6,25 +7,9 @@ namespace {
 
 namespace pg = tn::arch::pgtable;
 
-// Stage-2 block and page descriptor fields (Arm ARM D8.3.2, D8.5.5).
-constexpr u64 k_memattr_shift = 2;          // MemAttr[3:0], bits [5:2]
-constexpr u64 k_memattr_normal_wb = 0xf;    // outer and inner write-back cacheable
-constexpr u64 k_memattr_device_ngnre = 0x1;
-constexpr u64 k_s2ap_read = u64{1} << 6;    // S2AP[0]
-constexpr u64 k_s2ap_write = u64{1} << 7;   // S2AP[1]
-constexpr u64 k_sh_inner = u64{3} << 8;
-constexpr u64 k_af = u64{1} << 10;
-constexpr u64 k_xn = u64{1} << 54;          // XN[1]; XN[0] (bit 53) only with FEAT_XNX
-constexpr u64 k_addr_mask = 0x0000'ffff'ffff'f000ull;
-
-// VTCR_EL2 fields (Arm ARM D17.2.176).
-constexpr u64 k_vtcr_t0sz = 64 - k_ipa_bits;
-constexpr u64 k_vtcr_sl0_level1 = u64{1} << 6;
-constexpr u64 k_vtcr_irgn0_wb = u64{1} << 8;
-constexpr u64 k_vtcr_orgn0_wb = u64{1} << 10;
-constexpr u64 k_vtcr_sh0_inner = u64{3} << 12;
-constexpr u64 k_vtcr_ps_shift = 16;
-constexpr u64 k_vtcr_res1 = u64{1} << 31;
+namespace d = pg::desc;
+using tn::arch::VtcrEl2;
+using tn::arch::VttbrEl2;
 
 Error convert(pg::Error e) {
     switch (e) {
@@ -48,26 +33,30 @@ const char* error_name(Error e) {
 }
 
 u64 leaf_attributes(Mem mem, Perms perms) {
-    u64 a = k_af;
+    u64 a = d::Af::bits(1);
     if (mem == Mem::Normal)
-        a |= (k_memattr_normal_wb << k_memattr_shift) | k_sh_inner;
+        a |= d::MemAttr::bits(d::k_memattr_normal_wb) | d::Sh::bits(d::k_sh_inner);
     else
-        a |= k_memattr_device_ngnre << k_memattr_shift;
+        a |= d::MemAttr::bits(d::k_memattr_device_ngnre);
     if (perms.read)
-        a |= k_s2ap_read;
+        a |= d::S2apRead::bits(1);
     if (perms.write)
-        a |= k_s2ap_write;
+        a |= d::S2apWrite::bits(1);
     // Device memory is never executable: speculative instruction fetches
     // must not reach device registers.
     if (!perms.exec || mem == Mem::Device)
-        a |= k_xn;
+        a |= d::Xn::bits(1);
     return a;
 }
 
 u64 vtcr(unsigned pa_range) {
+    // Walks start at level 1 (SL0) over a k_ipa_bits input space (T0SZ), with
+    // write-back, inner-shareable table walks; 4 KiB granule (TG0 0); PS from
+    // the CPU's PARange, at most 5 (48 bits).
     u64 ps = pa_range > 5 ? 5 : pa_range;
-    return k_vtcr_res1 | k_vtcr_t0sz | k_vtcr_sl0_level1 | k_vtcr_irgn0_wb | k_vtcr_orgn0_wb | k_vtcr_sh0_inner |
-           (ps << k_vtcr_ps_shift);
+    return VtcrEl2::Res1::bits(1) | VtcrEl2::T0sz::bits(64 - k_ipa_bits) | VtcrEl2::Sl0::bits(VtcrEl2::sl0_level1) |
+           VtcrEl2::Irgn0::bits(VtcrEl2::cache_wbwa) | VtcrEl2::Orgn0::bits(VtcrEl2::cache_wbwa) |
+           VtcrEl2::Sh0::bits(VtcrEl2::sh_inner) | VtcrEl2::Ps::bits(ps);
 }
 
 Result<void, Error> Table::map(u64 ipa, u64 pa, u64 size, Mem mem, Perms perms) {
@@ -80,17 +69,17 @@ Result<Translation, Error> Table::translate(u64 ipa) const {
     auto leaf = m_builder.leaf(ipa);
     if (!leaf.ok())
         return tn::err(convert(leaf.error()));
-    u64 d = leaf.value().descriptor;
+    u64 e = leaf.value().descriptor;
     unsigned level = leaf.value().level;
-    u64 block = u64{1} << (39 - 9 * level);
+    u64 block = pg::block_size(level);
     Translation t{};
-    t.pa = (d & k_addr_mask & ~(block - 1)) | (ipa & (block - 1));
-    t.mem = ((d >> k_memattr_shift) & 0xf) == k_memattr_normal_wb ? Mem::Normal : Mem::Device;
-    t.perms = {(d & k_s2ap_read) != 0, (d & k_s2ap_write) != 0, (d & k_xn) == 0};
+    t.pa = (d::OutputAddr::mask & e & ~(block - 1)) | (ipa & (block - 1));
+    t.mem = d::MemAttr::get(e) == d::k_memattr_normal_wb ? Mem::Normal : Mem::Device;
+    t.perms = {d::S2apRead::get(e) != 0, d::S2apWrite::get(e) != 0, d::Xn::get(e) == 0};
     t.level = level;
     return t;
 }
 
-u64 Table::vttbr() const { return reinterpret_cast<u64>(m_builder.root()) | (u64{m_vmid} << 48); }
+u64 Table::vttbr() const { return reinterpret_cast<u64>(m_builder.root()) | VttbrEl2::Vmid::bits(m_vmid); }
 
 }  // namespace mortise::stage2

@@ -5,36 +5,53 @@
 // its INTID 0-31 words being RAZ/WI under affinity routing; SGI_base: that
 // vCPU's INTIDs 0-31).
 #include <mortise/vgic.hpp>
+#include <tn/arch/sysreg.hpp>
+#include <tn/drivers/gicv3_regs.hpp>
 
 namespace mortise::vgic {
 
 namespace {
 
-// GICD_CTLR with DS = 1 (§12.9.4): EnableGrp0 [0], EnableGrp1 [1], ARE [4] and
-// DS [6] read as one (affinity routing and a single security state only).
-constexpr u32 k_ctlr_enables = 0x3;
-constexpr u32 k_ctlr_fixed = 1u << 4 | 1u << 6;
-// GICD_TYPER (§12.9.38): IDbits [23:19] = 9 (10-bit INTIDs); no LPIs, no MBIS,
-// no extended SPIs, no security extension.
-constexpr u32 k_typer_idbits = 9u << 19;
-// GICD_IIDR/GICR_IIDR (§12.9.24): ProductID 'M' [31:24], Implementer 0x43B
-// (the JEP106 code of Arm, as GIC models use), revision 0.
-constexpr u32 k_iidr = 0x4d00'043b;
-// GICD_IROUTER implemented bits: Aff3 [39:32], IRM [31], Aff2-0 [23:0].
-constexpr u64 k_irouter_mask = 0xff'80ff'ffffull;
-// GICR_WAKER (§12.11.42): ProcessorSleep [1]; ChildrenAsleep [2] follows it.
-constexpr u32 k_waker_sleep = 1u << 1, k_waker_children = 1u << 2;
+using tn::arch::MpidrEl1;
+using tn::gicv3::Gicd;
+using tn::gicv3::GicrRd;
+using IntidRegs = tn::gicv3::GicrSgi;  // the same offsets in GICD
 
-// Identification block at 0xFFD0: PIDR4-7, PIDR0-3, CIDR0-3. PIDR2.ArchRev
-// [7:4] = 3 (GICv3) is what guests check; the rest are the usual Arm values.
-constexpr u8 k_gicd_id[12] = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
-constexpr u8 k_gicr_id[12] = {0x44, 0, 0, 0, 0x93, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
-constexpr u64 k_id_base = 0xffd0;
+// GICD_CTLR with DS = 1 (§12.9.4): EnableGrp0 and EnableGrp1 are the guest's;
+// ARE and DS read as one (affinity routing and a single security state only).
+constexpr u32 k_ctlr_enables = Gicd::Ctlr::EnableGrp0::mask | Gicd::Ctlr::EnableGrp1::mask;
+constexpr u32 k_ctlr_fixed = Gicd::Ctlr::Are::mask | Gicd::Ctlr::Ds::mask;
+// GICD_TYPER (§12.9.38): IDbits = 9 (10-bit INTIDs); no LPIs, no MBIS, no
+// extended SPIs, no security extension.
+constexpr u32 k_typer_idbits = Gicd::Typer::IdBits::bits(9);
+// GICD_IIDR/GICR_IIDR (§12.9.24): ProductID 'M', Implementer 0x43B (the JEP106
+// code of Arm, as GIC models use), revision 0.
+constexpr u32 k_iidr = Gicd::Iidr::ProductId::bits('M') | Gicd::Iidr::Implementer::bits(0x43b);
+// GICD_IROUTER implemented bits: Aff3, IRM, Aff2-0.
+constexpr u64 k_irouter_mask = Gicd::Irouter::Aff0::mask | Gicd::Irouter::Aff1::mask | Gicd::Irouter::Aff2::mask |
+                               Gicd::Irouter::Irm::mask | Gicd::Irouter::Aff3::mask;
+// GICR_WAKER (§12.11.42): ProcessorSleep; ChildrenAsleep follows it.
+constexpr u32 k_waker_sleep = GicrRd::Waker::ProcessorSleep::mask;
+constexpr u32 k_waker_children = GicrRd::Waker::ChildrenAsleep::mask;
+
+// Identification block: PIDR4-7, PIDR0-3, CIDR0-3. PIDR2.ArchRev = 3 (GICv3)
+// is what guests check; the rest are the usual Arm values.
+constexpr u8 k_gicd_id[Gicd::IdRegs::items] = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+constexpr u8 k_gicr_id[Gicd::IdRegs::items] = {0x44, 0, 0, 0, 0x93, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+constexpr u64 k_id_base = Gicd::IdRegs::offset;
+// Element 6 is PIDR2; ArchRev 3 says GICv3.
+static_assert(Gicd::IdRegs::offset + 6 * 4 == Gicd::Pidr2::offset && Gicd::Pidr2::ArchRev::get(k_gicd_id[6]) == 3 &&
+              Gicd::Pidr2::ArchRev::get(k_gicr_id[6]) == 3);
 
 // Register blocks common to GICD and SGI_base (§12.9, §12.11).
-constexpr u64 k_igroupr = 0x080, k_isenabler = 0x100, k_icenabler = 0x180, k_ispendr = 0x200, k_icpendr = 0x280,
-              k_isactiver = 0x300, k_icactiver = 0x380, k_ipriorityr = 0x400, k_itargetsr = 0x800, k_icfgr = 0xc00,
-              k_irouter = 0x6000, k_irouter_end = 0x8000;
+constexpr u64 k_igroupr = IntidRegs::Igroupr::offset, k_isenabler = IntidRegs::Isenabler::offset,
+              k_icenabler = IntidRegs::Icenabler::offset, k_ispendr = IntidRegs::Ispendr::offset,
+              k_icpendr = IntidRegs::Icpendr::offset, k_isactiver = IntidRegs::Isactiver::offset,
+              k_icactiver = IntidRegs::Icactiver::offset, k_ipriorityr = IntidRegs::Ipriorityr::offset,
+              k_itargetsr = Gicd::Itargetsr::offset, k_icfgr = IntidRegs::Icfgr::offset;
+// GICD_IROUTER<n>: one 64-bit register for each of the 1024 INTID slots (0-31
+// and 1020-1023 reserved).
+constexpr u64 k_irouter = Gicd::Irouter::offset, k_irouter_end = k_irouter + 1024 * Gicd::Irouter::stride;
 
 bool in(u64 off, u64 lo, u64 hi) { return off >= lo && off < hi; }
 
@@ -178,7 +195,8 @@ Vgic::Hit Vgic::intid_regs(int rd, u64 off, unsigned size, bool write, u64& v) {
 
 u32 Vgic::gicd_typer() const {
     unsigned cpus = m_vcpus > 8 ? 8 : m_vcpus;
-    return k_typer_idbits | (cpus - 1) << 5 | (m_lines / 32 - 1);
+    return k_typer_idbits | static_cast<u32>(Gicd::Typer::CpuNumber::bits(cpus - 1) |
+                                             Gicd::Typer::ItLinesNumber::bits(m_lines / 32 - 1));
 }
 
 bool Vgic::gicd_access(u64 off, unsigned size, bool write, u64& v) {
@@ -211,13 +229,13 @@ bool Vgic::gicd_access(u64 off, unsigned size, bool write, u64& v) {
     if (size != 4)
         return false;
     u32 r = 0;
-    if (off == 0x0000) {
+    if (off == Gicd::Ctlr::offset) {
         if (write)
             m_ctlr = static_cast<u32>(v) & k_ctlr_enables;
         r = m_ctlr | k_ctlr_fixed;
-    } else if (off == 0x0004) {
+    } else if (off == Gicd::Typer::offset) {
         r = gicd_typer();
-    } else if (off == 0x0008) {
+    } else if (off == Gicd::Iidr::offset) {
         r = k_iidr;
     } else if (off >= k_id_base) {
         r = k_gicd_id[(off - k_id_base) / 4];
@@ -241,27 +259,29 @@ bool Vgic::Distributor::write(unsigned, u64 offset, unsigned size, u64 value) {
 
 // --- Redistributors ----------------------------------------------------------
 
-// GICR_TYPER (§12.11.37): Affinity_Value [63:32] = Aff3.Aff2.Aff1.Aff0,
-// Processor_Number [23:8], Last [4]; no LPIs (PLPIS = VLPIS = 0).
+// GICR_TYPER (§12.11.37): Affinity_Value = the vCPU's Aff3.Aff2.Aff1.Aff0,
+// Processor_Number, Last; no LPIs (PLPIS = VLPIS = 0).
 u64 Vgic::gicr_typer(unsigned rd) const {
+    using T = GicrRd::Typer;
     u64 a = m_aff[rd];
-    u64 packed = ((a >> 32) & 0xff) << 24 | (a & 0xffffff);
-    return packed << 32 | u64{rd} << 8 | (rd + 1 == m_vcpus ? 1u << 4 : 0u);
+    return T::Aff0::bits(MpidrEl1::Aff0::get(a)) | T::Aff1::bits(MpidrEl1::Aff1::get(a)) |
+           T::Aff2::bits(MpidrEl1::Aff2::get(a)) | T::Aff3::bits(MpidrEl1::Aff3::get(a)) |
+           T::ProcessorNumber::bits(rd) | T::Last::bits(rd + 1 == m_vcpus);
 }
 
 bool Vgic::rd_frame(unsigned rd, u64 off, unsigned size, bool write, u64& v) {
     // The 64-bit registers: TYPER, SETLPIR, CLRLPIR, PROPBASER, PENDBASER,
     // INVLPIR, INVALLR (without LPIs all but TYPER are RAZ/WI).
-    bool wide = off / 8 == 0x08 / 8 || off / 8 == 0x40 / 8 || off / 8 == 0x48 / 8 || off / 8 == 0x70 / 8 ||
+    bool wide = off / 8 == GicrRd::Typer::offset / 8 || off / 8 == 0x40 / 8 || off / 8 == 0x48 / 8 || off / 8 == 0x70 / 8 ||
                 off / 8 == 0x78 / 8 || off / 8 == 0xa0 / 8 || off / 8 == 0xb0 / 8;
     if (size == 8 ? !wide : size != 4)
         return false;
     u64 r = 0;
-    if (off / 8 == 0x08 / 8) {
+    if (off / 8 == GicrRd::Typer::offset / 8) {
         r = part(gicr_typer(rd), off % 8, size);
-    } else if (off == 0x0004) {
+    } else if (off == GicrRd::Iidr::offset) {
         r = k_iidr;
-    } else if (off == 0x0014) {
+    } else if (off == GicrRd::Waker::offset) {
         if (write)
             m_redist[rd].asleep = v & k_waker_sleep;
         r = m_redist[rd].asleep ? k_waker_sleep | k_waker_children : 0;

@@ -1,12 +1,18 @@
 // Virtual GICv3 state and the list-register hooks (see mortise/vgic.hpp for
 // the model). Register decoding is in mmio.cpp.
 #include <mortise/vgic.hpp>
+#include <tn/arch/sysreg.hpp>
 
 namespace mortise::vgic {
 
 namespace {
 
-constexpr u64 k_aff_mask = 0xff'00ff'ffffull;  // Aff3 [39:32], Aff2-Aff0 [23:0]
+using tn::arch::IccSgi1rEl1;
+using tn::arch::MpidrEl1;
+
+constexpr u64 k_aff_mask = MpidrEl1::affinity_mask;
+// IHI 0069H.b §12.9.22 GICD_IROUTER<n>: 1 routes to any participating PE.
+struct IrouterIrm : tn::Field<31, 1> {};
 
 template <class T>
 T clamp(T v, T lo, T hi) { return v < lo ? lo : v > hi ? hi : v; }
@@ -70,7 +76,7 @@ int Vgic::route_target(u32 intid) const {
     if (intid < k_private || intid >= m_lines)
         return -1;
     u64 r = m_irouter[intid - k_private];
-    if (r & (u64{1} << 31)) {
+    if (IrouterIrm::get(r)) {
         for (unsigned i = 0; i < m_vcpus; ++i)
             if (!m_redist[i].asleep)
                 return static_cast<int>(i);
@@ -127,25 +133,30 @@ void Vgic::set_level(unsigned vcpu, u32 intid, bool level) {
     b->level = level ? b->level | bank_bit(intid) : b->level & ~bank_bit(intid);
 }
 
-// ICC_SGI1R_EL1 (§12.2.22): TargetList [15:0] names Aff0 = RS * 16 + n within
-// cluster Aff3.Aff2.Aff1; IRM = 1 means every PE except the sender.
+// ICC_SGI1R_EL1 (§12.2.22, fields in tn/arch/sysreg.hpp): TargetList [15:0]
+// names Aff0 = RS * 16 + n within cluster Aff3.Aff2.Aff1; IRM = 1 means every
+// PE except the sender.
 u32 Vgic::send_sgi(unsigned vcpu, u64 value) {
+    using S = IccSgi1rEl1;
     tn::SpinlockGuard guard(m_lock);
     if (vcpu >= m_vcpus)
         return 0;
-    u32 intid = static_cast<u32>(value >> 24) & 0xf;
-    bool irm = value & (u64{1} << 40);
-    u64 cluster = ((value >> 16) & 0xff) << 8 | ((value >> 32) & 0xff) << 16 | ((value >> 48) & 0xff) << 32;
-    u32 rs = static_cast<u32>(value >> 44) & 0xf;
-    u32 targets = static_cast<u32>(value & 0xffff);
+    auto intid = static_cast<u32>(S::Intid::get(value));
+    bool irm = S::Irm::get(value);
+    u64 cluster = MpidrEl1::Aff1::bits(S::Aff1::get(value)) | MpidrEl1::Aff2::bits(S::Aff2::get(value)) |
+                  MpidrEl1::Aff3::bits(S::Aff3::get(value));
+    auto rs = static_cast<u32>(S::Rs::get(value));
+    auto targets = static_cast<u32>(S::TargetList::get(value));
+    constexpr u64 k_targets_per_rs = S::TargetList::width;
     u32 mask = 0;
     for (unsigned t = 0; t < m_vcpus; ++t) {
         bool hit;
         if (irm) {
             hit = t != vcpu;
         } else {
-            u64 aff0 = m_aff[t] & 0xff;
-            hit = (m_aff[t] & ~u64{0xff}) == cluster && aff0 / 16 == rs && (targets >> (aff0 % 16) & 1);
+            u64 aff0 = MpidrEl1::Aff0::get(m_aff[t]);
+            hit = MpidrEl1::Aff0::clear(m_aff[t]) == cluster && aff0 / k_targets_per_rs == rs &&
+                  (targets >> (aff0 % k_targets_per_rs) & 1);
         }
         if (hit) {
             m_private[t].latch |= bank_bit(intid);
@@ -182,13 +193,16 @@ bool Vgic::overflow(unsigned vcpu) const { return vcpu < m_vcpus && m_redist[vcp
 namespace {
 
 /// The nr best candidates by key (smallest first); counts how many were offered.
+// Sort key of a candidate for the list registers; smaller is more urgent.
+struct KeyIntid : tn::Field<0, 10> {};
+struct KeyPriority : tn::Field<10, 8> {};
+struct KeyPending : tn::Field<20, 1> {};  // 0 = active (must be in an LR), 1 = pending
+
 struct Selection {
     u32 key[ich::k_max_lrs];
     unsigned count = 0, offered = 0, capacity;
 
     explicit Selection(unsigned cap) : capacity(cap) {}
-    // Key: class (0 = active, must be in an LR; 1 = pending) [20], priority
-    // [17:10], INTID [9:0]; smaller is more urgent.
     void offer(u32 k) {
         ++offered;
         if (capacity == 0 || (count == capacity && k >= key[count - 1]))
@@ -203,7 +217,8 @@ struct Selection {
 };
 
 constexpr u32 make_key(bool active, u8 priority, u32 intid) {
-    return (active ? 0u : 1u << 20) | u32{priority} << 10 | intid;
+    // A u8 priority and an INTID below 1024 fit their fields: no masking needed.
+    return (active ? 0u : static_cast<u32>(KeyPending::mask)) | u32{priority} << KeyPriority::shift | intid;
 }
 
 }  // namespace
@@ -227,7 +242,7 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
     }
     m_redist[vcpu].overflow = sel.offered > sel.count;
     for (unsigned n = 0; n < sel.count; ++n) {
-        u32 intid = sel.key[n] & 0x3ff;
+        u32 intid = sel.key[n] & static_cast<u32>(KeyIntid::mask);
         Bank& b = *bank(vcpu, intid);
         unsigned i = intid % 32;
         u32 bit = u32{1} << i;

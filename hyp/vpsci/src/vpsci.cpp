@@ -1,11 +1,14 @@
 // PSCI 1.1 emulation for one guest (see mortise/vpsci.hpp).
 #include <mortise/vpsci.hpp>
+#include <tn/arch/sysreg.hpp>
 
 namespace mortise::vpsci {
 
 namespace {
 
-constexpr u64 k_aff_mask = 0xff'00ff'ffffull;  // MPIDR Aff3 [39:32], Aff2-0 [23:0]
+using tn::arch::MpidrEl1;
+
+constexpr u64 k_aff_mask = MpidrEl1::affinity_mask;
 constexpr u32 k_owner_mask = 0x3f00'0000;      // SMCCC owner [29:24]
 constexpr u32 k_owner_standard = 0x0400'0000;  // standard secure service calls
 constexpr u32 k_function_mask = 0xffff;
@@ -65,7 +68,7 @@ bool Vpsci::owns(u32 id) {
 
 int Vpsci::find(u64 mpidr) const {
     for (unsigned i = 0; i < m_vcpus; ++i)
-        if (m_aff[i] == (mpidr & k_aff_mask) && (mpidr & ~k_aff_mask & ~(u64{1} << 31)) == 0)
+        if (m_aff[i] == (mpidr & k_aff_mask) && (mpidr & ~k_aff_mask & ~MpidrEl1::Res1::mask) == 0)
             return static_cast<int>(i);
     return -1;
 }
@@ -133,8 +136,10 @@ Outcome Vpsci::cpu_off(unsigned vcpu) {
 // level @p level (lower levels ignored): ON if any vCPU in it is on, else
 // ON_PENDING if any is starting, else OFF. No vCPU in it: INVALID_PARAMETERS.
 u64 Vpsci::affinity_info(u64 target, u64 level) {
-    static constexpr u64 k_level_mask[4] = {k_aff_mask, k_aff_mask & ~u64{0xff}, k_aff_mask & ~u64{0xffff},
-                                            k_aff_mask & ~u64{0xffffff}};
+    using M = MpidrEl1;
+    static constexpr u64 k_level_mask[4] = {k_aff_mask, k_aff_mask & ~M::Aff0::mask,
+                                            k_aff_mask & ~(M::Aff0::mask | M::Aff1::mask),
+                                            k_aff_mask & ~(M::Aff0::mask | M::Aff1::mask | M::Aff2::mask)};
     if (level > 3)
         return code(Status::InvalidParameters);
     u64 mask = k_level_mask[level];

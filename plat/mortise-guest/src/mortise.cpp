@@ -26,7 +26,7 @@ const char* state_name(GuestState s) {
 }
 
 Status write(const char* text, usize len) {
-    constexpr usize k_chunk = 256;  // Mortise's console.write limit
+    constexpr usize k_chunk = mortise_abi::k_console_write_max;
     while (len) {
         usize n = len < k_chunk ? len : k_chunk;
         Result r = call(fid::k_write, reinterpret_cast<u64>(text), n);

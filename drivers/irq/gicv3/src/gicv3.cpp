@@ -4,8 +4,7 @@
 // interrupt path itself uses only the ICC_* system registers.
 #include <tn/arch/sysreg.hpp>
 #include <tn/drivers/gicv3.hpp>
-
-#include "regs.hpp"
+#include <tn/drivers/gicv3_regs.hpp>
 
 namespace tn::gicv3 {
 

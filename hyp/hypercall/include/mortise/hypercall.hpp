@@ -5,7 +5,8 @@
 // bits 29:24 owner (6: vendor-specific hypervisor service), bits 23:16 zero, bits 15:8 our
 // group, bits 7:0 the function in the group. A guest issues HVC #0 with the ID in w0 and
 // arguments in x1..x6; results come back in x0 (a Status, negative on error) and x1..x3.
-// The ABI table is in docs/mortise.md, "Hypercalls".
+// The IDs, statuses and limits are the ABI shared with guests (tn/mortise_abi.hpp); the ABI
+// table is in docs/mortise.md, "Hypercalls".
 //
 // Every function declares how many arguments it takes and the range, alignment or kind of
 // each; dispatch() checks them, and the privileged flag, before the handler runs (validate,
@@ -18,6 +19,7 @@
 // Host tests call Table::add() with groups of their own instead.
 #pragma once
 
+#include <tn/mortise_abi.hpp>
 #include <tn/types.hpp>
 
 namespace mortise::hypercall {
@@ -28,31 +30,20 @@ using tn::u64;
 using tn::u8;
 using tn::usize;
 
-// ---- Function IDs ----
-constexpr u32 k_fast_call = 1u << 31;
-constexpr u32 k_smc64 = 1u << 30;
-constexpr u32 k_owner_shift = 24, k_owner_mask = 0x3f;
-constexpr u32 k_owner_hypervisor = 6;  ///< SMCCC "vendor specific hypervisor service calls".
-
-/// Group numbers (bits 15:8). Ivc and Sched are reserved for inter-VM communication and
-/// mode-2 scheduling; nothing registers them yet.
-enum class GroupId : u8 { Info = 0, Console = 1, Lifecycle = 2, Ivc = 3, Sched = 4 };
-
-/// The SMC64 fast-call ID of function @p number in group @p group.
-constexpr u32 function_id(GroupId group, u8 number) {
-    return k_fast_call | k_smc64 | (k_owner_hypervisor << k_owner_shift) | (u32{static_cast<u8>(group)} << 8) |
-           number;
-}
-
-/// x0 on return. SMCCC defines -1 (NOT_SUPPORTED); the others are Mortise's.
-enum class Status : i64 {
-    Success = 0,
-    NotSupported = -1,       ///< Unknown function ID (also the wrong convention, e.g. SMC32).
-    InvalidParameters = -2,  ///< An argument is out of range, misaligned or names no guest.
-    Denied = -3,             ///< The function needs a privileged caller.
-    InvalidState = -4,       ///< The target guest cannot do that now (e.g. resume a running guest).
-    InvalidAddress = -5,     ///< A buffer is not entirely inside the caller's RAM.
-};
+// ---- The ABI shared with guests (tn/mortise_abi.hpp) ----
+using tn::mortise_abi::function_id;
+using tn::mortise_abi::GroupId;
+using tn::mortise_abi::GuestState;
+using tn::mortise_abi::k_console_write_max;
+using tn::mortise_abi::k_fast_call;
+using tn::mortise_abi::k_guest_name_size;
+using tn::mortise_abi::k_owner_hypervisor;
+using tn::mortise_abi::k_owner_mask;
+using tn::mortise_abi::k_owner_shift;
+using tn::mortise_abi::k_smc64;
+using tn::mortise_abi::k_version;
+using tn::mortise_abi::Status;
+namespace id = tn::mortise_abi::id;
 
 /// Who is calling: filled by the EL2 trap handler from the running vCPU.
 struct Caller {
@@ -81,12 +72,10 @@ protected:
     ~ConsoleOps() = default;
 };
 
-enum class GuestState : u8 { Stopped = 0, Running = 1, Paused = 2, Faulted = 3 };
-
 struct GuestInfo {
     GuestState state;
     unsigned vcpus;
-    const char* name;  ///< NUL-terminated, shorter than 32 characters.
+    const char* name;  ///< NUL-terminated, shorter than k_guest_name_size characters.
 };
 
 /// Guest lifecycle, implemented by the EL2 core. The dispatcher has already checked that
@@ -194,31 +183,9 @@ private:
     char m_error[160] = {};
 };
 
-/// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 0u;
-/// Most bytes one console.write takes.
-constexpr u64 k_console_write_max = 256;
-
 // The groups this library provides (registered in the linker section; exported for host tests).
 extern const Group k_info_group;
 extern const Group k_console_group;
 extern const Group k_lifecycle_group;
-
-/// Function IDs of the provided groups.
-namespace id {
-constexpr u32 k_version = function_id(GroupId::Info, 0);
-constexpr u32 k_guest_id = function_id(GroupId::Info, 1);
-constexpr u32 k_vcpu_count = function_id(GroupId::Info, 2);
-constexpr u32 k_putc = function_id(GroupId::Console, 0);
-constexpr u32 k_write = function_id(GroupId::Console, 1);
-constexpr u32 k_guest_count = function_id(GroupId::Lifecycle, 0);
-constexpr u32 k_guest_info = function_id(GroupId::Lifecycle, 1);
-constexpr u32 k_guest_name = function_id(GroupId::Lifecycle, 2);
-constexpr u32 k_start = function_id(GroupId::Lifecycle, 3);
-constexpr u32 k_pause = function_id(GroupId::Lifecycle, 4);
-constexpr u32 k_resume = function_id(GroupId::Lifecycle, 5);
-constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);
-constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);
-}  // namespace id
 
 }  // namespace mortise::hypercall

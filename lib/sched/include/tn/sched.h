@@ -25,34 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tn/errno.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Timeout that never blocks: the call fails with -TN_EAGAIN instead of waiting. */
-#define TN_NO_WAIT ((uint64_t)0)
-/** Timeout that never expires. */
-#define TN_FOREVER (~(uint64_t)0)
-
-/* Linux errno values where one fits; TN_EINISR and TN_EBADSTATE are Tenon's. */
-/** The caller does not own the mutex (Linux EPERM). */
-#define TN_EPERM 1
-/** Out of memory or stack slots (Linux ENOMEM). */
-#define TN_ENOMEM 12
-/** TN_NO_WAIT given and the call would block (Linux EAGAIN). */
-#define TN_EAGAIN 11
-/** Invalid argument (Linux EINVAL). */
-#define TN_EINVAL 22
-/** The call would deadlock (Linux EDEADLK). */
-#define TN_EDEADLK 35
-/** A counter would exceed its limit (Linux EOVERFLOW). */
-#define TN_EOVERFLOW 75
-/** The timeout passed first (Linux ETIMEDOUT). */
-#define TN_ETIMEDOUT 110
-/** A call that may block, made from an interrupt handler (Tenon's own). */
-#define TN_EINISR 1000
-/** The thread is not in a state the call applies to (Tenon's own). */
-#define TN_EBADSTATE 1001
+/* TN_NO_WAIT, TN_FOREVER and the TN_E* codes: tn/errno.h. */
 
 /** Opaque handle of a thread (a tn::sched::Thread). */
 typedef struct tn_thread tn_thread_t;

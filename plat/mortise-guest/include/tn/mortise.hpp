@@ -13,20 +13,14 @@
 /// the vCPU continues) and may be made from any context.
 #pragma once
 
+#include <tn/mortise_abi.hpp>
 #include <tn/types.hpp>
 
 /// Hypercalls to Mortise from a Tenon guest (plat/mortise-guest).
 namespace tn::mortise {
 
 /// x0 of a hypercall (SMCCC-style; docs/mortise.md status table).
-enum class Status : i64 {
-    Success = 0,
-    NotSupported = -1,
-    InvalidParameters = -2,
-    Denied = -3,
-    InvalidState = -4,
-    InvalidAddress = -5,
-};
+using Status = mortise_abi::Status;
 
 /// "SUCCESS", "DENIED", ...; "UNKNOWN" for any other value.
 const char* status_name(Status s);
@@ -42,27 +36,14 @@ struct Result {
     bool ok() const { return status == Status::Success; }
 };
 
-/// Function IDs: fast call, SMC64, owner 6 (vendor hypervisor service),
-/// group in bits 15:8, function in 7:0.
+/// The ID of function @p number in group @p group (tn/mortise_abi.hpp): fast
+/// call, SMC64, owner 6 (vendor hypervisor service), group in bits 15:8,
+/// function in 7:0.
 constexpr u32 function_id(u32 group, u32 number) {
-    return (1u << 31) | (1u << 30) | (6u << 24) | (group << 8) | number;
+    return mortise_abi::function_id(static_cast<mortise_abi::GroupId>(group), static_cast<u8>(number));
 }
-/// The function IDs of Mortise's hypercalls.
-namespace fid {
-constexpr u32 k_version = function_id(0, 0);      ///< version()
-constexpr u32 k_guest_id = function_id(0, 1);     ///< guest_id()
-constexpr u32 k_vcpu_count = function_id(0, 2);   ///< vcpu_count()
-constexpr u32 k_putc = function_id(1, 0);         ///< putc()
-constexpr u32 k_write = function_id(1, 1);        ///< write()
-constexpr u32 k_guest_count = function_id(2, 0);  ///< guest_count()
-constexpr u32 k_guest_info = function_id(2, 1);   ///< guest_info()
-constexpr u32 k_guest_name = function_id(2, 2);   ///< guest_info()'s name part
-constexpr u32 k_start = function_id(2, 3);        ///< start()
-constexpr u32 k_pause = function_id(2, 4);        ///< pause()
-constexpr u32 k_resume = function_id(2, 5);       ///< resume()
-constexpr u32 k_destroy = function_id(2, 6);      ///< destroy()
-constexpr u32 k_restart = function_id(2, 7);      ///< restart()
-}  // namespace fid
+/// The function IDs of Mortise's hypercalls (tn/mortise_abi.hpp).
+namespace fid = mortise_abi::id;
 
 /// One hypercall. Inline, so that a measurement around it sees the HVC and
 /// the register moves only. SMCCC v1.1+: x4..x17 are preserved by the callee,
@@ -89,14 +70,14 @@ inline Result vcpu_count() { return call(fid::k_vcpu_count); }
 
 /// Writes one character to the guest's console line.
 inline Result putc(char c) { return call(fid::k_putc, static_cast<u8>(c)); }
-/// Writes up to 256 bytes at a time; longer texts go in several calls.
+/// Writes up to mortise_abi::k_console_write_max (256) bytes at a time; longer texts go in several calls.
 /// Returns the status of the first call that failed, else Success.
 Status write(const char* text, usize len);
 
 // ---- lifecycle (guests marked 'privileged' in the description) ----
 
 /// A guest's lifecycle state.
-enum class GuestState : u8 { Stopped = 0, Running = 1, Paused = 2, Faulted = 3 };
+using GuestState = mortise_abi::GuestState;
 /// "stopped", "running", ...; for logs.
 const char* state_name(GuestState s);
 
@@ -104,7 +85,7 @@ const char* state_name(GuestState s);
 struct GuestInfo {
     GuestState state;  ///< Its lifecycle state.
     unsigned vcpus;    ///< Its vCPU count.
-    char name[32];     ///< Its name from the partition description, NUL-terminated.
+    char name[mortise_abi::k_guest_name_size];  ///< Its name from the partition description, NUL-terminated.
 };
 
 /// Number of guests in x1.

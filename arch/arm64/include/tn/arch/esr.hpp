@@ -2,13 +2,44 @@
 // words a person can act on. Portable: unit-tested on the host.
 #pragma once
 
+#include <tn/register.hpp>
 #include <tn/types.hpp>
 
 namespace tn::arch::esr {
 
-constexpr u32 ec(u64 esr) { return static_cast<u32>((esr >> 26) & 0x3f); }
-constexpr u32 iss(u64 esr) { return static_cast<u32>(esr & 0x1ffffff); }
-constexpr bool il(u64 esr) { return (esr >> 25) & 1; }
+// ---- Fields (the same layout in ESR_EL1 and ESR_EL2) ----
+struct Ec : Field<26, 6> {};   ///< Exception class.
+struct Il : Field<25, 1> {};   ///< 32-bit instruction (else a 16-bit T32 one).
+struct Iss : Field<0, 25> {};  ///< Instruction-specific syndrome.
+
+/// ISS of an instruction or data abort (D17.2.37, "ISS encoding for an exception
+/// from a Data Abort"). Positions are within the ESR, ISS starting at bit 0.
+namespace abort_iss {
+struct Isv : Field<24, 1> {};  ///< Bits 23:14 hold a valid instruction syndrome.
+struct Sas : Field<22, 2> {};  ///< Access size: log2 of the bytes.
+struct Sse : Field<21, 1> {};  ///< The load sign-extends.
+struct Srt : Field<16, 5> {};  ///< The transfer register (31: xzr).
+struct Sf : Field<15, 1> {};   ///< The register is 64-bit (else 32-bit, zero-extended).
+struct Fnv : Field<10, 1> {};  ///< FAR is not valid.
+struct Wnr : Field<6, 1> {};   ///< The access was a write.
+struct Fsc : Field<0, 6> {};   ///< Fault status code (DFSC/IFSC).
+}  // namespace abort_iss
+
+/// ISS of a trapped MSR/MRS/system instruction, EC 0x18 (D17.2.37, "ISS encoding
+/// for an exception from MSR, MRS, or System instruction execution").
+namespace sysreg_iss {
+struct Op0 : Field<20, 2> {};
+struct Op2 : Field<17, 3> {};
+struct Op1 : Field<14, 3> {};
+struct Crn : Field<10, 4> {};
+struct Rt : Field<5, 5> {};   ///< The general register transferred (31: xzr).
+struct Crm : Field<1, 4> {};
+struct Read : Field<0, 1> {};  ///< Direction: 1 = MRS (read), 0 = MSR (write).
+}  // namespace sysreg_iss
+
+constexpr u32 ec(u64 esr) { return static_cast<u32>(Ec::get(esr)); }
+constexpr u32 iss(u64 esr) { return static_cast<u32>(Iss::get(esr)); }
+constexpr bool il(u64 esr) { return Il::get(esr); }
 
 namespace ec_code {
 constexpr u32 unknown = 0x00;
@@ -40,11 +71,11 @@ constexpr bool is_abort(u32 ec) {
 }
 
 /// The fault status code of an abort (DFSC/IFSC, ISS[5:0]).
-constexpr u32 fsc(u64 esr) { return iss(esr) & 0x3f; }
+constexpr u32 fsc(u64 esr) { return static_cast<u32>(abort_iss::Fsc::get(esr)); }
 /// For data aborts: WnR, the access was a write.
-constexpr bool write_not_read(u64 esr) { return (iss(esr) >> 6) & 1; }
+constexpr bool write_not_read(u64 esr) { return abort_iss::Wnr::get(esr); }
 /// FAR is not valid for this abort (FnV, ISS[10]).
-constexpr bool far_not_valid(u64 esr) { return (iss(esr) >> 10) & 1; }
+constexpr bool far_not_valid(u64 esr) { return abort_iss::Fnv::get(esr); }
 
 /// Description of a fault status code: "translation fault, level 3",
 /// "permission fault, level 2", "alignment fault", ...

@@ -9,14 +9,50 @@
 // of it. Time per map(): O(pages of the region) worst case, O(blocks) typical.
 #pragma once
 
+#include <tn/register.hpp>
 #include <tn/result.hpp>
 #include <tn/types.hpp>
 
 namespace tn::arch::pgtable {
 
 constexpr unsigned k_va_bits = 39;
-constexpr u64 k_page = 4096;
+constexpr unsigned k_page_shift = 12;
+constexpr u64 k_page = u64{1} << k_page_shift;
 constexpr unsigned k_entries = 512;
+
+/// Lowest address bit a level-@p level entry translates: L1 30, L2 21, L3 12.
+constexpr unsigned shift_of(unsigned level) { return k_va_bits - 9 * level; }
+/// Bytes one level-@p level entry maps: 1 GiB, 2 MiB, 4 KiB.
+constexpr u64 block_size(unsigned level) { return u64{1} << shift_of(level); }
+
+/// Descriptor fields (Arm ARM D8.3). The type bits and the output address are
+/// common to every translation regime; the attribute fields are named once
+/// here for each regime that Tenon and Mortise build: stage 1 at EL1 (AttrIndx,
+/// AP, PXN/UXN) and stage 2 (MemAttr, S2AP, XN).
+namespace desc {
+struct Valid : Field<0, 1> {};        ///< The entry translates; else it faults.
+struct Table : Field<1, 1> {};        ///< 1: a table (L1/L2) or a page (L3); 0: a block.
+struct OutputAddr : Field<12, 36> {}; ///< Output address bits [47:12] (next table, block or page).
+struct Sh : Field<8, 2> {};           ///< Shareability; k_sh_inner = inner shareable.
+struct Af : Field<10, 1> {};          ///< Access flag: set, so the first access does not fault.
+constexpr u64 k_sh_inner = 3;         ///< Sh value: inner shareable.
+/// The two type bits of a valid table (L1/L2) or page (L3) descriptor.
+constexpr u64 k_table_or_page = Valid::bits(1) | Table::bits(1);
+
+// Stage 1 (D8.3.2, D8.4): attributes by MAIR index, access permissions.
+struct AttrIndx : Field<2, 3> {};  ///< Index into MAIR_ELx (MemType).
+struct ApRo : Field<7, 1> {};      ///< AP[2]: read-only.
+struct Pxn : Field<53, 1> {};      ///< Privileged execute never.
+struct Uxn : Field<54, 1> {};      ///< Unprivileged execute never (XN at EL2).
+
+// Stage 2 (D8.5.5): memory type and access permissions set by the hypervisor.
+struct MemAttr : Field<2, 4> {};   ///< Stage-2 memory type.
+struct S2apRead : Field<6, 1> {};  ///< S2AP[0]: the guest may read.
+struct S2apWrite : Field<7, 1> {}; ///< S2AP[1]: the guest may write.
+struct Xn : Field<54, 1> {};       ///< XN[1]: never executable (XN[0], bit 53, only with FEAT_XNX).
+constexpr u64 k_memattr_normal_wb = 0xf;    ///< MemAttr: Normal, outer and inner write-back.
+constexpr u64 k_memattr_device_ngnre = 0x1; ///< MemAttr: Device-nGnRE.
+}  // namespace desc
 
 /// Memory type: an index into MAIR_EL1 as programmed by arch code.
 enum class MemType : u8 { Device = 0, Normal = 1, NormalNonCacheable = 2 };

@@ -1,8 +1,15 @@
-// Typed system-register access: one macro, because mrs/msr need the register
-// name as a string literal. Fields are tn::Field types nested in the register:
+// Typed system-register access and the catalogue of the system registers and
+// fields that arch, drivers and Mortise use: each register and each field is
+// named here once. One macro, because mrs/msr need the register name as a
+// string literal; fields are tn::Field types nested in the register:
 //
 //   TN_SYSREG(CurrentEl, "CurrentEL", u64, struct El : tn::Field<2, 2> {};)
 //   if (CurrentEl::El::get(CurrentEl::read()) == 2) ...
+//
+// Field positions follow the Arm ARM (DDI 0487, chapter D17 for the AArch64
+// system registers) and the GICv3 architecture (IHI 0069H.b, chapter 12). The
+// header is portable: nothing here emits an instruction unless read() or
+// write() is called, so host tests use the field definitions too.
 #pragma once
 
 #include <tn/register.hpp>
@@ -23,11 +30,57 @@
 namespace tn::arch {
 
 TN_SYSREG(CurrentEl, "CurrentEL", u64, struct El : Field<2, 2>{};);
+// D17.2.101. Affinity fields; bit 31 is RES1. affinity_mask keeps only
+// Aff3.Aff2.Aff1.Aff0 (drops U, MT and RES1): the value that names a CPU.
 TN_SYSREG(MpidrEl1, "mpidr_el1", u64, struct Aff0 : Field<0, 8>{}; struct Aff1 : Field<8, 8>{};
-          struct Aff2 : Field<16, 8>{}; struct Aff3 : Field<32, 8>{};);
+          struct Aff2 : Field<16, 8>{}; struct Aff3 : Field<32, 8>{}; struct Res1 : Field<31, 1>{};
+          static constexpr u64 affinity_mask = Aff0::mask | Aff1::mask | Aff2::mask | Aff3::mask;);
+TN_SYSREG(MidrEl1, "midr_el1", u64);  // D17.2.100
 TN_SYSREG(CntfrqEl0, "cntfrq_el0", u64);
 TN_SYSREG(CntvctEl0, "cntvct_el0", u64);
 TN_SYSREG(CntpctEl0, "cntpct_el0", u64);
+TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,  // D17.10.16
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+
+// ---- EL2: virtualization controls (Mortise) ----
+
+// D17.2.48 HCR_EL2. BSU (barrier shareability upgrade) is two bits; 1 = inner shareable.
+TN_SYSREG(HcrEl2, "hcr_el2", u64,
+          struct Vm : Field<0, 1>{}; struct Swio : Field<1, 1>{}; struct Fmo : Field<3, 1>{};
+          struct Imo : Field<4, 1>{}; struct Amo : Field<5, 1>{}; struct Fb : Field<9, 1>{};
+          struct Bsu : Field<10, 2>{}; struct Tsc : Field<19, 1>{}; struct Rw : Field<31, 1>{};
+          static constexpr u64 bsu_inner_shareable = 1;);
+// D17.2.177 VTTBR_EL2: stage-2 translation table base and the VMID (8 or 16 bits).
+TN_SYSREG(VttbrEl2, "vttbr_el2", u64, struct Baddr : Field<1, 47>{}; struct Vmid : Field<48, 16>{};);
+// D17.2.176 VTCR_EL2. Cacheability 1 = write-back write-allocate; SH0 3 = inner
+// shareable; SL0 with a 4 KiB granule: 1 = start at level 1; PS: PARange encoding.
+TN_SYSREG(VtcrEl2, "vtcr_el2", u64,
+          struct T0sz : Field<0, 6>{}; struct Sl0 : Field<6, 2>{}; struct Irgn0 : Field<8, 2>{};
+          struct Orgn0 : Field<10, 2>{}; struct Sh0 : Field<12, 2>{}; struct Tg0 : Field<14, 2>{};
+          struct Ps : Field<16, 3>{}; struct Res1 : Field<31, 1>{};
+          static constexpr u64 sl0_level1 = 1; static constexpr u64 cache_wbwa = 1;
+          static constexpr u64 sh_inner = 3;);
+TN_SYSREG(VmpidrEl2, "vmpidr_el2", u64);  // D17.2.175: MPIDR_EL1 as the guest reads it
+TN_SYSREG(VpidrEl2, "vpidr_el2", u64);    // D17.2.174: MIDR_EL1 as the guest reads it
+TN_SYSREG(CntvoffEl2, "cntvoff_el2", u64);  // D17.10.25
+// D17.2.71 HPFAR_EL2: FIPA holds bits [51:12] of the faulting IPA.
+TN_SYSREG(HpfarEl2, "hpfar_el2", u64, struct Fipa : Field<4, 40>{};);
+// C5.2.19 SPSR_EL2: M[4] set means the exception came from AArch32.
+TN_SYSREG(SpsrEl2, "spsr_el2", u64, struct M : Field<0, 4>{}; struct Aarch32 : Field<4, 1>{};);
+
+// ---- GICv3 CPU interface registers shared by the driver and the vGIC ----
+
+// IHI 0069H.b §12.2.22 ICC_SGI1R_EL1 (by encoding, S3_0_C12_C11_5, so that
+// any assembler accepts it): the SGI INTID and its targets, a TargetList bit n
+// naming Aff0 = RS * 16 + n within cluster Aff3.Aff2.Aff1; IRM = 1 means every
+// PE except the sender. ICC_ASGI1R_EL1 (op2 6) and ICC_SGI0R_EL1 (op2 7) share
+// the layout.
+TN_SYSREG(IccSgi1rEl1, "S3_0_C12_C11_5", u64,
+          struct TargetList : Field<0, 16>{}; struct Aff1 : Field<16, 8>{}; struct Intid : Field<24, 4>{};
+          struct Aff2 : Field<32, 8>{}; struct Irm : Field<40, 1>{}; struct Rs : Field<44, 4>{};
+          struct Aff3 : Field<48, 8>{};
+          static constexpr unsigned op0 = 3, op1 = 0, crn = 12, crm = 11, op2 = 5;
+          static constexpr unsigned op2_asgi1r = 6, op2_sgi0r = 7;);
 
 /// Masks interrupts and waits forever. Never returns.
 extern "C" [[noreturn]] void tn_arch_halt();

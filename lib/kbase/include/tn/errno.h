@@ -1,0 +1,40 @@
+/**
+ * @file
+ * @brief Codes shared by Tenon's C interfaces (tn/sched.h, tn/sync.h): the two
+ * special timeouts and the error numbers that their functions return negated.
+ *
+ * Defined once here so that a program including several C headers sees one
+ * definition of each. The C++ interfaces report the same conditions as enum
+ * values (tn::sched::Error); the mapping is in each C header's table.
+ */
+#ifndef TN_ERRNO_H
+#define TN_ERRNO_H
+
+#include <stdint.h>
+
+/** Timeout that never blocks: the call fails with -TN_EAGAIN instead of waiting. */
+#define TN_NO_WAIT ((uint64_t)0)
+/** Timeout that never expires. */
+#define TN_FOREVER (~(uint64_t)0)
+
+/* Linux errno values where one fits; TN_EINISR and TN_EBADSTATE are Tenon's. */
+/** The caller does not own the mutex (Linux EPERM). */
+#define TN_EPERM 1
+/** TN_NO_WAIT given and the call would block (Linux EAGAIN). */
+#define TN_EAGAIN 11
+/** Out of memory or stack slots (Linux ENOMEM). */
+#define TN_ENOMEM 12
+/** Invalid argument (Linux EINVAL). */
+#define TN_EINVAL 22
+/** The call would deadlock (Linux EDEADLK). */
+#define TN_EDEADLK 35
+/** A counter would exceed its limit (Linux EOVERFLOW). */
+#define TN_EOVERFLOW 75
+/** The timeout passed first (Linux ETIMEDOUT). */
+#define TN_ETIMEDOUT 110
+/** A call that may block, made from an interrupt handler (Tenon's own). */
+#define TN_EINISR 1000
+/** The thread is not in a state the call applies to (Tenon's own). */
+#define TN_EBADSTATE 1001
+
+#endif /* TN_ERRNO_H */

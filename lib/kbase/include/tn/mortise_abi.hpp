@@ -1,0 +1,83 @@
+/// @file
+/// @brief The hypercall interface between Mortise and its guests, shared by both sides:
+/// function IDs, status codes, lifecycle states and limits (docs/mortise.md, "Hypercalls").
+///
+/// Mortise's dispatcher (hyp/hypercall) and Tenon's guest calls (plat/mortise-guest,
+/// tn/mortise.hpp) both take these definitions from here, so the two cannot drift apart.
+/// Function IDs follow the Arm SMC Calling Convention (DEN0028, §2.5): bit 31 fast call,
+/// bit 30 SMC64, bits 29:24 owner (6: vendor-specific hypervisor service), bits 23:16 zero,
+/// bits 15:8 Mortise's group, bits 7:0 the function in the group. It lives in lib/kbase,
+/// which every image builds, because the two sides are never in the same image.
+#pragma once
+
+#include <tn/types.hpp>
+
+/// Mortise's hypercall ABI (both the hypervisor and the guest side use it).
+namespace tn::mortise_abi {
+
+constexpr u32 k_fast_call = 1u << 31;    ///< Function ID bit 31: fast (atomic) call.
+constexpr u32 k_smc64 = 1u << 30;        ///< Function ID bit 30: SMC64 calling convention.
+constexpr u32 k_owner_shift = 24;        ///< Function ID bits 29:24: the service owner...
+constexpr u32 k_owner_mask = 0x3f;       ///< ...six bits wide.
+constexpr u32 k_owner_hypervisor = 6;    ///< SMCCC "vendor specific hypervisor service calls".
+constexpr u32 k_group_shift = 8;         ///< Function ID bits 15:8: Mortise's group.
+
+/// Group numbers (function ID bits 15:8). Ivc and Sched are reserved for inter-VM
+/// communication and mode-2 scheduling; nothing provides them yet.
+enum class GroupId : u8 {
+    Info = 0,       ///< Interface version and the caller's identity; any guest.
+    Console = 1,    ///< Output tagged with the guest's name; any guest.
+    Lifecycle = 2,  ///< List, start, pause, resume, destroy, restart guests; privileged guests.
+    Ivc = 3,        ///< Reserved: inter-VM communication.
+    Sched = 4,      ///< Reserved: mode-2 scheduling.
+};
+
+/// The SMC64 fast-call ID of function @p number in group @p group.
+constexpr u32 function_id(GroupId group, u8 number) {
+    return k_fast_call | k_smc64 | (k_owner_hypervisor << k_owner_shift) |
+           (u32{static_cast<u8>(group)} << k_group_shift) | number;
+}
+
+/// x0 on return from a hypercall. SMCCC defines -1 (NOT_SUPPORTED); the others are Mortise's.
+enum class Status : i64 {
+    Success = 0,             ///< The call did what it was asked.
+    NotSupported = -1,       ///< Unknown function ID (also the wrong convention, e.g. SMC32).
+    InvalidParameters = -2,  ///< An argument is out of range, misaligned or names no guest.
+    Denied = -3,             ///< The function needs a privileged caller.
+    InvalidState = -4,       ///< The target guest cannot do that now (e.g. resume a running guest).
+    InvalidAddress = -5,     ///< A buffer is not entirely inside the caller's RAM.
+};
+
+/// A guest's lifecycle state, as lifecycle.info reports it in x1.
+enum class GuestState : u8 {
+    Stopped = 0,  ///< Not running; start() boots it.
+    Running = 1,  ///< Its vCPUs run.
+    Paused = 2,   ///< Its vCPUs are held; resume() continues them.
+    Faulted = 3,  ///< Stopped by an unhandled fault; start() or restart() boots it again.
+};
+
+/// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
+constexpr u64 k_version = (1u << 16) | 0u;
+/// Most bytes one console.write takes.
+constexpr u64 k_console_write_max = 256;
+/// Size of a guest name buffer, NUL included: names are shorter than this.
+constexpr usize k_guest_name_size = 32;
+
+/// Function IDs of Mortise's hypercalls (docs/mortise.md has the arguments and results).
+namespace id {
+constexpr u32 k_version = function_id(GroupId::Info, 0);         ///< info.version
+constexpr u32 k_guest_id = function_id(GroupId::Info, 1);        ///< info.guest_id
+constexpr u32 k_vcpu_count = function_id(GroupId::Info, 2);      ///< info.vcpu_count
+constexpr u32 k_putc = function_id(GroupId::Console, 0);         ///< console.putc
+constexpr u32 k_write = function_id(GroupId::Console, 1);        ///< console.write
+constexpr u32 k_guest_count = function_id(GroupId::Lifecycle, 0);  ///< lifecycle.count
+constexpr u32 k_guest_info = function_id(GroupId::Lifecycle, 1);   ///< lifecycle.info
+constexpr u32 k_guest_name = function_id(GroupId::Lifecycle, 2);   ///< lifecycle.name
+constexpr u32 k_start = function_id(GroupId::Lifecycle, 3);        ///< lifecycle.start
+constexpr u32 k_pause = function_id(GroupId::Lifecycle, 4);        ///< lifecycle.pause
+constexpr u32 k_resume = function_id(GroupId::Lifecycle, 5);       ///< lifecycle.resume
+constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);      ///< lifecycle.destroy
+constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);      ///< lifecycle.restart
+}  // namespace id
+
+}  // namespace tn::mortise_abi
