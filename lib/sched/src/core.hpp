@@ -48,6 +48,14 @@ void init_secondary_cpu(unsigned cpu);
 /// ready (its way out switches away). @context An idle thread.
 [[noreturn]] void idle_loop();
 
+}  // namespace tn::sched
+
+/// Called by lib/irq on the way out of every interrupt (IRQs masked, after
+/// the handler): switches if the handler made a more urgent thread ready.
+extern "C" void tn_irq_exit_hook();
+
+namespace tn::sched {
+
 // ---- provided by the port (the image)
 
 namespace port {
