@@ -13,6 +13,10 @@ struct Context {
     ucontext_t uc;
     void (*entry)(void*);  // nullptr once started (or for an adopted context)
     void* arg;
+    // Its stack, for the sanitizers' stack-switch annotations (an adopted
+    // context's is learnt when it is first switched away from).
+    const void* stack_bottom;
+    usize stack_size;
 };
 
 /// A new context runs entry(arg) on [stack_base, stack_top) at its first
