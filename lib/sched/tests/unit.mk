@@ -9,9 +9,12 @@ sched_core_CONFIG := -DCONFIG_LIBSCHED=1 -DCONFIG_LIBSCHED_PRIORITIES=32 -DCONFI
 	-DCONFIG_LIBSCHED_DEFAULT_STACK_SIZE=262144 -DCONFIG_LIBSCHED_MIN_STACK_SIZE=16384 \
 	-DCONFIG_LIBSCHED_IDLE_STACK_SIZE=65536 -DCONFIG_LIBSCHED_STACK_SLOT_SIZE=0x100000 \
 	-DCONFIG_LIBSCHED_MAX_THREADS=32 -DCONFIG_LIBTNTIMER=1 -DCONFIG_LIBTNTIMER_TICKLESS=1
-sched_core_SRCS := $(d)/src/sched.cpp $(d)/src/c_api.cpp $(TN_ROOT)/lib/tntimer/src/service.cpp \
-	$(TN_ROOT)/lib/tntimer/src/queue.cpp $(TN_ROOT)/lib/boot/src/init.cpp $(TN_ROOT)/lib/boot/src/smp.cpp $(HOST_ARCH_SRCS) \
-	$(d)/tests/sched_env.cpp $(d)/tests/sched_test.cpp
+# sched_core_SRCS_NO_TESTS: everything but the tests, for other libraries' tests
+# on the real scheduler (lib/sync/tests/unit.mk).
+sched_core_SRCS_NO_TESTS := $(d)/src/sched.cpp $(d)/src/c_api.cpp $(TN_ROOT)/lib/tntimer/src/service.cpp \
+	$(TN_ROOT)/lib/tntimer/src/queue.cpp $(TN_ROOT)/lib/boot/src/init.cpp $(TN_ROOT)/lib/boot/src/smp.cpp \
+	$(HOST_ARCH_SRCS) $(d)/tests/sched_env.cpp
+sched_core_SRCS := $(sched_core_SRCS_NO_TESTS) $(d)/tests/sched_test.cpp
 
 # Preemptive, with run-time statistics, no time slices.
 UNIT_TESTS += sched_core
