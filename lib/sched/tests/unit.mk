@@ -22,3 +22,14 @@ sched_core_INCLUDES := $(d)/src $(d)/tests
 sched_core_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_PREEMPTIVE=1 -DCONFIG_LIBSCHED_RUNTIME_STATS=1 \
 	-DCONFIG_LIBSCHED_TIMESLICE_US=0
 sched_core_LDFLAGS := -Wl,-T,$(d)/tests/inittab.ld
+
+# The same core with 1 ms time slices, and with the cooperative policy.
+UNIT_TESTS += sched_slice sched_coop
+sched_slice_SRCS := $(sched_core_SRCS_NO_TESTS) $(d)/tests/variants_test.cpp
+sched_slice_INCLUDES := $(sched_core_INCLUDES)
+sched_slice_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_PREEMPTIVE=1 -DCONFIG_LIBSCHED_TIMESLICE_US=1000
+sched_slice_LDFLAGS := $(sched_core_LDFLAGS)
+sched_coop_SRCS := $(sched_slice_SRCS)
+sched_coop_INCLUDES := $(sched_core_INCLUDES)
+sched_coop_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_COOPERATIVE=1 -DCONFIG_LIBSCHED_TIMESLICE_US=0
+sched_coop_LDFLAGS := $(sched_core_LDFLAGS)
