@@ -15,11 +15,13 @@
 
 namespace tn::mem {
 
+/// A window of @p Slots stack slots (see the file comment).
 template <unsigned Slots>
 class StackWindow {
     static_assert(Slots >= 1, "at least one slot");
 
 public:
+    /// The page size the window counts in.
     static constexpr u64 k_page = 4096;
 
     /// @pre @p base and @p slot_size page-aligned, slot_size >= 2 pages.
