@@ -15,15 +15,24 @@ endif
 LIB_DIRS := $(patsubst %/Config.uk,%,$(wildcard $(addprefix $(TN_ROOT)/,\
 	arch/*/Config.uk plat/*/Config.uk drivers/*/*/Config.uk lib/*/Config.uk hyp/*/Config.uk)))
 # <lib>/tests/$(1) of every library, plus support tools' tests.
-tn_test_mks = $(sort $(wildcard $(addsuffix /tests/$(1),$(LIB_DIRS))) $(wildcard $(TN_ROOT)/support/*/tests/$(1)))
+tn_test_mks = $(sort $(wildcard $(addsuffix /tests/$(1),$(LIB_DIRS) $(HOST_ARCH))) \
+	$(wildcard $(TN_ROOT)/support/*/tests/$(1)))
 # nolibc's include/ holds libc headers (string.h) that must not shadow the host's.
-HOST_INCLUDES := $(addprefix -I,$(filter-out %/lib/nolibc/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
+# arch/fake (the arch contract on the host; no Config.uk, so never part of a
+# target image) comes first: its tn/arch/ headers shadow arm64's, which stay
+# reachable for arm64's own pure-logic tests (ESR decoding, page tables).
+# Host tests that use the contract link $(HOST_ARCH_SRCS).
+HOST_ARCH := $(TN_ROOT)/arch/fake
+HOST_ARCH_SRCS := $(wildcard $(HOST_ARCH)/src/*.cpp)
+HOST_INCLUDES := -I$(HOST_ARCH)/include \
+	$(addprefix -I,$(filter-out %/lib/nolibc/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
 
 # Rules for one host binary built from $(NAME_SRCS) (all under TN_ROOT):
 #   $(call tn_host_binary_rules,NAME,P,LABEL)
 # P names the tool set: compiler $(P)CXX, flags $(P)_CXXFLAGS, $(P)_LDFLAGS,
 # $(P)_LIBS (variable names, since flags contain commas); LABEL prefixes the
 # short output line. Objects go to $(O)/obj/NAME/, the binary to $(O)/NAME.
+# $(NAME_LDFLAGS), if set, is added to the link (e.g. a linker script).
 define tn_host_binary_rules
 $(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$(1)/%.o,$$($(1)_SRCS))
 $(O)/obj/$(1)/%.o: $(TN_ROOT)/%.cpp
@@ -32,6 +41,6 @@ $(O)/obj/$(1)/%.o: $(TN_ROOT)/%.cpp
 	$(Q)$$($(2)CXX) $$($(2)_CXXFLAGS) $$(addprefix -I,$$($(1)_INCLUDES)) $$($(1)_CXXFLAGS) -c $$< -o $$@
 $(O)/$(1): $$($(1)_OBJS)
 	@$(if $(Q),printf '  %-7s %s\n' $(2)LD $(3)/$(1))
-	$(Q)$$($(2)CXX) $$($(2)_LDFLAGS) -o $$@ $$^ $$($(2)_LIBS)
+	$(Q)$$($(2)CXX) $$($(2)_LDFLAGS) $$($(1)_LDFLAGS) -o $$@ $$^ $$($(2)_LIBS)
 -include $$($(1)_OBJS:.o=.d)
 endef

@@ -11,26 +11,24 @@
 // Preemption points: when a Locked scope ends (so any call that made a more
 // urgent thread ready switches to it before returning), on the way out of an
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
-// ready for another CPU gets there with SGI smp::k_resched_sgi.
+// ready for another CPU gets there through port::send_resched().
+//
+// This is the portable core: it reaches the machine only through the arch
+// contract and the port of core.hpp, so host unit tests build it against
+// arch/fake. tenon.cpp ties it to the target (stacks in the stack window,
+// the reschedule SGI, secondary CPUs, fault reports).
 #include <tn/arch/context.hpp>
-#include <tn/arch/fault.hpp>
+#include <tn/arch/cpu.hpp>
 #include <tn/arch/fpu.hpp>
-#include <tn/arch/mmu.hpp>
-#include <tn/arch/sysreg.hpp>
 #include <tn/clock.hpp>
-#include <tn/console.hpp>
-#include <tn/init.hpp>
 #include <tn/irq.hpp>
-#include <tn/mem/page_alloc.hpp>
-#include <tn/plat.hpp>
 #include <tn/smp.hpp>
-#include <string.h>
 
 #include <new>
 
+#include "core.hpp"
 #include "policy.hpp"
 #include "runqueue.hpp"
-
 #include "thread.hpp"
 
 
@@ -54,48 +52,20 @@ constexpr u64 k_slice_ns = u64{CONFIG_LIBSCHED_TIMESLICE_US} * 1000;
 constexpr u64 k_slice_ns = 0;
 #endif
 
-// Thread stacks live in a window of the kernel's address space outside the
-// identity map: slot n spans [k_window + n * k_slot, +k_slot), its lowest
-// page never mapped (the guard), the stack pages mapped from the page pool
-// at the top of the slot, and the Thread at the very top of the stack.
-constexpr u64 k_window = 0x40'0000'0000;  // 256 GiB: below 2^39, above any RAM of QEMU virt we map
 constexpr u64 k_page = 4096;
-constexpr u64 k_slot = CONFIG_LIBSCHED_STACK_SLOT_SIZE;
-constexpr unsigned k_slots = CONFIG_LIBSCHED_MAX_THREADS;
-static_assert(k_slot % k_page == 0 && k_slot >= 2 * k_page, "stack slot: whole pages, guard plus stack");
 
-struct Cpu {
-    Thread* current = nullptr;
-    Thread* idle = nullptr;
-    RunQueue<k_priorities> rq;
-    bool need_resched = false;
-    bool preempt_pending = false;  // preemption came due while locked
-    bool slice_expired = false;
-    tntimer::Timer slice;
-};
-
-smp::PerCpu<Cpu> g_cpus;
 Thread g_main_thread;
 Thread g_secondary_idle[smp::k_max_cpus];
-u64 g_slot_map[(k_slots + 63) / 64];
 
 Thread* current_locked() { return g_cpus.local().current; }
 
 int priority_of(const Thread* t) { return t->is_idle ? -1 : t->priority; }
 
-void send_resched(unsigned cpu) {
-#ifdef CONFIG_TN_SMP
-    (void)irq::send_sgi(smp::k_resched_sgi, irq::SgiTarget::to(irq::CpuAffinity{smp::mpidr(cpu)}));
-#else
-    (void)cpu;
-#endif
-}
-
 // Asks @p cpu to reschedule at its next preemption point.
 void kick(unsigned cpu) {
     g_cpus[cpu].need_resched = true;
-    if (cpu != smp::this_cpu())
-        send_resched(cpu);
+    if (smp::k_max_cpus > 1 && cpu != smp::this_cpu())  // one CPU: always this one
+        port::send_resched(cpu);
 }
 
 void arm_slice(Cpu& c, Thread* t) {
@@ -118,10 +88,10 @@ void arm_slice(Cpu& c, Thread* t) {
         arm_slice(c, c.current);
 }
 
-// Run-time statistics read the virtual counter directly (the clock device's
+// Run-time statistics read the arch counter directly (the clock device's
 // counter, without its ordering barrier: a few instructions of skew do not
 // matter for accounting).
-u64 stat_ticks() { return arch::CntvctEl0::read(); }
+u64 stat_ticks() { return arch::read_counter(); }
 
 void switch_to(Cpu& c, Thread* prev, Thread* next) {
 #ifdef CONFIG_LIBSCHED_RUNTIME_STATS
@@ -134,7 +104,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     c.current = next;
     arm_slice(c, next);
     arch::fp_switch(&prev->fp, &next->fp);
-    tn_arch_switch(&prev->ctx, &next->ctx);
+    arch::switch_context(prev->ctx, next->ctx);
 }
 
 // Algorithm 1, compiled once per cause so that each call site gets only its
@@ -258,62 +228,6 @@ WaitResult block(Thread* t, u64 deadline) {
     return t->wait_result;
 }
 
-// ---- stacks
-
-int alloc_slot() {
-    for (unsigned w = 0; w < sizeof g_slot_map / sizeof g_slot_map[0]; ++w) {
-        if (~g_slot_map[w] == 0)
-            continue;
-        unsigned bit = __builtin_ctzll(~g_slot_map[w]);
-        if (w * 64 + bit >= k_slots)
-            return -1;
-        g_slot_map[w] |= u64{1} << bit;
-        return static_cast<int>(w * 64 + bit);
-    }
-    return -1;
-}
-
-void free_slot(u64 slot) { g_slot_map[slot / 64] &= ~(u64{1} << (slot % 64)); }
-
-u64* alloc_table(void*) {
-    auto r = plat::page_allocator().alloc(0);
-    if (!r.ok())
-        return nullptr;
-    auto* table = reinterpret_cast<u64*>(r.value().value());
-    memset(table, 0, k_page);
-    return table;
-}
-
-// Maps a stack of @p pages pages; returns its top (one past the end) or 0.
-u64 map_stack(Thread& t, u64 pages) {
-    int slot = alloc_slot();
-    if (slot < 0)
-        return 0;
-    auto pa = plat::page_allocator().alloc_pages(pages);
-    if (!pa.ok()) {
-        free_slot(slot);
-        return 0;
-    }
-    u64 top = k_window + (u64(slot) + 1) * k_slot;
-    u64 base = top - pages * k_page;
-    if (!arch::mmu::map_kernel_pages(base, pa.value().value(), pages * k_page, alloc_table, nullptr).ok()) {
-        (void)plat::page_allocator().free_pages(pa.value(), pages);
-        free_slot(slot);
-        return 0;
-    }
-    t.stack_slot = slot;
-    t.stack_pa = pa.value().value();
-    t.stack_pages = pages;
-    return top;
-}
-
-void unmap_stack(u64 slot, u64 pa, u64 pages) {
-    u64 top = k_window + (slot + 1) * k_slot;
-    arch::mmu::unmap_kernel_pages(top - pages * k_page, pages * k_page);
-    (void)plat::page_allocator().free_pages(PhysAddr{pa}, pages);
-    free_slot(slot);
-}
-
 // First code of every thread. It starts inside the switch that some Locked
 // scope of another thread began, so it releases the lock itself.
 [[noreturn]] void thread_main(void* arg) {
@@ -333,25 +247,30 @@ Result<Thread*, Error> create_locked(const ThreadAttr& attr, Entry entry, void* 
     if (size < CONFIG_LIBSCHED_MIN_STACK_SIZE)
         return err(Error::BadStackSize);
     u64 pages = align_up(size + sizeof(Thread), k_page) / k_page;
-    if (pages > k_slot / k_page - 1)
+    if (pages > port::max_stack_pages())
         return err(Error::BadStackSize);
-    Thread probe;
-    u64 top = map_stack(probe, pages);
+    ThreadStack stack;
+    u64 top = port::map_stack(stack, pages);
     if (!top)
         return err(Error::NoMemory);
     auto* t = new (reinterpret_cast<void*>(align_down(top - sizeof(Thread), 64))) Thread;
-    t->stack_slot = probe.stack_slot;
-    t->stack_pa = probe.stack_pa;
-    t->stack_pages = probe.stack_pages;
+    t->stack = stack;
     t->name = attr.name ? attr.name : "thread";
     t->base_priority = t->priority = attr.priority;
     t->cpu = static_cast<u8>(attr.cpu);
     t->is_idle = idle;
     t->entry = entry;
     t->arg = arg;
-    arch::init_context(t->ctx, thread_main, t, reinterpret_cast<u64>(t));  // stack below the Thread
+    // The stack runs from its base up to the Thread.
+    arch::init_context(t->ctx, thread_main, t, top - pages * k_page, reinterpret_cast<u64>(t));
     return t;
 }
+
+void idle_entry(void*) { idle_loop(); }
+
+}  // namespace
+
+smp::PerCpu<Cpu> g_cpus;
 
 [[noreturn]] void idle_loop() {
     Cpu& c = g_cpus.local();
@@ -363,16 +282,7 @@ Result<Thread*, Error> create_locked(const ThreadAttr& attr, Entry entry, void* 
     }
 }
 
-void idle_entry(void*) { idle_loop(); }
-
-irq::Completion on_resched_sgi(irq::Event, void*) { return irq::Completion::Done; }
-
-Result<void, irq::Error> enable_resched_sgi() {
-    TN_TRY(irq::set_priority(smp::k_resched_sgi, irq::k_default_priority));
-    return irq::enable(smp::k_resched_sgi);
-}
-
-int sched_init() {
+Result<void, Error> init_boot_cpu() {
     Cpu& c = g_cpus[0];
     Thread& m = g_main_thread;
     m.name = "main";
@@ -385,20 +295,24 @@ int sched_init() {
     c.slice.callback = on_slice_end;
     c.slice.locked_callback = true;
     Locked held;
-    auto idle = create_locked({"idle0", 0, CONFIG_LIBSCHED_IDLE_STACK_SIZE, 0}, idle_entry, nullptr, true);
-    if (!idle.ok()) {
-        tn_printf("sched: cannot create the idle thread: %s\n", error_name(idle.error()));
-        return -1;
-    }
-    c.idle = idle.value();
-    if (!irq::register_handler(smp::k_resched_sgi, on_resched_sgi, nullptr).ok() || !enable_resched_sgi().ok())
-        return -2;
-    return 0;
+    c.idle = TN_TRY(create_locked({"idle0", 0, CONFIG_LIBSCHED_IDLE_STACK_SIZE, 0}, idle_entry, nullptr, true));
+    return {};
 }
 
-}  // namespace
-
-TN_INIT(sched_init, TN_INIT_LIB);
+void init_secondary_cpu(unsigned cpu) {
+    Cpu& c = g_cpus[cpu];
+    Thread& idle = g_secondary_idle[cpu];
+    idle.name = "idle";
+    idle.is_idle = true;
+    idle.cpu = static_cast<u8>(cpu);
+    idle.state = State::Running;
+    arch::fp_adopt(&idle.fp);
+    idle.switched_in_at = stat_ticks();
+    c.idle = c.current = &idle;
+    c.slice.callback = on_slice_end;
+    c.slice.ctx = reinterpret_cast<void*>(uptr{cpu});
+    c.slice.locked_callback = true;
+}
 
 // ---- tn/sched_impl.hpp
 
@@ -504,7 +418,7 @@ Result<uptr, Error> join(Thread* t, u64 timeout_ns) {
     if (irq::in_interrupt())
         return err(Error::InIsr);
     Locked held;
-    if (t == current_locked() || t->joined || t->stack_pages == 0)
+    if (t == current_locked() || t->joined || t->stack.pages == 0)
         return err(Error::NotJoinable);
     u64 deadline = timeout_ns == k_forever ? k_forever : deadline_after(timeout_ns);
     while (t->state != State::Exited) {
@@ -516,9 +430,9 @@ Result<uptr, Error> join(Thread* t, u64 timeout_ns) {
     }
     t->joined = true;
     uptr value = t->exit_value;
-    u64 slot = t->stack_slot, pa = t->stack_pa, pages = t->stack_pages;
+    ThreadStack stack = t->stack;
     t->~Thread();
-    unmap_stack(slot, pa, pages);  // the Thread lived at the top of its stack
+    port::unmap_stack(stack);  // the Thread lived at the top of its stack
     return value;
 }
 
@@ -638,48 +552,3 @@ extern "C" void tn_irq_exit_hook() {
         Locked held;
     }
 }
-
-#ifdef CONFIG_ARCH_ARM64_ECTX_LAZY
-// The lazy FP trap loads the registers of the thread running on this CPU.
-extern "C" tn::arch::FpContext* tn_arch_fp_current() { return &g_cpus.local().current->fp; }
-#endif
-
-// A fault report names the thread that faulted and, for a thread with a
-// stack of its own, the stack and the unmapped rest of its slot below it (an
-// overflow lands there). Lock-free: the faulting thread may hold the lock.
-extern "C" bool tn_arch_fault_thread(tn::arch::FaultThread* out) {
-    const Thread* t = g_cpus.local().current;
-    if (!t)
-        return false;  // before sched_init
-    out->name = t->name;
-    if (t->stack_pages != 0) {
-        u64 slot_base = k_window + t->stack_slot * k_slot;
-        out->guard_base = slot_base;
-        out->stack_base = slot_base + k_slot - t->stack_pages * k_page;
-        out->stack_top = reinterpret_cast<u64>(t);  // the Thread sits at the top of its stack
-    }
-    return true;
-}
-
-#ifdef CONFIG_TN_SMP
-extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
-    {
-        Locked held;
-        Cpu& c = g_cpus[cpu];
-        Thread& idle = g_secondary_idle[cpu];
-        idle.name = "idle";
-        idle.is_idle = true;
-        idle.cpu = static_cast<u8>(cpu);
-        idle.state = State::Running;
-        arch::fp_adopt(&idle.fp);
-        idle.switched_in_at = stat_ticks();
-        c.idle = c.current = &idle;
-        c.slice.callback = on_slice_end;
-        c.slice.ctx = reinterpret_cast<void*>(uptr{cpu});
-        c.slice.locked_callback = true;
-        if (!enable_resched_sgi().ok())
-            tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
-    }
-    idle_loop();
-}
-#endif

@@ -20,6 +20,14 @@ enum class State : u8 {
     Exited,   ///< Done; waiting to be joined.
 };
 
+/// Where a thread's stack came from (core.hpp's port::map_stack() fills it
+/// in; its meaning is the port's). pages == 0: an adopted boot stack.
+struct ThreadStack {
+    u64 slot = ~u64{0};
+    u64 pa = 0;
+    u64 pages = 0;
+};
+
 class Thread {
 public:
     arch::Context ctx;
@@ -46,10 +54,7 @@ public:
     uptr exit_value = 0;
     WaitQueue joiners;
 
-    // Stack: window slot and backing pages (0 for adopted boot stacks).
-    u64 stack_slot = ~u64{0};
-    u64 stack_pa = 0;
-    u64 stack_pages = 0;
+    ThreadStack stack;
 
     // Statistics, in counter ticks.
     u64 switches_in = 0;

@@ -3,6 +3,16 @@
 // Everything else is caller-saved, so the C++ caller has already spilled what
 // it needs; an interrupted thread's full register frame sits on its own stack
 // (vectors.S), below the frames of the IRQ path that switched away from it.
+//
+// Arch contract (the scheduler's side; arch/fake implements the same names
+// for host tests):
+//   Context                      opaque saved state of a switched-out thread
+//   init_context(ctx, entry, arg, stack_base, stack_top)
+//                                a new thread's first switch calls entry(arg)
+//   switch_context(from, to)     saves the caller in from, resumes to
+// Calling context of both functions: kernel thread code on the CPU both
+// contexts belong to, IRQs masked, the scheduler lock held (the context
+// switched to releases it). Neither allocates or blocks.
 #pragma once
 
 #include <tn/types.hpp>
@@ -28,15 +38,23 @@ extern char tn_arch_context_start[];
 
 namespace tn::arch {
 
-/// Prepares @p ctx so that the first tn_arch_switch() to it calls
-/// entry(arg) on the stack that ends at @p stack_top. @p entry must not
-/// return (it halts the CPU if it does).
-inline void init_context(Context& ctx, void (*entry)(void*), void* arg, u64 stack_top) {
+/// Prepares @p ctx so that the first switch_context() to it calls
+/// entry(arg) on the stack [@p stack_base, @p stack_top). @p entry must not
+/// return (it halts the CPU if it does). AArch64 needs only the top.
+/// @context Any; @p ctx must not be running. @blocking No.
+inline void init_context(Context& ctx, void (*entry)(void*), void* arg, [[maybe_unused]] u64 stack_base,
+                         u64 stack_top) {
     ctx = {};
     ctx.x19_x28[0] = reinterpret_cast<u64>(entry);
     ctx.x19_x28[1] = reinterpret_cast<u64>(arg);
     ctx.lr = reinterpret_cast<u64>(tn_arch_context_start);
     ctx.sp = stack_top & ~u64{15};
 }
+
+/// Saves the running code's context in @p from and resumes @p to; returns
+/// when some later switch_context() resumes @p from.
+/// @context Thread code, IRQs masked, scheduler lock held. @blocking Until
+/// switched back to.
+inline void switch_context(Context& from, Context& to) { tn_arch_switch(&from, &to); }
 
 }  // namespace tn::arch

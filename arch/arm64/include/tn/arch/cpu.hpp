@@ -2,6 +2,12 @@
 // and never changed: Tenon threads do not use TPIDR_EL1). A hypervisor image
 // (CONFIG_TN_HYPERVISOR, running at EL2) keeps it in TPIDR_EL2 instead: the
 // EL1 register belongs to whichever guest runs on the CPU.
+//
+// Arch contract (arch/fake implements the same names for host tests):
+//   cpu_index()     the calling CPU's logical number
+//   read_counter()  the free-running system counter, in clock::frequency_hz()
+//                   ticks (the scheduler's run-time statistics)
+// Both: any context (thread, interrupt handler), never block.
 #pragma once
 
 #include <tn/types.hpp>
@@ -18,6 +24,14 @@ inline unsigned cpu_index() {
     asm("mrs %0, tpidr_el1" : "=r"(v));
 #endif
     return static_cast<unsigned>(v);
+}
+
+/// The virtual counter (CNTVCT_EL0), without an ordering barrier: a read may
+/// run a few instructions early, which accounting does not mind.
+inline u64 read_counter() {
+    u64 v;
+    asm volatile("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
 }
 
 }  // namespace tn::arch

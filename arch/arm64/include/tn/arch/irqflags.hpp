@@ -4,6 +4,11 @@
 // clobbers keep the compiler from moving memory accesses into or out of a
 // masked section. Libraries use tn/irq.hpp; this header is for code below it
 // (the console, lib/boot) that must not depend on the interrupt library.
+//
+// Arch contract (arch/fake implements the same names for host tests): every
+// function acts on the calling CPU only and may be called from any context
+// (thread, interrupt handler, boot code); none blocks except
+// wait_for_interrupt(). irq_save()/irq_restore() nest.
 #pragma once
 
 #include <tn/types.hpp>
@@ -27,7 +32,7 @@ inline void irq_restore(u64 state) {
         irq_enable();
 }
 
-/// WFI wakes on a pending interrupt even while PSTATE.I masks it, so a caller
+/// Waits until an interrupt is pending. WFI wakes on a pending interrupt even while PSTATE.I masks it, so a caller
 /// that masked IRQs to check a condition cannot miss the wake-up between its
 /// check and the WFI.
 inline void wait_for_interrupt() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
