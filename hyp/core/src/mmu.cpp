@@ -5,8 +5,9 @@
 #include <tn/arch/pgtable.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/result.hpp>
 
-#include "mmu.hpp"
+#include "core.hpp"
 
 extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end[];
 // MAIR_EL2, TCR_EL2, TTBR0_EL2, SCTLR_EL2, VTCR_EL2 for the secondary CPUs (entry.S).
@@ -16,6 +17,8 @@ alignas(64) tn::u64 mortise_mmu_boot_state[5];
 namespace mortise::mmu {
 
 namespace {
+
+enum class Error : tn::u8 { TooManyTables, BadRange };
 
 namespace pg = tn::arch::pgtable;
 using tn::Field;
@@ -84,7 +87,6 @@ tn::Result<void, Error> build(pg::Builder& b, const Range* ram, unsigned ram_cou
     return {};
 }
 
-}  // namespace
 
 tn::Result<void, Error> enable(const Range* ram, unsigned ram_count, const Range* devices, unsigned device_count,
                                u64 vtcr) {
@@ -114,6 +116,8 @@ tn::Result<void, Error> enable(const Range* ram, unsigned ram_count, const Range
     return {};
 }
 
+}  // namespace
+
 void clean_to_poc(u64 base, u64 size) {
     for (u64 p = tn::align_down(base, 64); p < base + size; p += 64)
         asm volatile("dc civac, %0" ::"r"(p) : "memory");
@@ -121,3 +125,20 @@ void clean_to_poc(u64 base, u64 size) {
 }
 
 }  // namespace mortise::mmu
+
+namespace mortise {
+
+bool enable_mmu(const Board& b) {
+    const Range devices[] = {{b.gicd, 0x10000}, {b.gicr, b.gicr_size}, {b.uart, 0x1000}};
+    auto vtcr = stage2::vtcr(static_cast<unsigned>(mmu::IdAa64mmfr0El1::PaRange::get(mmu::IdAa64mmfr0El1::read())));
+    auto r = mmu::enable(b.ram, b.ram_count, devices, 3, vtcr);
+    if (r.ok())
+        return true;
+    MLOG("cannot start: %s (error %u)",
+         r.error() == mmu::Error::TooManyTables ? "out of EL2 translation tables (raise LIBMORTISE_CORE_EL2_TABLES)"
+                                                : "bad memory range for the EL2 MMU",
+         static_cast<unsigned>(r.error()));
+    return false;
+}
+
+}  // namespace mortise
