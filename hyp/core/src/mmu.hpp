@@ -1,15 +1,13 @@
-// Mortise's own address space: the EL2 stage-1 MMU (identity map with W^X).
+// Mortise's own address space (mmu.cpp builds it: enable_mmu(), declared in
+// mortise/platform.hpp) and the cache maintenance guest loading needs.
 #pragma once
 
-#include <mortise/platform.hpp>
-#include <tn/types.hpp>
+#include <tn/arch/mmu.hpp>
 
 namespace mortise::mmu {
 
-using tn::u64;
-
-/// Makes [base, base + size) visible to an observer with the MMU or caches
-/// off (a guest starting at EL1): clean and invalidate to the point of coherency.
-void clean_to_poc(u64 base, u64 size);
+/// Makes [base, base + size) visible to a guest starting at EL1 with its MMU
+/// and caches off: clean and invalidate to the point of coherency.
+using tn::arch::mmu::clean_to_poc;
 
 }  // namespace mortise::mmu
