@@ -56,8 +56,8 @@ struct Sctlr {
 
 // The physical address size the CPU supports, as TCR's IPS/PS field encodes it.
 u64 pa_size() {
-    u64 pa_range = IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read());
-    return pa_range > 5 ? 5 : pa_range;
+    unsigned r = pa_range();
+    return r > 5 ? 5 : r;
 }
 
 struct Pool {
@@ -194,6 +194,8 @@ void turn_on(u64* root) {
 #endif
 
 }  // namespace
+
+unsigned pa_range() { return static_cast<unsigned>(IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read())); }
 
 void clean_to_poc(u64 base, u64 size) {
     for (u64 p = align_down(base, 64); p < base + size; p += 64)

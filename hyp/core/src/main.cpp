@@ -35,9 +35,9 @@ partition::Platform platform() {
     p.reserved[p.reserved_count++] = {start, reinterpret_cast<u64>(_end) - start};
     p.reserved[p.reserved_count++] = {b.dtb, b.dtb_size};
     p.cpu_count = b.cpu_count;
-    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, 0x10000};
+    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, b.gicd_size};
     p.owned_mmio[p.owned_mmio_count++] = {b.gicr, b.gicr_size};
-    p.owned_mmio[p.owned_mmio_count++] = {b.uart, 0x1000};
+    p.owned_mmio[p.owned_mmio_count++] = {b.uart, b.uart_size};
     p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
     unsigned n = image_count() < partition::k_max_guests ? image_count() : partition::k_max_guests;
     for (unsigned i = 0; i < n; ++i)

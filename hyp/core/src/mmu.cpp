@@ -2,7 +2,6 @@
 // MMU set-up, tn/arch/mmu.hpp), holding the host's RAM, the image, and the
 // devices Mortise keeps for itself (the GIC and its console UART).
 #include <tn/arch/mmu.hpp>
-#include <tn/arch/sysreg.hpp>
 
 #include "core.hpp"
 
@@ -11,11 +10,6 @@ namespace mortise {
 namespace {
 
 namespace amm = tn::arch::mmu;
-
-TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : tn::Field<0, 4>{};);
-
-constexpr u64 k_gicd_size = 0x10000;  // GICv3 distributor frame (Arm IHI 0069, 12.1)
-constexpr u64 k_uart_size = 0x1000;   // PL011 register page
 
 constexpr unsigned k_tables = CONFIG_LIBMORTISE_CORE_EL2_TABLES;
 alignas(4096) u64 g_tables[k_tables][tn::arch::pgtable::k_entries];
@@ -26,10 +20,9 @@ bool enable_mmu(const Board& b) {
     amm::Range ram[sizeof b.ram / sizeof b.ram[0]];
     for (unsigned i = 0; i < b.ram_count; ++i)
         ram[i] = {b.ram[i].base, b.ram[i].size};
-    const amm::Range devices[] = {{b.gicd, k_gicd_size}, {b.gicr, b.gicr_size}, {b.uart, k_uart_size}};
+    const amm::Range devices[] = {{b.gicd, b.gicd_size}, {b.gicr, b.gicr_size}, {b.uart, b.uart_size}};
     amm::El2Map map{ram, b.ram_count, devices, sizeof devices / sizeof devices[0]};
-    auto vtcr = stage2::vtcr(static_cast<unsigned>(IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read())));
-    auto r = amm::enable_el2(map, g_tables, k_tables, vtcr);
+    auto r = amm::enable_el2(map, g_tables, k_tables, stage2::vtcr(amm::pa_range()));
     if (r.ok())
         return true;
     MLOG("cannot start: %s (error %u)",

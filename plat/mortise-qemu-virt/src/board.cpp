@@ -16,6 +16,10 @@ using mortise::Board;
 // Arm64 booting.rst: the device tree must not exceed 2 MiB.
 constexpr usize k_max_dtb_size = 2 * MiB;
 constexpr unsigned k_max_ram = sizeof(Board::ram) / sizeof(Board::ram[0]);
+// For a reg that gives no size: the GICv3 distributor's 64 KiB frame (Arm IHI
+// 0069, 12.1) and the PL011's 4 KiB register page.
+constexpr u64 k_gicd_frame = 0x10000;
+constexpr u64 k_pl011_page = 0x1000;
 
 fdt::NodeIndex<256> g_index;
 Board g_board;
@@ -45,6 +49,7 @@ const char* read_gic(const fdt::Fdt& dt, Board& b) {
     if (!gic.ok() || gic.value().version != 3 || gic.value().redist.size == 0)
         return "Mortise needs a GICv3: start QEMU with -M virt,gic-version=3 (make run does)";
     b.gicd = gic.value().dist.address;
+    b.gicd_size = gic.value().dist.size ? gic.value().dist.size : k_gicd_frame;
     b.gicr = gic.value().redist.address;
     b.gicr_size = gic.value().redist.size;
     u32 maintenance = gic.value().maintenance_intid;
@@ -60,6 +65,7 @@ const char* read_tree(const fdt::Fdt& dt, Board& b) {
     if (!uart.ok())
         return "the device tree has no arm,pl011 UART for Mortise's console";
     b.uart = uart.value().base;
+    b.uart_size = uart.value().size ? uart.value().size : k_pl011_page;
     b.uart_intid = uart.value().intid;
     if (const char* why = read_gic(dt, b))
         return why;

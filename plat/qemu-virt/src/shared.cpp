@@ -41,7 +41,7 @@ Result<Uart, fdt::Error> console_uart(const fdt::Fdt& dt) {
     if (!uart.ok())
         return err(uart.error());
     const fdt::Device& d = uart.value();
-    return Uart{d.reg.address, d.has_irq ? d.intid : k_uart_intid, d.has_irq};
+    return Uart{d.reg.address, d.reg.size, d.has_irq ? d.intid : k_uart_intid, d.has_irq};
 }
 
 bool for_each_cpu(const fdt::Fdt& dt, CpuVisitor visit, void* ctx) {

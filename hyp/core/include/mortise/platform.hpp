@@ -29,10 +29,11 @@ struct Range {
 struct Board {
     Range ram[4];
     unsigned ram_count;
-    tn::u64 uart;               ///< the console PL011 Mortise keeps for itself
+    tn::u64 uart, uart_size;    ///< the console PL011 Mortise keeps for itself
     tn::u32 uart_intid;         ///< its interrupt
     tn::u32 maintenance_intid;  ///< the GIC's virtual-interface maintenance PPI
-    tn::u64 gicd, gicr, gicr_size;
+    tn::u64 gicd, gicd_size;    ///< GICv3 distributor
+    tn::u64 gicr, gicr_size;    ///< GICv3 redistributors
     tn::u64 cpu_mpidr[k_max_cpus];  ///< by logical CPU number (the partition description's cpu indices)
     unsigned cpu_count;
     tn::u64 dtb, dtb_size;  ///< the host device tree (guests' trees are derived from it)

@@ -63,6 +63,10 @@ struct El2Map {
 /// masked. Errors: TooManyTables, BadRange.
 Result<void, Error> enable_el2(const El2Map& m, u64 (*tables)[pgtable::k_entries], usize table_count, u64 vtcr);
 
+/// ID_AA64MMFR0_EL1.PARange: the physical address size the CPU supports, in
+/// the encoding TCR_ELx.IPS/PS and VTCR_EL2.PS use (0: 32 bits ... 6: 52 bits).
+unsigned pa_range();
+
 /// Makes [base, base + size) visible to an observer with the MMU or caches
 /// off (clean and invalidate by VA to the point of coherency). Any context.
 void clean_to_poc(u64 base, u64 size);

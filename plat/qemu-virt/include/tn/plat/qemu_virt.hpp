@@ -23,6 +23,7 @@ constexpr u32 k_gic_maintenance_intid = 25;
 /// The console PL011: the first available arm,pl011 node.
 struct Uart {
     u64 base;
+    u64 size;             ///< of its first reg entry
     u32 intid;            ///< from the tree, else k_uart_intid
     bool intid_from_tree;
 };
