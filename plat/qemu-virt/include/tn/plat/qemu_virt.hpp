@@ -22,10 +22,10 @@ constexpr u32 k_gic_maintenance_intid = 25;
 
 /// The console PL011: the first available arm,pl011 node.
 struct Uart {
-    u64 base;
+    u64 base;             ///< its first reg entry
     u64 size;             ///< of its first reg entry
     u32 intid;            ///< from the tree, else k_uart_intid
-    bool intid_from_tree;
+    bool intid_from_tree; ///< the tree gave the intid
 };
 
 /// A CPU node of /cpus (device_type "cpu", available, with a decodable reg).
