@@ -1,10 +1,19 @@
+// Stage-1 identity map of the running image, for the exception level it runs
+// at: EL1 (Tenon) or EL2 (Mortise, CONFIG_TN_HYPERVISOR). Both regimes share
+// the table layout (pgtable), MAIR, TCR's walk fields and SCTLR's enable bits;
+// they differ in the leaf attribute encoding, TCR's other fields, which
+// registers are written, the TLB flush and what secondary CPUs load.
 #include <tn/arch/mmu.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
 
 extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end[];
 
-#ifdef CONFIG_TN_SMP
+#if defined(CONFIG_TN_HYPERVISOR)
+// MAIR_EL2, TCR_EL2, TTBR0_EL2, SCTLR_EL2, VTCR_EL2 for the secondary CPUs (el2/entry.S).
+extern "C" tn::u64 mortise_mmu_boot_state[5];
+alignas(64) tn::u64 mortise_mmu_boot_state[5];
+#elif defined(CONFIG_TN_SMP)
 // What secondary CPUs load before turning their MMU on (smp_entry.S):
 // MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1.
 extern "C" tn::u64 tn_arch_mmu_boot_state[4];
@@ -16,35 +25,50 @@ namespace tn::arch::mmu {
 namespace {
 
 using pgtable::MemType;
+using pgtable::Perms;
 
-TN_SYSREG(MairEl1, "mair_el1", u64);
-TN_SYSREG(TcrEl1, "tcr_el1", u64);
-TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
-TN_SYSREG(SctlrEl1, "sctlr_el1", u64, struct M : Field<0, 1>{}; struct C : Field<2, 1>{};
-          struct Sa : Field<3, 1>{}; struct I : Field<12, 1>{}; struct Wxn : Field<19, 1>{};);
 TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
 
-// MAIR_EL1 attribute bytes, indexed by pgtable::MemType.
+// MAIR_ELx attribute bytes, indexed by pgtable::MemType.
 constexpr u64 k_mair = (u64{0x04} << 0)     // Device-nGnRE
                        | (u64{0xff} << 8)   // Normal, inner/outer write-back RW-allocate
                        | (u64{0x44} << 16);  // Normal, non-cacheable
 
-struct TcrEl1Fields {
+// TCR_EL1 and (non-VHE) TCR_EL2 agree on the TTBR0 walk fields.
+struct TcrWalk {
     struct T0sz : Field<0, 6> {};
     struct Irgn0 : Field<8, 2> {};
     struct Orgn0 : Field<10, 2> {};
     struct Sh0 : Field<12, 2> {};
-    struct Epd1 : Field<23, 1> {};
-    struct Ips : Field<32, 3> {};
+    static constexpr u64 k_write_back_inner_shareable =
+        T0sz::bits(64 - pgtable::k_va_bits) | Irgn0::bits(1) | Orgn0::bits(1) | Sh0::bits(3);
 };
 
-alignas(4096) u64 g_tables[CONFIG_ARCH_ARM64_MMU_TABLES][pgtable::k_entries];
-usize g_tables_used;
+// SCTLR_EL1 and SCTLR_EL2 agree on these.
+struct Sctlr {
+    struct M : Field<0, 1> {};
+    struct C : Field<2, 1> {};
+    struct Sa : Field<3, 1> {};
+    struct I : Field<12, 1> {};
+    struct Wxn : Field<19, 1> {};
+    static constexpr u64 k_enable = M::bits(1) | C::bits(1) | I::bits(1) | Sa::bits(1) | Wxn::bits(1);
+};
 
-u64* alloc_table(void*) {
-    if (g_tables_used == CONFIG_ARCH_ARM64_MMU_TABLES)
-        return nullptr;
-    return g_tables[g_tables_used++];  // BSS: already zero
+// The physical address size the CPU supports, as TCR's IPS/PS field encodes it.
+u64 pa_size() {
+    unsigned r = pa_range();
+    return r > 5 ? 5 : r;
+}
+
+struct Pool {
+    u64 (*tables)[pgtable::k_entries];
+    usize count;
+    usize used;
+};
+
+u64* alloc_table(void* ctx) {
+    Pool& p = *static_cast<Pool*>(ctx);
+    return p.used == p.count ? nullptr : p.tables[p.used++];  // BSS: already zero
 }
 
 u64 addr(const char* sym) { return reinterpret_cast<u64>(sym); }
@@ -55,67 +79,162 @@ Result<void, Error> check(Result<void, pgtable::Error> r) {
     return err(r.error() == pgtable::Error::OutOfTables ? Error::TooManyTables : Error::BadRange);
 }
 
-Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, usize count) {
-    TN_TRY(check(b.map(ram.base, ram.base, ram.size, MemType::Normal, {true, false})));
+// The regime's leaf attributes: pgtable's (EL1) encoding, or EL2's.
+using Attributes = u64 (*)(MemType type, Perms perms);
+
+Result<void, Error> map(pgtable::Builder& b, Attributes attrs, Range r, MemType type, Perms perms) {
+    return check(b.map_attributes(r.base, r.base, r.size, attrs(type, perms)));
+}
+
+// Device registers: rounded out to pages.
+Result<void, Error> map_device_range(pgtable::Builder& b, Attributes attrs, Range r) {
+    u64 base = align_down(r.base, pgtable::k_page);
+    u64 end = align_up(r.base + r.size, pgtable::k_page);
+    return map(b, attrs, {base, end - base}, MemType::Device, {true, false});
+}
+
+// The image over the RAM mapping: text read-only executable, rodata read-only;
+// then the devices.
+Result<void, Error> map_image_and_devices(pgtable::Builder& b, Attributes attrs, const Range* devices,
+                                          usize count) {
     u64 text = addr(__tn_image_start), rodata = addr(__tn_rodata_start), data = addr(__tn_data_start);
-    TN_TRY(check(b.map(text, text, rodata - text, MemType::Normal, {false, true})));
-    TN_TRY(check(b.map(rodata, rodata, data - rodata, MemType::Normal, {false, false})));
-    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu) {
+    TN_TRY(map(b, attrs, {text, rodata - text}, MemType::Normal, {false, true}));
+    TN_TRY(map(b, attrs, {rodata, data - rodata}, MemType::Normal, {false, false}));
+    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu)
         TN_TRY(check(b.unmap(stacks::guard(cpu), pgtable::k_page)));
-        TN_TRY(check(b.unmap(stacks::exc_guard(cpu), pgtable::k_page)));
-    }
-    for (usize i = 0; i < count; ++i) {
-        u64 base = align_down(devices[i].base, pgtable::k_page);
-        u64 end = align_up(devices[i].base + devices[i].size, pgtable::k_page);
-        TN_TRY(check(b.map(base, base, end - base, MemType::Device, {true, false})));
-    }
+    for (usize i = 0; i < count; ++i)
+        TN_TRY(map_device_range(b, attrs, devices[i]));
     return {};
 }
 
-#ifdef CONFIG_TN_SMP
-// Hands the boot CPU's settings to the secondaries, which read them with the
-// MMU and data cache off: clean the line to the point of coherency.
-void publish_for_secondaries(u64 mair, u64 tcr, u64 ttbr0, u64 sctlr) {
-    tn_arch_mmu_boot_state[0] = mair;
-    tn_arch_mmu_boot_state[1] = tcr;
-    tn_arch_mmu_boot_state[2] = ttbr0;
-    tn_arch_mmu_boot_state[3] = sctlr;
-    asm volatile("dc cvac, %0; dsb sy" ::"r"(tn_arch_mmu_boot_state) : "memory");
+// The tables were written with the MMU (and so the data cache) off: make sure
+// no stale cache line shadows them before the walker reads them.
+void invalidate(const Pool& p) {
+    for (usize i = 0; i < p.used; ++i)
+        for (usize off = 0; off < pgtable::k_page; off += 64)
+            asm volatile("dc ivac, %0" ::"r"(reinterpret_cast<u64>(p.tables[i]) + off) : "memory");
 }
-#endif
 
+// Hands the boot CPU's settings to the secondaries, which read them with the
+// MMU and data cache off: clean the lines to the point of coherency.
+[[maybe_unused]] void publish(const u64* state, usize words) {
+    u64 start = reinterpret_cast<u64>(state);
+    for (u64 line = align_down(start, 64); line < start + words * sizeof(u64); line += 64)
+        asm volatile("dc cvac, %0" ::"r"(line) : "memory");
+    asm volatile("dsb sy" ::: "memory");
+}
+
+#ifdef CONFIG_TN_HYPERVISOR
+
+TN_SYSREG(MairEl2, "mair_el2", u64);
+TN_SYSREG(TcrEl2, "tcr_el2", u64);
+TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
+TN_SYSREG(VtcrEl2, "vtcr_el2", u64);
+TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
+
+// TCR_EL2 (non-VHE layout, Arm ARM D17.2.143): bits 31 and 23 are RES1.
+struct TcrEl2Fields {
+    struct Ps : Field<16, 3> {};
+    static constexpr u64 k_res1 = (u64{1} << 31) | (u64{1} << 23);
+};
+
+// EL2 stage 1 has one privilege level (Arm ARM D8.4): AP[1] is RES1 and bit 54
+// is XN, where EL1 has UXN; PXN does not exist. Otherwise as EL1.
+constexpr u64 k_ap1 = u64{1} << 6, k_pxn = u64{1} << 53, k_xn = u64{1} << 54;
+
+u64 el2_attributes(MemType type, Perms perms) {
+    u64 a = pgtable::leaf_attributes(type, perms);
+    return (a & ~(k_pxn | k_xn)) | k_ap1 | ((a & k_pxn) ? k_xn : 0);
+}
+
+#else
+
+TN_SYSREG(MairEl1, "mair_el1", u64);
+TN_SYSREG(TcrEl1, "tcr_el1", u64);
+TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
+TN_SYSREG(SctlrEl1, "sctlr_el1", u64);
+
+struct TcrEl1Fields {
+    struct Epd1 : Field<23, 1> {};
+    struct Ips : Field<32, 3> {};
+};
+
+alignas(4096) u64 g_tables[CONFIG_ARCH_ARM64_MMU_TABLES][pgtable::k_entries];
+Pool g_pool{g_tables, CONFIG_ARCH_ARM64_MMU_TABLES, 0};
 u64* g_root;
+
+Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, usize count) {
+    TN_TRY(map(b, pgtable::leaf_attributes, ram, MemType::Normal, {true, false}));
+    TN_TRY(map_image_and_devices(b, pgtable::leaf_attributes, devices, count));
+    for (unsigned cpu = 0; cpu < stacks::k_cpus; ++cpu)
+        TN_TRY(check(b.unmap(stacks::exc_guard(cpu), pgtable::k_page)));
+    return {};
+}
 
 void turn_on(u64* root) {
     g_root = root;
-    u64 pa_range = IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read());
     MairEl1::write(k_mair);
-    TcrEl1::write(TcrEl1Fields::T0sz::bits(64 - pgtable::k_va_bits) | TcrEl1Fields::Irgn0::bits(1) |
-                  TcrEl1Fields::Orgn0::bits(1) | TcrEl1Fields::Sh0::bits(3) | TcrEl1Fields::Epd1::bits(1) |
-                  TcrEl1Fields::Ips::bits(pa_range > 5 ? 5 : pa_range));
+    TcrEl1::write(TcrWalk::k_write_back_inner_shareable | TcrEl1Fields::Epd1::bits(1) |
+                  TcrEl1Fields::Ips::bits(pa_size()));
     Ttbr0El1::write(reinterpret_cast<u64>(root));
-    // The tables were written with the MMU (and so the data cache) off: make sure
-    // no stale cache line shadows them, then start from an empty TLB.
-    for (usize i = 0; i < g_tables_used; ++i)
-        for (usize off = 0; off < pgtable::k_page; off += 64)
-            asm volatile("dc ivac, %0" ::"r"(reinterpret_cast<u64>(g_tables[i]) + off) : "memory");
+    invalidate(g_pool);
     asm volatile("dsb ish; tlbi vmalle1; dsb ish; isb" ::: "memory");
-    u64 sctlr = SctlrEl1::read();
-    sctlr |= SctlrEl1::M::bits(1) | SctlrEl1::C::bits(1) | SctlrEl1::I::bits(1) | SctlrEl1::Sa::bits(1) |
-             SctlrEl1::Wxn::bits(1);
+    u64 sctlr = SctlrEl1::read() | Sctlr::k_enable;
     SctlrEl1::write(sctlr);
     asm volatile("isb" ::: "memory");
 #ifdef CONFIG_TN_SMP
-    publish_for_secondaries(MairEl1::read(), TcrEl1::read(), Ttbr0El1::read(), sctlr);
+    tn_arch_mmu_boot_state[0] = MairEl1::read();
+    tn_arch_mmu_boot_state[1] = TcrEl1::read();
+    tn_arch_mmu_boot_state[2] = Ttbr0El1::read();
+    tn_arch_mmu_boot_state[3] = sctlr;
+    publish(tn_arch_mmu_boot_state, 4);
 #endif
 }
 
+#endif
+
 }  // namespace
+
+unsigned pa_range() { return static_cast<unsigned>(IdAa64mmfr0El1::PaRange::get(IdAa64mmfr0El1::read())); }
+
+void clean_to_poc(u64 base, u64 size) {
+    for (u64 p = align_down(base, 64); p < base + size; p += 64)
+        asm volatile("dc civac, %0" ::"r"(p) : "memory");
+    asm volatile("dsb sy" ::: "memory");
+}
+
+#ifdef CONFIG_TN_HYPERVISOR
+
+Result<void, Error> enable_el2(const El2Map& m, u64 (*tables)[pgtable::k_entries], usize table_count, u64 vtcr) {
+    Pool pool{tables, table_count, 0};
+    pgtable::Builder b(alloc_table(&pool), alloc_table, &pool);
+    for (usize i = 0; i < m.ram_count; ++i)
+        TN_TRY(map(b, el2_attributes, m.ram[i], MemType::Normal, {true, false}));
+    TN_TRY(map_image_and_devices(b, el2_attributes, m.devices, m.device_count));
+    MairEl2::write(k_mair);
+    TcrEl2::write(TcrEl2Fields::k_res1 | TcrWalk::k_write_back_inner_shareable | TcrEl2Fields::Ps::bits(pa_size()));
+    Ttbr0El2::write(reinterpret_cast<u64>(b.root()));
+    VtcrEl2::write(vtcr);
+    invalidate(pool);
+    asm volatile("dsb ish; tlbi alle2; tlbi vmalls12e1; dsb ish; isb" ::: "memory");
+    u64 sctlr = SctlrEl2::read() | Sctlr::k_enable;
+    SctlrEl2::write(sctlr);
+    asm volatile("isb" ::: "memory");
+    mortise_mmu_boot_state[0] = MairEl2::read();
+    mortise_mmu_boot_state[1] = TcrEl2::read();
+    mortise_mmu_boot_state[2] = Ttbr0El2::read();
+    mortise_mmu_boot_state[3] = sctlr;
+    mortise_mmu_boot_state[4] = vtcr;
+    publish(mortise_mmu_boot_state, 5);
+    return {};
+}
+
+#else
 
 Result<void, Error> enable(Range ram, const Range* devices, usize device_count) {
     if (addr(__tn_image_start) < ram.base || addr(_end) > ram.base + ram.size)
         return err(Error::ImageOutsideRam);
-    pgtable::Builder b(alloc_table(nullptr), alloc_table, nullptr);
+    pgtable::Builder b(alloc_table(&g_pool), alloc_table, &g_pool);
     TN_TRY(build(b, ram, devices, device_count));
     turn_on(b.root());
     return {};
@@ -143,7 +262,7 @@ Result<void, Error> map_device(u64 pa, u64 size) {
     static bool s_busy;
     while (__atomic_exchange_n(&s_busy, true, __ATOMIC_ACQUIRE))
         asm volatile("yield");
-    pgtable::Builder b(g_root, alloc_table, nullptr);
+    pgtable::Builder b(g_root, alloc_table, &g_pool);
     Result<void, Error> r{};
     for (u64 p = base; p < end && r.ok(); p += pgtable::k_page)
         if (auto t = b.translate(p); t.ok() && t.value().type != MemType::Device)
@@ -172,5 +291,7 @@ void unmap_kernel_pages(u64 va, u64 size) {
         asm volatile("tlbi vale1is, %0" ::"r"(p >> 12) : "memory");
     asm volatile("dsb ish; isb" ::: "memory");
 }
+
+#endif
 
 }  // namespace tn::arch::mmu

@@ -1,6 +1,7 @@
-// Mortise's EL2 core, internal interfaces between its files: the host board
-// (board.cpp), per-CPU state and the idle loop (cpu.cpp), guests (guest.cpp),
-// trap handling (trap.cpp) and the embedded images (images.cpp).
+// Mortise's EL2 core, internal interfaces between its files: per-CPU state
+// and the idle loop (cpu.cpp), guests (guest.cpp), trap handling (trap.cpp),
+// the embedded images (images.cpp) and the EL2 MMU (mmu.cpp). The host board
+// comes from the platform library (mortise/platform.hpp).
 //
 // Lock order: Guest::m_lock, then a device's own lock (vuart, then vgic), then
 // the console's. Per-CPU requests are single words written with release and
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <mortise/partition.hpp>
+#include <mortise/platform.hpp>
 #include <mortise/stage2.hpp>
 #include <mortise/vcpu.hpp>
 #include <mortise/vdev.hpp>
@@ -32,31 +34,10 @@ using tn::u32;
 using tn::u64;
 using tn::usize;
 
-constexpr unsigned k_max_cpus = CONFIG_TN_MAX_CPUS;
 constexpr unsigned k_max_vcpus = 8;
 /// SGI that makes a CPU look at its requests (a vCPU to start, its guest stopping).
 constexpr u32 k_kick_sgi = 8;
 constexpr u32 k_vtimer_intid = 27;
-
-// ---- The host machine (board.cpp) ----
-
-struct Board {
-    mmu::Range ram[4];
-    unsigned ram_count;
-    u64 uart;
-    u32 uart_intid;
-    u32 maintenance_intid;  ///< the GIC's virtual-interface maintenance PPI
-    u64 gicd, gicr, gicr_size;
-    tn::arch::PsciConduit psci;
-    u64 cpu_mpidr[k_max_cpus];  ///< by logical CPU number = order of /cpus
-    unsigned cpu_count;
-    u64 dtb, dtb_size;
-};
-
-/// Reads the device tree QEMU (or firmware) passed. Returns nullptr, or why
-/// Mortise cannot run on this machine (a sentence naming the fix).
-const char* discover(u64 dtb, Board& b);
-const Board& board();
 
 // ---- Embedded images and the partition description (images.cpp) ----
 
@@ -195,8 +176,6 @@ void before_entry(Vcpu& v);
 void after_exit(Vcpu& v);
 /// Makes @p cpu look at its requests soon.
 void kick(unsigned cpu);
-/// Sets up the calling CPU's EL2 interrupt handlers (kick SGI, virtual timer PPI).
-void init_cpu_interrupts();
 /// The top-of-stack guest frame of the calling CPU.
 vcpu::GuestRegs* guest_frame();
 

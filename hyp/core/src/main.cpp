@@ -3,6 +3,7 @@
 // starts the guests, takes console input (Ctrl-A switches between the guests
 // and the Mortise shell), then CPU 0 runs its share of vCPUs like every other.
 #include <mortise/vuart.hpp>
+#include <tn/arch/fault.hpp>
 #include <tn/drivers/pl011.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
@@ -34,9 +35,9 @@ partition::Platform platform() {
     p.reserved[p.reserved_count++] = {start, reinterpret_cast<u64>(_end) - start};
     p.reserved[p.reserved_count++] = {b.dtb, b.dtb_size};
     p.cpu_count = b.cpu_count;
-    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, 0x10000};
+    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, b.gicd_size};
     p.owned_mmio[p.owned_mmio_count++] = {b.gicr, b.gicr_size};
-    p.owned_mmio[p.owned_mmio_count++] = {b.uart, 0x1000};
+    p.owned_mmio[p.owned_mmio_count++] = {b.uart, b.uart_size};
     p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
     unsigned n = image_count() < partition::k_max_guests ? image_count() : partition::k_max_guests;
     for (unsigned i = 0; i < n; ++i)
@@ -122,4 +123,13 @@ int main() {
     init_input();
     check_all_stopped();
     idle(0);
+}
+
+// lib/boot's default idles with IRQs on; Mortise's idle loop also runs vCPUs.
+extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) { idle(cpu); }
+
+// A synchronous exception or SError at EL2 is a bug in Mortise: report and stop.
+extern "C" [[noreturn]] void mortise_el2_fatal(tn::arch::Frame* frame, unsigned kind) {
+    tn_printf("mortise: fatal exception in the hypervisor itself\n");
+    tn_arch_fatal(frame, kind);
 }

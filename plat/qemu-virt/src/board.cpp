@@ -5,6 +5,8 @@
 // used value by value: a tree without a PL011 node still gives RAM and PSCI.
 #include "board.hpp"
 
+#include <tn/plat/qemu_virt.hpp>
+
 extern "C" char _start[];
 
 namespace tn::plat::qemu_virt {
@@ -86,12 +88,12 @@ Board discover(uptr dtb, unsigned entry_el, const char** why) {
     const fdt::Fdt& tree = g_dt.tree;
     if (!find_ram(tree, b.ram))
         *why = "no memory node holds the image";
-    if (auto uart = tree.find_device("arm,pl011"); uart.ok())
-        b.uart_base = uart.value().reg.address;
+    if (auto uart = console_uart(tree); uart.ok())
+        b.uart_base = uart.value().base;
     else
         *why = "no arm,pl011 node";
-    if (auto psci = tree.find_psci(); psci.ok())
-        b.psci = psci.value().method == fdt::PsciMethod::Smc ? arch::PsciConduit::Smc : arch::PsciConduit::Hvc;
+    if (auto psci = psci_conduit(tree); psci.ok())
+        b.psci = psci.value();
     else
         *why = "no PSCI node";
     return b;

@@ -9,6 +9,7 @@
 #include <tn/drivers/pl011.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
+#include <tn/plat/qemu_virt.hpp>
 #ifdef CONFIG_DRV_SERIAL_PL011_RX_IRQ
 #include <tn/drivers/pl011_rx.hpp>
 #endif
@@ -31,9 +32,6 @@ void install_polled() {
 
 #ifdef CONFIG_DRV_SERIAL_PL011_RX_IRQ
 
-// hw/arm/virt.c a15irqmap: VIRT_UART is SPI 1.
-constexpr u32 k_default_uart_intid = irq::k_spi_first + 1;
-
 constinit pl011::RxQueue g_rx;
 
 int rx_try_get(void*) { return g_rx.try_get(); }
@@ -45,10 +43,10 @@ u32 uart_intid(bool* from_tree) {
     *from_tree = false;
     auto dt = device_tree();
     if (!dt.ok())
-        return k_default_uart_intid;
+        return k_uart_intid;
     auto uart = dt.value().find_device_at("arm,pl011", board().uart_base);
     if (!uart.ok() || !uart.value().has_irq)
-        return k_default_uart_intid;
+        return k_uart_intid;
     *from_tree = true;
     return uart.value().intid;
 }

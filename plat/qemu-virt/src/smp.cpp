@@ -10,13 +10,13 @@
 // says there is no such CPU (QEMU virt numbers its CPUs that way).
 #include <tn/arch/psci.hpp>
 #include <tn/arch/sysreg.hpp>
-#include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/drivers/arm_generic_timer.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/irq_impl.hpp>
 #include <tn/plat.hpp>
+#include <tn/plat/qemu_virt.hpp>
 #include <tn/smp.hpp>
 
 #include "board.hpp"
@@ -27,47 +27,16 @@ namespace tn::plat::qemu_virt {
 
 namespace {
 
-constexpr u64 k_affinity_mask = 0xff00ffffffull;
-constexpr u64 k_online_timeout_ns = 1'000'000'000;
-
 // PSCI return codes (DEN 0022D §5.2.2).
 constexpr i64 k_psci_invalid_parameters = -2;
 
-const char* psci_error_name(i64 r) {
-    switch (r) {
-    case -1: return "NOT_SUPPORTED";
-    case -2: return "INVALID_PARAMETERS";
-    case -3: return "DENIED";
-    case -4: return "ALREADY_ON";
-    case -5: return "ON_PENDING";
-    case -6: return "INTERNAL_FAILURE";
-    case -9: return "INVALID_ADDRESS";
-    default: return "unknown error";
-    }
-}
-
-u64 own_affinity() { return arch::MpidrEl1::read() & k_affinity_mask; }
-
-bool wait_online(unsigned cpu) {
-    u64 deadline = clock::now_ns() + k_online_timeout_ns;
-    while (!smp::online(cpu)) {
-        if (clock::now_ns() > deadline)
-            return false;
-        asm volatile("yield");
-    }
-    return true;
-}
-
 // Starts @p mpidr as logical CPU @p cpu. Returns the PSCI status.
 i64 start_cpu(unsigned cpu, u64 mpidr) {
-    smp::cpu_starting(cpu, mpidr);
     auto entry = reinterpret_cast<u64>(tn_arch_secondary_entry);  // identity mapped: also its physical address
-    i64 r = arch::psci_call(board().psci, arch::psci_fn::cpu_on, mpidr, entry, cpu);
-    if (r != 0)
-        return r;
-    if (!wait_online(cpu))
+    CpuStart s = qemu_virt::start_cpu(cpu, mpidr, entry, board().psci);
+    if (s.psci == 0 && !s.online)
         tn_printf("Tenon: CPU %u (MPIDR 0x%lx) did not come online within 1 s\n", cpu, mpidr);
-    return 0;
+    return s.psci;
 }
 
 void report_failure(u64 mpidr, i64 r) {
@@ -75,43 +44,39 @@ void report_failure(u64 mpidr, i64 r) {
               psci_error_name(r));
 }
 
+struct Walk {
+    u64 self;
+    unsigned& next;
+    bool any;  // the tree has a CPU node
+};
+
+bool start_node(const Cpu& c, void* ctx) {
+    Walk& w = *static_cast<Walk*>(ctx);
+    w.any = true;
+    if (c.mpidr == w.self)
+        return true;
+    if (!c.psci) {
+        tn_printf("Tenon: CPU with MPIDR 0x%lx has no PSCI enable-method; left off\n", c.mpidr);
+        return true;
+    }
+    if (w.next == smp::k_max_cpus) {
+        tn_printf("Tenon: CPU with MPIDR 0x%lx left off (TN_MAX_CPUS=%u)\n", c.mpidr, smp::k_max_cpus);
+        return true;
+    }
+    if (i64 r = start_cpu(w.next, c.mpidr); r != 0)
+        report_failure(c.mpidr, r);
+    else
+        ++w.next;
+    return true;
+}
+
 // The tree's CPU nodes, in order. Returns false if it has no usable /cpus.
 bool start_from_device_tree(unsigned& next) {
     auto dt = device_tree();
     if (!dt.ok())
         return false;
-    const fdt::Fdt& tree = dt.value();
-    auto cpus = tree.find_path("/cpus");
-    if (!cpus.ok())
-        return false;
-    u64 self = own_affinity();
-    bool any = false;
-    for (fdt::Node n : tree.children(cpus.value())) {
-        auto type = tree.prop_string(n, "device_type");
-        if (!type.ok() || __builtin_strcmp(type.value(), "cpu") != 0 || !tree.available(n))
-            continue;
-        auto reg = tree.reg(n, 0);
-        if (!reg.ok())
-            continue;
-        any = true;
-        u64 mpidr = reg.value().address & k_affinity_mask;
-        if (mpidr == self)
-            continue;
-        auto method = tree.prop_string(n, "enable-method");
-        if (!method.ok() || __builtin_strcmp(method.value(), "psci") != 0) {
-            tn_printf("Tenon: CPU with MPIDR 0x%lx has no PSCI enable-method; left off\n", mpidr);
-            continue;
-        }
-        if (next == smp::k_max_cpus) {
-            tn_printf("Tenon: CPU with MPIDR 0x%lx left off (TN_MAX_CPUS=%u)\n", mpidr, smp::k_max_cpus);
-            continue;
-        }
-        if (i64 r = start_cpu(next, mpidr); r != 0)
-            report_failure(mpidr, r);
-        else
-            ++next;
-    }
-    return any;
+    Walk w{own_affinity(), next, false};
+    return for_each_cpu(dt.value(), start_node, &w) && w.any;
 }
 
 void start_by_probing(unsigned& next) {
@@ -169,7 +134,7 @@ extern "C" [[noreturn]] void tn_plat_secondary_start(unsigned cpu) {
     if (auto r = irq::enable_cross_calls_this_cpu(); !r.ok())
         secondary_fail(cpu, "its cross-CPU call SGI", irq::error_name(r.error()));
 #ifdef CONFIG_PLAT_QEMU_VIRT_BOOT_INFO
-    tn_printf("Tenon: CPU %u online, MPIDR 0x%lx\n", cpu, arch::MpidrEl1::read() & k_affinity_mask);
+    tn_printf("Tenon: CPU %u online, MPIDR 0x%lx\n", cpu, own_affinity());
 #endif
     smp::cpu_online(cpu);
     tn_secondary_main(cpu);

@@ -1,4 +1,5 @@
-// Stage-1 MMU of the running image: an identity map with W^X.
+// Stage-1 MMU of the running image: an identity map with W^X, at EL1 (Tenon)
+// or, in hypervisor images (CONFIG_TN_HYPERVISOR), at EL2 (Mortise).
 //
 // RAM is Normal write-back memory, read/write, never executable; the image is
 // then refined per 4 KiB page: text read-only executable, rodata (and the
@@ -44,5 +45,30 @@ void unmap_kernel_pages(u64 va, u64 size);
 /// up to then stay mapped). Thread context; safe against concurrent callers.
 Result<void, Error> map_device(u64 pa, u64 size);
 
+/// What the EL2 identity map holds besides the image: RAM banks (normal
+/// write-back, read/write, never executable) and device ranges (rounded out
+/// to pages, Device-nGnRE).
+struct El2Map {
+    const Range* ram;
+    usize ram_count;
+    const Range* devices;
+    usize device_count;
+};
+
+/// enable() for EL2 (hypervisor images only): builds the EL2 stage-1 tables
+/// for @p m from @p tables (@p table_count zeroed, page-aligned tables the
+/// caller reserves), writes VTCR_EL2 = @p vtcr (the stage-2 control every CPU
+/// uses) and turns the MMU and caches on; publishes MAIR, TCR, TTBR0, SCTLR
+/// and VTCR for the secondary CPUs (el2/entry.S). Boot CPU, MMU off, IRQs
+/// masked. Errors: TooManyTables, BadRange.
+Result<void, Error> enable_el2(const El2Map& m, u64 (*tables)[pgtable::k_entries], usize table_count, u64 vtcr);
+
+/// ID_AA64MMFR0_EL1.PARange: the physical address size the CPU supports, in
+/// the encoding TCR_ELx.IPS/PS and VTCR_EL2.PS use (0: 32 bits ... 6: 52 bits).
+unsigned pa_range();
+
+/// Makes [base, base + size) visible to an observer with the MMU or caches
+/// off (clean and invalidate by VA to the point of coherency). Any context.
+void clean_to_poc(u64 base, u64 size);
 
 }  // namespace tn::arch::mmu

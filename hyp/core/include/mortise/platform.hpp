@@ -1,0 +1,61 @@
+// The contract between Mortise's core (hyp/core) and the platform library of
+// the board it runs on (plat/mortise-*, selected by TN_PLATFORM). The core
+// names no board and no address: it learns the machine from board() and
+// otherwise uses lib/boot's platform contract (tn/plat.hpp:
+// start_secondary_cpus, power_off).
+//
+// The platform owns the boot path: the arch's EL2 entry calls
+// mortise_start(dtb, entry_el) on the boot CPU and mortise_secondary_start(cpu)
+// on each CPU PSCI started (arch/arm64/src/el2/entry.S). mortise_start
+// discovers the board, brings up the console, calls enable_mmu(), sets up the
+// GIC and the EL2 timer, calls init_cpu_interrupts() and runs lib/boot
+// (tn::boot::run: secondary CPUs, then main()). mortise_secondary_start sets up
+// the CPU's GIC interface and EL2 timer, calls init_cpu_interrupts(), marks the
+// CPU online and enters tn_secondary_main (the core's idle loop).
+#pragma once
+
+#include <tn/types.hpp>
+
+namespace mortise {
+
+constexpr unsigned k_max_cpus = CONFIG_TN_MAX_CPUS;
+
+struct Range {
+    tn::u64 base;
+    tn::u64 size;
+};
+
+/// The host machine as the platform found it. Guests are laid out against it.
+struct Board {
+    Range ram[4];
+    unsigned ram_count;
+    tn::u64 uart, uart_size;    ///< the console PL011 Mortise keeps for itself
+    tn::u32 uart_intid;         ///< its interrupt
+    tn::u32 maintenance_intid;  ///< the GIC's virtual-interface maintenance PPI
+    tn::u64 gicd, gicd_size;    ///< GICv3 distributor
+    tn::u64 gicr, gicr_size;    ///< GICv3 redistributors
+    tn::u64 cpu_mpidr[k_max_cpus];  ///< by logical CPU number (the partition description's cpu indices)
+    unsigned cpu_count;
+    tn::u64 dtb, dtb_size;  ///< the host device tree (guests' trees are derived from it)
+};
+
+// ---- Provided by the platform ----
+
+/// The board. @pre mortise_start discovered it (true from lib/boot's run on).
+/// Any CPU, any context: it never changes after boot.
+const Board& board();
+
+// ---- Provided by the core, for the platform's boot path ----
+
+/// Builds Mortise's own EL2 address space for @p b (RAM, the image with W^X,
+/// the GIC and the UART) and turns the MMU and caches on; also publishes what
+/// the secondary CPUs load. Boot CPU, MMU off, IRQs masked, console up.
+/// False after reporting why not (naming the Kconfig option to raise).
+bool enable_mmu(const Board& b);
+
+/// Sets up the calling CPU's hypervisor interrupts (kick SGI, virtual timer and
+/// GIC maintenance PPIs). Every CPU, once its GIC interface and EL2 timer are
+/// up and before it is marked online; IRQs masked.
+void init_cpu_interrupts();
+
+}  // namespace mortise
