@@ -129,7 +129,6 @@ void invalidate(const Pool& p) {
 TN_SYSREG(MairEl2, "mair_el2", u64);
 TN_SYSREG(TcrEl2, "tcr_el2", u64);
 TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
-TN_SYSREG(VtcrEl2, "vtcr_el2", u64);
 TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
 // TCR_EL2 (non-VHE layout, Arm ARM D17.2.143): bits 31 and 23 are RES1.
@@ -140,11 +139,11 @@ struct TcrEl2Fields {
 
 // EL2 stage 1 has one privilege level (Arm ARM D8.4): AP[1] is RES1 and bit 54
 // is XN, where EL1 has UXN; PXN does not exist. Otherwise as EL1.
-constexpr u64 k_ap1 = u64{1} << 6, k_pxn = u64{1} << 53, k_xn = u64{1} << 54;
-
 u64 el2_attributes(MemType type, Perms perms) {
+    namespace d = pgtable::desc;
     u64 a = pgtable::leaf_attributes(type, perms);
-    return (a & ~(k_pxn | k_xn)) | k_ap1 | ((a & k_pxn) ? k_xn : 0);
+    u64 xn = d::Pxn::get(a) ? d::Uxn::bits(1) : 0;  // XN at EL2 sits where EL1 has UXN
+    return (a & ~(d::Pxn::bits(1) | d::Uxn::bits(1))) | d::Ap1::bits(1) | xn;
 }
 
 #else

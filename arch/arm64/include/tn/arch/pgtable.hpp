@@ -41,6 +41,7 @@ constexpr u64 k_table_or_page = Valid::bits(1) | Table::bits(1);
 
 // Stage 1 (D8.3.2, D8.4): attributes by MAIR index, access permissions.
 struct AttrIndx : Field<2, 3> {};  ///< Index into MAIR_ELx (MemType).
+struct Ap1 : Field<6, 1> {};       ///< AP[1]: EL0 may access (EL1 regime); RES1 at EL2.
 struct ApRo : Field<7, 1> {};      ///< AP[2]: read-only.
 struct Pxn : Field<53, 1> {};      ///< Privileged execute never.
 struct Uxn : Field<54, 1> {};      ///< Unprivileged execute never (XN at EL2).
