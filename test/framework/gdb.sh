@@ -13,6 +13,7 @@ command -v gdb-multiarch >/dev/null ||
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
 
+command -v pgrep >/dev/null || fail "pgrep not installed: the check that no QEMU is left needs it. Install it with: apt-get install procps (scripts/deps does)"
 ports_used=()
 qemu_on_port() {
     pgrep -f "qemu-system-aarch64 .*-gdb tcp:127.0.0.1:$1( |\$)" || true
