@@ -27,14 +27,20 @@ HOST_ARCH_SRCS := $(wildcard $(HOST_ARCH)/src/*.cpp)
 HOST_INCLUDES := -I$(HOST_ARCH)/include \
 	$(addprefix -I,$(filter-out %/lib/nolibc/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
 
-# Rules for one host binary built from $(NAME_SRCS) (all under TN_ROOT):
+# TN_ASSERT (tn/assert.hpp) is on in every host build; test/host_assert.cpp
+# reports a failed one and aborts, so gtest's EXPECT_DEATH can check it.
+HOST_ASSERT_FLAGS := -DCONFIG_TN_ASSERT=1
+HOST_SUPPORT_SRCS := $(TN_ROOT)/test/host_assert.cpp
+
+# Rules for one host binary built from $(NAME_SRCS) (all under TN_ROOT) and
+# $(HOST_SUPPORT_SRCS):
 #   $(call tn_host_binary_rules,NAME,P,LABEL)
 # P names the tool set: compiler $(P)CXX, flags $(P)_CXXFLAGS, $(P)_LDFLAGS,
 # $(P)_LIBS (variable names, since flags contain commas); LABEL prefixes the
 # short output line. Objects go to $(O)/obj/NAME/, the binary to $(O)/NAME.
 # $(NAME_LDFLAGS), if set, is added to the link (e.g. a linker script).
 define tn_host_binary_rules
-$(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$(1)/%.o,$$($(1)_SRCS))
+$(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$(1)/%.o,$$($(1)_SRCS) $(HOST_SUPPORT_SRCS))
 $(O)/obj/$(1)/%.o: $(TN_ROOT)/%.cpp
 	@mkdir -p $$(@D)
 	@$(if $(Q),printf '  %-7s %s\n' $(2)CXX $$(patsubst $(TN_ROOT)/%,%,$$<))

@@ -47,6 +47,7 @@ TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mno-outline-atomics \
 	-Wall -Wextra -Werror \
 	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
 	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) \
+	-fmacro-prefix-map=$(TN_ROOT)/= \
 	-D__TENON__ -include $(TN_CONFIG_H) -include $(TN_ROOT)/support/include/tn_prelude.h
 # FP/SIMD code generation (tn/arch/fpu.hpp): kernel libraries never use the FP
 # registers (interrupt entry does not save them); the application and libraries

@@ -6,8 +6,10 @@
 #include <tn/arch/fault.hpp>
 #include <tn/arch/fpu.hpp>
 #include <tn/arch/frame.hpp>
+#include <tn/arch/irqflags.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/assert.hpp>
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
 
@@ -180,4 +182,16 @@ extern "C" void tn_arch_sync(tn::arch::Frame* frame) {
 extern "C" [[gnu::weak]] void tn_arch_irq(tn::arch::Frame* frame) {
     tn::arch::report_fatal(*frame, 1);
     tn::plat::power_off(tn::arch::k_fault_status);
+}
+
+// A failed TN_ASSERT (tn/assert.hpp): a kernel bug, reported like a fault. The
+// caller's address is given at link time for addr2line / make symbolize.
+extern "C" [[noreturn]] void tn_assert_failed(const char* expr, const char* file, int line) {
+    using namespace tn::arch;
+    irq_disable();
+    tn::u64 caller = reinterpret_cast<tn::u64>(__builtin_return_address(0));
+    tn_printf("\n*** assertion failed on CPU %u: %s\n  at %s:%d (called from 0x%lx)\n", this_cpu(), expr, file, line,
+              link_address(caller));
+    print_image();
+    tn::plat::power_off(k_fault_status);
 }
