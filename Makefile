@@ -21,6 +21,10 @@ help:
 	@echo '  make docs         API reference from the public headers with doxygen:'
 	@echo '                    build/docs/html/index.html (DOCS_OUT=dir moves it);'
 	@echo '                    fails on any doxygen warning (an undocumented function)'
+	@echo '  make coverage     line coverage of the production code by the host unit'
+	@echo '                    tests (gcov; build/coverage, COVERAGE_OUT=dir moves it)'
+	@echo '  make metrics      code lines per directory and function-length figures'
+	@echo '                    (METRICS_REV=rev measures a git revision instead)'
 	@echo '  make clean        remove build/ and every application build directory'
 	@echo
 	@echo 'Per application (see make -C apps/helloworld help):'
@@ -62,7 +66,14 @@ docs:
 	 doxygen support/docs/Doxyfile
 	@echo 'API reference: $(DOCS_OUT)/html/index.html'
 
+COVERAGE_OUT ?= build/coverage
+coverage:
+	@$(PYTHON) support/scripts/coverage.py --out '$(COVERAGE_OUT)'
+
+metrics:
+	@$(PYTHON) support/scripts/code_metrics.py $(if $(METRICS_REV),--rev '$(METRICS_REV)')
+
 clean:
 	rm -rf build apps/*/build
 
-.PHONY: help deps run test unit fuzz-long bench bench-smoke docs clean
+.PHONY: help deps run test unit fuzz-long bench bench-smoke docs coverage metrics clean
