@@ -41,6 +41,49 @@ TN_SYSREG(CntvctEl0, "cntvct_el0", u64);
 TN_SYSREG(CntpctEl0, "cntpct_el0", u64);
 TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,  // D17.10.16
           struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);  // D17.10.17
+// D17.10.7 CNTHP_CTL_EL2: the EL2 physical timer, CNTV_CTL_EL0's layout.
+TN_SYSREG(CnthpCtlEl2, "cnthp_ctl_el2", u64,
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CnthpCvalEl2, "cnthp_cval_el2", u64);  // D17.10.8
+// D17.2.64 ID_AA64MMFR0_EL1: PARange, the physical address size (TCR's IPS/PS encoding).
+TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
+
+// ---- Stage-1 translation of the running exception level ----
+
+// D17.2.97 MAIR_ELx: eight attribute bytes; pgtable::MemType indexes them.
+struct Mair {
+    static constexpr u64 device_ngnre = 0x04;       // Device-nGnRE
+    static constexpr u64 normal_write_back = 0xff;  // Normal, inner/outer write-back, read/write-allocate
+    static constexpr u64 normal_non_cacheable = 0x44;
+    static constexpr u64 attr(unsigned index, u64 byte) { return byte << (8 * index); }
+};
+TN_SYSREG(MairEl1, "mair_el1", u64);
+TN_SYSREG(MairEl2, "mair_el2", u64);
+// D17.2.131 / D17.2.132 TCR_EL1 and (non-VHE) TCR_EL2 agree on the TTBR0 walk
+// fields; EL1 adds EPD1 (no TTBR1 walks) and IPS, EL2 has PS and RES1 bits 31, 23.
+struct TcrWalk {
+    struct T0sz : Field<0, 6> {};
+    struct Irgn0 : Field<8, 2> {};
+    struct Orgn0 : Field<10, 2> {};
+    struct Sh0 : Field<12, 2> {};
+    static constexpr u64 cache_wbwa = 1, sh_inner = 3;
+};
+TN_SYSREG(TcrEl1, "tcr_el1", u64, struct Epd1 : Field<23, 1>{}; struct Ips : Field<32, 3>{};);
+TN_SYSREG(TcrEl2, "tcr_el2", u64, struct Ps : Field<16, 3>{}; struct Res1Bit23 : Field<23, 1>{};
+          struct Res1Bit31 : Field<31, 1>{}; static constexpr u64 res1 = Res1Bit23::mask | Res1Bit31::mask;);
+TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
+TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
+// D17.2.118 / D17.2.119 SCTLR_EL1 and SCTLR_EL2 agree on these enable bits.
+struct Sctlr {
+    struct M : Field<0, 1> {};
+    struct C : Field<2, 1> {};
+    struct Sa : Field<3, 1> {};
+    struct I : Field<12, 1> {};
+    struct Wxn : Field<19, 1> {};
+};
+TN_SYSREG(SctlrEl1, "sctlr_el1", u64);
+TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
 // ---- EL2: virtualization controls (Mortise) ----
 
