@@ -25,16 +25,14 @@ std::string hex(const void* p, u64 minus = 0) {
 
 TEST_F(ExitReportTest, NamesThreadMutexesAndWaiters) {
     Mutex a, b;
-    Thread* owner = fake::make("owner", 2);
-    Thread* waiter = fake::make("waiter", 9);
-    start(owner, [&] {
+    Thread* owner = start("owner", 2, [&] {
         EXPECT_EQ(st(a.lock()), "ok");
         EXPECT_EQ(st(b.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(b.unlock()), "ok");
         EXPECT_EQ(st(a.unlock()), "ok");
     });
-    start(waiter, [&] {
+    Thread* waiter = start("waiter", 9, [&] {
         EXPECT_EQ(st(b.lock()), "ok");
         EXPECT_EQ(st(b.unlock()), "ok");
     });
@@ -61,13 +59,12 @@ TEST_F(ExitReportTest, NamesThreadMutexesAndWaiters) {
     EXPECT_EQ(std::string(small), want.substr(0, 23));
     EXPECT_EQ(small[24], 'x');
     step(owner);
-    step(waiter);
+    EXPECT_TRUE(done(waiter));
 }
 
 TEST_F(ExitReportTest, OneMutexNoWaiters) {
     Mutex m;
-    Thread* owner = fake::make("solo", 2);
-    start(owner, [&] {
+    Thread* owner = start("solo", 2, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
