@@ -4,6 +4,7 @@
 // deadlock and cycle detection, and the chain depth limit. Built with
 // CONFIG_LIBSYNC_PI_MAX_DEPTH=4 (tests/unit.mk). The threads run on the real
 // scheduler (sync_test.hpp): a boosted owner preempts as it would on the target.
+#include "pi.hpp"
 #include "sync_test.hpp"
 
 namespace {
@@ -546,6 +547,44 @@ TEST_F(MutexTest, BasePriorityChangeHook) {
     step(owner);
     EXPECT_EQ(eff(owner), 3);
     EXPECT_TRUE(done(waiter));
+}
+
+// ---- Invariants (TN_ASSERT, on in host builds) ------------------------------
+
+// The bookkeeping broken on purpose: a waiter no longer recorded as blocked
+// on the mutex it waits for. The hand-off notices instead of corrupting the
+// priority-inheritance state.
+TEST_F(MutexTest, HandOffToAWaiterNotBlockedOnTheMutexAsserts) {
+    Mutex m;
+    ASSERT_EQ(st(m.lock()), "ok");
+    Thread* w = start("w", 5, [&] {
+        EXPECT_EQ(st(m.lock()), "ok");
+        EXPECT_EQ(st(m.unlock()), "ok");
+    });
+    ASSERT_EQ(blocked_on(w), &m);
+    EXPECT_DEATH(
+        {
+            {
+                sched::Locked l;
+                sched::set_blocked_on(l, w, nullptr);
+            }
+            (void)m.unlock();
+        },
+        "assertion failed: sched::blocked_on\\(l, next\\) == &m");
+    EXPECT_EQ(st(m.unlock()), "ok");  // intact in this process
+    EXPECT_TRUE(done(w));
+}
+
+TEST_F(MutexTest, AcquiringAnOwnedMutexAsserts) {
+    Mutex m;
+    ASSERT_EQ(st(m.lock()), "ok");
+    EXPECT_DEATH(
+        {
+            sched::Locked l;
+            detail::MutexCore::acquire(l, m, self());
+        },
+        "assertion failed: m.m_owner == nullptr");
+    EXPECT_EQ(st(m.unlock()), "ok");
 }
 
 }  // namespace
