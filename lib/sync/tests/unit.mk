@@ -15,7 +15,8 @@ sync_ENV_LDFLAGS := -Wl,-T,$(TN_ROOT)/lib/sched/tests/inittab.ld \
 	-Wl,--wrap=_ZN2tn4sync14wait_timed_outERNS_5sched6LockedEPNS1_6ThreadE
 
 UNIT_TESTS += sync
-sync_SRCS := $(sync_SYNC_SRCS) $(d)/src/exit_report.cpp $(TN_ROOT)/lib/console/src/format.cpp $(sync_ENV_SRCS) \
+sync_SRCS := $(sync_SYNC_SRCS) $(d)/src/exit_report.cpp $(d)/src/exit_check.cpp \
+	$(TN_ROOT)/lib/console/src/format.cpp $(sync_ENV_SRCS) \
 	$(d)/tests/mutex_test.cpp $(d)/tests/condvar_test.cpp $(d)/tests/objects_test.cpp \
 	$(d)/tests/c_api_test.cpp $(d)/tests/exit_test.cpp $(d)/tests/real_sched_test.cpp
 sync_INCLUDES := $(sync_ENV_INCLUDES)
