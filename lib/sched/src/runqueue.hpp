@@ -48,7 +48,6 @@ public:
     /// and takes the first of them, in one step (the priority's bit stays
     /// set, so the bitmap is not touched). @pre has(priority), !n.linked
     ListNode* rotate(ListNode& n, unsigned priority) {
-        TN_ASSERT(has(priority) && !n.linked);
         IntrusiveList& l = m_lists[priority];
         ListNode* first = l.front();
         l.unlink_front(*first);

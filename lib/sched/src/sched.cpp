@@ -100,7 +100,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     // prev was requeued, blocked or exited (the idle thread is never queued);
     // next was taken off the run queue (or is idle).
     TN_ASSERT(prev->state != State::Running || prev->is_idle);
-    TN_ASSERT(!next->link.linked && next->cpu == prev->cpu);
+    TN_ASSERT(!next->link.linked);
 #ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     u64 now = stat_ticks();
     prev->run_ticks += now - prev->switched_in_at;
