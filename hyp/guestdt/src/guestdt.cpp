@@ -26,14 +26,31 @@ u32 lo(u64 v) { return static_cast<u32>(v); }
 u32 hi(tn::Ipa a) { return hi(a.value()); }
 u32 lo(tn::Ipa a) { return lo(a.value()); }
 
-/// "<name>@<address in hex>": a node's unit name (Devicetree Specification §2.2.1), prefixed
-/// with @p prefix ("/" for a path).
+/// "<prefix><name>@<address in hex>": a node's unit name (Devicetree Specification §2.2.1),
+/// or with prefix "/" its path. Computed at compile time from the guest map.
 struct UnitName {
     char text[40];
-    UnitName(const char* prefix, const char* name, tn::Ipa at) {
-        tn::fmt::format(text, sizeof(text), "%s%s@%llx", prefix, name, static_cast<unsigned long long>(at.value()));
-    }
 };
+constexpr UnitName unit_name(const char* prefix, const char* name, tn::Ipa at) {
+    UnitName u{};
+    usize n = 0;
+    for (const char* p = prefix; *p; ++p)
+        u.text[n++] = *p;
+    for (const char* p = name; *p; ++p)
+        u.text[n++] = *p;
+    u.text[n++] = '@';
+    unsigned digits = 1;
+    for (u64 v = at.value() >> 4; v != 0; v >>= 4)
+        ++digits;
+    while (digits-- > 0)
+        u.text[n++] = "0123456789abcdef"[(at.value() >> (4 * digits)) & 0xf];
+    return u;
+}
+constexpr UnitName k_gic_node = unit_name("", "intc", gmap::k_gicd);
+constexpr UnitName k_uart_node = unit_name("", "pl011", gmap::k_uart);
+constexpr UnitName k_uart_path = unit_name("/", "pl011", gmap::k_uart);
+constexpr UnitName k_memory_node = unit_name("", "memory", gmap::k_ram);
+static_assert(k_uart_node.text[5] == '@' && k_memory_node.text[6] == '@');
 
 void cpus(tn::fdt::Writer& w, unsigned vcpus) {
     w.begin_node("cpus").property_u32("#address-cells", 1).property_u32("#size-cells", 0);
@@ -54,7 +71,7 @@ void cpus(tn::fdt::Writer& w, unsigned vcpus) {
 void gic(tn::fdt::Writer& w, unsigned vcpus) {
     const tn::IpaRange d = gmap::gicd(), r = gmap::gicr(vcpus);
     const u32 reg[8] = {hi(d.base), lo(d.base), hi(d.size), lo(d.size), hi(r.base), lo(r.base), hi(r.size), lo(r.size)};
-    w.begin_node(UnitName("", "intc", d.base).text)
+    w.begin_node(k_gic_node.text)
         .property_strings("compatible", "arm,gic-v3", sizeof("arm,gic-v3"))
         .property_u32("#interrupt-cells", 3)
         .property_empty("interrupt-controller")
@@ -89,7 +106,7 @@ void uart(tn::fdt::Writer& w) {
         .property_u32("phandle", k_clock_phandle)
         .end_node();
     // Linux's AMBA bus needs "arm,primecell" and both clocks to probe a PL011.
-    w.begin_node(UnitName("", "pl011", u.base).text)
+    w.begin_node(k_uart_node.text)
         .property_strings("compatible", "arm,pl011\0arm,primecell", sizeof("arm,pl011\0arm,primecell"))
         .property_cells("reg", reg, 4)
         .property_cells("interrupts", irq, 3)
@@ -106,7 +123,6 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
         return 0;  // Not a guest that can run; the partition checks reject it before this.
     tn::fdt::Writer w(buf, static_cast<usize>(cap > 0xffff'ffffu ? 0xffff'ffffu : cap));
     const u32 mem_reg[4] = {hi(gmap::k_ram), lo(gmap::k_ram), hi(g.mem_size), lo(g.mem_size)};
-    const UnitName uart_path("/", "pl011", gmap::k_uart);
 
     w.begin_node("")
         .property_u32("#address-cells", 2)
@@ -123,9 +139,9 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     w.begin_node("chosen");
     if (n != 0)
         w.property_string("bootargs", bootargs);
-    w.property_string("stdout-path", uart_path.text).end_node();
-    w.begin_node("aliases").property_string("serial0", uart_path.text).end_node();
-    w.begin_node(UnitName("", "memory", gmap::k_ram).text)
+    w.property_string("stdout-path", k_uart_path.text).end_node();
+    w.begin_node("aliases").property_string("serial0", k_uart_path.text).end_node();
+    w.begin_node(k_memory_node.text)
         .property_string("device_type", "memory")
         .property_cells("reg", mem_reg, 4);
     w.end_node();
