@@ -11,11 +11,11 @@
 
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
-#include <tn/plat/mortise_guest_map.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 #include <tn/smp.hpp>
 
 #include "core.hpp"
