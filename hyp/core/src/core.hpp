@@ -17,6 +17,7 @@
 #include <mortise/vgic.hpp>
 #include <mortise/vpsci.hpp>
 #include <mortise/vuart.hpp>
+#include <tn/addr.hpp>
 #include <tn/arch/psci.hpp>
 #include <tn/console.hpp>
 #include <tn/spinlock.hpp>
@@ -87,13 +88,13 @@ public:
     vuart::Pl011& uart() { return *m_uart; }
     vpsci::Vpsci& psci() { return *m_psci; }
     const stage2::Table& stage2() const { return *m_stage2; }
-    u64 ram_pa() const { return m_ram_pa; }
+    tn::PhysAddr ram_pa() const { return m_ram_pa; }
     u64 cntvoff() const { return m_cntvoff; }
 
     /// The emulated device covering @p ipa, with its offset; nullptr if none.
-    MmioDevice* device_at(u64 ipa, u64& offset);
+    MmioDevice* device_at(tn::Ipa ipa, u64& offset);
     /// Guest RAM by IPA as a host pointer, or nullptr unless [ipa, ipa+size) is all RAM.
-    u8* ram(u64 ipa, u64 size);
+    u8* ram(tn::Ipa ipa, u64 size);
 
     // Lifecycle, from any CPU. They return false when the state does not allow it.
     bool start();
@@ -133,7 +134,7 @@ private:
     void set_state(GuestState s) { __atomic_store_n(&m_state, s, __ATOMIC_RELEASE); }
 
     struct Window {
-        u64 base, size;
+        tn::IpaRange range;
         MmioDevice* device;
     };
 
@@ -143,8 +144,8 @@ private:
     GuestState m_state = GuestState::Stopped;
     unsigned m_vcpu_count = 0;
     Vcpu m_vcpus[k_max_vcpus] = {};
-    u64 m_ram_pa = 0;
-    u64 m_entry = 0, m_dtb_ipa = 0;
+    tn::PhysAddr m_ram_pa;
+    tn::Ipa m_entry, m_dtb_ipa;
     u64 m_cntvoff = 0;
     unsigned m_running = 0;  // vCPUs on a CPU now (atomic)
     bool m_restart = false;  // start again once every vCPU is off

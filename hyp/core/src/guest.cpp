@@ -15,6 +15,7 @@
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 #include <tn/smp.hpp>
 
 #include "core.hpp"
@@ -26,6 +27,9 @@ namespace mortise {
 namespace {
 
 using partition::k_max_guests;
+using tn::Ipa;
+using tn::PhysAddr;
+namespace gmap = tn::plat::mortise_guest::map;
 
 constexpr u64 k_dtb_room = 2 * tn::MiB;  // at the top of guest RAM
 constexpr u64 k_dtb_max = 64 * tn::KiB;
@@ -53,48 +57,43 @@ u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_ta
 
 // ---- Host RAM placement ----
 
-struct Taken {
-    u64 base, size;
-};
-Taken g_taken[k_max_guests + 2];
+tn::PhysRange g_taken[k_max_guests + 2];
 unsigned g_taken_count;
 
-bool overlaps(u64 a, u64 as, u64 b, u64 bs) { return a < b + bs && b < a + as; }
-
-bool is_free(u64 base, u64 size) {
+bool is_free(tn::PhysRange r) {
     for (unsigned i = 0; i < g_taken_count; ++i)
-        if (overlaps(base, size, g_taken[i].base, g_taken[i].size))
+        if (r.overlaps(g_taken[i]))
             return false;
     return true;
 }
 
-void take(u64 base, u64 size) { g_taken[g_taken_count++] = {base, size}; }
+void take(PhysAddr base, u64 size) { g_taken[g_taken_count++] = {base, size}; }
 
 // Highest free 2 MiB-aligned range of @p size in a RAM bank: the low end keeps
-// Mortise and (on QEMU) the device tree.
-u64 place(u64 size) {
+// Mortise and (on QEMU) the device tree. PhysAddr{} if none.
+PhysAddr place(u64 size) {
     const Board& b = board();
     for (unsigned i = b.ram_count; i-- > 0;) {
-        u64 lo = b.ram[i].base, hi = b.ram[i].base + b.ram[i].size;
+        const PhysAddr lo{b.ram[i].base}, hi = lo + b.ram[i].size;
         if (hi - lo < size)
             continue;
-        for (u64 base = tn::align_down(hi - size, partition::k_mem_align); base >= lo;
-             base -= partition::k_mem_align) {
-            if (is_free(base, size))
+        for (PhysAddr base = (hi - size).align_down(partition::k_mem_align); base >= lo;
+             base = base - partition::k_mem_align) {
+            if (is_free({base, size}))
                 return base;
             if (base < lo + partition::k_mem_align)
                 break;
         }
     }
-    return 0;
+    return PhysAddr{};
 }
 
 void console_line(void*, const char* text, usize len) { tn::console::write(text, len); }
 
 void uart_irq(void* ctx, bool level) {
     auto* g = static_cast<Guest*>(ctx);
-    g->vgic().set_level(0, partition::ipa::k_uart_intid, level);
-    int target = g->vgic().spi_target(partition::ipa::k_uart_intid);
+    g->vgic().set_level(0, gmap::k_uart_intid, level);
+    int target = g->vgic().spi_target(gmap::k_uart_intid);
     if (level && target >= 0 && static_cast<unsigned>(target) < g->vcpu_count())
         kick(g->vcpu(static_cast<unsigned>(target)).pcpu);
 }
@@ -132,11 +131,12 @@ bool Guest::build_stage2() {
     }
     m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
                                                             static_cast<tn::u16>(m_index + 1));
-    auto r = m_stage2->map(partition::ipa::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
-                           {true, true, true});
-    for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i)
-        r = m_stage2->map(m_desc->mmio[i].base, m_desc->mmio[i].base, m_desc->mmio[i].size, stage2::Mem::Device,
+    auto r = m_stage2->map(gmap::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal, {true, true, true});
+    for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i) {
+        const partition::Region& d = m_desc->mmio[i];
+        r = m_stage2->map(partition::passthrough_ipa(d.base), d.base, d.size, stage2::Mem::Device,
                           {true, true, false});
+    }
     if (!r.ok()) {
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
@@ -160,12 +160,13 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
              k_max_vcpus);
         return false;
     }
-    m_ram_pa = desc.mem_phys ? desc.mem_phys : place(desc.mem_size);
-    if (!m_ram_pa) {
+    const bool fixed = desc.mem_phys != PhysAddr{};
+    m_ram_pa = fixed ? desc.mem_phys : place(desc.mem_size);
+    if (m_ram_pa == PhysAddr{}) {
         MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
         return false;
     }
-    if (!desc.mem_phys)
+    if (!fixed)
         take(m_ram_pa, desc.mem_size);
     if (!build_stage2())
         return false;
@@ -186,33 +187,33 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
     vpsci::Config pc;
     pc.vcpu_count = m_vcpu_count;
-    pc.ram_base = partition::ipa::k_ram;
+    pc.ram_base = gmap::k_ram.value();
     pc.ram_size = desc.mem_size;
     m_psci = new (g_psci[index].get()) vpsci::Vpsci(pc, *this);
-    m_windows[0] = {partition::ipa::k_gicd, partition::ipa::k_gicd_size, &m_vgic->distributor()};
-    m_windows[1] = {partition::ipa::k_gicr, m_vcpu_count * partition::ipa::k_gicr_stride, &m_vgic->redistributor()};
-    m_windows[2] = {partition::ipa::k_uart, partition::ipa::k_uart_size, m_uart};
+    m_windows[0] = {gmap::gicd(), &m_vgic->distributor()};
+    m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor()};
+    m_windows[2] = {gmap::uart(), m_uart};
     if (!claim_spis())
         return false;
     MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
-         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa, desc.image);
+         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(), desc.image);
     return true;
 }
 
-MmioDevice* Guest::device_at(u64 ipa, u64& offset) {
+MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
     for (const Window& w : m_windows)
-        if (w.device && ipa >= w.base && ipa - w.base < w.size) {
-            offset = ipa - w.base;
+        if (w.device && w.range.contains(ipa)) {
+            offset = ipa - w.range.base;
             return w.device;
         }
     return nullptr;
 }
 
-u8* Guest::ram(u64 ipa, u64 size) {
-    u64 base = partition::ipa::k_ram;
-    if (ipa < base || size > m_desc->mem_size || ipa - base > m_desc->mem_size - size)
+// Mortise maps host RAM identity at EL2, so a host-physical address is its pointer.
+u8* Guest::ram(Ipa ipa, u64 size) {
+    if (!gmap::ram(m_desc->mem_size).contains(ipa, size))
         return nullptr;
-    return reinterpret_cast<u8*>(m_ram_pa + (ipa - base));
+    return reinterpret_cast<u8*>((m_ram_pa + (ipa - gmap::k_ram)).value());
 }
 
 // Places the image at text_offset from the start of RAM (arm64 booting.rst:
@@ -235,7 +236,7 @@ bool Guest::load() {
              m_desc->name, m_desc->image, footprint / tn::KiB);
         return false;
     }
-    u8* ram = reinterpret_cast<u8*>(m_ram_pa);
+    u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
     __builtin_memcpy(ram + text_offset, img->data, img->size);
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max, host.ok() ? &host.value() : nullptr);
@@ -243,11 +244,11 @@ bool Guest::load() {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
         return false;
     }
-    mmu::clean_to_poc(m_ram_pa + text_offset, img->size);
-    mmu::clean_to_poc(m_ram_pa + dtb_off, dt_size);
+    mmu::clean_to_poc((m_ram_pa + text_offset).value(), img->size);
+    mmu::clean_to_poc((m_ram_pa + dtb_off).value(), dt_size);
     asm volatile("ic ialluis; dsb ish; isb" ::: "memory");
-    m_entry = partition::ipa::k_ram + text_offset;
-    m_dtb_ipa = partition::ipa::k_ram + dtb_off;
+    m_entry = gmap::k_ram + text_offset;
+    m_dtb_ipa = gmap::k_ram + dtb_off;
     return true;
 }
 
@@ -268,7 +269,7 @@ bool Guest::start() {
             m_vcpus[i].paused = false;
             m_vcpus[i].ich_vmcr = 0;
         }
-        vcpu::reset(m_vcpus[0].ctx, m_entry, m_dtb_ipa);
+        vcpu::reset(m_vcpus[0].ctx, m_entry.value(), m_dtb_ipa.value());
         m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
         set_state(GuestState::Running);
         enable_spis();
@@ -459,10 +460,11 @@ void Guest::system_reset() {
 
 void create_guests(const partition::Description& d) {
     // Fixed placements first, so that chosen ones avoid them.
-    take(reinterpret_cast<u64>(__tn_image_start), reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
-    take(board().dtb, board().dtb_size);
+    take(PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
+         reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
+    take(PhysAddr{board().dtb}, board().dtb_size);
     for (unsigned i = 0; i < d.count; ++i)
-        if (d.guests[i].valid && d.guests[i].mem_phys)
+        if (d.guests[i].valid && d.guests[i].mem_phys != PhysAddr{})
             take(d.guests[i].mem_phys, d.guests[i].mem_size);
     g_count = d.count;
     bool ok[k_max_guests] = {};

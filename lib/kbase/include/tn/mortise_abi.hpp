@@ -64,6 +64,8 @@ constexpr u64 k_console_write_max = 256;
 constexpr usize k_guest_name_size = 32;
 
 /// Function IDs of Mortise's hypercalls (docs/mortise.md has the arguments and results).
+/// Buffer arguments (console.write's x1, lifecycle.name's x2) are guest-physical addresses
+/// (tn::Ipa on Mortise's side); a Tenon guest maps its RAM identity, so it passes pointers.
 namespace id {
 constexpr u32 k_version = function_id(GroupId::Info, 0);         ///< info.version
 constexpr u32 k_guest_id = function_id(GroupId::Info, 1);        ///< info.guest_id
