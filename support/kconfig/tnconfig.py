@@ -300,7 +300,7 @@ def cmd_libdeps(kconf, config, args):
 
 def cmd_dephint(kconf, config, args):
     """After a failed compile of library LIBDIR: for each header the compiler did
-    not find (read from stdin, the -MM -MG output), names the library it
+    not find (read from stdin: the compiler's -M -MG output), names the library it
     belongs to and what to declare or enable so that the library sees it."""
     libdir, entries = os.path.abspath(args[0]), args[1:]
     base = [e[len("base="):] for e in entries if e.startswith("base=")]

@@ -100,7 +100,7 @@ tn_exports = $(foreach l,$(1),$(wildcard $($(call tn_uc,$(l))_BASE)/include) $($
 # After a failed compile of library $(1) (upper case $(2)) with command $(3):
 # the headers it did not find, with the library each belongs to and the
 # Config.uk line that would make it visible.
-tn_dephint = $(3) -MM -MG $< 2>/dev/null | $(TNCONFIG) dephint $($(2)_BASE) \
+tn_dephint = $(3) -M -MG $< 2>/dev/null | $(TNCONFIG) dephint $($(2)_BASE) \
 	$(foreach l,$(TN_ALL_LIBS),$(if $($(call tn_uc,$(l))_SYMBOL),$($(call tn_uc,$(l))_BASE)=$($(call tn_uc,$(l))_SYMBOL))) \
 	$(addprefix base=,$(TN_BASE_DIRS)) >&2 || true
 
