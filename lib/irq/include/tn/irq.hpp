@@ -30,9 +30,9 @@
 
 #include <tn/result.hpp>
 #include <tn/smp.hpp>
+#include <tn/arch/sysreg.hpp>  // MPIDR's affinity fields (layout only: nothing here reads the register)
 #if defined(__aarch64__)
 #include <tn/arch/irqflags.hpp>
-#include <tn/arch/sysreg.hpp>
 #endif
 #include <tn/types.hpp>
 
