@@ -6,10 +6,12 @@
 // EL1 registers stay in the CPU from entry until the vCPU is taken off;
 // each exit saves and restores only the general registers (the vectors) and
 // the list registers (before_entry/after_exit).
-#include <tn/arch/fpu.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/tlb.hpp>
 #include <tn/irq.hpp>
 #include <tn/smp.hpp>
 
@@ -64,7 +66,7 @@ CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
     VpidrEl2::write(MidrEl1::read());
     VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
     CntvoffEl2::write(g.cntvoff());
-    asm volatile("isb; tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+    tn::arch::tlb_invalidate_guest_local();
     mortise_vcpu_restore_el1(&v.ctx.el1);
     tn_arch_fp_restore(&v.ctx.fp);  // Context: EL2, CPTR_EL2.TFP clear
     ich::write_vmcr(v.ich_vmcr);
@@ -184,7 +186,7 @@ void park_current(bool save) {
             mortise_vcpu_save_el1(&v->ctx.el1);  // also stops the virtual timer
         } else {
             CntvCtlEl0::write(0);
-            asm volatile("isb" ::: "memory");
+            tn::arch::instruction_sync();
         }
         if (me.vtimer_forwarded) {
             me.vtimer_forwarded = false;

@@ -11,6 +11,8 @@
 
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+#include <tn/arch/cache.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
@@ -143,7 +145,7 @@ bool Guest::build_stage2() {
         return false;
     }
     // The walker reads the tables through the caches (VTCR_EL2 inner WB).
-    asm volatile("dsb ish" ::: "memory");
+    tn::arch::data_sync_inner();
     return true;
 }
 
@@ -245,7 +247,7 @@ bool Guest::load() {
     }
     mmu::clean_to_poc(m_ram_pa + text_offset, img->size);
     mmu::clean_to_poc(m_ram_pa + dtb_off, dt_size);
-    asm volatile("ic ialluis; dsb ish; isb" ::: "memory");
+    tn::arch::icache_invalidate_all();
     m_entry = partition::ipa::k_ram + text_offset;
     m_dtb_ipa = partition::ipa::k_ram + dtb_off;
     return true;
