@@ -57,7 +57,7 @@ CpuState g_cpus[k_max_cpus];
 
 CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
 
-[[noreturn]] void run_vcpu(Vcpu& v) {
+[[noreturn]] void run_vcpu(Vcpu& v, bool resumed) {
     Guest& g = *v.guest;
     vcpu::GuestRegs* frame = guest_frame();
     *frame = v.ctx.regs;
@@ -72,7 +72,7 @@ CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
     ich::write_vmcr(v.ich_vmcr);
     CpuState& me = self();
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
-    g.vcpu_entered(v);
+    g.vcpu_entered(v, resumed);
     before_entry(v);
     mortise_enter_guest(frame);
 }
@@ -82,8 +82,18 @@ void idle_loop(void* arg) {
     CpuState& me = g_cpus[cpu];
     for (;;) {
         tn::irq::local_disable();
-        if (Vcpu* v = __atomic_exchange_n(&me.start, nullptr, __ATOMIC_ACQ_REL))
-            run_vcpu(*v);
+        if (Vcpu* v = __atomic_load_n(&me.start, __ATOMIC_ACQUIRE)) {
+            // Counted on before its request is taken, so that a recall
+            // (cancel_start) that finds the request gone finds it counted,
+            // and a stop cannot finish (or restart the guest) under it.
+            bool resumed = v->guest->vcpu_claimed(*v);
+            Vcpu* expected = v;
+            if (__atomic_compare_exchange_n(&me.start, &expected, nullptr, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST))
+                run_vcpu(*v, resumed);
+            v->guest->vcpu_withdrawn(*v);  // recalled meanwhile: look again
+            continue;
+        }
         tn::irq::local_enable();
         tn::irq::wait_for_interrupt();
     }
