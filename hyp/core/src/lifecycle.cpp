@@ -77,7 +77,10 @@ void Lifecycle::set_state(GuestState to) {
 void Lifecycle::set_paused(unsigned vcpu, bool paused) {
     TN_ASSERT(m_locked);
     tn::u32 bit = tn::u32{1} << vcpu;
-    __atomic_store_n(&m_paused, paused ? m_paused | bit : m_paused & ~bit, __ATOMIC_RELAXED);
+    if (paused)
+        __atomic_fetch_or(&m_paused, bit, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&m_paused, ~bit, __ATOMIC_RELAXED);
 }
 
 GuestResult Lifecycle::start() {
@@ -120,11 +123,11 @@ GuestResult Lifecycle::resume() {
     if (vcpus_on() != 0)
         return tn::err(GuestError::Busy);
     set_state(GuestState::Running);
+    // The paused vCPUs continue; each clears its bit as it enters.
+    tn::u32 paused = __atomic_load_n(&m_paused, __ATOMIC_RELAXED);
     for (unsigned i = 0; i < m_vcpu_count; ++i)
-        if (m_paused & (tn::u32{1} << i)) {
-            set_paused(i, false);
+        if (paused & (tn::u32{1} << i))
             m_hooks.post(i);
-        }
     return {};
 }
 
@@ -179,7 +182,8 @@ bool Lifecycle::vcpu_entered(unsigned vcpu) {
     TN_ASSERT(vcpu < m_vcpu_count);
     unsigned on = __atomic_add_fetch(&m_on, 1, __ATOMIC_SEQ_CST);
     TN_ASSERT(on <= m_vcpu_count);
-    return (__atomic_load_n(&m_paused, __ATOMIC_RELAXED) >> vcpu) & 1;
+    tn::u32 bit = tn::u32{1} << vcpu;
+    return __atomic_fetch_and(&m_paused, ~bit, __ATOMIC_RELAXED) & bit;
 }
 
 void Lifecycle::vcpu_left(unsigned vcpu, bool saved) {

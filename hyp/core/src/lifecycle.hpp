@@ -145,7 +145,7 @@ private:
     unsigned m_vcpu_count = 0;
     GuestState m_state = GuestState::Stopped;  // written under m_lock, read atomically
     unsigned m_on = 0;                         // vCPUs on a CPU now (atomic)
-    tn::u32 m_paused = 0;                      // bit n: vCPU n kept its context (atomic, written under m_lock)
+    tn::u32 m_paused = 0;                      // bit n: vCPU n kept its context (atomic; set under m_lock)
     bool m_restart = false;                    // boot again once every vCPU is off (atomic, written under m_lock)
 };
 
