@@ -78,8 +78,6 @@ Guest* guest(unsigned i);
 /// machine, lifecycle.hpp), whose hooks it implements.
 class Guest final : public vpsci::Actions, private LifecycleHooks {
 public:
-    constexpr Guest() : m_life(*this) {}
-
     const partition::Guest& desc() const { return *m_desc; }
     unsigned index() const { return m_index; }
     GuestState state() const { return m_life.state(); }
@@ -152,7 +150,7 @@ private:
         MmioDevice* device;
     };
 
-    Lifecycle m_life;
+    Lifecycle m_life;  // hooks: this guest, from describe() on
     const partition::Guest* m_desc = nullptr;
     unsigned m_index = 0;
     unsigned m_vcpu_count = 0;

@@ -148,6 +148,7 @@ GuestResult Guest::build_stage2() {
 void Guest::describe(unsigned index, const partition::Guest& desc) {
     m_index = index;
     m_desc = &desc;
+    m_life.set_hooks(*this);
 }
 
 GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
@@ -361,6 +362,7 @@ bool Guest::forward_spi(u32 intid) {
 
 // ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----
 
+// vPSCI accepted the call, so vCPU @p index is off: nothing uses its context.
 bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     if (index >= m_vcpu_count || state() != GuestState::Running)
         return false;
@@ -368,8 +370,7 @@ bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     vcpu::reset(v.ctx, entry, context_id);
     v.off = false;
     v.ich_vmcr = 0;
-    post_start(v);
-    return true;
+    return m_life.start_vcpu(index).ok();
 }
 
 void Guest::cpu_off(unsigned index) {

@@ -63,6 +63,7 @@ private:
 };
 
 void Lifecycle::set_created(unsigned vcpu_count) {
+    TN_ASSERT(m_hooks != nullptr);
     TN_ASSERT(vcpu_count > 0 && vcpu_count <= k_max_vcpus);
     TN_ASSERT(m_vcpu_count == 0);
     m_vcpu_count = vcpu_count;
@@ -94,14 +95,17 @@ GuestResult Lifecycle::start_locked() {
         return tn::err(GuestError::NotCreated);
     if (!off_state(m_state))
         return tn::err(GuestError::WrongState);
-    if (vcpus_on() != 0)
+    if (m_stopping)
         return tn::err(GuestError::Busy);
-    TN_TRY(m_hooks.boot());
+    // Every start request was taken back when the guest stopped, and none is
+    // posted while it is off: a vCPU still counted on is a CPU that will fail
+    // to take its request (vcpu_withdrawn), or take the one posted below.
+    TN_TRY(m_hooks->boot());
     __atomic_store_n(&m_paused, 0u, __ATOMIC_RELAXED);
     __atomic_store_n(&m_restart, false, __ATOMIC_RELEASE);
     set_state(GuestState::Running);
-    m_hooks.booted();
-    m_hooks.post(0);
+    m_hooks->booted();
+    m_hooks->post(0);
     return {};
 }
 
@@ -111,7 +115,7 @@ GuestResult Lifecycle::pause() {
         return tn::err(GuestError::WrongState);
     set_state(GuestState::Paused);
     for (unsigned i = 0; i < m_vcpu_count; ++i)
-        if (m_hooks.recall(i))
+        if (m_hooks->recall(i))
             set_paused(i, true);  // was about to start: resume starts it
     return {};
 }
@@ -127,7 +131,7 @@ GuestResult Lifecycle::resume() {
     tn::u32 paused = __atomic_load_n(&m_paused, __ATOMIC_RELAXED);
     for (unsigned i = 0; i < m_vcpu_count; ++i)
         if (paused & (tn::u32{1} << i))
-            m_hooks.post(i);
+            m_hooks->post(i);
     return {};
 }
 
@@ -142,10 +146,11 @@ void Lifecycle::stop_locked(bool fault) {
     if (off_state(m_state))
         return;
     set_state(fault ? GuestState::Faulted : GuestState::Stopped);
-    m_hooks.halted();
+    m_stopping = true;
+    m_hooks->halted();
     for (unsigned i = 0; i < m_vcpu_count; ++i) {
         set_paused(i, false);
-        (void)m_hooks.recall(i);
+        (void)m_hooks->recall(i);
     }
     if (vcpus_on() == 0)
         finish_locked();
@@ -155,7 +160,7 @@ GuestResult Lifecycle::restart() {
     Locked guard(*this);
     if (!created())
         return tn::err(GuestError::NotCreated);
-    if (off_state(m_state) && vcpus_on() == 0)
+    if (off_state(m_state) && !m_stopping)
         return start_locked();
     // Running or Paused: stop first. Stopped with vCPUs still leaving: the
     // last one to leave boots it.
@@ -168,14 +173,24 @@ GuestResult Lifecycle::restart() {
 // restart waits, otherwise it is off for good.
 void Lifecycle::finish_locked() {
     TN_ASSERT(m_locked);
-    TN_ASSERT(off_state(m_state) && vcpus_on() == 0);
+    TN_ASSERT(off_state(m_state) && m_stopping);
+    m_stopping = false;
     if (m_restart) {
         // boot() sees restart_pending(); start_locked() clears it on success.
         if (start_locked().ok())
             return;
         __atomic_store_n(&m_restart, false, __ATOMIC_RELEASE);
     }
-    m_hooks.all_off();
+    m_hooks->all_off();
+}
+
+GuestResult Lifecycle::start_vcpu(unsigned vcpu) {
+    TN_ASSERT(vcpu < m_vcpu_count);
+    Locked guard(*this);
+    if (m_state != GuestState::Running)
+        return tn::err(GuestError::WrongState);
+    m_hooks->post(vcpu);
+    return {};
 }
 
 bool Lifecycle::vcpu_entered(unsigned vcpu) {
@@ -205,7 +220,9 @@ void Lifecycle::count_off_locked() {
     TN_ASSERT(m_locked);
     unsigned before = __atomic_fetch_sub(&m_on, 1, __ATOMIC_SEQ_CST);
     TN_ASSERT(before > 0);  // every vCPU that leaves was counted on by vcpu_entered()
-    if (before == 1 && off_state(m_state))
+    // The stop finished already if nothing was counted on when it looked
+    // (this was a CPU counting on a request the stop had taken back).
+    if (before == 1 && off_state(m_state) && m_stopping)
         finish_locked();
 }
 

@@ -15,7 +15,8 @@
 // is left (LifecycleHooks::all_off).
 //
 // Locking: m_lock serialises the transitions and vcpu_left(), so a stop, a
-// restart and the last vCPU's departure decide together who finishes. The
+// restart and the last vCPU's departure decide together who finishes, once
+// (m_stopping: stopped, not finished yet). The
 // state is also read without the lock (acquire) at every guest entry, and
 // vcpu_entered() counts without it: both are on the world-switch path. The
 // hooks run with m_lock held; lock order: the guest's m_lock, then a device's
@@ -84,7 +85,11 @@ public:
     /// At most this many vCPUs (a bit each in m_paused).
     static constexpr unsigned k_max_vcpus = 32;
 
-    explicit constexpr Lifecycle(LifecycleHooks& hooks) : m_hooks(hooks) {}
+    explicit constexpr Lifecycle(LifecycleHooks& hooks) : m_hooks(&hooks) {}
+    /// Without hooks yet (a statically allocated guest): set_hooks() first.
+    constexpr Lifecycle() = default;
+    /// The hooks, once, before any other call but state().
+    void set_hooks(LifecycleHooks& hooks) { m_hooks = &hooks; }
     Lifecycle(const Lifecycle&) = delete;
     Lifecycle& operator=(const Lifecycle&) = delete;
 
@@ -101,7 +106,8 @@ public:
     bool restart_pending() const { return __atomic_load_n(&m_restart, __ATOMIC_ACQUIRE); }
 
     /// Stopped or Faulted, every vCPU off -> Running, booting vCPU 0.
-    /// Errors: NotCreated, WrongState, Busy (vCPUs still leaving), or boot()'s.
+    /// Errors: NotCreated, WrongState, Busy (the stop has not finished: vCPUs
+    /// still leaving), or boot()'s.
     GuestResult start();
     /// Running -> Paused; each vCPU keeps its context as it leaves. WrongState otherwise.
     GuestResult pause();
@@ -115,6 +121,11 @@ public:
     /// off (at once if none is on). Errors: NotCreated, or boot()'s when the
     /// boot happens at once (a deferred boot reports through the log).
     GuestResult restart();
+
+    /// Posts secondary vCPU @p vcpu (PSCI CPU_ON; its context is set up): only
+    /// while Running, under the lock, so a stop cannot leave it posted to be
+    /// taken after a later boot. WrongState otherwise.
+    GuestResult start_vcpu(unsigned vcpu);
 
     /// vCPU @p vcpu is about to enter the guest on its CPU: counts it on. Its
     /// CPU calls it before it takes the vCPU's start request for good, so that
@@ -139,7 +150,7 @@ private:
     void set_state(GuestState to);
     void set_paused(unsigned vcpu, bool paused);
 
-    LifecycleHooks& m_hooks;
+    LifecycleHooks* m_hooks = nullptr;
     tn::Spinlock m_lock;
     bool m_locked = false;  // m_lock is held (for TN_ASSERT; written only under it)
     unsigned m_vcpu_count = 0;
@@ -147,6 +158,7 @@ private:
     unsigned m_on = 0;                         // vCPUs on a CPU now (atomic)
     tn::u32 m_paused = 0;                      // bit n: vCPU n kept its context (atomic; set under m_lock)
     bool m_restart = false;                    // boot again once every vCPU is off (atomic, written under m_lock)
+    bool m_stopping = false;                   // stopped, the last vCPU has not left yet (under m_lock)
 };
 
 }  // namespace mortise

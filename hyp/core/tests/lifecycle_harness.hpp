@@ -26,7 +26,8 @@ public:
 
     // Recorded by the hooks (under the lifecycle's lock).
     int boots = 0, halts = 0, all_offs = 0, kicks = 0;
-    int boots_with_vcpus_on = 0;  // a boot under a vCPU still on a CPU: a lifecycle bug
+    int restart_boots = 0;  // boots that finished a stop (a restart)
+    int boots_with_vcpus_on = 0;  // a boot under a vCPU still running: a lifecycle bug
     GuestResult boot_result = {};
 
     // The CPUs' side.
@@ -60,8 +61,14 @@ public:
 private:
     GuestResult boot() override {
         ++boots;
-        if (life.vcpus_on() != 0)
-            ++boots_with_vcpus_on;
+        if (life.restart_pending())
+            ++restart_boots;
+        // A CPU may have counted a vCPU on and not yet taken its request:
+        // it then takes the request posted after this boot, or none. A vCPU
+        // that took its request (running) must have left first.
+        for (const auto& r : running)
+            if (r.load())
+                ++boots_with_vcpus_on;
         return boot_result;
     }
     void booted() override {}

@@ -80,7 +80,7 @@ TEST(Lifecycle, DestroyFinishesWhenTheLastVcpuLeaves) {
     TestGuest g;
     ASSERT_TRUE(g.life.start().ok());
     ASSERT_TRUE(g.claim(0));
-    g.posted[1] = true;  // PSCI CPU_ON
+    ASSERT_TRUE(g.life.start_vcpu(1).ok());  // PSCI CPU_ON
     ASSERT_TRUE(g.claim(1));
     g.life.stop(false);
     EXPECT_EQ(g.life.state(), S::Stopped);
@@ -202,6 +202,19 @@ TEST(Lifecycle, StopJustAfterTheTakeFinishesAtTheEntryCheck) {
     EXPECT_EQ(g.all_offs, 0);
     EXPECT_FALSE(g.still_on(0));
     EXPECT_EQ(g.all_offs, 1);
+}
+
+// PSCI CPU_ON posts only while Running, under the lock: a stop between the
+// caller's check and the post cannot leave a request that a CPU takes after
+// the next boot (the race test found that one).
+TEST(Lifecycle, SecondaryVcpuStartsOnlyWhileRunning) {
+    TestGuest g;
+    EXPECT_EQ(error_of(g.life.start_vcpu(1)), E::WrongState);
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    g.life.stop(false);
+    EXPECT_EQ(error_of(g.life.start_vcpu(1)), E::WrongState);
+    EXPECT_FALSE(g.posted[1]);
 }
 
 using LifecycleDeathTest = ::testing::Test;
