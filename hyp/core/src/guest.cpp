@@ -1,16 +1,19 @@
 // Guests: creation from the partition description (RAM placement, stage-2
 // tables, vGIC, vUART, PSCI), loading (the arm64 Image at its text_offset,
-// the generated device tree), and the lifecycle (start, pause, resume, stop,
-// restart) as PSCI, hypercalls and faults ask for it.
+// the generated device tree), and what the lifecycle (start, pause, resume,
+// stop, restart as PSCI, hypercalls and faults ask for it) has a guest do:
+// lifecycle.hpp is the state machine, this file its hooks.
 //
 // A guest's vCPUs leave their CPUs on their own: every change of state is
-// published first (m_state), each vCPU's CPU notices it at its next entry
+// published first, each vCPU's CPU notices it at its next entry
 // (before_entry) after a kick, and the last vCPU to leave finishes the job
-// (vcpu_parked: restart, or power-off when nothing is left running).
+// (Lifecycle::vcpu_left: restart, or power-off when nothing is left running).
 #include <new>
 
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+#include <tn/arch/cache.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
@@ -115,19 +118,14 @@ u64 read64(const u8* p) {
 
 }  // namespace
 
-const char* state_name(GuestState s) {
-    static const char* const names[] = {"stopped", "running", "paused", "faulted"};
-    return tn::enum_name(names, s);
-}
-
 unsigned guest_count() { return g_count; }
 Guest* guest(unsigned i) { return i < g_count ? &g_guests[i] : nullptr; }
 
-bool Guest::build_stage2() {
+GuestResult Guest::build_stage2() {
     u64* root = alloc_s2_table(nullptr);
     if (!root) {
         MLOG("guest '%s' not started: out of stage-2 tables (raise LIBMORTISE_CORE_STAGE2_TABLES)", m_desc->name);
-        return false;
+        return tn::err(GuestError::OutOfTables);
     }
     m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
                                                             static_cast<tn::u16>(m_index + 1));
@@ -140,40 +138,40 @@ bool Guest::build_stage2() {
     if (!r.ok()) {
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
-        return false;
+        return tn::err(r.error() == stage2::Error::OutOfTables ? GuestError::OutOfTables : GuestError::MapFailed);
     }
     // The walker reads the tables through the caches (VTCR_EL2 inner WB).
-    asm volatile("dsb ish" ::: "memory");
-    return true;
+    tn::arch::data_sync_inner();
+    return {};
 }
 
 void Guest::describe(unsigned index, const partition::Guest& desc) {
     m_index = index;
     m_desc = &desc;
+    m_life.set_hooks(*this);
 }
 
-bool Guest::create(unsigned index, const partition::Guest& desc) {
+GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     describe(index, desc);
     m_vcpu_count = partition::vcpu_count(desc);
     if (m_vcpu_count > k_max_vcpus) {
         MLOG("guest '%s' not started: %u vCPUs, Mortise supports %u per guest", desc.name, m_vcpu_count,
              k_max_vcpus);
-        return false;
+        return tn::err(GuestError::TooManyVcpus);
     }
     const bool fixed = desc.mem_phys != PhysAddr{};
     m_ram_pa = fixed ? desc.mem_phys : place(desc.mem_size);
     if (m_ram_pa == PhysAddr{}) {
         MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
-        return false;
+        return tn::err(GuestError::NoRam);
     }
     if (!fixed)
         take(m_ram_pa, desc.mem_size);
-    if (!build_stage2())
-        return false;
+    TN_TRY(build_stage2());
     unsigned v = 0;
     for (unsigned cpu = 0; cpu < 64 && v < m_vcpu_count; ++cpu) {
         if (desc.cpu_mask & (u64{1} << cpu)) {
-            m_vcpus[v] = Vcpu{this, v, cpu, false, false, 0, 0, {}};
+            m_vcpus[v] = Vcpu{this, v, cpu, false, 0, 0, {}};
             ++v;
         }
     }
@@ -193,11 +191,11 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
     m_windows[0] = {gmap::gicd(), &m_vgic->distributor()};
     m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor()};
     m_windows[2] = {gmap::uart(), m_uart};
-    if (!claim_spis())
-        return false;
+    TN_TRY(claim_spis());
+    m_life.set_created(m_vcpu_count);
     MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
          m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(), desc.image);
-    return true;
+    return {};
 }
 
 MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
@@ -220,12 +218,12 @@ u8* Guest::ram(Ipa ipa, u64 size) {
 // 2 MiB-aligned base + text_offset) and the device tree at the top of RAM,
 // then cleans both to the point of coherency: the guest starts with its MMU
 // and caches off and must not see stale memory.
-bool Guest::load() {
+GuestResult Guest::load() {
     const Image* img = find_image(m_desc->image);
     if (!img || img->size < 64 || (read64(img->data + 56) & 0xffffffff) != k_image_magic) {
         MLOG("guest '%s' not started: image '%s' %s", m_desc->name, m_desc->image,
              img ? "has no arm64 Image header" : "is not embedded in this host image");
-        return false;
+        return tn::err(img ? GuestError::BadImage : GuestError::NoImage);
     }
     u64 text_offset = read64(img->data + 8);
     u64 image_size = read64(img->data + 16);
@@ -234,7 +232,7 @@ bool Guest::load() {
     if (footprint > dtb_off) {
         MLOG("guest '%s' not started: image '%s' needs %lu KiB, more than its RAM minus 2 MiB for the device tree",
              m_desc->name, m_desc->image, footprint / tn::KiB);
-        return false;
+        return tn::err(GuestError::ImageTooLarge);
     }
     u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
     __builtin_memcpy(ram + text_offset, img->data, img->size);
@@ -242,127 +240,66 @@ bool Guest::load() {
     u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max, host.ok() ? &host.value() : nullptr);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
-        return false;
+        return tn::err(GuestError::DeviceTreeTooLarge);
     }
     mmu::clean_to_poc((m_ram_pa + text_offset).value(), img->size);
     mmu::clean_to_poc((m_ram_pa + dtb_off).value(), dt_size);
-    asm volatile("ic ialluis; dsb ish; isb" ::: "memory");
+    tn::arch::icache_invalidate_all();
     m_entry = gmap::k_ram + text_offset;
     m_dtb_ipa = gmap::k_ram + dtb_off;
-    return true;
+    return {};
 }
 
-bool Guest::start() {
-    {
-        tn::SpinlockGuard guard(m_lock);
-        GuestState s = state();
-        if ((s != GuestState::Stopped && s != GuestState::Faulted) || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
-            return false;
-        if (!load())
-            return false;
-        quiesce_spis();
-        m_vgic->reset();
-        m_uart->reset();
-        m_psci->reset(0);
-        for (unsigned i = 0; i < m_vcpu_count; ++i) {
-            m_vcpus[i].off = false;
-            m_vcpus[i].paused = false;
-            m_vcpus[i].ich_vmcr = 0;
-        }
-        vcpu::reset(m_vcpus[0].ctx, m_entry.value(), m_dtb_ipa.value());
-        m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
-        set_state(GuestState::Running);
-        enable_spis();
-    }
-    post_start(m_vcpus[0]);
-    return true;
-}
+// ---- Lifecycle hooks (lifecycle.hpp), with the lifecycle's lock held ----
 
-// Running -> Paused: every vCPU saves its context as it leaves its CPU.
-bool Guest::pause() {
-    tn::SpinlockGuard guard(m_lock);
-    if (state() != GuestState::Running)
-        return false;
-    set_state(GuestState::Paused);
+// A fresh boot: the image and device tree loaded again, every device reset,
+// vCPU 0 at the image's entry with the device tree's address in x0.
+GuestResult Guest::boot() {
+    if (m_life.restart_pending())
+        MLOG("guest '%s' restarting", m_desc->name);
+    TN_TRY(load());
+    quiesce_spis();
+    m_vgic->reset();
+    m_uart->reset();
+    m_psci->reset(0);
     for (unsigned i = 0; i < m_vcpu_count; ++i) {
-        Vcpu& v = m_vcpus[i];
-        if (cancel_start(v))
-            v.paused = true;  // was about to start: resume starts it
-        else if (running_on_cpu(v))
-            kick(v.pcpu);
+        m_vcpus[i].off = false;
+        m_vcpus[i].ich_vmcr = 0;
     }
-    return true;
+    vcpu::reset(m_vcpus[0].ctx, m_entry.value(), m_dtb_ipa.value());
+    m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
+    return {};
 }
 
-bool Guest::resume() {
-    tn::SpinlockGuard guard(m_lock);
-    if (state() != GuestState::Paused || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
-        return false;
-    set_state(GuestState::Running);
-    for (unsigned i = 0; i < m_vcpu_count; ++i)
-        if (m_vcpus[i].paused) {
-            m_vcpus[i].paused = false;
-            post_start(m_vcpus[i]);
-        }
-    return true;
+void Guest::booted() { enable_spis(); }
+
+void Guest::halted() {
+    quiesce_spis();
+    m_uart->flush();
 }
 
-void Guest::stop(bool fault) {
-    bool idle_now;
-    {
-        tn::SpinlockGuard guard(m_lock);
-        GuestState s = state();
-        if (s == GuestState::Stopped || s == GuestState::Faulted)
-            return;
-        set_state(fault ? GuestState::Faulted : GuestState::Stopped);
-        quiesce_spis();
-        for (unsigned i = 0; i < m_vcpu_count; ++i) {
-            Vcpu& v = m_vcpus[i];
-            v.paused = false;
-            if (!cancel_start(v) && running_on_cpu(v))
-                kick(v.pcpu);
-        }
-        m_uart->flush();
-        idle_now = __atomic_load_n(&m_running, __ATOMIC_ACQUIRE) == 0;
-    }
-    if (idle_now) {
-        if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL))
-            (void)start();
-        else
-            check_all_stopped();
-    }
+void Guest::post(unsigned vcpu) { post_start(m_vcpus[vcpu]); }
+
+bool Guest::recall(unsigned vcpu) {
+    Vcpu& v = m_vcpus[vcpu];
+    if (cancel_start(v))
+        return true;
+    if (running_on_cpu(v))
+        kick(v.pcpu);
+    return false;
 }
 
-bool Guest::restart() {
-    GuestState s = state();
-    if (s == GuestState::Stopped || s == GuestState::Faulted)
-        return start();
-    __atomic_store_n(&m_restart, true, __ATOMIC_RELEASE);
-    stop(false);
-    return true;
-}
+void Guest::all_off() { check_all_stopped(); }
 
-void Guest::vcpu_entered(Vcpu& v) {
-    __atomic_add_fetch(&m_running, 1, __ATOMIC_SEQ_CST);
-    if (!v.paused)
+void Guest::vcpu_entered(Vcpu& v, bool resumed) {
+    if (!resumed)
         m_psci->started(v.index);
 }
 
 void Guest::vcpu_parked(Vcpu& v, bool saved) {
-    v.paused = saved;
     if (!saved)
         m_psci->stopped(v.index);
-    if (__atomic_sub_fetch(&m_running, 1, __ATOMIC_SEQ_CST) != 0)
-        return;
-    GuestState s = state();
-    if (s != GuestState::Stopped && s != GuestState::Faulted)
-        return;
-    if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL)) {
-        MLOG("guest '%s' restarting", m_desc->name);
-        (void)start();
-        return;
-    }
-    check_all_stopped();
+    m_life.vcpu_left(v.index, saved);
 }
 
 // ---- Pass-through interrupts ----
@@ -372,7 +309,7 @@ void Guest::vcpu_parked(Vcpu& v, bool saved) {
 // state), and is routed to the CPU of the guest's first vCPU (where the vGIC
 // routes SPIs until the guest moves them; forward_spi() kicks the right CPU
 // when it does). It stays disabled until the guest starts.
-bool Guest::claim_spis() {
+GuestResult Guest::claim_spis() {
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     for (unsigned i = 0; i < m_desc->irq_count; ++i) {
         const u32 intid = m_desc->irqs[i];
@@ -390,10 +327,10 @@ bool Guest::claim_spis() {
                  tn::irq::error_name(r.error()));
             for (unsigned j = 0; j < registered; ++j)
                 (void)tn::irq::unregister_handler(m_desc->irqs[j]);
-            return false;
+            return tn::err(GuestError::SpiUnavailable);
         }
     }
-    return true;
+    return {};
 }
 
 // Masks the guest's SPIs at the GIC and ends any forwarded one the guest left
@@ -426,6 +363,7 @@ bool Guest::forward_spi(u32 intid) {
 
 // ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----
 
+// vPSCI accepted the call, so vCPU @p index is off: nothing uses its context.
 bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     if (index >= m_vcpu_count || state() != GuestState::Running)
         return false;
@@ -433,8 +371,7 @@ bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     vcpu::reset(v.ctx, entry, context_id);
     v.off = false;
     v.ich_vmcr = 0;
-    post_start(v);
-    return true;
+    return m_life.start_vcpu(index).ok();
 }
 
 void Guest::cpu_off(unsigned index) {
@@ -453,7 +390,8 @@ void Guest::system_off() {
 
 void Guest::system_reset() {
     MLOG("guest '%s' asked for a reset (PSCI SYSTEM_RESET)", m_desc->name);
-    (void)restart();
+    if (auto r = restart(); !r.ok())
+        MLOG("guest '%s' not restarted: %s", m_desc->name, error_name(r.error()));
 }
 
 // ---- Creation ----
@@ -470,11 +408,12 @@ void create_guests(const partition::Description& d) {
     bool ok[k_max_guests] = {};
     for (unsigned i = 0; i < d.count; ++i) {
         g_guests[i].describe(i, d.guests[i]);
-        ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]);
+        ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]).ok();
     }
     for (unsigned i = 0; i < d.count; ++i)
         if (ok[i] && d.guests[i].autostart)
-            (void)g_guests[i].start();
+            if (auto r = g_guests[i].start(); !r.ok())
+                MLOG("guest '%s' not started: %s", d.guests[i].name, error_name(r.error()));
 }
 
 void check_all_stopped() {

@@ -14,7 +14,6 @@ extern "C" char __tn_image_start[], _end[];
 
 namespace mortise {
 
-bool init_hypercalls();
 void shell_input(tn::u8 byte);
 
 namespace {

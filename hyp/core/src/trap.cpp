@@ -131,7 +131,7 @@ public:
     }
 };
 
-class Lifecycle final : public hypercall::LifecycleOps {
+class LifecycleCalls final : public hypercall::LifecycleOps {
 public:
     unsigned guest_count() const override { return mortise::guest_count(); }
     hypercall::GuestInfo info(unsigned i) const override {
@@ -146,15 +146,10 @@ public:
         return hypercall::Status::Success;
     }
     hypercall::Status restart(unsigned i) override { return status(guest(i)->restart()); }
-
-private:
-    static hypercall::Status status(bool ok) {
-        return ok ? hypercall::Status::Success : hypercall::Status::InvalidState;
-    }
 };
 
 Console g_console;
-Lifecycle g_lifecycle;
+LifecycleCalls g_lifecycle;
 
 // SMCCC call by the guest (HVC #0, or SMC #0 trapped by HCR_EL2.TSC): PSCI
 // functions go to the guest's vPSCI, everything else to the hypercall table.
@@ -228,6 +223,30 @@ void dispatch(Vcpu& v, GuestRegs& r) {
 }
 
 }  // namespace
+
+hypercall::Status status(GuestResult r) {
+    using hypercall::Status;
+    if (r.ok())
+        return Status::Success;
+    switch (r.error()) {
+    case GuestError::WrongState:
+        return Status::InvalidState;
+    case GuestError::Busy:
+        return Status::Busy;
+    case GuestError::NotCreated:
+    case GuestError::NoImage:
+    case GuestError::BadImage:
+    case GuestError::ImageTooLarge:
+    case GuestError::DeviceTreeTooLarge:
+    case GuestError::TooManyVcpus:
+    case GuestError::NoRam:
+    case GuestError::OutOfTables:
+    case GuestError::MapFailed:
+    case GuestError::SpiUnavailable:
+        return Status::Unavailable;
+    }
+    return Status::Unavailable;
+}
 
 bool init_hypercalls() {
     if (!g_hypercalls.add_linked()) {

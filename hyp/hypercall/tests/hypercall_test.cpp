@@ -194,7 +194,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0000u);
+    EXPECT_EQ(r.x1, 0x1'0001u);  // 1.1: Busy and Unavailable added
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};

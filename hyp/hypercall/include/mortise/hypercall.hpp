@@ -83,7 +83,10 @@ struct GuestInfo {
 
 /// Guest lifecycle, implemented by the EL2 core. The dispatcher has already checked that
 /// @p guest < guest_count() and that the caller is privileged. Each returns Success,
-/// InvalidState if the guest's state does not allow it, or another Status.
+/// InvalidState if the guest's state does not allow it, Busy while its vCPUs are still
+/// leaving their CPUs after a pause, destroy or restart (start, resume), or Unavailable
+/// when the guest cannot boot (never set up, image or device tree missing or too large:
+/// start, restart). destroy always succeeds.
 class LifecycleOps {
 public:
     virtual unsigned guest_count() const = 0;

@@ -9,22 +9,22 @@
 // Field positions follow the Arm ARM (DDI 0487, chapter D17 for the AArch64
 // system registers) and the GICv3 architecture (IHI 0069H.b, chapter 12). The
 // header is portable: nothing here emits an instruction unless read() or
-// write() is called, so host tests use the field definitions too.
+// write() is called, so host tests use the field definitions too, and with
+// arch/fake's accessors they also read and write the registers (a
+// per-thread register file: one host thread is one CPU).
 #pragma once
 
+#include <tn/arch/sysreg_access.hpp>
 #include <tn/register.hpp>
 #include <tn/types.hpp>
 
-#define TN_SYSREG(Name, asm_name, T, ...)                                  \
-    struct Name {                                                          \
-        using Access = T;                                                  \
-        __VA_ARGS__                                                        \
-        static T read() {                                                  \
-            T v;                                                           \
-            asm volatile("mrs %0, " asm_name : "=r"(v));                   \
-            return v;                                                      \
-        }                                                                  \
-        static void write(T v) { asm volatile("msr " asm_name ", %0" ::"r"(v) : "memory"); } \
+// read()/write() come from TN_SYSREG_ACCESSORS (tn/arch/sysreg_access.hpp):
+// mrs/msr here, a per-thread register file in arch/fake for host tests.
+#define TN_SYSREG(Name, asm_name, T, ...)          \
+    struct Name {                                  \
+        using Access = T;                          \
+        __VA_ARGS__                                \
+        TN_SYSREG_ACCESSORS(Name, asm_name, T)     \
     }
 
 namespace tn::arch {
