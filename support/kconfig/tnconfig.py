@@ -18,17 +18,22 @@ TN_BUILD_DIR, which the root Config.uk uses for the app and external libraries):
   tnconfig.py KCONFIG CONFIG set NAME=VALUE [NAME=VALUE ...]
   tnconfig.py KCONFIG CONFIG genconfig HEADER MAKEFRAG DEPDIR
   tnconfig.py KCONFIG CONFIG print-libs LIBNAME=SYMBOL ...
+  tnconfig.py KCONFIG CONFIG libdeps MAKEFRAG [BASEDIR ...]
+  tnconfig.py KCONFIG CONFIG dephint LIBDIR [DIR=SYMBOL ...] [base=DIR ...] < missing-headers
   tnconfig.py KCONFIG CONFIG menuconfig
 """
 
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 try:
     import kconfiglib
 except ImportError:
     sys.exit("error: Python module 'kconfiglib' not found for /usr/bin/python3.\n"
              "  Install it with: apt-get install python3-kconfiglib   (or run 'make deps' as root)")
+import libdeps
 
 
 class ConfigError(Exception):
@@ -283,6 +288,48 @@ def cmd_print_libs(kconf, config, args):
         print("{:<{}}  {:<{}}  {}".format(lib, width, sym, swidth, why))
 
 
+def cmd_libdeps(kconf, config, args):
+    """Writes the library dependency graph for make; a cycle is an error naming it."""
+    makefrag, base = args[0], args[1:]
+    graph = libdeps.Graph(kconf, os.environ.get("srctree"), base)
+    cycles = graph.cycles()
+    if cycles:
+        raise ConfigError("\nerror: ".join(graph.cycle_message(c) for c in cycles))
+    write_if_changed(makefrag, graph.make_fragment())
+
+
+def cmd_dephint(kconf, config, args):
+    """After a failed compile of library LIBDIR: for each header the compiler did
+    not find (read from stdin: the compiler's -M -MG output), names the library it
+    belongs to and what to declare or enable so that the library sees it."""
+    libdir, entries = os.path.abspath(args[0]), args[1:]
+    base = [e[len("base="):] for e in entries if e.startswith("base=")]
+    symbol_of = dict(e.split("=", 1) for e in entries if not e.startswith("base="))
+    graph = libdeps.Graph(kconf, os.environ.get("srctree"), base)
+    if os.path.exists(config):
+        kconf.load_config(config)
+    missing = [w for w in sys.stdin.read().replace("\\\n", " ").split()
+               if not w.endswith(":") and not os.path.isabs(w)]
+    mine = symbol_of.get(libdir)
+    deps = set(graph.closure(libdir))
+    for header in dict.fromkeys(missing):
+        owner = graph.header_owner(header, symbol_of)
+        if owner is None or owner == libdir:
+            continue
+        symname = symbol_of.get(owner)
+        sym = kconf.syms.get(symname) if symname else None
+        what = "{} ({})".format(graph.rel(owner), "CONFIG_" + symname if symname else "no symbol")
+        if symname and symbol_of.get(libdir) and owner not in deps:
+            print("error: {}: <{}> belongs to library {}, which {} does not depend on.\n"
+                  "  Declare the dependency: add 'select {}' (or 'depends on {}') to {} in {}/Config.uk."
+                  .format(graph.rel(libdir), header, what, graph.rel(libdir), symname, symname, mine,
+                          graph.rel(libdir)), file=sys.stderr)
+        elif sym is not None and sym.str_value == "n":
+            print("error: {}: <{}> belongs to library {}, which is not enabled in this configuration: "
+                  "enable CONFIG_{} (or select it)".format(graph.rel(libdir), header, what, symname),
+                  file=sys.stderr)
+
+
 def cmd_menuconfig(kconf, config, args):
     import menuconfig
     os.environ["KCONFIG_CONFIG"] = config
@@ -301,6 +348,8 @@ COMMANDS = {
     "genconfig": cmd_genconfig,
     "print-libs": cmd_print_libs,
     "menuconfig": cmd_menuconfig,
+    "libdeps": cmd_libdeps,
+    "dephint": cmd_dephint,
 }
 
 

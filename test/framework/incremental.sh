@@ -12,13 +12,13 @@ expect_contains "$out" "Nothing to be done"
 # ARCH_ARM64_BOOT_STACK_SIZE sizes the stacks (image.S), the secondaries'
 # stack stride (smp_entry.S), the exception stacks above them (entry.S),
 # places their guard pages (mmu.cpp) and bounds the boot stack a fault report
-# names (fault.cpp): exactly those rebuild.
+# names (lib/boot's fault.cpp): exactly those rebuild.
 out=$(make setconfig SET=ARCH_ARM64_BOOT_STACK_SIZE=32768 >/dev/null && make)
 expect_contains "$out" 'AS +arch/arm64/src/image.o'
 expect_contains "$out" 'AS +arch/arm64/src/smp_entry.o'
 expect_contains "$out" 'AS +arch/arm64/src/entry.o'
 expect_contains "$out" 'CXX +arch/arm64/src/mmu.o'
-expect_contains "$out" 'CXX +arch/arm64/src/fault.o'
+expect_contains "$out" 'CXX +lib/boot/src/fault.o'
 [ "$(grep -cE '^  (CXX|AS) ' <<<"$out")" = 5 ] || { printf '%s\n' "$out"; fail "expected exactly 5 rebuilds"; }
 expect_contains "$out" 'LD +helloworld_qemu-virt.elf'
 

@@ -27,32 +27,17 @@ namespace {
 using pgtable::MemType;
 using pgtable::Perms;
 
-TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
+// MAIR_ELx: one attribute byte per pgtable::MemType.
+constexpr u64 k_mair = Mair::attr(static_cast<unsigned>(MemType::Device), Mair::device_ngnre) |
+                       Mair::attr(static_cast<unsigned>(MemType::Normal), Mair::normal_write_back) |
+                       Mair::attr(static_cast<unsigned>(MemType::NormalNonCacheable), Mair::normal_non_cacheable);
 
-// MAIR_ELx attribute bytes, indexed by pgtable::MemType.
-constexpr u64 k_mair = (u64{0x04} << 0)     // Device-nGnRE
-                       | (u64{0xff} << 8)   // Normal, inner/outer write-back RW-allocate
-                       | (u64{0x44} << 16);  // Normal, non-cacheable
+// TTBR0 walks of the VA size, write-back cacheable, inner shareable (both regimes).
+constexpr u64 k_tcr_walk = TcrWalk::T0sz::bits(64 - pgtable::k_va_bits) | TcrWalk::Irgn0::bits(TcrWalk::cache_wbwa) |
+                           TcrWalk::Orgn0::bits(TcrWalk::cache_wbwa) | TcrWalk::Sh0::bits(TcrWalk::sh_inner);
 
-// TCR_EL1 and (non-VHE) TCR_EL2 agree on the TTBR0 walk fields.
-struct TcrWalk {
-    struct T0sz : Field<0, 6> {};
-    struct Irgn0 : Field<8, 2> {};
-    struct Orgn0 : Field<10, 2> {};
-    struct Sh0 : Field<12, 2> {};
-    static constexpr u64 k_write_back_inner_shareable =
-        T0sz::bits(64 - pgtable::k_va_bits) | Irgn0::bits(1) | Orgn0::bits(1) | Sh0::bits(3);
-};
-
-// SCTLR_EL1 and SCTLR_EL2 agree on these.
-struct Sctlr {
-    struct M : Field<0, 1> {};
-    struct C : Field<2, 1> {};
-    struct Sa : Field<3, 1> {};
-    struct I : Field<12, 1> {};
-    struct Wxn : Field<19, 1> {};
-    static constexpr u64 k_enable = M::bits(1) | C::bits(1) | I::bits(1) | Sa::bits(1) | Wxn::bits(1);
-};
+constexpr u64 k_sctlr_enable =
+    Sctlr::M::bits(1) | Sctlr::C::bits(1) | Sctlr::I::bits(1) | Sctlr::Sa::bits(1) | Sctlr::Wxn::bits(1);
 
 // The physical address size the CPU supports, as TCR's IPS/PS field encodes it.
 u64 pa_size() {
@@ -126,17 +111,6 @@ void invalidate(const Pool& p) {
 
 #ifdef CONFIG_TN_HYPERVISOR
 
-TN_SYSREG(MairEl2, "mair_el2", u64);
-TN_SYSREG(TcrEl2, "tcr_el2", u64);
-TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
-TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
-
-// TCR_EL2 (non-VHE layout, Arm ARM D17.2.143): bits 31 and 23 are RES1.
-struct TcrEl2Fields {
-    struct Ps : Field<16, 3> {};
-    static constexpr u64 k_res1 = (u64{1} << 31) | (u64{1} << 23);
-};
-
 // EL2 stage 1 has one privilege level (Arm ARM D8.4): AP[1] is RES1 and bit 54
 // is XN, where EL1 has UXN; PXN does not exist. Otherwise as EL1.
 u64 el2_attributes(MemType type, Perms perms) {
@@ -147,16 +121,6 @@ u64 el2_attributes(MemType type, Perms perms) {
 }
 
 #else
-
-TN_SYSREG(MairEl1, "mair_el1", u64);
-TN_SYSREG(TcrEl1, "tcr_el1", u64);
-TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
-TN_SYSREG(SctlrEl1, "sctlr_el1", u64);
-
-struct TcrEl1Fields {
-    struct Epd1 : Field<23, 1> {};
-    struct Ips : Field<32, 3> {};
-};
 
 alignas(4096) u64 g_tables[CONFIG_ARCH_ARM64_MMU_TABLES][pgtable::k_entries];
 Pool g_pool{g_tables, CONFIG_ARCH_ARM64_MMU_TABLES, 0};
@@ -173,12 +137,11 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
 void turn_on(u64* root) {
     g_root = root;
     MairEl1::write(k_mair);
-    TcrEl1::write(TcrWalk::k_write_back_inner_shareable | TcrEl1Fields::Epd1::bits(1) |
-                  TcrEl1Fields::Ips::bits(pa_size()));
+    TcrEl1::write(k_tcr_walk | TcrEl1::Epd1::bits(1) | TcrEl1::Ips::bits(pa_size()));
     Ttbr0El1::write(reinterpret_cast<u64>(root));
     invalidate(g_pool);
     asm volatile("dsb ish; tlbi vmalle1; dsb ish; isb" ::: "memory");
-    u64 sctlr = SctlrEl1::read() | Sctlr::k_enable;
+    u64 sctlr = SctlrEl1::read() | k_sctlr_enable;
     SctlrEl1::write(sctlr);
     asm volatile("isb" ::: "memory");
 #ifdef CONFIG_TN_SMP
@@ -211,12 +174,12 @@ Result<void, Error> enable_el2(const El2Map& m, u64 (*tables)[pgtable::k_entries
         TN_TRY(map(b, el2_attributes, m.ram[i], MemType::Normal, {true, false}));
     TN_TRY(map_image_and_devices(b, el2_attributes, m.devices, m.device_count));
     MairEl2::write(k_mair);
-    TcrEl2::write(TcrEl2Fields::k_res1 | TcrWalk::k_write_back_inner_shareable | TcrEl2Fields::Ps::bits(pa_size()));
+    TcrEl2::write(TcrEl2::res1 | k_tcr_walk | TcrEl2::Ps::bits(pa_size()));
     Ttbr0El2::write(reinterpret_cast<u64>(b.root()));
     VtcrEl2::write(vtcr);
     invalidate(pool);
     asm volatile("dsb ish; tlbi alle2; tlbi vmalls12e1; dsb ish; isb" ::: "memory");
-    u64 sctlr = SctlrEl2::read() | Sctlr::k_enable;
+    u64 sctlr = SctlrEl2::read() | k_sctlr_enable;
     SctlrEl2::write(sctlr);
     asm volatile("isb" ::: "memory");
     mortise_mmu_boot_state[0] = MairEl2::read();

@@ -3,12 +3,13 @@
 // the embedded images (images.cpp) and the EL2 MMU (mmu.cpp). The host board
 // comes from the platform library (mortise/platform.hpp).
 //
-// Lock order: Guest::m_lock, then a device's own lock (vuart, then vgic), then
-// the console's. Per-CPU requests are single words written with release and
+// Lock order: a guest's lifecycle lock (lifecycle.hpp), then a device's own
+// lock (vuart, then vgic), then the console's. Per-CPU requests are single words written with release and
 // read with acquire; the CPU they target acts on them at its next exit or
 // wake-up (it is kicked with k_kick_sgi).
 #pragma once
 
+#include <mortise/hypercall.hpp>
 #include <mortise/partition.hpp>
 #include <mortise/platform.hpp>
 #include <mortise/stage2.hpp>
@@ -17,11 +18,13 @@
 #include <mortise/vgic.hpp>
 #include <mortise/vpsci.hpp>
 #include <mortise/vuart.hpp>
+#include <tn/addr.hpp>
 #include <tn/arch/psci.hpp>
 #include <tn/console.hpp>
 #include <tn/spinlock.hpp>
 #include <tn/types.hpp>
 
+#include "lifecycle.hpp"
 #include "mmu.hpp"
 
 /// One line on the console from Mortise itself.
@@ -61,14 +64,10 @@ struct Vcpu {
     unsigned index;     ///< within the guest
     unsigned pcpu;      ///< the physical CPU it runs on (mode 1: fixed)
     bool off;           ///< PSCI CPU_OFF asked: take it off at the next entry
-    bool paused;        ///< taken off by a pause, ctx holds its state
     unsigned lrs;       ///< list registers loaded at the last entry
     u64 ich_vmcr;
     vcpu::Context ctx;
 };
-
-enum class GuestState : u8 { Stopped, Running, Paused, Faulted };
-const char* state_name(GuestState s);
 
 /// Creates every valid guest of the description and starts the autostart ones.
 void create_guests(const partition::Description& d);
@@ -76,35 +75,43 @@ void create_guests(const partition::Description& d);
 unsigned guest_count();
 Guest* guest(unsigned i);
 
-class Guest final : public vpsci::Actions {
+/// One guest: its devices, RAM and vCPUs, and its Lifecycle (the state
+/// machine, lifecycle.hpp), whose hooks it implements.
+class Guest final : public vpsci::Actions, private LifecycleHooks {
 public:
     const partition::Guest& desc() const { return *m_desc; }
     unsigned index() const { return m_index; }
-    GuestState state() const { return __atomic_load_n(&m_state, __ATOMIC_ACQUIRE); }
+    GuestState state() const { return m_life.state(); }
     unsigned vcpu_count() const { return m_vcpu_count; }
     Vcpu& vcpu(unsigned i) { return m_vcpus[i]; }
     vgic::Vgic& vgic() { return *m_vgic; }
     vuart::Pl011& uart() { return *m_uart; }
     vpsci::Vpsci& psci() { return *m_psci; }
     const stage2::Table& stage2() const { return *m_stage2; }
-    u64 ram_pa() const { return m_ram_pa; }
+    tn::PhysAddr ram_pa() const { return m_ram_pa; }
     u64 cntvoff() const { return m_cntvoff; }
 
     /// The emulated device covering @p ipa, with its offset; nullptr if none.
-    MmioDevice* device_at(u64 ipa, u64& offset);
+    MmioDevice* device_at(tn::Ipa ipa, u64& offset);
     /// Guest RAM by IPA as a host pointer, or nullptr unless [ipa, ipa+size) is all RAM.
-    u8* ram(u64 ipa, u64 size);
+    u8* ram(tn::Ipa ipa, u64 size);
 
-    // Lifecycle, from any CPU. They return false when the state does not allow it.
-    bool start();
-    bool pause();
-    bool resume();
+    // Lifecycle, from any CPU (Lifecycle has the transitions and their errors).
+    GuestResult start() { return m_life.start(); }
+    GuestResult pause() { return m_life.pause(); }
+    GuestResult resume() { return m_life.resume(); }
     /// Stops every vCPU. @p fault: the guest is marked Faulted (reported by the caller).
-    void stop(bool fault);
-    bool restart();
+    void stop(bool fault) { m_life.stop(fault); }
+    GuestResult restart() { return m_life.restart(); }
 
-    /// A vCPU of this guest entered / was taken off its CPU (cpu.cpp).
-    void vcpu_entered(Vcpu& v);
+    // The world switch (cpu.cpp), on the vCPU's CPU with IRQs masked.
+    /// Counts @p v on before its CPU takes its start request; true if it was paused.
+    bool vcpu_claimed(Vcpu& v) { return m_life.vcpu_entered(v.index); }
+    /// A recall took @p v's start request back after vcpu_claimed().
+    void vcpu_withdrawn(Vcpu& v) { m_life.vcpu_withdrawn(v.index); }
+    /// @p v enters the guest; @p resumed: it continues from a pause.
+    void vcpu_entered(Vcpu& v, bool resumed);
+    /// @p v was taken off its CPU; @p saved: its context is kept for a resume.
     void vcpu_parked(Vcpu& v, bool saved);
 
     // vpsci::Actions.
@@ -116,38 +123,42 @@ public:
 
     /// Names the guest (also one that is never created, for listings).
     void describe(unsigned index, const partition::Guest& desc);
-    /// Sets everything up; false (after a report) if the guest cannot exist.
-    bool create(unsigned index, const partition::Guest& desc);
+    /// Sets everything up; an error (after a report) if the guest cannot exist.
+    GuestResult create(unsigned index, const partition::Guest& desc);
     /// vCPUs on a CPU now.
-    unsigned vcpus_on() const { return __atomic_load_n(&m_running, __ATOMIC_ACQUIRE); }
+    unsigned vcpus_on() const { return m_life.vcpus_on(); }
     /// Physical SPI @p intid, assigned to this guest, fired (IRQ context): false if
     /// the guest cannot take it now (then it was disabled until the next start).
     bool forward_spi(u32 intid);
 
 private:
-    bool load();
-    bool build_stage2();
-    bool claim_spis();
+    // LifecycleHooks, called with the lifecycle's lock held.
+    GuestResult boot() override;
+    void booted() override;
+    void halted() override;
+    void post(unsigned vcpu) override;
+    bool recall(unsigned vcpu) override;
+    void all_off() override;
+
+    GuestResult load();
+    GuestResult build_stage2();
+    GuestResult claim_spis();
     void quiesce_spis();
     void enable_spis();
-    void set_state(GuestState s) { __atomic_store_n(&m_state, s, __ATOMIC_RELEASE); }
 
     struct Window {
-        u64 base, size;
+        tn::IpaRange range;
         MmioDevice* device;
     };
 
-    tn::Spinlock m_lock;
+    Lifecycle m_life;  // hooks: this guest, from describe() on
     const partition::Guest* m_desc = nullptr;
     unsigned m_index = 0;
-    GuestState m_state = GuestState::Stopped;
     unsigned m_vcpu_count = 0;
     Vcpu m_vcpus[k_max_vcpus] = {};
-    u64 m_ram_pa = 0;
-    u64 m_entry = 0, m_dtb_ipa = 0;
+    tn::PhysAddr m_ram_pa;
+    tn::Ipa m_entry, m_dtb_ipa;
     u64 m_cntvoff = 0;
-    unsigned m_running = 0;  // vCPUs on a CPU now (atomic)
-    bool m_restart = false;  // start again once every vCPU is off
     stage2::Table* m_stage2 = nullptr;
     vgic::Vgic* m_vgic = nullptr;
     vuart::Pl011* m_uart = nullptr;
@@ -181,5 +192,14 @@ vcpu::GuestRegs* guest_frame();
 
 /// Guests have all stopped: power off when configured to.
 void check_all_stopped();
+
+// ---- Traps (trap.cpp) ----
+
+/// The hypercall status a guest sees for @p r (docs/mortise.md, "Hypercalls"):
+/// WrongState is InvalidState, Busy is Busy, and a guest that cannot be booted
+/// (never set up, image or device tree missing or too large) is Unavailable.
+hypercall::Status status(GuestResult r);
+/// Builds the hypercall table from the linked groups; false after a report.
+bool init_hypercalls();
 
 }  // namespace mortise

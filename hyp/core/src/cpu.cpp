@@ -6,10 +6,12 @@
 // EL1 registers stay in the CPU from entry until the vCPU is taken off;
 // each exit saves and restores only the general registers (the vectors) and
 // the list registers (before_entry/after_exit).
-#include <tn/arch/fpu.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/tlb.hpp>
 #include <tn/irq.hpp>
 #include <tn/smp.hpp>
 
@@ -55,7 +57,7 @@ CpuState g_cpus[k_max_cpus];
 
 CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
 
-[[noreturn]] void run_vcpu(Vcpu& v) {
+[[noreturn]] void run_vcpu(Vcpu& v, bool resumed) {
     Guest& g = *v.guest;
     vcpu::GuestRegs* frame = guest_frame();
     *frame = v.ctx.regs;
@@ -64,13 +66,13 @@ CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
     VpidrEl2::write(MidrEl1::read());
     VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
     CntvoffEl2::write(g.cntvoff());
-    asm volatile("isb; tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+    tn::arch::tlb_invalidate_guest_local();
     mortise_vcpu_restore_el1(&v.ctx.el1);
     tn_arch_fp_restore(&v.ctx.fp);  // Context: EL2, CPTR_EL2.TFP clear
     ich::write_vmcr(v.ich_vmcr);
     CpuState& me = self();
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
-    g.vcpu_entered(v);
+    g.vcpu_entered(v, resumed);
     before_entry(v);
     mortise_enter_guest(frame);
 }
@@ -80,8 +82,18 @@ void idle_loop(void* arg) {
     CpuState& me = g_cpus[cpu];
     for (;;) {
         tn::irq::local_disable();
-        if (Vcpu* v = __atomic_exchange_n(&me.start, nullptr, __ATOMIC_ACQ_REL))
-            run_vcpu(*v);
+        if (Vcpu* v = __atomic_load_n(&me.start, __ATOMIC_ACQUIRE)) {
+            // Counted on before its request is taken, so that a recall
+            // (cancel_start) that finds the request gone finds it counted,
+            // and a stop cannot finish (or restart the guest) under it.
+            bool resumed = v->guest->vcpu_claimed(*v);
+            Vcpu* expected = v;
+            if (__atomic_compare_exchange_n(&me.start, &expected, nullptr, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST))
+                run_vcpu(*v, resumed);
+            v->guest->vcpu_withdrawn(*v);  // recalled meanwhile: look again
+            continue;
+        }
         tn::irq::local_enable();
         tn::irq::wait_for_interrupt();
     }
@@ -184,7 +196,7 @@ void park_current(bool save) {
             mortise_vcpu_save_el1(&v->ctx.el1);  // also stops the virtual timer
         } else {
             CntvCtlEl0::write(0);
-            asm volatile("isb" ::: "memory");
+            tn::arch::instruction_sync();
         }
         if (me.vtimer_forwarded) {
             me.vtimer_forwarded = false;

@@ -1,20 +1,24 @@
 // Guests: creation from the partition description (RAM placement, stage-2
 // tables, vGIC, vUART, PSCI), loading (the arm64 Image at its text_offset,
-// the generated device tree), and the lifecycle (start, pause, resume, stop,
-// restart) as PSCI, hypercalls and faults ask for it.
+// the generated device tree), and what the lifecycle (start, pause, resume,
+// stop, restart as PSCI, hypercalls and faults ask for it) has a guest do:
+// lifecycle.hpp is the state machine, this file its hooks.
 //
 // A guest's vCPUs leave their CPUs on their own: every change of state is
-// published first (m_state), each vCPU's CPU notices it at its next entry
+// published first, each vCPU's CPU notices it at its next entry
 // (before_entry) after a kick, and the last vCPU to leave finishes the job
-// (vcpu_parked: restart, or power-off when nothing is left running).
+// (Lifecycle::vcpu_left: restart, or power-off when nothing is left running).
 #include <new>
 
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+#include <tn/arch/cache.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 #include <tn/smp.hpp>
 
 #include "core.hpp"
@@ -26,6 +30,9 @@ namespace mortise {
 namespace {
 
 using partition::k_max_guests;
+using tn::Ipa;
+using tn::PhysAddr;
+namespace gmap = tn::plat::mortise_guest::map;
 
 constexpr u64 k_dtb_room = 2 * tn::MiB;  // at the top of guest RAM
 constexpr u64 k_dtb_max = 64 * tn::KiB;
@@ -53,48 +60,43 @@ u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_ta
 
 // ---- Host RAM placement ----
 
-struct Taken {
-    u64 base, size;
-};
-Taken g_taken[k_max_guests + 2];
+tn::PhysRange g_taken[k_max_guests + 2];
 unsigned g_taken_count;
 
-bool overlaps(u64 a, u64 as, u64 b, u64 bs) { return a < b + bs && b < a + as; }
-
-bool is_free(u64 base, u64 size) {
+bool is_free(tn::PhysRange r) {
     for (unsigned i = 0; i < g_taken_count; ++i)
-        if (overlaps(base, size, g_taken[i].base, g_taken[i].size))
+        if (r.overlaps(g_taken[i]))
             return false;
     return true;
 }
 
-void take(u64 base, u64 size) { g_taken[g_taken_count++] = {base, size}; }
+void take(PhysAddr base, u64 size) { g_taken[g_taken_count++] = {base, size}; }
 
 // Highest free 2 MiB-aligned range of @p size in a RAM bank: the low end keeps
-// Mortise and (on QEMU) the device tree.
-u64 place(u64 size) {
+// Mortise and (on QEMU) the device tree. PhysAddr{} if none.
+PhysAddr place(u64 size) {
     const Board& b = board();
     for (unsigned i = b.ram_count; i-- > 0;) {
-        u64 lo = b.ram[i].base, hi = b.ram[i].base + b.ram[i].size;
+        const PhysAddr lo{b.ram[i].base}, hi = lo + b.ram[i].size;
         if (hi - lo < size)
             continue;
-        for (u64 base = tn::align_down(hi - size, partition::k_mem_align); base >= lo;
-             base -= partition::k_mem_align) {
-            if (is_free(base, size))
+        for (PhysAddr base = (hi - size).align_down(partition::k_mem_align); base >= lo;
+             base = base - partition::k_mem_align) {
+            if (is_free({base, size}))
                 return base;
             if (base < lo + partition::k_mem_align)
                 break;
         }
     }
-    return 0;
+    return PhysAddr{};
 }
 
 void console_line(void*, const char* text, usize len) { tn::console::write(text, len); }
 
 void uart_irq(void* ctx, bool level) {
     auto* g = static_cast<Guest*>(ctx);
-    g->vgic().set_level(0, partition::ipa::k_uart_intid, level);
-    int target = g->vgic().spi_target(partition::ipa::k_uart_intid);
+    g->vgic().set_level(0, gmap::k_uart_intid, level);
+    int target = g->vgic().spi_target(gmap::k_uart_intid);
     if (level && target >= 0 && static_cast<unsigned>(target) < g->vcpu_count())
         kick(g->vcpu(static_cast<unsigned>(target)).pcpu);
 }
@@ -116,63 +118,60 @@ u64 read64(const u8* p) {
 
 }  // namespace
 
-const char* state_name(GuestState s) {
-    static const char* const names[] = {"stopped", "running", "paused", "faulted"};
-    return tn::enum_name(names, s);
-}
-
 unsigned guest_count() { return g_count; }
 Guest* guest(unsigned i) { return i < g_count ? &g_guests[i] : nullptr; }
 
-bool Guest::build_stage2() {
+GuestResult Guest::build_stage2() {
     u64* root = alloc_s2_table(nullptr);
     if (!root) {
         MLOG("guest '%s' not started: out of stage-2 tables (raise LIBMORTISE_CORE_STAGE2_TABLES)", m_desc->name);
-        return false;
+        return tn::err(GuestError::OutOfTables);
     }
     m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
                                                             static_cast<tn::u16>(m_index + 1));
-    auto r = m_stage2->map(partition::ipa::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
-                           {true, true, true});
-    for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i)
-        r = m_stage2->map(m_desc->mmio[i].base, m_desc->mmio[i].base, m_desc->mmio[i].size, stage2::Mem::Device,
+    auto r = m_stage2->map(gmap::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal, {true, true, true});
+    for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i) {
+        const partition::Region& d = m_desc->mmio[i];
+        r = m_stage2->map(partition::passthrough_ipa(d.base), d.base, d.size, stage2::Mem::Device,
                           {true, true, false});
+    }
     if (!r.ok()) {
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
-        return false;
+        return tn::err(r.error() == stage2::Error::OutOfTables ? GuestError::OutOfTables : GuestError::MapFailed);
     }
     // The walker reads the tables through the caches (VTCR_EL2 inner WB).
-    asm volatile("dsb ish" ::: "memory");
-    return true;
+    tn::arch::data_sync_inner();
+    return {};
 }
 
 void Guest::describe(unsigned index, const partition::Guest& desc) {
     m_index = index;
     m_desc = &desc;
+    m_life.set_hooks(*this);
 }
 
-bool Guest::create(unsigned index, const partition::Guest& desc) {
+GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     describe(index, desc);
     m_vcpu_count = partition::vcpu_count(desc);
     if (m_vcpu_count > k_max_vcpus) {
         MLOG("guest '%s' not started: %u vCPUs, Mortise supports %u per guest", desc.name, m_vcpu_count,
              k_max_vcpus);
-        return false;
+        return tn::err(GuestError::TooManyVcpus);
     }
-    m_ram_pa = desc.mem_phys ? desc.mem_phys : place(desc.mem_size);
-    if (!m_ram_pa) {
+    const bool fixed = desc.mem_phys != PhysAddr{};
+    m_ram_pa = fixed ? desc.mem_phys : place(desc.mem_size);
+    if (m_ram_pa == PhysAddr{}) {
         MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
-        return false;
+        return tn::err(GuestError::NoRam);
     }
-    if (!desc.mem_phys)
+    if (!fixed)
         take(m_ram_pa, desc.mem_size);
-    if (!build_stage2())
-        return false;
+    TN_TRY(build_stage2());
     unsigned v = 0;
     for (unsigned cpu = 0; cpu < 64 && v < m_vcpu_count; ++cpu) {
         if (desc.cpu_mask & (u64{1} << cpu)) {
-            m_vcpus[v] = Vcpu{this, v, cpu, false, false, 0, 0, {}};
+            m_vcpus[v] = Vcpu{this, v, cpu, false, 0, 0, {}};
             ++v;
         }
     }
@@ -186,45 +185,45 @@ bool Guest::create(unsigned index, const partition::Guest& desc) {
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
     vpsci::Config pc;
     pc.vcpu_count = m_vcpu_count;
-    pc.ram_base = partition::ipa::k_ram;
+    pc.ram_base = gmap::k_ram.value();
     pc.ram_size = desc.mem_size;
     m_psci = new (g_psci[index].get()) vpsci::Vpsci(pc, *this);
-    m_windows[0] = {partition::ipa::k_gicd, partition::ipa::k_gicd_size, &m_vgic->distributor()};
-    m_windows[1] = {partition::ipa::k_gicr, m_vcpu_count * partition::ipa::k_gicr_stride, &m_vgic->redistributor()};
-    m_windows[2] = {partition::ipa::k_uart, partition::ipa::k_uart_size, m_uart};
-    if (!claim_spis())
-        return false;
+    m_windows[0] = {gmap::gicd(), &m_vgic->distributor()};
+    m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor()};
+    m_windows[2] = {gmap::uart(), m_uart};
+    TN_TRY(claim_spis());
+    m_life.set_created(m_vcpu_count);
     MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
-         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa, desc.image);
-    return true;
+         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(), desc.image);
+    return {};
 }
 
-MmioDevice* Guest::device_at(u64 ipa, u64& offset) {
+MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
     for (const Window& w : m_windows)
-        if (w.device && ipa >= w.base && ipa - w.base < w.size) {
-            offset = ipa - w.base;
+        if (w.device && w.range.contains(ipa)) {
+            offset = ipa - w.range.base;
             return w.device;
         }
     return nullptr;
 }
 
-u8* Guest::ram(u64 ipa, u64 size) {
-    u64 base = partition::ipa::k_ram;
-    if (ipa < base || size > m_desc->mem_size || ipa - base > m_desc->mem_size - size)
+// Mortise maps host RAM identity at EL2, so a host-physical address is its pointer.
+u8* Guest::ram(Ipa ipa, u64 size) {
+    if (!gmap::ram(m_desc->mem_size).contains(ipa, size))
         return nullptr;
-    return reinterpret_cast<u8*>(m_ram_pa + (ipa - base));
+    return reinterpret_cast<u8*>((m_ram_pa + (ipa - gmap::k_ram)).value());
 }
 
 // Places the image at text_offset from the start of RAM (arm64 booting.rst:
 // 2 MiB-aligned base + text_offset) and the device tree at the top of RAM,
 // then cleans both to the point of coherency: the guest starts with its MMU
 // and caches off and must not see stale memory.
-bool Guest::load() {
+GuestResult Guest::load() {
     const Image* img = find_image(m_desc->image);
     if (!img || img->size < 64 || (read64(img->data + 56) & 0xffffffff) != k_image_magic) {
         MLOG("guest '%s' not started: image '%s' %s", m_desc->name, m_desc->image,
              img ? "has no arm64 Image header" : "is not embedded in this host image");
-        return false;
+        return tn::err(img ? GuestError::BadImage : GuestError::NoImage);
     }
     u64 text_offset = read64(img->data + 8);
     u64 image_size = read64(img->data + 16);
@@ -233,135 +232,74 @@ bool Guest::load() {
     if (footprint > dtb_off) {
         MLOG("guest '%s' not started: image '%s' needs %lu KiB, more than its RAM minus 2 MiB for the device tree",
              m_desc->name, m_desc->image, footprint / tn::KiB);
-        return false;
+        return tn::err(GuestError::ImageTooLarge);
     }
-    u8* ram = reinterpret_cast<u8*>(m_ram_pa);
+    u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
     __builtin_memcpy(ram + text_offset, img->data, img->size);
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max, host.ok() ? &host.value() : nullptr);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
-        return false;
+        return tn::err(GuestError::DeviceTreeTooLarge);
     }
-    mmu::clean_to_poc(m_ram_pa + text_offset, img->size);
-    mmu::clean_to_poc(m_ram_pa + dtb_off, dt_size);
-    asm volatile("ic ialluis; dsb ish; isb" ::: "memory");
-    m_entry = partition::ipa::k_ram + text_offset;
-    m_dtb_ipa = partition::ipa::k_ram + dtb_off;
-    return true;
+    mmu::clean_to_poc((m_ram_pa + text_offset).value(), img->size);
+    mmu::clean_to_poc((m_ram_pa + dtb_off).value(), dt_size);
+    tn::arch::icache_invalidate_all();
+    m_entry = gmap::k_ram + text_offset;
+    m_dtb_ipa = gmap::k_ram + dtb_off;
+    return {};
 }
 
-bool Guest::start() {
-    {
-        tn::SpinlockGuard guard(m_lock);
-        GuestState s = state();
-        if ((s != GuestState::Stopped && s != GuestState::Faulted) || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
-            return false;
-        if (!load())
-            return false;
-        quiesce_spis();
-        m_vgic->reset();
-        m_uart->reset();
-        m_psci->reset(0);
-        for (unsigned i = 0; i < m_vcpu_count; ++i) {
-            m_vcpus[i].off = false;
-            m_vcpus[i].paused = false;
-            m_vcpus[i].ich_vmcr = 0;
-        }
-        vcpu::reset(m_vcpus[0].ctx, m_entry, m_dtb_ipa);
-        m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
-        set_state(GuestState::Running);
-        enable_spis();
-    }
-    post_start(m_vcpus[0]);
-    return true;
-}
+// ---- Lifecycle hooks (lifecycle.hpp), with the lifecycle's lock held ----
 
-// Running -> Paused: every vCPU saves its context as it leaves its CPU.
-bool Guest::pause() {
-    tn::SpinlockGuard guard(m_lock);
-    if (state() != GuestState::Running)
-        return false;
-    set_state(GuestState::Paused);
+// A fresh boot: the image and device tree loaded again, every device reset,
+// vCPU 0 at the image's entry with the device tree's address in x0.
+GuestResult Guest::boot() {
+    if (m_life.restart_pending())
+        MLOG("guest '%s' restarting", m_desc->name);
+    TN_TRY(load());
+    quiesce_spis();
+    m_vgic->reset();
+    m_uart->reset();
+    m_psci->reset(0);
     for (unsigned i = 0; i < m_vcpu_count; ++i) {
-        Vcpu& v = m_vcpus[i];
-        if (cancel_start(v))
-            v.paused = true;  // was about to start: resume starts it
-        else if (running_on_cpu(v))
-            kick(v.pcpu);
+        m_vcpus[i].off = false;
+        m_vcpus[i].ich_vmcr = 0;
     }
-    return true;
+    vcpu::reset(m_vcpus[0].ctx, m_entry.value(), m_dtb_ipa.value());
+    m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
+    return {};
 }
 
-bool Guest::resume() {
-    tn::SpinlockGuard guard(m_lock);
-    if (state() != GuestState::Paused || __atomic_load_n(&m_running, __ATOMIC_ACQUIRE))
-        return false;
-    set_state(GuestState::Running);
-    for (unsigned i = 0; i < m_vcpu_count; ++i)
-        if (m_vcpus[i].paused) {
-            m_vcpus[i].paused = false;
-            post_start(m_vcpus[i]);
-        }
-    return true;
+void Guest::booted() { enable_spis(); }
+
+void Guest::halted() {
+    quiesce_spis();
+    m_uart->flush();
 }
 
-void Guest::stop(bool fault) {
-    bool idle_now;
-    {
-        tn::SpinlockGuard guard(m_lock);
-        GuestState s = state();
-        if (s == GuestState::Stopped || s == GuestState::Faulted)
-            return;
-        set_state(fault ? GuestState::Faulted : GuestState::Stopped);
-        quiesce_spis();
-        for (unsigned i = 0; i < m_vcpu_count; ++i) {
-            Vcpu& v = m_vcpus[i];
-            v.paused = false;
-            if (!cancel_start(v) && running_on_cpu(v))
-                kick(v.pcpu);
-        }
-        m_uart->flush();
-        idle_now = __atomic_load_n(&m_running, __ATOMIC_ACQUIRE) == 0;
-    }
-    if (idle_now) {
-        if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL))
-            (void)start();
-        else
-            check_all_stopped();
-    }
+void Guest::post(unsigned vcpu) { post_start(m_vcpus[vcpu]); }
+
+bool Guest::recall(unsigned vcpu) {
+    Vcpu& v = m_vcpus[vcpu];
+    if (cancel_start(v))
+        return true;
+    if (running_on_cpu(v))
+        kick(v.pcpu);
+    return false;
 }
 
-bool Guest::restart() {
-    GuestState s = state();
-    if (s == GuestState::Stopped || s == GuestState::Faulted)
-        return start();
-    __atomic_store_n(&m_restart, true, __ATOMIC_RELEASE);
-    stop(false);
-    return true;
-}
+void Guest::all_off() { check_all_stopped(); }
 
-void Guest::vcpu_entered(Vcpu& v) {
-    __atomic_add_fetch(&m_running, 1, __ATOMIC_SEQ_CST);
-    if (!v.paused)
+void Guest::vcpu_entered(Vcpu& v, bool resumed) {
+    if (!resumed)
         m_psci->started(v.index);
 }
 
 void Guest::vcpu_parked(Vcpu& v, bool saved) {
-    v.paused = saved;
     if (!saved)
         m_psci->stopped(v.index);
-    if (__atomic_sub_fetch(&m_running, 1, __ATOMIC_SEQ_CST) != 0)
-        return;
-    GuestState s = state();
-    if (s != GuestState::Stopped && s != GuestState::Faulted)
-        return;
-    if (__atomic_exchange_n(&m_restart, false, __ATOMIC_ACQ_REL)) {
-        MLOG("guest '%s' restarting", m_desc->name);
-        (void)start();
-        return;
-    }
-    check_all_stopped();
+    m_life.vcpu_left(v.index, saved);
 }
 
 // ---- Pass-through interrupts ----
@@ -371,7 +309,7 @@ void Guest::vcpu_parked(Vcpu& v, bool saved) {
 // state), and is routed to the CPU of the guest's first vCPU (where the vGIC
 // routes SPIs until the guest moves them; forward_spi() kicks the right CPU
 // when it does). It stays disabled until the guest starts.
-bool Guest::claim_spis() {
+GuestResult Guest::claim_spis() {
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     for (unsigned i = 0; i < m_desc->irq_count; ++i) {
         const u32 intid = m_desc->irqs[i];
@@ -389,10 +327,10 @@ bool Guest::claim_spis() {
                  tn::irq::error_name(r.error()));
             for (unsigned j = 0; j < registered; ++j)
                 (void)tn::irq::unregister_handler(m_desc->irqs[j]);
-            return false;
+            return tn::err(GuestError::SpiUnavailable);
         }
     }
-    return true;
+    return {};
 }
 
 // Masks the guest's SPIs at the GIC and ends any forwarded one the guest left
@@ -425,6 +363,7 @@ bool Guest::forward_spi(u32 intid) {
 
 // ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----
 
+// vPSCI accepted the call, so vCPU @p index is off: nothing uses its context.
 bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     if (index >= m_vcpu_count || state() != GuestState::Running)
         return false;
@@ -432,8 +371,7 @@ bool Guest::cpu_on(unsigned index, u64 entry, u64 context_id) {
     vcpu::reset(v.ctx, entry, context_id);
     v.off = false;
     v.ich_vmcr = 0;
-    post_start(v);
-    return true;
+    return m_life.start_vcpu(index).ok();
 }
 
 void Guest::cpu_off(unsigned index) {
@@ -452,27 +390,30 @@ void Guest::system_off() {
 
 void Guest::system_reset() {
     MLOG("guest '%s' asked for a reset (PSCI SYSTEM_RESET)", m_desc->name);
-    (void)restart();
+    if (auto r = restart(); !r.ok())
+        MLOG("guest '%s' not restarted: %s", m_desc->name, error_name(r.error()));
 }
 
 // ---- Creation ----
 
 void create_guests(const partition::Description& d) {
     // Fixed placements first, so that chosen ones avoid them.
-    take(reinterpret_cast<u64>(__tn_image_start), reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
-    take(board().dtb, board().dtb_size);
+    take(PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
+         reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
+    take(PhysAddr{board().dtb}, board().dtb_size);
     for (unsigned i = 0; i < d.count; ++i)
-        if (d.guests[i].valid && d.guests[i].mem_phys)
+        if (d.guests[i].valid && d.guests[i].mem_phys != PhysAddr{})
             take(d.guests[i].mem_phys, d.guests[i].mem_size);
     g_count = d.count;
     bool ok[k_max_guests] = {};
     for (unsigned i = 0; i < d.count; ++i) {
         g_guests[i].describe(i, d.guests[i]);
-        ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]);
+        ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]).ok();
     }
     for (unsigned i = 0; i < d.count; ++i)
         if (ok[i] && d.guests[i].autostart)
-            (void)g_guests[i].start();
+            if (auto r = g_guests[i].start(); !r.ok())
+                MLOG("guest '%s' not started: %s", d.guests[i].name, error_name(r.error()));
 }
 
 void check_all_stopped() {

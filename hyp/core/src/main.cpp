@@ -14,7 +14,6 @@ extern "C" char __tn_image_start[], _end[];
 
 namespace mortise {
 
-bool init_hypercalls();
 void shell_input(tn::u8 byte);
 
 namespace {
@@ -30,14 +29,14 @@ partition::Platform platform() {
     partition::Platform p{};
     p.ram_count = b.ram_count;
     for (unsigned i = 0; i < b.ram_count; ++i)
-        p.ram[i] = {b.ram[i].base, b.ram[i].size};
+        p.ram[i] = {tn::PhysAddr{b.ram[i].base}, b.ram[i].size};
     u64 start = reinterpret_cast<u64>(__tn_image_start);
-    p.reserved[p.reserved_count++] = {start, reinterpret_cast<u64>(_end) - start};
-    p.reserved[p.reserved_count++] = {b.dtb, b.dtb_size};
+    p.reserved[p.reserved_count++] = {tn::PhysAddr{start}, reinterpret_cast<u64>(_end) - start};
+    p.reserved[p.reserved_count++] = {tn::PhysAddr{b.dtb}, b.dtb_size};
     p.cpu_count = b.cpu_count;
-    p.owned_mmio[p.owned_mmio_count++] = {b.gicd, b.gicd_size};
-    p.owned_mmio[p.owned_mmio_count++] = {b.gicr, b.gicr_size};
-    p.owned_mmio[p.owned_mmio_count++] = {b.uart, b.uart_size};
+    p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicd}, b.gicd_size};
+    p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicr}, b.gicr_size};
+    p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.uart}, b.uart_size};
     p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
     unsigned n = image_count() < partition::k_max_guests ? image_count() : partition::k_max_guests;
     for (unsigned i = 0; i < n; ++i)

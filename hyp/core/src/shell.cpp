@@ -44,28 +44,27 @@ void run(char* line) {
         return;
     }
     Guest* g = by_name(arg);
-    bool known = true, ok = false;
-    if (!g)
-        known = false;
-    else if (__builtin_strcmp(line, "start") == 0)
-        ok = g->start();
-    else if (__builtin_strcmp(line, "pause") == 0)
-        ok = g->pause();
-    else if (__builtin_strcmp(line, "resume") == 0)
-        ok = g->resume();
-    else if (__builtin_strcmp(line, "restart") == 0)
-        ok = g->restart();
-    else if (__builtin_strcmp(line, "destroy") == 0) {
+    GuestResult r = tn::err(GuestError::WrongState);
+    if (!g) {
+        MLOG("no guest named '%s' (try 'list')", arg);
+        return;
+    }
+    if (__builtin_strcmp(line, "start") == 0) {
+        r = g->start();
+    } else if (__builtin_strcmp(line, "pause") == 0) {
+        r = g->pause();
+    } else if (__builtin_strcmp(line, "resume") == 0) {
+        r = g->resume();
+    } else if (__builtin_strcmp(line, "restart") == 0) {
+        r = g->restart();
+    } else if (__builtin_strcmp(line, "destroy") == 0) {
         g->stop(false);
-        ok = true;
+        r = {};
     } else {
         MLOG("unknown command '%s' (try 'help')", line);
         return;
     }
-    if (!known)
-        MLOG("no guest named '%s' (try 'list')", arg);
-    else
-        MLOG("%s %s: %s (now %s)", line, arg, ok ? "done" : "not possible in this state", state_name(g->state()));
+    MLOG("%s %s: %s (now %s)", line, arg, r.ok() ? "done" : error_name(r.error()), state_name(g->state()));
 }
 
 }  // namespace

@@ -27,15 +27,16 @@ using vcpu::GuestRegs;
 
 hypercall::Table g_hypercalls;
 
-// HPFAR_EL2 gives the faulting IPA's page, FAR_EL2 the offset within it.
-u64 fault_ipa(const GuestRegs& r) {
+// HPFAR_EL2 gives the faulting IPA's page, FAR_EL2 (a guest virtual address)
+// the offset within it.
+tn::Ipa fault_ipa(const GuestRegs& r) {
     namespace pg = tn::arch::pgtable;
-    return (HpfarEl2::Fipa::get(r.hpfar) << pg::k_page_shift) | (r.far & (pg::k_page - 1));
+    return tn::Ipa{(HpfarEl2::Fipa::get(r.hpfar) << pg::k_page_shift) | (r.far & (pg::k_page - 1))};
 }
 
 // Stops the calling vCPU's guest after a report; the exit path then takes
 // this vCPU off its CPU (before_entry sees the guest no longer running).
-void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, u64 addr) {
+void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, tn::Ipa addr = {}) {
     Guest& g = *v.guest;
     char fsc[48];
     u32 code = tn::arch::esr::ec(r.esr);
@@ -43,7 +44,7 @@ void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, u64 addr) {
     if (tn::arch::esr::is_abort(code))
         MLOG("  %s on %s at IPA 0x%lx (outside the guest's partition: no RAM or device of it there)",
              tn::arch::esr::fsc_describe(tn::arch::esr::fsc(r.esr), fsc, sizeof fsc),
-             tn::arch::esr::write_not_read(r.esr) ? "write" : "read", addr);
+             tn::arch::esr::write_not_read(r.esr) ? "write" : "read", addr.value());
     MLOG("  vCPU %u on CPU %u, PC 0x%lx, ESR_EL2 0x%lx (%s)", v.index, v.pcpu, r.pc, r.esr,
          tn::arch::esr::ec_name(code));
     g.stop(true);
@@ -55,7 +56,7 @@ u64 reg(const GuestRegs& r, unsigned n) { return n == 31 ? 0 : r.x[n]; }
 // access size, register, sign extension and direction come from the ISS.
 void data_abort(Vcpu& v, GuestRegs& r) {
     const u64 esr = r.esr;
-    u64 ipa = fault_ipa(r);
+    const tn::Ipa ipa = fault_ipa(r);
     u64 offset = 0;
     MmioDevice* dev = v.guest->device_at(ipa, offset);
     if (!dev) {
@@ -101,13 +102,13 @@ void data_abort(Vcpu& v, GuestRegs& r) {
 class Memory final : public hypercall::GuestMemory {
 public:
     explicit Memory(Guest& g) : m_guest(g) {}
-    bool read(u64 ipa, void* dst, usize size) override {
+    bool read(tn::Ipa ipa, void* dst, usize size) override {
         u8* p = m_guest.ram(ipa, size);
         if (p)
             __builtin_memcpy(dst, p, size);
         return p != nullptr;
     }
-    bool write(u64 ipa, const void* src, usize size) override {
+    bool write(tn::Ipa ipa, const void* src, usize size) override {
         u8* p = m_guest.ram(ipa, size);
         if (p)
             __builtin_memcpy(p, src, size);
@@ -130,7 +131,7 @@ public:
     }
 };
 
-class Lifecycle final : public hypercall::LifecycleOps {
+class LifecycleCalls final : public hypercall::LifecycleOps {
 public:
     unsigned guest_count() const override { return mortise::guest_count(); }
     hypercall::GuestInfo info(unsigned i) const override {
@@ -145,15 +146,10 @@ public:
         return hypercall::Status::Success;
     }
     hypercall::Status restart(unsigned i) override { return status(guest(i)->restart()); }
-
-private:
-    static hypercall::Status status(bool ok) {
-        return ok ? hypercall::Status::Success : hypercall::Status::InvalidState;
-    }
 };
 
 Console g_console;
-Lifecycle g_lifecycle;
+LifecycleCalls g_lifecycle;
 
 // SMCCC call by the guest (HVC #0, or SMC #0 trapped by HCR_EL2.TSC): PSCI
 // functions go to the guest's vPSCI, everything else to the hypercall table.
@@ -195,12 +191,12 @@ void sysreg(Vcpu& v, GuestRegs& r) {
         r.pc += 4;
         return;
     }
-    stop_with_report(v, r, "access to a system register Mortise does not give guests", 0);
+    stop_with_report(v, r, "access to a system register Mortise does not give guests");
 }
 
 void dispatch(Vcpu& v, GuestRegs& r) {
     if (SpsrEl2::Aarch32::get(r.pstate)) {
-        stop_with_report(v, r, "AArch32 execution is not supported", 0);
+        stop_with_report(v, r, "AArch32 execution is not supported");
         return;
     }
     switch (tn::arch::esr::ec(r.esr)) {
@@ -221,12 +217,36 @@ void dispatch(Vcpu& v, GuestRegs& r) {
         stop_with_report(v, r, "instruction fetch outside its partition", fault_ipa(r));
         return;
     default:
-        stop_with_report(v, r, "an exception Mortise does not handle for guests", 0);
+        stop_with_report(v, r, "an exception Mortise does not handle for guests");
         return;
     }
 }
 
 }  // namespace
+
+hypercall::Status status(GuestResult r) {
+    using hypercall::Status;
+    if (r.ok())
+        return Status::Success;
+    switch (r.error()) {
+    case GuestError::WrongState:
+        return Status::InvalidState;
+    case GuestError::Busy:
+        return Status::Busy;
+    case GuestError::NotCreated:
+    case GuestError::NoImage:
+    case GuestError::BadImage:
+    case GuestError::ImageTooLarge:
+    case GuestError::DeviceTreeTooLarge:
+    case GuestError::TooManyVcpus:
+    case GuestError::NoRam:
+    case GuestError::OutOfTables:
+    case GuestError::MapFailed:
+    case GuestError::SpiUnavailable:
+        return Status::Unavailable;
+    }
+    return Status::Unavailable;
+}
 
 bool init_hypercalls() {
     if (!g_hypercalls.add_linked()) {
@@ -257,6 +277,6 @@ extern "C" void mortise_guest_irq(GuestRegs* regs) {
 extern "C" void mortise_guest_serror(GuestRegs* regs) {
     Vcpu& v = *current_vcpu();
     after_exit(v);
-    stop_with_report(v, *regs, "SError (asynchronous external abort)", 0);
+    stop_with_report(v, *regs, "SError (asynchronous external abort)");
     before_entry(v);
 }

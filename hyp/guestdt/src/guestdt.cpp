@@ -13,15 +13,6 @@
 
 namespace mortise::guestdt {
 
-namespace pt = partition;
-
-// One address map for validation and generation: partition checks pass-through regions
-// against these windows.
-static_assert(k_gicd == pt::ipa::k_gicd && k_gicd_size == pt::ipa::k_gicd_size);
-static_assert(k_gicr == pt::ipa::k_gicr && k_gicr_stride == pt::ipa::k_gicr_stride);
-static_assert(k_uart == pt::ipa::k_uart && k_uart_size == pt::ipa::k_uart_size);
-static_assert(k_ram == pt::ipa::k_ram && k_uart_intid == pt::ipa::k_uart_intid);
-
 namespace {
 
 constexpr u32 k_gic_phandle = 1, k_clock_phandle = 2;
@@ -32,6 +23,34 @@ constexpr u32 k_uart_clock_hz = 24'000'000;
 
 u32 hi(u64 v) { return static_cast<u32>(v >> 32); }
 u32 lo(u64 v) { return static_cast<u32>(v); }
+u32 hi(tn::Ipa a) { return hi(a.value()); }
+u32 lo(tn::Ipa a) { return lo(a.value()); }
+
+/// "<prefix><name>@<address in hex>": a node's unit name (Devicetree Specification §2.2.1),
+/// or with prefix "/" its path. Computed at compile time from the guest map.
+struct UnitName {
+    char text[40];
+};
+constexpr UnitName unit_name(const char* prefix, const char* name, tn::Ipa at) {
+    UnitName u{};
+    usize n = 0;
+    for (const char* p = prefix; *p; ++p)
+        u.text[n++] = *p;
+    for (const char* p = name; *p; ++p)
+        u.text[n++] = *p;
+    u.text[n++] = '@';
+    unsigned digits = 1;
+    for (u64 v = at.value() >> 4; v != 0; v >>= 4)
+        ++digits;
+    while (digits-- > 0)
+        u.text[n++] = "0123456789abcdef"[(at.value() >> (4 * digits)) & 0xf];
+    return u;
+}
+constexpr UnitName k_gic_node = unit_name("", "intc", gmap::k_gicd);
+constexpr UnitName k_uart_node = unit_name("", "pl011", gmap::k_uart);
+constexpr UnitName k_uart_path = unit_name("/", "pl011", gmap::k_uart);
+constexpr UnitName k_memory_node = unit_name("", "memory", gmap::k_ram);
+static_assert(k_uart_node.text[5] == '@' && k_memory_node.text[6] == '@');
 
 void cpus(tn::fdt::Writer& w, unsigned vcpus) {
     w.begin_node("cpus").property_u32("#address-cells", 1).property_u32("#size-cells", 0);
@@ -50,10 +69,9 @@ void cpus(tn::fdt::Writer& w, unsigned vcpus) {
 }
 
 void gic(tn::fdt::Writer& w, unsigned vcpus) {
-    const u64 gicr_size = k_gicr_stride * vcpus;
-    const u32 reg[8] = {hi(k_gicd), lo(k_gicd), hi(k_gicd_size), lo(k_gicd_size),
-                        hi(k_gicr), lo(k_gicr), hi(gicr_size),   lo(gicr_size)};
-    w.begin_node("intc@8000000")
+    const tn::IpaRange d = gmap::gicd(), r = gmap::gicr(vcpus);
+    const u32 reg[8] = {hi(d.base), lo(d.base), hi(d.size), lo(d.size), hi(r.base), lo(r.base), hi(r.size), lo(r.size)};
+    w.begin_node(k_gic_node.text)
         .property_strings("compatible", "arm,gic-v3", sizeof("arm,gic-v3"))
         .property_u32("#interrupt-cells", 3)
         .property_empty("interrupt-controller")
@@ -76,8 +94,9 @@ void timer(tn::fdt::Writer& w) {
 }
 
 void uart(tn::fdt::Writer& w) {
-    const u32 reg[4] = {hi(k_uart), lo(k_uart), hi(k_uart_size), lo(k_uart_size)};
-    const u32 irq[3] = {k_spi, k_uart_intid - 32, k_level_high};
+    const tn::IpaRange u = gmap::uart();
+    const u32 reg[4] = {hi(u.base), lo(u.base), hi(u.size), lo(u.size)};
+    const u32 irq[3] = {k_spi, gmap::k_uart_intid - 32, k_level_high};
     const u32 clocks[2] = {k_clock_phandle, k_clock_phandle};
     w.begin_node("apb-pclk")
         .property_string("compatible", "fixed-clock")
@@ -87,7 +106,7 @@ void uart(tn::fdt::Writer& w) {
         .property_u32("phandle", k_clock_phandle)
         .end_node();
     // Linux's AMBA bus needs "arm,primecell" and both clocks to probe a PL011.
-    w.begin_node("pl011@9000000")
+    w.begin_node(k_uart_node.text)
         .property_strings("compatible", "arm,pl011\0arm,primecell", sizeof("arm,pl011\0arm,primecell"))
         .property_cells("reg", reg, 4)
         .property_cells("interrupts", irq, 3)
@@ -103,7 +122,7 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
         return 0;  // Not a guest that can run; the partition checks reject it before this.
     tn::fdt::Writer w(buf, static_cast<usize>(cap > 0xffff'ffffu ? 0xffff'ffffu : cap));
-    const u32 mem_reg[4] = {hi(k_ram), lo(k_ram), hi(g.mem_size), lo(g.mem_size)};
+    const u32 mem_reg[4] = {hi(gmap::k_ram), lo(gmap::k_ram), hi(g.mem_size), lo(g.mem_size)};
 
     w.begin_node("")
         .property_u32("#address-cells", 2)
@@ -120,9 +139,11 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     w.begin_node("chosen");
     if (n != 0)
         w.property_string("bootargs", bootargs);
-    w.property_string("stdout-path", "/pl011@9000000").end_node();
-    w.begin_node("aliases").property_string("serial0", "/pl011@9000000").end_node();
-    w.begin_node("memory@40000000").property_string("device_type", "memory").property_cells("reg", mem_reg, 4);
+    w.property_string("stdout-path", k_uart_path.text).end_node();
+    w.begin_node("aliases").property_string("serial0", k_uart_path.text).end_node();
+    w.begin_node(k_memory_node.text)
+        .property_string("device_type", "memory")
+        .property_cells("reg", mem_reg, 4);
     w.end_node();
     cpus(w, vcpus);
     w.begin_node("psci")

@@ -48,7 +48,7 @@ struct Context {
     Node gic;  // The host GIC, invalid if the host tree has none.
     u32 first_phandle;
     unsigned mmio_count, irq_count;
-    Region emulated[4];  // Guest-physical windows guestdt fills itself.
+    tn::IpaRange emulated[4];  // Guest-physical windows guestdt fills itself.
     Node clocks[k_max_passthrough_clocks];  // Host fixed clocks copied; index i gets first_phandle + i.
     unsigned clock_count = 0;
     Copied copied[k_max_passthrough_nodes];
@@ -123,11 +123,12 @@ usize device_regions(const Context& cx, Node n, Region (&out)[k_max_node_regs]) 
             return 0;
         bool owned = false;
         for (unsigned m = 0; m < cx.mmio_count && !owned; ++m)
-            owned = inside(addr, size, cx.g.mmio[m].base, cx.g.mmio[m].size);
+            owned = inside(addr, size, cx.g.mmio[m].base.value(), cx.g.mmio[m].size);
         if (!owned)
             return 0;
-        for (const Region& e : cx.emulated)
-            if (overlaps(addr, size, e.address, e.size))
+        const tn::Ipa at = partition::passthrough_ipa(tn::PhysAddr{addr});  // where the guest sees it
+        for (const tn::IpaRange& e : cx.emulated)
+            if (overlaps(at.value(), size, e.base.value(), e.size))
                 return 0;
         out[i] = Region{addr, size};
     }
@@ -297,7 +298,7 @@ void copy_clock(tn::fdt::Writer& w, const Fdt& f, Node clk, unsigned index, u32 
 }  // namespace
 
 void passthrough(tn::fdt::Writer& w, const partition::Guest& g, const Fdt& host, u32 first_phandle) {
-    const u64 vcpus = partition::vcpu_count(g);
+    const unsigned vcpus = partition::vcpu_count(g);
     const auto gic = host.find_gic();
     Context cx{
         .g = g,
@@ -307,8 +308,7 @@ void passthrough(tn::fdt::Writer& w, const partition::Guest& g, const Fdt& host,
         // Clamped: the Guest may come from anywhere, not only from partition::parse().
         .mmio_count = g.mmio_count < partition::k_max_regions ? g.mmio_count : partition::k_max_regions,
         .irq_count = g.irq_count < partition::k_max_irqs ? g.irq_count : partition::k_max_irqs,
-        .emulated = {{k_gicd, k_gicd_size}, {k_gicr, k_gicr_stride * vcpus}, {k_uart, k_uart_size},
-                     {k_ram, g.mem_size}},
+        .emulated = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), gmap::ram(g.mem_size)},
         .clocks = {},
         .copied = {},
     };

@@ -25,13 +25,13 @@ pt::Guest make_guest(bool everything) {
     if (everything) {
         // More than partition allows: the whole address space and every SPI of 32..63, so
         // any node with a decodable reg is a candidate and the emulated windows must hold.
-        g.mmio[0] = {0, ~u64{0}};
+        g.mmio[0] = {tn::PhysAddr{0}, ~u64{0}};
         g.mmio_count = 1;
         for (u32 i = 0; i < pt::k_max_irqs; ++i)
             g.irqs[g.irq_count++] = 32 + i;
     } else {
-        g.mmio[0] = {0x901'0000, 0x1000};  // QEMU virt's RTC and GPIO, as a real description has.
-        g.mmio[1] = {0x903'0000, 0x1000};
+        g.mmio[0] = {tn::PhysAddr{0x901'0000}, 0x1000};  // QEMU virt's RTC and GPIO, as a real description has.
+        g.mmio[1] = {tn::PhysAddr{0x903'0000}, 0x1000};
         g.mmio_count = 2;
         g.irqs[0] = 34;
         g.irq_count = 1;

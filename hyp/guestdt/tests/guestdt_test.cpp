@@ -28,7 +28,7 @@ partition::Guest guest(u64 cpu_mask, u64 mem, const char* bootargs) {
     std::strcpy(g.image, "helloworld");
     g.cpu_mask = cpu_mask;
     g.mem_size = mem;
-    g.mem_phys = 0x4800'0000;
+    g.mem_phys = tn::PhysAddr{0x4800'0000};
     std::strcpy(g.bootargs, bootargs);
     g.valid = true;
     return g;
@@ -57,7 +57,7 @@ TEST(GuestDt, DescribesTheQemuVirtLayout) {
 
     tn::fdt::Region mem[2];
     ASSERT_EQ(f.memory_regions(mem, 2).value(), 1u);
-    EXPECT_EQ(mem[0], (tn::fdt::Region{k_ram, 0x200'0000}));
+    EXPECT_EQ(mem[0], (tn::fdt::Region{gmap::k_ram.value(), 0x200'0000}));
 
     // One cpu node per vCPU, numbered from 0 whatever the physical CPUs are.
     Node cpus = f.find_path("/cpus").value();
@@ -78,8 +78,8 @@ TEST(GuestDt, DescribesTheQemuVirtLayout) {
     auto gic = f.find_gic();
     ASSERT_TRUE(gic.ok());
     EXPECT_EQ(gic.value().version, 3u);
-    EXPECT_EQ(gic.value().dist, (tn::fdt::Region{k_gicd, k_gicd_size}));
-    EXPECT_EQ(gic.value().redist, (tn::fdt::Region{k_gicr, 2 * k_gicr_stride}));
+    EXPECT_EQ(gic.value().dist, (tn::fdt::Region{gmap::k_gicd.value(), gmap::k_gicd_size}));
+    EXPECT_EQ(gic.value().redist, (tn::fdt::Region{gmap::k_gicr.value(), 2 * gmap::k_gicr_stride}));
     EXPECT_EQ(gic.value().redist_regions, 1u);
     EXPECT_EQ(f.interrupt_parent(f.root()).value(), gic.value().node);
 
@@ -93,9 +93,9 @@ TEST(GuestDt, DescribesTheQemuVirtLayout) {
     EXPECT_TRUE(f.compatible_with(out.value().node, "arm,primecell"));
     auto uart = f.find_device("arm,pl011");
     ASSERT_TRUE(uart.ok());
-    EXPECT_EQ(uart.value().reg, (tn::fdt::Region{k_uart, k_uart_size}));
+    EXPECT_EQ(uart.value().reg, (tn::fdt::Region{gmap::k_uart.value(), gmap::k_uart_size}));
     ASSERT_TRUE(uart.value().has_irq);
-    EXPECT_EQ(uart.value().intid, k_uart_intid);
+    EXPECT_EQ(uart.value().intid, gmap::k_uart_intid);
     EXPECT_STREQ(f.alias("serial0").value(), "/pl011@9000000");
     Node clk = f.find_compatible("fixed-clock").value();
     EXPECT_EQ(f.prop_u32(clk, "clock-frequency").value(), 24'000'000u);
@@ -108,7 +108,7 @@ TEST(GuestDt, RedistributorsFollowTheVcpuCount) {
         Blob b = make(guest((u64{1} << v) - 1, 0x40'0000, ""));
         auto gic = b.open().find_gic();
         ASSERT_TRUE(gic.ok());
-        EXPECT_EQ(gic.value().redist.size, v * k_gicr_stride);
+        EXPECT_EQ(gic.value().redist.size, v * gmap::k_gicr_stride);
     }
 }
 
@@ -282,10 +282,15 @@ Blob host_tree() {
     return b;
 }
 
-partition::Guest passthrough_guest(std::initializer_list<partition::Region> mmio, std::initializer_list<u32> irqs) {
+/// A pass-through region as the tests write it: host-physical base and size.
+struct Mmio {
+    u64 base, size;
+};
+
+partition::Guest passthrough_guest(std::initializer_list<Mmio> mmio, std::initializer_list<u32> irqs) {
     partition::Guest g = guest(0b11, 0x400'0000, "console=ttyAMA0");
-    for (const partition::Region& r : mmio)
-        g.mmio[g.mmio_count++] = r;
+    for (const Mmio& r : mmio)
+        g.mmio[g.mmio_count++] = {tn::PhysAddr{r.base}, r.size};
     for (u32 i : irqs)
         g.irqs[g.irq_count++] = i;
     return g;

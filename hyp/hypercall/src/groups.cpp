@@ -42,7 +42,7 @@ Return console_write(const Call& c) {
         return fail(Status::NotSupported);
     char text[k_console_write_max];
     const usize size = static_cast<usize>(c.args[1]);  // 1..k_console_write_max, checked.
-    if (!c.env.memory->read(c.args[0], text, size))
+    if (!c.env.memory->read(c.ipa(0), text, size))
         return fail(Status::InvalidAddress);
     c.env.console->write(c.caller.guest, text, size);
     return ok(size);
@@ -50,7 +50,7 @@ Return console_write(const Call& c) {
 
 constexpr Function k_console[] = {
     {0, 1, false, {value_arg(0, 0xff)}, console_putc, "console.putc"},
-    {1, 2, false, {value_arg(0, ~u64{0}), value_arg(1, k_console_write_max)}, console_write, "console.write"},
+    {1, 2, false, {ipa_arg(), value_arg(1, k_console_write_max)}, console_write, "console.write"},
 };
 
 // ---- lifecycle: privileged callers only; x1 is a guest index ----
@@ -80,7 +80,7 @@ Return lc_name(const Call& c) {
     for (usize i = 0; i < len; ++i)
         copy[i] = name[i];
     copy[len] = '\0';
-    if (!c.env.memory->write(c.args[1], copy, len + 1))
+    if (!c.env.memory->write(c.ipa(1), copy, len + 1))
         return fail(Status::InvalidAddress);
     return ok(len);
 }
@@ -96,7 +96,7 @@ constexpr Arg k_target = guest_arg();
 constexpr Function k_lifecycle[] = {
     {0, 0, true, {}, lc_count, "lifecycle.count"},
     {1, 1, true, {k_target}, lc_info, "lifecycle.info"},
-    {2, 3, true, {k_target, value_arg(0, ~u64{0}), value_arg(1, 4096)}, lc_name, "lifecycle.name"},
+    {2, 3, true, {k_target, ipa_arg(), value_arg(1, 4096)}, lc_name, "lifecycle.name"},
     {3, 1, true, {k_target}, lc_action<&LifecycleOps::start>, "lifecycle.start"},
     {4, 1, true, {k_target}, lc_action<&LifecycleOps::pause>, "lifecycle.pause"},
     {5, 1, true, {k_target}, lc_action<&LifecycleOps::resume>, "lifecycle.resume"},

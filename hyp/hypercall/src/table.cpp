@@ -95,7 +95,7 @@ Return Table::dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) con
                 return status(Status::NotSupported);
             if (v >= env.lifecycle->guest_count())
                 return status(Status::InvalidParameters);
-        } else if (v < a.min || v > a.max || !tn::is_aligned(v, a.align)) {
+        } else if (a.kind == Arg::Kind::Value && (v < a.min || v > a.max || !tn::is_aligned(v, a.align))) {
             return status(Status::InvalidParameters);
         }
         args[i] = v;

@@ -12,27 +12,28 @@ namespace mortise::hypercall::test {
 /// @p size bytes of guest RAM at IPA @p base.
 class FakeMemory final : public GuestMemory {
 public:
-    FakeMemory(u64 base, usize size) : m_base(base), m_bytes(size, 0) {}
-    bool read(u64 ipa, void* dst, usize size) override {
-        if (!inside(ipa, size))
+    FakeMemory(u64 base, usize size) : m_ram{Ipa{base}, size}, m_bytes(size, 0) {}
+    bool read(Ipa ipa, void* dst, usize size) override {
+        if (!m_ram.contains(ipa, size))
             return false;
-        std::memcpy(dst, m_bytes.data() + (ipa - m_base), size);
+        std::memcpy(dst, m_bytes.data() + (ipa - m_ram.base), size);
         return true;
     }
-    bool write(u64 ipa, const void* src, usize size) override {
-        if (!inside(ipa, size))
+    bool write(Ipa ipa, const void* src, usize size) override {
+        if (!m_ram.contains(ipa, size))
             return false;
-        std::memcpy(m_bytes.data() + (ipa - m_base), src, size);
+        std::memcpy(m_bytes.data() + (ipa - m_ram.base), src, size);
         return true;
     }
-    void put(u64 ipa, const char* s) { std::memcpy(m_bytes.data() + (ipa - m_base), s, std::strlen(s) + 1); }
-    const char* at(u64 ipa) const { return reinterpret_cast<const char*>(m_bytes.data() + (ipa - m_base)); }
+    void put(u64 ipa, const char* s) {
+        std::memcpy(m_bytes.data() + (ipa - m_ram.base.value()), s, std::strlen(s) + 1);
+    }
+    const char* at(u64 ipa) const {
+        return reinterpret_cast<const char*>(m_bytes.data() + (ipa - m_ram.base.value()));
+    }
 
 private:
-    bool inside(u64 ipa, usize size) const {
-        return ipa >= m_base && ipa - m_base <= m_bytes.size() && size <= m_bytes.size() - (ipa - m_base);
-    }
-    u64 m_base;
+    tn::IpaRange m_ram;
     std::vector<u8> m_bytes;
 };
 

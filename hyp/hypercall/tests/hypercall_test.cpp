@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <mortise/hypercall.hpp>
@@ -33,6 +35,16 @@ const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 2};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
 constexpr usize k_builtin = 3 + 2 + 8;
+
+// Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
+// host address, and a handler gets one only through Call::ipa().
+template <class A>
+constexpr bool k_reads = requires(GuestMemory& m, A a, char* dst) { m.read(a, dst, 1); };
+template <class A>
+constexpr bool k_writes = requires(GuestMemory& m, A a, const char* src) { m.write(a, src, 1); };
+static_assert(k_reads<tn::Ipa> && !k_reads<tn::PhysAddr> && !k_reads<u64> && !k_reads<tn::VirtAddr>);
+static_assert(k_writes<tn::Ipa> && !k_writes<tn::PhysAddr> && !k_writes<u64>);
+static_assert(std::is_same_v<decltype(std::declval<const Call&>().ipa(0)), tn::Ipa>);
 
 struct Fixture : ::testing::Test {
     FakeMemory memory{0x4000'0000, 0x10000};
@@ -144,6 +156,16 @@ TEST(HypercallTable, LinkerSectionHoldsEveryRegisteredGroup) {
     EXPECT_FALSE(t.add_linked());
 }
 
+TEST_F(Fixture, BufferArgumentsAreDeclaredAsAddresses) {
+    const Function* write = table.find(id::k_write);
+    const Function* name = table.find(id::k_guest_name);
+    ASSERT_NE(write, nullptr);
+    ASSERT_NE(name, nullptr);
+    EXPECT_EQ(write->args[0].kind, Arg::Kind::Ipa);
+    EXPECT_EQ(write->args[1].kind, Arg::Kind::Value);
+    EXPECT_EQ(name->args[1].kind, Arg::Kind::Ipa);
+}
+
 TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
     const u32 ranges = function_id(GroupId::Sched, 0x10);
     EXPECT_EQ(call(user, ranges, 1, 8).x0, 0);
@@ -172,7 +194,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0000u);
+    EXPECT_EQ(r.x1, 0x1'0001u);  // 1.1: Busy and Unavailable added
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};

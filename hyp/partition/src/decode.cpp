@@ -3,6 +3,8 @@
 // regions and interrupts against the platform and the guest's own address map.
 #include <string.h>
 
+#include <tn/plat/mortise_guest_map.hpp>
+
 #include "check.hpp"
 
 namespace mortise::partition::detail {
@@ -12,6 +14,8 @@ namespace {
 using tn::fdt::Fdt;
 using tn::fdt::Node;
 using tn::fdt::Property;
+using tn::PhysAddr;
+namespace gmap = tn::plat::mortise_guest::map;
 
 using ull = unsigned long long;
 
@@ -164,7 +168,7 @@ void read_cpus(Ctx& c) {
 const Region* bank_of(const Platform& plat, const Region& r) {
     for (unsigned i = 0; i < plat.ram_count && i < 4; ++i) {
         const Region& b = plat.ram[i];
-        if (r.base >= b.base && r.base - b.base <= b.size && r.size <= b.size - (r.base - b.base))
+        if (b.contains(r.base, r.size))
             return &b;
     }
     return nullptr;
@@ -202,7 +206,7 @@ void read_memory(Ctx& c) {
                "place the guest", (ull)at);
         return;
     }
-    const Region r{at, bytes};
+    const Region r{PhysAddr{at}, bytes};
     if (at + bytes < at || bank_of(c.plat, r) == nullptr) {
         c.fail("memory [0x%llx, 0x%llx) is not inside one RAM bank; move 'memory-base' into RAM", (ull)at,
                (ull)(at + bytes));
@@ -211,11 +215,11 @@ void read_memory(Ctx& c) {
     for (unsigned i = 0; i < c.plat.reserved_count && i < 4; ++i)
         if (overlaps(r, c.plat.reserved[i])) {
             c.fail("memory [0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx) that Mortise reserves for itself; move "
-                   "'memory-base'", (ull)at, (ull)(at + bytes), (ull)c.plat.reserved[i].base,
-                   (ull)(c.plat.reserved[i].base + c.plat.reserved[i].size));
+                   "'memory-base'", (ull)at, (ull)(at + bytes), (ull)c.plat.reserved[i].base.value(),
+                   (ull)c.plat.reserved[i].end().value());
             return;
         }
-    c.g.mem_phys = at;
+    c.g.mem_phys = r.base;
 }
 
 /// Why a pass-through region @p r may not be given to the guest, or nullptr.
@@ -227,12 +231,9 @@ const char* region_conflict(const Ctx& c, const Region& r) {
         if (overlaps(r, c.plat.owned_mmio[i]))
             return "overlaps a device Mortise keeps (GIC or its console UART)";
     const unsigned vcpus = vcpu_count(c.g) ? vcpu_count(c.g) : 1;
-    const Region guest_map[] = {{ipa::k_gicd, ipa::k_gicd_size},
-                                {ipa::k_gicr, ipa::k_gicr_stride * vcpus},
-                                {ipa::k_uart, ipa::k_uart_size},
-                                {ipa::k_ram, c.g.mem_size}};
-    for (const Region& w : guest_map)
-        if (overlaps(r, w))
+    const tn::IpaRange guest_map[] = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), gmap::ram(c.g.mem_size)};
+    for (const tn::IpaRange& w : guest_map)
+        if (passthrough_ipa(r).overlaps(w))
             return "overlaps the guest's emulated GIC, UART or RAM window (QEMU virt layout); pick another device";
     for (unsigned i = 0; i < c.g.mmio_count; ++i)
         if (overlaps(r, c.g.mmio[i]))
@@ -256,14 +257,14 @@ void read_mmio(Ctx& c) {
         return;
     }
     for (usize i = 0; i < n; ++i) {
-        const Region r{prop.cells(4 * i, 2).value(), prop.cells(4 * i + 2, 2).value()};
-        if (r.size == 0 || r.base % k_page || r.size % k_page || r.base + r.size < r.base) {
+        const Region r{PhysAddr{prop.cells(4 * i, 2).value()}, prop.cells(4 * i + 2, 2).value()};
+        if (r.size == 0 || !r.base.aligned(k_page) || r.size % k_page || r.end() < r.base) {
             c.fail("mmio region <0x%llx 0x%llx> must have a 4 KiB-aligned base and a non-zero 4 KiB multiple size",
-                   (ull)r.base, (ull)r.size);
+                   (ull)r.base.value(), (ull)r.size);
             continue;
         }
         if (const char* why = region_conflict(c, r)) {
-            c.fail("mmio region [0x%llx, 0x%llx) %s", (ull)r.base, (ull)(r.base + r.size), why);
+            c.fail("mmio region [0x%llx, 0x%llx) %s", (ull)r.base.value(), (ull)r.end().value(), why);
             continue;
         }
         c.g.mmio[c.g.mmio_count++] = r;
@@ -274,7 +275,7 @@ bool owned_irq(const Platform& plat, u32 intid) {
     for (unsigned i = 0; i < plat.owned_irq_count && i < 4; ++i)
         if (plat.owned_irqs[i] == intid)
             return true;
-    return intid == ipa::k_uart_intid;
+    return intid == gmap::k_uart_intid;
 }
 
 void read_irqs(Ctx& c) {

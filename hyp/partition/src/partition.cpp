@@ -37,7 +37,7 @@ void Report::vadd(const char* node, const char* fmt, va_list ap) {
 
 bool overlaps(const Region& a, const Region& b) {
     // Both are validated not to wrap, so end = base + size is exact.
-    return a.size != 0 && b.size != 0 && a.base < b.base + b.size && b.base < a.base + a.size;
+    return a.overlaps(b);
 }
 
 }  // namespace detail
@@ -57,6 +57,9 @@ void fail(Report& rep, Guest& g, const char* path, const char* fmt, ...) {
     g.valid = false;
 }
 
+/// True if the description fixes @p g's host-physical placement (memory-base).
+bool fixed(const Guest& g) { return g.mem_phys != tn::PhysAddr{}; }
+
 /// Checks guest @p g (path @p gp) against the earlier valid guest @p o (path @p op);
 /// clears g.valid on a conflict.
 void check_pair(Guest& g, const char* gp, const Guest& o, const char* op, Report& rep) {
@@ -67,28 +70,28 @@ void check_pair(Guest& g, const char* gp, const Guest& o, const char* op, Report
         fail(rep, g, gp,
              "CPU %d is already given to guest \"%s\"; each CPU belongs to one guest, remove it from one 'cpus'",
              __builtin_ctzll(both), o.name);
-    const Region gm{g.mem_phys, g.mem_phys ? g.mem_size : 0}, om{o.mem_phys, o.mem_phys ? o.mem_size : 0};
+    const Region gm{g.mem_phys, fixed(g) ? g.mem_size : 0}, om{o.mem_phys, fixed(o) ? o.mem_size : 0};
     if (overlaps(gm, om))
         fail(rep, g, gp,
              "memory [0x%llx, 0x%llx) overlaps guest \"%s\"'s memory; change 'memory-base' or drop it to let "
              "Mortise place it",
-             (ull)gm.base, (ull)(gm.base + gm.size), o.name);
+             (ull)gm.base.value(), (ull)gm.end().value(), o.name);
     for (unsigned i = 0; i < g.mmio_count; ++i) {
         const Region& r = g.mmio[i];
         if (overlaps(r, om))
             fail(rep, g, gp, "mmio region [0x%llx, 0x%llx) overlaps guest \"%s\"'s memory; a device region is not RAM",
-                 (ull)r.base, (ull)(r.base + r.size), o.name);
+                 (ull)r.base.value(), (ull)r.end().value(), o.name);
         for (unsigned j = 0; j < o.mmio_count; ++j)
             if (overlaps(r, o.mmio[j]))
                 fail(rep, g, gp,
                      "mmio region [0x%llx, 0x%llx) is already passed through to guest \"%s\"; give each device to "
                      "one guest",
-                     (ull)r.base, (ull)(r.base + r.size), o.name);
+                     (ull)r.base.value(), (ull)r.end().value(), o.name);
     }
     for (unsigned j = 0; j < o.mmio_count; ++j)
         if (overlaps(gm, o.mmio[j]))
             fail(rep, g, gp, "memory [0x%llx, 0x%llx) overlaps an mmio region of guest \"%s\"; change 'memory-base'",
-                 (ull)gm.base, (ull)(gm.base + gm.size), o.name);
+                 (ull)gm.base.value(), (ull)gm.end().value(), o.name);
     for (unsigned i = 0; i < g.irq_count; ++i)
         for (unsigned j = 0; j < o.irq_count; ++j)
             if (g.irqs[i] == o.irqs[j])
@@ -106,8 +109,8 @@ u64 free_ram(const Platform& plat) {
             const Region& b = plat.reserved[r];
             if (!overlaps(a, b))
                 continue;
-            const u64 lo = a.base > b.base ? a.base : b.base;
-            const u64 hi = a.base + a.size < b.base + b.size ? a.base + a.size : b.base + b.size;
+            const tn::PhysAddr lo = a.base > b.base ? a.base : b.base;
+            const tn::PhysAddr hi = a.end() < b.end() ? a.end() : b.end();
             bank -= bank >= hi - lo ? hi - lo : bank;
         }
         total += bank;
@@ -139,7 +142,10 @@ void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::n
 }  // namespace
 
 bool parse(const void* blob, u64 size, const Platform& plat, Description& out, Diagnostics& diag) {
-    memset(&out, 0, sizeof(out));
+    // All zero bytes is every field's zero (addresses are plain u64 wrappers), without a
+    // 5 KiB temporary on the stack.
+    static_assert(__is_trivially_copyable(Description));
+    memset(static_cast<void*>(&out), 0, sizeof(out));
     memset(&diag, 0, sizeof(diag));
     Report rep(diag);
 
@@ -181,22 +187,6 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
                 check_pair(out.guests[i], paths[i], out.guests[j], paths[j], rep);
     check_total_memory(out, paths, plat, rep);
     return true;
-}
-
-Platform qemu_virt_platform(u64 ram_size, unsigned cpus) {
-    Platform p{};
-    p.ram[0] = {0x4000'0000, ram_size};
-    p.ram_count = 1;
-    p.cpu_count = cpus;
-    // QEMU virt (hw/arm/virt.c memory map): GICv3 distributor, ITS, redistributor space, PL011.
-    p.owned_mmio[0] = {0x0800'0000, 0x1'0000};
-    p.owned_mmio[1] = {0x0808'0000, 0x2'0000};
-    p.owned_mmio[2] = {0x080A'0000, 0xF6'0000};
-    p.owned_mmio[3] = {0x0900'0000, 0x1000};
-    p.owned_mmio_count = 4;
-    p.owned_irqs[0] = 33;
-    p.owned_irq_count = 1;
-    return p;
 }
 
 }  // namespace mortise::partition

@@ -88,7 +88,7 @@ TEST_F(Partcheck, OutsideRamDeviceAndInterrupts) {
     Outcome o = run("bad-outside-ram");
     EXPECT_EQ(o.status, 1);
     for (const char* part : {"memory [0x80000000, 0x82000000) is not inside one RAM bank",
-                             "mmio region [0x9000000, 0x9001000) overlaps a device Mortise keeps",
+                             "mmio region [0x8080000, 0x8081000) overlaps a device Mortise keeps",
                              "interrupt 33 is used by Mortise", "interrupt 20 is not an SPI"})
         EXPECT_NE(o.text.find(part), std::string::npos) << part << "\n" << o.text;
     // With 2 GiB of RAM the fixed placement fits; the device and interrupt problems remain.

@@ -8,6 +8,7 @@
 #include <mortise/guestdt.hpp>
 #include <mortise/partition.hpp>
 #include <tn/fdt.hpp>
+#include <tn/plat/mortise_qemu_virt.hpp>
 
 namespace pt = mortise::partition;
 using tn::u64;
@@ -33,7 +34,7 @@ void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, con
         if (g.cpu_mask == 0 || (g.cpu_mask & cpus) || (g.cpu_mask >> plat.cpu_count) != 0)
             __builtin_trap();
         cpus |= g.cpu_mask;
-        if (g.mem_size == 0 || g.mem_size % pt::k_mem_align || g.mem_phys % pt::k_mem_align || g.name[0] == 0)
+        if (g.mem_size == 0 || g.mem_size % pt::k_mem_align || !g.mem_phys.aligned(pt::k_mem_align) || g.name[0] == 0)
             __builtin_trap();
         for (unsigned r = 0; r < g.irq_count; ++r)
             if (g.irqs[r] < 32 || g.irqs[r] > 1019)
@@ -49,8 +50,8 @@ void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, con
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const char* const images[] = {"ticker", "helloworld"};
-    pt::Platform plat = pt::qemu_virt_platform(0x4000'0000, 4);
-    plat.reserved[0] = {0x4000'0000, 0x100'0000};
+    pt::Platform plat = tn::plat::mortise_qemu_virt::partition_platform(0x4000'0000, 4);
+    plat.reserved[0] = {plat.ram[0].base, 0x100'0000};
     plat.reserved_count = 1;
     plat.images = images;
     plat.image_count = 2;

@@ -7,12 +7,15 @@
 #include <vector>
 
 #include <mortise/partition.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
+#include <tn/plat/mortise_qemu_virt.hpp>
 
 #include "dtb_builder.hpp"
 
 namespace mortise::partition {
 namespace {
 
+namespace gmap = tn::plat::mortise_guest::map;
 using tn::fdt::test::Buffer;
 using tn::fdt::test::DtbBuilder;
 using Bytes = std::vector<u8>;
@@ -73,10 +76,10 @@ Bytes blob(const std::vector<Node>& guests, bool with_mortise = true) {
     return b.build();
 }
 
-/// QEMU virt with 1 GiB at 0x4000'0000, 4 CPUs, Mortise reserving the first 32 MiB of RAM.
+/// QEMU virt (plat/mortise-qemu-virt) with 1 GiB of RAM, 4 CPUs, Mortise reserving the first 32 MiB of RAM.
 Platform test_platform() {
-    Platform p = qemu_virt_platform(0x4000'0000, 4);
-    p.reserved[0] = {0x4000'0000, 0x200'0000};
+    Platform p = tn::plat::mortise_qemu_virt::partition_platform(0x4000'0000, 4);
+    p.reserved[0] = {p.ram[0].base, 0x200'0000};
     p.reserved_count = 1;
     return p;
 }
@@ -148,9 +151,9 @@ TEST(Partition, TwoGoodGuestsDecodeEveryProperty) {
     EXPECT_EQ(g.cpu_mask, 0b110u);
     EXPECT_EQ(vcpu_count(g), 2u);
     EXPECT_EQ(g.mem_size, 0x200'0000u);
-    EXPECT_EQ(g.mem_phys, 0x4800'0000u);
+    EXPECT_EQ(g.mem_phys.value(), 0x4800'0000u);
     ASSERT_EQ(g.mmio_count, 2u);
-    EXPECT_EQ(g.mmio[1].base, 0x0a00'2000u);
+    EXPECT_EQ(g.mmio[1].base.value(), 0x0a00'2000u);
     EXPECT_EQ(g.mmio[1].size, 0x2000u);
     ASSERT_EQ(g.irq_count, 2u);
     EXPECT_EQ(g.irqs[0], 48u);
@@ -163,7 +166,7 @@ TEST(Partition, TwoGoodGuestsDecodeEveryProperty) {
     EXPECT_STREQ(h.name, "beta_2-x");
     EXPECT_EQ(h.cpu_mask, 0b1000u);
     EXPECT_EQ(h.mem_size, 0x40'0000u);
-    EXPECT_EQ(h.mem_phys, 0u);
+    EXPECT_EQ(h.mem_phys, tn::PhysAddr{});
     EXPECT_FALSE(h.autostart);
     EXPECT_FALSE(h.privileged);
     EXPECT_EQ(h.bootargs[0], '\0');
@@ -337,7 +340,7 @@ TEST(Partition, MemoryBase) {
 
     // A second bank works too.
     Platform plat = test_platform();
-    plat.ram[1] = {0x1'0000'0000, 0x1000'0000};
+    plat.ram[1] = {tn::PhysAddr{0x1'0000'0000}, 0x1000'0000};
     plat.ram_count = 2;
     g["memory-base"] = u64s({0x1'0000'0000});
     expect_good(g, plat);
@@ -370,8 +373,11 @@ TEST(Partition, Mmio) {
     expect_bad(g, "4 KiB-aligned base");
     g["mmio"] = u64s({0x3fff'f000, 0x2000});
     expect_bad(g, "overlaps host RAM");
-    g["mmio"] = u64s({0x0900'0000, 0x1000});
-    expect_bad(g, "a device Mortise keeps");
+    const Platform qemu = test_platform();
+    for (unsigned i = 0; i < qemu.owned_mmio_count; ++i) {
+        g["mmio"] = u64s({qemu.owned_mmio[i].base.value(), 0x1000});
+        expect_bad(g, "a device Mortise keeps");
+    }
     g["mmio"] = u64s({0x0808'0000, 0x1000});
     expect_bad(g, "a device Mortise keeps");
     g["mmio"] = u64s({0x0a00'0000, 0x2000, 0x0a00'1000, 0x1000});
@@ -385,17 +391,19 @@ TEST(Partition, Mmio) {
     // Windows of the guest's own address map, on a platform without owned devices.
     Platform plat = test_platform();
     plat.owned_mmio_count = 0;
-    plat.ram[0] = {0x8000'0000, 0x4000'0000};
+    plat.ram[0] = {tn::PhysAddr{0x8000'0000}, 0x4000'0000};
     plat.reserved_count = 0;
-    g["mmio"] = u64s({0x0800'0000, 0x1000});
+    g["mmio"] = u64s({gmap::k_gicd.value(), 0x1000});
     expect_bad(g, "emulated GIC, UART or RAM window", plat);
-    g["mmio"] = u64s({0x080A'0000 + 0x2'0000, 0x1000});  // Second vCPU's redistributor: free with one vCPU.
+    g["mmio"] = u64s({gmap::k_uart.value(), 0x1000});
+    expect_bad(g, "emulated GIC, UART or RAM window", plat);
+    g["mmio"] = u64s({(gmap::k_gicr + gmap::k_gicr_stride).value(), 0x1000});  // Second vCPU's: free with one vCPU.
     expect_good(g, plat);
     g["cpus"] = cells({1, 2});
     expect_bad(g, "emulated GIC, UART or RAM window", plat);
-    g["mmio"] = u64s({0x4000'0000 + 0x1ff'f000, 0x1000});  // Last page of 32 MiB guest RAM (IPA).
+    g["mmio"] = u64s({(gmap::k_ram + 0x1ff'f000).value(), 0x1000});  // Last page of 32 MiB guest RAM (IPA).
     expect_bad(g, "emulated GIC, UART or RAM window", plat);
-    g["mmio"] = u64s({0x4000'0000 + 0x200'0000, 0x1000});  // Just after it.
+    g["mmio"] = u64s({(gmap::k_ram + 0x200'0000).value(), 0x1000});  // Just after it.
     expect_good(g, plat);
 
     Props a = good("a", 1), b = good("b", 2);

@@ -59,21 +59,23 @@ u64 vtcr(unsigned pa_range) {
            VtcrEl2::Sh0::bits(VtcrEl2::sh_inner) | VtcrEl2::Ps::bits(ps);
 }
 
-Result<void, Error> Table::map(u64 ipa, u64 pa, u64 size, Mem mem, Perms perms) {
-    return convert(m_builder.map_attributes(ipa, pa, size, leaf_attributes(mem, perms)));
+// The arm64 builder is written for stage 1 and takes integers: here its input
+// addresses are IPAs and its output addresses physical.
+Result<void, Error> Table::map(Ipa ipa, PhysAddr pa, u64 size, Mem mem, Perms perms) {
+    return convert(m_builder.map_attributes(ipa.value(), pa.value(), size, leaf_attributes(mem, perms)));
 }
 
-Result<void, Error> Table::unmap(u64 ipa, u64 size) { return convert(m_builder.unmap(ipa, size)); }
+Result<void, Error> Table::unmap(Ipa ipa, u64 size) { return convert(m_builder.unmap(ipa.value(), size)); }
 
-Result<Translation, Error> Table::translate(u64 ipa) const {
-    auto leaf = m_builder.leaf(ipa);
+Result<Translation, Error> Table::translate(Ipa ipa) const {
+    auto leaf = m_builder.leaf(ipa.value());
     if (!leaf.ok())
         return tn::err(convert(leaf.error()));
     u64 e = leaf.value().descriptor;
     unsigned level = leaf.value().level;
     u64 block = pg::block_size(level);
     Translation t{};
-    t.pa = (d::OutputAddr::mask & e & ~(block - 1)) | (ipa & (block - 1));
+    t.pa = PhysAddr{(d::OutputAddr::mask & e & ~(block - 1)) | (ipa.value() & (block - 1))};
     t.mem = d::MemAttr::get(e) == d::k_memattr_normal_wb ? Mem::Normal : Mem::Device;
     t.perms = {d::S2apRead::get(e) != 0, d::S2apWrite::get(e) != 0, d::Xn::get(e) == 0};
     t.level = level;

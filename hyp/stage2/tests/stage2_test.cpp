@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <type_traits>
 #include <vector>
 
 #include <mortise/stage2.hpp>
 
 using namespace mortise::stage2;
+using tn::Ipa;
+using tn::PhysAddr;
 using tn::u64;
 
 namespace {
@@ -33,6 +36,21 @@ struct Pool {
     }
 };
 
+// The API takes guest-physical and host-physical addresses as distinct types:
+// swapped, or given as plain integers, the calls do not compile.
+template <class I, class P>
+constexpr bool k_maps = requires(Table t, I ipa, P pa) { t.map(ipa, pa, k_page, Mem::Normal, Perms{}); };
+template <class I>
+constexpr bool k_translates = requires(const Table t, I ipa) { t.translate(ipa); };
+template <class I>
+constexpr bool k_unmaps = requires(Table t, I ipa) { t.unmap(ipa, k_page); };
+static_assert(k_maps<Ipa, PhysAddr>);
+static_assert(!k_maps<PhysAddr, Ipa>, "map(PhysAddr, Ipa) swapped must not compile");
+static_assert(!k_maps<u64, u64> && !k_maps<Ipa, u64> && !k_maps<Ipa, Ipa> && !k_maps<tn::VirtAddr, PhysAddr>);
+static_assert(k_translates<Ipa> && !k_translates<PhysAddr> && !k_translates<u64>);
+static_assert(k_unmaps<Ipa> && !k_unmaps<PhysAddr> && !k_unmaps<u64>);
+static_assert(std::is_same_v<decltype(Translation::pa), PhysAddr>);
+
 constexpr u64 MiB = 1 << 20, GiB = u64{1} << 30;
 constexpr Perms rwx{true, true, true}, rw{true, true, false}, ro{true, false, false};
 
@@ -45,41 +63,41 @@ struct Fixture : ::testing::Test {
 using Stage2 = Fixture;
 
 TEST_F(Stage2, RamIn2MiBBlocks) {
-    ASSERT_TRUE(t.map(0x4000'0000, 0x5000'0000, 64 * MiB, Mem::Normal, rwx).ok());
-    auto tr = t.translate(0x4123'4567);
+    ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x5000'0000}, 64 * MiB, Mem::Normal, rwx).ok());
+    auto tr = t.translate(Ipa{0x4123'4567});
     ASSERT_TRUE(tr.ok());
-    EXPECT_EQ(tr.value().pa, 0x5123'4567u);
+    EXPECT_EQ(tr.value().pa.value(), 0x5123'4567u);
     EXPECT_EQ(tr.value().level, 2u);
     EXPECT_EQ(tr.value().mem, Mem::Normal);
     EXPECT_TRUE(tr.value().perms.read && tr.value().perms.write && tr.value().perms.exec);
-    EXPECT_FALSE(t.translate(0x4000'0000 + 64 * MiB).ok());
-    EXPECT_FALSE(t.translate(0x3fff'f000).ok());
+    EXPECT_FALSE(t.translate(Ipa{0x4000'0000 + 64 * MiB}).ok());
+    EXPECT_FALSE(t.translate(Ipa{0x3fff'f000}).ok());
     EXPECT_EQ(pool.tables.size(), 2u);  // root + one level-2 table
 }
 
 TEST_F(Stage2, GiBAlignedUses1GiBBlocks) {
-    ASSERT_TRUE(t.map(GiB, 2 * GiB, 2 * GiB, Mem::Normal, rw).ok());
-    auto tr = t.translate(GiB + 12345);
+    ASSERT_TRUE(t.map(Ipa{GiB}, PhysAddr{2 * GiB}, 2 * GiB, Mem::Normal, rw).ok());
+    auto tr = t.translate(Ipa{GiB + 12345});
     ASSERT_TRUE(tr.ok());
     EXPECT_EQ(tr.value().level, 1u);
-    EXPECT_EQ(tr.value().pa, 2 * GiB + 12345);
+    EXPECT_EQ(tr.value().pa.value(), 2 * GiB + 12345);
     EXPECT_FALSE(tr.value().perms.exec);
     EXPECT_EQ(pool.tables.size(), 1u);
 }
 
 TEST_F(Stage2, PagesForUnalignedRegions) {
-    ASSERT_TRUE(t.map(0x0900'0000, 0x0900'0000, 0x1000, Mem::Device, rw).ok());
-    auto tr = t.translate(0x0900'0ff8);
+    ASSERT_TRUE(t.map(Ipa{0x0c00'0000}, PhysAddr{0x0c00'0000}, 0x1000, Mem::Device, rw).ok());
+    auto tr = t.translate(Ipa{0x0c00'0ff8});
     ASSERT_TRUE(tr.ok());
     EXPECT_EQ(tr.value().level, 3u);
     EXPECT_EQ(tr.value().mem, Mem::Device);
     EXPECT_FALSE(tr.value().perms.exec);  // device memory is never executable
-    EXPECT_FALSE(t.translate(0x0900'1000).ok());
+    EXPECT_FALSE(t.translate(Ipa{0x0c00'1000}).ok());
 }
 
 TEST_F(Stage2, RawDescriptorEncoding) {
-    ASSERT_TRUE(t.map(0x4000'0000, 0x8000'0000, 2 * MiB, Mem::Normal, ro).ok());
-    ASSERT_TRUE(t.map(0x0800'0000, 0x0800'0000, 0x1000, Mem::Device, rw).ok());
+    ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x8000'0000}, 2 * MiB, Mem::Normal, ro).ok());
+    ASSERT_TRUE(t.map(Ipa{0x0800'0000}, PhysAddr{0x0800'0000}, 0x1000, Mem::Device, rw).ok());
     // Walk by hand: L1 index 1 -> L2 index 0 is a block.
     u64 l1 = root[1];
     ASSERT_EQ(l1 & 3, 3u);  // table
@@ -98,45 +116,45 @@ TEST_F(Stage2, RawDescriptorEncoding) {
 }
 
 TEST_F(Stage2, OverrideSplitsBlock) {
-    ASSERT_TRUE(t.map(0x4000'0000, 0x6000'0000, 4 * MiB, Mem::Normal, rwx).ok());
-    ASSERT_TRUE(t.map(0x4010'0000, 0x6010'0000, 0x1000, Mem::Normal, ro).ok());
-    auto a = t.translate(0x4010'0010);
+    ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x6000'0000}, 4 * MiB, Mem::Normal, rwx).ok());
+    ASSERT_TRUE(t.map(Ipa{0x4010'0000}, PhysAddr{0x6010'0000}, 0x1000, Mem::Normal, ro).ok());
+    auto a = t.translate(Ipa{0x4010'0010});
     ASSERT_TRUE(a.ok());
     EXPECT_EQ(a.value().level, 3u);
     EXPECT_FALSE(a.value().perms.write);
-    auto b = t.translate(0x4010'1000);  // the rest of the split block keeps its mapping
+    auto b = t.translate(Ipa{0x4010'1000});  // the rest of the split block keeps its mapping
     ASSERT_TRUE(b.ok());
     EXPECT_EQ(b.value().level, 3u);
-    EXPECT_EQ(b.value().pa, 0x6010'1000u);
+    EXPECT_EQ(b.value().pa.value(), 0x6010'1000u);
     EXPECT_TRUE(b.value().perms.write);
-    auto c = t.translate(0x4020'0000);  // the next block is untouched
+    auto c = t.translate(Ipa{0x4020'0000});  // the next block is untouched
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c.value().level, 2u);
 }
 
 TEST_F(Stage2, UnmapLeavesHole) {
-    ASSERT_TRUE(t.map(0x4000'0000, 0x6000'0000, 2 * MiB, Mem::Normal, rwx).ok());
-    ASSERT_TRUE(t.unmap(0x4000'2000, 0x1000).ok());
-    EXPECT_FALSE(t.translate(0x4000'2000).ok());
-    EXPECT_TRUE(t.translate(0x4000'1000).ok());
-    EXPECT_TRUE(t.translate(0x4000'3000).ok());
+    ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x6000'0000}, 2 * MiB, Mem::Normal, rwx).ok());
+    ASSERT_TRUE(t.unmap(Ipa{0x4000'2000}, 0x1000).ok());
+    EXPECT_FALSE(t.translate(Ipa{0x4000'2000}).ok());
+    EXPECT_TRUE(t.translate(Ipa{0x4000'1000}).ok());
+    EXPECT_TRUE(t.translate(Ipa{0x4000'3000}).ok());
 }
 
 TEST_F(Stage2, Refusals) {
-    ASSERT_TRUE(t.map(0x4000'0000, 0x6000'0000, 2 * MiB, Mem::Normal, rwx).ok());
-    auto r = t.map(0x4000'0800, 0x6000'0000, 0x1000, Mem::Normal, rwx);
+    ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x6000'0000}, 2 * MiB, Mem::Normal, rwx).ok());
+    auto r = t.map(Ipa{0x4000'0800}, PhysAddr{0x6000'0000}, 0x1000, Mem::Normal, rwx);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error(), Error::Misaligned);
-    r = t.map((u64{1} << 39) - 0x1000, 0, 0x2000, Mem::Normal, rwx);
+    r = t.map(Ipa{(u64{1} << 39) - 0x1000}, PhysAddr{0}, 0x2000, Mem::Normal, rwx);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error(), Error::OutOfRange);
-    EXPECT_EQ(t.translate(u64{1} << 39).error(), Error::OutOfRange);
+    EXPECT_EQ(t.translate(Ipa{u64{1} << 39}).error(), Error::OutOfRange);
     pool.limit = pool.tables.size();
-    r = t.map(0x0900'0000, 0x0900'0000, 0x1000, Mem::Device, rw);
+    r = t.map(Ipa{0x0c00'0000}, PhysAddr{0x0c00'0000}, 0x1000, Mem::Device, rw);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error(), Error::OutOfTables);
     EXPECT_STREQ(error_name(r.error()), "OutOfTables");
-    EXPECT_TRUE(t.translate(0x4000'0000).ok());
+    EXPECT_TRUE(t.translate(Ipa{0x4000'0000}).ok());
 }
 
 TEST_F(Stage2, VttbrAndVtcr) {
@@ -156,11 +174,11 @@ TEST(Stage2Isolation, SeparateTables) {
     Pool pool;
     Table a{Pool::alloc(&pool), Pool::alloc, &pool, 1};
     Table b{Pool::alloc(&pool), Pool::alloc, &pool, 2};
-    ASSERT_TRUE(a.map(0x4000'0000, 0x4400'0000, 32 * MiB, Mem::Normal, rwx).ok());
-    ASSERT_TRUE(b.map(0x4000'0000, 0x4600'0000, 32 * MiB, Mem::Normal, rwx).ok());
-    EXPECT_EQ(a.translate(0x4000'0000).value().pa, 0x4400'0000u);
-    EXPECT_EQ(b.translate(0x4000'0000).value().pa, 0x4600'0000u);
-    EXPECT_FALSE(a.translate(0x4200'0000).ok());
+    ASSERT_TRUE(a.map(Ipa{0x4000'0000}, PhysAddr{0x4400'0000}, 32 * MiB, Mem::Normal, rwx).ok());
+    ASSERT_TRUE(b.map(Ipa{0x4000'0000}, PhysAddr{0x4600'0000}, 32 * MiB, Mem::Normal, rwx).ok());
+    EXPECT_EQ(a.translate(Ipa{0x4000'0000}).value().pa.value(), 0x4400'0000u);
+    EXPECT_EQ(b.translate(Ipa{0x4000'0000}).value().pa.value(), 0x4600'0000u);
+    EXPECT_FALSE(a.translate(Ipa{0x4200'0000}).ok());
     EXPECT_NE(a.vttbr() >> 48, b.vttbr() >> 48);
 }
 

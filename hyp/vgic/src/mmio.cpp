@@ -7,8 +7,14 @@
 #include <mortise/vgic.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/drivers/gicv3_regs.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 
 namespace mortise::vgic {
+
+// The guest map's GIC windows hold exactly these frames: the core registers the
+// distributor and the redistributors there (tn/plat/mortise_guest_map.hpp).
+static_assert(tn::plat::mortise_guest::map::k_gicd_size == k_gicd_size &&
+              tn::plat::mortise_guest::map::k_gicr_stride == k_gicr_stride);
 
 namespace {
 

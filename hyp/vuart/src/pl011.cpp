@@ -1,8 +1,12 @@
 // Emulated PL011: register file, output line assembly, input ring. See
 // mortise/vuart.hpp for the model and the defined behaviour of bad accesses.
 #include <mortise/vuart.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 
 namespace mortise::vuart {
+
+// The guest map's UART window is one register frame (tn/plat/mortise_guest_map.hpp).
+static_assert(tn::plat::mortise_guest::map::k_uart_size == reg::frame_size);
 
 namespace {
 

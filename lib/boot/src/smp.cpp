@@ -3,6 +3,7 @@
 // makes everything a CPU did before cpu_online() visible to whoever sees it
 // online.
 #include <tn/arch/irqflags.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/plat.hpp>
 #include <tn/smp.hpp>
 
@@ -32,7 +33,7 @@ bool online(unsigned cpu) { return cpu < k_max_cpus && __atomic_load_n(&g_online
 u64 mpidr(unsigned cpu) { return cpu < k_max_cpus ? g_mpidr[cpu] : 0; }
 
 void boot_cpu_online(u64 mpidr) {
-    g_mpidr[0] = mpidr & 0xff00ffffffull;  // the affinity fields
+    g_mpidr[0] = mpidr & arch::MpidrEl1::affinity_mask;
     __atomic_store_n(&g_online[0], true, __ATOMIC_RELEASE);
 }
 

@@ -1,8 +1,10 @@
 #include <tn/console.hpp>
-#include <tn/smp.hpp>
 #include <tn/spinlock.hpp>
 
 #ifdef CONFIG_TN_SMP
+// The CPU number straight from the arch: lib/boot's tn::smp sits above the
+// console (it prints), so the console cannot use it.
+#include <tn/arch/cpu.hpp>
 #include <tn/arch/irqflags.hpp>
 #endif
 
@@ -21,7 +23,7 @@ class OutputLock {
 public:
     OutputLock() {
         m_irq_state = arch::irq_save();
-        unsigned me = smp::this_cpu() + 1;
+        unsigned me = arch::cpu_index() + 1;
         m_nested = __atomic_load_n(&g_out_owner, __ATOMIC_RELAXED) == me;
         if (!m_nested) {
             g_out_lock.lock();

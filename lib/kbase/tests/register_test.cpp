@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <tn/addr.hpp>
 #include <tn/mmio.hpp>
 #include <tn/register.hpp>
 
@@ -35,13 +34,6 @@ TEST(Mmio, ReadWriteThroughDeclaredOffsets) {
     EXPECT_EQ(mem[0], 0x31u);
     EXPECT_EQ(mem[3], 0xabcdu);
     EXPECT_EQ(b.read<Block::Data>(2), 0xabcdu);
-}
-
-TEST(Addr, DistinctTypesCompare) {
-    tn::PhysAddr a{0x1000}, b{0x2000};
-    EXPECT_LT(a, b);
-    EXPECT_EQ((a + 0x1000), b);
-    EXPECT_EQ(b - a, 0x1000u);
 }
 
 TEST(Align, Helpers) {

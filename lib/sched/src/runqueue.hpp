@@ -4,6 +4,7 @@
 // removal are O(1). Portable: unit-tested on the host with plain nodes.
 #pragma once
 
+#include <tn/assert.hpp>
 #include <tn/list.hpp>
 #include <tn/types.hpp>
 
@@ -23,16 +24,19 @@ public:
     bool has(unsigned priority) const { return (m_bitmap >> priority) & 1; }
 
     void push_back(ListNode& n, unsigned priority) {
+        TN_ASSERT(priority < Priorities);
         m_lists[priority].push_back(n);
         m_bitmap |= u64{1} << priority;
     }
     /// Ahead of its equals: a preempted thread resumes before them.
     void push_front(ListNode& n, unsigned priority) {
+        TN_ASSERT(priority < Priorities);
         m_lists[priority].push_front(n);
         m_bitmap |= u64{1} << priority;
     }
     /// Takes the first node of the highest priority. @pre !empty()
     ListNode* pop_top() {
+        TN_ASSERT(!empty());
         unsigned p = static_cast<unsigned>(top_priority());
         ListNode* n = m_lists[p].front();
         m_lists[p].unlink_front(*n);
@@ -51,6 +55,7 @@ public:
         return first;
     }
     void remove(ListNode& n, unsigned priority) {
+        TN_ASSERT(n.linked && has(priority));
         m_lists[priority].remove(n);
         if (m_lists[priority].empty())
             m_bitmap &= ~(u64{1} << priority);

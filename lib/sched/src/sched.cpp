@@ -20,6 +20,7 @@
 #include <tn/arch/context.hpp>
 #include <tn/arch/cpu.hpp>
 #include <tn/arch/fpu.hpp>
+#include <tn/assert.hpp>
 #include <tn/clock.hpp>
 #include <tn/irq.hpp>
 #include <tn/smp.hpp>
@@ -78,6 +79,8 @@ void arm_slice(Cpu& c, Thread* t) {
 }
 
 [[gnu::always_inline]] inline void make_ready(Thread* t) {
+    // A thread is in at most one queue: a ready one in no wait queue.
+    TN_ASSERT(!t->link.linked && t->waiting_on == nullptr);
     t->state = State::Ready;
     Cpu& c = g_cpus[t->cpu];
     c.rq.push_back(t->link, t->priority);
@@ -94,6 +97,10 @@ void arm_slice(Cpu& c, Thread* t) {
 u64 stat_ticks() { return arch::read_counter(); }
 
 void switch_to(Cpu& c, Thread* prev, Thread* next) {
+    // prev was requeued, blocked or exited (the idle thread is never queued);
+    // next was taken off the run queue (or is idle).
+    TN_ASSERT(prev->state != State::Running || prev->is_idle);
+    TN_ASSERT(!next->link.linked);
 #ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     u64 now = stat_ticks();
     prev->run_ticks += now - prev->switched_in_at;
@@ -175,6 +182,7 @@ void on_slice_end(tntimer::Timer&, void* ctx) {
 }
 
 void wq_insert(WaitQueue& wq, Thread* t) {
+    TN_ASSERT(!t->link.linked && t->waiting_on == nullptr);
     IntrusiveList& l = WaitQueueAccess::list(wq);
     ListNode* pos = l.front();
     while (pos && container_of(pos, &Thread::link)->priority >= t->priority)
@@ -189,6 +197,7 @@ void wq_remove(Thread* t) {
 }
 
 void wake(Thread* t, WaitResult result, uptr value) {
+    TN_ASSERT(t->state == State::Blocked);
     tntimer::cancel_locked(t->timeout);
     if (t->waiting_on)
         wq_remove(t);
@@ -216,6 +225,8 @@ u64 deadline_after(u64 ns) {
 // Blocks the current thread (already in its wait queue, if any) until woken
 // or @p deadline (k_forever: none).
 WaitResult block(Thread* t, u64 deadline) {
+    // Only the running thread blocks itself, never idle, never in an interrupt.
+    TN_ASSERT(t == current_locked() && !t->is_idle && !irq::in_interrupt());
     t->state = State::Blocked;
     t->wait_result = WaitResult::Timeout;
     if (deadline != k_forever) {
@@ -348,6 +359,8 @@ usize wake_all(Locked& l, WaitQueue& wq, uptr value) {
 uptr wake_value(Locked&) { return current_locked()->wake_value; }
 
 void set_effective_priority(Locked&, Thread* t, u8 priority) {
+    // The caller computed max(base, inherited) from valid priorities.
+    TN_ASSERT(priority >= t->base_priority && priority < k_priorities);
     if (t->priority == priority)
         return;
     Cpu& c = g_cpus[t->cpu];
@@ -404,6 +417,7 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg) {
 void exit(uptr value) {
     Locked held;
     Thread* t = current_locked();
+    TN_ASSERT(!t->is_idle);
     if (!t->held_mutexes.empty() && sync::exit_holding_mutexes)
         sync::exit_holding_mutexes(held, t);  // fatal: its mutexes would point at a freed thread
     t->exit_value = value;

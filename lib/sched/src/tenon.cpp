@@ -7,7 +7,7 @@
 // code, the slot's lowest page never mapped (the guard), and the Thread at
 // the very top of the stack. A thread made ready for another CPU gets there
 // with SGI smp::k_resched_sgi.
-#include <tn/arch/fault.hpp>
+#include <tn/fault.hpp>
 #include <tn/arch/mmu.hpp>
 #include <tn/console.hpp>
 #include <tn/init.hpp>
@@ -110,7 +110,7 @@ extern "C" tn::arch::FpContext* tn_arch_fp_current() { return &running_here()->f
 // A fault report names the thread that faulted and, for a thread with a
 // stack of its own, the stack and the unmapped rest of its slot below it (an
 // overflow lands there). Lock-free: the faulting thread may hold the lock.
-extern "C" bool tn_arch_fault_thread(tn::arch::FaultThread* out) {
+extern "C" bool tn_fault_thread(tn::fault::Thread* out) {
     const Thread* t = running_here();
     if (!t)
         return false;  // before sched_init

@@ -105,4 +105,13 @@ TEST(RunQueue, SixtyFourLevels) {
     EXPECT_EQ(rq.top_priority(), 0);
 }
 
+// The scheduler takes a thread only when top_priority() found one, and
+// queues only valid priorities: anything else is a kernel bug, stopped here.
+TEST(RunQueueDeathTest, PopOfAnEmptyQueueAndABadPriorityAssert) {
+    tn::sched::RunQueue<32> rq;
+    Node a{1, 32, {}};
+    EXPECT_DEATH(rq.pop_top(), "assertion failed: !empty\\(\\)");
+    EXPECT_DEATH(rq.push_back(a.link, a.prio), "assertion failed: priority < Priorities");
+}
+
 }  // namespace

@@ -356,4 +356,18 @@ TEST_F(SchedCore, RunTimeStatisticsCountSwitchesAndRunningTime) {
     joined(t);
 }
 
+// ---- Invariants (TN_ASSERT, on in host builds) ------------------------------
+
+// lib/sync computes max(base, inherited): an effective priority below the
+// base priority is a bug in the caller, stopped before it reaches a queue.
+TEST_F(SchedCore, AnEffectivePriorityBelowTheBaseAsserts) {
+    EXPECT_DEATH(
+        {
+            sched::Locked l;
+            sched::set_effective_priority(l, sched::current(), k_main - 1);
+        },
+        "assertion failed: priority >= t->base_priority");
+    EXPECT_EQ(sched::effective_priority(sched::current()), k_main);
+}
+
 }  // namespace

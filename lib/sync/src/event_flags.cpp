@@ -6,6 +6,7 @@
 // intrusive list in wake-up order; set() walks the list and wakes the
 // records it satisfies. The record outlives its place in the list: the
 // waiter unlinks it itself on a timeout, set() unlinks it on success.
+#include <tn/assert.hpp>
 #include <tn/sync.hpp>
 
 #include "sched_hooks.hpp"
@@ -98,8 +99,10 @@ Result<u32, Error> EventFlags::wait(u32 bits, WaitMode mode, bool clear_on_exit,
     w.priority = hooks::effective_priority(l, self);
     enqueue(m_waiters, w);
     (void)sched::wait(l, w.queue, timeout_ns);
-    if (w.done)
+    if (w.done) {
+        TN_ASSERT(!w.link.linked && match(w.result, bits, mode) == w.result);  // set() unlinked it
         return w.result;
+    }
     m_waiters.remove(w.link);
     return err(Error::Timeout);
 }

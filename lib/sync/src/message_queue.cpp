@@ -12,6 +12,7 @@
 // and a woken waiter redeems its promise when it runs. A receiver waits only
 // while every stored message is promised, a sender only while every free
 // slot is, so nobody waits while there is something for them.
+#include <tn/assert.hpp>
 #include <tn/sync.hpp>
 
 namespace tn::sync {
@@ -19,6 +20,7 @@ namespace tn::sync {
 using sched::Locked;
 
 void MessageQueue::push(const void* msg) {
+    TN_ASSERT(m_count < m_capacity && m_head < m_capacity);
     u32 slot = m_head + m_count;
     if (slot >= m_capacity)
         slot -= m_capacity;
@@ -27,6 +29,7 @@ void MessageQueue::push(const void* msg) {
 }
 
 void MessageQueue::pop(void* msg) {
+    TN_ASSERT(m_count > 0 && m_head < m_capacity);
     __builtin_memcpy(msg, static_cast<const u8*>(m_buffer) + usize{m_head} * m_msg_size, m_msg_size);
     if (++m_head == m_capacity)
         m_head = 0;
@@ -55,6 +58,7 @@ Result<void, Error> MessageQueue::send(const void* msg, u64 timeout_ns) {
         // Only pass_slot_on() wakes a sender, with a slot promised to it.
         if (sched::wait(l, m_senders, timeout_ns) == sched::WaitResult::Timeout)
             return err(Error::Timeout);
+        TN_ASSERT(m_tx_promised > 0);  // pass_slot_on() promised this sender a slot
         --m_tx_promised;
     }
     push(msg);
@@ -72,6 +76,7 @@ Result<void, Error> MessageQueue::receive(void* msg, u64 timeout_ns) {
         // Only pass_message_on() wakes a receiver, with a message promised to it.
         if (sched::wait(l, m_receivers, timeout_ns) == sched::WaitResult::Timeout)
             return err(Error::Timeout);
+        TN_ASSERT(m_rx_promised > 0 && m_rx_promised <= m_count);  // and a message is there for it
         --m_rx_promised;
     }
     pop(msg);

@@ -17,14 +17,19 @@ using sched::Thread;
 namespace detail {
 
 void MutexCore::acquire(Locked& l, Mutex& m, Thread* t) {
+    TN_ASSERT(m.m_owner == nullptr && !m.m_held_link.linked);
     m.m_owner = t;
     sched::held_mutexes(l, t).push_back(m.m_held_link);
 }
 
 void MutexCore::release(Locked& l, Mutex& m, Thread* self) {
+    TN_ASSERT(m.m_owner == self && m.m_held_link.linked);
     sched::held_mutexes(l, self).remove(m.m_held_link);
     m.m_owner = nullptr;
     if (Thread* next = sched::wake_one(l, m.m_waiters)) {
+        // Every thread in m_waiters is blocked on m (lock() sets it before it
+        // waits, a timeout takes the thread out of the queue first).
+        TN_ASSERT(sched::blocked_on(l, next) == &m);
         sched::set_blocked_on(l, next, nullptr);
         acquire(l, m, next);
         // A safeguard that normally changes nothing: next was m's highest
@@ -52,8 +57,10 @@ Result<void, Error> MutexCore::lock(Locked& l, Mutex& m, Thread* self, u64 timeo
     (void)sched::wait(l, m.m_waiters, timeout_ns);
     // The owner test, not the WaitResult, decides: only release() wakes a
     // mutex waiter, and it makes the waiter the owner first.
-    if (m.m_owner == self)
+    if (m.m_owner == self) {
+        TN_ASSERT(sched::blocked_on(l, self) == nullptr);  // release() cleared it
         return {};
+    }
     waiter_left(l, self);  // Nothing left to do if sched called wait_timed_out().
     return err(Error::Timeout);
 }

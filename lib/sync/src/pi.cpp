@@ -16,8 +16,10 @@ u8 target_priority(Locked& l, Thread* t) {
     if constexpr (!k_priority_inheritance)
         return priority;
     for (ListNode* n = sched::held_mutexes(l, t).front(); n != nullptr; n = n->next) {
+        Mutex& m = *MutexCore::from_held_link(n);
+        TN_ASSERT(MutexCore::owner(m) == t);  // held_mutexes(t) lists only t's mutexes
         // The wait queue is sorted by effective priority: first() is the highest.
-        Thread* top = MutexCore::waiters(*MutexCore::from_held_link(n)).first();
+        Thread* top = MutexCore::waiters(m).first();
         if (top != nullptr) {
             u8 inherited = hooks::effective_priority(l, top);
             if (inherited > priority)
@@ -75,6 +77,7 @@ void waiter_left(Locked& l, Thread* t) {
     Mutex* m = mutex_blocked_on(l, t);
     if (m == nullptr)
         return;
+    TN_ASSERT(MutexCore::owner(*m) != t);  // a waiter that owned m would have been woken by release()
     sched::set_blocked_on(l, t, nullptr);
     update_chain(l, MutexCore::owner(*m));
 }

@@ -42,6 +42,7 @@
 // three deep; the limit only caps the worst case with the IRQs masked.
 #pragma once
 
+#include <tn/assert.hpp>
 #include <tn/sync.hpp>
 
 #include "sched_hooks.hpp"

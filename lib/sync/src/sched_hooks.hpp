@@ -1,7 +1,7 @@
 // lib/sync's side of the contract with lib/sched. The contract itself, in both
 // directions (held_mutexes, wait_timed_out, base_priority_changed), is
-// tn/sched_impl.hpp; the host tests provide lib/sched's part from
-// tests/fake_sched.cpp.
+// tn/sched_impl.hpp; the host tests link lib/sched's real core for its part
+// (tests/sync_test.hpp).
 #pragma once
 
 #include <tn/list.hpp>

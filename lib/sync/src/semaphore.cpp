@@ -1,6 +1,7 @@
 // Counting semaphores (tn/sync.hpp). give() hands its unit straight to the
 // first waiter instead of adding it to the count, so a woken taker always
 // has its unit and a later take() cannot steal it.
+#include <tn/assert.hpp>
 #include <tn/sync.hpp>
 
 namespace tn::sync {
@@ -9,8 +10,11 @@ using sched::Locked;
 
 Result<void, Error> Semaphore::give() {
     Locked l;
-    if (sched::wake_one(l, m_waiters) != nullptr)
+    TN_ASSERT(m_count <= m_max);
+    if (sched::wake_one(l, m_waiters) != nullptr) {
+        TN_ASSERT(m_count == 0);  // takers wait only while no unit is left
         return {};
+    }
     if (m_count >= m_max)
         return err(Error::Overflow);
     ++m_count;

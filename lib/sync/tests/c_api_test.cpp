@@ -27,10 +27,10 @@ TEST_F(CApiTest, Semaphore) {
     EXPECT_EQ(tn_sem_give(&s_sem), -TN_EOVERFLOW);
     EXPECT_EQ(tn_sem_take(&s_sem, TN_NO_WAIT), 0);
     EXPECT_EQ(tn_sem_take(&s_sem, TN_NO_WAIT), -TN_EAGAIN);
-    fake::set_in_isr(true);
-    EXPECT_EQ(tn_sem_take(&s_sem, TN_FOREVER), -TN_EINISR);
-    EXPECT_EQ(tn_sem_give(&s_sem), 0);
-    fake::set_in_isr(false);
+    in_isr([&] {
+        EXPECT_EQ(tn_sem_take(&s_sem, TN_FOREVER), -TN_EINISR);
+        EXPECT_EQ(tn_sem_give(&s_sem), 0);
+    });
     EXPECT_EQ(tn_sem_count(&s_sem), 1u);
 }
 
@@ -40,15 +40,12 @@ TEST_F(CApiTest, MutexAndTimeout) {
     EXPECT_EQ(tn_mutex_unlock(&m), -TN_EPERM);
     EXPECT_EQ(tn_mutex_trylock(&m), 0);
     EXPECT_EQ(tn_mutex_lock(&m, TN_FOREVER), -TN_EDEADLK);
-    Thread* t = fake::make("t", 4);
-    start(t, [&] { EXPECT_EQ(tn_mutex_lock(&m, 1000), -TN_ETIMEDOUT); });
-    expire(t);
-    step(t);
-    EXPECT_TRUE(fake::done(t));
+    Thread* t = start("t", 4, [&] { EXPECT_EQ(tn_mutex_lock(&m, k_timeout), -TN_ETIMEDOUT); });
+    EXPECT_TRUE(blocked(t));
+    advance(k_timeout);
+    EXPECT_TRUE(done(t));
     EXPECT_EQ(tn_mutex_unlock(&m), 0);
-    fake::set_in_isr(true);
-    EXPECT_EQ(tn_mutex_trylock(&m), -TN_EINISR);
-    fake::set_in_isr(false);
+    in_isr([&] { EXPECT_EQ(tn_mutex_trylock(&m), -TN_EINISR); });
 }
 
 TEST_F(CApiTest, CondVar) {
@@ -57,15 +54,14 @@ TEST_F(CApiTest, CondVar) {
     ASSERT_EQ(tn_mutex_init(&m), 0);
     ASSERT_EQ(tn_cond_init(&c), 0);
     EXPECT_EQ(tn_cond_wait(&c, &m, TN_FOREVER), -TN_EPERM);
-    Thread* t = fake::make("t", 4);
-    start(t, [&] {
+    Thread* t = start("t", 4, [&] {
         EXPECT_EQ(tn_mutex_lock(&m, TN_FOREVER), 0);
         EXPECT_EQ(tn_cond_wait(&c, &m, TN_FOREVER), 0);
         EXPECT_EQ(tn_mutex_unlock(&m), 0);
     });
+    EXPECT_TRUE(blocked(t));
     EXPECT_EQ(tn_cond_signal(&c), 0);
-    step(t);
-    EXPECT_TRUE(fake::done(t));
+    EXPECT_TRUE(done(t));
     EXPECT_EQ(tn_cond_broadcast(&c), 0);
 }
 

@@ -17,12 +17,12 @@ TEST_F(CondVarTest, Errors) {
     EXPECT_EQ(st(cv.wait(m)), "NotOwner");
     ASSERT_EQ(st(m.lock()), "ok");
     EXPECT_EQ(st(cv.wait(m, k_no_wait)), "WouldBlock");
-    EXPECT_EQ(m.owner(), fake::main_thread());  // still held
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(cv.wait(m)), "InIsr");
-    cv.signal();  // ISR ok, nobody waits
-    cv.broadcast();
-    fake::set_in_isr(false);
+    EXPECT_EQ(m.owner(), self());  // still held
+    in_isr([&] {
+        EXPECT_EQ(st(cv.wait(m)), "InIsr");
+        cv.signal();  // ISR ok, nobody waits
+        cv.broadcast();
+    });
     EXPECT_EQ(st(m.unlock()), "ok");
 }
 
@@ -30,71 +30,79 @@ TEST_F(CondVarTest, SignalReleasesAndRelocks) {
     Mutex m;
     CondVar cv;
     bool ready = false;
-    Thread* consumer = fake::make("consumer", 5);
-    start(consumer, [&] {
+    int wakeups = 0;
+    Thread* consumer = start("consumer", 5, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        while (!ready)
+        while (!ready) {
             EXPECT_EQ(st(cv.wait(m)), "ok");
-        EXPECT_EQ(m.owner(), consumer);
+            ++wakeups;
+        }
+        EXPECT_EQ(m.owner(), self());
         EXPECT_EQ(st(m.unlock()), "ok");
     });
     EXPECT_TRUE(blocked(consumer));
     EXPECT_EQ(m.owner(), nullptr);  // released while waiting
-    EXPECT_TRUE(consumer->held.empty());
+    EXPECT_TRUE(holds_none(consumer));
 
-    cv.signal();  // wakes, but the predicate is still false
-    step(consumer);
+    cv.signal();  // wakes it, but the predicate is still false: it waits again
+    EXPECT_EQ(wakeups, 1);
     EXPECT_TRUE(blocked(consumer));
+    EXPECT_EQ(blocked_on(consumer), nullptr);  // on the condition, not the mutex
+    EXPECT_EQ(m.owner(), nullptr);
 
     ASSERT_EQ(st(m.lock()), "ok");
     ready = true;
-    cv.signal();
-    EXPECT_FALSE(blocked(consumer));
+    cv.signal();  // it wakes and blocks re-locking m, lending the body its priority
+    EXPECT_EQ(wakeups, 1);
+    EXPECT_EQ(blocked_on(consumer), &m);
+    EXPECT_EQ(eff(self()), 5);
     EXPECT_EQ(st(m.unlock()), "ok");
-    step(consumer);
+    EXPECT_EQ(eff(self()), k_controller);
+    EXPECT_EQ(wakeups, 2);
     EXPECT_TRUE(done(consumer));
 }
 
 TEST_F(CondVarTest, RelockBlocksWithInheritance) {
     Mutex m;
     CondVar cv;
-    Thread* waiter = fake::make("waiter", 9);
-    Thread* signaller = fake::make("signaller", 1);
-    start(waiter, [&] {
+    Thread* waiter = start("waiter", 9, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(cv.wait(m)), "ok");
-        EXPECT_EQ(m.owner(), waiter);
+        EXPECT_EQ(m.owner(), self());
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    start(signaller, [&] {
+    Thread* signaller = start("signaller", 1, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        cv.signal();
+        cv.signal();  // the waiter preempts, then blocks on m
+        EXPECT_EQ(eff(self()), 9);
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
+        EXPECT_EQ(eff(self()), 1);
     });
-    step(waiter);  // woken, then blocks on m
     EXPECT_TRUE(blocked(waiter));
-    EXPECT_EQ(signaller->eff, 9);
+    EXPECT_EQ(blocked_on(waiter), &m);
+    EXPECT_EQ(eff(signaller), 9);
     step(signaller);
-    EXPECT_EQ(signaller->eff, 1);
-    EXPECT_EQ(m.owner(), waiter);
-    step(waiter);
+    EXPECT_EQ(eff(signaller), 1);
     EXPECT_TRUE(done(waiter));
+    EXPECT_TRUE(done(signaller));
 }
 
 TEST_F(CondVarTest, TimeoutReturnsWithMutexHeld) {
     Mutex m;
     CondVar cv;
-    Thread* t = fake::make("t", 3);
-    start(t, [&] {
+    Thread* t = start("t", 3, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(cv.wait(m, k_timeout)), "Timeout");
-        EXPECT_EQ(m.owner(), t);
+        EXPECT_EQ(m.owner(), self());
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    expire(t);
-    cv.signal();  // too late: t is no longer waiting
-    step(t);
+    {
+        NoPreempt np;
+        advance(k_timeout);
+        EXPECT_TRUE(ready(t));
+        cv.signal();  // too late: t is no longer waiting
+    }
     EXPECT_TRUE(done(t));
 }
 
@@ -102,41 +110,39 @@ TEST_F(CondVarTest, BroadcastWakesAllInPriorityOrder) {
     Mutex m;
     CondVar cv;
     std::string order;
-    Thread* w[3] = {fake::make("a", 2), fake::make("b", 6), fake::make("c", 4)};
-    for (Thread* t : w)
-        start(t, [&, t] {
-            EXPECT_EQ(st(m.lock()), "ok");
-            EXPECT_EQ(st(cv.wait(m)), "ok");
-            order += t->name;
-            EXPECT_EQ(st(m.unlock()), "ok");
-        });
-    cv.broadcast();
-    for (Thread* t : w)
-        EXPECT_FALSE(blocked(t)) << t->name;
-    for (Thread* t : w)
-        step(t);  // each relocks the free mutex and releases it
-    EXPECT_EQ(order, "abc");
+    auto waiter = [&] {
+        EXPECT_EQ(st(m.lock()), "ok");
+        EXPECT_EQ(st(cv.wait(m)), "ok");
+        order += name(self());
+        EXPECT_EQ(st(m.unlock()), "ok");
+    };
+    Thread* w[3] = {start("a", 2, waiter), start("b", 6, waiter), start("c", 4, waiter)};
+    {
+        NoPreempt np;
+        cv.broadcast();
+        for (Thread* t : w)
+            EXPECT_TRUE(ready(t)) << name(t);
+    }
+    for (Thread* t : w)  // each relocked the free mutex and released it
+        EXPECT_TRUE(done(t)) << name(t);
+    EXPECT_EQ(order, "bca");
 
     // signal() picks the highest waiter.
     order.clear();
-    Thread* x[3] = {fake::make("a", 2), fake::make("b", 6), fake::make("c", 4)};
-    for (Thread* t : x)
-        start(t, [&, t] {
-            EXPECT_EQ(st(m.lock()), "ok");
-            EXPECT_EQ(st(cv.wait(m)), "ok");
-            order += t->name;
-            EXPECT_EQ(st(m.unlock()), "ok");
-        });
+    Thread* x[3] = {start("a", 2, waiter), start("b", 6, waiter), start("c", 4, waiter)};
+    {
+        NoPreempt np;
+        cv.signal();
+        EXPECT_TRUE(ready(x[1]));
+        EXPECT_TRUE(blocked(x[0]));
+        EXPECT_TRUE(blocked(x[2]));
+    }
+    EXPECT_TRUE(done(x[1]));
     cv.signal();
-    EXPECT_FALSE(blocked(x[1]));
+    EXPECT_TRUE(done(x[2]));
     EXPECT_TRUE(blocked(x[0]));
-    EXPECT_TRUE(blocked(x[2]));
-    step(x[1]);
     cv.signal();
-    EXPECT_FALSE(blocked(x[2]));
-    step(x[2]);
-    cv.signal();
-    step(x[0]);
+    EXPECT_TRUE(done(x[0]));
     EXPECT_EQ(order, "bca");
 }
 

@@ -1,9 +1,10 @@
-// Host tests of Mutex, priority inheritance above all: simple
-// inversion, a transitive chain, restoring priorities on unlock and on a
-// waiter's timeout (with and without sched's timeout hook), several held
-// mutexes, deadlock and cycle detection, and the chain depth limit. Built
-// with CONFIG_LIBSYNC_PI_MAX_DEPTH=4 (tests/unit.mk).
-#include "sched_hooks.hpp"
+// Host tests of Mutex, priority inheritance above all: simple inversion, a
+// transitive chain, restoring priorities on unlock and on a waiter's timeout
+// (with and without the scheduler's timeout hook), several held mutexes,
+// deadlock and cycle detection, and the chain depth limit. Built with
+// CONFIG_LIBSYNC_PI_MAX_DEPTH=4 (tests/unit.mk). The threads run on the real
+// scheduler (sync_test.hpp): a boosted owner preempts as it would on the target.
+#include "pi.hpp"
 #include "sync_test.hpp"
 
 namespace {
@@ -19,7 +20,7 @@ TEST_F(MutexTest, ConstinitAndZero) {
     constinit static CondVar s_cond;
     EXPECT_EQ(s_mutex.owner(), nullptr);
     EXPECT_EQ(st(s_mutex.lock()), "ok");
-    EXPECT_EQ(s_mutex.owner(), fake::main_thread());
+    EXPECT_EQ(s_mutex.owner(), self());
     EXPECT_EQ(st(s_mutex.unlock()), "ok");
     s_cond.signal();
 }
@@ -28,119 +29,126 @@ TEST_F(MutexTest, BasicErrors) {
     Mutex m;
     EXPECT_EQ(st(m.unlock()), "NotOwner");
     EXPECT_EQ(st(m.try_lock()), "ok");
-    EXPECT_EQ(st(m.lock()), "Deadlock");         // recursive lock
+    EXPECT_EQ(st(m.lock()), "Deadlock");  // recursive lock
     EXPECT_EQ(st(m.try_lock()), "Deadlock");
     EXPECT_EQ(st(m.lock(k_timeout)), "Deadlock");
     EXPECT_EQ(st(m.unlock()), "ok");
     EXPECT_EQ(st(m.unlock()), "NotOwner");
 
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(m.lock()), "InIsr");
-    EXPECT_EQ(st(m.try_lock()), "InIsr");
-    EXPECT_EQ(st(m.unlock()), "InIsr");
-    fake::set_in_isr(false);
+    in_isr([&] {
+        EXPECT_EQ(st(m.lock()), "InIsr");
+        EXPECT_EQ(st(m.try_lock()), "InIsr");
+        EXPECT_EQ(st(m.unlock()), "InIsr");
+    });
     EXPECT_EQ(m.owner(), nullptr);
 }
 
 TEST_F(MutexTest, NotOwnerAndTryLockOfHeldMutex) {
     Mutex m;
-    Thread* a = fake::make("a", 3);
-    start(a, [&] {
+    Thread* a = start("a", 3, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    EXPECT_EQ(st(m.unlock()), "NotOwner");   // main is not the owner
+    EXPECT_EQ(st(m.unlock()), "NotOwner");  // the body is not the owner
     EXPECT_EQ(st(m.try_lock()), "WouldBlock");
     EXPECT_EQ(st(m.lock(k_no_wait)), "WouldBlock");
-    EXPECT_EQ(a->eff, 3);                    // no boost without blocking
+    EXPECT_EQ(eff(a), 3);  // no boost without blocking
     step(a);
     EXPECT_TRUE(done(a));
 }
 
 // L (1) holds m; H (10) blocks on it: L runs at 10 until it unlocks, then
-// ownership goes straight to H and L is back at 1.
+// ownership goes straight to H, L is back at 1 and H preempts it.
 TEST_F(MutexTest, SimpleInversion) {
     Mutex m;
-    Thread* low = fake::make("low", 1);
-    Thread* high = fake::make("high", 10);
-    start(low, [&] {
+    Thread* high = nullptr;
+    std::string order;
+    Thread* low = start("low", 1, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
-        EXPECT_EQ(st(m.unlock()), "ok");
+        {
+            NoPreempt np;  // look at the hand-off before high runs
+            EXPECT_EQ(st(m.unlock()), "ok");
+            EXPECT_EQ(eff(self()), 1);
+            EXPECT_EQ(m.owner(), high);  // handed over before high runs
+            EXPECT_EQ(blocked_on(high), nullptr);
+            EXPECT_TRUE(ready(high));
+            EXPECT_TRUE(holds_none(self()));
+            EXPECT_EQ(st(m.try_lock()), "WouldBlock");  // no barging
+        }
+        order += "low";
     });
-    start(high, [&] {
+    high = start("high", 10, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
-        EXPECT_EQ(m.owner(), high);
+        EXPECT_EQ(m.owner(), self());
         EXPECT_EQ(st(m.unlock()), "ok");
+        order += "high,";
     });
     EXPECT_TRUE(blocked(high));
-    EXPECT_EQ(high->blocked_on, &m);
-    EXPECT_EQ(low->eff, 10);
-    EXPECT_EQ(low->base, 1);
+    EXPECT_EQ(blocked_on(high), &m);
+    EXPECT_EQ(eff(low), 10);
+    EXPECT_EQ(base(low), 1);
 
     step(low);
+    EXPECT_EQ(order, "high,low");  // high preempted low at the end of its NoPreempt
     EXPECT_TRUE(done(low));
-    EXPECT_EQ(low->eff, 1);
-    EXPECT_EQ(m.owner(), high);  // handed over before high runs
-    EXPECT_EQ(high->blocked_on, nullptr);
-    EXPECT_TRUE(low->held.empty());
-
-    // No barging: main cannot take the mutex high was given.
-    EXPECT_EQ(st(m.try_lock()), "WouldBlock");
-    step(high);
     EXPECT_TRUE(done(high));
+    EXPECT_EQ(eff(low), 1);
     EXPECT_EQ(m.owner(), nullptr);
-    EXPECT_TRUE(high->held.empty());
+    EXPECT_TRUE(holds_none(low));
+    EXPECT_TRUE(holds_none(high));
 }
 
 TEST_F(MutexTest, LowerWaiterDoesNotLowerOwner) {
     Mutex m;
-    Thread* owner = fake::make("owner", 5);
-    Thread* waiter = fake::make("waiter", 2);
-    start(owner, [&] {
+    Thread* waiter = nullptr;
+    Thread* owner = start("owner", 5, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
+        EXPECT_EQ(eff(self()), 5);
+        EXPECT_EQ(m.owner(), waiter);
+        EXPECT_TRUE(ready(waiter));  // lower: it waits for the owner to finish
     });
-    start(waiter, [&] {
+    waiter = start("waiter", 2, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    EXPECT_EQ(owner->eff, 5);
+    EXPECT_EQ(eff(owner), 5);
     step(owner);
-    EXPECT_EQ(owner->eff, 5);
-    EXPECT_EQ(waiter->eff, 2);
-    step(waiter);
+    EXPECT_EQ(eff(owner), 5);
+    EXPECT_EQ(eff(waiter), 2);
+    EXPECT_TRUE(done(owner));
+    EXPECT_TRUE(done(waiter));
 }
 
 // Highest waiter first, FIFO among equals, each handed the mutex in turn.
 TEST_F(MutexTest, HandOffOrder) {
     Mutex m;
     std::string order;
-    Thread* owner = fake::make("owner", 1);
-    Thread* w[4] = {fake::make("a", 3), fake::make("b", 7), fake::make("c", 3), fake::make("d", 7)};
-    start(owner, [&] {
+    Thread* owner = start("owner", 1, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    for (Thread* t : w)
-        start(t, [&, t] {
+    Thread* w[4];
+    const char* names[4] = {"a", "b", "c", "d"};
+    u8 prios[4] = {3, 7, 3, 7};
+    for (int i = 0; i < 4; ++i)
+        w[i] = start(names[i], prios[i], [&] {
             EXPECT_EQ(st(m.lock()), "ok");
-            order += t->name;
+            EXPECT_EQ(m.owner(), self());
+            order += name(self());
             EXPECT_EQ(st(m.unlock()), "ok");
         });
-    EXPECT_EQ(owner->eff, 7);
-    step(owner);
-    // Each unlock hands over to the next; resume whoever owns it.
-    for (int i = 0; i < 4; ++i) {
-        Thread* next = m.owner();
-        ASSERT_NE(next, nullptr);
-        step(next);
-    }
+    EXPECT_EQ(eff(owner), 7);
+    step(owner);  // each unlock hands over to the next
     EXPECT_EQ(order, "bdac");
     EXPECT_EQ(m.owner(), nullptr);
+    for (Thread* t : w)
+        EXPECT_TRUE(done(t)) << name(t);
+    EXPECT_TRUE(done(owner));
 }
 
 // T1 (1) holds m1. T2 (2) holds m2 and waits for m1. T3 (3) holds m3 and
@@ -149,95 +157,99 @@ TEST_F(MutexTest, HandOffOrder) {
 // restores every base priority.
 TEST_F(MutexTest, TransitiveChainOfThreeMutexes) {
     Mutex m1, m2, m3;
-    Thread* t1 = fake::make("t1", 1);
-    Thread* t2 = fake::make("t2", 2);
-    Thread* t3 = fake::make("t3", 3);
-    Thread* t4 = fake::make("t4", 10);
-    start(t1, [&] {
+    Thread* t1 = nullptr;
+    Thread* t3 = nullptr;
+    t1 = start("t1", 1, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
-    start(t2, [&] {
+    Thread* t2 = start("t2", 2, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m1.lock()), "ok");
+        EXPECT_EQ(eff(t1), 1);  // dropped when it handed m1 over
+        EXPECT_EQ(eff(self()), 3);  // t3 still waits for m2
         EXPECT_EQ(st(m1.unlock()), "ok");
-        EXPECT_EQ(st(m2.unlock()), "ok");
+        {
+            NoPreempt np;
+            EXPECT_EQ(st(m2.unlock()), "ok");
+            EXPECT_EQ(eff(self()), 2);
+            EXPECT_EQ(m2.owner(), t3);
+        }
     });
-    EXPECT_EQ(t1->eff, 2);
-    start(t3, [&] {
+    EXPECT_EQ(eff(t1), 2);
+    t3 = start("t3", 3, [&] {
         EXPECT_EQ(st(m3.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m3.unlock()), "ok");
     });
-    EXPECT_EQ(t2->eff, 3);
-    EXPECT_EQ(t1->eff, 3);
-    start(t4, [&] { EXPECT_EQ(st(m3.lock(k_timeout)), "Timeout"); });
+    EXPECT_EQ(eff(t2), 3);
+    EXPECT_EQ(eff(t1), 3);
+    Thread* t4 = start("t4", 10, [&] { EXPECT_EQ(st(m3.lock(k_timeout)), "Timeout"); });
     EXPECT_TRUE(blocked(t4));
-    EXPECT_EQ(t3->eff, 10);
-    EXPECT_EQ(t2->eff, 10);
-    EXPECT_EQ(t1->eff, 10);
+    EXPECT_EQ(eff(t3), 10);
+    EXPECT_EQ(eff(t2), 10);
+    EXPECT_EQ(eff(t1), 10);
 
-    expire(t4);
-    EXPECT_EQ(t3->eff, 3);
-    EXPECT_EQ(t2->eff, 3);
-    EXPECT_EQ(t1->eff, 3);
-    step(t4);
+    {
+        NoPreempt np;
+        advance(k_timeout);  // the timeout interrupt lowers the chain at once
+        EXPECT_TRUE(ready(t4));
+        EXPECT_EQ(eff(t3), 3);
+        EXPECT_EQ(eff(t2), 3);
+        EXPECT_EQ(eff(t1), 3);
+    }
     EXPECT_TRUE(done(t4));
-    EXPECT_EQ(t4->blocked_on, nullptr);
+    EXPECT_EQ(blocked_on(t4), nullptr);
 
-    step(t1);  // m1 -> t2
-    EXPECT_EQ(t1->eff, 1);
-    EXPECT_EQ(m1.owner(), t2);
-    EXPECT_EQ(t2->eff, 3);  // t3 still waits for m2
-    step(t2);  // m2 -> t3
-    EXPECT_EQ(t2->eff, 2);
-    EXPECT_EQ(m2.owner(), t3);
-    step(t3);
+    step(t1);  // m1 -> t2, m2 -> t3: all run out
     for (Thread* t : {t1, t2, t3, t4}) {
-        EXPECT_TRUE(done(t)) << t->name;
-        EXPECT_EQ(t->eff, t->base) << t->name;
-        EXPECT_TRUE(t->held.empty()) << t->name;
+        EXPECT_TRUE(done(t)) << name(t);
+        EXPECT_EQ(eff(t), base(t)) << name(t);
+        EXPECT_TRUE(holds_none(t)) << name(t);
     }
 }
 
-// A waiter's timeout lowers the owner to the next waiter's priority, at
-// once with sched's timeout hook, else when the waiter runs again.
+// A waiter's timeout lowers the owner to the next waiter's priority: at once
+// with the scheduler's timeout hook, else when the waiter runs again.
 class MutexTimeoutTest : public SyncTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(MutexTimeoutTest, WaiterTimeoutLowersOwner) {
     bool hook = GetParam();
-    fake::set_timeout_hook(hook);
+    set_timeout_hook(hook);
     Mutex m;
-    Thread* owner = fake::make("owner", 1);
-    Thread* mid = fake::make("mid", 4);
-    Thread* high = fake::make("high", 9);
-    start(owner, [&] {
+    Thread* mid = nullptr;
+    Thread* owner = start("owner", 1, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
+        NoPreempt np;
         EXPECT_EQ(st(m.unlock()), "ok");
+        EXPECT_EQ(eff(self()), 1);
+        EXPECT_EQ(m.owner(), mid);
     });
-    start(mid, [&] {
+    mid = start("mid", 4, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    start(high, [&] { EXPECT_EQ(st(m.lock(k_timeout)), "Timeout"); });
-    EXPECT_EQ(owner->eff, 9);
+    Thread* high = start("high", 9, [&] { EXPECT_EQ(st(m.lock(k_timeout)), "Timeout"); });
+    EXPECT_EQ(eff(owner), 9);
 
-    expire(high);
-    EXPECT_EQ(owner->eff, hook ? 4 : 9);
-    EXPECT_EQ(high->blocked_on, hook ? nullptr : &m);
-    step(high);
+    {
+        NoPreempt np;
+        advance(k_timeout);
+        EXPECT_TRUE(ready(high));
+        EXPECT_EQ(eff(owner), hook ? 4 : 9);
+        EXPECT_EQ(blocked_on(high), hook ? nullptr : &m);
+    }
     EXPECT_TRUE(done(high));
-    EXPECT_EQ(owner->eff, 4);
-    EXPECT_EQ(high->blocked_on, nullptr);
+    EXPECT_EQ(eff(owner), 4);
+    EXPECT_EQ(blocked_on(high), nullptr);
     EXPECT_EQ(m.owner(), owner);
 
     step(owner);
-    EXPECT_EQ(owner->eff, 1);
-    EXPECT_EQ(m.owner(), mid);
-    step(mid);
+    EXPECT_EQ(eff(owner), 1);
+    EXPECT_TRUE(done(mid));
     EXPECT_EQ(m.owner(), nullptr);
 }
 
@@ -245,21 +257,19 @@ INSTANTIATE_TEST_SUITE_P(Hook, MutexTimeoutTest, ::testing::Bool());
 
 TEST_F(MutexTest, TimeoutOfOnlyWaiterRestoresBase) {
     Mutex m;
-    Thread* owner = fake::make("owner", 2);
-    Thread* waiter = fake::make("waiter", 6);
-    start(owner, [&] {
+    Thread* owner = start("owner", 2, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    start(waiter, [&] {
+    Thread* waiter = start("waiter", 6, [&] {
         EXPECT_EQ(st(m.lock(k_timeout)), "Timeout");
-        EXPECT_NE(m.owner(), waiter);
+        EXPECT_NE(m.owner(), self());
     });
-    EXPECT_EQ(owner->eff, 6);
-    expire(waiter);
-    step(waiter);
-    EXPECT_EQ(owner->eff, 2);
+    EXPECT_EQ(eff(owner), 6);
+    advance(k_timeout);
+    EXPECT_TRUE(done(waiter));
+    EXPECT_EQ(eff(owner), 2);
     step(owner);
     EXPECT_EQ(m.owner(), nullptr);  // no waiter left to hand to
 }
@@ -271,10 +281,7 @@ class HeldMutexesTest : public SyncTest, public ::testing::WithParamInterface<bo
 TEST_P(HeldMutexesTest, MultipleHeldMutexes) {
     bool m2_first = GetParam();
     Mutex m1, m2;
-    Thread* low = fake::make("low", 1);
-    Thread* h1 = fake::make("h1", 5);
-    Thread* h2 = fake::make("h2", 8);
-    start(low, [&] {
+    Thread* low = start("low", 1, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
         hand_back();
@@ -282,202 +289,197 @@ TEST_P(HeldMutexesTest, MultipleHeldMutexes) {
         hand_back();
         EXPECT_EQ(st((m2_first ? m1 : m2).unlock()), "ok");
     });
-    start(h1, [&] {
-        EXPECT_EQ(st(m1.lock()), "ok");
-        EXPECT_EQ(st(m1.unlock()), "ok");
-    });
-    EXPECT_EQ(low->eff, 5);
-    start(h2, [&] {
-        EXPECT_EQ(st(m2.lock()), "ok");
-        EXPECT_EQ(st(m2.unlock()), "ok");
-    });
-    EXPECT_EQ(low->eff, 8);
+    auto waiter = [](Mutex* m) {
+        return [m] {
+            EXPECT_EQ(st(m->lock()), "ok");
+            EXPECT_EQ(m->owner(), self());
+            EXPECT_EQ(st(m->unlock()), "ok");
+        };
+    };
+    Thread* h1 = start("h1", 5, waiter(&m1));
+    EXPECT_EQ(eff(low), 5);
+    Thread* h2 = start("h2", 8, waiter(&m2));
+    EXPECT_EQ(eff(low), 8);
 
     step(low);
-    EXPECT_EQ(low->eff, m2_first ? 5 : 8);
+    EXPECT_EQ(eff(low), m2_first ? 5 : 8);
+    EXPECT_TRUE(done(m2_first ? h2 : h1));
     step(low);
     EXPECT_TRUE(done(low));
-    EXPECT_EQ(low->eff, 1);
-    EXPECT_EQ(m1.owner(), h1);
-    EXPECT_EQ(m2.owner(), h2);
-    step(h1);
-    step(h2);
+    EXPECT_EQ(eff(low), 1);
+    EXPECT_TRUE(done(h1));
+    EXPECT_TRUE(done(h2));
 }
 
 INSTANTIATE_TEST_SUITE_P(Order, HeldMutexesTest, ::testing::Bool());
 
 // Recomputing after a timeout looks at every mutex the owner still holds.
 TEST_F(MutexTest, RecomputeConsidersEveryHeldMutex) {
-    Mutex m1, m2, m3;
-    Thread* low = fake::make("low", 1);
-    Thread* h1 = fake::make("h1", 5);
-    Thread* h2 = fake::make("h2", 8);
-    Thread* h3 = fake::make("h3", 9);
-    start(low, [&] {
-        EXPECT_EQ(st(m1.lock()), "ok");
-        EXPECT_EQ(st(m2.lock()), "ok");
-        EXPECT_EQ(st(m3.lock()), "ok");
+    Mutex m[3];
+    Thread* low = start("low", 1, [&] {
+        for (Mutex& x : m)
+            EXPECT_EQ(st(x.lock()), "ok");
         hand_back();
-        EXPECT_EQ(st(m3.unlock()), "ok");
-        EXPECT_EQ(st(m2.unlock()), "ok");
-        EXPECT_EQ(st(m1.unlock()), "ok");
+        for (int i = 2; i >= 0; --i)
+            EXPECT_EQ(st(m[i].unlock()), "ok");
     });
-    Thread* waiters[3] = {h1, h2, h3};
-    Mutex* wanted[3] = {&m1, &m2, &m3};
+    const char* names[3] = {"h1", "h2", "h3"};
+    u8 prios[3] = {5, 8, 9};
+    Thread* h[3];
     for (int i = 0; i < 3; ++i)
-        start(waiters[i], [&, i] {
-            EXPECT_EQ(st(wanted[i]->lock(i == 2 ? k_timeout : k_forever)), i == 2 ? "Timeout" : "ok");
+        h[i] = start(names[i], prios[i], [&, i] {
+            EXPECT_EQ(st(m[i].lock(i == 2 ? k_timeout : k_forever)), i == 2 ? "Timeout" : "ok");
             if (i != 2) {
-                EXPECT_EQ(st(wanted[i]->unlock()), "ok");
+                EXPECT_EQ(st(m[i].unlock()), "ok");
             }
         });
-    EXPECT_EQ(low->eff, 9);
-    expire(h3);
-    EXPECT_EQ(low->eff, 8);  // m2's waiter, not just the first held mutex's
-    step(h3);
+    EXPECT_EQ(eff(low), 9);
+    advance(k_timeout);
+    EXPECT_TRUE(done(h[2]));
+    EXPECT_EQ(eff(low), 8);  // m2's waiter, not just the first held mutex's
     step(low);
-    EXPECT_EQ(low->eff, 1);
-    step(h1);
-    step(h2);
+    EXPECT_EQ(eff(low), 1);
+    for (Thread* t : h)
+        EXPECT_TRUE(done(t)) << name(t);
 }
 
 // A thread that is both an owner and a waiter: a boost of it reorders it in
 // the wait queue it is in, so its owner sees the new order.
 TEST_F(MutexTest, BoostReordersWaiterInItsQueue) {
     Mutex m1, m2;
-    Thread* owner = fake::make("owner", 1);
-    Thread* a = fake::make("a", 3);  // holds m2, waits for m1
-    Thread* b = fake::make("b", 4);  // waits for m1
-    Thread* c = fake::make("c", 9);  // waits for m2
-    start(owner, [&] {
+    std::string order;
+    Thread* owner = start("owner", 1, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
-    start(a, [&] {
+    Thread* a = start("a", 3, [&] {  // holds m2, waits for m1
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m1.lock()), "ok");
+        order += "a,";  // ahead of b (4): 9 by inheritance
+        EXPECT_EQ(eff(self()), 9);  // still inherits from c via m2, and b via m1
         EXPECT_EQ(st(m1.unlock()), "ok");
-        EXPECT_EQ(st(m2.unlock()), "ok");
+        EXPECT_EQ(st(m2.unlock()), "ok");  // c preempts
+        EXPECT_EQ(eff(self()), 3);
+        order += "a,";
     });
-    start(b, [&] {
+    Thread* b = start("b", 4, [&] {  // waits for m1
         EXPECT_EQ(st(m1.lock()), "ok");
+        order += "b,";
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
-    EXPECT_EQ(owner->eff, 4);
-    start(c, [&] {
+    EXPECT_EQ(eff(owner), 4);
+    Thread* c = start("c", 9, [&] {  // waits for m2
         EXPECT_EQ(st(m2.lock()), "ok");
+        order += "c,";
         EXPECT_EQ(st(m2.unlock()), "ok");
     });
-    EXPECT_EQ(a->eff, 9);
-    EXPECT_EQ(owner->eff, 9);
+    EXPECT_EQ(eff(a), 9);
+    EXPECT_EQ(eff(owner), 9);
     step(owner);
-    EXPECT_EQ(m1.owner(), a);  // a (9 by inheritance) is ahead of b (4)
-    EXPECT_EQ(a->eff, 9);      // still inherits from c via m2, and b via m1
-    step(a);                 // unlocks m1 (-> b), then m2 (-> c)
-    EXPECT_EQ(a->eff, 3);
-    step(b);
-    step(c);
+    EXPECT_EQ(order, "a,c,b,a,");  // once c is done, b (4) runs before a (back at 3)
+    EXPECT_EQ(eff(a), 3);
+    for (Thread* t : {owner, a, b, c})
+        EXPECT_TRUE(done(t)) << name(t);
 }
 
 // a holds m1 and waits for m2, held by b; b asking for m1 would wait for
 // itself. It gets Deadlock, and a (lower) is not boosted on the way.
 TEST_F(MutexTest, CycleOfTwoIsDeadlock) {
     Mutex m1, m2;
-    Thread* a = fake::make("a", 2);
-    Thread* b = fake::make("b", 6);
-    start(b, [&] {
+    Thread* a = nullptr;
+    Thread* b = start("b", 6, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m1.lock()), "Deadlock");
         EXPECT_EQ(st(m1.lock(k_timeout)), "Deadlock");
-        EXPECT_EQ(b->blocked_on, nullptr);
+        EXPECT_EQ(blocked_on(self()), nullptr);
+        EXPECT_EQ(eff(a), 2);  // never boosted by the refused lock
         EXPECT_EQ(st(m2.unlock()), "ok");
+        EXPECT_EQ(m2.owner(), a);  // a (2) runs after b
+        EXPECT_TRUE(ready(a));
     });
-    start(a, [&] {
+    a = start("a", 2, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
     EXPECT_TRUE(blocked(a));
-    EXPECT_EQ(b->eff, 6);
+    EXPECT_EQ(eff(b), 6);
     step(b);
     EXPECT_TRUE(done(b));
-    EXPECT_EQ(a->eff, 2);  // never boosted by the refused lock
-    EXPECT_EQ(m2.owner(), a);
-    step(a);
     EXPECT_TRUE(done(a));
+    EXPECT_EQ(eff(a), 2);
 }
 
 TEST_F(MutexTest, CycleIsReportedWithoutSideEffects) {
     Mutex m1, m2, m3;
-    Thread* a = fake::make("a", 2);
-    Thread* b = fake::make("b", 3);
-    Thread* c = fake::make("c", 8);
+    Thread* a = nullptr;
+    Thread* b = nullptr;
     // a holds m1 and waits for m2; b holds m2 and waits for m3; c holds m3.
-    start(c, [&] {
+    Thread* c = start("c", 8, [&] {
         EXPECT_EQ(st(m3.lock()), "ok");
         hand_back();
-        unsigned changes = fake::priority_changes();
-        EXPECT_EQ(st(m1.lock()), "Deadlock");       // c -> m1 -> a -> m2 -> b -> m3 -> c
+        unsigned changes = priority_changes();
+        EXPECT_EQ(st(m1.lock()), "Deadlock");  // c -> m1 -> a -> m2 -> b -> m3 -> c
         EXPECT_EQ(st(m1.lock(k_no_wait)), "WouldBlock");
-        EXPECT_EQ(fake::priority_changes(), changes);  // nothing boosted
-        EXPECT_EQ(c->blocked_on, nullptr);
+        EXPECT_EQ(priority_changes(), changes);  // nothing boosted
+        EXPECT_EQ(blocked_on(self()), nullptr);
+        EXPECT_EQ(eff(a), 2);
+        EXPECT_EQ(eff(b), 3);
         EXPECT_EQ(st(m3.unlock()), "ok");
     });
-    start(b, [&] {
+    b = start("b", 3, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m3.lock()), "ok");
         EXPECT_EQ(st(m3.unlock()), "ok");
         EXPECT_EQ(st(m2.unlock()), "ok");
     });
-    start(a, [&] {
+    a = start("a", 2, [&] {
         EXPECT_EQ(st(m1.lock()), "ok");
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m1.unlock()), "ok");
     });
-    EXPECT_EQ(c->eff, 8);
-    EXPECT_EQ(b->eff, 3);
-    EXPECT_EQ(a->eff, 2);
-    step(c);  // Deadlock, then unlocks m3 -> b
-    EXPECT_TRUE(done(c));
-    EXPECT_EQ(a->eff, 2);
-    EXPECT_EQ(b->eff, 3);
-    step(b);  // unlocks m3, m2 (-> a)
-    step(a);
-    EXPECT_TRUE(done(a));
-    EXPECT_TRUE(done(b));
+    EXPECT_EQ(eff(c), 8);
+    EXPECT_EQ(eff(b), 3);
+    EXPECT_EQ(eff(a), 2);
+    step(c);  // Deadlock, then unlocks m3 -> b -> m2 -> a
+    for (Thread* t : {a, b, c})
+        EXPECT_TRUE(done(t)) << name(t);
 }
 
-// With sched's hook a timed-out waiter no longer counts as blocked, so the
-// former owner can wait for a mutex the timed-out thread holds.
+// With the scheduler's hook a timed-out waiter no longer counts as blocked,
+// even before it runs again: the owner it boosted can then wait for a mutex
+// the timed-out thread holds without that being taken for a cycle.
 TEST_F(MutexTest, TimedOutWaiterIsNoLongerInTheChain) {
     Mutex m, m2;
-    Thread* owner = fake::make("owner", 1);
-    Thread* t = fake::make("t", 5);
-    start(owner, [&] {
+    // The owner (6) is above t (5), so it runs first once both are ready.
+    Thread* owner = start("owner", 6, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m2.lock()), "ok");  // t holds m2: blocks, no Deadlock
         EXPECT_EQ(st(m2.unlock()), "ok");
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    start(t, [&] {
+    Thread* t = start("t", 5, [&] {
         EXPECT_EQ(st(m2.lock()), "ok");
         EXPECT_EQ(st(m.lock(k_timeout)), "Timeout");
+        EXPECT_EQ(eff(self()), 6);  // the owner waits for m2 now
         EXPECT_EQ(st(m2.unlock()), "ok");
+        EXPECT_EQ(eff(self()), 5);
     });
-    expire(t);
-    step(owner);
-    EXPECT_TRUE(blocked(owner));
-    EXPECT_EQ(t->eff, 5);
-    step(t);
+    {
+        NoPreempt np;
+        advance(k_timeout);  // t's wait ends; it has not run yet
+        EXPECT_TRUE(ready(t));
+        step(owner);
+    }
     EXPECT_TRUE(done(t));
-    EXPECT_EQ(m2.owner(), owner);
-    step(owner);
     EXPECT_TRUE(done(owner));
+    EXPECT_EQ(m.owner(), nullptr);
+    EXPECT_EQ(m2.owner(), nullptr);
 }
 
 // Chain of six threads: t0 <- t1 <- ... <- t5, each ti holding mi and
@@ -488,76 +490,101 @@ TEST_F(MutexTest, ChainDepthIsBounded) {
     constexpr int n = 6;
     Mutex m[n - 1];
     Thread* t[n];
-    for (int i = 0; i < n; ++i)
-        t[i] = fake::make(("t" + std::to_string(i)).c_str(), static_cast<u8>(i == n - 1 ? 20 : i + 1));
-    start(t[0], [&] {
+    t[0] = start("t0", 1, [&] {
         EXPECT_EQ(st(m[0].lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m[0].unlock()), "ok");
     });
-    for (int i = 1; i < n - 1; ++i)
-        start(t[i], [&, i] {
+    for (int i = 1; i < n - 1; ++i) {
+        t[i] = start(("t" + std::to_string(i)).c_str(), static_cast<u8>(i + 1), [&, i] {
             EXPECT_EQ(st(m[i].lock()), "ok");
             EXPECT_EQ(st(m[i - 1].lock()), "ok");
             EXPECT_EQ(st(m[i - 1].unlock()), "ok");
             EXPECT_EQ(st(m[i].unlock()), "ok");
         });
+    }
     for (int i = 0; i < n - 1; ++i)
-        EXPECT_EQ(t[i]->eff, n - 1) << i;  // t4 (5) boosted t3..t0: 4 owners
-    unsigned changes = fake::priority_changes();
-    start(t[n - 1], [&] {
+        EXPECT_EQ(eff(t[i]), n - 1) << i;  // t4 (5) boosted t3..t0: 4 owners
+    unsigned changes = priority_changes();
+    t[n - 1] = start("t5", 20, [&] {
         EXPECT_EQ(st(m[n - 2].lock()), "ok");
         EXPECT_EQ(st(m[n - 2].unlock()), "ok");
     });
-    EXPECT_EQ(fake::priority_changes() - changes, k_pi_max_depth);
+    EXPECT_EQ(priority_changes() - changes, k_pi_max_depth);
     for (int i = 1; i < n - 1; ++i)
-        EXPECT_EQ(t[i]->eff, 20) << i;
-    EXPECT_EQ(t[0]->eff, n - 1);  // beyond the limit
+        EXPECT_EQ(eff(t[i]), 20) << i;
+    EXPECT_EQ(eff(t[0]), n - 1);  // beyond the limit
 
+    step(t[0]);  // each unlock hands on along the chain
     for (int i = 0; i < n; ++i) {
-        step(t[i]);
         EXPECT_TRUE(done(t[i])) << i;
-        EXPECT_EQ(t[i]->eff, t[i]->base) << i;
+        EXPECT_EQ(eff(t[i]), base(t[i])) << i;
     }
 }
 
+// sched::set_priority() calls lib/sync's base_priority_changed() hook.
 TEST_F(MutexTest, BasePriorityChangeHook) {
     Mutex m;
-    Thread* owner = fake::make("owner", 2);
-    Thread* waiter = fake::make("waiter", 4);
-    start(owner, [&] {
+    Thread* owner = start("owner", 2, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         hand_back();
         EXPECT_EQ(st(m.unlock()), "ok");
+        EXPECT_EQ(eff(self()), 3);
     });
-    start(waiter, [&] {
+    Thread* waiter = start("waiter", 4, [&] {
         EXPECT_EQ(st(m.lock()), "ok");
         EXPECT_EQ(st(m.unlock()), "ok");
     });
-    EXPECT_EQ(owner->eff, 4);
-    {
-        sched::Locked l;
-        waiter->base = 7;  // what sched::set_priority() does, then the hook
-        sync::base_priority_changed(l, waiter);
-    }
-    EXPECT_EQ(waiter->eff, 7);
-    EXPECT_EQ(owner->eff, 7);  // passed along the chain
-    {
-        sched::Locked l;
-        owner->base = 3;
-        sync::base_priority_changed(l, owner);
-    }
-    EXPECT_EQ(owner->eff, 7);  // still inherits
-    {
-        sched::Locked l;
-        waiter->base = 1;
-        sync::base_priority_changed(l, waiter);
-    }
-    EXPECT_EQ(waiter->eff, 1);
-    EXPECT_EQ(owner->eff, 3);
+    EXPECT_EQ(eff(owner), 4);
+    ASSERT_TRUE(sched::set_priority(waiter, 7).ok());
+    EXPECT_EQ(eff(waiter), 7);
+    EXPECT_EQ(eff(owner), 7);  // passed along the chain
+    ASSERT_TRUE(sched::set_priority(owner, 3).ok());
+    EXPECT_EQ(eff(owner), 7);  // still inherits
+    ASSERT_TRUE(sched::set_priority(waiter, 1).ok());
+    EXPECT_EQ(eff(waiter), 1);
+    EXPECT_EQ(eff(owner), 3);
     step(owner);
-    EXPECT_EQ(owner->eff, 3);
-    step(waiter);
+    EXPECT_EQ(eff(owner), 3);
+    EXPECT_TRUE(done(waiter));
+}
+
+// ---- Invariants (TN_ASSERT, on in host builds) ------------------------------
+
+// The bookkeeping broken on purpose: a waiter no longer recorded as blocked
+// on the mutex it waits for. The hand-off notices instead of corrupting the
+// priority-inheritance state.
+TEST_F(MutexTest, HandOffToAWaiterNotBlockedOnTheMutexAsserts) {
+    Mutex m;
+    ASSERT_EQ(st(m.lock()), "ok");
+    Thread* w = start("w", 5, [&] {
+        EXPECT_EQ(st(m.lock()), "ok");
+        EXPECT_EQ(st(m.unlock()), "ok");
+    });
+    ASSERT_EQ(blocked_on(w), &m);
+    EXPECT_DEATH(
+        {
+            {
+                sched::Locked l;
+                sched::set_blocked_on(l, w, nullptr);
+            }
+            (void)m.unlock();
+        },
+        "assertion failed: sched::blocked_on\\(l, next\\) == &m");
+    EXPECT_EQ(st(m.unlock()), "ok");  // intact in this process
+    EXPECT_TRUE(done(w));
+}
+
+TEST_F(MutexTest, AcquiringAnOwnedMutexAsserts) {
+    Mutex m;
+    ASSERT_EQ(st(m.lock()), "ok");
+    EXPECT_DEATH(
+        {
+            sched::Locked l;
+            detail::MutexCore::acquire(l, m, self());
+        },
+        "assertion failed: m.m_owner == nullptr");
+    EXPECT_EQ(st(m.unlock()), "ok");
 }
 
 }  // namespace

@@ -37,41 +37,41 @@ TEST_F(SemaphoreTest, CountsUpToMax) {
 
 TEST_F(SemaphoreTest, IsrRules) {
     Semaphore sem(1, 4);
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(sem.take(k_timeout)), "InIsr");  // even though a unit is there
-    EXPECT_EQ(st(sem.take(k_forever)), "InIsr");
-    EXPECT_EQ(sem.count(), 1u);
-    EXPECT_EQ(st(sem.take(k_no_wait)), "ok");
-    EXPECT_EQ(st(sem.take(k_no_wait)), "WouldBlock");
-    EXPECT_EQ(st(sem.give()), "ok");
-    fake::set_in_isr(false);
+    in_isr([&] {
+        EXPECT_EQ(st(sem.take(k_timeout)), "InIsr");  // even though a unit is there
+        EXPECT_EQ(st(sem.take(k_forever)), "InIsr");
+        EXPECT_EQ(sem.count(), 1u);
+        EXPECT_EQ(st(sem.take(k_no_wait)), "ok");
+        EXPECT_EQ(st(sem.take(k_no_wait)), "WouldBlock");
+        EXPECT_EQ(st(sem.give()), "ok");
+    });
     EXPECT_EQ(sem.count(), 1u);
 }
 
 TEST_F(SemaphoreTest, GiveFromIsrHandsUnitToWaiter) {
     Semaphore sem(0, 1);
-    Thread* t = fake::make("t", 3);
-    start(t, [&] { EXPECT_EQ(st(sem.take()), "ok"); });
+    Thread* t = start("t", 3, [&] { EXPECT_EQ(st(sem.take()), "ok"); });
     EXPECT_TRUE(blocked(t));
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(sem.give()), "ok");
-    fake::set_in_isr(false);
-    EXPECT_FALSE(blocked(t));
-    EXPECT_EQ(sem.count(), 0u);  // handed over, not counted
-    EXPECT_EQ(st(sem.take(k_no_wait)), "WouldBlock");  // no barging
-    step(t);
+    in_isr([&] {
+        EXPECT_EQ(st(sem.give()), "ok");
+        EXPECT_TRUE(ready(t));  // runs on the way out of the interrupt
+        EXPECT_EQ(sem.count(), 0u);  // handed over, not counted
+        EXPECT_EQ(st(sem.take(k_no_wait)), "WouldBlock");  // no barging
+    });
     EXPECT_TRUE(done(t));
     EXPECT_EQ(sem.count(), 0u);
 }
 
 TEST_F(SemaphoreTest, Timeout) {
     Semaphore sem(0, 1);
-    Thread* t = fake::make("t", 3);
-    start(t, [&] { EXPECT_EQ(st(sem.take(k_timeout)), "Timeout"); });
-    expire(t);
-    EXPECT_EQ(st(sem.give()), "ok");  // nobody waits any more: counted
-    EXPECT_EQ(sem.count(), 1u);
-    step(t);
+    Thread* t = start("t", 3, [&] { EXPECT_EQ(st(sem.take(k_timeout)), "Timeout"); });
+    {
+        NoPreempt np;
+        advance(k_timeout);
+        EXPECT_TRUE(ready(t));
+        EXPECT_EQ(st(sem.give()), "ok");  // nobody waits any more: counted
+        EXPECT_EQ(sem.count(), 1u);
+    }
     EXPECT_TRUE(done(t));
     EXPECT_EQ(sem.count(), 1u);
 }
@@ -79,19 +79,18 @@ TEST_F(SemaphoreTest, Timeout) {
 TEST_F(SemaphoreTest, WakesHighestThenFifo) {
     Semaphore sem(0, 10);
     std::string order;
-    Thread* w[4] = {fake::make("a", 2), fake::make("b", 5), fake::make("c", 2), fake::make("d", 5)};
-    for (Thread* t : w)
-        start(t, [&, t] {
-            EXPECT_EQ(st(sem.take()), "ok");
-            order += t->name;
-        });
+    auto taker = [&] {
+        EXPECT_EQ(st(sem.take()), "ok");
+        order += name(self());
+    };
+    Thread* w[4] = {start("a", 2, taker), start("b", 5, taker), start("c", 2, taker), start("d", 5, taker)};
     for (int i = 0; i < 4; ++i) {
-        EXPECT_EQ(st(sem.give()), "ok");
-        for (Thread* t : w)
-            if (!blocked(t) && !done(t))
-                step(t);
+        EXPECT_EQ(st(sem.give()), "ok");  // the woken taker runs at once
+        EXPECT_EQ(order.size(), static_cast<size_t>(i + 1));
     }
     EXPECT_EQ(order, "bdac");
+    for (Thread* t : w)
+        EXPECT_TRUE(done(t)) << name(t);
 }
 
 // ---- MessageQueue -------------------------------------------------------
@@ -143,33 +142,31 @@ TEST_F(MessageQueueTest, IsrRules) {
     u64 buffer[2];
     MessageQueue q(sizeof(u64), 2, buffer);
     u64 v = 7;
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(q.send(&v, k_timeout)), "InIsr");
-    EXPECT_EQ(st(q.send(&v, k_forever)), "InIsr");
-    EXPECT_EQ(st(q.receive(&v, k_timeout)), "InIsr");
-    EXPECT_EQ(q.count(), 0u);
-    EXPECT_EQ(st(q.send(&v, k_no_wait)), "ok");
-    EXPECT_EQ(st(q.receive(&v, k_no_wait)), "ok");
-    fake::set_in_isr(false);
+    in_isr([&] {
+        EXPECT_EQ(st(q.send(&v, k_timeout)), "InIsr");
+        EXPECT_EQ(st(q.send(&v, k_forever)), "InIsr");
+        EXPECT_EQ(st(q.receive(&v, k_timeout)), "InIsr");
+        EXPECT_EQ(q.count(), 0u);
+        EXPECT_EQ(st(q.send(&v, k_no_wait)), "ok");
+        EXPECT_EQ(st(q.receive(&v, k_no_wait)), "ok");
+    });
 }
 
 TEST_F(MessageQueueTest, BlockedReceiverGetsMessageFromIsr) {
     u32 buffer[1];
     MessageQueue q(sizeof(u32), 1, buffer);
-    Thread* rx = fake::make("rx", 4);
-    start(rx, [&] {
+    Thread* rx = start("rx", 4, [&] {
         u32 v = 0;
         EXPECT_EQ(st(q.receive(&v)), "ok");
         EXPECT_EQ(v, 42u);
     });
     EXPECT_TRUE(blocked(rx));
     u32 msg = 42, other = 0;
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(q.send(&msg, k_no_wait)), "ok");
-    fake::set_in_isr(false);
-    EXPECT_FALSE(blocked(rx));
-    EXPECT_EQ(st(q.receive(&other, k_no_wait)), "WouldBlock");  // promised to rx
-    step(rx);
+    in_isr([&] {
+        EXPECT_EQ(st(q.send(&msg, k_no_wait)), "ok");
+        EXPECT_TRUE(ready(rx));
+        EXPECT_EQ(st(q.receive(&other, k_no_wait)), "WouldBlock");  // promised to rx
+    });
     EXPECT_TRUE(done(rx));
     EXPECT_EQ(q.count(), 0u);
 }
@@ -181,19 +178,20 @@ TEST_F(MessageQueueTest, BlockedSenderGetsFreedSlot) {
     ASSERT_EQ(st(q.send(&v, k_no_wait)), "ok");
     v = 2;
     ASSERT_EQ(st(q.send(&v, k_no_wait)), "ok");
-    Thread* tx = fake::make("tx", 4);
-    start(tx, [&] {
+    Thread* tx = start("tx", 4, [&] {
         u32 w = 3;
         EXPECT_EQ(st(q.send(&w)), "ok");
     });
     EXPECT_TRUE(blocked(tx));
     u32 out = 0;
-    EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
-    EXPECT_EQ(out, 1u);
-    EXPECT_FALSE(blocked(tx));
-    v = 99;
-    EXPECT_EQ(st(q.send(&v, k_no_wait)), "WouldBlock");  // slot promised to tx
-    step(tx);
+    {
+        NoPreempt np;
+        EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
+        EXPECT_EQ(out, 1u);
+        EXPECT_TRUE(ready(tx));
+        v = 99;
+        EXPECT_EQ(st(q.send(&v, k_no_wait)), "WouldBlock");  // slot promised to tx
+    }
     EXPECT_TRUE(done(tx));
     EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
     EXPECT_EQ(out, 2u);
@@ -204,25 +202,28 @@ TEST_F(MessageQueueTest, BlockedSenderGetsFreedSlot) {
 TEST_F(MessageQueueTest, Timeouts) {
     u32 buffer[1];
     MessageQueue q(sizeof(u32), 1, buffer);
-    Thread* rx = fake::make("rx", 4);
-    start(rx, [&] {
+    Thread* rx = start("rx", 4, [&] {
         u32 v = 0;
         EXPECT_EQ(st(q.receive(&v, k_timeout)), "Timeout");
         EXPECT_EQ(v, 0u);
     });
-    expire(rx);
     u32 msg = 5;
-    EXPECT_EQ(st(q.send(&msg, k_no_wait)), "ok");  // nobody to promise it to
-    step(rx);
+    {
+        NoPreempt np;
+        advance(k_timeout);
+        EXPECT_TRUE(ready(rx));
+        EXPECT_EQ(st(q.send(&msg, k_no_wait)), "ok");  // nobody to promise it to
+    }
+    EXPECT_TRUE(done(rx));
     EXPECT_EQ(q.count(), 1u);
 
-    Thread* tx = fake::make("tx", 4);
-    start(tx, [&] {
+    Thread* tx = start("tx", 4, [&] {
         u32 w = 6;
         EXPECT_EQ(st(q.send(&w, k_timeout)), "Timeout");
     });
-    expire(tx);
-    step(tx);
+    EXPECT_TRUE(blocked(tx));
+    advance(k_timeout);
+    EXPECT_TRUE(done(tx));
     u32 out = 0;
     EXPECT_EQ(st(q.receive(&out, k_no_wait)), "ok");
     EXPECT_EQ(out, 5u);
@@ -234,18 +235,18 @@ TEST_F(MessageQueueTest, HighestReceiverFirst) {
     u32 buffer[4];
     MessageQueue q(sizeof(u32), 4, buffer);
     u32 got_low = 0, got_high = 0;
-    Thread* low = fake::make("low", 2);
-    Thread* high = fake::make("high", 8);
-    start(low, [&] { EXPECT_EQ(st(q.receive(&got_low)), "ok"); });
-    start(high, [&] { EXPECT_EQ(st(q.receive(&got_high)), "ok"); });
+    Thread* low = start("low", 2, [&] { EXPECT_EQ(st(q.receive(&got_low)), "ok"); });
+    Thread* high = start("high", 8, [&] { EXPECT_EQ(st(q.receive(&got_high)), "ok"); });
     u32 m1 = 1, m2 = 2;
-    EXPECT_EQ(st(q.send(&m1, k_no_wait)), "ok");
-    EXPECT_FALSE(blocked(high));
-    EXPECT_TRUE(blocked(low));
-    EXPECT_EQ(st(q.send(&m2, k_no_wait)), "ok");
-    EXPECT_FALSE(blocked(low));
-    step(high);
-    step(low);
+    {
+        NoPreempt np;
+        EXPECT_EQ(st(q.send(&m1, k_no_wait)), "ok");
+        EXPECT_TRUE(ready(high));
+        EXPECT_TRUE(blocked(low));
+        EXPECT_EQ(st(q.send(&m2, k_no_wait)), "ok");
+        EXPECT_TRUE(ready(low));
+    }
+    EXPECT_TRUE(done(high) && done(low));
     EXPECT_EQ(got_high, 1u);
     EXPECT_EQ(got_low, 2u);
 }
@@ -283,56 +284,60 @@ TEST_F(EventFlagsTest, ImmediateAnyAllAndClear) {
 
 TEST_F(EventFlagsTest, IsrRules) {
     EventFlags ev;
-    fake::set_in_isr(true);
-    EXPECT_EQ(st(ev.wait(1, WaitMode::Any, false, k_timeout)), "InIsr");
-    ev.set(1);
-    EXPECT_EQ(st(ev.wait(1, WaitMode::Any, true, k_no_wait)), "ok");
-    ev.set(2);
-    ev.clear(2);
-    fake::set_in_isr(false);
+    in_isr([&] {
+        EXPECT_EQ(st(ev.wait(1, WaitMode::Any, false, k_timeout)), "InIsr");
+        ev.set(1);
+        EXPECT_EQ(st(ev.wait(1, WaitMode::Any, true, k_no_wait)), "ok");
+        ev.set(2);
+        ev.clear(2);
+    });
     EXPECT_EQ(ev.flags(), 0u);
 }
 
 TEST_F(EventFlagsTest, WaitAllWokenOnlyWhenComplete) {
     EventFlags ev;
-    Thread* t = fake::make("t", 3);
-    start(t, [&] {
+    Thread* t = start("t", 3, [&] {
         auto r = ev.wait(0x6, WaitMode::All, true);
         ASSERT_TRUE(r.ok());
         EXPECT_EQ(r.value(), 0x6u);
     });
-    fake::set_in_isr(true);
-    ev.set(0x2);
-    EXPECT_TRUE(blocked(t));
-    ev.set(0x9);
-    EXPECT_TRUE(blocked(t));
-    ev.set(0x4);
-    fake::set_in_isr(false);
-    EXPECT_FALSE(blocked(t));
-    EXPECT_EQ(ev.flags(), 0x9u);  // cleared 0x6 when it was satisfied
-    step(t);
+    in_isr([&] {
+        ev.set(0x2);
+        EXPECT_TRUE(blocked(t));
+        ev.set(0x9);
+        EXPECT_TRUE(blocked(t));
+        ev.set(0x4);
+        EXPECT_TRUE(ready(t));
+        EXPECT_EQ(ev.flags(), 0x9u);  // cleared 0x6 when it was satisfied
+    });
     EXPECT_TRUE(done(t));
 }
 
 TEST_F(EventFlagsTest, SetWakesEverySatisfiedWaiter) {
     EventFlags ev;
     u32 got[3] = {};
-    Thread* t[3] = {fake::make("a", 2), fake::make("b", 5), fake::make("c", 3)};
+    const char* names[3] = {"a", "b", "c"};
+    u8 prios[3] = {2, 5, 3};
     u32 want[3] = {0x1, 0x3, 0x4};
+    Thread* t[3];
     for (int i = 0; i < 3; ++i)
-        start(t[i], [&, i] {
+        t[i] = start(names[i], prios[i], [&, i] {
             auto r = ev.wait(want[i], WaitMode::Any, false);
             ASSERT_TRUE(r.ok());
             got[i] = r.value();
         });
-    ev.set(0x3);
-    EXPECT_FALSE(blocked(t[0]));
-    EXPECT_FALSE(blocked(t[1]));
-    EXPECT_TRUE(blocked(t[2]));
-    EXPECT_EQ(ev.flags(), 0x3u);
-    ev.set(0x4);
+    {
+        NoPreempt np;
+        ev.set(0x3);
+        EXPECT_TRUE(ready(t[0]));
+        EXPECT_TRUE(ready(t[1]));
+        EXPECT_TRUE(blocked(t[2]));
+        EXPECT_EQ(ev.flags(), 0x3u);
+        ev.set(0x4);
+        EXPECT_TRUE(ready(t[2]));
+    }
     for (Thread* x : t)
-        step(x);
+        EXPECT_TRUE(done(x)) << name(x);
     EXPECT_EQ(got[0], 0x1u);
     EXPECT_EQ(got[1], 0x3u);
     EXPECT_EQ(got[2], 0x4u);
@@ -342,39 +347,38 @@ TEST_F(EventFlagsTest, SetWakesEverySatisfiedWaiter) {
 TEST_F(EventFlagsTest, ClearOnExitConsumesInPriorityOrder) {
     EventFlags ev;
     std::string order;
-    Thread* low = fake::make("low", 2);
-    Thread* high = fake::make("high", 6);
-    for (Thread* x : {low, high})
-        start(x, [&, x] {
-            EXPECT_EQ(st(ev.wait(0x1, WaitMode::Any, true)), "ok");
-            order += x->name;
-        });
-    ev.set(0x1);
-    EXPECT_FALSE(blocked(high));
+    auto waiter = [&] {
+        EXPECT_EQ(st(ev.wait(0x1, WaitMode::Any, true)), "ok");
+        order += name(self());
+    };
+    Thread* low = start("low", 2, waiter);
+    Thread* high = start("high", 6, waiter);
+    {
+        NoPreempt np;
+        ev.set(0x1);
+        EXPECT_TRUE(ready(high));
+        EXPECT_TRUE(blocked(low));
+        EXPECT_EQ(ev.flags(), 0u);
+    }
+    EXPECT_TRUE(done(high));
     EXPECT_TRUE(blocked(low));
-    EXPECT_EQ(ev.flags(), 0u);
-    step(high);
     ev.set(0x1);
-    EXPECT_FALSE(blocked(low));
-    step(low);
+    EXPECT_TRUE(done(low));
     EXPECT_EQ(order, "highlow");
     EXPECT_EQ(ev.flags(), 0u);
 }
 
 TEST_F(EventFlagsTest, TimeoutLeavesNoStaleWaiter) {
     EventFlags ev;
-    Thread* t = fake::make("t", 3);
-    start(t, [&] { EXPECT_EQ(st(ev.wait(0x1, WaitMode::Any, true, k_timeout)), "Timeout"); });
-    expire(t);
-    step(t);
+    Thread* t = start("t", 3, [&] { EXPECT_EQ(st(ev.wait(0x1, WaitMode::Any, true, k_timeout)), "Timeout"); });
+    advance(k_timeout);
     EXPECT_TRUE(done(t));
     ev.set(0x1);  // must not touch t's (gone) record or clear the bit for it
     EXPECT_EQ(ev.flags(), 0x1u);
 
-    Thread* u = fake::make("u", 3);
-    start(u, [&] { EXPECT_EQ(st(ev.wait(0x2, WaitMode::Any, false, k_timeout)), "ok"); });
+    Thread* u = start("u", 3, [&] { EXPECT_EQ(st(ev.wait(0x2, WaitMode::Any, false, k_timeout)), "ok"); });
+    EXPECT_TRUE(blocked(u));
     ev.set(0x2);
-    step(u);
     EXPECT_TRUE(done(u));
 }
 
@@ -382,16 +386,18 @@ TEST_F(EventFlagsTest, TimeoutLeavesNoStaleWaiter) {
 // the waiter was satisfied (and its bits cleared) before it returned.
 TEST_F(EventFlagsTest, SetAfterTimeoutBeforeWaiterRuns) {
     EventFlags ev;
-    Thread* t = fake::make("t", 3);
-    start(t, [&] {
+    Thread* t = start("t", 3, [&] {
         auto r = ev.wait(0x8, WaitMode::Any, true, k_timeout);
         ASSERT_TRUE(r.ok());
         EXPECT_EQ(r.value(), 0x8u);
     });
-    expire(t);
-    ev.set(0x8);
-    EXPECT_EQ(ev.flags(), 0u);
-    step(t);
+    {
+        NoPreempt np;
+        advance(k_timeout);  // t's wait ends with Timeout; it has not run yet
+        EXPECT_TRUE(ready(t));
+        ev.set(0x8);
+        EXPECT_EQ(ev.flags(), 0u);
+    }
     EXPECT_TRUE(done(t));
 }
 

@@ -1,9 +1,9 @@
-// lib/sync on the real scheduler: lib/sched's core on arch/fake, with the
-// virtual clock and interrupts of lib/sched/tests/sched_env.hpp. Here threads
-// are scheduled by priority as on the target (the test body is the main
-// thread, priority 16), so these tests check what the other files' scripted
-// interleavings cannot: that priority inheritance changes who runs, and that
-// the scheduler's own timeout path calls lib/sync's wait_timed_out hook.
+// lib/sync on the real scheduler (lib/sched/tests/sched_env.hpp), seen from
+// an application: unlike the other files, which lower the test body below
+// every thread (sync_test.hpp), the body stays the main thread at its
+// configured priority 16, with threads above and below it, so these tests
+// show priority inheritance changing who runs against an unrelated medium
+// thread, and timeouts and interrupts waking threads as on the target.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -11,6 +11,8 @@ const char* status_name(Status s) {
     case Status::Denied: return "DENIED";
     case Status::InvalidState: return "INVALID_STATE";
     case Status::InvalidAddress: return "INVALID_ADDRESS";
+    case Status::Busy: return "BUSY";
+    case Status::Unavailable: return "UNAVAILABLE";
     }
     return "UNKNOWN";
 }

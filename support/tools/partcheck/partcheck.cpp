@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <mortise/partition.hpp>
+#include <tn/plat/mortise_qemu_virt.hpp>
 
 namespace partcheck {
 
@@ -52,7 +53,7 @@ bool region(const std::string& s, pt::Region* out) {
     unsigned long long base = 0, size = 0;
     if (colon == std::string::npos || !number(s.substr(0, colon), &base) || !number(s.substr(colon + 1), &size))
         return false;
-    *out = {base, size};
+    *out = {tn::PhysAddr{base}, size};
     return true;
 }
 
@@ -100,7 +101,7 @@ bool read_file(const std::string& path, std::string* out) {
 
 int run(int argc, const char* const* argv, std::FILE* err) {
     std::string dtb, source;
-    pt::Platform plat = pt::qemu_virt_platform(256ull << 20, 4);
+    pt::Platform plat = tn::plat::mortise_qemu_virt::partition_platform(256ull << 20, 4);
     bool ram_given = false, reserve_given = false;
     std::vector<std::string> images;
     bool images_given = false;

@@ -1,5 +1,6 @@
 # Builds the host tool support/tools/partcheck from the same hyp/partition and lib/fdt
-# sources Mortise boots with. Include this fragment from a makefile that sets:
+# sources Mortise boots with, checking against the QEMU virt board of
+# plat/mortise-qemu-virt (tn/plat/mortise_qemu_virt.hpp). Include this fragment from a makefile that sets:
 #   PARTCHECK_O   directory for the objects and the binary (default: $(O)/host/partcheck)
 #   TN_ROOT       the TenonOS tree
 # It defines PARTCHECK (the binary's path) and a rule to build it, e.g.:
@@ -13,11 +14,13 @@ PARTCHECK_O ?= $(O)/host/partcheck
 PARTCHECK := $(PARTCHECK_O)/partcheck
 PARTCHECK_HOSTCXX ?= $(or $(HOSTCXX),g++)
 PARTCHECK_SRCS := $(addprefix $(TN_ROOT)/,support/tools/partcheck/main.cpp support/tools/partcheck/partcheck.cpp \
-	hyp/partition/src/partition.cpp hyp/partition/src/decode.cpp lib/fdt/src/fdt.cpp lib/fdt/src/property.cpp \
+	hyp/partition/src/partition.cpp hyp/partition/src/decode.cpp \
+	plat/mortise-qemu-virt/src/partition_platform.cpp lib/fdt/src/fdt.cpp lib/fdt/src/property.cpp \
 	lib/fdt/src/query.cpp lib/fdt/src/platform.cpp lib/fdt/src/index.cpp lib/console/src/format.cpp)
 PARTCHECK_OBJS := $(patsubst $(TN_ROOT)/%.cpp,$(PARTCHECK_O)/obj/%.o,$(PARTCHECK_SRCS))
 PARTCHECK_CXXFLAGS := -std=c++20 -O2 -Wall -Wextra -Werror -MMD -MP -DTN_HOST_TEST=1 \
-	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include)
+	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include \
+	plat/mortise-guest/include plat/mortise-qemu-virt/include)
 
 $(PARTCHECK_O)/obj/%.o: $(TN_ROOT)/%.cpp
 	@mkdir -p $(@D)

@@ -10,17 +10,14 @@ namespace {
 #ifdef CONFIG_DRV_TIMER_ARM_GENERIC_EL2
 // A hypervisor image leaves the EL1 timers to its guests and uses the EL2
 // physical timer (CNTHP_CTL_EL2 has the same ENABLE/IMASK/ISTATUS layout)
-// against the physical counter. The names stay those of the EL1 variant so
-// the code below is shared.
-TN_SYSREG(CntvCtlEl0, "cnthp_ctl_el2", u64,
-          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
-TN_SYSREG(CntvCvalEl0, "cnthp_cval_el2", u64);
+// against the physical counter.
+using Ctl = arch::CnthpCtlEl2;
+using Cval = arch::CnthpCvalEl2;
 inline u64 read_counter() { return arch::CntpctEl0::read(); }
 #else
-// CNTV_CTL_EL0: ENABLE, IMASK (mask the output), ISTATUS (condition met, RO).
-TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,
-          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
-TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);
+// The EL1 virtual timer against the virtual counter.
+using Ctl = arch::CntvCtlEl0;
+using Cval = arch::CntvCvalEl0;
 inline u64 read_counter() { return arch::CntvctEl0::read(); }
 #endif
 
@@ -38,14 +35,14 @@ public:
     // the ISB makes the new comparator take effect before the caller goes on,
     // e.g. ends the interrupt of the previous deadline.
     void program(u64 deadline) override {
-        CntvCvalEl0::write(deadline);
-        CntvCtlEl0::write(CntvCtlEl0::Enable::bits(1));
+        Cval::write(deadline);
+        Ctl::write(Ctl::Enable::bits(1));
         asm volatile("isb" ::: "memory");
     }
 
     // Disabled, the timer deasserts its interrupt.
     void stop() override {
-        CntvCtlEl0::write(0);
+        Ctl::write(0);
         asm volatile("isb" ::: "memory");
     }
 };
@@ -88,7 +85,7 @@ Result<void, Error> try_init(u32 intid) {
 Result<void, Error> init_this_cpu() {
     if (!g_intid)
         return err(Error::IrqUnavailable);
-    CntvCtlEl0::write(0);
+    Ctl::write(0);
     if (!setup_local_interrupt(g_intid).ok())
         return err(Error::IrqUnavailable);
     return {};

@@ -1,13 +1,11 @@
 #pragma once
 #include <mortise/partition.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 namespace tn::fdt { class Fdt; }
 namespace mortise::guestdt {
-/// The guest-physical memory map every guest sees: the QEMU virt layout, so an unmodified Tenon (or Linux) boots.
-constexpr u64 k_gicd = 0x0800'0000, k_gicd_size = 0x1'0000;
-constexpr u64 k_gicr = 0x080A'0000, k_gicr_stride = 0x2'0000;  // one GICv3 redistributor frame pair per vCPU
-constexpr u64 k_uart = 0x0900'0000, k_uart_size = 0x1000;     // emulated PL011, SPI 1 (INTID 33)
-constexpr u64 k_ram = 0x4000'0000;                            // guest RAM base (IPA)
-constexpr u32 k_uart_intid = 33;
+/// The guest-physical memory map every guest sees and the generated tree describes: the virtual board of
+/// tn/plat/mortise_guest_map.hpp (QEMU virt's layout, so an unmodified Tenon or Linux boots).
+namespace gmap = tn::plat::mortise_guest::map;
 
 /// Bounds of the pass-through description copied from the host tree: device nodes, distinct fixed clocks,
 /// and per copied node the `reg` entries, `interrupts` specifiers and `clocks` references it may have (a node

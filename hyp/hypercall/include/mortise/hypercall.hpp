@@ -11,7 +11,8 @@
 // Every function declares how many arguments it takes and the range, alignment or kind of
 // each; dispatch() checks them, and the privileged flag, before the handler runs (validate,
 // then act). Guest buffers are reached only through GuestMemory, which bounds every access to
-// the caller's RAM. Lookup is a binary search over at most k_max_functions entries.
+// the caller's RAM; an argument that is a buffer's address is declared ipa_arg() and read as a
+// tn::Ipa (Call::ipa()), so it cannot be taken for a host address. Lookup is a binary search over at most k_max_functions entries.
 //
 // Registration: MORTISE_HYPERCALL_GROUP(ident, group, functions) places a pointer to the group
 // in the section `mortise_hypercalls` (hypercall.lds keeps it; a linker script that does not
@@ -19,12 +20,14 @@
 // Host tests call Table::add() with groups of their own instead.
 #pragma once
 
+#include <tn/addr.hpp>
 #include <tn/mortise_abi.hpp>
 #include <tn/types.hpp>
 
 namespace mortise::hypercall {
 
 using tn::i64;
+using tn::Ipa;
 using tn::u32;
 using tn::u64;
 using tn::u8;
@@ -56,8 +59,8 @@ struct Caller {
 /// nothing, unless every byte of [ipa, ipa + size) is RAM of that guest (no wrap-around).
 class GuestMemory {
 public:
-    virtual bool read(u64 ipa, void* dst, usize size) = 0;
-    virtual bool write(u64 ipa, const void* src, usize size) = 0;
+    virtual bool read(Ipa ipa, void* dst, usize size) = 0;
+    virtual bool write(Ipa ipa, const void* src, usize size) = 0;
 
 protected:
     ~GuestMemory() = default;
@@ -80,7 +83,10 @@ struct GuestInfo {
 
 /// Guest lifecycle, implemented by the EL2 core. The dispatcher has already checked that
 /// @p guest < guest_count() and that the caller is privileged. Each returns Success,
-/// InvalidState if the guest's state does not allow it, or another Status.
+/// InvalidState if the guest's state does not allow it, Busy while its vCPUs are still
+/// leaving their CPUs after a pause, destroy or restart (start, resume), or Unavailable
+/// when the guest cannot boot (never set up, image or device tree missing or too large:
+/// start, restart). destroy always succeeds.
 class LifecycleOps {
 public:
     virtual unsigned guest_count() const = 0;
@@ -112,19 +118,25 @@ constexpr unsigned k_max_args = 6;  ///< x1..x6.
 
 /// How one argument is checked before the handler runs.
 struct Arg {
-    enum class Kind : u8 { Value, Guest } kind;
+    /// Value: a number in [min, max]; Guest: a guest index; Ipa: a guest-physical address of a
+    /// buffer in the caller's RAM (any value passes dispatch: GuestMemory bounds the access).
+    enum class Kind : u8 { Value, Guest, Ipa } kind;
     u64 min, max;  ///< Value: inclusive range.
     u64 align;     ///< Value: must be a multiple of this (a power of two; 1 = any).
 };
 constexpr Arg value_arg(u64 min, u64 max, u64 align = 1) { return {Arg::Kind::Value, min, max, align}; }
 /// An index < LifecycleOps::guest_count().
 constexpr Arg guest_arg() { return {Arg::Kind::Guest, 0, 0, 1}; }
+/// The guest-physical address of a buffer (read with Call::ipa()).
+constexpr Arg ipa_arg() { return {Arg::Kind::Ipa, 0, ~u64{0}, 1}; }
 
 /// A validated call: args[i] for x(i+1), checked for i < Function::arg_count; the rest are 0.
 struct Call {
     const Caller& caller;
     const u64* args;
     Env& env;
+    /// Argument @p i (x(i+1)) as a guest-physical address. @pre it is declared ipa_arg().
+    Ipa ipa(unsigned i) const { return Ipa{args[i]}; }
 };
 
 using Handler = Return (*)(const Call& call);

@@ -1,18 +1,20 @@
 #pragma once
+#include <tn/addr.hpp>
 #include <tn/types.hpp>
 // Added to the contract: the fixed-width names of tn/types.hpp live in namespace tn, so the contract's
 // unqualified u32/u64 need these (repeating them elsewhere in namespace mortise is harmless).
 namespace mortise { using tn::u8; using tn::u16; using tn::u32; using tn::u64; using tn::usize; }
 namespace mortise::partition {
 constexpr unsigned k_max_guests = 8, k_max_regions = 8, k_max_irqs = 32, k_name_len = 32, k_bootargs_len = 256;
-struct Region { u64 base; u64 size; };
+/// A range of host-physical addresses (RAM banks, device registers).
+using Region = tn::PhysRange;
 struct Guest {
     char name[k_name_len];        // unique, [a-z0-9_-]+
     char image[k_name_len];       // name of an image embedded in the host image (the guest app name)
     u64 cpu_mask;                 // physical CPUs by logical index (order of /cpus in the host DT); exclusive
     u64 mem_size;                 // bytes, multiple of 2 MiB
-    u64 mem_phys;                 // 0 = Mortise chooses; else fixed host-physical base (2 MiB aligned)
-    Region mmio[k_max_regions];   // pass-through device regions (host-physical == guest-physical), page aligned
+    tn::PhysAddr mem_phys;        // 0 = Mortise chooses; else fixed host-physical base (2 MiB aligned)
+    Region mmio[k_max_regions];   // pass-through device regions (host-physical; guest at passthrough_ipa()), page aligned
     unsigned mmio_count;
     u32 irqs[k_max_irqs];         // pass-through SPIs (INTIDs 32..1019), forwarded to this guest
     unsigned irq_count;
@@ -46,22 +48,14 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
 /// Page granule pass-through regions are mapped with; guest RAM is placed in k_mem_align blocks.
 constexpr u64 k_page = 0x1000, k_mem_align = 0x20'0000;
 
-/// The guest-physical windows of the devices and RAM every guest sees (the QEMU virt layout that
-/// mortise::guestdt generates; guestdt static_asserts that both agree). Pass-through MMIO is mapped
-/// host-physical == guest-physical, so it must avoid these windows.
-namespace ipa {
-constexpr u64 k_gicd = 0x0800'0000, k_gicd_size = 0x1'0000;
-constexpr u64 k_gicr = 0x080A'0000, k_gicr_stride = 0x2'0000;
-constexpr u64 k_uart = 0x0900'0000, k_uart_size = 0x1000;
-constexpr u64 k_ram = 0x4000'0000;
-constexpr u32 k_uart_intid = 33;
-}  // namespace ipa
+/// Where a guest sees pass-through device registers at host-physical @p pa: at the same address (stage 2
+/// maps them IPA == PA). The one place a host-physical address becomes a guest-physical one; pass-through
+/// regions must therefore avoid the windows of the guest map (tn/plat/mortise_guest_map.hpp: emulated GIC,
+/// UART and RAM), which the parser checks.
+constexpr tn::Ipa passthrough_ipa(tn::PhysAddr pa) { return tn::Ipa{pa.value()}; }
+/// passthrough_ipa() of a whole region.
+constexpr tn::IpaRange passthrough_ipa(const Region& r) { return {passthrough_ipa(r.base), r.size}; }
 
 /// Number of vCPUs of @p g (one per CPU of its cpu_mask).
 constexpr unsigned vcpu_count(const Guest& g) { return static_cast<unsigned>(__builtin_popcountll(g.cpu_mask)); }
-
-/// The QEMU virt platform as scripts/qemu-run boots it: @p ram_size bytes of RAM at 0x4000'0000, @p cpus CPUs,
-/// Mortise keeping the GICv3 distributor and redistributors, the PL011 at 0x0900'0000 and its SPI (INTID 33).
-/// No reserved region and no image list: add them to the result where they are known.
-Platform qemu_virt_platform(u64 ram_size, unsigned cpus);
 }

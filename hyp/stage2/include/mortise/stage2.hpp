@@ -7,15 +7,20 @@
 // builder, which therefore does the walking and block splitting here; this
 // layer only encodes stage-2 attributes (MemAttr, S2AP, SH, AF, XN) and the
 // VMID. Portable: tables come from an allocator callback, so it is tested on
-// the host (tests/stage2_test.cpp) and used unchanged at EL2.
+// the host (tests/stage2_test.cpp) and used unchanged at EL2. Guest-physical
+// addresses are tn::Ipa and host-physical ones tn::PhysAddr: passing one for
+// the other does not compile.
 #pragma once
 
+#include <tn/addr.hpp>
 #include <tn/arch/pgtable.hpp>
 #include <tn/result.hpp>
 #include <tn/types.hpp>
 
 namespace mortise::stage2 {
 
+using tn::Ipa;
+using tn::PhysAddr;
 using tn::Result;
 using tn::u16;
 using tn::u64;
@@ -41,7 +46,7 @@ const char* error_name(Error e);
 
 /// What translate() found for one IPA.
 struct Translation {
-    u64 pa;
+    PhysAddr pa;
     Mem mem;
     Perms perms;
     unsigned level;  ///< 1: 1 GiB block, 2: 2 MiB block, 3: 4 KiB page.
@@ -65,11 +70,11 @@ public:
     /// Maps [ipa, ipa + size) to [pa, pa + size) with the largest blocks that
     /// fit; later mappings override earlier ones (splitting blocks).
     /// Errors: Misaligned, OutOfRange, OutOfTables.
-    Result<void, Error> map(u64 ipa, u64 pa, u64 size, Mem mem, Perms perms);
+    Result<void, Error> map(Ipa ipa, PhysAddr pa, u64 size, Mem mem, Perms perms);
     /// Removes any mapping of [ipa, ipa + size): guest accesses there trap.
-    Result<void, Error> unmap(u64 ipa, u64 size);
+    Result<void, Error> unmap(Ipa ipa, u64 size);
     /// Walks the tables for @p ipa. Error: OutOfRange when it is not mapped.
-    Result<Translation, Error> translate(u64 ipa) const;
+    Result<Translation, Error> translate(Ipa ipa) const;
 
     /// VTTBR_EL2: the root table and the VMID.
     u64 vttbr() const;

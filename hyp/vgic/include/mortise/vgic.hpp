@@ -97,9 +97,10 @@ public:
     Vgic(const Vgic&) = delete;
     Vgic& operator=(const Vgic&) = delete;
 
-    /// The 64 KiB distributor frame, registered at guestdt::k_gicd.
+    /// The 64 KiB distributor frame, registered at the guest map's distributor window
+    /// (tn/plat/mortise_guest_map.hpp).
     MmioDevice& distributor() { return m_gicd; }
-    /// All vCPUs' redistributors (vcpu_count * k_gicr_stride bytes from guestdt::k_gicr).
+    /// All vCPUs' redistributors (vcpu_count * k_gicr_stride bytes from the guest map's redistributor base).
     MmioDevice& redistributor() { return m_gicr; }
 
     /// Makes @p intid pending (edge-style) for @p vcpu (SGI/PPI) or for whichever

@@ -30,6 +30,7 @@
 
 #include <tn/result.hpp>
 #include <tn/smp.hpp>
+#include <tn/arch/sysreg.hpp>  // MPIDR's affinity fields (layout only: nothing here reads the register)
 #if defined(__aarch64__)
 #include <tn/arch/irqflags.hpp>
 #endif
@@ -112,18 +113,18 @@ public:
     /// The affinity fields in their MPIDR_EL1 positions.
     constexpr u64 value() const { return m_value; }
     /// Aff0 (MPIDR_EL1[7:0]).
-    constexpr u32 aff0() const { return static_cast<u32>(m_value & 0xff); }
+    constexpr u32 aff0() const { return static_cast<u32>(arch::MpidrEl1::Aff0::get(m_value)); }
     /// Aff1 (MPIDR_EL1[15:8]).
-    constexpr u32 aff1() const { return static_cast<u32>((m_value >> 8) & 0xff); }
+    constexpr u32 aff1() const { return static_cast<u32>(arch::MpidrEl1::Aff1::get(m_value)); }
     /// Aff2 (MPIDR_EL1[23:16]).
-    constexpr u32 aff2() const { return static_cast<u32>((m_value >> 16) & 0xff); }
+    constexpr u32 aff2() const { return static_cast<u32>(arch::MpidrEl1::Aff2::get(m_value)); }
     /// Aff3 (MPIDR_EL1[39:32]).
-    constexpr u32 aff3() const { return static_cast<u32>((m_value >> 32) & 0xff); }
+    constexpr u32 aff3() const { return static_cast<u32>(arch::MpidrEl1::Aff3::get(m_value)); }
     /// Same CPU.
     constexpr bool operator==(const CpuAffinity&) const = default;
 
 private:
-    static constexpr u64 k_mask = 0xff00ffffffull;
+    static constexpr u64 k_mask = arch::MpidrEl1::affinity_mask;
     u64 m_value;
 };
 

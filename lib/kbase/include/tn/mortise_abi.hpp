@@ -46,6 +46,11 @@ enum class Status : i64 {
     Denied = -3,             ///< The function needs a privileged caller.
     InvalidState = -4,       ///< The target guest cannot do that now (e.g. resume a running guest).
     InvalidAddress = -5,     ///< A buffer is not entirely inside the caller's RAM.
+    Busy = -6,               ///< The target guest's vCPUs are still leaving their CPUs (after a pause,
+                             ///< destroy or restart): try again shortly. Since interface 1.1.
+    Unavailable = -7,        ///< The target guest cannot boot: it was never set up (its description
+                             ///< needs what this machine lacks; see the boot log) or its image or
+                             ///< device tree does not fit its RAM. Since interface 1.1.
 };
 
 /// A guest's lifecycle state, as lifecycle.info reports it in x1.
@@ -57,13 +62,15 @@ enum class GuestState : u8 {
 };
 
 /// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 0u;
+constexpr u64 k_version = (1u << 16) | 1u;
 /// Most bytes one console.write takes.
 constexpr u64 k_console_write_max = 256;
 /// Size of a guest name buffer, NUL included: names are shorter than this.
 constexpr usize k_guest_name_size = 32;
 
 /// Function IDs of Mortise's hypercalls (docs/mortise.md has the arguments and results).
+/// Buffer arguments (console.write's x1, lifecycle.name's x2) are guest-physical addresses
+/// (tn::Ipa on Mortise's side); a Tenon guest maps its RAM identity, so it passes pointers.
 namespace id {
 constexpr u32 k_version = function_id(GroupId::Info, 0);         ///< info.version
 constexpr u32 k_guest_id = function_id(GroupId::Info, 1);        ///< info.guest_id

@@ -95,7 +95,9 @@ Status guest_info(unsigned index, GuestInfo& out);
 /// Looks up the guest named @p name: Success and its @p index; the failing
 /// call's status (e.g. Denied); InvalidParameters when no guest has that name.
 Status find_guest(const char* name, unsigned& index);
-/// Starts stopped guest @p index. @return Success, or Denied (not privileged), InvalidParameters, InvalidState.
+/// Starts stopped guest @p index. @return Success, or Denied (not privileged), InvalidParameters,
+/// InvalidState, Busy (its vCPUs are still leaving after a destroy: try again), Unavailable (it
+/// cannot boot: never set up, or its image does not fit).
 inline Status start(unsigned index) { return call(fid::k_start, index).status; }
 /// Pauses running guest @p index. @return as start().
 inline Status pause(unsigned index) { return call(fid::k_pause, index).status; }

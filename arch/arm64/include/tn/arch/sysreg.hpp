@@ -9,22 +9,22 @@
 // Field positions follow the Arm ARM (DDI 0487, chapter D17 for the AArch64
 // system registers) and the GICv3 architecture (IHI 0069H.b, chapter 12). The
 // header is portable: nothing here emits an instruction unless read() or
-// write() is called, so host tests use the field definitions too.
+// write() is called, so host tests use the field definitions too, and with
+// arch/fake's accessors they also read and write the registers (a
+// per-thread register file: one host thread is one CPU).
 #pragma once
 
+#include <tn/arch/sysreg_access.hpp>
 #include <tn/register.hpp>
 #include <tn/types.hpp>
 
-#define TN_SYSREG(Name, asm_name, T, ...)                                  \
-    struct Name {                                                          \
-        using Access = T;                                                  \
-        __VA_ARGS__                                                        \
-        static T read() {                                                  \
-            T v;                                                           \
-            asm volatile("mrs %0, " asm_name : "=r"(v));                   \
-            return v;                                                      \
-        }                                                                  \
-        static void write(T v) { asm volatile("msr " asm_name ", %0" ::"r"(v) : "memory"); } \
+// read()/write() come from TN_SYSREG_ACCESSORS (tn/arch/sysreg_access.hpp):
+// mrs/msr here, a per-thread register file in arch/fake for host tests.
+#define TN_SYSREG(Name, asm_name, T, ...)          \
+    struct Name {                                  \
+        using Access = T;                          \
+        __VA_ARGS__                                \
+        TN_SYSREG_ACCESSORS(Name, asm_name, T)     \
     }
 
 namespace tn::arch {
@@ -41,6 +41,49 @@ TN_SYSREG(CntvctEl0, "cntvct_el0", u64);
 TN_SYSREG(CntpctEl0, "cntpct_el0", u64);
 TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,  // D17.10.16
           struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);  // D17.10.17
+// D17.10.7 CNTHP_CTL_EL2: the EL2 physical timer, CNTV_CTL_EL0's layout.
+TN_SYSREG(CnthpCtlEl2, "cnthp_ctl_el2", u64,
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CnthpCvalEl2, "cnthp_cval_el2", u64);  // D17.10.8
+// D17.2.64 ID_AA64MMFR0_EL1: PARange, the physical address size (TCR's IPS/PS encoding).
+TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
+
+// ---- Stage-1 translation of the running exception level ----
+
+// D17.2.97 MAIR_ELx: eight attribute bytes; pgtable::MemType indexes them.
+struct Mair {
+    static constexpr u64 device_ngnre = 0x04;       // Device-nGnRE
+    static constexpr u64 normal_write_back = 0xff;  // Normal, inner/outer write-back, read/write-allocate
+    static constexpr u64 normal_non_cacheable = 0x44;
+    static constexpr u64 attr(unsigned index, u64 byte) { return byte << (8 * index); }
+};
+TN_SYSREG(MairEl1, "mair_el1", u64);
+TN_SYSREG(MairEl2, "mair_el2", u64);
+// D17.2.131 / D17.2.132 TCR_EL1 and (non-VHE) TCR_EL2 agree on the TTBR0 walk
+// fields; EL1 adds EPD1 (no TTBR1 walks) and IPS, EL2 has PS and RES1 bits 31, 23.
+struct TcrWalk {
+    struct T0sz : Field<0, 6> {};
+    struct Irgn0 : Field<8, 2> {};
+    struct Orgn0 : Field<10, 2> {};
+    struct Sh0 : Field<12, 2> {};
+    static constexpr u64 cache_wbwa = 1, sh_inner = 3;
+};
+TN_SYSREG(TcrEl1, "tcr_el1", u64, struct Epd1 : Field<23, 1>{}; struct Ips : Field<32, 3>{};);
+TN_SYSREG(TcrEl2, "tcr_el2", u64, struct Ps : Field<16, 3>{}; struct Res1Bit23 : Field<23, 1>{};
+          struct Res1Bit31 : Field<31, 1>{}; static constexpr u64 res1 = Res1Bit23::mask | Res1Bit31::mask;);
+TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
+TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
+// D17.2.118 / D17.2.119 SCTLR_EL1 and SCTLR_EL2 agree on these enable bits.
+struct Sctlr {
+    struct M : Field<0, 1> {};
+    struct C : Field<2, 1> {};
+    struct Sa : Field<3, 1> {};
+    struct I : Field<12, 1> {};
+    struct Wxn : Field<19, 1> {};
+};
+TN_SYSREG(SctlrEl1, "sctlr_el1", u64);
+TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
 // ---- EL2: virtualization controls (Mortise) ----
 

@@ -2,6 +2,7 @@
 // saved frame): this strong definition replaces arch/arm64's weak one, which
 // treats any IRQ as fatal for images without an interrupt controller.
 #include <tn/arch/fault.hpp>
+#include <tn/fault.hpp>
 #include <tn/arch/frame.hpp>
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
@@ -43,7 +44,7 @@ extern "C" void tn_arch_irq(tn::arch::Frame* frame) {
     auto& d = tn::irq::detail::dispatcher();
     if (!d.controller()) {
         // IRQs were unmasked before the platform installed a controller.
-        tn::arch::report_fatal(*frame, 1);
+        tn::fault::report(*frame, 1);
         tn::plat::power_off(tn::arch::k_fault_status);
     }
     ++g_depth.local();

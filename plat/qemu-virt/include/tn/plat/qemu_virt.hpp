@@ -6,6 +6,7 @@
 #pragma once
 
 #include <tn/arch/psci.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/fdt.hpp>
 #include <tn/result.hpp>
 #include <tn/types.hpp>
@@ -13,7 +14,7 @@
 namespace tn::plat::qemu_virt {
 
 /// MPIDR_EL1 affinity fields Aff3-Aff0: what /cpus reg values and CPU_ON name.
-constexpr u64 k_affinity_mask = 0xff00ffffffull;
+constexpr u64 k_affinity_mask = arch::MpidrEl1::affinity_mask;
 /// hw/arm/virt.c a15irqmap: UART0 is SPI 1, for trees whose PL011 has no `interrupts`.
 constexpr u32 k_uart_intid = 33;
 /// GICv3 binding: the virtual-interface maintenance interrupt is PPI 9 on every Arm

@@ -1,6 +1,8 @@
 // Fatal exception report: what happened, where, on which thread and stack,
 // and the registers; then the platform powers off with
 // tn::arch::k_fault_status. Runs on the CPU's exception stack (vectors.S).
+// The arch's vectors call the hooks defined here (tn/arch/fault.hpp); the
+// report is lib/boot's so that the arch does not depend on the console.
 #include <tn/arch/cpu.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
@@ -11,11 +13,14 @@
 #include <tn/arch/sysreg.hpp>
 #include <tn/assert.hpp>
 #include <tn/console.hpp>
+#include <tn/fault.hpp>
 #include <tn/plat.hpp>
 
 extern "C" char __tn_image_start[];
 
-namespace tn::arch {
+namespace tn::fault {
+
+using namespace tn::arch;
 
 namespace {
 
@@ -40,9 +45,9 @@ bool within(u64 addr, u64 lo, u64 hi) { return addr >= lo && addr < hi; }
 
 // The running thread's stack: the scheduler's description, else (no
 // scheduler, or a thread that runs on the CPU's boot stack) the boot stack.
-FaultThread running_thread(unsigned cpu) {
-    FaultThread t;
-    if (!tn_arch_fault_thread(&t))
+Thread running_thread(unsigned cpu) {
+    Thread t;
+    if (!tn_fault_thread(&t))
         t = {};
     if (t.stack_top == 0) {
         t.guard_base = stacks::guard(cpu);
@@ -54,7 +59,7 @@ FaultThread running_thread(unsigned cpu) {
 
 // An access below the stack (a data abort there) or SP below it: the stack
 // overflowed into the unmapped range under it.
-bool stack_overflow(const Frame& f, const FaultThread& t) {
+bool stack_overflow(const Frame& f, const Thread& t) {
     u32 ec = esr::ec(f.esr);
     bool data_abort = ec == esr::ec_code::data_abort_same || ec == esr::ec_code::data_abort_lower;
     if (data_abort && !esr::far_not_valid(f.esr) && within(f.far, t.guard_base, t.stack_base))
@@ -62,7 +67,7 @@ bool stack_overflow(const Frame& f, const FaultThread& t) {
     return within(f.sp, t.guard_base, t.stack_base);
 }
 
-void print_thread(const FaultThread& t, unsigned cpu) {
+void print_thread(const Thread& t, unsigned cpu) {
     if (t.name)
         tn_printf("  thread \"%s\" on CPU %u", t.name, cpu);
     else
@@ -70,7 +75,7 @@ void print_thread(const FaultThread& t, unsigned cpu) {
     tn_printf(", stack 0x%016lx-0x%016lx\n", t.stack_base, t.stack_top);
 }
 
-void print_overflow(const Frame& f, const FaultThread& t, unsigned cpu) {
+void print_overflow(const Frame& f, const Thread& t, unsigned cpu) {
     if (t.name)
         tn_printf("  stack overflow: thread \"%s\" ran past the bottom of its stack", t.name);
     else
@@ -126,10 +131,10 @@ void print_image() {
 
 }  // namespace
 
-void report_fatal(const Frame& f, unsigned kind) {
+void report(const Frame& f, unsigned kind) {
     unsigned cpu = this_cpu();
     print_header(f, kind);
-    FaultThread t = running_thread(cpu);
+    Thread t = running_thread(cpu);
     bool overflow = stack_overflow(f, t);
     if (overflow)
         print_overflow(f, t, cpu);
@@ -139,10 +144,10 @@ void report_fatal(const Frame& f, unsigned kind) {
     print_registers(f);
 }
 
-}  // namespace tn::arch
+}  // namespace tn::fault
 
 extern "C" [[noreturn]] void tn_arch_fatal(tn::arch::Frame* frame, unsigned kind) {
-    using namespace tn::arch;
+    using namespace tn::fault;
     tn::u8& depth = g_depth[this_cpu()];
     if (++depth > 2)
         tn_arch_halt();  // the report of a fault in a report faulted as well
@@ -153,24 +158,24 @@ extern "C" [[noreturn]] void tn_arch_fatal(tn::arch::Frame* frame, unsigned kind
         print_image();
         print_registers(*frame);
     } else {
-        report_fatal(*frame, kind & 3);
+        report(*frame, kind & 3);
     }
     tn::plat::power_off(k_fault_status);
 }
 
 // Without a scheduler there is no thread to name (lib/sched overrides this).
-extern "C" [[gnu::weak]] bool tn_arch_fault_thread(tn::arch::FaultThread*) { return false; }
+extern "C" [[gnu::weak]] bool tn_fault_thread(tn::fault::Thread*) { return false; }
 
 // Synchronous exceptions of the kernel's own EL: an FP/SIMD access trap may
 // be the lazy FP context switch (then the instruction runs again); anything
 // else is fatal.
 extern "C" void tn_arch_sync(tn::arch::Frame* frame) {
-    using namespace tn::arch;
+    using namespace tn::fault;
     if (esr::ec(frame->esr) == esr::ec_code::fp_access) {
         const char* why = "";
         if (fp_trap(*frame, why))
             return;
-        report_fatal(*frame, 0);
+        report(*frame, 0);
         tn_printf("  %s\n", why);
         tn::plat::power_off(k_fault_status);
     }
@@ -180,14 +185,14 @@ extern "C" void tn_arch_sync(tn::arch::Frame* frame) {
 // Without an interrupt-controller library nothing enables IRQs, so one arriving
 // here is a bug worth a report.
 extern "C" [[gnu::weak]] void tn_arch_irq(tn::arch::Frame* frame) {
-    tn::arch::report_fatal(*frame, 1);
+    tn::fault::report(*frame, 1);
     tn::plat::power_off(tn::arch::k_fault_status);
 }
 
 // A failed TN_ASSERT (tn/assert.hpp): a kernel bug, reported like a fault. The
 // caller's address is given at link time for addr2line / make symbolize.
 extern "C" [[noreturn]] void tn_assert_failed(const char* expr, const char* file, int line) {
-    using namespace tn::arch;
+    using namespace tn::fault;
     irq_disable();
     tn::u64 caller = reinterpret_cast<tn::u64>(__builtin_return_address(0));
     tn_printf("\n*** assertion failed on CPU %u: %s\n  at %s:%d (called from 0x%lx)\n", this_cpu(), expr, file, line,

@@ -1,0 +1,184 @@
+// hyp/core's guests and hypercall traps on the host (src/guest.cpp,
+// trap.cpp, shell.cpp, images.cpp, lifecycle.cpp against arch/fake and
+// tests/core_env.cpp): guests created from a description, and the status a
+// guest's lifecycle hypercall gets back for each way it can fail.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include <tn/arch/cache.hpp>
+#include <tn/arch/esr.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
+
+#include "core_env.hpp"
+
+extern "C" void mortise_guest_sync(mortise::vcpu::GuestRegs* regs);
+
+namespace mortise {
+bool init_hypercalls();
+void shell_input(u8 byte);
+}  // namespace mortise
+
+// The embedded images (support/make/hypervisor.mk generates these on the
+// target): a minimal arm64 Image, and one whose header claims 64 MiB.
+namespace {
+
+struct FakeImage {
+    mortise::u8 bytes[4096];
+    explicit FakeImage(mortise::u64 image_size) {
+        std::memset(bytes, 0, sizeof bytes);
+        mortise::u64 text_offset = 0, magic = 0x644d5241;
+        std::memcpy(bytes + 8, &text_offset, 8);
+        std::memcpy(bytes + 16, &image_size, 8);
+        std::memcpy(bytes + 56, &magic, 8);
+    }
+};
+FakeImage g_tenon(4096);
+FakeImage g_huge(64 * tn::MiB);
+
+}  // namespace
+
+extern "C" {
+extern const mortise::Image mortise_image_table[2];
+extern const tn::u64 mortise_image_count;
+extern const tn::u8 mortise_partitions[1];
+extern const tn::u64 mortise_partitions_size;
+const mortise::Image mortise_image_table[2] = {{"tenon", g_tenon.bytes, sizeof g_tenon.bytes},
+                                              {"huge", g_huge.bytes, sizeof g_huge.bytes}};
+const tn::u64 mortise_image_count = 2;
+const tn::u8 mortise_partitions[1] = {};
+const tn::u64 mortise_partitions_size = 0;
+}
+
+namespace mortise::test {
+namespace {
+
+using hypercall::Status;
+namespace id = tn::mortise_abi::id;
+
+enum : unsigned { k_ctl, k_worker, k_huge, k_missing, k_invalid, k_too_many, k_user, k_count };
+
+partition::Guest guest_desc(const char* name, const char* image, u64 cpu_mask, bool autostart = false) {
+    partition::Guest g{};
+    std::strcpy(g.name, name);
+    std::strcpy(g.image, image);
+    g.cpu_mask = cpu_mask;
+    g.mem_size = 4 * tn::MiB;
+    g.autostart = autostart;
+    g.valid = true;
+    return g;
+}
+
+partition::Description g_desc;
+
+class Core : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        init_env();
+        g_desc.guests[k_ctl] = guest_desc("ctl", "tenon", 0x1, true);
+        g_desc.guests[k_ctl].privileged = true;
+        g_desc.guests[k_worker] = guest_desc("worker", "tenon", 0x2, true);
+        g_desc.guests[k_huge] = guest_desc("huge", "huge", 0x4);  // the image does not fit its RAM
+        g_desc.guests[k_missing] = guest_desc("missing", "nowhere", 0x8);  // no such image
+        g_desc.guests[k_invalid] = guest_desc("invalid", "tenon", 0x10);
+        g_desc.guests[k_invalid].valid = false;  // the description check refused it
+        g_desc.guests[k_too_many] = guest_desc("too_many", "tenon", 0x1ff00);  // 9 vCPUs
+        g_desc.guests[k_user] = guest_desc("user", "tenon", 0x20000, true);
+        g_desc.count = k_count;
+        ASSERT_TRUE(init_hypercalls());
+        create_guests(g_desc);
+        take_console();
+        // ctl's vCPU runs: it makes the hypercalls.
+        ASSERT_TRUE(enter(guest(k_ctl)->vcpu(0)));
+    }
+
+    // HVC #0 from @p caller's vCPU 0, through trap.cpp's exit handler.
+    static vcpu::GuestRegs hvc(unsigned caller, u32 fid, u64 a1 = 0) {
+        vcpu::GuestRegs r{};
+        r.x[0] = fid;
+        r.x[1] = a1;
+        r.esr = (u64{tn::arch::esr::ec_code::hvc64} << 26) | (u64{1} << 25);
+        g_current = &guest(caller)->vcpu(0);
+        mortise_guest_sync(&r);
+        return r;
+    }
+    static Status call(u32 fid, unsigned target, unsigned caller = k_ctl) {
+        return static_cast<Status>(static_cast<tn::i64>(hvc(caller, fid, target).x[0]));
+    }
+    static GuestState state(unsigned i) { return guest(i)->state(); }
+};
+
+TEST_F(Core, CreatesTheGuestsItCan) {
+    ASSERT_EQ(guest_count(), unsigned{k_count});
+    EXPECT_EQ(state(k_ctl), GuestState::Running);
+    EXPECT_EQ(state(k_worker), GuestState::Running);
+    EXPECT_EQ(state(k_huge), GuestState::Stopped);
+    EXPECT_EQ(guest(k_worker)->vcpu_count(), 1u);
+    // ctl's image is in its RAM at text_offset 0, and made visible to a guest with caches off.
+    EXPECT_EQ(std::memcmp(guest(k_ctl)->ram(tn::plat::mortise_guest::map::k_ram, 64), g_tenon.bytes, 64), 0);
+    EXPECT_GE(tn::arch::fake::g_icache_invalidations, 2u);
+}
+
+TEST_F(Core, LifecycleStatusPerFailure) {
+    EXPECT_EQ(call(id::k_start, k_huge), Status::Unavailable);      // image larger than its RAM
+    EXPECT_EQ(call(id::k_start, k_missing), Status::Unavailable);   // image not embedded
+    EXPECT_EQ(call(id::k_start, k_invalid), Status::Unavailable);   // never set up: invalid description
+    EXPECT_EQ(call(id::k_restart, k_invalid), Status::Unavailable);
+    EXPECT_EQ(call(id::k_start, k_too_many), Status::Unavailable);  // never set up: creation failed
+    EXPECT_EQ(state(k_invalid), GuestState::Stopped);
+    EXPECT_EQ(call(id::k_pause, k_huge), Status::InvalidState);  // stopped
+    EXPECT_EQ(call(id::k_start, k_worker), Status::InvalidState);  // running
+    EXPECT_EQ(call(id::k_resume, k_worker), Status::InvalidState);
+    EXPECT_EQ(call(id::k_pause, 99), Status::InvalidParameters);   // the dispatcher's check
+    EXPECT_EQ(call(id::k_pause, k_worker, k_user), Status::Denied);
+    take_console();
+}
+
+TEST_F(Core, PauseResumeDestroyRestartThroughHypercalls) {
+    Vcpu& w = guest(k_worker)->vcpu(0);
+    ASSERT_TRUE(enter(w));
+    EXPECT_EQ(call(id::k_pause, k_worker), Status::Success);
+    EXPECT_EQ(state(k_worker), GuestState::Paused);
+    EXPECT_EQ(call(id::k_resume, k_worker), Status::Busy);  // its vCPU has not left yet
+    leave(w);
+    EXPECT_EQ(call(id::k_resume, k_worker), Status::Success);
+    ASSERT_TRUE(enter(w));
+    EXPECT_EQ(call(id::k_destroy, k_worker), Status::Success);
+    EXPECT_EQ(state(k_worker), GuestState::Stopped);
+    EXPECT_EQ(call(id::k_start, k_worker), Status::Busy);  // still leaving
+    EXPECT_EQ(call(id::k_destroy, k_worker), Status::Success);
+    EXPECT_EQ(call(id::k_restart, k_worker), Status::Success);  // deferred to its last vCPU
+    leave(w);
+    EXPECT_EQ(state(k_worker), GuestState::Running);
+    EXPECT_NE(take_console().find("mortise: guest 'worker' restarting"), std::string::npos);
+    ASSERT_TRUE(enter(w));
+    // A fault report stops it as Faulted; start boots it again.
+    guest(k_worker)->stop(true);
+    leave(w);
+    EXPECT_EQ(state(k_worker), GuestState::Faulted);
+    EXPECT_EQ(call(id::k_start, k_worker), Status::Success);
+}
+
+TEST_F(Core, ShellNamesTheError) {
+    for (const char* c = "start huge\r"; *c; ++c)
+        shell_input(static_cast<u8>(*c));
+    std::string out = take_console();
+    EXPECT_NE(out.find("start huge: its image does not fit in its RAM (now stopped)"), std::string::npos) << out;
+    for (const char* c = "resume ctl\r"; *c; ++c)
+        shell_input(static_cast<u8>(*c));
+    out = take_console();
+    EXPECT_NE(out.find("resume ctl: not possible in this state (now running)"), std::string::npos) << out;
+}
+
+TEST(CoreStatus, EveryGuestErrorHasItsStatus) {
+    EXPECT_EQ(status({}), Status::Success);
+    EXPECT_EQ(status(tn::err(GuestError::WrongState)), Status::InvalidState);
+    EXPECT_EQ(status(tn::err(GuestError::Busy)), Status::Busy);
+    for (GuestError e : {GuestError::NotCreated, GuestError::NoImage, GuestError::BadImage, GuestError::ImageTooLarge,
+                         GuestError::DeviceTreeTooLarge, GuestError::TooManyVcpus, GuestError::NoRam,
+                         GuestError::OutOfTables, GuestError::MapFailed, GuestError::SpiUnavailable})
+        EXPECT_EQ(status(tn::err(e)), Status::Unavailable) << error_name(e);
+}
+
+}  // namespace
+}  // namespace mortise::test
