@@ -3,6 +3,7 @@
 // regions and interrupts against the platform and the guest's own address map.
 #include <string.h>
 
+#include <mortise/kernel_image.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
 #include "check.hpp"
@@ -21,8 +22,9 @@ using ull = unsigned long long;
 
 /// Properties a guest node may have. `reg` only numbers guest@N for dtc; `phandle` appears
 /// when a label is referenced. Anything else is a typo worth an error.
-constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio", "irqs",
-                                   "bootargs", "autostart", "privileged",  "reg",         "phandle"};
+constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
+                                   "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
+                                   "initramfs"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -308,6 +310,86 @@ void read_irqs(Ctx& c) {
     }
 }
 
+void read_kernel(Ctx& c) {
+    auto p = c.get("kernel");
+    if (!p.ok())
+        return;
+    char kind[8] = {};
+    if (!read_string(c, p.value(), kind, sizeof(kind)))
+        return;
+    if (strcmp(kind, "linux") == 0)
+        c.g.kernel = Kernel::Linux;
+    else if (strcmp(kind, "tenon") != 0)
+        c.fail("kernel \"%s\" is not a kind Mortise boots; write kernel = \"linux\"; for a Linux guest, or leave "
+               "it out for a Tenon application", kind);
+}
+
+void read_initramfs(Ctx& c) {
+    auto p = c.get("initramfs");
+    if (!p.ok())
+        return;
+    if (c.g.kernel != Kernel::Linux) {
+        c.fail("'initramfs' is for Linux guests; add kernel = \"linux\"; or remove 'initramfs'");
+        return;
+    }
+    if (!read_string(c, p.value(), c.g.initramfs, k_name_len))
+        return;
+    if (!valid_name(c.g.initramfs)) {
+        c.fail("initramfs \"%s\" is not a valid name; use lower-case letters, digits, '_' and '-' only",
+               c.g.initramfs);
+        c.g.initramfs[0] = '\0';
+    }
+}
+
+const Blob* find_blob(const Platform& plat, BlobKind kind, const char* name) {
+    for (unsigned i = 0; plat.blobs != nullptr && i < plat.blob_count; ++i)
+        if (plat.blobs[i].kind == kind && plat.blobs[i].name != nullptr && strcmp(plat.blobs[i].name, name) == 0)
+            return &plat.blobs[i];
+    return nullptr;
+}
+
+/// A Linux guest's Image and initramfs against what is embedded: the kinds, the Image header and
+/// whether kernel, initramfs and device tree fit in memory-size (kernel_image::layout()).
+void check_linux(Ctx& c) {
+    if (c.plat.blobs == nullptr || c.g.image[0] == '\0')
+        return;
+    const Blob* image = find_blob(c.plat, BlobKind::LinuxImage, c.g.image);
+    if (c.g.kernel != Kernel::Linux) {
+        if (image != nullptr)
+            c.fail("image \"%s\" is a Linux kernel; add kernel = \"linux\"; to this guest", c.g.image);
+        return;
+    }
+    if (image == nullptr) {
+        c.fail("image \"%s\" is not a Linux kernel embedded in the host image; name a Linux guest of guests.mk "
+               "(TN_GUEST_<name>_LINUX or _IMAGE)", c.g.image);
+        return;
+    }
+    const Blob* initrd = nullptr;
+    if (c.g.initramfs[0] != '\0' && (initrd = find_blob(c.plat, BlobKind::Initramfs, c.g.initramfs)) == nullptr) {
+        c.fail("initramfs \"%s\" is not embedded in the host image; name a Linux guest of guests.mk whose "
+               "initramfs is built or given (TN_GUEST_<name>_INITRAMFS)", c.g.initramfs);
+        return;
+    }
+    if (image->head == nullptr)
+        return;
+    auto h = kernel_image::decode(image->head, image->head_size < image->size ? image->head_size : image->size);
+    if (!h.ok()) {
+        c.fail("Linux image \"%s\" %s", c.g.image, kernel_image::explain(h.error()));
+        return;
+    }
+    if (c.g.mem_size == 0)
+        return;  // memory-size itself was reported
+    const u64 initrd_size = initrd ? initrd->size : 0;
+    auto l = kernel_image::layout(h.value(), image->size, initrd_size, c.g.mem_size);
+    if (!l.ok())
+        c.fail("memory-size 0x%llx cannot hold Linux image \"%s\" (%llu KiB with BSS), initramfs (%llu KiB) "
+               "and device tree (2 MiB); make it at least 0x%llx, and more for Linux to run", (ull)c.g.mem_size,
+               c.g.image,
+               (ull)((h.value().text_offset + (h.value().image_size > image->size ? h.value().image_size
+                                                                                 : image->size)) / 1024),
+               (ull)(initrd_size / 1024), (ull)l.error().needed);
+}
+
 void check_property_names(Ctx& c) {
     for (Property prop : c.fdt.properties(c.node)) {
         bool known = false;
@@ -333,8 +415,11 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     read_node_name(c);
     read_image(c);
     check_image(c);
+    read_kernel(c);
+    read_initramfs(c);
     read_cpus(c);
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.
+    check_linux(c);
     read_mmio(c);
     read_irqs(c);
     if (auto p = c.get("bootargs"); p.ok())

@@ -19,7 +19,7 @@ void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, con
     if (d.count > pt::k_max_guests || diag.count > 32)
         __builtin_trap();
     for (unsigned i = 0; i < diag.count; ++i)
-        if (strnlen(diag.items[i].node, 64) == 64 || strnlen(diag.items[i].reason, 160) == 160)
+        if (strnlen(diag.items[i].node, 64) == 64 || strnlen(diag.items[i].reason, sizeof diag.items[i].reason) == sizeof diag.items[i].reason)
             __builtin_trap();
     u64 cpus = 0;
     for (unsigned i = 0; i < d.count; ++i) {

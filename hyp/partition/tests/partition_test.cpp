@@ -539,5 +539,121 @@ TEST(Partition, LongNodeNamesAreTruncatedNotOverrun) {
     EXPECT_EQ(std::string(p.diag.items[0].node).rfind("/mortise/guest-xx", 0), 0u);
 }
 
+
+// ---- Linux guests ----
+
+/// An arm64 Image header like Debian 6.1's: text_offset 0, image_size 0x2010000, flags 0xa.
+Bytes image_header(u64 image_size = 0x201'0000, bool magic = true) {
+    Bytes b(64, 0);
+    for (unsigned i = 0; i < 8; ++i) {
+        b[0x10 + i] = static_cast<u8>(image_size >> (8 * i));
+        b[0x18 + i] = static_cast<u8>(u64{0xa} >> (8 * i));
+    }
+    b[0x38] = 'A';
+    b[0x39] = 'R';
+    b[0x3a] = 'M';
+    b[0x3b] = magic ? 0x64 : 0;
+    return b;
+}
+
+Props linux_guest() {
+    Props g = good("linux", 1);
+    g["image"] = str("linux");
+    g["kernel"] = str("linux");
+    g["initramfs"] = str("linux");
+    g["memory-size"] = u64s({0x1000'0000});
+    g["bootargs"] = str("console=ttyAMA0 nokaslr");
+    return g;
+}
+
+struct Embedded {
+    Bytes head = image_header();
+    const char* const names[2] = {"linux", "ticker"};
+    Blob blobs[2] = {{"linux", BlobKind::LinuxImage, 0x1f6'd000, nullptr, 64},
+                     {"linux", BlobKind::Initramfs, 0x10'0000, nullptr, 0}};
+    Platform plat() {
+        blobs[0].head = head.data();
+        Platform p = test_platform();
+        p.images = names;
+        p.image_count = 2;
+        p.blobs = blobs;
+        p.blob_count = 2;
+        return p;
+    }
+};
+
+TEST(PartitionLinux, DecodesKernelAndInitramfs) {
+    Embedded e;
+    Parsed p = run({{"guest@0", linux_guest()}}, e.plat());
+    ASSERT_TRUE(p.ok);
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_EQ(p.d.guests[0].kernel, Kernel::Linux);
+    EXPECT_STREQ(p.d.guests[0].initramfs, "linux");
+    EXPECT_STREQ(p.d.guests[0].image, "linux");
+    // Without the embedded blobs (partcheck without --linux) only the syntax is checked.
+    expect_good(linux_guest());
+    Props no_initrd = linux_guest();
+    no_initrd.erase("initramfs");
+    expect_good(no_initrd, e.plat());
+    // A Tenon guest stays a Tenon guest.
+    Parsed t = run({{"guest@0", good("a", 1)}});
+    EXPECT_EQ(t.d.guests[0].kernel, Kernel::Tenon);
+    Props explicit_tenon = good("a", 1);
+    explicit_tenon["kernel"] = str("tenon");
+    expect_good(explicit_tenon);
+}
+
+TEST(PartitionLinux, SyntaxErrors) {
+    Props g = linux_guest();
+    g["kernel"] = str("freebsd");
+    expect_bad(g, "kernel \"freebsd\" is not a kind Mortise boots");
+    g["kernel"] = cells({1});
+    expect_bad(g, "'kernel' must be one string");
+    g = good("a", 1);
+    g["initramfs"] = str("linux");
+    expect_bad(g, "'initramfs' is for Linux guests; add kernel = \"linux\";");
+    g = linux_guest();
+    g["initramfs"] = str("Bad!");
+    expect_bad(g, "initramfs \"Bad!\" is not a valid name");
+}
+
+TEST(PartitionLinux, KindsMustMatchWhatIsEmbedded) {
+    Embedded e;
+    Props g = good("a", 1);
+    g["image"] = str("linux");
+    expect_bad(g, "image \"linux\" is a Linux kernel; add kernel = \"linux\";", e.plat());
+    g = linux_guest();
+    g["image"] = str("ticker");
+    expect_bad(g, "image \"ticker\" is not a Linux kernel embedded in the host image", e.plat());
+    g = linux_guest();
+    g["initramfs"] = str("other");
+    expect_bad(g, "initramfs \"other\" is not embedded in the host image", e.plat());
+}
+
+TEST(PartitionLinux, ImageHeaderIsChecked) {
+    Embedded e;
+    e.head = image_header(0x201'0000, false);
+    expect_bad(linux_guest(), "Linux image \"linux\" has no arm64 Image header", e.plat());
+    Embedded gz;
+    gz.head[0] = 0x1f;
+    gz.head[1] = 0x8b;
+    expect_bad(linux_guest(), "is gzip-compressed (a vmlinuz); decompress it", gz.plat());
+    Embedded old;
+    old.head = image_header(0);
+    expect_bad(linux_guest(), "image_size 0", old.plat());
+}
+
+TEST(PartitionLinux, KernelInitramfsAndDeviceTreeMustFit) {
+    Embedded e;
+    Props g = linux_guest();
+    g["memory-size"] = u64s({0x200'0000});
+    // 0x2010000 (image_size) + 1 MiB initramfs + 2 MiB device tree, rounded up to 2 MiB.
+    expect_bad(g, "memory-size 0x2000000 cannot hold Linux image \"linux\" (32832 KiB with BSS), initramfs "
+                  "(1024 KiB) and device tree (2 MiB); make it at least 0x2400000, and more for Linux to run",
+               e.plat());
+    g["memory-size"] = u64s({0x240'0000});
+    expect_good(g, e.plat());
+}
+
 }  // namespace
 }  // namespace mortise::partition

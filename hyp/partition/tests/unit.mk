@@ -1,14 +1,18 @@
 UNIT_TESTS += partition
-partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_test.cpp
 partition_INCLUDES := $(TN_ROOT)/lib/fdt/tests
 
 # support/tools/partcheck, built from the same sources, run on tests/dts/*.dts.
 UNIT_TESTS += partcheck
-partcheck_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+partcheck_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp \
 	$(TN_ROOT)/support/tools/partcheck/partcheck.cpp $(d)/tests/partcheck_test.cpp
 partcheck_INCLUDES := $(TN_ROOT)/support/tools/partcheck
 partcheck_CXXFLAGS := -DTN_PARTCHECK_DTS_DIR='"$(d)/tests/dts"'
+
+# The arm64 Image header and the guest RAM layout of kernel, initramfs and device tree.
+UNIT_TESTS += kernel_image
+kernel_image_SRCS := $(d)/src/kernel_image.cpp $(d)/tests/kernel_image_test.cpp

@@ -8,6 +8,19 @@ namespace mortise::partition {
 constexpr unsigned k_max_guests = 8, k_max_regions = 8, k_max_irqs = 32, k_name_len = 32, k_bootargs_len = 256;
 /// A range of host-physical addresses (RAM banks, device registers).
 using Region = tn::PhysRange;
+/// The kernel a guest boots (`kernel` in the description; Tenon when absent).
+enum class Kernel : u8 { Tenon, Linux };
+/// What an embedded blob is, for the checks that need more than its name.
+enum class BlobKind : u8 { LinuxImage, Initramfs };
+/// An embedded Linux Image or initramfs as the checks see it: its size, and for an Image its
+/// first bytes (the arm64 header, mortise/kernel_image.hpp).
+struct Blob {
+    const char* name;
+    BlobKind kind;
+    u64 size;
+    const u8* head;     ///< the first head_size bytes (nullptr: not known)
+    u64 head_size;
+};
 struct Guest {
     char name[k_name_len];        // unique, [a-z0-9_-]+
     char image[k_name_len];       // name of an image embedded in the host image (the guest app name)
@@ -22,6 +35,9 @@ struct Guest {
     bool autostart;               // start at boot
     bool privileged;              // may use the lifecycle hypercalls on other guests
     bool valid;                   // false: validation failed, the guest is never started
+    // Added to the contract:
+    Kernel kernel;                // what `image` is: a Tenon application or a Linux kernel
+    char initramfs[k_name_len];   // Linux: the embedded initramfs (empty: none)
 };
 struct Description { Guest guests[k_max_guests]; unsigned count; };
 struct Platform {                 // what the description is validated against
@@ -34,9 +50,12 @@ struct Platform {                 // what the description is validated against
     /// Names of the images embedded in the host image; nullptr skips the "image present" check (the build-time
     /// tool without --images), image_count 0 with a non-null list means no image is embedded.
     const char* const* images; unsigned image_count;
+    /// The embedded Linux Images and initramfs images (their names are also in `images` for the
+    /// Images); nullptr skips the Linux checks that need them (kind, header, sizes).
+    const Blob* blobs; unsigned blob_count;
 };
 /// One problem found: which node and why (a complete sentence naming the fix).
-struct Diagnostic { char node[64]; char reason[160]; };
+struct Diagnostic { char node[64]; char reason[192]; };
 struct Diagnostics { Diagnostic items[32]; unsigned count; unsigned dropped; };
 /// Parses a flattened device tree blob holding the description (format documented in docs/mortise.md) and
 /// validates it against @p plat. Guests with errors get valid=false and one or more diagnostics; a structurally
