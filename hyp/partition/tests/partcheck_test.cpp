@@ -134,4 +134,50 @@ TEST(PartcheckUsage, NotADeviceTree) {
                       "-O dtb\n");
 }
 
+/// Writes @p size bytes to a temporary file named @p name: an arm64 Image header (Debian 6.1's
+/// text_offset 0, image_size 0x2010000, flags 0xa) when @p image, zeros otherwise.
+std::string blob_file(const std::string& name, long size, bool image) {
+    const std::string path = ::testing::TempDir() + "/partcheck-" + name;
+    std::vector<unsigned char> b(static_cast<size_t>(size), 0);
+    if (image) {
+        b[0x12] = 0x01;  // image_size 0x02010000, little endian
+        b[0x13] = 0x02;
+        b[0x18] = 0x0a;
+        b[0x38] = 'A';
+        b[0x39] = 'R';
+        b[0x3a] = 'M';
+        b[0x3b] = 0x64;
+    }
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fwrite(b.data(), 1, b.size(), f);
+    std::fclose(f);
+    return path;
+}
+
+TEST_F(Partcheck, LinuxGuestAgainstItsImageAndInitramfs) {
+    const std::string image = blob_file("Image", 4096, true), initrd = blob_file("initrd", 1 << 20, false);
+    const std::vector<std::string> embedded{"--images", "ticker,linux", "--linux", "linux=" + image,
+                                            "--initramfs", "linux=" + initrd};
+    // image_size 0x2010000 + 1 MiB initramfs + 2 MiB device tree fit in 0x2400000 exactly.
+    Outcome o = run("linux", embedded);
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+    // A 2 MiB initramfs does not.
+    const std::string bigger = blob_file("initrd2", 2 << 20, false);
+    o = run("linux", {"--images", "ticker,linux", "--linux", "linux=" + image, "--initramfs", "linux=" + bigger});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, "linux.dts:13: /mortise/linux: memory-size 0x2400000 cannot hold Linux image \"linux\" "
+                      "(32832 KiB with BSS), initramfs (2048 KiB) and device tree (2 MiB); make it at least "
+                      "0x2600000, and more for Linux to run\n");
+    // Not an Image at all.
+    const std::string text = blob_file("text", 4096, false);
+    o = run("linux", {"--images", "ticker,linux", "--linux", "linux=" + text, "--initramfs", "linux=" + initrd});
+    EXPECT_NE(o.text.find("Linux image \"linux\" has no arm64 Image header"), std::string::npos) << o.text;
+    // Without --linux only the syntax is checked.
+    EXPECT_EQ(run("linux").status, 0);
+    // A file that cannot be read is a usage error.
+    EXPECT_EQ(run("linux", {"--linux", "linux=/nonexistent/Image"}).status, 2);
+    EXPECT_EQ(run("linux", {"--linux", "/nonexistent/Image"}).status, 2);
+}
+
 }  // namespace

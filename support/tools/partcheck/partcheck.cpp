@@ -27,9 +27,12 @@ namespace pt = mortise::partition;
 constexpr const char* k_usage =
     "usage: partcheck --dtb DESC.dtb [--source DESC.dts] [--ram BASE:SIZE]... [--ram-size SIZE]\n"
     "                 [--reserve BASE:SIZE]... [--cpus N] [--images NAME,NAME,...]\n"
+    "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against\n"
     "QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000 (--ram-size, default 256M),\n"
-    "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n";
+    "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n"
+    "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
+    "that Linux guests are checked against them (header, kind, sizes).\n";
 
 /// A number with an optional K/M/G suffix (binary), in any base strtoull accepts.
 bool number(const std::string& s, unsigned long long* out) {
@@ -87,6 +90,37 @@ unsigned node_line(const std::vector<std::string>& source, const char* path) {
     return line;
 }
 
+/// An embedded Linux blob as given on the command line: its name, size and first bytes.
+struct BlobFile {
+    std::string name;
+    pt::BlobKind kind;
+    unsigned long long size;
+    std::vector<unsigned char> head;
+};
+
+/// Reads NAME=FILE's size and first 64 bytes; false with a message on a bad argument.
+bool blob_file(const std::string& arg, pt::BlobKind kind, BlobFile* out, std::FILE* err) {
+    const auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) {
+        std::fprintf(err, "partcheck: '%s' is not NAME=FILE\n", arg.c_str());
+        return false;
+    }
+    const std::string path = arg.substr(eq + 1);
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        std::fprintf(err, "partcheck: cannot read %s: %s\n", path.c_str(), std::strerror(errno));
+        return false;
+    }
+    out->name = arg.substr(0, eq);
+    out->kind = kind;
+    out->head.resize(64);
+    out->head.resize(std::fread(out->head.data(), 1, out->head.size(), f));
+    std::fseek(f, 0, SEEK_END);
+    out->size = static_cast<unsigned long long>(std::ftell(f));
+    std::fclose(f);
+    return true;
+}
+
 bool read_file(const std::string& path, std::string* out) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -105,6 +139,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
     bool ram_given = false, reserve_given = false;
     std::vector<std::string> images;
     bool images_given = false;
+    std::vector<BlobFile> blob_files;
     unsigned long long ram_size = 0;
 
     for (int i = 1; i < argc; ++i) {
@@ -143,6 +178,11 @@ int run(int argc, const char* const* argv, std::FILE* err) {
                 return 2;
             }
             plat.reserved[plat.reserved_count++] = r;
+        } else if (opt == "--linux" || opt == "--initramfs") {
+            BlobFile b;
+            if (!blob_file(val, opt == "--linux" ? pt::BlobKind::LinuxImage : pt::BlobKind::Initramfs, &b, err))
+                return 2;
+            blob_files.push_back(b);
         } else if (opt == "--cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.cpu_count = static_cast<unsigned>(n);
         } else if (opt == "--images") {
@@ -175,6 +215,14 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         static const char* const k_none[1] = {nullptr};
         if (image_ptrs.empty())
             plat.images = k_none;  // Checked, and nothing is embedded.
+    }
+
+    std::vector<pt::Blob> blobs;
+    for (const BlobFile& b : blob_files)
+        blobs.push_back({b.name.c_str(), b.kind, b.size, b.head.data(), b.head.size()});
+    if (!blobs.empty()) {
+        plat.blobs = blobs.data();
+        plat.blob_count = static_cast<unsigned>(blobs.size());
     }
 
     std::string blob;
