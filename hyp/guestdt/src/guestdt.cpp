@@ -115,9 +115,20 @@ void uart(tn::fdt::Writer& w) {
         .end_node();
 }
 
+void chosen_boot(tn::fdt::Writer& w, const Boot& boot) {
+    if (boot.initrd.size != 0) {
+        w.property_u64("linux,initrd-start", boot.initrd.base.value());
+        w.property_u64("linux,initrd-end", boot.initrd.end().value());
+    }
+    if (boot.rng_seed != nullptr && boot.rng_seed_size != 0)
+        w.property("rng-seed", boot.rng_seed, boot.rng_seed_size < k_max_rng_seed ? boot.rng_seed_size : k_max_rng_seed);
+    if (boot.kaslr_seed != 0)
+        w.property_u64("kaslr-seed", boot.kaslr_seed);
+}
+
 }  // namespace
 
-u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host) {
+u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host, const Boot* boot) {
     const unsigned vcpus = partition::vcpu_count(g);
     if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
         return 0;  // Not a guest that can run; the partition checks reject it before this.
@@ -139,7 +150,10 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     w.begin_node("chosen");
     if (n != 0)
         w.property_string("bootargs", bootargs);
-    w.property_string("stdout-path", k_uart_path.text).end_node();
+    w.property_string("stdout-path", k_uart_path.text);
+    if (boot != nullptr)
+        chosen_boot(w, *boot);
+    w.end_node();
     w.begin_node("aliases").property_string("serial0", k_uart_path.text).end_node();
     w.begin_node(k_memory_node.text)
         .property_string("device_type", "memory")

@@ -179,6 +179,66 @@ TEST(GuestDt, DtcAcceptsTheTree) {
     EXPECT_NE(text.find("cpu@2 {"), std::string::npos) << text;
 }
 
+// ---- Linux boot parameters in /chosen ----
+
+u64 be64(const tn::fdt::Property& p) { return p.cells(0, 2).value(); }
+
+TEST(GuestDtLinux, ChosenHasInitrdSeedsBootargsAndStdout) {
+    partition::Guest g = guest(0b11, 0x1000'0000, "console=ttyAMA0 nokaslr");
+    const u8 seed[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    const Boot boot{{gmap::k_ram + 0xdd0'0000, 0x10'2345}, seed, sizeof seed, 0x0123'4567'89ab'cdefull};
+    Blob b;
+    b.size = build(g, b.words.data(), b.words.size() * 8, nullptr, &boot);
+    ASSERT_GT(b.size, 0u);
+    Fdt f = b.open();
+    Node chosen = f.find_path("/chosen").value();
+    EXPECT_EQ(be64(f.property(chosen, "linux,initrd-start").value()), gmap::k_ram.value() + 0xdd0'0000);
+    EXPECT_EQ(be64(f.property(chosen, "linux,initrd-end").value()), gmap::k_ram.value() + 0xdd0'0000 + 0x10'2345);
+    auto rng = f.property(chosen, "rng-seed").value();
+    ASSERT_EQ(rng.size(), 32u);
+    EXPECT_EQ(std::memcmp(rng.data(), seed, 32), 0);
+    EXPECT_EQ(be64(f.property(chosen, "kaslr-seed").value()), 0x0123'4567'89ab'cdefull);
+    EXPECT_STREQ(f.property(chosen, "bootargs").value().as_string().value(), "console=ttyAMA0 nokaslr");
+    EXPECT_STREQ(f.property(chosen, "stdout-path").value().as_string().value(), "/pl011@9000000");
+}
+
+TEST(GuestDtLinux, EmptyPartsAreLeftOutAndSeedsBounded) {
+    partition::Guest g = guest(0b1, 0x1000'0000, "");
+    u8 seed[100] = {};
+    const Boot boot{{gmap::k_ram, 0}, seed, sizeof seed, 0};
+    Blob b;
+    b.size = build(g, b.words.data(), b.words.size() * 8, nullptr, &boot);
+    Fdt f = b.open();
+    Node chosen = f.find_path("/chosen").value();
+    EXPECT_FALSE(f.property(chosen, "linux,initrd-start").ok());
+    EXPECT_FALSE(f.property(chosen, "linux,initrd-end").ok());
+    EXPECT_FALSE(f.property(chosen, "kaslr-seed").ok());
+    EXPECT_EQ(f.property(chosen, "rng-seed").value().size(), k_max_rng_seed);
+    // Without boot parameters the tree is a Tenon guest's, byte for byte.
+    Blob plain = make(g);
+    const Boot none{{gmap::k_ram, 0}, nullptr, 0, 0};
+    Blob with_none;
+    with_none.size = build(g, with_none.words.data(), with_none.words.size() * 8, nullptr, &none);
+    ASSERT_EQ(plain.size, with_none.size);
+    EXPECT_EQ(std::memcmp(plain.words.data(), with_none.words.data(), plain.size), 0);
+}
+
+TEST(GuestDtLinux, DtcAcceptsTheTree) {
+    if (!have_dtc())
+        GTEST_SKIP() << "dtc not installed";
+    partition::Guest g = guest(0b11, 0x1000'0000, "console=ttyAMA0");
+    const u8 seed[8] = {9, 8, 7, 6, 5, 4, 3, 2};
+    const Boot boot{{gmap::k_ram + 0xdd0'0000, 0x1000}, seed, sizeof seed, 42};
+    Blob b;
+    b.size = build(g, b.words.data(), b.words.size() * 8, nullptr, &boot);
+    int rc = 0;
+    std::string text = dtc(b, rc);
+    EXPECT_EQ(rc, 0) << text;
+    EXPECT_EQ(text.find("Warning"), std::string::npos) << text;
+    EXPECT_NE(text.find("linux,initrd-start = <0x00 0x4dd00000>;"), std::string::npos) << text;
+}
+
 // ---- Pass-through devices ----
 
 // QEMU virt's phandles.

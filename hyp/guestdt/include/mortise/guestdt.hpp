@@ -13,6 +13,15 @@ namespace gmap = tn::plat::mortise_guest::map;
 constexpr unsigned k_max_passthrough_nodes = partition::k_max_regions * 4, k_max_passthrough_clocks = 8;
 constexpr unsigned k_max_node_regs = 8, k_max_node_irqs = 8, k_max_node_clocks = 4;
 
+constexpr unsigned k_max_rng_seed = 64;
+/// A Linux guest's boot parameters for /chosen (see build()).
+struct Boot {
+    tn::IpaRange initrd;      ///< size 0: no initramfs
+    const u8* rng_seed;       ///< nullptr or rng_seed_size 0: no rng-seed
+    unsigned rng_seed_size;
+    u64 kaslr_seed;           ///< 0: no kaslr-seed
+};
+
 /// Writes the guest's device tree (memory, cpus with enable-method psci, GICv3, armv8 timer, PL011 + chosen
 /// stdout-path, psci method "hvc", chosen/bootargs) into buf. Returns the blob size, or 0 if @p cap is too small.
 ///
@@ -28,7 +37,15 @@ constexpr unsigned k_max_node_regs = 8, k_max_node_irqs = 8, k_max_node_clocks =
 /// copied. At most k_max_passthrough_nodes nodes; a host tree that does not describe a device well only loses
 /// that device or property, never makes build() read outside the blob. Without @p host, or with no pass-through
 /// device in it, the tree is exactly the one of build(g, buf, cap).
-u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host = nullptr);
+///
+/// With @p boot (Linux guests), /chosen also gets what Linux's early boot reads there
+/// (Documentation/devicetree/bindings/chosen.txt): `linux,initrd-start` / `linux,initrd-end` (64-bit,
+/// the initramfs's guest-physical range, end exclusive) when boot->initrd is not empty, `rng-seed`
+/// (the bytes, at most k_max_rng_seed) and `kaslr-seed` (64-bit) when given. Without it the tree has
+/// none of them, as for a Tenon guest.
+u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host = nullptr,
+          const Boot* boot = nullptr);
+
 
 /// Trigger of a physical SPI as the host tree describes it.
 struct SpiInfo {
