@@ -11,6 +11,18 @@
 #                                                       or an absolute path)
 #       TN_GUEST_alpha_DEFCONFIG := test/apps/ticker/defconfig   (optional)
 #       TN_GUEST_alpha_CONFIG := CONFIG_FOO=y CONFIG_BAR=3       (optional)
+#   A Linux guest names a kernel instead of an application (docs/linux-guest.md):
+#       TN_GUEST_linux_LINUX := stock          Debian's kernel from scripts/linux-artifacts
+#                                              (stock, or rt for PREEMPT_RT), fetched once
+#                                              into $TN_CACHE
+#       TN_GUEST_linux_IMAGE := path/Image     or a kernel Image of your own
+#       TN_GUEST_linux_INITRAMFS := path       (optional) your own initramfs, or 'none';
+#                                              default: built by scripts/linux-initramfs
+#                                              from the manifest's busybox and the overlays:
+#       TN_GUEST_linux_ROOTFS := dir ...       (optional) rootfs overlays; default the
+#                                              host app's rootfs/ when it exists
+#     Its Image and initramfs are embedded under the guest's name; partitions.dts
+#     says kernel = "linux"; image = "linux"; initramfs = "linux";
 #
 # Each guest is a recursive make of its application with O=$(O)/guests/<name>;
 # its .bin is embedded under the guest's name (the partition description's
@@ -39,18 +51,41 @@ $(error $(APP_DIR)/guests.mk: TN_GUESTS names no guest)
 endif
 endif
 
+# Linux guests: TN_GUEST_<name>_LINUX (stock or rt) or TN_GUEST_<name>_IMAGE.
+tn_guest_is_linux = $(strip $(TN_GUEST_$(1)_LINUX)$(TN_GUEST_$(1)_IMAGE))
+TN_LINUX_GUESTS := $(foreach g,$(TN_GUESTS),$(if $(call tn_guest_is_linux,$(g)),$(g)))
+TN_TENON_GUESTS := $(filter-out $(TN_LINUX_GUESTS),$(TN_GUESTS))
+
 # A guest's paths: absolute, or relative to the repository root.
 tn_guest_path = $(abspath $(if $(filter /%,$(1)),$(1),$(TN_ROOT)/$(1)))
 tn_guest_app = $(call tn_guest_path,$(TN_GUEST_$(1)_APP))
 tn_guest_dir = $(O)/guests/$(1)
 tn_guest_bin = $(call tn_guest_dir,$(1))/guest.bin
 tn_guest_defconfig = $(or $(if $(TN_GUEST_$(1)_DEFCONFIG),$(call tn_guest_path,$(TN_GUEST_$(1)_DEFCONFIG))),$(call tn_guest_app,$(1))/defconfig)
-TN_GUEST_BINS := $(foreach g,$(TN_GUESTS),$(call tn_guest_bin,$(g)))
+tn_guest_image = $(call tn_guest_dir,$(1))/Image
+tn_guest_initramfs = $(call tn_guest_dir,$(1))/initramfs.cpio.gz
+# 'none': a Linux guest without initramfs; a path: the user's own; empty: built.
+tn_guest_initramfs_given = $(filter-out none,$(TN_GUEST_$(1)_INITRAMFS))
+tn_guest_has_initramfs = $(filter-out none,$(or $(TN_GUEST_$(1)_INITRAMFS),built))
+tn_guest_rootfs = $(if $(TN_GUEST_$(1)_ROOTFS),$(foreach r,$(TN_GUEST_$(1)_ROOTFS),$(call tn_guest_path,$(r))),\
+	$(wildcard $(APP_DIR)/rootfs))
+TN_GUEST_BINS := $(foreach g,$(TN_TENON_GUESTS),$(call tn_guest_bin,$(g)))
+TN_LINUX_BLOBS := $(foreach g,$(TN_LINUX_GUESTS),$(call tn_guest_image,$(g)) \
+	$(if $(call tn_guest_has_initramfs,$(g)),$(call tn_guest_initramfs,$(g))))
 
-$(foreach g,$(TN_GUESTS),$(if $(TN_GUEST_$(g)_APP),,\
-	$(error $(APP_DIR)/guests.mk: guest '$(g)' has no TN_GUEST_$(g)_APP (its application directory))))
-$(foreach g,$(TN_GUESTS),$(if $(wildcard $(call tn_guest_app,$(g))/Makefile),,\
+$(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_APP),,\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)' has no TN_GUEST_$(g)_APP (its application directory), \
+	TN_GUEST_$(g)_LINUX (stock or rt) or TN_GUEST_$(g)_IMAGE (a Linux kernel Image))))
+$(foreach g,$(TN_TENON_GUESTS),$(if $(wildcard $(call tn_guest_app,$(g))/Makefile),,\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': $(TN_GUEST_$(g)_APP) is not an application directory (no Makefile))))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_APP),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)' is a Linux kernel and a Tenon application; keep TN_GUEST_$(g)_APP or TN_GUEST_$(g)_LINUX/_IMAGE, not both)))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(and $(TN_GUEST_$(g)_LINUX),$(TN_GUEST_$(g)_IMAGE)),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_LINUX and TN_GUEST_$(g)_IMAGE both name a kernel; keep one)))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out stock rt,$(TN_GUEST_$(g)_LINUX)),\
+	$(error $(APP_DIR)/guests.mk: TN_GUEST_$(g)_LINUX = $(TN_GUEST_$(g)_LINUX): write stock or rt (Debian's kernel flavours))))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_IMAGE),$(if $(wildcard $(call tn_guest_path,$(TN_GUEST_$(g)_IMAGE))),,\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IMAGE $(TN_GUEST_$(g)_IMAGE) does not exist))))
 
 # $(1) = guest name. The guest's configuration is made again whenever its
 # defconfig or guests.mk changes; the guest itself is always handed to its own
@@ -67,7 +102,45 @@ $(call tn_guest_bin,$(1)): $(call tn_guest_dir,$(1))/.config FORCE
 	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP))
 	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(call tn_guest_dir,$(1)) TN_GUEST_IMAGE=$$@ all
 endef
-$(foreach g,$(TN_GUESTS),$(eval $(call tn_guest_rules,$(g))))
+$(foreach g,$(TN_TENON_GUESTS),$(eval $(call tn_guest_rules,$(g))))
+
+# $(1) = Linux guest name. The manifest of scripts/linux-artifacts (KEY=VALUE) is
+# asked for at every make: with a warm cache it touches no network (~0.1 s) and
+# is rewritten only when it changes. Offline with an empty cache the script
+# exits 3 after naming the command that fetches. The Image is a symbolic link
+# into the cache (33 MB not copied); the initramfs is rewritten only when its
+# bytes change, so nothing downstream rebuilds needlessly.
+define tn_linux_guest_rules
+$(call tn_guest_dir,$(1))/linux.mk: FORCE
+	@mkdir -p $$(@D)
+	$(Q)$(TN_ROOT)/scripts/linux-artifacts $(if $(filter rt,$(TN_GUEST_$(1)_LINUX)),--rt) >$$@.new || { rc=$$$$?; rm -f $$@.new; \
+		echo "make: guest '$(1)': no Debian kernel for it (scripts/linux-artifacts exited $$$$rc); see docs/linux-guest.md" >&2; exit 1; }
+	$(Q)if cmp -s $$@.new $$@; then rm -f $$@.new; else mv $$@.new $$@; fi
+
+$(call tn_guest_image,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir,$(1))/linux.mk,$(call tn_guest_path,$(TN_GUEST_$(1)_IMAGE))) FORCE
+	$(Q)src=$(if $(TN_GUEST_$(1)_LINUX),$$$$(sed -n 's/^LINUX_IMAGE=//p' $$<),$(call tn_guest_path,$(TN_GUEST_$(1)_IMAGE))); \
+		if [ "$$$$(readlink $$@ 2>/dev/null)" != "$$$$src" ]; then \
+		$(if $(Q),printf '  %-8s %s\n' LINUX "$(1): $$$$src";) ln -sfn "$$$$src" $$@; fi
+
+endef
+
+# $(1) = Linux guest name: its initramfs is the user's own file (a link to it) ...
+define tn_linux_initramfs_given
+$(call tn_guest_initramfs,$(1)): $(call tn_guest_path,$(TN_GUEST_$(1)_INITRAMFS)) FORCE
+	$(Q)if [ "$$$$(readlink $$@ 2>/dev/null)" != "$$<" ]; then ln -sfn "$$<" $$@; fi
+endef
+
+# ... or built from busybox and the rootfs overlays.
+define tn_linux_initramfs_built
+$(call tn_guest_initramfs,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir,$(1))/linux.mk) FORCE
+	$$(call tn_echo,INITRAMFS,$$(call tn_short,$$@))
+	$(Q)$(PYTHON) $(TN_ROOT)/scripts/linux-initramfs \
+		$(if $(TN_GUEST_$(1)_LINUX),--busybox "$$$$(sed -n 's/^BUSYBOX=//p' $(call tn_guest_dir,$(1))/linux.mk)") \
+		$(foreach r,$(call tn_guest_rootfs,$(1)),--rootfs $(r)) -o $$@
+endef
+$(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
+	$(if $(call tn_guest_initramfs_given,$(g)),$(eval $(call tn_linux_initramfs_given,$(g))),\
+	$(if $(call tn_guest_has_initramfs,$(g)),$(eval $(call tn_linux_initramfs_built,$(g))))))
 
 # The build-time check of the description (support/tools/partcheck, from
 # mortise-host), against QEMU virt as 'make run' boots it, with the names of the
@@ -75,29 +148,36 @@ $(foreach g,$(TN_GUESTS),$(eval $(call tn_guest_rules,$(g))))
 PARTCHECK_O := $(O)/host/partcheck
 include $(TN_ROOT)/support/tools/partcheck/partcheck.mk
 TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
-	$(if $(CONFIG_TN_IMAGE_COMBINED),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS))))
+	$(if $(CONFIG_TN_IMAGE_COMBINED),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
+	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
+		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))))
+# Embedded Linux Images make Mortise's own image large: QEMU loads it 2 MiB into
+# RAM, so partcheck reserves 16 MiB for Mortise plus what is embedded.
+TN_HYP_RESERVE = $(if $(TN_LINUX_BLOBS),--reserve 0x40000000:$$(( (18 << 20) + $$(cat $(TN_LINUX_BLOBS) | wc -c) )))
 
 ifneq ($(wildcard $(TN_HYP_DTS)),)
-$(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk)
+$(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk) $(TN_LINUX_BLOBS)
 	$(call tn_need_tool,dtc,device-tree-compiler)
 	$(call tn_echo,DTC,$(call tn_short,$@))
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 	$(call tn_echo,PARTCHECK,$(patsubst $(TN_ROOT)/%,%,$<))
-	$(Q)$(PARTCHECK) --dtb $@ --source $< $(TN_HYP_CHECK_ARGS) || { rm -f $@; exit 1; }
+	$(Q)$(PARTCHECK) --dtb $@ --source $< $(TN_HYP_CHECK_ARGS) $(TN_HYP_RESERVE) || { rm -f $@; exit 1; }
 TN_HYP_BLOB := $(TN_HYP_DTB)
 else
 TN_HYP_BLOB :=
 endif
 
-TN_HYP_S_TEXT := $(TN_GUESTS)|$(TN_GUEST_BINS)|$(TN_HYP_BLOB)
+TN_HYP_IMAGE_ARGS := $(foreach g,$(TN_TENON_GUESTS),$(g)=$(call tn_guest_bin,$(g))) \
+	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g)=$(call tn_guest_image,$(g)) \
+		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g)=$(call tn_guest_initramfs,$(g))))
+TN_HYP_S_TEXT := $(TN_HYP_IMAGE_ARGS)|$(TN_HYP_BLOB)
 $(eval $(call tn_write_if_changed,$(O)/images/.list,TN_HYP_S_TEXT))
 
 $(TN_HYP_IMAGES_S): $(TN_ROOT)/support/scripts/hypimages.py $(O)/images/.list
 	$(call tn_echo,GEN,$(call tn_short,$@))
-	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/hypimages.py $@ "$(TN_HYP_BLOB)" \
-		$(foreach g,$(TN_GUESTS),$(g)=$(call tn_guest_bin,$(g)))
+	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/hypimages.py $@ "$(TN_HYP_BLOB)" $(TN_HYP_IMAGE_ARGS)
 
-$(TN_HYP_IMAGES_O): $(TN_HYP_IMAGES_S) $(TN_GUEST_BINS) $(TN_HYP_BLOB)
+$(TN_HYP_IMAGES_O): $(TN_HYP_IMAGES_S) $(TN_GUEST_BINS) $(TN_LINUX_BLOBS) $(TN_HYP_BLOB)
 	@mkdir -p $(@D)
 	$(call tn_echo,AS,$(call tn_short,$@))
 	$(Q)$(CC) $(TN_COMMON_FLAGS) $(TN_ASFLAGS) -c $< -o $@

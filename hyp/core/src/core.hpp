@@ -44,14 +44,21 @@ constexpr u32 k_vtimer_intid = 27;
 
 // ---- Embedded images and the partition description (images.cpp) ----
 
+/// What an embedded image is (support/scripts/hypimages.py writes the numbers).
+enum class ImageKind : u64 { Tenon = 0, Linux = 1, Initramfs = 2 };
 struct Image {
     const char* name;
     const u8* data;
     u64 size;
+    ImageKind kind = ImageKind::Tenon;
 };
+/// Every embedded image and initramfs.
 unsigned image_count();
-const Image* find_image(const char* name);
-const char* image_name(unsigned i);
+const Image* image(unsigned i);
+/// The embedded image of @p kind named @p name, or nullptr.
+const Image* find_image(const char* name, ImageKind kind);
+/// Guest kernels embedded (Tenon applications and Linux Images; initramfs images not counted).
+unsigned kernel_count();
 /// The partition description blob (dtc output) linked into the image; size 0 if none.
 const void* partitions_blob(u64& size);
 

@@ -12,6 +12,7 @@
 
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
+#include <mortise/kernel_image.hpp>
 #include <tn/arch/barrier.hpp>
 #include <tn/arch/cache.hpp>
 #include <tn/arch/sysreg.hpp>
@@ -22,6 +23,7 @@
 #include <tn/smp.hpp>
 
 #include "core.hpp"
+#include "entropy.hpp"
 
 extern "C" char __tn_image_start[], _end[];
 
@@ -34,9 +36,7 @@ using tn::Ipa;
 using tn::PhysAddr;
 namespace gmap = tn::plat::mortise_guest::map;
 
-constexpr u64 k_dtb_room = 2 * tn::MiB;  // at the top of guest RAM
-constexpr u64 k_dtb_max = 64 * tn::KiB;
-constexpr u32 k_image_magic = 0x644d5241;  // "ARM\x64"
+constexpr u64 k_dtb_max = 64 * tn::KiB;  // in the top 2 MiB of guest RAM (kernel_image::k_dt_room)
 
 template <class T>
 struct Storage {
@@ -108,12 +108,6 @@ void uart_irq(void* ctx, bool level) {
 tn::irq::Completion on_forwarded_spi(tn::irq::Event e, void* ctx) {
     return static_cast<Guest*>(ctx)->forward_spi(e.intid) ? tn::irq::Completion::Deferred
                                                           : tn::irq::Completion::Done;
-}
-
-u64 read64(const u8* p) {
-    u64 v;
-    __builtin_memcpy(&v, p, 8);
-    return v;
 }
 
 }  // namespace
@@ -193,8 +187,13 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     m_windows[2] = {gmap::uart(), m_uart};
     TN_TRY(claim_spis());
     m_life.set_created(m_vcpu_count);
-    MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, image '%s'", desc.name, m_vcpu_count,
-         m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(), desc.image);
+    const bool is_linux = desc.kernel == partition::Kernel::Linux;
+    MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, %simage '%s'%s%s%s", desc.name,
+         m_vcpu_count, m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(),
+         is_linux ? "Linux " : "", desc.image, desc.initramfs[0] ? ", initramfs '" : "", desc.initramfs,
+         desc.initramfs[0] ? "'" : "");
+    if (is_linux)
+        MLOG("guest '%s': rng-seed and kaslr-seed from %s", desc.name, entropy::source());
     return {};
 }
 
@@ -214,39 +213,66 @@ u8* Guest::ram(Ipa ipa, u64 size) {
     return reinterpret_cast<u8*>((m_ram_pa + (ipa - gmap::k_ram)).value());
 }
 
-// Places the image at text_offset from the start of RAM (arm64 booting.rst:
-// 2 MiB-aligned base + text_offset) and the device tree at the top of RAM,
-// then cleans both to the point of coherency: the guest starts with its MMU
-// and caches off and must not see stale memory.
+// Places the kernel at its text_offset above guest RAM's (2 MiB-aligned) base, a Linux
+// guest's initramfs below the top 2 MiB and the device tree in them (mortise/kernel_image.hpp,
+// arm64 booting.rst), then cleans all three to the point of coherency: the guest starts with
+// its MMU and caches off and must not see stale memory.
 GuestResult Guest::load() {
-    const Image* img = find_image(m_desc->image);
-    if (!img || img->size < 64 || (read64(img->data + 56) & 0xffffffff) != k_image_magic) {
-        MLOG("guest '%s' not started: image '%s' %s", m_desc->name, m_desc->image,
-             img ? "has no arm64 Image header" : "is not embedded in this host image");
-        return tn::err(img ? GuestError::BadImage : GuestError::NoImage);
+    const bool is_linux = m_desc->kernel == partition::Kernel::Linux;
+    const Image* img = find_image(m_desc->image, is_linux ? ImageKind::Linux : ImageKind::Tenon);
+    if (!img) {
+        MLOG("guest '%s' not started: %s image '%s' is not embedded in this host image", m_desc->name,
+             is_linux ? "Linux" : "Tenon", m_desc->image);
+        return tn::err(GuestError::NoImage);
     }
-    u64 text_offset = read64(img->data + 8);
-    u64 image_size = read64(img->data + 16);
-    u64 footprint = text_offset + (image_size > img->size ? image_size : img->size);
-    u64 dtb_off = m_desc->mem_size - k_dtb_room;
-    if (footprint > dtb_off) {
-        MLOG("guest '%s' not started: image '%s' needs %lu KiB, more than its RAM minus 2 MiB for the device tree",
-             m_desc->name, m_desc->image, footprint / tn::KiB);
+    auto header = kernel_image::decode(img->data, img->size);
+    if (!header.ok()) {
+        MLOG("guest '%s' not started: image '%s' %s", m_desc->name, m_desc->image,
+             kernel_image::explain(header.error()));
+        return tn::err(GuestError::BadImage);
+    }
+    const Image* initrd = nullptr;
+    if (is_linux && m_desc->initramfs[0] != '\0' &&
+        !(initrd = find_image(m_desc->initramfs, ImageKind::Initramfs))) {
+        MLOG("guest '%s' not started: initramfs '%s' is not embedded in this host image", m_desc->name,
+             m_desc->initramfs);
+        return tn::err(GuestError::NoImage);
+    }
+    auto placed = kernel_image::layout(header.value(), img->size, initrd ? initrd->size : 0, m_desc->mem_size);
+    if (!placed.ok()) {
+        MLOG("guest '%s' not started: image '%s'%s needs %lu MiB of RAM, it has %lu MiB", m_desc->name,
+             m_desc->image, initrd ? " with its initramfs and device tree" : " and its device tree",
+             placed.error().needed / tn::MiB, m_desc->mem_size / tn::MiB);
         return tn::err(GuestError::ImageTooLarge);
     }
+    const kernel_image::Layout& l = placed.value();
     u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
-    __builtin_memcpy(ram + text_offset, img->data, img->size);
+    __builtin_memcpy(ram + l.kernel, img->data, img->size);
+    if (initrd)
+        __builtin_memcpy(ram + l.initrd, initrd->data, initrd->size);
+    guestdt::Boot boot{{gmap::k_ram + l.initrd, l.initrd_size}, nullptr, 0, 0};
+    u8 seeds[32 + 8];
+    if (is_linux) {
+        entropy::fill(seeds, sizeof seeds, m_index);
+        boot.rng_seed = seeds;
+        boot.rng_seed_size = 32;
+        __builtin_memcpy(&boot.kaslr_seed, seeds + 32, 8);
+    }
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
-    u64 dt_size = guestdt::build(*m_desc, ram + dtb_off, k_dtb_max, host.ok() ? &host.value() : nullptr);
+    u64 dt_size = guestdt::build(*m_desc, ram + l.dt, k_dtb_max, host.ok() ? &host.value() : nullptr,
+                                 is_linux ? &boot : nullptr);
+    __builtin_memset(seeds, 0, sizeof seeds);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
         return tn::err(GuestError::DeviceTreeTooLarge);
     }
-    mmu::clean_to_poc((m_ram_pa + text_offset).value(), img->size);
-    mmu::clean_to_poc((m_ram_pa + dtb_off).value(), dt_size);
+    mmu::clean_to_poc((m_ram_pa + l.kernel).value(), img->size);
+    if (initrd)
+        mmu::clean_to_poc((m_ram_pa + l.initrd).value(), initrd->size);
+    mmu::clean_to_poc((m_ram_pa + l.dt).value(), dt_size);
     tn::arch::icache_invalidate_all();
-    m_entry = gmap::k_ram + text_offset;
-    m_dtb_ipa = gmap::k_ram + dtb_off;
+    m_entry = gmap::k_ram + l.kernel;
+    m_dtb_ipa = gmap::k_ram + l.dt;
     return {};
 }
 
@@ -268,6 +294,8 @@ GuestResult Guest::boot() {
     }
     vcpu::reset(m_vcpus[0].ctx, m_entry.value(), m_dtb_ipa.value());
     m_cntvoff = tn::arch::CntpctEl0::read();  // the guest's virtual time starts at 0
+    if (m_desc->kernel == partition::Kernel::Linux)  // reset to the kernel = this + the guest's own counter
+        MLOG("guest '%s': Linux entered at counter %lu", m_desc->name, m_cntvoff);
     return {};
 }
 
@@ -397,6 +425,7 @@ void Guest::system_reset() {
 // ---- Creation ----
 
 void create_guests(const partition::Description& d) {
+    entropy::init();
     // Fixed placements first, so that chosen ones avoid them.
     take(PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
          reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));

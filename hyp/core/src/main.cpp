@@ -20,7 +20,10 @@ namespace {
 
 partition::Description g_description;
 partition::Diagnostics g_diagnostics;
-const char* g_image_names[partition::k_max_guests];
+// Kernels and initramfs images: two per Linux guest, one per Tenon guest.
+constexpr unsigned k_max_images = 2 * partition::k_max_guests;
+const char* g_image_names[k_max_images];
+partition::Blob g_blobs[k_max_images];
 vuart::InputSwitch g_switch{0};
 tn::pl011::Uart g_rx{0};
 
@@ -38,11 +41,21 @@ partition::Platform platform() {
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicr}, b.gicr_size};
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.uart}, b.uart_size};
     p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
-    unsigned n = image_count() < partition::k_max_guests ? image_count() : partition::k_max_guests;
-    for (unsigned i = 0; i < n; ++i)
-        g_image_names[i] = image_name(i);
+    unsigned names = 0, blobs = 0;
+    for (unsigned i = 0; i < image_count() && i < k_max_images; ++i) {
+        const Image& img = *image(i);
+        if (img.kind != ImageKind::Initramfs)
+            g_image_names[names++] = img.name;
+        if (img.kind != ImageKind::Tenon)
+            g_blobs[blobs++] = {img.name,
+                                img.kind == ImageKind::Linux ? partition::BlobKind::LinuxImage
+                                                             : partition::BlobKind::Initramfs,
+                                img.size, img.data, img.size < 64 ? img.size : 64};
+    }
     p.images = g_image_names;
-    p.image_count = n;
+    p.image_count = names;
+    p.blobs = g_blobs;
+    p.blob_count = blobs;
     return p;
 }
 
@@ -114,8 +127,8 @@ void init_input() {
 using namespace mortise;
 
 int main() {
-    MLOG("Mortise hypervisor, %u CPUs, %u guest image%s embedded", board().cpu_count, image_count(),
-         image_count() == 1 ? "" : "s");
+    MLOG("Mortise hypervisor, %u CPUs, %u guest image%s embedded", board().cpu_count, kernel_count(),
+         kernel_count() == 1 ? "" : "s");
     if (!init_hypercalls() || !read_description())
         return 1;
     create_guests(g_description);

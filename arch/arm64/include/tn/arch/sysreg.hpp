@@ -48,6 +48,8 @@ TN_SYSREG(CnthpCtlEl2, "cnthp_ctl_el2", u64,
 TN_SYSREG(CnthpCvalEl2, "cnthp_cval_el2", u64);  // D17.10.8
 // D17.2.64 ID_AA64MMFR0_EL1: PARange, the physical address size (TCR's IPS/PS encoding).
 TN_SYSREG(IdAa64mmfr0El1, "id_aa64mmfr0_el1", u64, struct PaRange : Field<0, 4>{};);
+// D17.2.61 ID_AA64ISAR0_EL1: RNDR, whether RNDR/RNDRRS exist (FEAT_RNG, Armv8.5).
+TN_SYSREG(IdAa64isar0El1, "id_aa64isar0_el1", u64, struct Rndr : Field<60, 4>{};);
 
 // ---- Stage-1 translation of the running exception level ----
 
