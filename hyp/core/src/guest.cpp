@@ -93,6 +93,29 @@ PhysAddr place(u64 size) {
 
 void console_line(void*, const char* text, usize len) { tn::console::write(text, len); }
 
+// Copies a guest image into guest RAM 32 bytes at a time. The shared memcpy
+// (lib/nolibc) copies bytes, which for a 33 MB Linux Image costs ~165 million
+// instructions at every boot; this costs ~6 million. Both ends are 16-byte
+// aligned here (embedded images: .balign 16; destinations: 4 KiB-aligned), the
+// tail goes byte by byte. No tree-loop patterns: GCC would make it memcpy again.
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void load_bytes(u8* dst, const u8* src, u64 n) {
+    if ((reinterpret_cast<u64>(dst) | reinterpret_cast<u64>(src)) % 16 == 0) {
+        auto* d = reinterpret_cast<u64*>(dst);
+        auto* s = reinterpret_cast<const u64*>(src);
+        for (; n >= 32; n -= 32, d += 4, s += 4) {
+            const u64 a = s[0], b = s[1], c = s[2], e = s[3];
+            d[0] = a;
+            d[1] = b;
+            d[2] = c;
+            d[3] = e;
+        }
+        dst = reinterpret_cast<u8*>(d);
+        src = reinterpret_cast<const u8*>(s);
+    }
+    while (n--)
+        *dst++ = *src++;
+}
+
 void uart_irq(void* ctx, bool level) {
     auto* g = static_cast<Guest*>(ctx);
     g->vgic().set_level(0, gmap::k_uart_intid, level);
@@ -247,9 +270,9 @@ GuestResult Guest::load() {
     }
     const kernel_image::Layout& l = placed.value();
     u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
-    __builtin_memcpy(ram + l.kernel, img->data, img->size);
+    load_bytes(ram + l.kernel, img->data, img->size);
     if (initrd)
-        __builtin_memcpy(ram + l.initrd, initrd->data, initrd->size);
+        load_bytes(ram + l.initrd, initrd->data, initrd->size);
     guestdt::Boot boot{{gmap::k_ram + l.initrd, l.initrd_size}, nullptr, 0, 0};
     u8 seeds[32 + 8];
     if (is_linux) {

@@ -18,7 +18,27 @@ constexpr usize k_words = usize{CONFIG_TICKER_PATTERN_KIB} * 1024 / sizeof(u64);
 volatile u32 g_ticks;
 u64 g_pattern[k_words ? k_words : 1];
 
+#ifdef CONFIG_TICKER_LATENCY
+// One-shot events on the grid start + N periods; each callback records how late it ran.
+u64 g_deadline_ns;
+volatile u64 g_late_ns;
+
+void on_tick(void*) {
+    g_late_ns = clock::now_ns() - g_deadline_ns;
+    g_deadline_ns += k_period_ns;
+    (void)clock::arm_at(g_deadline_ns);
+    g_ticks = g_ticks + 1;
+}
+
+bool start_timer() {
+    g_deadline_ns = clock::now_ns() + k_period_ns;
+    return clock::arm_at(g_deadline_ns).ok();
+}
+#else
 void on_tick(void*) { g_ticks = g_ticks + 1; }
+
+bool start_timer() { return clock::arm_periodic(k_period_ns).ok(); }
+#endif
 
 u64 word(usize i) { return (i * 0x9e37'79b9'7f4a'7c15ull) ^ 0x5a5a'0000'1234'5678ull; }
 
@@ -35,7 +55,7 @@ int main() {
     for (usize i = 0; i < k_words; ++i)
         g_pattern[i] = word(i);
     clock::set_callback(on_tick, nullptr);
-    if (!clock::arm_periodic(k_period_ns).ok()) {
+    if (!start_timer()) {
         tn_puts("ticker: cannot start the periodic timer");
         return 2;
     }
@@ -52,7 +72,15 @@ int main() {
             tn_printf("ticker: memory pattern damaged at tick %u\n", seen);
             return 3;
         }
+#ifdef CONFIG_TICKER_LATENCY
+        static u64 min_ns = ~u64{0}, max_ns;
+        const u64 late = g_late_ns;
+        min_ns = late < min_ns ? late : min_ns;
+        max_ns = late > max_ns ? late : max_ns;
+        tn_printf("tick %u (pattern intact), timer latency %lu ns (min %lu, max %lu)\n", seen, late, min_ns, max_ns);
+#else
         tn_printf("tick %u (pattern intact)\n", seen);
+#endif
 #ifdef CONFIG_TICKER_ROGUE
         if (seen == CONFIG_TICKER_ROGUE_AFTER) {
             tn_printf("ticker: writing to 0x%lx, outside this guest's partition\n",
