@@ -23,5 +23,6 @@ extern "C" {
 /// Stops the system with a report when @p cond is false (see the file comment).
 #define TN_ASSERT(cond) (__builtin_expect(!!(cond), 1) ? (void)0 : tn_assert_failed(#cond, __FILE__, __LINE__))
 #else
+/// Compiled but not evaluated: CONFIG_TN_ASSERT is off (see the file comment).
 #define TN_ASSERT(cond) ((void)sizeof(!(cond)))
 #endif

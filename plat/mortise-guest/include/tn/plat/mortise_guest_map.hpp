@@ -18,19 +18,22 @@
 /// The virtual board of a Mortise guest.
 namespace tn::plat::mortise_guest::map {
 
+// (No digit separators in this file: the API reference's doxygen reads the
+// quote in 0x0900'0000 inside braces as a character literal.)
+
 /// GICv3 distributor: one 64 KiB frame (Arm IHI 0069, 12.1).
-constexpr Ipa k_gicd{0x0800'0000};
-constexpr u64 k_gicd_size = 0x1'0000;  ///< Bytes of the distributor window.
+constexpr Ipa k_gicd{0x08000000};
+constexpr u64 k_gicd_size = 0x10000;  ///< Bytes of the distributor window.
 /// GICv3 redistributors: one RD_base + SGI_base frame pair per vCPU, vCPU 0 first.
-constexpr Ipa k_gicr{0x080A'0000};
-constexpr u64 k_gicr_stride = 0x2'0000;  ///< Bytes per vCPU in the redistributor window.
+constexpr Ipa k_gicr{0x080A0000};
+constexpr u64 k_gicr_stride = 0x20000;  ///< Bytes per vCPU in the redistributor window.
 /// The emulated PL011: one 4 KiB register page.
-constexpr Ipa k_uart{0x0900'0000};
+constexpr Ipa k_uart{0x09000000};
 constexpr u64 k_uart_size = 0x1000;  ///< Bytes of the UART window.
 /// The PL011's interrupt: SPI 1.
 constexpr u32 k_uart_intid = 33;
 /// Guest RAM starts here and runs for the size the partition description gives.
-constexpr Ipa k_ram{0x4000'0000};
+constexpr Ipa k_ram{0x40000000};
 
 /// The distributor window.
 constexpr IpaRange gicd() { return {k_gicd, k_gicd_size}; }
