@@ -24,7 +24,7 @@ using ull = unsigned long long;
 /// when a label is referenced. Anything else is a typo worth an error.
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
-                                   "initramfs"};
+                                   "initramfs", "identity-mapped", "dma-unsafe-accepted"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -233,7 +233,7 @@ const char* region_conflict(const Ctx& c, const Region& r) {
         if (overlaps(r, c.plat.owned_mmio[i]))
             return "overlaps a device Mortise keeps (GIC or its console UART)";
     const unsigned vcpus = vcpu_count(c.g) ? vcpu_count(c.g) : 1;
-    const tn::IpaRange guest_map[] = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), gmap::ram(c.g.mem_size)};
+    const tn::IpaRange guest_map[] = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), ram_window(c.g)};
     for (const tn::IpaRange& w : guest_map)
         if (passthrough_ipa(r).overlaps(w))
             return "overlaps the guest's emulated GIC, UART or RAM window (QEMU virt layout); pick another device";
@@ -408,6 +408,49 @@ void check_property_names(Ctx& c) {
 
 }  // namespace
 
+/// `identity-mapped` RAM: only with a fixed `memory-base` (the guest sees that address), only for
+/// Linux (a Tenon image is linked for the guest map's RAM window), and clear of the emulated windows.
+void check_identity(Ctx& c) {
+    if (!c.g.identity_ram)
+        return;
+    if (c.g.kernel != Kernel::Linux) {
+        c.fail("'identity-mapped' is for Linux guests: a Tenon image is linked for RAM at 0x%llx",
+               (ull)gmap::k_ram.value());
+        return;
+    }
+    if (c.g.mem_size == 0)
+        return;  // memory-size was already reported.
+    if (c.g.mem_phys == PhysAddr{}) {
+        c.fail("'identity-mapped' needs 'memory-base': the guest sees its RAM at that host-physical address");
+        return;
+    }
+    const unsigned vcpus = vcpu_count(c.g) ? vcpu_count(c.g) : 1;
+    for (const tn::IpaRange& w : {gmap::gicd(), gmap::gicr(vcpus), gmap::uart()})
+        if (ram_window(c.g).overlaps(w))
+            c.fail("identity-mapped memory [0x%llx, 0x%llx) overlaps the guest's emulated GIC or UART window; move "
+                   "'memory-base'", (ull)c.g.mem_phys.value(), (ull)(c.g.mem_phys.value() + c.g.mem_size));
+}
+
+/// A DMA-capable pass-through device reaches host-physical addresses, and with no SMMU all of them:
+/// it needs identity-mapped RAM to work at all, and an explicit acceptance (or a privileged guest)
+/// to be given out, since it can read and write Mortise and every other guest.
+void check_dma(Ctx& c) {
+    for (unsigned i = 0; i < c.g.mmio_count && !c.g.dma; ++i)
+        for (unsigned j = 0; j < c.plat.dma_mmio_count && j < 8 && !c.g.dma; ++j)
+            if (overlaps(c.g.mmio[i], c.plat.dma_mmio[j])) {
+                c.g.dma = true;
+                const Region& r = c.g.mmio[i];
+                if (!c.g.identity_ram)
+                    c.fail("mmio [0x%llx, 0x%llx) holds a DMA-capable device (virtio-mmio, say), given guest-physical "
+                           "addresses: add 'identity-mapped' and 'memory-base' so they are host-physical",
+                           (ull)r.base.value(), (ull)r.end().value());
+                if (!c.g.privileged && !c.g.dma_unsafe_accepted)
+                    c.fail("mmio [0x%llx, 0x%llx) holds a DMA-capable device, which without an SMMU can write all "
+                           "memory (Mortise's, other guests'): add 'dma-unsafe-accepted' to allow it",
+                           (ull)r.base.value(), (ull)r.end().value());
+            }
+}
+
 void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat, Guest& g, Report& rep) {
     g.valid = true;
     Ctx c{fdt, n, path, plat, g, rep};
@@ -418,6 +461,8 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     read_kernel(c);
     read_initramfs(c);
     read_cpus(c);
+    g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
+    g.dma = false;
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.
     check_linux(c);
     read_mmio(c);
@@ -426,6 +471,9 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
         read_string(c, p.value(), g.bootargs, k_bootargs_len);
     g.autostart = read_flag(c, "autostart");
     g.privileged = read_flag(c, "privileged");
+    g.dma_unsafe_accepted = read_flag(c, "dma-unsafe-accepted");
+    check_identity(c);
+    check_dma(c);
 }
 
 }  // namespace mortise::partition::detail

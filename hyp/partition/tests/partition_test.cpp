@@ -77,10 +77,14 @@ Bytes blob(const std::vector<Node>& guests, bool with_mortise = true) {
 }
 
 /// QEMU virt (plat/mortise-qemu-virt) with 1 GiB of RAM, 4 CPUs, Mortise reserving the first 32 MiB of RAM.
-Platform test_platform() {
+/// With @p dma, its virtio-mmio transports are DMA-capable, as they are; without, the tests that use
+/// 0x0a000000 as any device's page need no DMA flags (the PartitionDma tests have them).
+Platform test_platform(bool dma = false) {
     Platform p = tn::plat::mortise_qemu_virt::partition_platform(0x4000'0000, 4);
     p.reserved[0] = {p.ram[0].base, 0x200'0000};
     p.reserved_count = 1;
+    if (!dma)
+        p.dma_mmio_count = 0;
     return p;
 }
 
@@ -653,6 +657,104 @@ TEST(PartitionLinux, KernelInitramfsAndDeviceTreeMustFit) {
                e.plat());
     g["memory-size"] = u64s({0x240'0000});
     expect_good(g, e.plat());
+}
+
+TEST(PartitionDma, IdentityMappedRamIsAtItsHostPhysicalBase) {
+    Props g = linux_guest();
+    g["memory-base"] = u64s({0x6000'0000});
+    g["identity-mapped"] = {};
+    Parsed p = run({{"guest@0", g}});
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_TRUE(p.d.guests[0].identity_ram);
+    EXPECT_EQ(ram_ipa(p.d.guests[0]).value(), 0x6000'0000u);
+    EXPECT_EQ(ram_window(p.d.guests[0]).size, 0x1000'0000u);
+    // Without the flag the guest sees the guest map's window wherever its RAM is.
+    g.erase("identity-mapped");
+    p = run({{"guest@0", g}});
+    EXPECT_EQ(ram_ipa(p.d.guests[0]).value(), 0x4000'0000u);
+}
+
+TEST(PartitionDma, IdentityMappedNeedsLinuxAndMemoryBase) {
+    Props g = linux_guest();
+    g["identity-mapped"] = {};
+    expect_bad(g, "'identity-mapped' needs 'memory-base'");
+    Props t = good("a", 1);
+    t["identity-mapped"] = {};
+    t["memory-base"] = u64s({0x6000'0000});
+    expect_bad(t, "'identity-mapped' is for Linux guests: a Tenon image is linked for RAM at 0x40000000");
+    g["identity-mapped"] = str("yes");
+    expect_bad(g, "'identity-mapped' is a flag");
+}
+
+TEST(PartitionDma, IdentityMappedRamAvoidsTheEmulatedWindows) {
+    Platform plat = test_platform();
+    plat.ram[1] = {tn::PhysAddr{0x0800'0000}, 0x200'0000};  // a board with RAM where the guest's GIC is
+    plat.ram_count = 2;
+    Props g = linux_guest();
+    g["memory-size"] = u64s({0x200'0000});
+    g["memory-base"] = u64s({0x0800'0000});
+    g["identity-mapped"] = {};
+    expect_bad(g, "identity-mapped memory [0x8000000, 0xa000000) overlaps the guest's emulated GIC or UART window",
+               plat);
+}
+
+Props virtio_guest() {
+    Props g = linux_guest();
+    g["memory-base"] = u64s({0x6000'0000});
+    g["identity-mapped"] = {};
+    g["dma-unsafe-accepted"] = {};
+    g["mmio"] = u64s({0x0a00'3000, 0x1000});
+    g["irqs"] = cells({72, 73, 74, 75, 76, 77, 78, 79});
+    return g;
+}
+
+TEST(PartitionDma, VirtioMmioIsDmaCapable) {
+    Parsed p = run({{"guest@0", virtio_guest()}}, test_platform(true));
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_TRUE(p.d.guests[0].dma);
+    EXPECT_TRUE(p.d.guests[0].dma_unsafe_accepted);
+    // A device outside the DMA-capable ranges (QEMU's PL031) needs neither flag.
+    Props rtc = good("a", 1);
+    rtc["mmio"] = u64s({0x0901'0000, 0x1000});
+    p = run({{"guest@0", rtc}}, test_platform(true));
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_FALSE(p.d.guests[0].dma);
+}
+
+TEST(PartitionDma, DmaDeviceNeedsIdentityMappedRam) {
+    Props g = virtio_guest();
+    g.erase("identity-mapped");
+    expect_bad(g, "mmio [0xa003000, 0xa004000) holds a DMA-capable device (virtio-mmio, say), given guest-physical "
+                  "addresses: add 'identity-mapped' and 'memory-base' so they are host-physical", test_platform(true));
+    // A Tenon guest cannot have identity-mapped RAM, so it cannot have a DMA device either.
+    Props t = good("a", 1);
+    t["mmio"] = u64s({0x0a00'0000, 0x1000});
+    t["dma-unsafe-accepted"] = {};
+    expect_bad(t, "holds a DMA-capable device", test_platform(true));
+}
+
+TEST(PartitionDma, UnprivilegedGuestMustAcceptAnUnconfinedDmaDevice) {
+    Props g = virtio_guest();
+    g.erase("dma-unsafe-accepted");
+    expect_bad(g, "mmio [0xa003000, 0xa004000) holds a DMA-capable device, which without an SMMU can write all "
+                  "memory (Mortise's, other guests'): add 'dma-unsafe-accepted' to allow it", test_platform(true));
+    g["privileged"] = {};
+    expect_good(g, test_platform(true));
+    g["dma-unsafe-accepted"] = cells({0});
+    expect_good(g, test_platform(true));
+    g.erase("privileged");
+    expect_bad(g, "add 'dma-unsafe-accepted'", test_platform(true));
+}
+
+TEST(PartitionDma, DmaRangesComeFromThePlatform) {
+    Platform plat = test_platform();  // a machine whose tree names no DMA-capable device
+    Props g = good("a", 1);
+    g["mmio"] = u64s({0x0a00'0000, 0x1000});
+    expect_good(g, plat);
+    plat.dma_mmio[0] = {tn::PhysAddr{0x0901'0000}, 0x1000};
+    plat.dma_mmio_count = 1;
+    g["mmio"] = u64s({0x0901'0000, 0x1000});
+    expect_bad(g, "holds a DMA-capable device", plat);
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ constexpr Region k_gic_its{PhysAddr{0x0808'0000}, 0x2'0000};
 constexpr Region k_gicr{PhysAddr{0x080A'0000}, 0xF6'0000};
 constexpr Region k_uart{PhysAddr{0x0900'0000}, 0x1000};
 constexpr u32 k_uart_intid = 33;  // SPI 1
+// The 32 virtio-mmio transports (0x200 bytes each, SPIs 16-47): DMA-capable devices.
+constexpr Region k_virtio_mmio{PhysAddr{0x0A00'0000}, 32 * 0x200};
 
 }  // namespace
 
@@ -30,6 +32,8 @@ mortise::partition::Platform partition_platform(u64 ram_size, unsigned cpus) {
     p.owned_mmio_count = 4;
     p.owned_irqs[0] = k_uart_intid;
     p.owned_irq_count = 1;
+    p.dma_mmio[0] = k_virtio_mmio;
+    p.dma_mmio_count = 1;
     return p;
 }
 

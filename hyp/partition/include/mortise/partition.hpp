@@ -1,5 +1,6 @@
 #pragma once
 #include <tn/addr.hpp>
+#include <tn/plat/mortise_guest_map.hpp>
 #include <tn/types.hpp>
 // Added to the contract: the fixed-width names of tn/types.hpp live in namespace tn, so the contract's
 // unqualified u32/u64 need these (repeating them elsewhere in namespace mortise is harmless).
@@ -38,6 +39,9 @@ struct Guest {
     // Added to the contract:
     Kernel kernel;                // what `image` is: a Tenon application or a Linux kernel
     char initramfs[k_name_len];   // Linux: the embedded initramfs (empty: none)
+    bool identity_ram;            // `identity-mapped`: RAM at IPA = PA (mem_phys), for DMA pass-through
+    bool dma_unsafe_accepted;     // `dma-unsafe-accepted`: trusted with a DMA device no SMMU confines
+    bool dma;                     // an mmio region holds a DMA-capable device (Platform::dma_mmio)
 };
 struct Description { Guest guests[k_max_guests]; unsigned count; };
 struct Platform {                 // what the description is validated against
@@ -53,6 +57,9 @@ struct Platform {                 // what the description is validated against
     /// The embedded Linux Images and initramfs images (their names are also in `images` for the
     /// Images); nullptr skips the Linux checks that need them (kind, header, sizes).
     const Blob* blobs; unsigned blob_count;
+    /// Host-physical ranges of DMA-capable devices (virtio-mmio, `dma-coherent` nodes, DMA controllers):
+    /// a guest given MMIO there needs identity-mapped RAM and, unless privileged, `dma-unsafe-accepted`.
+    Region dma_mmio[8]; unsigned dma_mmio_count;
 };
 /// One problem found: which node and why (a complete sentence naming the fix).
 struct Diagnostic { char node[64]; char reason[192]; };
@@ -74,6 +81,15 @@ constexpr u64 k_page = 0x1000, k_mem_align = 0x20'0000;
 constexpr tn::Ipa passthrough_ipa(tn::PhysAddr pa) { return tn::Ipa{pa.value()}; }
 /// passthrough_ipa() of a whole region.
 constexpr tn::IpaRange passthrough_ipa(const Region& r) { return {passthrough_ipa(r.base), r.size}; }
+
+/// Where @p g sees its RAM start: the guest map's RAM window, or for `identity-mapped` RAM its
+/// host-physical base, so that the addresses a DMA-capable pass-through device is given are the ones
+/// it reaches (there is no SMMU to translate them). The one place a guest's RAM IPA is decided.
+constexpr tn::Ipa ram_ipa(const Guest& g) {
+    return g.identity_ram ? tn::Ipa{g.mem_phys.value()} : tn::plat::mortise_guest::map::k_ram;
+}
+/// @p g's RAM as it sees it.
+constexpr tn::IpaRange ram_window(const Guest& g) { return {ram_ipa(g), g.mem_size}; }
 
 /// Number of vCPUs of @p g (one per CPU of its cpu_mask).
 constexpr unsigned vcpu_count(const Guest& g) { return static_cast<unsigned>(__builtin_popcountll(g.cpu_mask)); }
