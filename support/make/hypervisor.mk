@@ -21,6 +21,9 @@
 #                                              from the manifest's busybox and the overlays:
 #       TN_GUEST_linux_ROOTFS := dir ...       (optional) rootfs overlays; default the
 #                                              host app's rootfs/ when it exists
+#       TN_GUEST_linux_MODULES := virtio_blk ... (optional, with _LINUX) kernel modules
+#                                              from the kernel's .deb, with their
+#                                              dependencies; /init loads them
 #     Its Image and initramfs are embedded under the guest's name; partitions.dts
 #     says kernel = "linux"; image = "linux"; initramfs = "linux";
 #
@@ -80,6 +83,8 @@ $(foreach g,$(TN_TENON_GUESTS),$(if $(wildcard $(call tn_guest_app,$(g))/Makefil
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': $(TN_GUEST_$(g)_APP) is not an application directory (no Makefile))))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_APP),\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)' is a Linux kernel and a Tenon application; keep TN_GUEST_$(g)_APP or TN_GUEST_$(g)_LINUX/_IMAGE, not both)))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(and $(TN_GUEST_$(g)_MODULES),$(TN_GUEST_$(g)_IMAGE)),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_MODULES come from Debian's kernel .deb; with your own _IMAGE put its modules in a _ROOTFS overlay (lib/modules/NAME.ko and lib/modules/load-order))))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(and $(TN_GUEST_$(g)_LINUX),$(TN_GUEST_$(g)_IMAGE)),\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_LINUX and TN_GUEST_$(g)_IMAGE both name a kernel; keep one)))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out stock rt,$(TN_GUEST_$(g)_LINUX)),\
@@ -104,6 +109,8 @@ $(call tn_guest_bin,$(1)): $(call tn_guest_dir,$(1))/.config FORCE
 endef
 $(foreach g,$(TN_TENON_GUESTS),$(eval $(call tn_guest_rules,$(g))))
 
+tn_comma := ,
+tn_space := $(subst ,, )
 # $(1) = Linux guest name. The manifest of scripts/linux-artifacts (KEY=VALUE) is
 # asked for at every make: with a warm cache it touches no network (~0.1 s) and
 # is rewritten only when it changes. Offline with an empty cache the script
@@ -113,7 +120,9 @@ $(foreach g,$(TN_TENON_GUESTS),$(eval $(call tn_guest_rules,$(g))))
 define tn_linux_guest_rules
 $(call tn_guest_dir,$(1))/linux.mk: FORCE
 	@mkdir -p $$(@D)
-	$(Q)$(TN_ROOT)/scripts/linux-artifacts $(if $(filter rt,$(TN_GUEST_$(1)_LINUX)),--rt) >$$@.new || { rc=$$$$?; rm -f $$@.new; \
+	$(Q)$(TN_ROOT)/scripts/linux-artifacts $(if $(filter rt,$(TN_GUEST_$(1)_LINUX)),--rt) \
+		$(if $(TN_GUEST_$(1)_MODULES),--modules $(subst $(tn_space),$(tn_comma),$(strip $(TN_GUEST_$(1)_MODULES))) \
+		--modules-into $(call tn_guest_dir,$(1))/modules) >$$@.new || { rc=$$$$?; rm -f $$@.new; \
 		echo "make: guest '$(1)': no Debian kernel for it (scripts/linux-artifacts exited $$$$rc); see docs/linux-guest.md" >&2; exit 1; }
 	$(Q)if cmp -s $$@.new $$@; then rm -f $$@.new; else mv $$@.new $$@; fi
 
@@ -136,7 +145,8 @@ $(call tn_guest_initramfs,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir
 	$$(call tn_echo,INITRAMFS,$$(call tn_short,$$@))
 	$(Q)$(PYTHON) $(TN_ROOT)/scripts/linux-initramfs \
 		$(if $(TN_GUEST_$(1)_LINUX),--busybox "$$$$(sed -n 's/^BUSYBOX=//p' $(call tn_guest_dir,$(1))/linux.mk)") \
-		$(foreach r,$(call tn_guest_rootfs,$(1)),--rootfs $(r)) -o $$@
+		$(foreach r,$(call tn_guest_rootfs,$(1)),--rootfs $(r)) \
+		$(if $(TN_GUEST_$(1)_MODULES),--rootfs $(call tn_guest_dir,$(1))/modules) -o $$@
 endef
 $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 	$(if $(call tn_guest_initramfs_given,$(g)),$(eval $(call tn_linux_initramfs_given,$(g))),\

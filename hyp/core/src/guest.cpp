@@ -146,7 +146,8 @@ GuestResult Guest::build_stage2() {
     }
     m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
                                                             static_cast<tn::u16>(m_index + 1));
-    auto r = m_stage2->map(gmap::k_ram, m_ram_pa, m_desc->mem_size, stage2::Mem::Normal, {true, true, true});
+    auto r = m_stage2->map(partition::ram_ipa(*m_desc), m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
+                           {true, true, true});
     for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i) {
         const partition::Region& d = m_desc->mmio[i];
         r = m_stage2->map(partition::passthrough_ipa(d.base), d.base, d.size, stage2::Mem::Device,
@@ -202,7 +203,7 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
     vpsci::Config pc;
     pc.vcpu_count = m_vcpu_count;
-    pc.ram_base = gmap::k_ram.value();
+    pc.ram_base = partition::ram_ipa(desc).value();
     pc.ram_size = desc.mem_size;
     m_psci = new (g_psci[index].get()) vpsci::Vpsci(pc, *this);
     m_windows[0] = {gmap::gicd(), &m_vgic->distributor()};
@@ -211,12 +212,16 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     TN_TRY(claim_spis());
     m_life.set_created(m_vcpu_count);
     const bool is_linux = desc.kernel == partition::Kernel::Linux;
-    MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx, %simage '%s'%s%s%s", desc.name,
+    MLOG("guest '%s': %u vCPU%s on CPU mask 0x%lx, %lu MiB RAM at 0x%lx%s, %simage '%s'%s%s%s", desc.name,
          m_vcpu_count, m_vcpu_count == 1 ? "" : "s", desc.cpu_mask, desc.mem_size / tn::MiB, m_ram_pa.value(),
+         desc.identity_ram ? " (identity-mapped)" : "",
          is_linux ? "Linux " : "", desc.image, desc.initramfs[0] ? ", initramfs '" : "", desc.initramfs,
          desc.initramfs[0] ? "'" : "");
     if (is_linux)
         MLOG("guest '%s': rng-seed and kaslr-seed from %s", desc.name, entropy::source());
+    if (desc.dma)
+        MLOG("guest '%s': has a DMA-capable device, which without an SMMU can reach all memory (%s)", desc.name,
+             desc.privileged ? "privileged guest" : "dma-unsafe-accepted");
     return {};
 }
 
@@ -231,9 +236,9 @@ MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
 
 // Mortise maps host RAM identity at EL2, so a host-physical address is its pointer.
 u8* Guest::ram(Ipa ipa, u64 size) {
-    if (!gmap::ram(m_desc->mem_size).contains(ipa, size))
+    if (!partition::ram_window(*m_desc).contains(ipa, size))
         return nullptr;
-    return reinterpret_cast<u8*>((m_ram_pa + (ipa - gmap::k_ram)).value());
+    return reinterpret_cast<u8*>((m_ram_pa + (ipa - partition::ram_ipa(*m_desc))).value());
 }
 
 // Places the kernel at its text_offset above guest RAM's (2 MiB-aligned) base, a Linux
@@ -273,7 +278,8 @@ GuestResult Guest::load() {
     load_bytes(ram + l.kernel, img->data, img->size);
     if (initrd)
         load_bytes(ram + l.initrd, initrd->data, initrd->size);
-    guestdt::Boot boot{{gmap::k_ram + l.initrd, l.initrd_size}, nullptr, 0, 0};
+    const Ipa ram_ipa = partition::ram_ipa(*m_desc);  // IPA = PA for identity-mapped RAM
+    guestdt::Boot boot{{ram_ipa + l.initrd, l.initrd_size}, nullptr, 0, 0};
     u8 seeds[32 + 8];
     if (is_linux) {
         entropy::fill(seeds, sizeof seeds, m_index);
@@ -294,8 +300,8 @@ GuestResult Guest::load() {
         mmu::clean_to_poc((m_ram_pa + l.initrd).value(), initrd->size);
     mmu::clean_to_poc((m_ram_pa + l.dt).value(), dt_size);
     tn::arch::icache_invalidate_all();
-    m_entry = gmap::k_ram + l.kernel;
-    m_dtb_ipa = gmap::k_ram + l.dt;
+    m_entry = ram_ipa + l.kernel;
+    m_dtb_ipa = ram_ipa + l.dt;
     return {};
 }
 

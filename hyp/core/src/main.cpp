@@ -2,9 +2,11 @@
 // validates the partition description against this machine, creates and
 // starts the guests, takes console input (Ctrl-A switches between the guests
 // and the Mortise shell), then CPU 0 runs its share of vCPUs like every other.
+#include <mortise/guestdt.hpp>
 #include <mortise/vuart.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/drivers/pl011.hpp>
+#include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
 
@@ -41,6 +43,17 @@ partition::Platform platform() {
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicr}, b.gicr_size};
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.uart}, b.uart_size};
     p.owned_irqs[p.owned_irq_count++] = b.uart_intid;
+    // DMA-capable devices: no SMMU confines them, so the checks give them only to guests that
+    // say they accept it, with identity-mapped RAM.
+    auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(b.dtb), b.dtb_size);
+    if (host.ok()) {
+        constexpr unsigned cap = sizeof(p.dma_mmio) / sizeof(p.dma_mmio[0]);
+        p.dma_mmio_count = guestdt::dma_regions(host.value(), p.dma_mmio, cap);
+        if (p.dma_mmio_count > cap) {
+            MLOG("more than %u DMA-capable device ranges: the rest may be given to any guest", cap);
+            p.dma_mmio_count = cap;
+        }
+    }
     unsigned names = 0, blobs = 0;
     for (unsigned i = 0; i < image_count() && i < k_max_images; ++i) {
         const Image& img = *image(i);

@@ -49,8 +49,7 @@ constexpr UnitName unit_name(const char* prefix, const char* name, tn::Ipa at) {
 constexpr UnitName k_gic_node = unit_name("", "intc", gmap::k_gicd);
 constexpr UnitName k_uart_node = unit_name("", "pl011", gmap::k_uart);
 constexpr UnitName k_uart_path = unit_name("/", "pl011", gmap::k_uart);
-constexpr UnitName k_memory_node = unit_name("", "memory", gmap::k_ram);
-static_assert(k_uart_node.text[5] == '@' && k_memory_node.text[6] == '@');
+static_assert(k_uart_node.text[5] == '@' && unit_name("", "memory", gmap::k_ram).text[6] == '@');
 
 void cpus(tn::fdt::Writer& w, unsigned vcpus) {
     w.begin_node("cpus").property_u32("#address-cells", 1).property_u32("#size-cells", 0);
@@ -133,7 +132,9 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
         return 0;  // Not a guest that can run; the partition checks reject it before this.
     tn::fdt::Writer w(buf, static_cast<usize>(cap > 0xffff'ffffu ? 0xffff'ffffu : cap));
-    const u32 mem_reg[4] = {hi(gmap::k_ram), lo(gmap::k_ram), hi(g.mem_size), lo(g.mem_size)};
+    const tn::Ipa ram = partition::ram_ipa(g);  // host-physical for identity-mapped RAM
+    const u32 mem_reg[4] = {hi(ram), lo(ram), hi(g.mem_size), lo(g.mem_size)};
+    const UnitName memory_node = unit_name("", "memory", ram);
 
     w.begin_node("")
         .property_u32("#address-cells", 2)
@@ -155,7 +156,7 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
         chosen_boot(w, *boot);
     w.end_node();
     w.begin_node("aliases").property_string("serial0", k_uart_path.text).end_node();
-    w.begin_node(k_memory_node.text)
+    w.begin_node(memory_node.text)
         .property_string("device_type", "memory")
         .property_cells("reg", mem_reg, 4);
     w.end_node();

@@ -135,6 +135,12 @@ usize device_regions(const Context& cx, Node n, Region (&out)[k_max_node_regs]) 
     return count.value();
 }
 
+/// A device that masters the bus (guestdt.hpp, dma_regions()).
+bool dma_capable(const Fdt& f, Node n) {
+    return f.compatible_with(n, "virtio,mmio") || f.property(n, "dma-coherent").ok() ||
+           f.property(n, "dma-noncoherent").ok() || f.property(n, "iommus").ok() || f.property(n, "#dma-cells").ok();
+}
+
 bool name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ',' || c == '.' ||
            c == '_' || c == '+' || c == '-';
@@ -281,6 +287,13 @@ void copy_device(tn::fdt::Writer& w, Context& cx, Node n, const char* name, cons
         w.property_cells("clocks", clocks, count);
         copy_strings(w, cx.host, n, "clock-names");
     }
+    // Whether the device snoops the CPUs' caches: without `dma-coherent` Linux cleans and
+    // invalidates around every transfer, and with it wrongly it reads stale data. The guest root
+    // has no `dma-ranges`, so bus addresses are guest-physical: host-physical only for a guest with
+    // identity-mapped RAM, which the partition checks demand for a DMA-capable device.
+    for (const char* flag : {"dma-coherent", "dma-noncoherent"})
+        if (auto p = cx.host.property(n, flag); p.ok() && p.value().size() == 0)
+            w.property_empty(flag);
     w.end_node();
 }
 
@@ -308,7 +321,7 @@ void passthrough(tn::fdt::Writer& w, const partition::Guest& g, const Fdt& host,
         // Clamped: the Guest may come from anywhere, not only from partition::parse().
         .mmio_count = g.mmio_count < partition::k_max_regions ? g.mmio_count : partition::k_max_regions,
         .irq_count = g.irq_count < partition::k_max_irqs ? g.irq_count : partition::k_max_irqs,
-        .emulated = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), gmap::ram(g.mem_size)},
+        .emulated = {gmap::gicd(), gmap::gicr(vcpus), gmap::uart(), partition::ram_window(g)},
         .clocks = {},
         .copied = {},
     };
@@ -332,6 +345,46 @@ void passthrough(tn::fdt::Writer& w, const partition::Guest& g, const Fdt& host,
 }  // namespace mortise::guestdt::detail
 
 namespace mortise::guestdt {
+
+unsigned dma_regions(const tn::fdt::Fdt& host, partition::Region* out, unsigned cap) {
+    using detail::Context;
+    static const partition::Guest k_none{};  // translate() needs a Context; only .host and .gic are read.
+    const auto gic = host.find_gic();
+    const Context cx{.g = k_none, .host = host, .gic = gic.ok() ? gic.value().node : tn::fdt::Node(),
+                     .first_phandle = 0, .mmio_count = 0, .irq_count = 0, .emulated = {}, .clocks = {},
+                     .copied = {}};
+    unsigned count = 0;
+    for (tn::fdt::Node n : host.nodes()) {
+        if (n == cx.gic || !host.available(n) || !detail::dma_capable(host, n))
+            continue;
+        auto regs = host.reg_count(n);
+        for (usize i = 0; regs.ok() && i < regs.value(); ++i) {
+            auto r = host.reg(n, i);
+            if (!r.ok() || r.value().size == 0)
+                continue;
+            u64 addr = r.value().address;
+            const u64 size = r.value().size;
+            if (!detail::translate(cx, n, addr, size) || size > ~u64{0} - addr)
+                continue;
+            // Merged with an adjacent or overlapping range: QEMU virt's 32 transports are one.
+            bool merged = false;
+            for (unsigned k = 0; k < count && !merged; ++k) {
+                const u64 b = out[k].base.value(), e = out[k].end().value();
+                if (addr <= e && b <= addr + size) {
+                    const u64 nb = addr < b ? addr : b, ne = addr + size > e ? addr + size : e;
+                    out[k] = {tn::PhysAddr{nb}, ne - nb};
+                    merged = true;
+                }
+            }
+            if (merged)
+                continue;
+            if (count == cap)
+                return cap + 1;
+            out[count++] = {tn::PhysAddr{addr}, size};
+        }
+    }
+    return count;
+}
 
 SpiInfo spi_info(const tn::fdt::Fdt& host, u32 intid) {
     auto gic = host.find_gic();

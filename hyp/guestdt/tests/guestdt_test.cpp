@@ -789,5 +789,96 @@ TEST(GuestDtSpiInfo, FallingEdgeAndLowLevel) {
     }
 }
 
+// ---- DMA-capable pass-through ----
+
+TEST(GuestDtDma, IdentityMappedRamIsDescribedAtItsHostPhysicalBase) {
+    partition::Guest g = guest(0b1, 0x1000'0000, "console=ttyAMA0");
+    g.kernel = partition::Kernel::Linux;
+    g.mem_phys = tn::PhysAddr{0x6000'0000};
+    g.identity_ram = true;
+    Blob b = make(g);
+    Fdt f = b.open();
+    tn::fdt::Region mem[2];
+    ASSERT_EQ(f.memory_regions(mem, 2).value(), 1u);
+    EXPECT_EQ(mem[0], (tn::fdt::Region{0x6000'0000, 0x1000'0000}));
+    EXPECT_TRUE(f.find_path("/memory@60000000").ok());
+    EXPECT_FALSE(f.find_path("/memory@40000000").ok());
+}
+
+TEST(GuestDtDma, VirtioTransportKeepsDmaCoherent) {
+    Blob host = host_tree();
+    partition::Guest g = passthrough_guest({{0xa00'0000, 0x1000}}, {48});
+    g.mem_phys = tn::PhysAddr{0x6000'0000};
+    g.identity_ram = true;
+    Blob b = make(g, host);
+    Fdt f = b.open();
+    EXPECT_EQ(extra_nodes(f), (Names{"memory@60000000", "virtio_mmio@a000000"}));
+    Node n = f.find_path("/virtio_mmio@a000000").value();
+    std::set<std::string> props;
+    for (tn::fdt::Property p : f.properties(n))
+        props.insert(p.name());
+    EXPECT_EQ(props, (std::set<std::string>{"compatible", "reg", "interrupts", "dma-coherent"}));
+    EXPECT_EQ(f.property(n, "dma-coherent").value().size(), 0u);
+    EXPECT_EQ(prop_cells(f, n, "reg"), (std::vector<u32>{0, 0xa00'0000, 0, 0x200}));
+}
+
+TEST(GuestDtDma, DmaNoncoherentIsCopiedAndAValuedFlagIsNot) {
+    Blob host;
+    tn::fdt::Writer w(host.words.data(), host.words.size() * 8);
+    w.begin_node("").property_u32("#address-cells", 2).property_u32("#size-cells", 2);
+    w.begin_node("dev@b000000").property_string("compatible", "vendor,dev").property_empty("dma-noncoherent");
+    cells(w, "reg", {0, 0xb00'0000, 0, 0x1000});
+    w.end_node();
+    w.begin_node("dev@b001000").property_string("compatible", "vendor,dev").property_u32("dma-coherent", 1);
+    cells(w, "reg", {0, 0xb00'1000, 0, 0x1000});
+    w.end_node().end_node();
+    host.size = w.finish();
+    Blob b = make(passthrough_guest({{0xb00'0000, 0x2000}}, {}), host);
+    Fdt f = b.open();
+    EXPECT_TRUE(f.property(f.find_path("/dev@b000000").value(), "dma-noncoherent").ok());
+    EXPECT_FALSE(f.property(f.find_path("/dev@b001000").value(), "dma-coherent").ok());
+}
+
+TEST(GuestDtDma, DmaRegionsOfTheHostTree) {
+    Blob host = host_tree();
+    Fdt h = host.open();
+    partition::Region r[4];
+    // The virtio transport; odd@b000000 is a DMA client (`dmas`), not a master.
+    ASSERT_EQ(dma_regions(h, r, 4), 1u);
+    EXPECT_EQ(r[0].base.value(), 0xa00'0000u);
+    EXPECT_EQ(r[0].size, 0x200u);
+    EXPECT_EQ(dma_regions(h, r, 0), 1u);  // cap + 1: they do not fit
+}
+
+TEST(GuestDtDma, AdjacentTransportsMergeAndBusesTranslate) {
+    Blob host;
+    tn::fdt::Writer w(host.words.data(), host.words.size() * 8);
+    w.begin_node("").property_u32("#address-cells", 2).property_u32("#size-cells", 2);
+    for (u32 i = 0; i < 32; ++i) {  // QEMU virt's 32 transports, listed highest first as QEMU does
+        char name[32];
+        const u32 at = 0xa00'0000 + 0x200 * (31 - i);
+        std::snprintf(name, sizeof name, "virtio_mmio@%x", at);
+        w.begin_node(name).property_string("compatible", "virtio,mmio").property_empty("dma-coherent");
+        const u32 reg[4] = {0, at, 0, 0x200};
+        w.property_cells("reg", reg, 4).end_node();
+    }
+    w.begin_node("soc").property_u32("#address-cells", 1).property_u32("#size-cells", 1);
+    cells(w, "ranges", {0, 0, 0xc00'0000, 0x10'0000});
+    w.begin_node("dma@4000").property_string("compatible", "vendor,dma").property_u32("#dma-cells", 1);
+    cells(w, "reg", {0x4000, 0x1000});
+    w.end_node().end_node();
+    w.begin_node("off@d000000").property_string("compatible", "virtio,mmio").property_string("status", "disabled");
+    cells(w, "reg", {0, 0xd00'0000, 0, 0x200});
+    w.end_node().end_node();
+    host.size = w.finish();
+    Fdt h = host.open();
+    partition::Region r[4];
+    ASSERT_EQ(dma_regions(h, r, 4), 2u);
+    EXPECT_EQ(r[0].base.value(), 0xa00'0000u);
+    EXPECT_EQ(r[0].size, 0x4000u);
+    EXPECT_EQ(r[1].base.value(), 0xc00'4000u);
+    EXPECT_EQ(r[1].size, 0x1000u);
+}
+
 }  // namespace
 }  // namespace mortise::guestdt

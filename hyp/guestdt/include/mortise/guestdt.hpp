@@ -22,7 +22,7 @@ struct Boot {
     u64 kaslr_seed;           ///< 0: no kaslr-seed
 };
 
-/// Writes the guest's device tree (memory, cpus with enable-method psci, GICv3, armv8 timer, PL011 + chosen
+/// Writes the guest's device tree (memory at partition::ram_ipa(g), cpus with enable-method psci, GICv3, armv8 timer, PL011 + chosen
 /// stdout-path, psci method "hvc", chosen/bootargs) into buf. Returns the blob size, or 0 if @p cap is too small.
 ///
 /// With @p host (the tree the firmware gave Mortise), it also describes the guest's pass-through devices: every
@@ -32,7 +32,8 @@ struct Boot {
 /// `interrupt-names`) only if its interrupt parent is the host GIC and every specifier is a 3-cell SPI listed in
 /// g.irqs (flags kept, so the guest sees the trigger); `clocks` (and `clock-names`) only if every reference is a
 /// fixed-clock with #clock-cells 0, each such clock copied once (compatible, #clock-cells, clock-frequency,
-/// clock-output-names) with a new phandle. Every other property is dropped: the guest gets no phandle into the
+/// clock-output-names) with a new phandle; `dma-coherent` and `dma-noncoherent` as they are. Every other
+/// property is dropped: the guest gets no phandle into the
 /// host's tree. Nodes overlapping the emulated GIC, PL011 or RAM windows, the host GIC and its children are never
 /// copied. At most k_max_passthrough_nodes nodes; a host tree that does not describe a device well only loses
 /// that device or property, never makes build() read outside the blob. Without @p host, or with no pass-through
@@ -46,6 +47,14 @@ struct Boot {
 u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host = nullptr,
           const Boot* boot = nullptr);
 
+
+/// Collects the host-physical `reg` ranges (translated like pass-through nodes) of the available host
+/// nodes that can master the bus: `virtio,mmio` transports, nodes with `dma-coherent`,
+/// `dma-noncoherent` or `iommus`, and DMA controllers (`#dma-cells`). Adjacent or overlapping ranges
+/// are merged. Mortise gives them to the partition checks (partition::Platform::dma_mmio): there is
+/// no SMMU, so such a device reaches any host-physical address. Returns the range count, or
+/// @p cap + 1 if they do not fit (the first @p cap are written).
+unsigned dma_regions(const tn::fdt::Fdt& host, partition::Region* out, unsigned cap);
 
 /// Trigger of a physical SPI as the host tree describes it.
 struct SpiInfo {
