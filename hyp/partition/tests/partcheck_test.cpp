@@ -97,6 +97,17 @@ TEST_F(Partcheck, OutsideRamDeviceAndInterrupts) {
     EXPECT_EQ(o.status, 1);
 }
 
+TEST_F(Partcheck, DmaCapableVirtioNeedsIdentityRamAndAcceptance) {
+    Outcome o = run("bad-dma", {"--ram-size", "1G"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-dma.dts:7: /mortise/linux: mmio [0xa003000, 0xa004000) holds a DMA-capable device (virtio-mmio, "
+              "say), given guest-physical addresses: add 'identity-mapped' and 'memory-base' so they are "
+              "host-physical\n"
+              "bad-dma.dts:7: /mortise/linux: mmio [0xa003000, 0xa004000) holds a DMA-capable device, which without "
+              "an SMMU can write all memory (Mortise's, other guests'): add 'dma-unsafe-accepted' to allow it\n");
+}
+
 TEST_F(Partcheck, PlatformOptions) {
     // beta's fixed memory at 0x48000000 collides with a reservation there.
     Outcome o = run("good", {"--reserve", "0x48000000:0x200000"});
