@@ -6,6 +6,7 @@
 // other guest keeps running.
 #include <mortise/hypercall.hpp>
 #include <mortise/inject.hpp>
+#include <mortise/smccc.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/pgtable.hpp>
@@ -185,13 +186,20 @@ Console g_console;
 LifecycleCalls g_lifecycle;
 
 // SMCCC call by the guest (HVC #0, or SMC #0 trapped by HCR_EL2.TSC): PSCI
-// functions go to the guest's vPSCI, everything else to the hypercall table.
+// functions go to the guest's vPSCI, the Arm architecture calls (SMCCC_VERSION,
+// SMCCC_ARCH_FEATURES) to mortise/smccc.hpp, everything else to the hypercall table.
 void smccc_call(Vcpu& v, GuestRegs& r) {
     Guest& g = *v.guest;
     u32 fid = static_cast<u32>(r.x[0]);
     if (vpsci::Vpsci::owns(fid)) {
         vpsci::Outcome o = g.psci().call(v.index, r.x[0], r.x[1], r.x[2], r.x[3]);
         r.x[0] = o.x0;
+        return;
+    }
+    if (smccc::owns(fid)) {
+        using namespace tn::arch;
+        smccc::Exposure cpu = smccc::classify(MidrEl1::read(), IdAa64pfr0El1::read(), IdAa64mmfr1El1::read());
+        r.x[0] = static_cast<u64>(smccc::call(r.x[0], r.x[1], cpu));
         return;
     }
     Memory memory(g);
