@@ -8,7 +8,7 @@ namespace {
 
 namespace ec = tn::arch::esr::ec_code;
 
-// PSTATE bits as SPSR_ELx holds them (Arm ARM C5.2.18).
+// PSTATE bits as SPSR_ELx holds them (Arm ARM, SPSR_EL1 / SPSR_EL2).
 constexpr u64 k_mode_mask = 0xf;
 constexpr u64 k_mode_el0t = 0x0;
 constexpr u64 k_mode_el1t = 0x4;
@@ -16,7 +16,7 @@ constexpr u64 k_ssbs = u64{1} << 12;
 constexpr u64 k_pan = u64{1} << 22;
 constexpr u64 k_dit = u64{1} << 24;
 
-// ESR_ELx fields of an abort (Arm ARM D17.2.37): EC, IL, WnR, FSC.
+// ESR_ELx fields of an abort (Arm ARM, ESR_EL1 / ESR_EL2): EC, IL, WnR, FSC.
 constexpr unsigned k_ec_shift = 26;
 constexpr u64 k_il = u64{1} << 25;
 constexpr u64 k_wnr = u64{1} << 6;

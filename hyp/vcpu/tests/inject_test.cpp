@@ -1,6 +1,6 @@
 // Host tests of the injected synchronous external abort: the exception class
 // for where the guest was, the vector it resumes at, and what is kept from
-// the exit (Arm ARM D1.10 exception entry, D17.2.37 ESR_ELx).
+// the exit (Arm ARM chapter D1, exception entry; ESR_ELx).
 #include <gtest/gtest.h>
 
 #include <mortise/inject.hpp>

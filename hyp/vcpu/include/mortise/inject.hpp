@@ -1,5 +1,5 @@
 // Exceptions Mortise injects into a guest at EL1: what the CPU itself would
-// have done had the abort been taken to EL1 instead of EL2 (Arm ARM D1.10,
+// have done had the abort been taken to EL1 instead of EL2 (Arm ARM chapter D1,
 // "Exception entry"). Used when a Linux guest touches an IPA with no RAM or
 // device of its partition behind it: the guest gets a synchronous external
 // abort, reports it in its own log and goes on (a user process gets SIGBUS),
@@ -38,7 +38,7 @@ struct Injection {
 };
 
 /// Vector offsets from VBAR_EL1 of a synchronous exception taken to EL1
-/// (Arm ARM D1.10.2, table D1-7).
+/// (Arm ARM chapter D1, "Exception vectors").
 constexpr u64 k_vector_current_sp0 = 0x000;  ///< from EL1t
 constexpr u64 k_vector_current_spx = 0x200;  ///< from EL1h
 constexpr u64 k_vector_lower_a64 = 0x400;    ///< from EL0, AArch64
