@@ -5,6 +5,8 @@
 // something it must not do: the guest is stopped with a report, and every
 // other guest keeps running.
 #include <mortise/hypercall.hpp>
+#include <mortise/inject.hpp>
+#include <mortise/smccc.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/pgtable.hpp>
@@ -52,6 +54,37 @@ void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, tn::Ipa add
 
 u64 reg(const GuestRegs& r, unsigned n) { return n == 31 ? 0 : r.x[n]; }
 
+// A Linux guest that reaches outside its partition (e.g. /dev/mem from user
+// space) gets a synchronous external abort at EL1, as a bus error on real
+// hardware would look: Linux reports it in its own log and sends the process
+// SIGBUS, or oopses when its kernel did it. Mortise reports the access and the
+// guest goes on; nothing outside the partition is touched. Tenon guests are
+// stopped instead (the fault policy of docs/mortise.md): a real-time guest
+// that strays is broken. The guest's EL1 registers are live on this CPU.
+bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
+    using namespace tn::arch;
+    if (v.guest->desc().kernel != partition::Kernel::Linux)
+        return false;
+    vcpu::El1Entry el1{VbarEl1::read(), SctlrEl1::read()};
+    vcpu::EntryFeatures cpu{IdAa64mmfr1El1::Pan::get(IdAa64mmfr1El1::read()) != 0,
+                            IdAa64pfr1El1::Ssbs::get(IdAa64pfr1El1::read()) != 0};
+    vcpu::Injection in = vcpu::external_abort(r, el1, cpu);
+    char fsc[48];
+    const bool data = esr::ec(r.esr) == esr::ec_code::data_abort_lower;
+    MLOG("guest '%s': %s outside its partition at IPA 0x%lx (%s): external abort injected", v.guest->desc().name,
+         data ? (esr::write_not_read(r.esr) ? "write" : "read") : "instruction fetch", addr.value(),
+         esr::fsc_describe(esr::fsc(r.esr), fsc, sizeof fsc));
+    MLOG("  vCPU %u on CPU %u, PC 0x%lx at EL%u, VA 0x%lx, ESR_EL2 0x%lx, ESR_EL1 0x%lx", v.index, v.pcpu, r.pc,
+         (r.pstate & 0xf) ? 1u : 0u, r.far, r.esr, in.esr_el1);
+    EsrEl1::write(in.esr_el1);
+    FarEl1::write(in.far_el1);
+    ElrEl1::write(in.elr_el1);
+    SpsrEl1::write(in.spsr_el1);
+    r.pc = in.pc;
+    r.pstate = in.pstate;
+    return true;
+}
+
 // Data abort with a valid instruction syndrome (ISS.ISV, Arm ARM D17.2.37.6):
 // access size, register, sign extension and direction come from the ISS.
 void data_abort(Vcpu& v, GuestRegs& r) {
@@ -60,7 +93,8 @@ void data_abort(Vcpu& v, GuestRegs& r) {
     u64 offset = 0;
     MmioDevice* dev = v.guest->device_at(ipa, offset);
     if (!dev) {
-        stop_with_report(v, r, "access outside its partition", ipa);
+        if (!inject_abort(v, r, ipa))
+            stop_with_report(v, r, "access outside its partition", ipa);
         return;
     }
     if (!abort_iss::Isv::get(esr)) {
@@ -152,13 +186,20 @@ Console g_console;
 LifecycleCalls g_lifecycle;
 
 // SMCCC call by the guest (HVC #0, or SMC #0 trapped by HCR_EL2.TSC): PSCI
-// functions go to the guest's vPSCI, everything else to the hypercall table.
+// functions go to the guest's vPSCI, the Arm architecture calls (SMCCC_VERSION,
+// SMCCC_ARCH_FEATURES) to mortise/smccc.hpp, everything else to the hypercall table.
 void smccc_call(Vcpu& v, GuestRegs& r) {
     Guest& g = *v.guest;
     u32 fid = static_cast<u32>(r.x[0]);
     if (vpsci::Vpsci::owns(fid)) {
         vpsci::Outcome o = g.psci().call(v.index, r.x[0], r.x[1], r.x[2], r.x[3]);
         r.x[0] = o.x0;
+        return;
+    }
+    if (smccc::owns(fid)) {
+        using namespace tn::arch;
+        smccc::Exposure cpu = smccc::classify(MidrEl1::read(), IdAa64pfr0El1::read(), IdAa64mmfr1El1::read());
+        r.x[0] = static_cast<u64>(smccc::call(r.x[0], r.x[1], cpu));
         return;
     }
     Memory memory(g);
@@ -214,7 +255,8 @@ void dispatch(Vcpu& v, GuestRegs& r) {
         sysreg(v, r);
         return;
     case ec::inst_abort_lower:
-        stop_with_report(v, r, "instruction fetch outside its partition", fault_ipa(r));
+        if (!inject_abort(v, r, fault_ipa(r)))
+            stop_with_report(v, r, "instruction fetch outside its partition", fault_ipa(r));
         return;
     default:
         stop_with_report(v, r, "an exception Mortise does not handle for guests");

@@ -1,13 +1,15 @@
 // hyp/core's guests and hypercall traps on the host (src/guest.cpp,
 // trap.cpp, shell.cpp, images.cpp, lifecycle.cpp against arch/fake and
 // tests/core_env.cpp): guests created from a description, and the status a
-// guest's lifecycle hypercall gets back for each way it can fail.
+// guest's lifecycle hypercall gets back for each way it can fail; an access
+// outside the partition (an injected abort for Linux, a stop for Tenon); SMCCC 1.1.
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include <tn/arch/cache.hpp>
 #include <tn/arch/esr.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
 #include "core_env.hpp"
@@ -39,13 +41,15 @@ FakeImage g_huge(64 * tn::MiB);
 }  // namespace
 
 extern "C" {
-extern const mortise::Image mortise_image_table[2];
+extern const mortise::Image mortise_image_table[3];
 extern const tn::u64 mortise_image_count;
 extern const tn::u8 mortise_partitions[1];
 extern const tn::u64 mortise_partitions_size;
-const mortise::Image mortise_image_table[2] = {{"tenon", g_tenon.bytes, sizeof g_tenon.bytes},
-                                              {"huge", g_huge.bytes, sizeof g_huge.bytes}};
-const tn::u64 mortise_image_count = 2;
+const mortise::Image mortise_image_table[3] = {
+    {"tenon", g_tenon.bytes, sizeof g_tenon.bytes},
+    {"huge", g_huge.bytes, sizeof g_huge.bytes},
+    {"linux", g_tenon.bytes, sizeof g_tenon.bytes, mortise::ImageKind::Linux}};
+const tn::u64 mortise_image_count = 3;
 const tn::u8 mortise_partitions[1] = {};
 const tn::u64 mortise_partitions_size = 0;
 }
@@ -56,7 +60,7 @@ namespace {
 using hypercall::Status;
 namespace id = tn::mortise_abi::id;
 
-enum : unsigned { k_ctl, k_worker, k_huge, k_missing, k_invalid, k_too_many, k_user, k_count };
+enum : unsigned { k_ctl, k_worker, k_huge, k_missing, k_invalid, k_too_many, k_user, k_linux, k_count };
 
 partition::Guest guest_desc(const char* name, const char* image, u64 cpu_mask, bool autostart = false) {
     partition::Guest g{};
@@ -84,6 +88,9 @@ protected:
         g_desc.guests[k_invalid].valid = false;  // the description check refused it
         g_desc.guests[k_too_many] = guest_desc("too_many", "tenon", 0x1ff00);  // 9 vCPUs
         g_desc.guests[k_user] = guest_desc("user", "tenon", 0x20000, true);
+        g_desc.guests[k_linux] = guest_desc("penguin", "linux", 0x40000, true);
+        g_desc.guests[k_linux].kernel = partition::Kernel::Linux;
+        g_desc.guests[k_linux].mem_size = 8 * tn::MiB;
         g_desc.count = k_count;
         ASSERT_TRUE(init_hypercalls());
         create_guests(g_desc);
@@ -157,6 +164,53 @@ TEST_F(Core, PauseResumeDestroyRestartThroughHypercalls) {
     leave(w);
     EXPECT_EQ(state(k_worker), GuestState::Faulted);
     EXPECT_EQ(call(id::k_start, k_worker), Status::Success);
+}
+
+// A stage-2 data abort at @p ipa from @p caller's vCPU 0, at EL0, reading.
+vcpu::GuestRegs stray_read(unsigned caller, u64 ipa) {
+    vcpu::GuestRegs r{};
+    r.esr = (u64{tn::arch::esr::ec_code::data_abort_lower} << 26) | (u64{1} << 25) | (u64{1} << 24) | 0x06;
+    r.hpfar = (ipa >> 12) << 4;
+    r.far = 0xffff'0000'1000'0000 | (ipa & 0xfff);
+    r.pc = 0x4c'7ed8;
+    r.pstate = 0;  // EL0t
+    g_current = &guest(caller)->vcpu(0);
+    mortise_guest_sync(&r);
+    return r;
+}
+
+TEST_F(Core, ALinuxGuestOutsideItsPartitionGetsAnExternalAbort) {
+    ASSERT_EQ(state(k_linux), GuestState::Running);
+    ASSERT_TRUE(enter(guest(k_linux)->vcpu(0)));
+    tn::arch::VbarEl1::write(0xffff'8000'1001'0800);
+    vcpu::GuestRegs r = stray_read(k_linux, 0x5000'0000);
+    EXPECT_EQ(r.pc, 0xffff'8000'1001'0c00u);  // lower EL, AArch64, synchronous
+    EXPECT_EQ(r.pstate, 0x3c5u);
+    EXPECT_EQ(tn::arch::EsrEl1::read(), 0x9200'0010u);
+    EXPECT_EQ(tn::arch::ElrEl1::read(), 0x4c'7ed8u);
+    EXPECT_EQ(tn::arch::FarEl1::read(), r.far);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+    std::string out = take_console();
+    EXPECT_NE(out.find("guest 'penguin': read outside its partition at IPA 0x50000000"), std::string::npos) << out;
+    EXPECT_NE(out.find("external abort injected"), std::string::npos) << out;
+}
+
+TEST_F(Core, ATenonGuestOutsideItsPartitionIsStopped) {
+    ASSERT_TRUE(enter(guest(k_user)->vcpu(0)));
+    stray_read(k_user, 0x5000'0000);
+    leave(guest(k_user)->vcpu(0));
+    EXPECT_EQ(state(k_user), GuestState::Faulted);
+    EXPECT_NE(take_console().find("guest 'user' stopped: access outside its partition"), std::string::npos);
+}
+
+TEST_F(Core, Smccc11ThroughTheExitHandler) {
+    tn::arch::MidrEl1::write(0x410f'd034);  // Cortex-A53
+    EXPECT_EQ(hvc(k_ctl, 0x8400'000a, 0x8000'0000).x[0], 0u);         // PSCI_FEATURES(SMCCC_VERSION)
+    EXPECT_EQ(hvc(k_ctl, 0x8000'0000).x[0], 0x10001u);               // SMCCC_VERSION
+    EXPECT_EQ(hvc(k_ctl, 0x8000'0001, 0x8000'8000).x[0], 1u);        // WORKAROUND_1: not required
+    EXPECT_EQ(static_cast<tn::i64>(hvc(k_ctl, 0x8000'0001, 0x8000'7fff).x[0]), -2);  // WORKAROUND_2
+    EXPECT_EQ(static_cast<tn::i64>(hvc(k_ctl, 0x8000'ffff).x[0]), -1);
+    EXPECT_EQ(state(k_ctl), GuestState::Running);
 }
 
 TEST_F(Core, ShellNamesTheError) {

@@ -162,7 +162,11 @@ u64 Vpsci::affinity_info(u64 target, u64 level) {
 // CPU_SUSPEND the feature flags, 0 = original power-state format, platform
 // coordinated. Anything else, including SMCCC_VERSION: NOT_SUPPORTED.
 u64 Vpsci::features(u32 function) {
-    return implemented(function) ? code(Status::Success) : code(Status::NotSupported);
+    // SMCCC_VERSION too (§5.1.14): how a guest learns that SMCCC 1.1 is there
+    // (mortise/smccc.hpp).
+    constexpr u32 k_smccc_version = 0x8000'0000;
+    return implemented(function) || function == k_smccc_version ? code(Status::Success)
+                                                                 : code(Status::NotSupported);
 }
 
 void Vpsci::started(unsigned vcpu) {

@@ -44,10 +44,11 @@ TEST(Vpsci, VersionFeaturesAndMigrateInfo) {
     EXPECT_EQ(p.call(0, fid::migrate_info_type, 0, 0, 0).x0, 2u);
     for (u32 f : {fid::version, fid::cpu_on, fid::cpu_on | fid::smc64, fid::cpu_off, fid::affinity_info,
                   fid::affinity_info | fid::smc64, fid::system_off, fid::system_reset, fid::features,
-                  fid::migrate_info_type, fid::cpu_suspend, fid::cpu_suspend | fid::smc64})
+                  fid::migrate_info_type, fid::cpu_suspend, fid::cpu_suspend | fid::smc64,
+                  0x80000000u /* SMCCC_VERSION: SMCCC 1.1 is there */})
         EXPECT_EQ(ret(p.call(0, fid::features, f, 0, 0)), 0) << std::hex << f;
     for (u32 f : {fid::migrate, fid::migrate_info_up_cpu, fid::system_suspend, fid::system_reset2,
-                  fid::version | fid::smc64, fid::system_off | fid::smc64, 0x80000000u /* SMCCC_VERSION */,
+                  fid::version | fid::smc64, fid::system_off | fid::smc64, 0x80000001u /* SMCCC_ARCH_FEATURES */,
                   0x8400001fu, 0u})
         EXPECT_EQ(ret(p.call(0, fid::features, f, 0, 0)), s(Status::NotSupported)) << std::hex << f;
     EXPECT_TRUE(r.log.empty());

@@ -9,6 +9,7 @@
 // (2: no Trusted OS to migrate), SYSTEM_OFF, SYSTEM_RESET. Every other function
 // ID, including MIGRATE and MIGRATE_INFO_UP_CPU, returns NOT_SUPPORTED (-1); the
 // guest keeps running. SMC32 forms use only the low 32 bits of each argument.
+// PSCI_FEATURES also answers SUCCESS for SMCCC_VERSION (mortise/smccc.hpp).
 //
 // vCPU power states (§5.6 AFFINITY_INFO): Off -> OnPending (CPU_ON accepted,
 // core asked to start it) -> On (the core calls started()) -> Off (CPU_OFF).

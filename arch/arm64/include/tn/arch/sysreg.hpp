@@ -84,7 +84,22 @@ struct Sctlr {
     struct I : Field<12, 1> {};
     struct Wxn : Field<19, 1> {};
 };
-TN_SYSREG(SctlrEl1, "sctlr_el1", u64);
+TN_SYSREG(SctlrEl1, "sctlr_el1", u64,
+          struct Span : Field<23, 1>{};  // 0 = PSTATE.PAN set on exception entry to EL1
+          struct Dssbs : Field<44, 1>{};);  // PSTATE.SSBS on exception entry to EL1
+// Arm ARM D17.2: the EL1 exception registers, written when Mortise
+// injects an exception into a guest (mortise/inject.hpp).
+TN_SYSREG(EsrEl1, "esr_el1", u64);
+TN_SYSREG(FarEl1, "far_el1", u64);
+TN_SYSREG(ElrEl1, "elr_el1", u64);
+TN_SYSREG(SpsrEl1, "spsr_el1", u64);
+TN_SYSREG(VbarEl1, "vbar_el1", u64);
+// ID_AA64MMFR1_EL1.PAN and ID_AA64PFR1_EL1.SSBS (Arm ARM D17.2): 0 = not implemented.
+TN_SYSREG(IdAa64mmfr1El1, "id_aa64mmfr1_el1", u64, struct Pan : Field<20, 4>{}; struct Ecbhb : Field<60, 4>{};);
+// ID_AA64PFR0_EL1.CSV2: branch targets trained in one context do not steer
+// another (1, 2); 3 also covers branch history (FEAT_CSV2_3).
+TN_SYSREG(IdAa64pfr0El1, "id_aa64pfr0_el1", u64, struct Csv2 : Field<56, 4>{};);
+TN_SYSREG(IdAa64pfr1El1, "id_aa64pfr1_el1", u64, struct Ssbs : Field<4, 4>{};);
 TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
 // ---- EL2: virtualization controls (Mortise) ----

@@ -1,0 +1,54 @@
+#include <mortise/inject.hpp>
+#include <tn/arch/esr.hpp>
+#include <tn/arch/sysreg.hpp>
+
+namespace mortise::vcpu {
+
+namespace {
+
+namespace ec = tn::arch::esr::ec_code;
+
+// PSTATE bits as SPSR_ELx holds them (Arm ARM, SPSR_EL1 / SPSR_EL2).
+constexpr u64 k_mode_mask = 0xf;
+constexpr u64 k_mode_el0t = 0x0;
+constexpr u64 k_mode_el1t = 0x4;
+constexpr u64 k_ssbs = u64{1} << 12;
+constexpr u64 k_pan = u64{1} << 22;
+constexpr u64 k_dit = u64{1} << 24;
+
+// ESR_ELx fields of an abort (Arm ARM, ESR_EL1 / ESR_EL2): EC, IL, WnR, FSC.
+constexpr unsigned k_ec_shift = 26;
+constexpr u64 k_il = u64{1} << 25;
+constexpr u64 k_wnr = u64{1} << 6;
+
+}  // namespace
+
+Injection external_abort(const GuestRegs& r, const El1Entry& el1, EntryFeatures cpu) {
+    using tn::arch::SctlrEl1;
+    const u64 mode = r.pstate & k_mode_mask;
+    const bool from_el0 = mode == k_mode_el0t;
+    const bool data = tn::arch::esr::ec(r.esr) == ec::data_abort_lower;
+
+    u32 cls;
+    if (data)
+        cls = from_el0 ? ec::data_abort_lower : ec::data_abort_same;
+    else
+        cls = from_el0 ? ec::inst_abort_lower : ec::inst_abort_same;
+    u64 esr = (u64{cls} << k_ec_shift) | (r.esr & k_il) | k_fsc_external_abort;
+    if (data)
+        esr |= r.esr & k_wnr;
+
+    u64 offset = from_el0 ? k_vector_lower_a64 : mode == k_mode_el1t ? k_vector_current_sp0 : k_vector_current_spx;
+
+    // Exception entry to EL1: EL1h, DAIF masked, UAO and the rest cleared, DIT kept, PAN
+    // set unless SCTLR_EL1.SPAN says keep it, SSBS from SCTLR_EL1.DSSBS.
+    u64 pstate = k_pstate_el1h_masked | (r.pstate & k_dit);
+    if (cpu.pan)
+        pstate |= SctlrEl1::Span::get(el1.sctlr) ? (r.pstate & k_pan) : k_pan;
+    if (cpu.ssbs && SctlrEl1::Dssbs::get(el1.sctlr))
+        pstate |= k_ssbs;
+
+    return Injection{esr, r.far, r.pc, r.pstate, el1.vbar + offset, pstate};
+}
+
+}  // namespace mortise::vcpu
