@@ -6,10 +6,16 @@
 // what that configuration is for.
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
+#include <tn/sched.hpp>
 
 #include "bench.hpp"
 
 int main() {
+    if (CONFIG_RTBENCH_START_DELAY_MS != 0) {
+        if (!tn::sched::sleep_ns(tn::u64{CONFIG_RTBENCH_START_DELAY_MS} * 1'000'000).ok())
+            rtbench::fail("start delay: sleep_ns");
+        tn_puts("bench: start");
+    }
     tn_printf("bench: counter %lu Hz\n", tn::clock::frequency_hz());
 #ifdef CONFIG_RTBENCH_SCHED
     rtbench::run_sched();

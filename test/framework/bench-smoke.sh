@@ -7,12 +7,22 @@ rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
 out="$SCRATCH/out"
 log=$(make -s -C "$SRC_ROOT" bench-smoke BENCH_OUT="$out" 2>&1) || { printf '%s\n' "$log"; fail "make bench-smoke failed"; }
-for f in results.json report.md thread_switch.svg timer_cost.svg irq_phases.svg; do
+for f in results.json report.md thread_switch.svg timer_cost.svg irq_phases.svg linux_boot.svg linux_rt.svg; do
     [ -s "$out/$f" ] || fail "make bench-smoke wrote no $out/$f"
 done
 check() { /usr/bin/python3 "$SRC_ROOT/scripts/bench" --check "$1" 2>&1; }
 expect_contains "$(check "$out/results.json")" 'every expected metric present and positive'
 expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \(yield\) \| ≤ 90 \| [0-9.,]+ \| (met|not met) \|$'
+# The Linux suite (issue 14) ran, or was skipped for want of the Linux artifacts.
+linux=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["configs"]["linux-solo"]["status"])' \
+    "$out/results.json")
+if [ "$linux" = ok ]; then
+    expect_contains "$(cat "$out/report.md")" '^\| `boot.linux.solo` \| ≤ 1.05 × `boot.linux.bare` \| [0-9.]+ × \| (met|not met) \|$'
+    expect_contains "$(cat "$out/report.md")" '^\| Mortise \+ Tenon \+ busy Linux \(ours\), instructions \| [0-9.,]+ \|'
+else
+    expect_contains "$linux" '^skipped: no Linux artifacts'
+    echo "Linux suite skipped: $linux"
+fi
 # The checker itself: a zeroed and a deleted metric must each fail it.
 /usr/bin/python3 - "$out/results.json" "$SCRATCH" <<'PY'
 import json, sys
