@@ -56,7 +56,8 @@ void mortise_vcpu_restore_el1(const mortise::vcpu::El1Regs* regs) {
 
 }  // extern "C"
 
-// hyp/vgic's ich_el2.cpp on a register file, with the same use of the Vgic.
+// hyp/vgic's ich_el2.cpp accessors on a register file (ich_switch.cpp, built
+// from source, uses them as on the target).
 namespace mortise::ich {
 
 u64 read_lr(unsigned n) { return n < lr_count() ? g_ich.lr[n] : 0; }
@@ -73,27 +74,6 @@ void write_vmcr(u64 value) { g_ich.vmcr = value; }
 u32 read_misr() { return 0; }
 u32 read_eisr() { return 0; }
 u32 read_elrsr() { return 0; }
-
-unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
-    u64 lrs[k_max_lrs];
-    unsigned nr = lr_count();
-    unsigned loaded = vgic.load_lrs(vcpu, lrs, nr);
-    for (unsigned i = 0; i < nr; ++i)
-        write_lr(i, lrs[i]);
-    write_hcr(Hcr::En::bits(1) | (vgic.overflow(vcpu) ? Hcr::Uie::bits(1) : 0));
-    return loaded;
-}
-
-void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
-    u64 lrs[k_max_lrs];
-    unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
-    for (unsigned i = 0; i < n; ++i) {
-        lrs[i] = read_lr(i);
-        write_lr(i, 0);
-    }
-    write_hcr(Hcr::En::bits(1));
-    vgic.save_lrs(vcpu, lrs, n);
-}
 
 }  // namespace mortise::ich
 

@@ -39,6 +39,6 @@ mortise_core_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
 # switch's assembly, the ICH registers and arm64's EL2 MMU set-up.
 UNIT_TESTS += mortise_cpu
 mortise_cpu_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/trap.cpp $(d)/src/images.cpp \
-	$(d)/src/cpu.cpp $(d)/src/mmu.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_env.cpp $(d)/tests/cpu_test.cpp
+	$(d)/src/cpu.cpp $(d)/src/mmu.cpp $(TN_ROOT)/hyp/vgic/src/ich_switch.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_env.cpp $(d)/tests/cpu_test.cpp
 mortise_cpu_INCLUDES := $(d)/src $(d)/tests $(d)/include
 mortise_cpu_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS) -DCONFIG_LIBMORTISE_CORE_EL2_TABLES=16
