@@ -1,6 +1,7 @@
 // The fake arch's state and its ucontext context switch (see README.md).
 #include <tn/arch/context.hpp>
 #include <tn/arch/cpu.hpp>
+#include <tn/arch/fpu.hpp>
 #include <tn/arch/irqflags.hpp>
 
 #include <stdio.h>
@@ -95,3 +96,15 @@ void wait_for_interrupt() {
 }
 
 }  // namespace tn::arch
+
+namespace tn::arch::fake {
+
+FpRegisters& fp_registers() {
+    thread_local FpRegisters regs{};
+    return regs;
+}
+
+}  // namespace tn::arch::fake
+
+extern "C" void tn_arch_fp_save(tn::arch::FpRegisters* regs) { *regs = tn::arch::fake::fp_registers(); }
+extern "C" void tn_arch_fp_restore(const tn::arch::FpRegisters* regs) { tn::arch::fake::fp_registers() = *regs; }

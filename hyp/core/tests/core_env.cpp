@@ -1,12 +1,13 @@
-// Host environment of hyp/core (core_env.hpp).
+// Host environment of hyp/core (core_env.hpp): the board, the GIC, power-off.
 #include "core_env.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
-#include <mortise/ich_el2.hpp>
+#include <mortise/ich.hpp>
 #include <tn/arch/fault.hpp>
+#include <tn/arch/irqflags.hpp>
 #include <tn/console.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
@@ -33,10 +34,8 @@ const Board& board() { return g_board; }
 
 namespace test {
 
-Vcpu* g_posted[k_max_cpus];
-Vcpu* g_on_cpu[k_max_cpus];
-unsigned g_kicks;
-Vcpu* g_current;
+IrqHandler g_handlers[k_irq_slots];
+unsigned g_deactivated[k_irq_slots];
 
 std::string take_console() {
     std::string s;
@@ -56,63 +55,42 @@ void init_env() {
     g_board.cpu_count = k_max_cpus;
     for (unsigned i = 0; i < k_max_cpus; ++i)
         g_board.cpu_mpidr[i] = i;
+    g_board.maintenance_intid = ich::k_maintenance_intid;
     tn::console::set_sink(capture, nullptr);
-}
-
-bool enter(Vcpu& v) {
-    if (g_posted[v.pcpu] != &v)
-        return false;
-    bool resumed = v.guest->vcpu_claimed(v);
-    g_posted[v.pcpu] = nullptr;
-    g_on_cpu[v.pcpu] = &v;
-    v.guest->vcpu_entered(v, resumed);
-    return true;
-}
-
-void leave(Vcpu& v) {
-    GuestState s = v.guest->state();
-    g_on_cpu[v.pcpu] = nullptr;
-    v.guest->vcpu_parked(v, s == GuestState::Paused && !v.off);
 }
 
 }  // namespace test
 
-// ---- cpu.cpp's side ----
-
-void post_start(Vcpu& v) { test::g_posted[v.pcpu] = &v; }
-bool cancel_start(Vcpu& v) {
-    if (test::g_posted[v.pcpu] != &v)
-        return false;
-    test::g_posted[v.pcpu] = nullptr;
-    return true;
-}
-bool running_on_cpu(const Vcpu& v) { return test::g_on_cpu[v.pcpu] == &v; }
-Vcpu* current_vcpu() { return test::g_current; }
-void kick(unsigned) { ++test::g_kicks; }
-void before_entry(Vcpu&) {}
-void after_exit(Vcpu&) {}
-
-// ---- The GIC's virtual interface: 4 list registers, 5 priority bits ----
-
-namespace ich {
-u64 read_vtr() { return (u64{4} << 29) | 3; }
-}  // namespace ich
-
 }  // namespace mortise
 
-// ---- The interrupt controller: accepts everything ----
+// ---- The interrupt controller: accepts everything, keeps the handlers ----
 
 namespace tn::irq {
 
 const char* error_name(Error) { return "fake irq error"; }
-Result<void, Error> register_handler(u32, Handler, void*) { return {}; }
+Result<void, Error> register_handler(u32 intid, Handler fn, void* arg) {
+    if (intid < mortise::test::k_irq_slots)
+        mortise::test::g_handlers[intid] = {fn, arg};
+    return {};
+}
 Result<void, Error> unregister_handler(u32) { return {}; }
 Result<void, Error> enable(u32) { return {}; }
 Result<void, Error> disable(u32) { return {}; }
 Result<void, Error> set_priority(u32, u8) { return {}; }
 Result<void, Error> set_trigger(u32, Trigger) { return {}; }
 Result<void, Error> set_affinity(u32, CpuAffinity) { return {}; }
-Result<void, Error> deactivate(Event) { return {}; }
+// Masking on the host (tn/irq.hpp declares these out of line off AArch64): arch/fake's.
+void local_enable() { arch::irq_enable(); }
+void local_disable() { arch::irq_disable(); }
+u64 local_save_disable() { return arch::irq_save(); }
+void local_restore(u64 state) { arch::irq_restore(state); }
+void wait_for_interrupt() { arch::wait_for_interrupt(); }
+
+Result<void, Error> deactivate(Event e) {
+    if (e.intid < mortise::test::k_irq_slots)
+        ++mortise::test::g_deactivated[e.intid];
+    return {};
+}
 
 }  // namespace tn::irq
 

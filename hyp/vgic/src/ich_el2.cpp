@@ -1,6 +1,6 @@
-// ICH_*_EL2 accessors (IHI 0069H.b §12.4) and the world-switch glue around
-// Vgic::load_lrs()/save_lrs(). Target-only: the host tests never build this
-// file; everything it does with the values is in the portable vgic.cpp.
+// ICH_*_EL2 accessors (IHI 0069H.b §12.4). Target-only: the host tests never
+// build this file (hyp/core/tests/cpu_env.cpp keeps the registers in memory);
+// the world-switch glue that uses them is the portable ich_switch.cpp.
 #include <mortise/ich_el2.hpp>
 #include <tn/arch/sysreg.hpp>
 
@@ -56,35 +56,5 @@ void write_vmcr(u64 value) { IchVmcrEl2::write(value); }
 u32 read_misr() { return static_cast<u32>(IchMisrEl2::read()); }
 u32 read_eisr() { return static_cast<u32>(IchEisrEl2::read()); }
 u32 read_elrsr() { return static_cast<u32>(IchElrsrEl2::read()); }
-
-unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
-    u64 lrs[k_max_lrs];
-    unsigned nr = lr_count();
-    unsigned loaded = vgic.load_lrs(vcpu, lrs, nr);
-    for (unsigned i = 0; i < nr; ++i)
-        write_lr(i, lrs[i]);
-    u64 hcr = Hcr::En::bits(1);
-    if (vgic.overflow(vcpu))
-        hcr |= Hcr::Uie::bits(1);
-    write_hcr(hcr);
-    asm volatile("isb" ::: "memory");
-    return loaded;
-}
-
-void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
-    u64 lrs[k_max_lrs];
-    unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
-    for (unsigned i = 0; i < n; ++i) {
-        lrs[i] = read_lr(i);
-        // An LR left invalid with its EOI bit keeps ICH_EISR_EL2, and so the
-        // level maintenance interrupt, asserted until it is rewritten: clear it
-        // now, or the IRQ this exit takes would be signalled over and over.
-        write_lr(i, 0);
-    }
-    // Keep the virtual CPU interface enabled (the guest's ICC_* accesses go to
-    // it even while we run) but stop the underflow maintenance interrupt.
-    write_hcr(Hcr::En::bits(1));
-    vgic.save_lrs(vcpu, lrs, n);
-}
 
 }  // namespace mortise::ich

@@ -1,0 +1,40 @@
+// The world-switch glue around Vgic::load_lrs()/save_lrs(): a vCPU's pending
+// and active interrupts into the list registers on entry, back on exit.
+// Portable: it reaches the ICH registers only through ich_el2.hpp's accessors
+// (ich_el2.cpp on the target, a register file in hyp/core's host tests).
+#include <mortise/ich_el2.hpp>
+#include <tn/arch/barrier.hpp>
+
+namespace mortise::ich {
+
+unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
+    u64 lrs[k_max_lrs];
+    unsigned nr = lr_count();
+    unsigned loaded = vgic.load_lrs(vcpu, lrs, nr);
+    for (unsigned i = 0; i < nr; ++i)
+        write_lr(i, lrs[i]);
+    u64 hcr = Hcr::En::bits(1);
+    if (vgic.overflow(vcpu))
+        hcr |= Hcr::Uie::bits(1);
+    write_hcr(hcr);
+    tn::arch::instruction_sync();
+    return loaded;
+}
+
+void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
+    u64 lrs[k_max_lrs];
+    unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
+    for (unsigned i = 0; i < n; ++i) {
+        lrs[i] = read_lr(i);
+        // An LR left invalid with its EOI bit keeps ICH_EISR_EL2, and so the
+        // level maintenance interrupt, asserted until it is rewritten: clear it
+        // now, or the IRQ this exit takes would be signalled over and over.
+        write_lr(i, 0);
+    }
+    // Keep the virtual CPU interface enabled (the guest's ICC_* accesses go to
+    // it even while we run) but stop the underflow maintenance interrupt.
+    write_hcr(Hcr::En::bits(1));
+    vgic.save_lrs(vcpu, lrs, n);
+}
+
+}  // namespace mortise::ich
