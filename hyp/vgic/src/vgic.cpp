@@ -52,7 +52,7 @@ void Vgic::reset_state() {
     for (auto& r : m_irouter)
         r = 0;
     for (auto& r : m_redist)
-        r = Redist{true, false};
+        r = Redist{};
 }
 
 Vgic::Bank* Vgic::bank(unsigned vcpu, u32 intid) {
@@ -240,7 +240,9 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
                 sel.offer(make_key(active, b.priority[i], base + i));
         }
     }
-    m_redist[vcpu].overflow = sel.offered > sel.count;
+    Redist& r = m_redist[vcpu];
+    r.overflow = sel.offered > sel.count;
+    r.nr_loaded = sel.count;
     for (unsigned n = 0; n < sel.count; ++n) {
         u32 intid = sel.key[n] & static_cast<u32>(KeyIntid::mask);
         Bank& b = *bank(vcpu, intid);
@@ -262,6 +264,7 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
             pending = false;  // never pending+active with HW = 1: the pending state waits in the model
         l.state = pending ? (active ? ich::LrState::PendingActive : ich::LrState::Pending) : ich::LrState::Active;
         lr[n] = l.encode();
+        r.loaded[n] = static_cast<u16>(intid);
         b.queued |= bit;
         b.owner[i] = static_cast<u8>(vcpu);
         b.q_pending = pending ? b.q_pending | bit : b.q_pending & ~bit;
@@ -281,15 +284,21 @@ void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {
     tn::SpinlockGuard guard(m_lock);
     if (vcpu >= m_vcpus)
         return;
-    for (unsigned k = 0; k < n && k < ich::k_max_lrs; ++k) {
-        ich::Lr l = ich::Lr::decode(lr[k]);
-        Bank* b = bank(vcpu, l.vintid);
-        u32 bit = bank_bit(l.vintid);
-        if (!b || !(b->queued & bit) || b->owner[l.vintid % 32] != vcpu)
+    // Walk what load_lrs put in each LR, not the INTID the LR names now: a
+    // vINTID read back changed (EL2 owns the field, so only broken hardware or
+    // a caller's mistake) would otherwise leave its interrupt queued for good.
+    Redist& r = m_redist[vcpu];
+    for (unsigned k = 0; k < r.nr_loaded; ++k) {
+        u32 intid = r.loaded[k];
+        Bank* b = bank(vcpu, intid);
+        u32 bit = bank_bit(intid);
+        if (!b || !(b->queued & bit) || b->owner[intid % 32] != vcpu)
             continue;
+        ich::Lr l = k < n ? ich::Lr::decode(lr[k]) : ich::Lr{};
+        bool read_back = k < n && l.vintid == intid;
         bool latched = b->q_latch & bit;
-        bool pending = l.pending() && !(b->cancel_pending & bit);
-        bool active = l.active() && !(b->cancel_active & bit);
+        bool pending = (read_back ? l.pending() : (b->q_pending & bit) != 0) && !(b->cancel_pending & bit);
+        bool active = (read_back ? l.active() : (b->q_active & bit) != 0) && !(b->cancel_active & bit);
         b->queued &= ~bit;
         b->q_pending &= ~bit;
         b->q_active &= ~bit;
@@ -304,6 +313,7 @@ void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {
         if (active)
             b->active |= bit;
     }
+    r.nr_loaded = 0;
 }
 
 IrqView Vgic::view(unsigned vcpu, u32 intid) {

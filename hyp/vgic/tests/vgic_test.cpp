@@ -157,6 +157,37 @@ TEST(Vgic, SpisFollowIrouter) {
     EXPECT_EQ(g.v.spi_target(50), -1);
 }
 
+TEST(Vgic, EveryLoadedInterruptComesBackAtSave) {
+    Guest g{config(1)};
+    for (u32 id : {27u, 30u}) {
+        g.enable_group1(0, id);
+        g.v.inject(0, id);
+    }
+    Lrs l = load(g.v, 0);
+    ASSERT_EQ(l.count, 2u);
+    const u32 first = l.at(0).vintid, second = l.at(1).vintid;
+    ack(l, 0);
+    Lr bad = l.at(1);
+    bad.vintid = 999;  // read back naming another INTID, and invalid
+    bad.state = LrState::Invalid;
+    l.raw[1] = bad.encode();
+    g.v.save_lrs(0, l.raw, l.count);
+    IrqView a = g.v.view(0, first), b = g.v.view(0, second);
+    EXPECT_TRUE(a.active && !a.pending && !a.queued) << "its LR was read back: acknowledged";
+    EXPECT_TRUE(b.pending && !b.active && !b.queued) << "its LR was not: pending as loaded";
+    EXPECT_FALSE(g.v.view(0, 999).queued);
+
+    // The caller passes fewer LRs than were loaded: the rest come back as loaded.
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 2u);
+    g.v.save_lrs(0, l.raw, 0);
+    a = g.v.view(0, first);
+    b = g.v.view(0, second);
+    EXPECT_TRUE(a.active && !a.queued);
+    EXPECT_TRUE(b.pending && !b.queued);
+    EXPECT_EQ(load(g.v, 0).count, 2u) << "both deliverable again";
+}
+
 TEST(Vgic, LevelInterruptStaysPendingWhileTheLineIsHigh) {
     Guest g{config(1)};
     g.enable_group1(0, 33);

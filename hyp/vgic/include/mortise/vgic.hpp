@@ -120,8 +120,9 @@ public:
     /// returns how many hold an interrupt. @pre nr_lrs <= ich::k_max_lrs (clamped).
     unsigned load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs);
     /// World switch, exit: folds lr[0..n) (as read back from ICH_LR<n>_EL2,
-    /// n = what load_lrs returned) into the model. LRs naming interrupts that
-    /// load_lrs did not queue on @p vcpu are ignored.
+    /// n = what load_lrs returned) into the model. Every interrupt the last
+    /// load_lrs queued comes back: one whose LR is missing (k >= n) or names
+    /// another INTID keeps the state it was loaded with.
     void save_lrs(unsigned vcpu, const u64* lr, unsigned n);
     /// After load_lrs: deliverable interrupts were left out for lack of LRs.
     bool overflow(unsigned vcpu) const;
@@ -152,8 +153,10 @@ private:
         u16 pintid[32];
     };
     struct Redist {
-        bool asleep;  // GICR_WAKER.ProcessorSleep
-        bool overflow;
+        bool asleep = true;  // GICR_WAKER.ProcessorSleep
+        bool overflow = false;
+        unsigned nr_loaded = 0;         // what the last load_lrs put in LR 0..nr_loaded
+        u16 loaded[ich::k_max_lrs] = {};
     };
 
     class Distributor final : public MmioDevice {
