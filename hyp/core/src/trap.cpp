@@ -66,6 +66,13 @@ bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
     if (v.guest->desc().kernel != partition::Kernel::Linux)
         return false;
     vcpu::El1Entry el1{VbarEl1::read(), SctlrEl1::read()};
+    // A fetch from the guest's own vector table faulted: an injected abort
+    // would enter that table again and fault again, forever, unreported.
+    constexpr u64 k_vector_table_size = 0x800;
+    if (esr::ec(r.esr) == esr::ec_code::inst_abort_lower && r.pc - el1.vbar < k_vector_table_size) {
+        stop_with_report(v, r, "exception vectors outside its partition", addr);
+        return true;
+    }
     vcpu::EntryFeatures cpu{IdAa64mmfr1El1::Pan::get(IdAa64mmfr1El1::read()) != 0,
                             IdAa64pfr1El1::Ssbs::get(IdAa64pfr1El1::read()) != 0};
     vcpu::Injection in = vcpu::external_abort(r, el1, cpu);

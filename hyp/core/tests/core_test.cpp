@@ -193,6 +193,21 @@ TEST_F(Core, ALinuxGuestOutsideItsPartitionGetsAnExternalAbort) {
     std::string out = take_console();
     EXPECT_NE(out.find("guest 'penguin': read outside its partition at IPA 0x50000000"), std::string::npos) << out;
     EXPECT_NE(out.find("external abort injected"), std::string::npos) << out;
+
+    // The vector it was sent to cannot be fetched either: injecting again would
+    // loop on that vector, so the guest is stopped instead.
+    vcpu::GuestRegs f{};
+    f.esr = (u64{tn::arch::esr::ec_code::inst_abort_lower} << 26) | (u64{1} << 25) | 0x06;
+    f.hpfar = (u64{0x5000'0000} >> 12) << 4;
+    f.far = r.pc;
+    f.pc = r.pc;
+    f.pstate = r.pstate;
+    mortise_guest_sync(&f);
+    leave(guest(k_linux)->vcpu(0));
+    EXPECT_EQ(state(k_linux), GuestState::Faulted);
+    out = take_console();
+    EXPECT_NE(out.find("guest 'penguin' stopped: exception vectors outside its partition"), std::string::npos) << out;
+    EXPECT_EQ(out.find("external abort injected"), std::string::npos) << out;
 }
 
 TEST_F(Core, ATenonGuestOutsideItsPartitionIsStopped) {
