@@ -166,6 +166,23 @@ TEST_F(Core, PauseResumeDestroyRestartThroughHypercalls) {
     EXPECT_EQ(call(id::k_start, k_worker), Status::Success);
 }
 
+// PSCI CPU_OFF of a guest's only vCPU: the guest is stopped with a report
+// like SYSTEM_OFF's, instead of staying "running" with nothing on a CPU.
+TEST_F(Core, PsciCpuOffOfTheLastVcpuStopsTheGuest) {
+    Vcpu& w = guest(k_worker)->vcpu(0);
+    ASSERT_TRUE(enter(w));
+    take_console();
+    hvc(k_worker, 0x8400'0002);  // CPU_OFF: the vCPU leaves at its next entry
+    EXPECT_EQ(state(k_worker), GuestState::Running);
+    leave(w);
+    EXPECT_EQ(state(k_worker), GuestState::Stopped);
+    EXPECT_EQ(guest(k_worker)->vcpus_on(), 0u);
+    std::string out = take_console();
+    EXPECT_NE(out.find("mortise: guest 'worker' powered off (PSCI CPU_OFF of its last online vCPU, vCPU 0)"),
+              std::string::npos) << out;
+    EXPECT_EQ(call(id::k_start, k_worker), Status::Success);  // as the other tests expect it: posted
+}
+
 // A stage-2 data abort at @p ipa from @p caller's vCPU 0, at EL0, reading.
 vcpu::GuestRegs stray_read(unsigned caller, u64 ipa) {
     vcpu::GuestRegs r{};
