@@ -1,11 +1,13 @@
 // Guest app for Mortise's lifecycle, crash and hypercall-cost tests
-// (test/qemu/mortise-*.test). One of four modes (Config.uk):
+// (test/qemu/mortise-*.test). One of five modes (Config.uk):
 //   control  lists the guests, then pauses, resumes, restarts and destroys
 //            MORTISE_CTL_TARGET by hypercall; the boot test checks from the
 //            console that the target's output stops and starts accordingly;
 //   denied   checks that a guest without 'privileged' gets DENIED;
 //   crash    crashes so badly at EL1 that Mortise must step in;
+//   cpu-off  powers off its only vCPU with PSCI CPU_OFF;
 //   bench    measures the null hypercall round trip.
+#include <tn/arch/psci.hpp>
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/mortise.hpp>
@@ -186,6 +188,17 @@ int run() {
         "udf #0\n" ::
             : "x9", "memory");
     tn_puts("crash: FAILED: still running");
+    return 1;
+}
+#endif
+
+#ifdef CONFIG_MORTISE_CTL_CPU_OFF
+int run() {
+    // PSCI CPU_OFF (DEN 0022D 5.5) does not return on success.
+    constexpr u64 k_cpu_off = 0x8400'0002;
+    tn_puts("cpuoff: PSCI CPU_OFF on this guest's only vCPU");
+    i64 r = tn::arch::psci_call(tn::arch::PsciConduit::Hvc, k_cpu_off);
+    tn_printf("cpuoff: FAILED: CPU_OFF returned %ld\n", r);
     return 1;
 }
 #endif
