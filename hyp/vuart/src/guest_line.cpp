@@ -41,7 +41,9 @@ void GuestLine::put(u8 byte) {
     if (byte == '\n') {
         emit();
     } else if (byte == '\r') {
-        m_cr = true;
+        // At the start of a line (LF CR, how some firmware ends lines) a CR
+        // has nothing to go back over: dropped, like the CR of CRLF.
+        m_cr = m_len != 0;
     } else if (byte == '\t' || (byte >= 0x20 && byte < 0x7f)) {
         const char c = static_cast<char>(byte);
         append(&c, 1);

@@ -44,6 +44,10 @@ TEST(GuestLine, CrlfEndsALineAnyOtherCrIsShown) {
     l.line.flush();  // a CR at the very end is a line end too
     ASSERT_EQ(l.got.size(), 3u);
     EXPECT_EQ(l.got[2], "[victim] tail\n");
+    l.put("\rLF CR\n\rends\n");  // at a line's start a CR has nothing to overwrite but the tag
+    ASSERT_EQ(l.got.size(), 5u);
+    EXPECT_EQ(l.got[3], "[victim] LF CR\n");
+    EXPECT_EQ(l.got[4], "[victim] ends\n");
 }
 
 TEST(GuestLine, EscapeSequencesAndOtherControlsAreShownEscaped) {

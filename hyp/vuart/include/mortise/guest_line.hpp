@@ -8,9 +8,10 @@
 // looks like Mortise's own ("mortise: ...") or another guest's. Nothing else
 // the guest sends may move the cursor or talk to the terminal:
 //   - printable ASCII (0x20-0x7e) and tab pass unchanged;
-//   - CR right before LF (CRLF, what Tenon and Linux send) and CR at the end
-//     of the text are dropped; any other CR is shown as \x0d (a bare CR would
-//     let the rest of the line overwrite the tag);
+//   - CR right before LF (CRLF, what Tenon and Linux send), CR at the start
+//     of a line (LF CR) and CR at the end of the text are dropped; any other
+//     CR is shown as \x0d (a bare CR would let the rest of the line
+//     overwrite the tag);
 //   - every other C0 control (ESC of an ANSI sequence, BEL, backspace...) and
 //     DEL are shown as \xNN, so "ESC[2K" arrives as the text \x1b[2K;
 //   - bytes 0x80 and up pass when they form well-formed UTF-8 (no overlong
