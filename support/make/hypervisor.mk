@@ -157,7 +157,10 @@ $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 # images this host embeds. A problem fails the build with file:line: node: reason.
 PARTCHECK_O := $(O)/host/partcheck
 include $(TN_ROOT)/support/tools/partcheck/partcheck.mk
+# --max-cpus: CPUs beyond the image's TN_MAX_CPUS are left off at boot, so a
+# guest given one must fail here, not be refused at boot.
 TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
+	$(if $(CONFIG_TN_MAX_CPUS),--max-cpus $(CONFIG_TN_MAX_CPUS)) \
 	$(if $(CONFIG_TN_IMAGE_COMBINED),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
 	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
 		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))))
@@ -166,7 +169,10 @@ TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
 TN_HYP_RESERVE = $(if $(TN_LINUX_BLOBS),--reserve 0x40000000:$$(( (18 << 20) + $$(cat $(TN_LINUX_BLOBS) | wc -c) )))
 
 ifneq ($(wildcard $(TN_HYP_DTS)),)
-$(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk) $(TN_LINUX_BLOBS)
+# The check runs again when its arguments change (a new TN_MAX_CPUS, say).
+$(eval $(call tn_write_if_changed,$(PARTCHECK_O)/.args,TN_HYP_CHECK_ARGS))
+$(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(PARTCHECK_O)/.args \
+		$(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk) $(TN_LINUX_BLOBS)
 	$(call tn_need_tool,dtc,device-tree-compiler)
 	$(call tn_echo,DTC,$(call tn_short,$@))
 	$(Q)dtc -q -I dts -O dtb -o $@ $<

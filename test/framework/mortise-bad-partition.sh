@@ -3,7 +3,8 @@
 # apps/mortise-two-tenons (in a scratch directory, built against this tree)
 # gets, one at a time, overlapping fixed memory, a CPU given to two guests,
 # memory outside RAM and an image no guest provides. The good description
-# then builds.
+# then builds, and fails again once the image's TN_MAX_CPUS leaves a CPU it
+# gives a guest off (with no change to the description: the check reruns).
 source "$(dirname "$0")/common.bash"
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
@@ -63,4 +64,17 @@ bad_case "a missing image" "${AT}image \"gamma\" is not embedded in the host ima
 cp "$GOOD" "$APP/partitions.dts"
 out=$(mk 2>&1) || { printf '%s\n' "$out"; fail "the good description does not build"; }
 [ -s "$IMAGE" ] || fail "no image from the good description"
+
+# QEMU has 4 CPUs, but an image built with TN_MAX_CPUS=2 leaves CPUs 2-3 off at
+# boot: beta's CPU 2 must fail the build, naming the limit and both fixes.
+mk -s setconfig SET="TN_MAX_CPUS=2" >/dev/null
+rm -f "$IMAGE"
+if out=$(mk 2>&1); then
+    printf '%s\n' "$out"
+    fail "TN_MAX_CPUS=2: make succeeded with a guest on CPU 2"
+fi
+expect_contains "$out" "${AT}CPU 2 is beyond this Mortise image's limit TN_MAX_CPUS=2 \(CPUs 0-1\); raise CONFIG_TN_MAX_CPUS or change 'cpus'"
+[ ! -e "$IMAGE" ] || fail "TN_MAX_CPUS=2: an image was produced"
+[ ! -e "$BUILD/partitions.dtb" ] || fail "TN_MAX_CPUS=2: the rejected description was kept"
+echo "ok: a CPU beyond TN_MAX_CPUS"
 echo ok

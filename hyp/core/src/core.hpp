@@ -146,6 +146,7 @@ private:
     void post(unsigned vcpu) override;
     bool recall(unsigned vcpu) override;
     void all_off() override;
+    void last_vcpu_off(unsigned vcpu) override;
 
     GuestResult load();
     GuestResult build_stage2();

@@ -348,6 +348,11 @@ bool Guest::recall(unsigned vcpu) {
 
 void Guest::all_off() { check_all_stopped(); }
 
+// Reported like SYSTEM_OFF, whose effect it has (the lifecycle stops the guest next).
+void Guest::last_vcpu_off(unsigned vcpu) {
+    MLOG("guest '%s' powered off (PSCI CPU_OFF of its last online vCPU, vCPU %u)", m_desc->name, vcpu);
+}
+
 void Guest::vcpu_entered(Vcpu& v, bool resumed) {
     if (!resumed)
         m_psci->started(v.index);

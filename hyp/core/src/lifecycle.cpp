@@ -105,6 +105,7 @@ GuestResult Lifecycle::start_locked() {
     __atomic_store_n(&m_restart, false, __ATOMIC_RELEASE);
     set_state(GuestState::Running);
     m_hooks->booted();
+    m_online = 1;  // vCPU 0 only: the others come with PSCI CPU_ON
     m_hooks->post(0);
     return {};
 }
@@ -189,6 +190,7 @@ GuestResult Lifecycle::start_vcpu(unsigned vcpu) {
     Locked guard(*this);
     if (m_state != GuestState::Running)
         return tn::err(GuestError::WrongState);
+    m_online |= tn::u32{1} << vcpu;
     m_hooks->post(vcpu);
     return {};
 }
@@ -207,6 +209,15 @@ void Lifecycle::vcpu_left(unsigned vcpu, bool saved) {
     // A vCPU keeps its context only when it leaves for a pause (a stop may
     // have come since its CPU decided to save it).
     set_paused(vcpu, saved && m_state == GuestState::Paused);
+    // Decided before it is counted off: the count reaching zero may finish a
+    // stop and restart the guest, whose new vCPU 0 is not this one.
+    if (!saved && (m_state == GuestState::Running || m_state == GuestState::Paused)) {
+        m_online &= ~(tn::u32{1} << vcpu);  // PSCI CPU_OFF (lifecycle.hpp)
+        if (m_online == 0) {
+            m_hooks->last_vcpu_off(vcpu);
+            stop_locked(false);  // finished below, when this vCPU is counted off
+        }
+    }
     count_off_locked();
 }
 

@@ -5,6 +5,7 @@
 //
 //   Stopped, Faulted --start--> Running --pause--> Paused --resume--> Running
 //   Running, Paused --stop--> Stopped (destroy, PSCI SYSTEM_OFF) or Faulted
+//   Running, Paused --the last online vCPU powers off (PSCI CPU_OFF)--> Stopped
 //   restart: stop, then start once the last vCPU has left its CPU
 //
 // A vCPU leaves its CPU on its own: a transition publishes the new state and
@@ -13,6 +14,14 @@
 // vcpu_left(). The last one to leave a stopped guest finishes the stop: a
 // pending restart boots it again, otherwise the core checks whether any guest
 // is left (LifecycleHooks::all_off).
+//
+// A vCPU is online from its post() (boot, resume, PSCI CPU_ON) until it leaves
+// its CPU without keeping its context while the guest runs or is paused: that
+// is PSCI CPU_OFF, the only other way off. A guest whose last online vCPU
+// powers off can never run again by itself (no vCPU is left to CPU_ON
+// another), so it is stopped as PSCI SYSTEM_OFF stops it, after a report
+// (LifecycleHooks::last_vcpu_off): otherwise it would stay "running" with
+// nothing on a CPU, and Mortise would never see every guest stopped.
 //
 // Locking: m_lock serialises the transitions and vcpu_left(), so a stop, a
 // restart and the last vCPU's departure decide together who finishes, once
@@ -74,6 +83,10 @@ public:
     /// A stop finished (the last vCPU left) and no restart was pending, or
     /// the restart failed: the guest is off.
     virtual void all_off() = 0;
+    /// vCPU @p vcpu, the last one online, powered off (PSCI CPU_OFF): report
+    /// it. The guest is stopped next, as for PSCI SYSTEM_OFF (halted() and
+    /// the rest of a stop follow).
+    virtual void last_vcpu_off(unsigned vcpu) = 0;
 
 protected:
     ~LifecycleHooks() = default;
@@ -134,6 +147,8 @@ public:
     /// context continues). Its CPU, IRQs masked; no lock.
     bool vcpu_entered(unsigned vcpu);
     /// vCPU @p vcpu left its CPU; @p saved: its context was kept for a resume.
+    /// Unsaved while Running or Paused, it powered off (PSCI CPU_OFF): if it
+    /// was the last vCPU online, the guest stops (file comment).
     /// Its CPU, IRQs masked; takes the lock, may boot the guest again.
     void vcpu_left(unsigned vcpu, bool saved);
     /// vCPU @p vcpu was counted on by vcpu_entered() but a recall took its
@@ -157,6 +172,7 @@ private:
     GuestState m_state = GuestState::Stopped;  // written under m_lock, read atomically
     unsigned m_on = 0;                         // vCPUs on a CPU now (atomic)
     tn::u32 m_paused = 0;                      // bit n: vCPU n kept its context (atomic; set under m_lock)
+    tn::u32 m_online = 0;                      // bit n: vCPU n posted and not powered off since (under m_lock)
     bool m_restart = false;                    // boot again once every vCPU is off (atomic, written under m_lock)
     bool m_stopping = false;                   // stopped, the last vCPU has not left yet (under m_lock)
 };

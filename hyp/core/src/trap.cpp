@@ -160,6 +160,12 @@ private:
     Guest& m_guest;
 };
 
+void console_line(void*, const char* line, usize len) { tn::console::write(line, len); }
+
+// Each call is one line (the guest side hands over whole lines, docs/mortise.md):
+// its trailing line end is dropped, and the rest goes through the same
+// vuart::GuestLine as the emulated UART's output, so a newline inside the text
+// starts a line tagged again and control characters arrive escaped.
 class Console final : public hypercall::ConsoleOps {
 public:
     void write(unsigned index, const char* text, usize size) override {
@@ -168,7 +174,10 @@ public:
             return;
         while (size && (text[size - 1] == '\n' || text[size - 1] == '\r'))
             --size;
-        tn_printf("[%s] %.*s\n", g->desc().name, static_cast<int>(size), text);
+        vuart::GuestLine line(g->desc().name, console_line, nullptr);
+        for (usize i = 0; i < size; ++i)
+            line.put(static_cast<u8>(text[i]));
+        line.end_line();
     }
 };
 

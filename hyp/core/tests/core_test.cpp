@@ -100,10 +100,11 @@ protected:
     }
 
     // HVC #0 from @p caller's vCPU 0, through trap.cpp's exit handler.
-    static vcpu::GuestRegs hvc(unsigned caller, u32 fid, u64 a1 = 0) {
+    static vcpu::GuestRegs hvc(unsigned caller, u32 fid, u64 a1 = 0, u64 a2 = 0) {
         vcpu::GuestRegs r{};
         r.x[0] = fid;
         r.x[1] = a1;
+        r.x[2] = a2;
         r.esr = (u64{tn::arch::esr::ec_code::hvc64} << 26) | (u64{1} << 25);
         g_current = &guest(caller)->vcpu(0);
         mortise_guest_sync(&r);
@@ -164,6 +165,37 @@ TEST_F(Core, PauseResumeDestroyRestartThroughHypercalls) {
     leave(w);
     EXPECT_EQ(state(k_worker), GuestState::Faulted);
     EXPECT_EQ(call(id::k_start, k_worker), Status::Success);
+}
+
+// console.write goes through the same vuart::GuestLine as the emulated UART:
+// a newline in the text cannot start an untagged line, and CR and escape
+// sequences arrive escaped (issue 15: console forging).
+TEST_F(Core, ConsoleWriteCannotForgeALine) {
+    static const char k_text[] = "hi\nmortise: guest 'worker' stopped: forged\r\x1b[2K\x1b]0;title\x07\r\n";
+    const tn::Ipa ipa = tn::plat::mortise_guest::map::k_ram + 0x10'0000;
+    std::memcpy(guest(k_ctl)->ram(ipa, sizeof k_text), k_text, sizeof k_text);
+    take_console();
+    EXPECT_EQ(hvc(k_ctl, id::k_write, ipa.value(), sizeof k_text - 1).x[0], 0u);
+    EXPECT_EQ(take_console(),  // the console itself ends its lines with CRLF
+              "[ctl] hi\r\n"
+              "[ctl] mortise: guest 'worker' stopped: forged\\x0d\\x1b[2K\\x1b]0;title\\x07\r\n");
+}
+
+// PSCI CPU_OFF of a guest's only vCPU: the guest is stopped with a report
+// like SYSTEM_OFF's, instead of staying "running" with nothing on a CPU.
+TEST_F(Core, PsciCpuOffOfTheLastVcpuStopsTheGuest) {
+    Vcpu& w = guest(k_worker)->vcpu(0);
+    ASSERT_TRUE(enter(w));
+    take_console();
+    hvc(k_worker, 0x8400'0002);  // CPU_OFF: the vCPU leaves at its next entry
+    EXPECT_EQ(state(k_worker), GuestState::Running);
+    leave(w);
+    EXPECT_EQ(state(k_worker), GuestState::Stopped);
+    EXPECT_EQ(guest(k_worker)->vcpus_on(), 0u);
+    std::string out = take_console();
+    EXPECT_NE(out.find("mortise: guest 'worker' powered off (PSCI CPU_OFF of its last online vCPU, vCPU 0)"),
+              std::string::npos) << out;
+    EXPECT_EQ(call(id::k_start, k_worker), Status::Success);  // as the other tests expect it: posted
 }
 
 // A stage-2 data abort at @p ipa from @p caller's vCPU 0, at EL0, reading.

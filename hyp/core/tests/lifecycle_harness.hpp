@@ -28,6 +28,8 @@ public:
     int boots = 0, halts = 0, all_offs = 0, kicks = 0;
     int restart_boots = 0;  // boots that finished a stop (a restart)
     int boots_with_vcpus_on = 0;  // a boot under a vCPU still running: a lifecycle bug
+    int last_off = -1;            // the vCPU last_vcpu_off() named, -1 if never called
+    int last_offs = 0;
     GuestResult boot_result = {};
 
     // The CPUs' side.
@@ -57,6 +59,12 @@ public:
         life.vcpu_left(v, s == GuestState::Paused);
         return false;
     }
+    /// A running @p v powers off (PSCI CPU_OFF): its CPU takes it off
+    /// without keeping its context.
+    void power_off(unsigned v) {
+        running[v].store(false);
+        life.vcpu_left(v, false);
+    }
 
 private:
     GuestResult boot() override {
@@ -83,6 +91,10 @@ private:
         return false;
     }
     void all_off() override { ++all_offs; }
+    void last_vcpu_off(unsigned v) override {
+        ++last_offs;
+        last_off = static_cast<int>(v);
+    }
 };
 
 }  // namespace mortise::test

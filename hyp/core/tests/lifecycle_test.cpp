@@ -217,6 +217,78 @@ TEST(Lifecycle, SecondaryVcpuStartsOnlyWhileRunning) {
     EXPECT_FALSE(g.posted[1]);
 }
 
+// PSCI CPU_OFF of the last online vCPU: nothing could ever run the guest
+// again, so it stops as for SYSTEM_OFF, reported once, and the check for
+// every guest being off follows (all_off).
+TEST(Lifecycle, CpuOffOfTheLastOnlineVcpuStopsTheGuest) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    ASSERT_TRUE(g.life.start_vcpu(1).ok());
+    ASSERT_TRUE(g.claim(1));
+    g.power_off(1);
+    EXPECT_EQ(g.life.state(), S::Running);
+    EXPECT_EQ(g.last_offs, 0);
+    g.power_off(0);
+    EXPECT_EQ(g.life.state(), S::Stopped);
+    EXPECT_EQ(g.last_offs, 1);
+    EXPECT_EQ(g.last_off, 0);
+    EXPECT_EQ(g.halts, 1);
+    EXPECT_EQ(g.all_offs, 1);
+    EXPECT_EQ(g.life.vcpus_on(), 0u);
+    ASSERT_TRUE(g.life.start().ok());  // stopped, not stuck: it can start again
+    EXPECT_TRUE(g.posted[0]);
+}
+
+// A vCPU that PSCI CPU_ON posted is online before its CPU takes it.
+TEST(Lifecycle, CpuOffWhileAnotherVcpuIsStartingKeepsItRunning) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    ASSERT_TRUE(g.life.start_vcpu(1).ok());
+    g.power_off(0);
+    EXPECT_EQ(g.life.state(), S::Running);
+    EXPECT_EQ(g.last_offs, 0);
+    ASSERT_TRUE(g.claim(1));
+    g.power_off(1);
+    EXPECT_EQ(g.life.state(), S::Stopped);
+    EXPECT_EQ(g.last_off, 1);
+    EXPECT_EQ(g.all_offs, 1);
+}
+
+// CPU_OFF that a pause overtook: the vCPU leaves without its context, so
+// resume would have nothing to continue.
+TEST(Lifecycle, CpuOffOfTheLastVcpuOfAPausedGuestStopsIt) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    ASSERT_TRUE(g.life.pause().ok());
+    g.power_off(0);
+    EXPECT_EQ(g.life.state(), S::Stopped);
+    EXPECT_EQ(g.last_offs, 1);
+    EXPECT_EQ(g.all_offs, 1);
+    EXPECT_EQ(error_of(g.life.resume()), E::WrongState);
+}
+
+// Leaving a guest that is already stopping is not a CPU_OFF: no report, and
+// a waiting restart still boots it.
+TEST(Lifecycle, LeavingAStoppingGuestIsNoCpuOff) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    ASSERT_TRUE(g.life.restart().ok());
+    g.power_off(0);
+    EXPECT_EQ(g.last_offs, 0);
+    EXPECT_EQ(g.boots, 2);
+    EXPECT_EQ(g.life.state(), S::Running);
+    EXPECT_TRUE(g.posted[0]);
+    ASSERT_TRUE(g.claim(0));
+    g.life.stop(false);
+    g.power_off(0);
+    EXPECT_EQ(g.last_offs, 0);
+    EXPECT_EQ(g.all_offs, 1);
+}
+
 using LifecycleDeathTest = ::testing::Test;
 
 TEST_F(LifecycleDeathTest, AVcpuThatNeverEnteredCannotLeave) {

@@ -156,7 +156,11 @@ void read_cpus(Ctx& c) {
     const unsigned limit = c.plat.cpu_count < 64 ? c.plat.cpu_count : 64;
     for (usize i = 0; i < prop.size() / 4; ++i) {
         u32 cpu = prop.cell(i).value();  // In range: size is a whole number of cells.
-        if (cpu >= limit) {
+        if (c.plat.image_cpus != 0 && cpu >= c.plat.image_cpus && cpu < limit) {
+            // The CPU exists but this image leaves it off (lib/boot: TN_MAX_CPUS).
+            c.fail("CPU %u is beyond this Mortise image's limit TN_MAX_CPUS=%u (CPUs 0-%u); raise "
+                   "CONFIG_TN_MAX_CPUS or change 'cpus'", cpu, c.plat.image_cpus, c.plat.image_cpus - 1);
+        } else if (cpu >= limit) {
             c.fail("CPU %u does not exist; the platform has CPUs 0-%u", cpu, limit - 1);
         } else if (c.g.cpu_mask & (u64{1} << cpu)) {
             c.fail("'cpus' lists CPU %u twice; list each CPU once", cpu);

@@ -116,6 +116,15 @@ TEST_F(Partcheck, PlatformOptions) {
     // Only CPUs 0-1: beta's CPUs 2 and 3 do not exist.
     o = run("good", {"--cpus", "2"});
     EXPECT_NE(o.text.find("CPU 2 does not exist; the platform has CPUs 0-1"), std::string::npos) << o.text;
+    // Four CPUs, but the Mortise image's TN_MAX_CPUS=2 leaves CPUs 2 and 3 off at boot.
+    o = run("good", {"--cpus", "4", "--max-cpus", "2"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("/mortise/beta: CPU 2 is beyond this Mortise image's limit TN_MAX_CPUS=2 (CPUs 0-1); "
+                          "raise CONFIG_TN_MAX_CPUS or change 'cpus'"),
+              std::string::npos)
+        << o.text;
+    EXPECT_EQ(o.text.find("does not exist"), std::string::npos) << o.text;
+    EXPECT_EQ(run("good", {"--cpus", "4", "--max-cpus", "4"}).status, 0);
     // RAM as an explicit bank list.
     o = run("good", {"--ram", "0x40000000:0x10000000"});
     EXPECT_EQ(o.status, 0) << o.text;
@@ -129,6 +138,7 @@ TEST(PartcheckUsage, BadInvocationsExitTwo) {
     EXPECT_EQ(check({"--dtb", "/nonexistent.dtb"}).status, 2);
     EXPECT_EQ(check({"--dtb", "x", "--ram", "12"}).status, 2);
     EXPECT_EQ(check({"--dtb", "x", "--cpus", "0"}).status, 2);
+    EXPECT_EQ(check({"--dtb", "x", "--max-cpus", "0"}).status, 2);
     EXPECT_EQ(check({"--dtb", "x", "--ram-size", "5T"}).status, 2);
     EXPECT_EQ(check({"--frobnicate", "1"}).status, 2);
     EXPECT_EQ(check({"--help"}).status, 0);

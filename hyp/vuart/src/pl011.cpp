@@ -7,6 +7,7 @@ namespace mortise::vuart {
 
 // The guest map's UART window is one register frame (tn/plat/mortise_guest_map.hpp).
 static_assert(tn::plat::mortise_guest::map::k_uart_size == reg::frame_size);
+static_assert(k_line_max == GuestLine::k_text_max && k_name_max == GuestLine::k_name_max);
 
 namespace {
 
@@ -27,19 +28,7 @@ bool valid_access(u64 offset, unsigned size) {
 }  // namespace
 
 Pl011::Pl011(const char* name, LineSink sink, void* sink_ctx, IrqLine irq, void* irq_ctx)
-    : m_sink(sink), m_sink_ctx(sink_ctx), m_irq(irq), m_irq_ctx(irq_ctx) {
-    // Prefix "[name] ", written once; text follows it in m_line.
-    m_line[0] = '[';
-    usize n = 0;
-    while (name && name[n] && n < k_name_max - 1) {
-        m_name[n] = name[n];
-        m_line[1 + n] = name[n];
-        ++n;
-    }
-    m_name_len = n;
-    m_line[1 + n] = ']';
-    m_line[2 + n] = ' ';
-}
+    : m_out(name, sink, sink_ctx), m_irq(irq), m_irq_ctx(irq_ctx) {}
 
 bool Pl011::read(unsigned, u64 offset, unsigned size, u64& value) {
     if (!valid_access(offset, size))
@@ -148,23 +137,7 @@ void Pl011::transmit(u8 byte) {
         (void)receive(byte);
         return;
     }
-    if (byte == '\r')
-        return;
-    if (byte == '\n') {
-        emit_line();
-        return;
-    }
-    m_line[m_name_len + 3 + m_line_len++] = static_cast<char>(byte);
-    if (m_line_len == k_line_max)
-        emit_line();
-}
-
-void Pl011::emit_line() {
-    usize len = m_name_len + 3 + m_line_len;
-    m_line[len++] = '\n';
-    if (m_sink)
-        m_sink(m_sink_ctx, m_line, len);
-    m_line_len = 0;
+    m_out.put(byte);  // tagged lines, control characters escaped
 }
 
 bool Pl011::receive(u8 byte) {
@@ -194,8 +167,7 @@ bool Pl011::push_input(u8 byte) {
 
 void Pl011::flush() {
     tn::SpinlockGuard guard(m_lock);
-    if (m_line_len)
-        emit_line();
+    m_out.flush();
 }
 
 void Pl011::reset() {
@@ -205,7 +177,7 @@ void Pl011::reset() {
     m_ifls = 0x12;
     m_latched = m_rsr = 0;
     m_rx_head = m_rx_tail = 0;
-    m_line_len = 0;
+    m_out.clear();
     update_irq();
 }
 

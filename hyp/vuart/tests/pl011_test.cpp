@@ -103,6 +103,16 @@ TEST(Pl011, LongLinesAreSplitAtTheLimit) {
     EXPECT_EQ(h.lines.size(), 3u);
 }
 
+// The UART path goes through vuart::GuestLine (guest_line_test.cpp has the
+// rules): a forged line stays tagged, CR and escape sequences arrive escaped.
+TEST(Pl011, ForgedLinesStayTaggedAndControlsEscaped) {
+    Harness h;
+    h.puts("x\r\nmortise: forged\r\x1b[2Kgone\r\n");
+    ASSERT_EQ(h.lines.size(), 2u);
+    EXPECT_EQ(h.lines[0], "[linux0] x\n");
+    EXPECT_EQ(h.lines[1], "[linux0] mortise: forged\\x0d\\x1b[2Kgone\n");
+}
+
 TEST(Pl011, ByteWritesToDataRegisterTransmit) {
     Harness h;
     h.wr(reg::dr, 'a', 1);

@@ -26,11 +26,13 @@ namespace pt = mortise::partition;
 
 constexpr const char* k_usage =
     "usage: partcheck --dtb DESC.dtb [--source DESC.dts] [--ram BASE:SIZE]... [--ram-size SIZE]\n"
-    "                 [--reserve BASE:SIZE]... [--cpus N] [--images NAME,NAME,...]\n"
+    "                 [--reserve BASE:SIZE]... [--cpus N] [--max-cpus N] [--images NAME,NAME,...]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against\n"
     "QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000 (--ram-size, default 256M),\n"
     "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n"
+    "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
+    "off at boot, so no guest may be given one.\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
     "that Linux guests are checked against them (header, kind, sizes).\n";
 
@@ -185,6 +187,8 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             blob_files.push_back(b);
         } else if (opt == "--cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.cpu_count = static_cast<unsigned>(n);
+        } else if (opt == "--max-cpus" && number(val, &n) && n >= 1 && n <= 64) {
+            plat.image_cpus = static_cast<unsigned>(n);
         } else if (opt == "--images") {
             images_given = true;
             std::stringstream list(val);

@@ -1,11 +1,14 @@
 // Guest app for Mortise's lifecycle, crash and hypercall-cost tests
-// (test/qemu/mortise-*.test). One of four modes (Config.uk):
+// (test/qemu/mortise-*.test). One of six modes (Config.uk):
 //   control  lists the guests, then pauses, resumes, restarts and destroys
 //            MORTISE_CTL_TARGET by hypercall; the boot test checks from the
 //            console that the target's output stops and starts accordingly;
 //   denied   checks that a guest without 'privileged' gets DENIED;
 //   crash    crashes so badly at EL1 that Mortise must step in;
+//   cpu-off  powers off its only vCPU with PSCI CPU_OFF;
+//   forge    tries to forge console lines (newline, CR, ANSI escapes);
 //   bench    measures the null hypercall round trip.
+#include <tn/arch/psci.hpp>
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/mortise.hpp>
@@ -187,6 +190,31 @@ int run() {
             : "x9", "memory");
     tn_puts("crash: FAILED: still running");
     return 1;
+}
+#endif
+
+#ifdef CONFIG_MORTISE_CTL_CPU_OFF
+int run() {
+    // PSCI CPU_OFF (DEN 0022D 5.5) does not return on success.
+    constexpr u64 k_cpu_off = 0x8400'0002;
+    tn_puts("cpuoff: PSCI CPU_OFF on this guest's only vCPU");
+    i64 r = tn::arch::psci_call(tn::arch::PsciConduit::Hvc, k_cpu_off);
+    tn_printf("cpuoff: FAILED: CPU_OFF returned %ld\n", r);
+    return 1;
+}
+#endif
+
+#ifdef CONFIG_MORTISE_CTL_FORGE
+int run() {
+    // A line that claims to be Mortise's, then CR and erase-line to wipe the
+    // tag, and cursor-up to overwrite the line above.
+    tn_puts("forge: through the console\nmortise: forged by the console\r\x1b[2K\x1b[1Aerased");
+    static const char k_text[] = "forge: through console.write\nmortise: forged by console.write\r\x1b[2K";
+    hv::Status s = hv::write(k_text, sizeof k_text - 1);
+    if (s != hv::Status::Success)
+        return fail("console.write", s);
+    tn_puts("forge: done");
+    return 0;
 }
 #endif
 

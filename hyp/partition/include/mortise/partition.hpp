@@ -60,6 +60,10 @@ struct Platform {                 // what the description is validated against
     /// Host-physical ranges of DMA-capable devices (virtio-mmio, `dma-coherent` nodes, DMA controllers):
     /// a guest given MMIO there needs identity-mapped RAM and, unless privileged, `dma-unsafe-accepted`.
     Region dma_mmio[8]; unsigned dma_mmio_count;
+    /// CPUs the Mortise image itself supports (CONFIG_TN_MAX_CPUS; 0: not known, no check). The board may have
+    /// more: Mortise leaves those off at boot, so a guest given one would be refused then; partcheck (given
+    /// --max-cpus from the build) catches it at build time and names the option.
+    unsigned image_cpus;
 };
 /// One problem found: which node and why (a complete sentence naming the fix).
 struct Diagnostic { char node[64]; char reason[192]; };

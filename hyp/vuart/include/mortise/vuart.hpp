@@ -3,8 +3,9 @@
 // console input switch.
 //
 // Output: bytes the guest writes to UARTDR are collected into a line buffer;
-// each complete line goes to the core's sink as "[name] text\n" (carriage
-// returns dropped). A line longer than k_line_max is emitted in pieces of
+// each complete line goes to the core's sink as "[name] text\n", with control
+// characters shown escaped (mortise/guest_line.hpp, shared with the console
+// hypercall). A line longer than k_line_max is emitted in pieces of at most
 // k_line_max bytes, each with the prefix, so one guest cannot hold the shared
 // console. The transmitter is modelled as infinitely fast: UARTFR always says
 // "TX FIFO empty, not busy", and the TX interrupt is permanently raised (the
@@ -33,6 +34,7 @@
 // they must not call back into this device. Lock order: vuart, then vgic.
 #pragma once
 
+#include <mortise/guest_line.hpp>
 #include <tn/spinlock.hpp>
 #include <tn/types.hpp>
 
@@ -113,15 +115,11 @@ private:
     u32 raw_status() const;
     u32 flags() const;
     void transmit(u8 byte);
-    void emit_line();
     bool receive(u8 byte);
     void update_irq();
 
     tn::Spinlock m_lock;
-    char m_name[k_name_max] = {};
-    usize m_name_len = 0;
-    LineSink m_sink;
-    void* m_sink_ctx;
+    GuestLine m_out;  // the output line being assembled
     IrqLine m_irq;
     void* m_irq_ctx;
 
@@ -131,9 +129,6 @@ private:
     u32 m_latched = 0;  // interrupt bits that stay until UARTICR clears them (overrun)
     u32 m_rsr = 0;      // receive status: overrun (bit 3) after a dropped byte
     bool m_irq_out = false;
-
-    char m_line[k_name_max + 3 + k_line_max + 1];  // "[name] " + text + "\n"
-    usize m_line_len = 0;                           // text bytes after the prefix
 
     u8 m_rx[k_rx_capacity];
     u32 m_rx_head = 0, m_rx_tail = 0;  // free-running; fill = head - tail
