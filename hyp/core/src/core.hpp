@@ -100,6 +100,9 @@ public:
 
     /// The emulated device covering @p ipa, with its offset; nullptr if none.
     MmioDevice* device_at(tn::Ipa ipa, u64& offset);
+    /// An access to the UART's window exited (counted since the guest's boot).
+    void count_uart_exit() { __atomic_add_fetch(&m_uart_exits, 1, __ATOMIC_RELAXED); }
+    u64 uart_exits() const { return __atomic_load_n(&m_uart_exits, __ATOMIC_RELAXED); }
     /// Guest RAM by IPA as a host pointer, or nullptr unless [ipa, ipa+size) is all RAM.
     u8* ram(tn::Ipa ipa, u64 size);
 
@@ -153,6 +156,7 @@ private:
     GuestResult claim_spis();
     void quiesce_spis();
     void enable_spis();
+    static void uart_view(void* ctx, vuart::ViewOp op, u64 offset, u64 size);
 
     struct Window {
         tn::IpaRange range;
@@ -172,6 +176,8 @@ private:
     vuart::Pl011* m_uart = nullptr;
     vpsci::Vpsci* m_psci = nullptr;
     Window m_windows[3] = {};
+    u32* m_uart_view = nullptr;  // LIBMORTISE_CORE_UART_READ_VIEW: the UART's read view
+    u64 m_uart_exits = 0;
 };
 
 // ---- Physical CPUs (cpu.cpp) ----

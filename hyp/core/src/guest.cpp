@@ -16,6 +16,7 @@
 #include <tn/arch/barrier.hpp>
 #include <tn/arch/cache.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/tlb.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
@@ -57,6 +58,16 @@ alignas(4096) u64 g_s2_tables[k_s2_tables][512];
 unsigned g_s2_used;
 
 u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_tables[g_s2_used++]; }
+
+#ifdef CONFIG_LIBMORTISE_CORE_UART_READ_VIEW
+// Each guest's UART read view (vuart.hpp), mapped read-only at its UART IPA
+// while reads have no side effect. Stage 2 maps it Normal write-back: the
+// guest's own Device mapping of the UART makes its reads Device (the stricter
+// type wins, D8.5.5) and so uncached on hardware; every update is therefore
+// cleaned to the point of coherency (Guest::uart_view), which also serves a
+// guest that maps the frame cacheable.
+alignas(4096) u32 g_uart_views[k_max_guests][vuart::k_view_words];
+#endif
 
 // ---- Host RAM placement ----
 
@@ -153,6 +164,14 @@ GuestResult Guest::build_stage2() {
         r = m_stage2->map(partition::passthrough_ipa(d.base), d.base, d.size, stage2::Mem::Device,
                           {true, true, false});
     }
+#ifdef CONFIG_LIBMORTISE_CORE_UART_READ_VIEW
+    // Mapped now so that its tables exist: later the view's hook only rewrites
+    // the one leaf entry (map and unmap cannot fail, and allocate nothing).
+    m_uart_view = g_uart_views[m_index];
+    if (r.ok())
+        r = m_stage2->map(gmap::uart().base, PhysAddr{reinterpret_cast<u64>(m_uart_view)}, gmap::k_uart_size,
+                          stage2::Mem::Normal, {true, false, false});
+#endif
     if (!r.ok()) {
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
@@ -201,6 +220,8 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
             gc.lines = static_cast<u32>(tn::align_up(u64{desc.irqs[i]} + 1, 32));
     m_vgic = new (g_vgic[index].get()) vgic::Vgic(gc);
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
+    if (m_uart_view)
+        m_uart->attach_view(m_uart_view, uart_view, this);
     vpsci::Config pc;
     pc.vcpu_count = m_vcpu_count;
     pc.ram_base = partition::ram_ipa(desc).value();
@@ -232,6 +253,32 @@ MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
             return w.device;
         }
     return nullptr;
+}
+
+// The UART's read view hook, with the vuart's lock held (IRQs masked: a trap,
+// the console input interrupt or a lifecycle hook). The view's leaf entry
+// exists (build_stage2), so map and unmap only rewrite it. Map: an invalid
+// entry becoming valid needs no TLB maintenance (no TLB holds a translation
+// fault), only the table write visible to the walkers. Unmap: the guest's
+// vCPUs may be running on other CPUs: their TLB entries for the page go too,
+// before the vuart lets the input show.
+void Guest::uart_view(void* ctx, vuart::ViewOp op, u64 offset, u64 size) {
+    auto* g = static_cast<Guest*>(ctx);
+    const Ipa ipa = gmap::uart().base;
+    switch (op) {
+    case vuart::ViewOp::Clean:
+        mmu::clean_to_poc(reinterpret_cast<u64>(g->m_uart_view) + offset, size);
+        return;
+    case vuart::ViewOp::Map:
+        (void)g->m_stage2->map(ipa, PhysAddr{reinterpret_cast<u64>(g->m_uart_view)}, gmap::k_uart_size,
+                               stage2::Mem::Normal, {true, false, false});
+        tn::arch::data_sync_inner();
+        return;
+    case vuart::ViewOp::Unmap:
+        (void)g->m_stage2->unmap(ipa, gmap::k_uart_size);
+        tn::arch::tlb_invalidate_guest_ipa(g->m_stage2->vttbr(), ipa.value());
+        return;
+    }
 }
 
 // Mortise maps host RAM identity at EL2, so a host-physical address is its pointer.
@@ -316,6 +363,7 @@ GuestResult Guest::boot() {
     quiesce_spis();
     m_vgic->reset();
     m_uart->reset();
+    __atomic_store_n(&m_uart_exits, 0, __ATOMIC_RELAXED);
     m_psci->reset(0);
     for (unsigned i = 0; i < m_vcpu_count; ++i) {
         m_vcpus[i].off = false;
@@ -333,6 +381,7 @@ void Guest::booted() { enable_spis(); }
 void Guest::halted() {
     quiesce_spis();
     m_uart->flush();
+    MLOG("guest '%s': %lu UART accesses exited to Mortise since its boot", m_desc->name, uart_exits());
 }
 
 void Guest::post(unsigned vcpu) { post_start(m_vcpus[vcpu]); }

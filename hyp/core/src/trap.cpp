@@ -7,6 +7,7 @@
 #include <mortise/hypercall.hpp>
 #include <mortise/inject.hpp>
 #include <mortise/smccc.hpp>
+#include <tn/arch/at.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/pgtable.hpp>
@@ -34,6 +35,26 @@ hypercall::Table g_hypercalls;
 tn::Ipa fault_ipa(const GuestRegs& r) {
     namespace pg = tn::arch::pgtable;
     return tn::Ipa{(HpfarEl2::Fipa::get(r.hpfar) << pg::k_page_shift) | (r.far & (pg::k_page - 1))};
+}
+
+// The IPA of a stage-2 data abort. HPFAR_EL2 holds it for translation, access
+// flag and address size faults and for any fault on a stage-1 table walk
+// (S1PTW), but is UNKNOWN for a permission fault on the access itself (Arm
+// ARM D17.2 HPFAR_EL2): a write to the UART's read-only read view. For that,
+// the guest's stage 1 is asked again (AT S1E1R on FAR_EL2); false when it
+// no longer translates (the guest changed its tables since): the access is
+// retried.
+bool abort_ipa(const GuestRegs& r, tn::Ipa& ipa) {
+    namespace esr = tn::arch::esr;
+    if (esr::is_permission_fault(esr::fsc(r.esr)) && !abort_iss::S1ptw::get(r.esr)) {
+        u64 a = 0;
+        if (!tn::arch::guest_va_to_ipa(r.far, a))
+            return false;
+        ipa = tn::Ipa{a};
+        return true;
+    }
+    ipa = fault_ipa(r);
+    return true;
 }
 
 // Stops the calling vCPU's guest after a report; the exit path then takes
@@ -96,7 +117,9 @@ bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
 // access size, register, sign extension and direction come from the ISS.
 void data_abort(Vcpu& v, GuestRegs& r) {
     const u64 esr = r.esr;
-    const tn::Ipa ipa = fault_ipa(r);
+    tn::Ipa ipa;
+    if (!abort_ipa(r, ipa))
+        return;  // the instruction runs again
     u64 offset = 0;
     MmioDevice* dev = v.guest->device_at(ipa, offset);
     if (!dev) {
@@ -109,6 +132,8 @@ void data_abort(Vcpu& v, GuestRegs& r) {
                                "loads and stores)", ipa);
         return;
     }
+    if (dev == &v.guest->uart())
+        v.guest->count_uart_exit();
     unsigned size = 1u << abort_iss::Sas::get(esr);
     bool sign = abort_iss::Sse::get(esr);
     auto rt = static_cast<unsigned>(abort_iss::Srt::get(esr));

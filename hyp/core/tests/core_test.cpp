@@ -7,9 +7,11 @@
 
 #include <cstring>
 
+#include <tn/arch/at.hpp>
 #include <tn/arch/cache.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/tlb.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
 #include "core_env.hpp"
@@ -258,6 +260,88 @@ TEST_F(Core, Smccc11ThroughTheExitHandler) {
     EXPECT_EQ(static_cast<tn::i64>(hvc(k_ctl, 0x8000'0001, 0x8000'7fff).x[0]), -2);  // WORKAROUND_2
     EXPECT_EQ(static_cast<tn::i64>(hvc(k_ctl, 0x8000'ffff).x[0]), -1);
     EXPECT_EQ(state(k_ctl), GuestState::Running);
+}
+
+// LIBMORTISE_CORE_UART_READ_VIEW: the UART's read view is mapped read-only at
+// the UART's IPA while no input waits; input unmaps it (TLB entries on every
+// CPU first), a trapped read that drains the input maps it again; a write to
+// it is a stage-2 permission fault, whose IPA comes from the guest's stage 1.
+namespace uart_view {
+namespace gmap = tn::plat::mortise_guest::map;
+constexpr u64 k_va = 0xffff'0000'0a00'0000;  // where the test's guest maps its UART
+bool stage1(u64 va, u64& ipa) {
+    if ((va & ~u64{0xfff}) != k_va)
+        return false;
+    ipa = gmap::uart().base.value() | (va & 0xfff);
+    return true;
+}
+// A 32-bit access to UART offset @p off by @p caller's vCPU 0 with register x1:
+// a translation fault (HPFAR valid) or a permission fault (HPFAR UNKNOWN).
+vcpu::GuestRegs access(unsigned caller, u64 off, bool write, bool permission, u64 value = 0) {
+    vcpu::GuestRegs r{};
+    r.esr = (u64{tn::arch::esr::ec_code::data_abort_lower} << 26) | (u64{1} << 25) | (u64{1} << 24) |
+            (u64{2} << 22) | (u64{1} << 16) | (u64{write} << 6) | (permission ? 0x0f : 0x07);
+    r.hpfar = permission ? 0xdead'0000 : ((gmap::uart().base.value() >> 12) << 4);
+    r.far = k_va | off;
+    r.x[1] = value;
+    r.pc = 0x1000;
+    r.pstate = 0x3c5;  // EL1h
+    g_current = &guest(caller)->vcpu(0);
+    mortise_guest_sync(&r);
+    return r;
+}
+}  // namespace uart_view
+
+TEST_F(Core, UartReadViewIsMappedWhileNoInputWaits) {
+    using namespace uart_view;
+    namespace vr = vuart::reg;
+    Guest& g = *guest(k_linux);
+    ASSERT_EQ(state(k_linux), GuestState::Running);
+    (void)enter(g.vcpu(0));
+    const tn::Ipa ipa = gmap::uart().base;
+    auto t = g.stage2().translate(ipa);
+    ASSERT_TRUE(t.ok());
+    EXPECT_TRUE(t.value().perms.read);
+    EXPECT_FALSE(t.value().perms.write);
+    EXPECT_FALSE(t.value().perms.exec);
+    EXPECT_EQ(t.value().level, 3u);
+    const auto* view = reinterpret_cast<const u32*>(t.value().pa.value());
+    EXPECT_EQ(view[vr::fr / 4], vuart::fr::txfe | vuart::fr::rxfe);
+    EXPECT_EQ(view[0xfe0 / 4], 0x11u);
+    const u64 exits = g.uart_exits();
+
+    // A write: a permission fault, its IPA from the guest's stage 1; the view follows it.
+    tn::arch::fake::g_guest_stage1 = stage1;
+    vcpu::GuestRegs r = access(k_linux, vr::cr, true, true, vuart::cr::uarten | vuart::cr::txe | vuart::cr::rxe);
+    EXPECT_EQ(r.pc, 0x1004u);
+    EXPECT_EQ(view[vr::cr / 4], vuart::cr::uarten | vuart::cr::txe | vuart::cr::rxe);
+    EXPECT_EQ(g.uart_exits(), exits + 1);
+    // The guest's stage 1 no longer maps the address: nothing done, the access runs again.
+    tn::arch::fake::g_guest_stage1 = nullptr;
+    r = access(k_linux, vr::imsc, true, true, vuart::irq::rx);
+    EXPECT_EQ(r.pc, 0x1000u);
+    EXPECT_EQ(view[vr::imsc / 4], 0u);
+    EXPECT_EQ(g.uart_exits(), exits + 1);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+
+    // Input: unmapped, with the guest's TLB entries for the page invalidated.
+    const u64 flushes = tn::arch::fake::g_guest_ipa_flushes;
+    ASSERT_TRUE(g.uart().push_input('q'));
+    EXPECT_EQ(tn::arch::fake::g_guest_ipa_flushes, flushes + 1);
+    EXPECT_EQ(tn::arch::fake::g_guest_ipa_flush_vttbr, g.stage2().vttbr());
+    EXPECT_EQ(tn::arch::fake::g_guest_ipa_flush_ipa, ipa.value());
+    EXPECT_FALSE(g.stage2().translate(ipa).ok());
+    EXPECT_TRUE(g.uart().needs_trapping());
+    // The trapped read takes the byte and maps the view again.
+    r = access(k_linux, vr::dr, false, false);
+    EXPECT_EQ(r.x[1], u64{'q'});
+    EXPECT_EQ(r.pc, 0x1004u);
+    EXPECT_EQ(g.uart_exits(), exits + 2);
+    t = g.stage2().translate(ipa);
+    ASSERT_TRUE(t.ok());
+    EXPECT_FALSE(t.value().perms.write);
+    EXPECT_FALSE(g.uart().needs_trapping());
+    EXPECT_EQ(tn::arch::fake::g_guest_ipa_flushes, flushes + 1);
 }
 
 TEST_F(Core, ShellNamesTheError) {

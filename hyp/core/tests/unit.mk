@@ -27,7 +27,7 @@ MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/kernel_im
 	$(TN_ROOT)/lib/console/src/format.cpp $(TN_ROOT)/lib/console/src/console.cpp \
 	$(TN_ROOT)/arch/arm64/src/esr.cpp $(TN_ROOT)/arch/arm64/src/pgtable.cpp $(HOST_ARCH_SRCS)
 MORTISE_CORE_CXXFLAGS := -DCONFIG_TN_MAX_CPUS=32 -DCONFIG_LIBMORTISE_CORE_STAGE2_TABLES=64 \
-	-DCONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE=1
+	-DCONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE=1 -DCONFIG_LIBMORTISE_CORE_UART_READ_VIEW=1
 
 UNIT_TESTS += mortise_core
 mortise_core_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/trap.cpp $(d)/src/shell.cpp \

@@ -38,6 +38,7 @@ bool Pl011::read(unsigned, u64 offset, unsigned size, u64& value) {
     // Only a read of UARTDR's low byte takes a byte from the receive FIFO.
     u32 v = aligned == reg::dr && offset != aligned ? 0 : read_reg(aligned);
     value = (v >> (8 * (offset - aligned))) & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+    sync_view();
     update_irq();
     return true;
 }
@@ -50,6 +51,7 @@ bool Pl011::write(unsigned, u64 offset, unsigned size, u64 value) {
     // extended); one to its upper bytes hits bits no PL011 register has.
     if (offset % 4 == 0)
         write_reg(offset, static_cast<u32>(value & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1)));
+    sync_view();
     update_irq();
     return true;
 }
@@ -161,6 +163,7 @@ bool Pl011::push_input(u8 byte) {
     } else {
         ok = receive(byte);
     }
+    sync_view();  // unmaps the view before the input can be seen
     update_irq();
     return ok;
 }
@@ -178,7 +181,53 @@ void Pl011::reset() {
     m_latched = m_rsr = 0;
     m_rx_head = m_rx_tail = 0;
     m_out.clear();
+    sync_view();
     update_irq();
+}
+
+void Pl011::attach_view(u32* view, ViewHook hook, void* ctx) {
+    tn::SpinlockGuard guard(m_lock);
+    m_view = view;
+    m_view_hook = hook;
+    m_view_ctx = ctx;
+    m_view_mapped = false;
+    for (usize i = 0; i < k_view_words; ++i)
+        view[i] = 0;
+    for (u64 off = reg::periph_id0; off <= reg::pcell_id3; off += 4)
+        view[off / 4] = k_id[(off - reg::periph_id0) / 4];
+    for (u64 off = reg::dr + 4; off < k_view_live_bytes; off += 4)  // UARTDR reads 0 while the ring is empty
+        view[off / 4] = read_reg(off);
+    m_view_hook(m_view_ctx, ViewOp::Clean, 0, reg::frame_size);
+    sync_view();
+}
+
+// Keeps the view equal to what read() returns while reads have no side
+// effects, and mapped exactly then. The view is not touched while input
+// waits: it still says "receiver empty" when the hook is told to unmap it.
+void Pl011::sync_view() {
+    if (!m_view)
+        return;
+    if (m_rx_head != m_rx_tail) {
+        if (m_view_mapped) {
+            m_view_hook(m_view_ctx, ViewOp::Unmap, 0, 0);
+            m_view_mapped = false;
+        }
+        return;
+    }
+    bool changed = false;
+    for (u64 off = reg::dr + 4; off < k_view_live_bytes; off += 4) {  // UARTDR stays 0
+        u32 v = read_reg(off);  // no side effect: the ring is empty
+        if (__atomic_load_n(&m_view[off / 4], __ATOMIC_RELAXED) != v) {
+            __atomic_store_n(&m_view[off / 4], v, __ATOMIC_RELAXED);  // guests read it meanwhile
+            changed = true;
+        }
+    }
+    if (changed)
+        m_view_hook(m_view_ctx, ViewOp::Clean, 0, k_view_live_bytes);
+    if (!m_view_mapped) {
+        m_view_hook(m_view_ctx, ViewOp::Map, 0, reg::frame_size);
+        m_view_mapped = true;
+    }
 }
 
 }  // namespace mortise::vuart

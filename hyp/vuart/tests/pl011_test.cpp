@@ -236,4 +236,182 @@ TEST(Pl011, ResetDropsInputAndPartialLine) {
     EXPECT_TRUE(h.lines.empty());
 }
 
+// ---- Read view ----
+
+// A Pl011 with a read view; the hook plays the core (it records what it is
+// asked, and what the guest could see through the view at an Unmap).
+struct ViewHarness : Harness {
+    struct Op {
+        ViewOp op;
+        u64 offset, size;
+    };
+    u32 view[k_view_words] = {};
+    std::vector<Op> ops;
+    bool mapped = false;
+    // At each Unmap: UARTFR and UARTRIS in the view, and interrupt edges so far.
+    std::vector<u32> fr_at_unmap, ris_at_unmap;
+    std::vector<usize> edges_at_unmap;
+
+    ViewHarness() {
+        for (u32& w : view)
+            w = 0xdeadbeef;
+        uart.attach_view(view, &ViewHarness::hook, this);
+    }
+    static void hook(void* ctx, ViewOp op, u64 offset, u64 size) {
+        auto* h = static_cast<ViewHarness*>(ctx);
+        h->ops.push_back({op, offset, size});
+        if (op == ViewOp::Map) {
+            EXPECT_FALSE(h->mapped);
+            h->mapped = true;
+        } else if (op == ViewOp::Unmap) {
+            EXPECT_TRUE(h->mapped);
+            h->mapped = false;
+            h->fr_at_unmap.push_back(h->view[reg::fr / 4]);
+            h->ris_at_unmap.push_back(h->view[reg::ris / 4]);
+            h->edges_at_unmap.push_back(h->irq_edges.size());
+        }
+    }
+    // What a guest load of @p size at @p off reads from the view (little-endian).
+    u64 view_read(u64 off, unsigned size) const {
+        u64 v = 0;
+        __builtin_memcpy(&v, reinterpret_cast<const u8*>(view) + off, size);
+        return v;
+    }
+    // Every offset, at every width, reads the same from the view as through read().
+    void expect_view_matches(const char* when) {
+        ASSERT_FALSE(uart.needs_trapping()) << when;
+        ASSERT_TRUE(mapped) << when;
+        for (u64 off = 0; off < reg::frame_size; off += 4) {
+            for (unsigned size : {4u, 2u, 1u})
+                for (u64 at = off; at < off + 4; at += size)
+                    EXPECT_EQ(view_read(at, size), rd(at, size)) << when << ": offset 0x" << std::hex << at
+                                                                 << " size " << size;
+        }
+        EXPECT_FALSE(uart.needs_trapping()) << when << ": reads through read() changed nothing";
+    }
+    unsigned count(ViewOp op) const {
+        unsigned n = 0;
+        for (const Op& o : ops)
+            n += o.op == op;
+        return n;
+    }
+};
+
+TEST(Pl011View, NoViewMeansEveryReadTraps) {
+    Harness h;
+    EXPECT_TRUE(h.uart.needs_trapping());
+    h.enable_rx();
+    EXPECT_TRUE(h.uart.needs_trapping());
+}
+
+TEST(Pl011View, AttachFillsTheWholePageAndMapsIt) {
+    ViewHarness h;
+    ASSERT_EQ(h.ops.size(), 2u);
+    EXPECT_EQ(h.ops[0].op, ViewOp::Clean);
+    EXPECT_EQ(h.ops[0].offset, 0u);
+    EXPECT_EQ(h.ops[0].size, reg::frame_size);
+    EXPECT_EQ(h.ops[1].op, ViewOp::Map);
+    h.expect_view_matches("after attach");
+}
+
+TEST(Pl011View, MatchesReadsAfterEveryRegisterWrite) {
+    ViewHarness h;
+    const struct {
+        u64 off;
+        u32 value;
+    } writes[] = {
+        {reg::ibrd, 0x12345}, {reg::fbrd, 0xff}, {reg::lcr_h, 0x70}, {reg::ifls, 0x3f}, {reg::ilpr, 0x1ff},
+        {reg::dmacr, 0xff},   {reg::imsc, irq::all}, {reg::cr, 0xff7f}, {reg::icr, irq::all}, {reg::rsr, 1},
+        {reg::dr, 'x'},       {reg::fr, 0xffff}, {reg::ris, 0xffff}, {0x100, 0xffffffff}, {0xfe0, 0xff},
+    };  // UARTCR: every bit but LBE (loopback is OverrunAndLoopbackAndReset's)
+    for (const auto& w : writes) {
+        h.wr(w.off, w.value);
+        std::string when = "after writing offset " + std::to_string(w.off);
+        h.expect_view_matches(when.c_str());
+    }
+    h.wr(reg::imsc, irq::tx, 2);  // narrow write
+    h.expect_view_matches("after a halfword write of UARTIMSC");
+    EXPECT_EQ(h.view[reg::imsc / 4], irq::tx);
+    EXPECT_EQ(h.view[reg::mis / 4], irq::tx);
+}
+
+TEST(Pl011View, CleanCoversEveryChangeAndOnlyChangesAreReported) {
+    ViewHarness h;
+    h.ops.clear();
+    h.puts("hello\n");  // the transmitter changes no register
+    EXPECT_TRUE(h.ops.empty());
+    h.wr(reg::imsc, irq::rx);
+    ASSERT_EQ(h.ops.size(), 1u);
+    EXPECT_EQ(h.ops[0].op, ViewOp::Clean);
+    EXPECT_LE(h.ops[0].offset, reg::imsc);
+    EXPECT_GE(h.ops[0].offset + h.ops[0].size, reg::mis + 4);
+    EXPECT_EQ(h.view[reg::imsc / 4], irq::rx);
+}
+
+TEST(Pl011View, InputUnmapsTheViewBeforeItShows) {
+    ViewHarness h;
+    h.enable_rx();
+    h.wr(reg::imsc, irq::rx | irq::rt);
+    h.expect_view_matches("receiver enabled");
+    const usize edges = h.irq_edges.size();
+    ASSERT_TRUE(h.uart.push_input('a'));
+    // The core was told to unmap while the view still said "nothing received"
+    // and before the interrupt was raised.
+    ASSERT_EQ(h.count(ViewOp::Unmap), 1u);
+    EXPECT_NE(h.fr_at_unmap[0] & fr::rxfe, 0u);
+    EXPECT_EQ(h.ris_at_unmap[0] & (irq::rx | irq::rt), 0u);
+    EXPECT_EQ(h.edges_at_unmap[0], edges);
+    EXPECT_EQ(h.irq_edges.size(), edges + 1);
+    EXPECT_TRUE(h.irq_edges.back());
+    EXPECT_TRUE(h.uart.needs_trapping());
+    EXPECT_FALSE(h.mapped);
+    // Trapped reads: status reads leave the ring (and the view unmapped) alone.
+    EXPECT_EQ(h.rd(reg::fr) & fr::rxfe, 0u);
+    EXPECT_EQ(h.rd(reg::dr + 1, 1), 0u) << "upper byte of UARTDR pops nothing";
+    EXPECT_TRUE(h.uart.needs_trapping());
+    ASSERT_TRUE(h.uart.push_input('b'));
+    EXPECT_EQ(h.count(ViewOp::Unmap), 1u) << "already unmapped";
+    EXPECT_EQ(h.rd(reg::dr), u64{'a'});
+    EXPECT_TRUE(h.uart.needs_trapping()) << "'b' still waits";
+    EXPECT_EQ(h.count(ViewOp::Map), 1u);
+    EXPECT_EQ(h.rd(reg::dr), u64{'b'});
+    // The read that emptied the ring mapped the view again, up to date.
+    EXPECT_EQ(h.count(ViewOp::Map), 2u);
+    EXPECT_FALSE(h.irq_edges.back());
+    h.expect_view_matches("input drained");
+}
+
+TEST(Pl011View, DroppedInputLeavesTheViewMapped) {
+    ViewHarness h;  // receiver disabled (UARTEN clear): input is dropped
+    h.ops.clear();
+    EXPECT_FALSE(h.uart.push_input('a'));
+    EXPECT_TRUE(h.ops.empty());
+    h.expect_view_matches("dropped input");
+}
+
+TEST(Pl011View, OverrunAndLoopbackAndReset) {
+    ViewHarness h;
+    h.enable_rx();
+    h.wr(reg::imsc, irq::oe);
+    for (usize i = 0; i <= k_rx_capacity; ++i)
+        (void)h.uart.push_input(static_cast<u8>('0' + i % 10));
+    EXPECT_TRUE(h.uart.needs_trapping());
+    for (usize i = 0; i < k_rx_capacity; ++i)
+        (void)h.rd(reg::dr);
+    h.expect_view_matches("after an overrun, drained");
+    EXPECT_NE(h.view[reg::ris / 4] & irq::oe, 0u);
+    h.wr(reg::icr, irq::oe);
+    h.expect_view_matches("overrun cleared");
+    // Loopback: the guest's own write fills the receive side.
+    h.wr(reg::cr, cr::uarten | cr::txe | cr::rxe | cr::lbe);
+    h.wr(reg::dr, 'z');
+    EXPECT_TRUE(h.uart.needs_trapping());
+    EXPECT_FALSE(h.mapped);
+    ASSERT_TRUE(h.uart.push_input('y'));
+    h.uart.reset();
+    EXPECT_TRUE(h.mapped);
+    h.expect_view_matches("after reset");
+    EXPECT_EQ(h.view[reg::cr / 4], cr::reset);
+}
+
 }  // namespace

@@ -29,8 +29,25 @@
 // address writes the zero-extended value, one at its upper bytes is ignored
 // (no PL011 register has writable bits there, UARTDR's error bits are read-only).
 //
+// Read view (optional, attach_view()): a 4 KiB page the core can map at the
+// UART's IPA read-only, so that guest reads do not exit. A read of any PL011
+// register has no side effect exactly when the input ring is empty (UARTDR
+// then reads 0 and pops nothing), so while it is, the view holds what read()
+// would return at every offset (UARTDR 0, the registers, the ID registers,
+// zeros elsewhere, little-endian) and the core keeps it mapped; guest writes
+// still fault and come to write(). The view is refreshed under the lock after
+// every state change (written register, input, reset); the hook is told which
+// bytes changed (ViewOp::Clean, for cache maintenance) and when the mapping
+// must change. When input makes the ring non-empty, the hook is told Unmap
+// before anything else happens, with the view still saying "receiver empty,
+// no RX interrupt": the core removes the mapping (and its TLB entries on every
+// CPU) before returning, and only then does the model let the input show
+// (trapped reads, the interrupt). When a trapped read of UARTDR empties the
+// ring, the view is refreshed and the hook told Map. needs_trapping() says
+// whether reads must exit now.
+//
 // Locking: one spinlock per device serialises guest accesses (any vCPU) with
-// the core's push_input(). The sink and irq callbacks run with that lock held:
+// the core's push_input(). The sink, irq and view callbacks run with that lock held:
 // they must not call back into this device. Lock order: vuart, then vgic.
 #pragma once
 
@@ -86,6 +103,20 @@ using LineSink = void (*)(void* ctx, const char* text, usize len);
 /// Told the new level of the UART's interrupt output whenever it changes.
 using IrqLine = void (*)(void* ctx, bool level);
 
+/// Words in a read view: one per 32-bit register slot of the frame.
+constexpr usize k_view_words = reg::frame_size / 4;
+/// Bytes at the start of the view that can change (UARTDR..UARTDMACR); the
+/// rest (reserved zeros, ID registers) is written once by attach_view().
+constexpr u64 k_view_live_bytes = reg::dmacr + 4;
+
+/// What the core must do for the read view.
+enum class ViewOp : u8 {
+    Clean,  ///< bytes [offset, offset + size) of the view were written
+    Map,    ///< map the view: guest reads may use it from now on
+    Unmap,  ///< remove the mapping on every CPU before returning
+};
+using ViewHook = void (*)(void* ctx, ViewOp op, u64 offset, u64 size);
+
 class Pl011 final : public MmioDevice {
 public:
     /// @p name: the guest's name (truncated to k_name_max - 1). The callbacks
@@ -105,6 +136,15 @@ public:
     /// line are discarded; the irq callback is told the line dropped.
     void reset();
 
+    /// Gives the device a read view to keep (k_view_words words, 4-byte
+    /// aligned, owned by the caller for the device's life) and the hook that
+    /// maps and unmaps it. Fills the view, reports it all as written, then
+    /// asks for Map when the input ring is empty. Call once, before the guest runs.
+    void attach_view(u32* view, ViewHook hook, void* ctx);
+    /// Reads have side effects now (input waiting), or there is no view:
+    /// they must trap. False: the view is mapped and up to date.
+    bool needs_trapping() const { return !m_view_mapped; }
+
     u32 rx_dropped() const { return m_rx_dropped; }
     /// Current interrupt output: (UARTRIS & UARTIMSC) != 0.
     bool irq_level() const;
@@ -117,6 +157,7 @@ private:
     void transmit(u8 byte);
     bool receive(u8 byte);
     void update_irq();
+    void sync_view();
 
     tn::Spinlock m_lock;
     GuestLine m_out;  // the output line being assembled
@@ -133,6 +174,11 @@ private:
     u8 m_rx[k_rx_capacity];
     u32 m_rx_head = 0, m_rx_tail = 0;  // free-running; fill = head - tail
     u32 m_rx_dropped = 0;
+
+    u32* m_view = nullptr;
+    ViewHook m_view_hook = nullptr;
+    void* m_view_ctx = nullptr;
+    bool m_view_mapped = false;
 };
 
 /// Who receives console input.

@@ -21,6 +21,7 @@ struct Sse : Field<21, 1> {};  ///< The load sign-extends.
 struct Srt : Field<16, 5> {};  ///< The transfer register (31: xzr).
 struct Sf : Field<15, 1> {};   ///< The register is 64-bit (else 32-bit, zero-extended).
 struct Fnv : Field<10, 1> {};  ///< FAR is not valid.
+struct S1ptw : Field<7, 1> {};  ///< The stage-2 fault was on a stage-1 table walk.
 struct Wnr : Field<6, 1> {};   ///< The access was a write.
 struct Fsc : Field<0, 6> {};   ///< Fault status code (DFSC/IFSC).
 }  // namespace abort_iss
@@ -74,6 +75,8 @@ constexpr bool is_abort(u32 ec) {
 constexpr u32 fsc(u64 esr) { return static_cast<u32>(abort_iss::Fsc::get(esr)); }
 /// For data aborts: WnR, the access was a write.
 constexpr bool write_not_read(u64 esr) { return abort_iss::Wnr::get(esr); }
+/// Fault status code @p fsc is a permission fault (0b0011LL, any level 0-3).
+constexpr bool is_permission_fault(u32 fsc) { return (fsc & 0x3c) == 0x0c; }
 /// FAR is not valid for this abort (FnV, ISS[10]).
 constexpr bool far_not_valid(u64 esr) { return abort_iss::Fnv::get(esr); }
 
