@@ -242,6 +242,8 @@ TEST_F(Core, ALinuxGuestOutsideItsPartitionGetsAnExternalAbort) {
     out = take_console();
     EXPECT_NE(out.find("guest 'penguin' stopped: exception vectors outside its partition"), std::string::npos) << out;
     EXPECT_EQ(out.find("external abort injected"), std::string::npos) << out;
+    EXPECT_EQ(call(id::k_start, k_linux), Status::Success);  // running again for the tests after this one
+    EXPECT_EQ(state(k_linux), GuestState::Running);
 }
 
 TEST_F(Core, ATenonGuestOutsideItsPartitionIsStopped) {
