@@ -4,8 +4,9 @@ partition description (support/make/hypervisor.mk).
 
 usage: hypimages.py OUT.S DESCRIPTION.dtb|"" [KIND:]NAME=FILE ...
 
-KIND is tenon (the default: a Tenon guest's .bin), linux (a Linux kernel Image)
-or initramfs (a Linux guest's initramfs); hyp/core's ImageKind numbers them.
+KIND is tenon (the default: a Tenon guest's .bin), linux (a Linux kernel Image),
+initramfs (a Linux guest's initramfs) or dt-overlay (a Linux guest's compiled
+device-tree overlay); hyp/core's ImageKind numbers them.
 
 Defines, for hyp/core/src/images.cpp:
   mortise_image_table      {const char* name; const u8* data; u64 size; u64 kind}[N]
@@ -18,7 +19,7 @@ image applies to itself at entry.
 import os
 import sys
 
-KINDS = {"tenon": 0, "linux": 1, "initramfs": 2}
+KINDS = {"tenon": 0, "linux": 1, "initramfs": 2, "dt-overlay": 3}
 
 
 def main():

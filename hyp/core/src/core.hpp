@@ -45,7 +45,7 @@ constexpr u32 k_vtimer_intid = 27;
 // ---- Embedded images and the partition description (images.cpp) ----
 
 /// What an embedded image is (support/scripts/hypimages.py writes the numbers).
-enum class ImageKind : u64 { Tenon = 0, Linux = 1, Initramfs = 2 };
+enum class ImageKind : u64 { Tenon = 0, Linux = 1, Initramfs = 2, DtOverlay = 3 };
 struct Image {
     const char* name;
     const u8* data;

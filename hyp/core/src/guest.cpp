@@ -37,7 +37,8 @@ using tn::Ipa;
 using tn::PhysAddr;
 namespace gmap = tn::plat::mortise_guest::map;
 
-constexpr u64 k_dtb_max = 64 * tn::KiB;  // in the top 2 MiB of guest RAM (kernel_image::k_dt_room)
+constexpr u64 k_dtb_max = guestdt::k_max_size;  // in the top 2 MiB of guest RAM (kernel_image::k_dt_room)
+static_assert(2 * k_dtb_max <= kernel_image::k_dt_room, "the generated tree and its overlaid copy share the room");
 
 template <class T>
 struct Storage {
@@ -334,13 +335,34 @@ GuestResult Guest::load() {
         boot.rng_seed_size = 32;
         __builtin_memcpy(&boot.kaslr_seed, seeds + 32, 8);
     }
+    const Image* overlay = nullptr;
+    if (is_linux && m_desc->dt_overlay[0] != '\0' &&
+        !(overlay = find_image(m_desc->dt_overlay, ImageKind::DtOverlay))) {
+        MLOG("guest '%s' not started: dt-overlay '%s' is not embedded in this host image", m_desc->name,
+             m_desc->dt_overlay);
+        return tn::err(GuestError::BadDtOverlay);
+    }
+    // With an overlay the tree is generated just above its final place (both inside the guest's own
+    // device-tree room, which it cannot see yet) and merged into place; the scratch copy, seeds
+    // included, is wiped after.
+    u8* const dt = ram + l.dt;
+    u8* const gen = overlay ? dt + k_dtb_max : dt;
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
-    u64 dt_size = guestdt::build(*m_desc, ram + l.dt, k_dtb_max, host.ok() ? &host.value() : nullptr,
+    u64 dt_size = guestdt::build(*m_desc, gen, k_dtb_max, host.ok() ? &host.value() : nullptr,
                                  is_linux ? &boot : nullptr);
     __builtin_memset(seeds, 0, sizeof seeds);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
         return tn::err(GuestError::DeviceTreeTooLarge);
+    }
+    if (overlay) {
+        char why[200];
+        dt_size = guestdt::apply_overlay(gen, dt_size, overlay->data, overlay->size, dt, k_dtb_max, why, sizeof why);
+        __builtin_memset(gen, 0, k_dtb_max);
+        if (!dt_size) {
+            MLOG("guest '%s' not started: dt-overlay '%s': %s", m_desc->name, m_desc->dt_overlay, why);
+            return tn::err(GuestError::BadDtOverlay);
+        }
     }
     mmu::clean_to_poc((m_ram_pa + l.kernel).value(), img->size);
     if (initrd)

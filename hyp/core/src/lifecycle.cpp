@@ -37,7 +37,7 @@ const char* error_name(GuestError e) {
         "not possible in this state", "its vCPUs are still leaving their CPUs", "it was never set up",
         "its image is not embedded", "its image has no arm64 Image header", "its image does not fit in its RAM",
         "its device tree does not fit", "too many vCPUs", "no free RAM for it", "out of stage-2 tables",
-        "stage-2 mapping failed", "an interrupt cannot be passed through",
+        "stage-2 mapping failed", "an interrupt cannot be passed through", "its dt-overlay was refused",
     };
     return tn::enum_name(names, e);
 }

@@ -56,6 +56,7 @@ enum class GuestError : tn::u8 {
     OutOfTables,         ///< Out of stage-2 translation tables.
     MapFailed,           ///< Its stage-2 mapping failed otherwise.
     SpiUnavailable,      ///< A passed-through interrupt cannot be claimed.
+    BadDtOverlay,        ///< Its dt-overlay is missing, malformed, refused or makes the tree too large.
 };
 const char* error_name(GuestError e);
 

@@ -22,8 +22,8 @@ namespace {
 
 partition::Description g_description;
 partition::Diagnostics g_diagnostics;
-// Kernels and initramfs images: two per Linux guest, one per Tenon guest.
-constexpr unsigned k_max_images = 2 * partition::k_max_guests;
+// Kernels, initramfs images and device-tree overlays: three per Linux guest, one per Tenon guest.
+constexpr unsigned k_max_images = 3 * partition::k_max_guests;
 const char* g_image_names[k_max_images];
 partition::Blob g_blobs[k_max_images];
 vuart::InputSwitch g_switch{0};
@@ -57,9 +57,13 @@ partition::Platform platform() {
     unsigned names = 0, blobs = 0;
     for (unsigned i = 0; i < image_count() && i < k_max_images; ++i) {
         const Image& img = *image(i);
-        if (img.kind != ImageKind::Initramfs)
+        if (img.kind == ImageKind::Tenon || img.kind == ImageKind::Linux)
             g_image_names[names++] = img.name;
-        if (img.kind != ImageKind::Tenon)
+        // An overlay is applied when its guest loads (Guest::load), where a refusal stops only that
+        // guest: the description check only wants it embedded (no check_dt_overlay here).
+        if (img.kind == ImageKind::DtOverlay)
+            g_blobs[blobs++] = {img.name, partition::BlobKind::DtOverlay, img.size, nullptr, 0};
+        else if (img.kind != ImageKind::Tenon)
             g_blobs[blobs++] = {img.name,
                                 img.kind == ImageKind::Linux ? partition::BlobKind::LinuxImage
                                                              : partition::BlobKind::Initramfs,

@@ -326,6 +326,7 @@ hypercall::Status status(GuestResult r) {
     case GuestError::OutOfTables:
     case GuestError::MapFailed:
     case GuestError::SpiUnavailable:
+    case GuestError::BadDtOverlay:
         return Status::Unavailable;
     }
     return Status::Unavailable;

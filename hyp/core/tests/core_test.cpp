@@ -363,7 +363,8 @@ TEST(CoreStatus, EveryGuestErrorHasItsStatus) {
     EXPECT_EQ(status(tn::err(GuestError::Busy)), Status::Busy);
     for (GuestError e : {GuestError::NotCreated, GuestError::NoImage, GuestError::BadImage, GuestError::ImageTooLarge,
                          GuestError::DeviceTreeTooLarge, GuestError::TooManyVcpus, GuestError::NoRam,
-                         GuestError::OutOfTables, GuestError::MapFailed, GuestError::SpiUnavailable})
+                         GuestError::OutOfTables, GuestError::MapFailed, GuestError::SpiUnavailable,
+                         GuestError::BadDtOverlay})
         EXPECT_EQ(status(tn::err(e)), Status::Unavailable) << error_name(e);
 }
 

@@ -6,6 +6,7 @@
 // timer/arm,arch_timer, serial/pl011, clock/fixed-clock.
 #include <mortise/guestdt.hpp>
 
+#include <tn/fdt_overlay.hpp>
 #include <tn/fdt_writer.hpp>
 #include <tn/format.hpp>
 
@@ -172,6 +173,19 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
         detail::passthrough(w, g, *host, k_first_free_phandle);
     w.end_node();
     return w.finish();
+}
+
+// The overlay refusal as one line for a boot log or a partcheck diagnostic.
+u64 apply_overlay(const void* base, u64 base_size, const void* overlay, u64 overlay_size, void* out, u64 cap,
+                  char* why, unsigned why_size) {
+    tn::fdt::OverlayStatus st;
+    const u64 size = tn::fdt::apply_overlay(base, base_size, overlay, overlay_size, out, cap, st);
+    if (size == 0) {
+        const bool where = st.path[0] != '\0', prop = st.property[0] != '\0';
+        tn::fmt::format(why, why_size, "%s%s%s%s%s", st.path, prop ? " " : "", st.property,
+                        where || prop ? ": " : "", tn::fdt::overlay_explain(st.error));
+    }
+    return size;
 }
 
 }  // namespace mortise::guestdt

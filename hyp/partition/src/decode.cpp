@@ -24,7 +24,7 @@ using ull = unsigned long long;
 /// when a label is referenced. Anything else is a typo worth an error.
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
-                                   "initramfs", "identity-mapped", "dma-unsafe-accepted"};
+                                   "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -345,6 +345,23 @@ void read_initramfs(Ctx& c) {
     }
 }
 
+void read_dt_overlay(Ctx& c) {
+    auto p = c.get("dt-overlay");
+    if (!p.ok())
+        return;
+    if (c.g.kernel != Kernel::Linux) {
+        c.fail("'dt-overlay' is for Linux guests; add kernel = \"linux\"; or remove 'dt-overlay'");
+        return;
+    }
+    if (!read_string(c, p.value(), c.g.dt_overlay, k_name_len))
+        return;
+    if (!valid_name(c.g.dt_overlay)) {
+        c.fail("dt-overlay \"%s\" is not a valid name; use lower-case letters, digits, '_' and '-' only",
+               c.g.dt_overlay);
+        c.g.dt_overlay[0] = '\0';
+    }
+}
+
 const Blob* find_blob(const Platform& plat, BlobKind kind, const char* name) {
     for (unsigned i = 0; plat.blobs != nullptr && i < plat.blob_count; ++i)
         if (plat.blobs[i].kind == kind && plat.blobs[i].name != nullptr && strcmp(plat.blobs[i].name, name) == 0)
@@ -392,6 +409,23 @@ void check_linux(Ctx& c) {
                (ull)((h.value().text_offset + (h.value().image_size > image->size ? h.value().image_size
                                                                                  : image->size)) / 1024),
                (ull)(initrd_size / 1024), (ull)l.error().needed);
+}
+
+/// The overlay is embedded and applies to the guest's generated tree (Platform::check_dt_overlay). Last:
+/// the tree depends on everything else the node says; a guest already invalid is not tried.
+void check_dt_overlay(Ctx& c) {
+    if (c.g.dt_overlay[0] == '\0' || c.plat.blobs == nullptr || !c.g.valid)
+        return;
+    const Blob* ov = find_blob(c.plat, BlobKind::DtOverlay, c.g.dt_overlay);
+    if (ov == nullptr) {
+        c.fail("dt-overlay \"%s\" is not embedded in the host image; set TN_GUEST_%s_DT_OVERLAY in guests.mk",
+               c.g.dt_overlay, c.g.dt_overlay);
+        return;
+    }
+    char why[200];
+    if (ov->head != nullptr && ov->head_size == ov->size && c.plat.check_dt_overlay != nullptr &&
+        !c.plat.check_dt_overlay(c.g, *ov, why, sizeof why))
+        c.fail("dt-overlay \"%s\": %s", c.g.dt_overlay, why);
 }
 
 void check_property_names(Ctx& c) {
@@ -464,6 +498,7 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     check_image(c);
     read_kernel(c);
     read_initramfs(c);
+    read_dt_overlay(c);
     read_cpus(c);
     g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
     g.dma = false;
@@ -478,6 +513,7 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     g.dma_unsafe_accepted = read_flag(c, "dma-unsafe-accepted");
     check_identity(c);
     check_dma(c);
+    check_dt_overlay(c);
 }
 
 }  // namespace mortise::partition::detail

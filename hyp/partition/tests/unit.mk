@@ -9,6 +9,8 @@ UNIT_TESTS += partcheck
 partcheck_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp \
+	$(TN_ROOT)/hyp/guestdt/src/guestdt.cpp $(TN_ROOT)/hyp/guestdt/src/passthrough.cpp \
+	$(TN_ROOT)/lib/fdt/src/writer.cpp $(TN_ROOT)/lib/fdt/src/overlay.cpp \
 	$(TN_ROOT)/support/tools/partcheck/partcheck.cpp $(d)/tests/partcheck_test.cpp
 partcheck_INCLUDES := $(TN_ROOT)/support/tools/partcheck
 partcheck_CXXFLAGS := -DTN_PARTCHECK_DTS_DIR='"$(d)/tests/dts"'

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <mortise/guestdt.hpp>
 #include <mortise/partition.hpp>
 #include <tn/plat/mortise_qemu_virt.hpp>
 
@@ -27,14 +28,15 @@ namespace pt = mortise::partition;
 constexpr const char* k_usage =
     "usage: partcheck --dtb DESC.dtb [--source DESC.dts] [--ram BASE:SIZE]... [--ram-size SIZE]\n"
     "                 [--reserve BASE:SIZE]... [--cpus N] [--max-cpus N] [--images NAME,NAME,...]\n"
-    "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]...\n"
+    "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against\n"
     "QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000 (--ram-size, default 256M),\n"
     "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n"
     "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
     "off at boot, so no guest may be given one.\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
-    "that Linux guests are checked against them (header, kind, sizes).\n";
+    "that Linux guests are checked against them (header, kind, sizes). --dt-overlay names a compiled\n"
+    "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n";
 
 /// A number with an optional K/M/G suffix (binary), in any base strtoull accepts.
 bool number(const std::string& s, unsigned long long* out) {
@@ -100,7 +102,7 @@ struct BlobFile {
     std::vector<unsigned char> head;
 };
 
-/// Reads NAME=FILE's size and first 64 bytes; false with a message on a bad argument.
+/// Reads NAME=FILE's size and first 64 bytes (all of an overlay); false with a message on a bad argument.
 bool blob_file(const std::string& arg, pt::BlobKind kind, BlobFile* out, std::FILE* err) {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) {
@@ -115,12 +117,37 @@ bool blob_file(const std::string& arg, pt::BlobKind kind, BlobFile* out, std::FI
     }
     out->name = arg.substr(0, eq);
     out->kind = kind;
-    out->head.resize(64);
+    std::fseek(f, 0, SEEK_END);
+    const long whole = std::ftell(f);
+    std::fseek(f, 0, SEEK_SET);
+    out->head.resize(kind == pt::BlobKind::DtOverlay && whole > 0 ? static_cast<size_t>(whole) : 64);
     out->head.resize(std::fread(out->head.data(), 1, out->head.size(), f));
     std::fseek(f, 0, SEEK_END);
     out->size = static_cast<unsigned long long>(std::ftell(f));
     std::fclose(f);
     return true;
+}
+
+/// Platform::check_dt_overlay: the guest's tree as Mortise generates it at boot (without the host's
+/// pass-through nodes, which only Mortise sees; with the /chosen boot properties of a Linux guest), then
+/// the overlay applied to it within the same size limit.
+bool check_dt_overlay(const pt::Guest& g, const pt::Blob& overlay, char* why, unsigned why_size) {
+    std::vector<unsigned long long> base(mortise::guestdt::k_max_size / 8), out(base.size());
+    static const unsigned char k_seed[32] = {};
+    mortise::guestdt::Boot boot{};
+    if (g.initramfs[0] != '\0')
+        boot.initrd = {pt::ram_ipa(g) + 0x100'0000, 0x1000};
+    boot.rng_seed = k_seed;
+    boot.rng_seed_size = sizeof k_seed;
+    boot.kaslr_seed = 1;
+    const auto size = mortise::guestdt::build(g, base.data(), mortise::guestdt::k_max_size, nullptr, &boot);
+    if (size == 0) {
+        std::snprintf(why, why_size, "the guest's own device tree does not fit in %llu KiB",
+                      static_cast<unsigned long long>(mortise::guestdt::k_max_size / 1024));
+        return false;
+    }
+    return mortise::guestdt::apply_overlay(base.data(), size, overlay.head, overlay.size, out.data(),
+                                           mortise::guestdt::k_max_size, why, why_size) != 0;
 }
 
 bool read_file(const std::string& path, std::string* out) {
@@ -180,9 +207,12 @@ int run(int argc, const char* const* argv, std::FILE* err) {
                 return 2;
             }
             plat.reserved[plat.reserved_count++] = r;
-        } else if (opt == "--linux" || opt == "--initramfs") {
+        } else if (opt == "--linux" || opt == "--initramfs" || opt == "--dt-overlay") {
             BlobFile b;
-            if (!blob_file(val, opt == "--linux" ? pt::BlobKind::LinuxImage : pt::BlobKind::Initramfs, &b, err))
+            const pt::BlobKind kind = opt == "--linux"       ? pt::BlobKind::LinuxImage
+                                      : opt == "--initramfs" ? pt::BlobKind::Initramfs
+                                                             : pt::BlobKind::DtOverlay;
+            if (!blob_file(val, kind, &b, err))
                 return 2;
             blob_files.push_back(b);
         } else if (opt == "--cpus" && number(val, &n) && n >= 1 && n <= 64) {
@@ -224,6 +254,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
     std::vector<pt::Blob> blobs;
     for (const BlobFile& b : blob_files)
         blobs.push_back({b.name.c_str(), b.kind, b.size, b.head.data(), b.head.size()});
+    plat.check_dt_overlay = check_dt_overlay;
     if (!blobs.empty()) {
         plat.blobs = blobs.data();
         plat.blob_count = static_cast<unsigned>(blobs.size());

@@ -15,11 +15,12 @@ PARTCHECK := $(PARTCHECK_O)/partcheck
 PARTCHECK_HOSTCXX ?= $(or $(HOSTCXX),g++)
 PARTCHECK_SRCS := $(addprefix $(TN_ROOT)/,support/tools/partcheck/main.cpp support/tools/partcheck/partcheck.cpp \
 	hyp/partition/src/partition.cpp hyp/partition/src/decode.cpp hyp/partition/src/kernel_image.cpp \
+	hyp/guestdt/src/guestdt.cpp hyp/guestdt/src/passthrough.cpp lib/fdt/src/writer.cpp lib/fdt/src/overlay.cpp \
 	plat/mortise-qemu-virt/src/partition_platform.cpp lib/fdt/src/fdt.cpp lib/fdt/src/property.cpp \
 	lib/fdt/src/query.cpp lib/fdt/src/platform.cpp lib/fdt/src/index.cpp lib/console/src/format.cpp)
 PARTCHECK_OBJS := $(patsubst $(TN_ROOT)/%.cpp,$(PARTCHECK_O)/obj/%.o,$(PARTCHECK_SRCS))
 PARTCHECK_CXXFLAGS := -std=c++20 -O2 -Wall -Wextra -Werror -MMD -MP -DTN_HOST_TEST=1 \
-	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include \
+	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include hyp/guestdt/include \
 	plat/mortise-guest/include plat/mortise-qemu-virt/include)
 
 $(PARTCHECK_O)/obj/%.o: $(TN_ROOT)/%.cpp

@@ -48,6 +48,18 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
           const Boot* boot = nullptr);
 
 
+/// Largest guest device tree Mortise writes (in the top 2 MiB of guest RAM, kernel_image::k_dt_room): the
+/// generated tree, and the tree merged with a dt-overlay, must fit.
+constexpr u64 k_max_size = 64 * 1024;
+
+/// Writes the tree @p base (@p base_size bytes, as build() wrote it) with the user's overlay (a dtc
+/// /plugin/ blob, tn/fdt_overlay.hpp: target-path fragments only, new nodes anywhere but inside generated
+/// nodes other than / and /chosen, /chosen properties but the ones build() sets from what it loaded) into
+/// @p out. Returns the merged size, or 0 with a sentence in @p why ("<path> <property>: <rule>") when the
+/// overlay is refused or the merged tree exceeds @p cap.
+u64 apply_overlay(const void* base, u64 base_size, const void* overlay, u64 overlay_size, void* out, u64 cap,
+                  char* why, unsigned why_size);
+
 /// Collects the host-physical `reg` ranges (translated like pass-through nodes) of the available host
 /// nodes that can master the bus: `virtio,mmio` transports, nodes with `dma-coherent`,
 /// `dma-noncoherent` or `iommus`, and DMA controllers (`#dma-cells`). Adjacent or overlapping ranges

@@ -12,9 +12,9 @@ using Region = tn::PhysRange;
 /// The kernel a guest boots (`kernel` in the description; Tenon when absent).
 enum class Kernel : u8 { Tenon, Linux };
 /// What an embedded blob is, for the checks that need more than its name.
-enum class BlobKind : u8 { LinuxImage, Initramfs };
-/// An embedded Linux Image or initramfs as the checks see it: its size, and for an Image its
-/// first bytes (the arm64 header, mortise/kernel_image.hpp).
+enum class BlobKind : u8 { LinuxImage, Initramfs, DtOverlay };
+/// An embedded Linux Image, initramfs or device-tree overlay as the checks see it: its size, and for
+/// an Image its first bytes (the arm64 header, mortise/kernel_image.hpp), for an overlay all of them.
 struct Blob {
     const char* name;
     BlobKind kind;
@@ -39,6 +39,7 @@ struct Guest {
     // Added to the contract:
     Kernel kernel;                // what `image` is: a Tenon application or a Linux kernel
     char initramfs[k_name_len];   // Linux: the embedded initramfs (empty: none)
+    char dt_overlay[k_name_len];  // Linux: the embedded device-tree overlay applied to its tree (empty: none)
     bool identity_ram;            // `identity-mapped`: RAM at IPA = PA (mem_phys), for DMA pass-through
     bool dma_unsafe_accepted;     // `dma-unsafe-accepted`: trusted with a DMA device no SMMU confines
     bool dma;                     // an mmio region holds a DMA-capable device (Platform::dma_mmio)
@@ -64,9 +65,14 @@ struct Platform {                 // what the description is validated against
     /// more: Mortise leaves those off at boot, so a guest given one would be refused then; partcheck (given
     /// --max-cpus from the build) catches it at build time and names the option.
     unsigned image_cpus;
+    /// Applies the embedded overlay @p overlay (head_size == size) to the tree Mortise generates for @p g
+    /// (hyp/guestdt), as at boot; false with a sentence in @p why when it is refused. nullptr: no check
+    /// (hyp/partition cannot generate guest trees itself: guestdt depends on it).
+    bool (*check_dt_overlay)(const Guest& g, const Blob& overlay, char* why, unsigned why_size);
 };
 /// One problem found: which node and why (a complete sentence naming the fix).
-struct Diagnostic { char node[64]; char reason[192]; };
+/// `reason` holds a dt-overlay refusal too: the node path and property at fault, then the rule.
+struct Diagnostic { char node[64]; char reason[256]; };
 struct Diagnostics { Diagnostic items[32]; unsigned count; unsigned dropped; };
 /// Parses a flattened device tree blob holding the description (format documented in docs/mortise.md) and
 /// validates it against @p plat. Guests with errors get valid=false and one or more diagnostics; a structurally
