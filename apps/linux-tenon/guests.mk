@@ -4,5 +4,7 @@
 # a Tenon real-time guest (the timer-driven test app) ticking beside it.
 TN_GUESTS := linux rt
 TN_GUEST_linux_LINUX := stock
+# Mortise applies it to the tree it generates for Linux: a /tenon node (docs/linux-guest.md).
+TN_GUEST_linux_DT_OVERLAY := apps/linux-tenon/overlay.dts
 TN_GUEST_rt_APP := test/apps/ticker
 TN_GUEST_rt_CONFIG := CONFIG_TICKER_TICKS=100000 CONFIG_TICKER_PERIOD_MS=1000 CONFIG_TICKER_LATENCY=y

@@ -24,8 +24,12 @@
 #       TN_GUEST_linux_MODULES := virtio_blk ... (optional, with _LINUX) kernel modules
 #                                              from the kernel's .deb, with their
 #                                              dependencies; /init loads them
-#     Its Image and initramfs are embedded under the guest's name; partitions.dts
-#     says kernel = "linux"; image = "linux"; initramfs = "linux";
+#       TN_GUEST_linux_DT_OVERLAY := path.dts  (optional) a device-tree overlay source
+#                                              (/dts-v1/; /plugin/; target-path fragments),
+#                                              compiled with dtc, applied by Mortise to the
+#                                              guest's generated tree (docs/linux-guest.md)
+#     Its Image, initramfs and overlay are embedded under the guest's name; partitions.dts
+#     says kernel = "linux"; image = "linux"; initramfs = "linux"; dt-overlay = "linux";
 #
 # Each guest is a recursive make of its application with O=$(O)/guests/<name>;
 # its .bin is embedded under the guest's name (the partition description's
@@ -67,6 +71,7 @@ tn_guest_bin = $(call tn_guest_dir,$(1))/guest.bin
 tn_guest_defconfig = $(or $(if $(TN_GUEST_$(1)_DEFCONFIG),$(call tn_guest_path,$(TN_GUEST_$(1)_DEFCONFIG))),$(call tn_guest_app,$(1))/defconfig)
 tn_guest_image = $(call tn_guest_dir,$(1))/Image
 tn_guest_initramfs = $(call tn_guest_dir,$(1))/initramfs.cpio.gz
+tn_guest_dtbo = $(call tn_guest_dir,$(1))/overlay.dtbo
 # 'none': a Linux guest without initramfs; a path: the user's own; empty: built.
 tn_guest_initramfs_given = $(filter-out none,$(TN_GUEST_$(1)_INITRAMFS))
 tn_guest_has_initramfs = $(filter-out none,$(or $(TN_GUEST_$(1)_INITRAMFS),built))
@@ -74,7 +79,8 @@ tn_guest_rootfs = $(if $(TN_GUEST_$(1)_ROOTFS),$(foreach r,$(TN_GUEST_$(1)_ROOTF
 	$(wildcard $(APP_DIR)/rootfs))
 TN_GUEST_BINS := $(foreach g,$(TN_TENON_GUESTS),$(call tn_guest_bin,$(g)))
 TN_LINUX_BLOBS := $(foreach g,$(TN_LINUX_GUESTS),$(call tn_guest_image,$(g)) \
-	$(if $(call tn_guest_has_initramfs,$(g)),$(call tn_guest_initramfs,$(g))))
+	$(if $(call tn_guest_has_initramfs,$(g)),$(call tn_guest_initramfs,$(g))) \
+	$(if $(TN_GUEST_$(g)_DT_OVERLAY),$(call tn_guest_dtbo,$(g))))
 
 $(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_APP),,\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)' has no TN_GUEST_$(g)_APP (its application directory), \
@@ -91,6 +97,10 @@ $(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out stock rt,$(TN_GUEST_$(g)_LINUX)
 	$(error $(APP_DIR)/guests.mk: TN_GUEST_$(g)_LINUX = $(TN_GUEST_$(g)_LINUX): write stock or rt (Debian's kernel flavours))))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_IMAGE),$(if $(wildcard $(call tn_guest_path,$(TN_GUEST_$(g)_IMAGE))),,\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IMAGE $(TN_GUEST_$(g)_IMAGE) does not exist))))
+$(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_DT_OVERLAY is for Linux guests (a Tenon guest's tree is not extended); remove it)))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),$(if $(wildcard $(call tn_guest_path,$(TN_GUEST_$(g)_DT_OVERLAY))),,\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_DT_OVERLAY $(TN_GUEST_$(g)_DT_OVERLAY) does not exist))))
 
 # $(1) = guest name. The guest's configuration is made again whenever its
 # defconfig or guests.mk changes; the guest itself is always handed to its own
@@ -148,6 +158,16 @@ $(call tn_guest_initramfs,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir
 		$(foreach r,$(call tn_guest_rootfs,$(1)),--rootfs $(r)) \
 		$(if $(TN_GUEST_$(1)_MODULES),--rootfs $(call tn_guest_dir,$(1))/modules) -o $$@
 endef
+# $(1) = Linux guest name: its overlay source compiled (dtc's own errors name file:line).
+define tn_linux_dt_overlay
+$(call tn_guest_dtbo,$(1)): $(call tn_guest_path,$(TN_GUEST_$(1)_DT_OVERLAY)) $(APP_DIR)/guests.mk
+	$$(call tn_need_tool,dtc,device-tree-compiler)
+	$$(call tn_echo,DTC,$$(call tn_short,$$@))
+	@mkdir -p $$(@D)
+	$(Q)dtc -q -I dts -O dtb -o $$@ $$< || { rm -f $$@; exit 1; }
+endef
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),$(eval $(call tn_linux_dt_overlay,$(g)))))
+
 $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 	$(if $(call tn_guest_initramfs_given,$(g)),$(eval $(call tn_linux_initramfs_given,$(g))),\
 	$(if $(call tn_guest_has_initramfs,$(g)),$(eval $(call tn_linux_initramfs_built,$(g))))))
@@ -163,7 +183,8 @@ TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
 	$(if $(CONFIG_TN_MAX_CPUS),--max-cpus $(CONFIG_TN_MAX_CPUS)) \
 	$(if $(CONFIG_TN_IMAGE_COMBINED),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
 	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
-		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))))
+		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))) \
+		$(if $(TN_GUEST_$(g)_DT_OVERLAY),--dt-overlay $(g)=$(call tn_guest_dtbo,$(g))))
 # Embedded Linux Images make Mortise's own image large: QEMU loads it 2 MiB into
 # RAM, so partcheck reserves 16 MiB for Mortise plus what is embedded.
 TN_HYP_RESERVE = $(if $(TN_LINUX_BLOBS),--reserve 0x40000000:$$(( (18 << 20) + $$(cat $(TN_LINUX_BLOBS) | wc -c) )))
@@ -185,7 +206,8 @@ endif
 
 TN_HYP_IMAGE_ARGS := $(foreach g,$(TN_TENON_GUESTS),$(g)=$(call tn_guest_bin,$(g))) \
 	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g)=$(call tn_guest_image,$(g)) \
-		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g)=$(call tn_guest_initramfs,$(g))))
+		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g)=$(call tn_guest_initramfs,$(g))) \
+		$(if $(TN_GUEST_$(g)_DT_OVERLAY),dt-overlay:$(g)=$(call tn_guest_dtbo,$(g))))
 TN_HYP_S_TEXT := $(TN_HYP_IMAGE_ARGS)|$(TN_HYP_BLOB)
 $(eval $(call tn_write_if_changed,$(O)/images/.list,TN_HYP_S_TEXT))
 
