@@ -202,3 +202,72 @@ TEST_F(Partcheck, LinuxGuestAgainstItsImageAndInitramfs) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Compiles tests/dts/@p name.dtso, a /plugin/ overlay; returns the .dtbo path.
+std::string compile_overlay(const std::string& name) {
+    const std::string dtbo = ::testing::TempDir() + "/partcheck-" + name + ".dtbo";
+    const std::string cmd = "dtc -q -I dts -O dtb -o " + dtbo + " " + k_dir + "/" + name + ".dtso";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return dtbo;
+}
+
+// The overlay is applied to the tree Mortise would generate for the guest, with the same rules and size
+// limit as at boot; every refusal names the description's line, the overlay's node and property, and the fix.
+TEST_F(Partcheck, LinuxGuestDtOverlay) {
+    const std::string image = blob_file("Image", 4096, true), initrd = blob_file("initrd", 1 << 20, false);
+    auto with = [&](const std::string& overlay) {
+        return run("linux-overlay", {"--images", "ticker,linux", "--linux", "linux=" + image, "--initramfs",
+                                     "linux=" + initrd, "--dt-overlay", "linux=" + overlay});
+    };
+    Outcome o = with(compile_overlay("overlay-good"));
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+
+    const std::string at = "linux-overlay.dts:13: /mortise/linux: dt-overlay \"linux\": ";
+    o = with(compile_overlay("overlay-bad-phandle"));
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, at + "/fragment@0 target: phandle references (target = <&label>, __fixups__, "
+                           "__local_fixups__, __symbols__, phandle) are not supported; use target-path = \"/...\", "
+                           "no labels, and compile without -@\n");
+    o = with(compile_overlay("overlay-bad-target"));
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, at + "/soc/i2c@0 target-path: target-path names no node of the guest's device tree; target "
+                           "an existing node such as \"/\" or \"/chosen\"\n");
+    o = with(compile_overlay("overlay-bad-memory"));
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find(at + "/memory@40000000 reg: the overlay may only add"), std::string::npos) << o.text;
+    o = with(compile_overlay("overlay-bad-initrd"));
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find(at + "/chosen linux,initrd-start: the overlay may only add"), std::string::npos) << o.text;
+
+    // Malformed, and a merged tree beyond the guest tree's 64 KiB.
+    const std::string junk = blob_file("junk.dtbo", 256, false);
+    o = with(junk);
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find(at + "the overlay is not a valid device-tree blob"), std::string::npos) << o.text;
+    const std::string big = ::testing::TempDir() + "/partcheck-big.dtso";
+    {
+        std::FILE* f = std::fopen(big.c_str(), "w");
+        std::fprintf(f, "/dts-v1/;\n/plugin/;\n/ { fragment@0 { target-path = \"/chosen\"; __overlay__ { big = \"");
+        for (int i = 0; i < 70000; ++i)
+            std::fputc('x', f);
+        std::fprintf(f, "\"; }; }; };\n");
+        std::fclose(f);
+    }
+    const std::string big_dtbo = big + ".dtbo";
+    ASSERT_EQ(std::system(("dtc -q -I dts -O dtb -o " + big_dtbo + " " + big).c_str()), 0);
+    o = with(big_dtbo);
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find(at + "the merged device tree does not fit"), std::string::npos) << o.text;
+
+    // Not embedded, and not for a Tenon guest.
+    o = run("linux-overlay", {"--images", "ticker,linux", "--linux", "linux=" + image, "--initramfs",
+                              "linux=" + initrd});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, "linux-overlay.dts:13: /mortise/linux: dt-overlay \"linux\" is not embedded in the host image; "
+                      "set TN_GUEST_linux_DT_OVERLAY in guests.mk\n");
+}
+
+}  // namespace
