@@ -22,3 +22,16 @@ $(fdt_SEEDS)/.stamp:
 		done; \
 	else echo "  fdt: qemu-system-aarch64 not found, fuzzing without seeds"; fi
 	@touch $@
+
+# tn::fdt::apply_overlay on overlay inputs; seeds: the partcheck tests' overlay sources, compiled.
+FUZZERS += fdt_overlay
+fdt_overlay_SRCS := $(d)/src/fdt.cpp $(d)/src/property.cpp $(d)/src/query.cpp $(d)/src/platform.cpp \
+	$(d)/src/index.cpp $(d)/src/writer.cpp $(d)/src/overlay.cpp $(d)/tests/overlay_fuzz.cpp
+fdt_overlay_ARGS := -max_len=4096
+fdt_overlay_SEEDS := $(O)/seeds/fdt_overlay
+$(fdt_overlay_SEEDS)/.stamp: $(wildcard $(TN_ROOT)/hyp/partition/tests/dts/overlay-*.dtso)
+	@mkdir -p $(@D)
+	$(Q)if command -v dtc >/dev/null 2>&1; then \
+		for s in $^; do dtc -q -I dts -O dtb -o $(@D)/$$(basename $$s .dtso).dtbo $$s; done; \
+	else echo "  fdt_overlay: dtc not found, fuzzing without seeds"; fi
+	@touch $@
