@@ -7,11 +7,14 @@
 
 #include <cstring>
 
+#include <mortise/guestdt.hpp>
+#include <mortise/kernel_image.hpp>
 #include <tn/arch/at.hpp>
 #include <tn/arch/cache.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/arch/tlb.hpp>
+#include <tn/fdt_writer.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
 #include "core_env.hpp"
@@ -40,18 +43,36 @@ struct FakeImage {
 FakeImage g_tenon(4096);
 FakeImage g_huge(64 * tn::MiB);
 
+// Device-tree overlays (written in SetUpTestSuite, before the guests load): one adding /tenon, one
+// changing the generated /memory node, which Mortise refuses at load.
+alignas(8) mortise::u8 g_overlay_good[512], g_overlay_bad[512];
+mortise::u64 g_overlay_good_size, g_overlay_bad_size;
+
+mortise::u64 write_overlay(mortise::u8* buf, const char* target, bool add_node) {
+    tn::fdt::Writer w(buf, 512);
+    w.begin_node("").begin_node("fragment@0").property_string("target-path", target).begin_node("__overlay__");
+    if (add_node)
+        w.begin_node("tenon").property_string("compatible", "tenonos,partner").end_node();
+    else
+        w.property_u32("reg", 0);
+    w.end_node().end_node().end_node();
+    return w.finish();
+}
+
 }  // namespace
 
 extern "C" {
-extern const mortise::Image mortise_image_table[3];
+extern const mortise::Image mortise_image_table[5];
 extern const tn::u64 mortise_image_count;
 extern const tn::u8 mortise_partitions[1];
 extern const tn::u64 mortise_partitions_size;
-const mortise::Image mortise_image_table[3] = {
+const mortise::Image mortise_image_table[5] = {
     {"tenon", g_tenon.bytes, sizeof g_tenon.bytes},
     {"huge", g_huge.bytes, sizeof g_huge.bytes},
-    {"linux", g_tenon.bytes, sizeof g_tenon.bytes, mortise::ImageKind::Linux}};
-const tn::u64 mortise_image_count = 3;
+    {"linux", g_tenon.bytes, sizeof g_tenon.bytes, mortise::ImageKind::Linux},
+    {"good", g_overlay_good, sizeof g_overlay_good, mortise::ImageKind::DtOverlay},
+    {"bad", g_overlay_bad, sizeof g_overlay_bad, mortise::ImageKind::DtOverlay}};
+const tn::u64 mortise_image_count = 5;
 const tn::u8 mortise_partitions[1] = {};
 const tn::u64 mortise_partitions_size = 0;
 }
@@ -93,6 +114,12 @@ protected:
         g_desc.guests[k_linux] = guest_desc("penguin", "linux", 0x40000, true);
         g_desc.guests[k_linux].kernel = partition::Kernel::Linux;
         g_desc.guests[k_linux].mem_size = 8 * tn::MiB;
+        // Sizes as dtc leaves them: the blob's totalsize; the table's size is the buffer's.
+        g_overlay_good_size = write_overlay(g_overlay_good, "/", true);
+        g_overlay_bad_size = write_overlay(g_overlay_bad, "/memory@40000000", false);
+        ASSERT_NE(g_overlay_good_size, 0u);
+        ASSERT_NE(g_overlay_bad_size, 0u);
+        std::strcpy(g_desc.guests[k_linux].dt_overlay, "good");
         g_desc.count = k_count;
         ASSERT_TRUE(init_hypercalls());
         create_guests(g_desc);
@@ -127,6 +154,38 @@ TEST_F(Core, CreatesTheGuestsItCan) {
     // ctl's image is in its RAM at text_offset 0, and made visible to a guest with caches off.
     EXPECT_EQ(std::memcmp(guest(k_ctl)->ram(tn::plat::mortise_guest::map::k_ram, 64), g_tenon.bytes, 64), 0);
     EXPECT_GE(tn::arch::fake::g_icache_invalidations, 2u);
+}
+
+// A Linux guest's dt-overlay is applied to the tree Mortise generates at load; one Mortise refuses
+// keeps the guest from starting, logged with the overlay's node, property and rule.
+TEST_F(Core, DtOverlayAppliedAtLoadOrTheGuestIsNotStarted) {
+    ASSERT_EQ(state(k_linux), GuestState::Running);
+    const u64 top = 8 * tn::MiB - kernel_image::k_dt_room;
+    const u8* dt = guest(k_linux)->ram(tn::plat::mortise_guest::map::k_ram + top, 2 * guestdt::k_max_size);
+    ASSERT_NE(dt, nullptr);
+    const std::string tree(reinterpret_cast<const char*>(dt), guestdt::k_max_size);
+    EXPECT_NE(tree.find("tenonos,partner"), std::string::npos);  // the overlay's node
+    EXPECT_NE(tree.find("kaslr-seed"), std::string::npos) << "no generated tree";
+    // The generated copy the overlay was applied from (seeds included) is wiped.
+    for (u64 i = guestdt::k_max_size; i < 2 * guestdt::k_max_size; ++i)
+        ASSERT_EQ(dt[i], 0u) << i;
+
+    partition::Guest& d = g_desc.guests[k_linux];
+    EXPECT_EQ(call(id::k_destroy, k_linux), Status::Success);
+    take_console();
+    std::strcpy(d.dt_overlay, "bad");
+    EXPECT_EQ(call(id::k_start, k_linux), Status::Unavailable);
+    EXPECT_EQ(state(k_linux), GuestState::Stopped);
+    const std::string out = take_console();
+    EXPECT_NE(out.find("guest 'penguin' not started: dt-overlay 'bad': /memory@40000000 reg: the overlay may only add"),
+              std::string::npos) << out;
+    std::strcpy(d.dt_overlay, "nowhere");
+    EXPECT_EQ(call(id::k_start, k_linux), Status::Unavailable);
+    EXPECT_NE(take_console().find("dt-overlay 'nowhere' is not embedded"), std::string::npos);
+    std::strcpy(d.dt_overlay, "good");  // running again for the tests after this one
+    EXPECT_EQ(call(id::k_start, k_linux), Status::Success);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+    take_console();
 }
 
 TEST_F(Core, LifecycleStatusPerFailure) {
