@@ -2,6 +2,7 @@
 // Blobs come from lib/fdt's test builder, so the tests need no dtc.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -632,6 +633,42 @@ TEST(PartitionLinux, KindsMustMatchWhatIsEmbedded) {
     g = linux_guest();
     g["initramfs"] = str("other");
     expect_bad(g, "initramfs \"other\" is not embedded in the host image", e.plat());
+}
+
+// dt-overlay: Linux guests only, a valid name, embedded; applying it is Platform::check_dt_overlay's
+// (partcheck's and Mortise's: partcheck_test.cpp and unit/mortise_core), called only for a valid guest.
+TEST(PartitionLinux, DtOverlay) {
+    Embedded e;
+    Props g = linux_guest();
+    g["dt-overlay"] = str("linux");
+    expect_good(g);  // without the embedded blobs only the syntax
+    expect_bad(g, "dt-overlay \"linux\" is not embedded in the host image; set TN_GUEST_linux_DT_OVERLAY in guests.mk",
+               e.plat());
+    Props tenon = good("a", 1);
+    tenon["dt-overlay"] = str("linux");
+    expect_bad(tenon, "'dt-overlay' is for Linux guests; add kernel = \"linux\";");
+    Props bad_name = linux_guest();
+    bad_name["dt-overlay"] = str("Bad!");
+    expect_bad(bad_name, "dt-overlay \"Bad!\" is not a valid name");
+
+    static Bytes overlay(16, 0);
+    static unsigned calls;
+    static char seen[32];
+    Blob blobs[3] = {e.blobs[0], e.blobs[1], {"linux", BlobKind::DtOverlay, 16, overlay.data(), 16}};
+    Platform plat = e.plat();
+    plat.blobs = blobs;
+    plat.blob_count = 3;
+    plat.check_dt_overlay = [](const Guest& guest, const Blob& ov, char* why, unsigned size) {
+        ++calls;
+        std::snprintf(seen, sizeof seen, "%s", guest.name);
+        std::snprintf(why, size, "/x y: refused (%u bytes)", static_cast<unsigned>(ov.size));
+        return false;
+    };
+    expect_bad(g, "dt-overlay \"linux\": /x y: refused (16 bytes)", plat);
+    EXPECT_EQ(calls, 1u);
+    EXPECT_STREQ(seen, "linux");
+    Parsed p = run({{"guest@0", g}}, plat);
+    EXPECT_STREQ(p.d.guests[0].dt_overlay, "linux");
 }
 
 TEST(PartitionLinux, ImageHeaderIsChecked) {
