@@ -49,9 +49,9 @@ enum class OverlayError : u8 {
 /// What apply_overlay() refused and where: the node's path in the merged tree (or the fragment's
 /// target-path), and the property's name when a property is at fault (else empty). Truncated to fit.
 struct OverlayStatus {
-    OverlayError error = OverlayError::None;
-    char path[128] = {};
-    char property[32] = {};
+    OverlayError error = OverlayError::None;  ///< What was refused; None when the overlay applied.
+    char path[128] = {};                       ///< The node's path, NUL-terminated.
+    char property[32] = {};                    ///< The property's name, or empty for the node itself.
 };
 
 /// One line saying what is wrong with @p e and how to fix the overlay source.
