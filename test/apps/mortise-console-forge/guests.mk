@@ -1,4 +1,4 @@
-# Console forging (test/qemu/mortise-console-forge.test): 'forger' prints text
+# Console forging (test/qemu/attack-console-forge.test): 'forger' prints text
 # with a newline, CR and ANSI escapes through the emulated PL011 (its console)
 # and through console.write; 'hvc' does the same with its console on
 # hypercalls. Every line must arrive tagged, the controls shown escaped.

@@ -1,4 +1,4 @@
-# PSCI CPU_OFF of a guest's last vCPU (test/qemu/mortise-cpu-off.test): the
+# PSCI CPU_OFF of a guest's last vCPU (test/qemu/attack-cpu-off.test): the
 # only guest, 'offer', powers off its only vCPU; Mortise must stop it as for
 # SYSTEM_OFF, report it, and power off with no guest left running.
 TN_GUESTS := offer

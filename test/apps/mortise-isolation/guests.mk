@@ -1,4 +1,4 @@
-# Isolation test (test/qemu/mortise-isolation.test): 'victim' ticks and checks
+# Isolation test (test/qemu/attack-isolation.test): 'victim' ticks and checks
 # its memory pattern; 'rogue' writes, after 3 ticks, to 0x08080000: inside the
 # device window its own (Tenon) page tables map, where QEMU virt has its GIC
 # ITS, which Mortise gives no guest. Stage 2 must stop it there.
