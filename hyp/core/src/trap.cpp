@@ -354,9 +354,30 @@ void sysreg(Vcpu& v, GuestRegs& r) {
     stop_with_report(v, r, what);
 }
 
+// An exit from AArch32, which only a Linux guest's 32-bit process can cause
+// (EL1 is AArch64): an abort outside the partition or a trapped coprocessor
+// or system register access. The process gets what hardware would give it
+// (an external abort or an undefined instruction), never its whole guest
+// stopped. A Tenon guest has no AArch32 code: it is stopped.
+void aarch32_exit(Vcpu& v, GuestRegs& r) {
+    const u32 code = tn::arch::esr::ec(r.esr);
+    if (code == ec::data_abort_lower || code == ec::inst_abort_lower) {
+        tn::Ipa ipa;
+        if (!abort_ipa(r, ipa))
+            return;
+        if (!inject_abort(v, r, ipa))
+            stop_with_report(v, r, "AArch32 execution is not supported");
+        return;
+    }
+    char name[40];
+    tn::fmt::format(name, sizeof name, "exception class 0x%x", code);
+    if (!inject_undefined(v, r, "a register or instruction from AArch32", name))
+        stop_with_report(v, r, "AArch32 execution is not supported");
+}
+
 void dispatch(Vcpu& v, GuestRegs& r) {
     if (SpsrEl2::Aarch32::get(r.pstate)) {
-        stop_with_report(v, r, "AArch32 execution is not supported");
+        aarch32_exit(v, r);
         return;
     }
     switch (tn::arch::esr::ec(r.esr)) {

@@ -400,6 +400,18 @@ TEST_F(Core, ImplementationDefinedRegistersAreRefused) {
     EXPECT_NE(out.find("guest 'penguin': access to an implementation-defined system register (S3_1_C15_C2_1) at PC "
                        "0x40001000: undefined instruction injected"),
               std::string::npos) << out;
+
+    // A 32-bit process's trapped coprocessor access (MRC p15, EC 0x03): an
+    // undefined instruction at the AArch32 vector, the guest goes on.
+    r = vcpu::GuestRegs{};
+    r.esr = (u64{0x03} << 26) | (u64{1} << 25);
+    r.pc = 0x1'0400;
+    r.pstate = 0x10;  // AArch32 User
+    mortise_guest_sync(&r);
+    EXPECT_EQ(r.pc, 0xffff'8000'1001'0e00u);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+    out = take_console();
+    EXPECT_NE(out.find("a register or instruction from AArch32 (exception class 0x3)"), std::string::npos) << out;
     leave(guest(k_linux)->vcpu(0));  // its last vCPU off: powered off; running again for the tests after this one
     take_console();
     EXPECT_EQ(call(id::k_start, k_linux), Status::Success);

@@ -44,6 +44,7 @@ struct Injection {
 constexpr u64 k_vector_current_sp0 = 0x000;  ///< from EL1t
 constexpr u64 k_vector_current_spx = 0x200;  ///< from EL1h
 constexpr u64 k_vector_lower_a64 = 0x400;    ///< from EL0, AArch64
+constexpr u64 k_vector_lower_a32 = 0x600;    ///< from EL0, AArch32 (a Linux guest's 32-bit process)
 
 /// DFSC/IFSC 0b010000: synchronous external abort, not on a translation
 /// table walk.
@@ -61,7 +62,7 @@ Injection external_abort(const GuestRegs& r, const El1Entry& el1, EntryFeatures 
 
 /// An undefined-instruction exception for the trapped instruction of @p r
 /// (a system register access Mortise does not give guests, from EL1 or EL0):
-/// ESR_EL1 EC 0 (unknown reason) with IL, ELR_EL1 the instruction, SPSR_EL1
+/// ESR_EL1 EC 0 (unknown reason) with IL from ESR_EL2, ELR_EL1 the instruction, SPSR_EL1
 /// the guest's PSTATE; the guest resumes at its vector as for external_abort.
 Injection undefined_instruction(const GuestRegs& r, const El1Entry& el1, EntryFeatures cpu);
 
