@@ -100,6 +100,12 @@ public:
 
     /// The emulated device covering @p ipa, with its offset; nullptr if none.
     MmioDevice* device_at(tn::Ipa ipa, u64& offset);
+    /// What of the partition lies at @p ipa, for reports: "its RAM [a, b)",
+    /// "its pass-through device [a, b)", "its emulated PL011 UART [a, b)" or
+    /// "no RAM or device of the guest there".
+    const char* describe_ipa(tn::Ipa ipa, char* buf, usize size) const;
+    /// @p ipa is in one of the guest's pass-through device regions.
+    bool is_passthrough(tn::Ipa ipa) const;
     /// An access to the UART's window exited (counted since the guest's boot).
     void count_uart_exit() { __atomic_add_fetch(&m_uart_exits, 1, __ATOMIC_RELAXED); }
     u64 uart_exits() const { return __atomic_load_n(&m_uart_exits, __ATOMIC_RELAXED); }
@@ -161,6 +167,7 @@ private:
     struct Window {
         tn::IpaRange range;
         MmioDevice* device;
+        const char* name;
     };
 
     Lifecycle m_life;  // hooks: this guest, from describe() on

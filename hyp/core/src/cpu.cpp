@@ -35,16 +35,33 @@ using tn::arch::VmpidrEl2;
 using tn::arch::VpidrEl2;
 using tn::arch::VttbrEl2;
 
-// HCR_EL2 while a guest runs (Arm ARM D17.2.48): stage 2 on (VM), set/way
-// cache maintenance upgraded to clean+invalidate (SWIO), physical IRQ/FIQ/
-// SError to EL2 and virtual ones to the guest (IMO/FMO/AMO), TLB and cache
-// maintenance broadcast (FB), inner-shareable barriers (BSU), SMC trapped
-// (TSC) so a guest cannot reach the firmware, EL1 AArch64 (RW).
-constexpr u64 k_hcr_guest = HcrEl2::Vm::bits(1) | HcrEl2::Swio::bits(1) | HcrEl2::Fmo::bits(1) |
-                            HcrEl2::Imo::bits(1) | HcrEl2::Amo::bits(1) | HcrEl2::Fb::bits(1) |
+// HCR_EL2 while a guest runs (Arm ARM D17.2.48; the table in docs/mortise.md):
+// stage 2 on (VM), set/way cache maintenance upgraded to clean+invalidate
+// (SWIO), physical IRQ/FIQ/SError to EL2 and virtual ones to the guest
+// (IMO/FMO/AMO), inner-shareable barriers (BSU), SMC trapped (TSC) so a guest
+// cannot reach the firmware, implementation-defined registers (TIDCP) and
+// ACTLR_EL1 (TACR) trapped, a stage-1 walk that hits device memory at
+// stage 2 faults (PTW), EL1 AArch64 (RW). FB (broadcast a guest's local
+// TLB and I-cache maintenance) is clear: in mode 1 a vCPU never leaves its
+// CPU, so its local maintenance has nothing to reach elsewhere, and with FB a
+// guest on one CPU made every other CPU do its invalidations. A scheduler
+// that moves vCPUs between CPUs needs it.
+constexpr u64 k_hcr_guest = HcrEl2::Vm::bits(1) | HcrEl2::Swio::bits(1) | HcrEl2::Ptw::bits(1) |
+                            HcrEl2::Fmo::bits(1) | HcrEl2::Imo::bits(1) | HcrEl2::Amo::bits(1) |
                             HcrEl2::Bsu::bits(HcrEl2::bsu_inner_shareable) | HcrEl2::Tsc::bits(1) |
-                            HcrEl2::Rw::bits(1);
-static_assert(k_hcr_guest == 0x8008'063b, "HCR_EL2 guest value changed");
+                            HcrEl2::Tidcp::bits(1) | HcrEl2::Tacr::bits(1) | HcrEl2::Rw::bits(1);
+static_assert(k_hcr_guest == 0x8038'043f, "HCR_EL2 guest value changed");
+
+// With k_hcr_guest, where the CPU has them (the bits are RES0 otherwise): the
+// RAS error records (TERR), shared by the cores of a cluster, so that a guest
+// can neither read other guests' errors nor turn error detection off, and the
+// LORegion registers (TLOR), which Mortise does not switch. Both read as zero.
+u64 guest_hcr() {
+    using tn::arch::IdAa64mmfr1El1;
+    using tn::arch::IdAa64pfr0El1;
+    return k_hcr_guest | HcrEl2::Terr::bits(IdAa64pfr0El1::Ras::get(IdAa64pfr0El1::read()) != 0) |
+           HcrEl2::Tlor::bits(IdAa64mmfr1El1::Lo::get(IdAa64mmfr1El1::read()) != 0);
+}
 constexpr u64 k_mpidr_res1 = MpidrEl1::Res1::bits(1);
 
 struct alignas(64) CpuState {
@@ -57,12 +74,34 @@ CpuState g_cpus[k_max_cpus];
 
 CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
 
+// MDCR_EL2 while a guest runs: PMU and debug register accesses trap (the
+// guest gets read-as-zero, hyp/vcpu sysreg_trap.hpp), so a guest can neither
+// count events in Mortise or in another guest nor program a breakpoint or
+// watchpoint; TDE clear, so its debug exceptions stay at its EL1. Where the
+// PMU has FEAT_PMUv3p1, counting at EL2 is prohibited outright (HPMD). HPMN
+// keeps its reset value (PMCR_EL0.N).
+// PMUSERENR_EL0 is cleared too: no guest can write it (TPM), and a value the
+// firmware left would let a guest's EL0 at the (read-as-zero) PMU registers
+// without its kernel's say.
+void set_guest_traps() {
+    using tn::arch::IdAa64dfr0El1;
+    using tn::arch::MdcrEl2;
+    HcrEl2::write(guest_hcr());
+    u64 pmu = IdAa64dfr0El1::PmuVer::get(IdAa64dfr0El1::read());
+    bool v3p1 = pmu >= IdAa64dfr0El1::pmu_v3p1 && pmu != IdAa64dfr0El1::pmu_impdef;
+    MdcrEl2::write(MdcrEl2::Hpmn::bits(MdcrEl2::Hpmn::get(MdcrEl2::read())) | MdcrEl2::Tpmcr::bits(1) |
+                   MdcrEl2::Tpm::bits(1) | MdcrEl2::Tda::bits(1) | MdcrEl2::Tdosa::bits(1) |
+                   MdcrEl2::Tdra::bits(1) | MdcrEl2::Hpmd::bits(v3p1));
+    if (pmu != 0 && pmu != IdAa64dfr0El1::pmu_impdef)
+        tn::arch::PmuserenrEl0::write(0);
+}
+
 [[noreturn]] void run_vcpu(Vcpu& v, bool resumed) {
     Guest& g = *v.guest;
     vcpu::GuestRegs* frame = guest_frame();
     *frame = v.ctx.regs;
     VttbrEl2::write(g.stage2().vttbr());
-    HcrEl2::write(k_hcr_guest);
+    set_guest_traps();
     VpidrEl2::write(MidrEl1::read());
     VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
     CntvoffEl2::write(g.cntvoff());

@@ -18,6 +18,7 @@
 #include <tn/arch/sysreg.hpp>
 #include <tn/arch/tlb.hpp>
 #include <tn/fdt.hpp>
+#include <tn/format.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
@@ -228,9 +229,9 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     pc.ram_base = partition::ram_ipa(desc).value();
     pc.ram_size = desc.mem_size;
     m_psci = new (g_psci[index].get()) vpsci::Vpsci(pc, *this);
-    m_windows[0] = {gmap::gicd(), &m_vgic->distributor()};
-    m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor()};
-    m_windows[2] = {gmap::uart(), m_uart};
+    m_windows[0] = {gmap::gicd(), &m_vgic->distributor(), "GIC distributor"};
+    m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor(), "GIC redistributors"};
+    m_windows[2] = {gmap::uart(), m_uart, "PL011 UART"};
     TN_TRY(claim_spis());
     m_life.set_created(m_vcpu_count);
     const bool is_linux = desc.kernel == partition::Kernel::Linux;
@@ -254,6 +255,32 @@ MmioDevice* Guest::device_at(Ipa ipa, u64& offset) {
             return w.device;
         }
     return nullptr;
+}
+
+bool Guest::is_passthrough(Ipa ipa) const {
+    for (unsigned i = 0; i < m_desc->mmio_count; ++i)
+        if (partition::passthrough_ipa(m_desc->mmio[i]).contains(ipa))
+            return true;
+    return false;
+}
+
+const char* Guest::describe_ipa(Ipa ipa, char* buf, usize size) const {
+    auto put = [&](const char* what, tn::IpaRange r) {
+        tn::fmt::format(buf, size, "its %s [0x%lx, 0x%lx)", what, r.base.value(), r.base.value() + r.size);
+        return buf;
+    };
+    if (partition::ram_window(*m_desc).contains(ipa))
+        return put("RAM", partition::ram_window(*m_desc));
+    for (unsigned i = 0; i < m_desc->mmio_count; ++i)
+        if (partition::passthrough_ipa(m_desc->mmio[i]).contains(ipa))
+            return put("pass-through device", partition::passthrough_ipa(m_desc->mmio[i]));
+    for (const Window& w : m_windows)
+        if (w.device && w.range.contains(ipa)) {
+            char what[32];
+            tn::fmt::format(what, sizeof what, "emulated %s", w.name);
+            return put(what, w.range);
+        }
+    return "no RAM or device of the guest there";
 }
 
 // The UART's read view hook, with the vuart's lock held (IRQs masked: a trap,

@@ -7,11 +7,13 @@
 #include <mortise/hypercall.hpp>
 #include <mortise/inject.hpp>
 #include <mortise/smccc.hpp>
+#include <mortise/sysreg_trap.hpp>
 #include <tn/arch/at.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/pgtable.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/format.hpp>
 #include <tn/smp.hpp>
 
 #include "core.hpp"
@@ -59,21 +61,67 @@ bool abort_ipa(const GuestRegs& r, tn::Ipa& ipa) {
 
 // Stops the calling vCPU's guest after a report; the exit path then takes
 // this vCPU off its CPU (before_entry sees the guest no longer running).
-void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, tn::Ipa addr = {}) {
+// @p detail, if any, is a second line saying where and what.
+void stop_with_report(Vcpu& v, const GuestRegs& r, const char* what, const char* detail = nullptr) {
     Guest& g = *v.guest;
-    char fsc[48];
     u32 code = tn::arch::esr::ec(r.esr);
     MLOG("guest '%s' stopped: %s", g.desc().name, what);
-    if (tn::arch::esr::is_abort(code))
-        MLOG("  %s on %s at IPA 0x%lx (outside the guest's partition: no RAM or device of it there)",
-             tn::arch::esr::fsc_describe(tn::arch::esr::fsc(r.esr), fsc, sizeof fsc),
-             tn::arch::esr::write_not_read(r.esr) ? "write" : "read", addr.value());
+    if (detail)
+        MLOG("  %s", detail);
     MLOG("  vCPU %u on CPU %u, PC 0x%lx, ESR_EL2 0x%lx (%s)", v.index, v.pcpu, r.pc, r.esr,
          tn::arch::esr::ec_name(code));
     g.stop(true);
 }
 
+const char* access_name(const GuestRegs& r) {
+    if (tn::arch::esr::ec(r.esr) == ec::inst_abort_lower)
+        return "instruction fetch";
+    return tn::arch::esr::write_not_read(r.esr) ? "write" : "read";
+}
+
+// "translation fault, level 2 on write at IPA 0x8080000: no RAM or device of
+// the guest there": the stage-2 fault and what of the partition is at @p ipa.
+const char* abort_detail(Vcpu& v, const GuestRegs& r, tn::Ipa ipa, char* buf, usize size) {
+    char fsc[48], region[80];
+    tn::fmt::format(buf, size, "%s on %s at IPA 0x%lx: %s",
+                    tn::arch::esr::fsc_describe(tn::arch::esr::fsc(r.esr), fsc, sizeof fsc), access_name(r),
+                    ipa.value(), v.guest->describe_ipa(ipa, region, sizeof region));
+    return buf;
+}
+
+// A stage-2 abort Mortise does not resolve: what happened, in the guest's terms.
+void stop_on_abort(Vcpu& v, const GuestRegs& r, tn::Ipa ipa) {
+    char detail[192];
+    const char* what;
+    const bool fetch = tn::arch::esr::ec(r.esr) == ec::inst_abort_lower;
+    if (fetch && v.guest->is_passthrough(ipa))
+        what = "instruction fetch from a device (device memory is never executable)";
+    else if (tn::arch::esr::is_permission_fault(tn::arch::esr::fsc(r.esr)))
+        what = fetch ? "instruction fetch its partition does not allow" : "access its partition does not allow";
+    else
+        what = fetch ? "instruction fetch outside its partition" : "access outside its partition";
+    stop_with_report(v, r, what, abort_detail(v, r, ipa, detail, sizeof detail));
+}
+
 u64 reg(const GuestRegs& r, unsigned n) { return n == 31 ? 0 : r.x[n]; }
+
+vcpu::EntryFeatures entry_features() {
+    using namespace tn::arch;
+    return {IdAa64mmfr1El1::Pan::get(IdAa64mmfr1El1::read()) != 0,
+            IdAa64pfr1El1::Ssbs::get(IdAa64pfr1El1::read()) != 0};
+}
+
+// Makes the guest take @p in at its EL1 when it resumes (its EL1 registers
+// are live on this CPU).
+void deliver(const vcpu::Injection& in, GuestRegs& r) {
+    using namespace tn::arch;
+    EsrEl1::write(in.esr_el1);
+    FarEl1::write(in.far_el1);
+    ElrEl1::write(in.elr_el1);
+    SpsrEl1::write(in.spsr_el1);
+    r.pc = in.pc;
+    r.pstate = in.pstate;
+}
 
 // A Linux guest that reaches outside its partition (e.g. /dev/mem from user
 // space) gets a synchronous external abort at EL1, as a bus error on real
@@ -91,12 +139,12 @@ bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
     // would enter that table again and fault again, forever, unreported.
     constexpr u64 k_vector_table_size = 0x800;
     if (esr::ec(r.esr) == esr::ec_code::inst_abort_lower && r.pc - el1.vbar < k_vector_table_size) {
-        stop_with_report(v, r, "exception vectors outside its partition", addr);
+        char detail[192];
+        stop_with_report(v, r, "exception vectors outside its partition",
+                         abort_detail(v, r, addr, detail, sizeof detail));
         return true;
     }
-    vcpu::EntryFeatures cpu{IdAa64mmfr1El1::Pan::get(IdAa64mmfr1El1::read()) != 0,
-                            IdAa64pfr1El1::Ssbs::get(IdAa64pfr1El1::read()) != 0};
-    vcpu::Injection in = vcpu::external_abort(r, el1, cpu);
+    vcpu::Injection in = vcpu::external_abort(r, el1, entry_features());
     char fsc[48];
     const bool data = esr::ec(r.esr) == esr::ec_code::data_abort_lower;
     MLOG("guest '%s': %s outside its partition at IPA 0x%lx (%s): external abort injected", v.guest->desc().name,
@@ -104,12 +152,21 @@ bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
          esr::fsc_describe(esr::fsc(r.esr), fsc, sizeof fsc));
     MLOG("  vCPU %u on CPU %u, PC 0x%lx at EL%u, VA 0x%lx, ESR_EL2 0x%lx, ESR_EL1 0x%lx", v.index, v.pcpu, r.pc,
          (r.pstate & 0xf) ? 1u : 0u, r.far, r.esr, in.esr_el1);
-    EsrEl1::write(in.esr_el1);
-    FarEl1::write(in.far_el1);
-    ElrEl1::write(in.elr_el1);
-    SpsrEl1::write(in.spsr_el1);
-    r.pc = in.pc;
-    r.pstate = in.pstate;
+    deliver(in, r);
+    return true;
+}
+
+// A Linux guest's access to a system register Mortise does not give guests
+// becomes an undefined instruction at its EL1, as on a CPU without that
+// register: the kernel reports it, a process gets SIGILL. Tenon guests are
+// stopped instead (false).
+bool inject_undefined(Vcpu& v, GuestRegs& r, const char* what, const char* name) {
+    using namespace tn::arch;
+    if (v.guest->desc().kernel != partition::Kernel::Linux)
+        return false;
+    MLOG("guest '%s': access to %s (%s) at PC 0x%lx: undefined instruction injected", v.guest->desc().name, what,
+         name, r.pc);
+    deliver(vcpu::undefined_instruction(r, {VbarEl1::read(), SctlrEl1::read()}, entry_features()), r);
     return true;
 }
 
@@ -124,12 +181,16 @@ void data_abort(Vcpu& v, GuestRegs& r) {
     MmioDevice* dev = v.guest->device_at(ipa, offset);
     if (!dev) {
         if (!inject_abort(v, r, ipa))
-            stop_with_report(v, r, "access outside its partition", ipa);
+            stop_on_abort(v, r, ipa);
         return;
     }
+    char detail[192], region[80];
     if (!abort_iss::Isv::get(esr)) {
-        stop_with_report(v, r, "device access Mortise cannot emulate (no instruction syndrome: use plain "
-                               "loads and stores)", ipa);
+        tn::fmt::format(detail, sizeof detail, "%s at IPA 0x%lx: %s", access_name(r), ipa.value(),
+                        v.guest->describe_ipa(ipa, region, sizeof region));
+        stop_with_report(v, r,
+                         "device access Mortise cannot emulate (no instruction syndrome: use plain loads and stores)",
+                         detail);
         return;
     }
     if (dev == &v.guest->uart())
@@ -157,7 +218,9 @@ void data_abort(Vcpu& v, GuestRegs& r) {
             r.x[rt] = value;
     }
     if (!ok) {
-        stop_with_report(v, r, "an access its emulated device does not implement", ipa);
+        tn::fmt::format(detail, sizeof detail, "%u-byte %s at IPA 0x%lx: offset 0x%lx of %s", size, access_name(r),
+                        ipa.value(), offset, v.guest->describe_ipa(ipa, region, sizeof region));
+        stop_with_report(v, r, "an access its emulated device does not implement", detail);
         return;
     }
     r.pc += tn::arch::esr::il(esr) ? 4 : 2;
@@ -254,8 +317,10 @@ void smccc_call(Vcpu& v, GuestRegs& r) {
     r.x[3] = ret.x3;
 }
 
-// Trapped MSR/MRS (EC 0x18): only writes of ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and
-// ICC_SGI0R_EL1 (S3_0_C12_C11_{5,6,7}, ICH_HCR_EL2.TALL1 and TALL0) arrive here.
+// Trapped MSR/MRS (EC 0x18): writes of ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and
+// ICC_SGI0R_EL1 (S3_0_C12_C11_{5,6,7}, trapped because HCR_EL2.IMO and FMO
+// route interrupts to EL2) go to the vGIC; the rest by class
+// (mortise/sysreg_trap.hpp).
 bool is_sgi_write(u64 esr) {
     using S = IccSgi1rEl1;
     return !sysreg_iss::Read::get(esr) && sysreg_iss::Op0::get(esr) == S::op0 && sysreg_iss::Op1::get(esr) == S::op1 &&
@@ -273,12 +338,46 @@ void sysreg(Vcpu& v, GuestRegs& r) {
         r.pc += 4;
         return;
     }
-    stop_with_report(v, r, "access to a system register Mortise does not give guests");
+    vcpu::SysregAccess a = vcpu::decode_sysreg(r.esr);
+    vcpu::SysregClass c = vcpu::classify(a);
+    if (vcpu::emulated(c)) {  // PMU, debug, ACTLR_EL1, RAS records, LORegions: read as zero, writes ignored
+        if (a.read && a.rt != 31)
+            r.x[a.rt] = vcpu::emulated_read(c);
+        r.pc += 4;
+        return;
+    }
+    char name[24], what[96];
+    vcpu::sysreg_name(a, name, sizeof name);
+    if (inject_undefined(v, r, vcpu::class_description(c), name))
+        return;
+    tn::fmt::format(what, sizeof what, "access to %s (%s)", vcpu::class_description(c), name);
+    stop_with_report(v, r, what);
+}
+
+// An exit from AArch32, which only a Linux guest's 32-bit process can cause
+// (EL1 is AArch64): an abort outside the partition or a trapped coprocessor
+// or system register access. The process gets what hardware would give it
+// (an external abort or an undefined instruction), never its whole guest
+// stopped. A Tenon guest has no AArch32 code: it is stopped.
+void aarch32_exit(Vcpu& v, GuestRegs& r) {
+    const u32 code = tn::arch::esr::ec(r.esr);
+    if (code == ec::data_abort_lower || code == ec::inst_abort_lower) {
+        tn::Ipa ipa;
+        if (!abort_ipa(r, ipa))
+            return;
+        if (!inject_abort(v, r, ipa))
+            stop_with_report(v, r, "AArch32 execution is not supported");
+        return;
+    }
+    char name[40];
+    tn::fmt::format(name, sizeof name, "exception class 0x%x", code);
+    if (!inject_undefined(v, r, "a register or instruction from AArch32", name))
+        stop_with_report(v, r, "AArch32 execution is not supported");
 }
 
 void dispatch(Vcpu& v, GuestRegs& r) {
     if (SpsrEl2::Aarch32::get(r.pstate)) {
-        stop_with_report(v, r, "AArch32 execution is not supported");
+        aarch32_exit(v, r);
         return;
     }
     switch (tn::arch::esr::ec(r.esr)) {
@@ -295,10 +394,14 @@ void dispatch(Vcpu& v, GuestRegs& r) {
     case ec::sysreg:
         sysreg(v, r);
         return;
-    case ec::inst_abort_lower:
-        if (!inject_abort(v, r, fault_ipa(r)))
-            stop_with_report(v, r, "instruction fetch outside its partition", fault_ipa(r));
+    case ec::inst_abort_lower: {
+        tn::Ipa ipa;
+        if (!abort_ipa(r, ipa))
+            return;  // the guest changed its tables meanwhile: fetch again
+        if (!inject_abort(v, r, ipa))
+            stop_on_abort(v, r, ipa);
         return;
+    }
     default:
         stop_with_report(v, r, "an exception Mortise does not handle for guests");
         return;

@@ -313,6 +313,110 @@ TEST_F(Core, ATenonGuestOutsideItsPartitionIsStopped) {
     EXPECT_NE(take_console().find("guest 'user' stopped: access outside its partition"), std::string::npos);
 }
 
+// Reports say what was hit: nothing of the partition, or which of its
+// emulated devices refused what.
+TEST_F(Core, AbortReportsNameTheRegionAndTheAccess) {
+    ASSERT_EQ(call(id::k_start, k_user), Status::Success);
+    ASSERT_TRUE(enter(guest(k_user)->vcpu(0)));
+    stray_read(k_user, 0x5000'0000);
+    leave(guest(k_user)->vcpu(0));
+    std::string out = take_console();
+    EXPECT_NE(out.find("  translation fault, level 2 on read at IPA 0x50000000: no RAM or device of the guest there"),
+              std::string::npos) << out;
+
+    ASSERT_EQ(call(id::k_start, k_user), Status::Success);
+    ASSERT_TRUE(enter(guest(k_user)->vcpu(0)));
+    vcpu::GuestRegs r{};  // an 8-byte load from the PL011's data register: it has no 64-bit registers
+    r.esr = (u64{tn::arch::esr::ec_code::data_abort_lower} << 26) | (u64{1} << 25) | (u64{1} << 24) |
+            (u64{3} << 22) | (u64{5} << 16) | 0x06;
+    r.hpfar = (u64{0x0900'0000} >> 12) << 4;
+    r.pstate = 0x5;
+    g_current = &guest(k_user)->vcpu(0);
+    mortise_guest_sync(&r);
+    leave(guest(k_user)->vcpu(0));
+    EXPECT_EQ(state(k_user), GuestState::Faulted);
+    out = take_console();
+    EXPECT_NE(out.find("guest 'user' stopped: an access its emulated device does not implement"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("  8-byte read at IPA 0x9000000: offset 0x0 of its emulated PL011 UART [0x9000000, 0x9001000)"),
+              std::string::npos) << out;
+    EXPECT_EQ(call(id::k_start, k_user), Status::Success);
+}
+
+// MRS/MSR of S<op0>_<op1>_C<crn>_C<crm>_<op2> with x5 from @p caller, trapped.
+vcpu::GuestRegs msr_trap(unsigned caller, unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+                         bool read, u64 pstate = 0x5) {
+    vcpu::GuestRegs r{};
+    r.esr = (u64{tn::arch::esr::ec_code::sysreg} << 26) | (u64{1} << 25) | (u64{op0} << 20) | (u64{op2} << 17) |
+            (u64{op1} << 14) | (u64{crn} << 10) | (u64{5} << 5) | (u64{crm} << 1) | (read ? 1u : 0u);
+    r.x[5] = 0xdead'beef;
+    r.pc = 0x4000'1000;
+    r.pstate = pstate;
+    g_current = &guest(caller)->vcpu(0);
+    mortise_guest_sync(&r);
+    return r;
+}
+
+// PMU and debug registers trap (MDCR_EL2) and read as zero: a guest counts
+// nothing of Mortise or of other guests and programs no breakpoint.
+TEST_F(Core, PmuAndDebugRegistersReadZeroAndIgnoreWrites) {
+    ASSERT_TRUE(enter(guest(k_user)->vcpu(0)));
+    vcpu::GuestRegs r = msr_trap(k_user, 3, 3, 9, 13, 0, true);  // MRS PMCCNTR_EL0
+    EXPECT_EQ(r.x[5], 0u);
+    EXPECT_EQ(r.pc, 0x4000'1004u);
+    r = msr_trap(k_user, 2, 0, 1, 1, 4, true);  // MRS OSLSR_EL1
+    EXPECT_EQ(r.x[5], 0x8u);
+    r = msr_trap(k_user, 2, 0, 0, 0, 4, false);  // MSR DBGBVR0_EL1
+    EXPECT_EQ(r.x[5], 0xdead'beefu);
+    EXPECT_EQ(r.pc, 0x4000'1004u);
+    EXPECT_EQ(state(k_user), GuestState::Running);
+    EXPECT_EQ(take_console(), "");
+    leave(guest(k_user)->vcpu(0));  // its last vCPU off: powered off
+    take_console();
+    EXPECT_EQ(call(id::k_start, k_user), Status::Success);
+}
+
+// Implementation-defined registers (HCR_EL2.TIDCP): a Tenon guest is stopped
+// with the register named; a Linux guest gets an undefined instruction.
+TEST_F(Core, ImplementationDefinedRegistersAreRefused) {
+    ASSERT_TRUE(enter(guest(k_user)->vcpu(0)));
+    msr_trap(k_user, 3, 1, 15, 2, 1, false);  // MSR CPUECTLR_EL1
+    leave(guest(k_user)->vcpu(0));
+    EXPECT_EQ(state(k_user), GuestState::Faulted);
+    std::string out = take_console();
+    EXPECT_NE(out.find("guest 'user' stopped: access to an implementation-defined system register (S3_1_C15_C2_1)"),
+              std::string::npos) << out;
+    EXPECT_EQ(call(id::k_start, k_user), Status::Success);
+
+    ASSERT_EQ(state(k_linux), GuestState::Running);
+    ASSERT_TRUE(enter(guest(k_linux)->vcpu(0)));
+    tn::arch::VbarEl1::write(0xffff'8000'1001'0800);
+    vcpu::GuestRegs r = msr_trap(k_linux, 3, 1, 15, 2, 1, false, 0x0 /* EL0t: a process */);
+    EXPECT_EQ(r.pc, 0xffff'8000'1001'0c00u);  // lower EL, AArch64, synchronous
+    EXPECT_EQ(tn::arch::EsrEl1::read(), u64{1} << 25);  // EC 0: unknown reason
+    EXPECT_EQ(tn::arch::ElrEl1::read(), 0x4000'1000u);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+    out = take_console();
+    EXPECT_NE(out.find("guest 'penguin': access to an implementation-defined system register (S3_1_C15_C2_1) at PC "
+                       "0x40001000: undefined instruction injected"),
+              std::string::npos) << out;
+
+    // A 32-bit process's trapped coprocessor access (MRC p15, EC 0x03): an
+    // undefined instruction at the AArch32 vector, the guest goes on.
+    r = vcpu::GuestRegs{};
+    r.esr = (u64{0x03} << 26) | (u64{1} << 25);
+    r.pc = 0x1'0400;
+    r.pstate = 0x10;  // AArch32 User
+    mortise_guest_sync(&r);
+    EXPECT_EQ(r.pc, 0xffff'8000'1001'0e00u);
+    EXPECT_EQ(state(k_linux), GuestState::Running);
+    out = take_console();
+    EXPECT_NE(out.find("a register or instruction from AArch32 (exception class 0x3)"), std::string::npos) << out;
+    leave(guest(k_linux)->vcpu(0));  // its last vCPU off: powered off; running again for the tests after this one
+    take_console();
+    EXPECT_EQ(call(id::k_start, k_linux), Status::Success);
+}
+
 TEST_F(Core, Smccc11ThroughTheExitHandler) {
     tn::arch::MidrEl1::write(0x410f'd034);  // Cortex-A53
     EXPECT_EQ(hvc(k_ctl, 0x8400'000a, 0x8000'0000).x[0], 0u);         // PSCI_FEATURES(SMCCC_VERSION)

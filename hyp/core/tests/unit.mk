@@ -20,6 +20,7 @@ MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/kernel_im
 	$(TN_ROOT)/hyp/hypercall/src/table.cpp $(TN_ROOT)/hyp/hypercall/src/groups.cpp \
 	$(TN_ROOT)/hyp/vgic/src/vgic.cpp $(TN_ROOT)/hyp/vgic/src/mmio.cpp $(TN_ROOT)/hyp/vuart/src/pl011.cpp $(TN_ROOT)/hyp/vuart/src/guest_line.cpp \
 	$(TN_ROOT)/hyp/vpsci/src/vpsci.cpp $(TN_ROOT)/hyp/vpsci/src/smccc.cpp $(TN_ROOT)/hyp/vcpu/src/context.cpp $(TN_ROOT)/hyp/vcpu/src/inject.cpp \
+	$(TN_ROOT)/hyp/vcpu/src/sysreg_trap.cpp \
 	$(TN_ROOT)/hyp/stage2/src/stage2.cpp \
 	$(TN_ROOT)/hyp/guestdt/src/guestdt.cpp $(TN_ROOT)/hyp/guestdt/src/passthrough.cpp \
 	$(TN_ROOT)/lib/fdt/src/writer.cpp $(TN_ROOT)/lib/fdt/src/overlay.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp $(TN_ROOT)/lib/fdt/src/property.cpp \

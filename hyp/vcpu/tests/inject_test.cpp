@@ -81,4 +81,41 @@ TEST(Inject, SsbsFollowsDssbsAndDitIsKept) {
     EXPECT_EQ(external_abort(r, {k_vbar, dssbs}, {}).pstate & ssbs, 0u);
 }
 
+// A trapped MSR from EL0 or EL1 becomes an undefined instruction at the
+// vector for where the guest was, returning to the instruction itself.
+TEST(Inject, UndefinedInstructionReportsAnUnknownReasonAtTheInstruction) {
+    GuestRegs r{};
+    r.esr = (u64{0x18} << 26) | (u64{1} << 25) | (u64{3} << 20) | (u64{15} << 10);  // MSR S3_x_C15_...
+    r.pc = 0xffff'8000'1000'2000;
+    r.far = 0x1234;
+    r.pstate = 0x5;  // EL1h
+    Injection in = undefined_instruction(r, {k_vbar, 0}, {});
+    EXPECT_EQ(in.esr_el1, u64{1} << 25);  // EC 0, IL, no ISS
+    EXPECT_EQ(in.far_el1, 0u);
+    EXPECT_EQ(in.elr_el1, r.pc);
+    EXPECT_EQ(in.spsr_el1, 0x5u);
+    EXPECT_EQ(in.pc, k_vbar + 0x200);
+    EXPECT_EQ(in.pstate, 0x3c5u);
+    r.pstate = 0x0;  // EL0t
+    EXPECT_EQ(undefined_instruction(r, {k_vbar, 0}, {}).pc, k_vbar + 0x400);
+}
+
+// A 32-bit process of a Linux guest (AArch32 User, M = 0b10000) goes to the
+// lower-EL AArch32 vector, keeping a 16-bit T32 instruction's IL clear.
+TEST(Inject, FromAarch32UserGoesToTheAarch32Vector) {
+    GuestRegs r{};
+    r.esr = u64{0x03} << 26;  // MCR/MRC (coproc 0b1111) trap, IL clear: T16
+    r.pc = 0x1'0400;
+    r.pstate = 0x30;  // User, T
+    Injection in = undefined_instruction(r, {k_vbar, 0}, {});
+    EXPECT_EQ(in.pc, k_vbar + 0x600);
+    EXPECT_EQ(in.esr_el1, 0u);
+    EXPECT_EQ(in.spsr_el1, 0x30u);
+    EXPECT_EQ(in.pstate, 0x3c5u);
+    GuestRegs a = data_abort(0x10 /* User, ARM */, true);
+    Injection ab = external_abort(a, {k_vbar, 0}, {});
+    EXPECT_EQ(ab.pc, k_vbar + 0x600);
+    EXPECT_EQ(ab.esr_el1 >> 26, 0x24u);  // data abort from a lower EL
+}
+
 }  // namespace

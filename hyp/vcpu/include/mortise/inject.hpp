@@ -3,7 +3,9 @@
 // "Exception entry"). Used when a Linux guest touches an IPA with no RAM or
 // device of its partition behind it: the guest gets a synchronous external
 // abort, reports it in its own log and goes on (a user process gets SIGBUS),
-// instead of being stopped.
+// instead of being stopped; and when a Linux guest (kernel or process) touches
+// a system register Mortise does not give guests: an undefined instruction,
+// as on a CPU without that register.
 //
 // Portable: the function only computes the new register values; the caller
 // (hyp/core's trap handler, on the vCPU's own CPU in mode 1, where the
@@ -42,6 +44,7 @@ struct Injection {
 constexpr u64 k_vector_current_sp0 = 0x000;  ///< from EL1t
 constexpr u64 k_vector_current_spx = 0x200;  ///< from EL1h
 constexpr u64 k_vector_lower_a64 = 0x400;    ///< from EL0, AArch64
+constexpr u64 k_vector_lower_a32 = 0x600;    ///< from EL0, AArch32 (a Linux guest's 32-bit process)
 
 /// DFSC/IFSC 0b010000: synchronous external abort, not on a translation
 /// table walk.
@@ -56,5 +59,11 @@ constexpr u32 k_fsc_external_abort = 0x10;
 /// resumes at its vector for a synchronous exception from where it was, in
 /// EL1h with D, A, I and F masked (PAN and SSBS as SCTLR_EL1 asks).
 Injection external_abort(const GuestRegs& r, const El1Entry& el1, EntryFeatures cpu);
+
+/// An undefined-instruction exception for the trapped instruction of @p r
+/// (a system register access Mortise does not give guests, from EL1 or EL0):
+/// ESR_EL1 EC 0 (unknown reason) with IL from ESR_EL2, ELR_EL1 the instruction, SPSR_EL1
+/// the guest's PSTATE; the guest resumes at its vector as for external_abort.
+Injection undefined_instruction(const GuestRegs& r, const El1Entry& el1, EntryFeatures cpu);
 
 }  // namespace mortise::vcpu

@@ -95,10 +95,13 @@ TN_SYSREG(ElrEl1, "elr_el1", u64);
 TN_SYSREG(SpsrEl1, "spsr_el1", u64);
 TN_SYSREG(VbarEl1, "vbar_el1", u64);
 // ID_AA64MMFR1_EL1.PAN and ID_AA64PFR1_EL1.SSBS (Arm ARM D17.2): 0 = not implemented.
-TN_SYSREG(IdAa64mmfr1El1, "id_aa64mmfr1_el1", u64, struct Pan : Field<20, 4>{}; struct Ecbhb : Field<60, 4>{};);
+TN_SYSREG(IdAa64mmfr1El1, "id_aa64mmfr1_el1", u64, struct Lo : Field<16, 4>{}; struct Pan : Field<20, 4>{};
+          struct Ecbhb : Field<60, 4>{};);
 // ID_AA64PFR0_EL1.CSV2: branch targets trained in one context do not steer
 // another (1, 2); 3 also covers branch history (FEAT_CSV2_3).
-TN_SYSREG(IdAa64pfr0El1, "id_aa64pfr0_el1", u64, struct Csv2 : Field<56, 4>{};);
+// ID_AA64PFR0_EL1.RAS: the RAS extension's error record registers exist (non-zero).
+TN_SYSREG(IdAa64pfr0El1, "id_aa64pfr0_el1", u64, struct Ras : Field<28, 4>{}; struct Csv2 : Field<56, 4>{};);
+TN_SYSREG(PmuserenrEl0, "pmuserenr_el0", u64);
 TN_SYSREG(IdAa64pfr1El1, "id_aa64pfr1_el1", u64, struct Ssbs : Field<4, 4>{};);
 TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
@@ -106,10 +109,23 @@ TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
 // D17.2.48 HCR_EL2. BSU (barrier shareability upgrade) is two bits; 1 = inner shareable.
 TN_SYSREG(HcrEl2, "hcr_el2", u64,
-          struct Vm : Field<0, 1>{}; struct Swio : Field<1, 1>{}; struct Fmo : Field<3, 1>{};
+          struct Vm : Field<0, 1>{}; struct Swio : Field<1, 1>{}; struct Ptw : Field<2, 1>{}; struct Fmo : Field<3, 1>{};
           struct Imo : Field<4, 1>{}; struct Amo : Field<5, 1>{}; struct Fb : Field<9, 1>{};
-          struct Bsu : Field<10, 2>{}; struct Tsc : Field<19, 1>{}; struct Rw : Field<31, 1>{};
+          struct Bsu : Field<10, 2>{}; struct Tsc : Field<19, 1>{}; struct Tidcp : Field<20, 1>{};
+          struct Tacr : Field<21, 1>{}; struct Rw : Field<31, 1>{}; struct Tlor : Field<35, 1>{};
+          struct Terr : Field<36, 1>{};
           static constexpr u64 bsu_inner_shareable = 1;);
+// D17.2.108 MDCR_EL2: which PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA)
+// register accesses from EL1 and EL0 trap to EL2, where debug exceptions go
+// (TDE), the counters EL1 and EL0 may use (HPMN) and whether counting is
+// prohibited at EL2 (HPMD, FEAT_PMUv3p1).
+TN_SYSREG(MdcrEl2, "mdcr_el2", u64,
+          struct Hpmn : Field<0, 5>{}; struct Tpmcr : Field<5, 1>{}; struct Tpm : Field<6, 1>{};
+          struct Tde : Field<8, 1>{}; struct Tda : Field<9, 1>{}; struct Tdosa : Field<10, 1>{};
+          struct Tdra : Field<11, 1>{}; struct Hpmd : Field<17, 1>{};);
+// D17.2.60 ID_AA64DFR0_EL1.PMUVer: 0 no PMU, 1 PMUv3, 4 PMUv3p1 and later, 0xf IMPLEMENTATION DEFINED.
+TN_SYSREG(IdAa64dfr0El1, "id_aa64dfr0_el1", u64, struct PmuVer : Field<8, 4>{};
+          static constexpr u64 pmu_v3p1 = 4; static constexpr u64 pmu_impdef = 0xf;);
 // D17.2.177 VTTBR_EL2: stage-2 translation table base and the VMID (8 or 16 bits).
 TN_SYSREG(VttbrEl2, "vttbr_el2", u64, struct Baddr : Field<1, 47>{}; struct Vmid : Field<48, 16>{};);
 // D17.2.176 VTCR_EL2. Cacheability 1 = write-back write-allocate; SH0 3 = inner
