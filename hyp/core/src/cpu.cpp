@@ -8,6 +8,7 @@
 // the list registers (before_entry/after_exit).
 #include <mortise/ich_el2.hpp>
 #include <tn/arch/barrier.hpp>
+#include <tn/arch/debug.hpp>
 #include <tn/arch/fpu.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
@@ -248,6 +249,11 @@ void park_current(bool save) {
     mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu}));
 }
 
-void idle(unsigned cpu) { mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu})); }
+void idle(unsigned cpu) {
+    // Guests cannot write them (MDCR_EL2.TDA) and they reset to UNKNOWN: a
+    // breakpoint left enabled would fire in whichever guest sets MDSCR_EL1.MDE.
+    tn::arch::clear_breakpoints_and_watchpoints();
+    mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu}));
+}
 
 }  // namespace mortise

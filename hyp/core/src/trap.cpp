@@ -340,6 +340,14 @@ void sysreg(Vcpu& v, GuestRegs& r) {
     }
     vcpu::SysregAccess a = vcpu::decode_sysreg(r.esr);
     vcpu::SysregClass c = vcpu::classify(a);
+    if (c == vcpu::SysregClass::Mdscr) {  // the guest's own, live on this CPU
+        if (a.read && a.rt != 31)
+            r.x[a.rt] = tn::arch::MdscrEl1::read();
+        else if (!a.read)
+            tn::arch::MdscrEl1::write(reg(r, a.rt) & vcpu::k_mdscr_guest_bits);
+        r.pc += 4;
+        return;
+    }
     if (vcpu::emulated(c)) {  // PMU, debug, ACTLR_EL1, RAS records, LORegions: read as zero, writes ignored
         if (a.read && a.rt != 31)
             r.x[a.rt] = vcpu::emulated_read(c);

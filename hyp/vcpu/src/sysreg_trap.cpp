@@ -50,6 +50,8 @@ SysregClass classify(const SysregAccess& a) {
             return SysregClass::Trace;
         if (a.op1 == 0 && a.crn == 1 && a.crm == 1 && a.op2 == 4)
             return a.read ? SysregClass::OsLockStatus : SysregClass::Debug;
+        if (a.op1 == 0 && a.crn == 0 && a.crm == 2 && a.op2 == 2)
+            return SysregClass::Mdscr;
         return a.op1 == 0 || a.op1 == 3 ? SysregClass::Debug : SysregClass::Other;
     }
     if (is_pmu(a))

@@ -52,7 +52,9 @@ TEST(SysregTrap, TimersAndOtherCrn9And14RegistersAreNotPmu) {
 }
 
 TEST(SysregTrap, DebugRegistersReadZeroAndTheOsLockIsUnlocked) {
-    EXPECT_EQ(cls(2, 0, 0, 2, 2), SysregClass::Debug);          // MDSCR_EL1
+    EXPECT_EQ(cls(2, 0, 0, 2, 2), SysregClass::Mdscr);          // MDSCR_EL1: the guest's, masked
+    EXPECT_TRUE(emulated(SysregClass::Mdscr));
+    EXPECT_EQ(k_mdscr_guest_bits & (u64{1} << 14), 0u);  // never HDE: no halting debug for guests
     EXPECT_EQ(cls(2, 0, 0, 0, 4, false), SysregClass::Debug);   // DBGBVR0_EL1
     EXPECT_EQ(cls(2, 0, 0, 15, 7, false), SysregClass::Debug);  // DBGWCR15_EL1
     EXPECT_EQ(cls(2, 0, 1, 0, 4, false), SysregClass::Debug);   // OSLAR_EL1 (Linux clears the lock at boot)

@@ -74,7 +74,9 @@ int run() {
     ATTACK_PROBE(dbgbcr0_el1, k_bcr);
     ATTACK_PROBE(dbgwvr0_el1, target & ~u64{7});
     ATTACK_PROBE(dbgwcr0_el1, k_wcr);
-    ATTACK_PROBE(mdscr_el1, u64{1} << 15);  // MDE; KDE stays clear: nothing is taken at EL1
+    // MDE and HDE (halting debug); KDE stays clear: nothing is taken at EL1.
+    // MDSCR_EL1 is the guest's, but HDE is not among the bits it may set.
+    ATTACK_PROBE(mdscr_el1, u64{3} << 14);
     ATTACK_PROBE(osdlr_el1, 1u);
     ATTACK_WRITE(oslar_el1, 1u);  // lock the OS lock: OSLSR_EL1.OSLK reads 1 if it went through
     tn_printf("attack: OSLSR_EL1 reads 0x%lx after writing 1 to OSLAR_EL1\n", ATTACK_READ(oslsr_el1));

@@ -6,11 +6,15 @@
 // and LORegions (HCR_EL2.TLOR) where the CPU has them, the physical timer
 // (CNTHCTL_EL2.EL1PCEN clear) and the GIC's SGI registers (ICH_HCR_EL2).
 //
-// Guests get no PMU and no self-hosted debug: those registers read as zero
-// and ignore writes (the guest device tree has no PMU node; an OS that
-// resets its debug registers at boot, as Linux does, keeps running), so a
-// guest can neither count events in Mortise or another guest nor set a
-// breakpoint or watchpoint. ACTLR_EL1 reads as zero and ignores writes; so do
+// Guests get no PMU and no hardware breakpoints or watchpoints: those
+// registers read as zero and ignore writes (the guest device tree has no PMU
+// node; an OS that resets its debug registers at boot, as Linux does, keeps
+// running), so a guest can neither count events in Mortise or another guest
+// nor set a breakpoint or watchpoint. MDSCR_EL1 is the guest's own (switched
+// with its EL1 registers) but only its software-step and debug-enable bits
+// can be set: a debugger in the guest (ptrace single-step, kgdb) works, and
+// its debug exceptions are taken at the guest's EL1 (MDCR_EL2.TDE clear;
+// none can be taken at EL2). ACTLR_EL1 reads as zero and ignores writes; so do
 // the RAS error records (ERRIDR_EL1 0: no record to read or disable) and the
 // LORegion registers (LORID_EL1 0: no LORegions).
 // Everything else trapped is refused (hyp/core: a Tenon guest is stopped, a
@@ -43,6 +47,7 @@ enum class SysregClass {
     Actlr,         ///< ACTLR_EL1: read as zero, writes ignored
     RasRecord,     ///< RAS error record registers (ERRIDR_EL1, ERRSELR_EL1, ERX*): read as zero, writes ignored
     LoRegion,      ///< LORegion registers (LORSA_EL1 .. LORID_EL1): read as zero, writes ignored
+    Mdscr,         ///< MDSCR_EL1: the guest's own, writes limited to k_mdscr_guest_bits
     ImpDef,        ///< implementation defined (op0 3, CRn 11 or 15): refused
     Trace,         ///< trace unit registers (op0 2, op1 1): refused
     Other,         ///< anything else trapped (the physical timer, ...): refused
@@ -50,10 +55,16 @@ enum class SysregClass {
 
 SysregClass classify(const SysregAccess& a);
 
-/// Emulated without a report (Pmu to LoRegion).
-constexpr bool emulated(SysregClass c) { return c <= SysregClass::LoRegion; }
+/// Emulated without a report (Pmu to Mdscr).
+constexpr bool emulated(SysregClass c) { return c <= SysregClass::Mdscr; }
 
-/// The value an MRS of an emulated() class reads.
+/// MDSCR_EL1 bits a guest may set: SS (0, software step), TDCC (12, EL0's
+/// debug channel traps to its EL1), KDE (13, debug exceptions at EL1), MDE
+/// (15, breakpoints and watchpoints, of which guests have none). Never HDE
+/// (halting debug) or the external debug channel's state.
+constexpr u64 k_mdscr_guest_bits = 0xb001;
+
+/// The value an MRS of an emulated() class other than Mdscr reads.
 u64 emulated_read(SysregClass c);
 
 /// "S3_1_C15_C2_1", the encoding any assembler accepts, into @p buf.

@@ -102,6 +102,7 @@ TN_SYSREG(IdAa64mmfr1El1, "id_aa64mmfr1_el1", u64, struct Lo : Field<16, 4>{}; s
 // ID_AA64PFR0_EL1.RAS: the RAS extension's error record registers exist (non-zero).
 TN_SYSREG(IdAa64pfr0El1, "id_aa64pfr0_el1", u64, struct Ras : Field<28, 4>{}; struct Csv2 : Field<56, 4>{};);
 TN_SYSREG(PmuserenrEl0, "pmuserenr_el0", u64);
+TN_SYSREG(MdscrEl1, "mdscr_el1", u64);
 TN_SYSREG(IdAa64pfr1El1, "id_aa64pfr1_el1", u64, struct Ssbs : Field<4, 4>{};);
 TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 
