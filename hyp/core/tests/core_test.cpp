@@ -369,6 +369,12 @@ TEST_F(Core, PmuAndDebugRegistersReadZeroAndIgnoreWrites) {
     r = msr_trap(k_user, 2, 0, 0, 0, 4, false);  // MSR DBGBVR0_EL1
     EXPECT_EQ(r.x[5], 0xdead'beefu);
     EXPECT_EQ(r.pc, 0x4000'1004u);
+    // MDSCR_EL1 is the guest's own: software step and debug enables only.
+    tn::arch::MdscrEl1::write(0);
+    msr_trap(k_user, 2, 0, 0, 2, 2, false);  // MSR MDSCR_EL1, x5 (0xdeadbeef)
+    EXPECT_EQ(tn::arch::MdscrEl1::read(), 0xdead'beefu & 0xb001u);
+    r = msr_trap(k_user, 2, 0, 0, 2, 2, true);
+    EXPECT_EQ(r.x[5], 0xdead'beefu & 0xb001u);
     EXPECT_EQ(state(k_user), GuestState::Running);
     EXPECT_EQ(take_console(), "");
     leave(guest(k_user)->vcpu(0));  // its last vCPU off: powered off
