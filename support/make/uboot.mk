@@ -26,6 +26,11 @@ UBOOT_BIOS ?= /usr/lib/u-boot/qemu_arm64/u-boot.bin
 ifeq ($(TN_CONFIG_LOADED),y)
 TN_UBOOT := $(O)/uboot
 TN_UBOOT_DTB := $(if $(UBOOT_DTB),$(call tn_abspath,$(UBOOT_DTB)))
+ifneq ($(TN_UBOOT_DTB),)
+ifeq ($(wildcard $(TN_UBOOT_DTB)),)
+$(error UBOOT_DTB=$(UBOOT_DTB): $(TN_UBOOT_DTB) does not exist (a compiled device tree, .dtb))
+endif
+endif
 TN_UBOOT_FILES := $(TN_UBOOT)/Image $(TN_UBOOT)/image.itb $(TN_UBOOT)/boot.scr \
 	$(TN_UBOOT)/extlinux/extlinux.conf $(if $(TN_UBOOT_DTB),$(TN_UBOOT)/board.dtb)
 
