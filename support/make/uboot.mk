@@ -42,9 +42,12 @@ tn_need_sbin = $(if $(call tn_sbin,$(1)),,$(error $(1) not found. \
 tn_uboot_tools = $(call tn_need_tool,mkimage,u-boot-tools)$(call tn_need_sbin,sfdisk,fdisk)$(call \
 	tn_need_sbin,mkfs.vfat,dosfstools)$(call tn_need_tool,mcopy,mtools)$(call tn_need_tool,mmd,mtools)
 
-# What the generated files say depends on these: rewritten when they change.
+# What the generated files say depends on these: rewritten when they change
+# (only by the goals that write uboot/, so other builds leave no uboot/ behind).
 TN_UBOOT_SETTINGS := $(APP_NAME)|$(TN_UBOOT_DTB)|$(notdir $(TN_IMAGE))
+ifneq ($(filter uboot-image run-uboot $(TN_UBOOT)/%,$(MAKECMDGOALS)),)
 $(eval $(call tn_write_if_changed,$(TN_UBOOT)/.settings,TN_UBOOT_SETTINGS))
+endif
 
 uboot-image: all $(TN_UBOOT)/disk.img
 	@echo '  U-Boot   $(call tn_short,$(TN_UBOOT))/: Image image.itb boot.scr extlinux/extlinux.conf disk.img'
