@@ -12,8 +12,9 @@
 #   disk.img                a raw disk: MBR, one bootable FAT partition from 1 MiB
 #                           holding all of the above; made without root
 #                           (sfdisk, mkfs.vfat --offset, mtools)
-# Without UBOOT_DTB, every path boots with the device tree U-Boot itself runs
-# on (fdtcontroladdr): on QEMU that is the machine's own, GIC and EL included.
+# Without UBOOT_DTB, the image gets the board's device tree: boot.scr passes
+# U-Boot's copy (fdtcontroladdr), extlinux.conf leaves it to U-Boot (fdt_addr, or
+# its copy); on QEMU both are the machine's own tree, GIC and EL included.
 #
 #   UBOOT_DTB=file     a device tree to put into the FIT and onto the disk (a board's)
 #   UBOOT_BOOT=extlinux|script  run-uboot: what U-Boot boots from the disk [extlinux]
