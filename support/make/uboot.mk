@@ -35,6 +35,18 @@ endif
 TN_UBOOT_FILES := $(TN_UBOOT)/Image $(TN_UBOOT)/image.itb $(TN_UBOOT)/boot.scr \
 	$(TN_UBOOT)/extlinux/extlinux.conf $(if $(TN_UBOOT_DTB),$(TN_UBOOT)/board.dtb)
 
+# A Mortise hypervisor image with a guests.mk (support/make/hypervisor.mk): its
+# boot modules, each kind:name:file:disk-name, copied to the disk's /mortise/;
+# boot.scr loads each and names it in /chosen (docs/mortise.md "Boot modules").
+# The partition description goes first; its name is unused ("-").
+TN_UBOOT_MODULES := $(if $(TN_HYP_MODULES),$(if $(TN_HYP_BLOB),partitions:-:$(TN_HYP_BLOB):partitions.dtb) \
+	$(foreach g,$(TN_TENON_GUESTS),tenon:$(g):$(call tn_guest_bin,$(g)):$(g).bin) \
+	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g):$(call tn_guest_image,$(g)):$(g).Image \
+		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g):$(call tn_guest_initramfs,$(g)):$(g).cpio.gz) \
+		$(if $(TN_GUEST_$(g)_DT_OVERLAY),dt-overlay:$(g):$(call tn_guest_dtbo,$(g)):$(g).dtbo)))
+tn_uboot_mod = $(word $(2),$(subst :, ,$(1)))
+TN_UBOOT_MODULE_FILES := $(foreach m,$(TN_UBOOT_MODULES),$(call tn_uboot_mod,$(m),3))
+
 # $(call tn_need_sbin,command,debian-package): like tn_need_tool, for tools in
 # /usr/sbin, which a user's PATH may lack.
 tn_sbin = $(or $(shell command -v $(1) 2>/dev/null),$(firstword $(wildcard /usr/sbin/$(1) /sbin/$(1))))
@@ -45,7 +57,7 @@ tn_uboot_tools = $(call tn_need_tool,mkimage,u-boot-tools)$(call tn_need_sbin,sf
 
 # What the generated files say depends on these: rewritten when they change
 # (only by the goals that write uboot/, so other builds leave no uboot/ behind).
-TN_UBOOT_SETTINGS := $(APP_NAME)|$(TN_UBOOT_DTB)|$(notdir $(TN_IMAGE))
+TN_UBOOT_SETTINGS := $(APP_NAME)|$(TN_UBOOT_DTB)|$(notdir $(TN_IMAGE))|$(TN_UBOOT_MODULES)
 ifneq ($(filter uboot-image run-uboot $(TN_UBOOT)/%,$(MAKECMDGOALS)),)
 $(eval $(call tn_write_if_changed,$(TN_UBOOT)/.settings,TN_UBOOT_SETTINGS))
 endif
@@ -110,11 +122,39 @@ $(TN_UBOOT)/image.itb: $(TN_UBOOT)/image.its $(TN_UBOOT)/Image $(if $(TN_UBOOT_D
 
 # The boot script: U-Boot's distro boot sets devtype, devnum and
 # distro_bootpart before it sources boot.scr; by hand, set them first.
+#
+# With boot modules, the script works on a copy of the device tree (1 MiB at
+# ramdisk_addr_r + 48 MiB, clear of where bootm puts the image) and loads the
+# modules from ramdisk_addr_r + 64 MiB on, each at a 1 MiB boundary, below 4 GiB.
+# A file that does not load leaves filesize 0: its node says size 0 and Mortise
+# refuses that module alone. $(1) = kind:name:file:disk-name.
+define tn_uboot_module_cmd
+setenv filesize 0
+load $${devtype} $${devnum}:$${distro_bootpart} $${tn_mod} /mortise/$(call tn_uboot_mod,$(1),4)
+fdt mknode /chosen module@$${tn_mod}
+fdt set /chosen/module@$${tn_mod} compatible "tenonos,mortise-$(call tn_uboot_mod,$(1),1)" "tenonos,mortise-module"
+$(if $(filter-out partitions,$(call tn_uboot_mod,$(1),1)),fdt set /chosen/module@$${tn_mod} tenonos$(TN_COMMA)name "$(call tn_uboot_mod,$(1),2)"
+)fdt set /chosen/module@$${tn_mod} reg <0 0x$${tn_mod} 0 0x$${filesize}>
+echo "boot.scr: module $(call tn_uboot_mod,$(1),1) $(call tn_uboot_mod,$(1),2) at 0x$${tn_mod}, 0x$${filesize} bytes"
+setexpr tn_mod $${tn_mod} + $${filesize}
+setexpr tn_mod $${tn_mod} + fffff
+setexpr tn_mod $${tn_mod} "&" fff00000
+
+endef
 define TN_UBOOT_CMD
 # TenonOS $(APP_NAME): U-Boot boot script (make uboot-image; mkimage -T script)
 echo "boot.scr: TenonOS $(APP_NAME), image.itb from $${devtype} $${devnum}:$${distro_bootpart}"
 load $${devtype} $${devnum}:$${distro_bootpart} $${ramdisk_addr_r} /image.itb
-bootm $${ramdisk_addr_r}#$(APP_NAME)$(if $(TN_UBOOT_DTB),, - $${fdtcontroladdr})
+$(if $(TN_UBOOT_MODULES),setexpr tn_fdt $${ramdisk_addr_r} + 3000000
+setexpr tn_mod $${ramdisk_addr_r} + 4000000
+$(if $(TN_UBOOT_DTB),setexpr tn_board $${ramdisk_addr_r} + 2000000
+load $${devtype} $${devnum}:$${distro_bootpart} $${tn_board} /board.dtb
+)fdt addr $(if $(TN_UBOOT_DTB),$${tn_board},$${fdtcontroladdr})
+fdt move $(if $(TN_UBOOT_DTB),$${tn_board},$${fdtcontroladdr}) $${tn_fdt} 100000
+fdt addr $${tn_fdt}
+fdt set /chosen "#address-cells" <2>
+fdt set /chosen "#size-cells" <2>
+$(foreach m,$(TN_UBOOT_MODULES),$(call tn_uboot_module_cmd,$(m)))bootm $${ramdisk_addr_r}#$(APP_NAME) - $${tn_fdt},bootm $${ramdisk_addr_r}#$(APP_NAME)$(if $(TN_UBOOT_DTB),, - $${fdtcontroladdr}))
 endef
 
 $(TN_UBOOT)/boot.cmd: $(TN_UBOOT)/.settings
@@ -142,18 +182,20 @@ $(TN_UBOOT)/extlinux/extlinux.conf: $(TN_UBOOT)/.settings
 # The disk: 1 MiB for the MBR (partition from sector 2048), then a FAT
 # partition a quarter larger than its files plus 8 MiB. Built in a temporary
 # file, renamed when complete.
-$(TN_UBOOT)/disk.img: $(TN_UBOOT_FILES)
+$(TN_UBOOT)/disk.img: $(TN_UBOOT_FILES) $(TN_UBOOT_MODULE_FILES)
 	$(tn_uboot_tools)
 	$(call tn_echo,DISK,$(call tn_short,$@))
 	$(Q)set -e; tmp=$@.tmp; rm -f $$tmp; \
-	bytes=$$(cat $(TN_UBOOT_FILES) | wc -c); mib=$$(( bytes * 5 / 4 / 1048576 + 8 )); \
+	bytes=$$(cat $(TN_UBOOT_FILES) $(TN_UBOOT_MODULE_FILES) | wc -c); mib=$$(( bytes * 5 / 4 / 1048576 + 8 )); \
 	truncate -s $$(( mib + 1 ))M $$tmp; \
 	echo 'start=2048, type=c, bootable' | $(call tn_sbin,sfdisk) -q $$tmp; \
 	$(call tn_sbin,mkfs.vfat) --offset 2048 -n TENONOS $$tmp $$(( mib * 1024 )) >/dev/null; \
 	mmd -i $$tmp@@1M ::extlinux; \
 	mcopy -i $$tmp@@1M $(filter-out %/extlinux.conf,$(TN_UBOOT_FILES)) ::/; \
 	mcopy -i $$tmp@@1M $(TN_UBOOT)/extlinux/extlinux.conf ::extlinux/; \
-	mv $$tmp $@
+	$(if $(TN_UBOOT_MODULES),mmd -i $$tmp@@1M ::mortise; \
+	$(foreach m,$(TN_UBOOT_MODULES),mcopy -i $$tmp@@1M $(call tn_uboot_mod,$(m),3) ::mortise/$(call tn_uboot_mod,$(m),4); \
+	))	mv $$tmp $@
 
 # QEMU virt booted through U-Boot from the disk: the machine of 'run'.
 run-uboot: uboot-image
