@@ -28,7 +28,7 @@ help:
 	@echo '  make clean        remove build/ and every application build directory'
 	@echo
 	@echo 'Per application (see make -C apps/helloworld help):'
-	@echo '  make -C apps/<app> [menuconfig|defconfig|savedefconfig|run|sizes|print-libs]'
+	@echo '  make -C apps/<app> [menuconfig|defconfig|savedefconfig|run|uboot-image|run-uboot|sizes|print-libs]'
 	@echo
 	@echo 'Applications: $(notdir $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile)))'
 

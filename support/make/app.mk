@@ -71,6 +71,7 @@ include $(TN_ROOT)/support/make/libs.mk
 include $(TN_ROOT)/support/make/hypervisor.mk
 include $(TN_ROOT)/support/make/image.mk
 include $(TN_ROOT)/support/make/debug.mk
+include $(TN_ROOT)/support/make/uboot.mk
 include $(TN_ROOT)/support/make/symbolize.mk
 
 help:
@@ -80,6 +81,10 @@ help:
 	@echo '  all (default)    build $(O)/<app>_<platform>.{elf,bin,map,sizes}'
 	@echo '  run              build, then boot the image in qemu-system-aarch64'
 	@echo '                   (QEMU_* variables below)'
+	@echo '  uboot-image      build, then what U-Boot boots into O/uboot/: Image (booti), image.itb (FIT),'
+	@echo '                   boot.scr, extlinux/extlinux.conf and disk.img (MBR + FAT) (docs/u-boot.md)'
+	@echo '  run-uboot        uboot-image, then boot disk.img in QEMU through Debian'"'"'s U-Boot'
+	@echo '                   (the machine of run: QEMU_* variables; UBOOT_* below)'
 	@echo '  gdb              build, boot halted under QEMU'"'"'s gdb stub, attach gdb-multiarch'
 	@echo '                   with the symbols where the image runs (docs/debugging.md)'
 	@echo '  debug            build, boot halted with the gdb stub, print how to attach'
@@ -121,12 +126,16 @@ help:
 	@echo '  GUEST=name       gdb/debug/gdb-attach: that guest'"'"'s symbols (combined images)'
 	@echo '  GDB=cmd          debugger [gdb-multiarch]'
 	@echo '  GDB_FLAGS=...    extra gdb arguments (after the generated script)'
+	@echo '  UBOOT_DTB=file   uboot-image: a device tree for the FIT and the disk (a board'"'"'s) [none:'
+	@echo '                   the one U-Boot runs on]'
+	@echo '  UBOOT_BOOT=b     run-uboot: extlinux (extlinux.conf, booti) or script (boot.scr, FIT) [extlinux]'
+	@echo '  UBOOT_BIOS=file  run-uboot: U-Boot for QEMU virt [/usr/lib/u-boot/qemu_arm64/u-boot.bin]'
 	@echo '  LOG=file         symbolize: the console log to annotate'
 	@echo '  SYMBOLIZE_ELF=f  symbolize: the ELF [this build'"'"'s image], e.g. a guest'"'"'s'
 
 clean:
 	$(call tn_echo,CLEAN,$(call tn_short,$(O)))
-	$(Q)rm -rf $(O)/obj $(O)/libs $(O)/host $(O)/*.elf $(O)/*.bin $(O)/*.map $(O)/*.sizes
+	$(Q)rm -rf $(O)/obj $(O)/libs $(O)/host $(O)/*.elf $(O)/*.bin $(O)/*.map $(O)/*.sizes $(O)/uboot
 
 distclean:
 	$(call tn_echo,CLEAN,$(O))

@@ -57,6 +57,16 @@ ifeq ($(strip $(TN_GUESTS)),)
 $(error $(APP_DIR)/guests.mk: TN_GUESTS names no guest)
 endif
 endif
+# A Mortise hypervisor image embeds no guest: with a guests.mk, its guests are built
+# all the same and make uboot-image puts them on the disk as boot modules
+# (support/make/uboot.mk, docs/mortise.md "Boot modules").
+TN_HYP_MODULES :=
+ifeq ($(CONFIG_TN_IMAGE_MORTISE),y)
+ifneq ($(wildcard $(APP_DIR)/guests.mk),)
+include $(APP_DIR)/guests.mk
+TN_HYP_MODULES := y
+endif
+endif
 
 # Linux guests: TN_GUEST_<name>_LINUX (stock or rt) or TN_GUEST_<name>_IMAGE.
 tn_guest_is_linux = $(strip $(TN_GUEST_$(1)_LINUX)$(TN_GUEST_$(1)_IMAGE))
@@ -181,7 +191,7 @@ include $(TN_ROOT)/support/tools/partcheck/partcheck.mk
 # guest given one must fail here, not be refused at boot.
 TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
 	$(if $(CONFIG_TN_MAX_CPUS),--max-cpus $(CONFIG_TN_MAX_CPUS)) \
-	$(if $(CONFIG_TN_IMAGE_COMBINED),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
+	$(if $(CONFIG_TN_IMAGE_COMBINED)$(TN_HYP_MODULES),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
 	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
 		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))) \
 		$(if $(TN_GUEST_$(g)_DT_OVERLAY),--dt-overlay $(g)=$(call tn_guest_dtbo,$(g))))
@@ -204,10 +214,10 @@ else
 TN_HYP_BLOB :=
 endif
 
-TN_HYP_IMAGE_ARGS := $(foreach g,$(TN_TENON_GUESTS),$(g)=$(call tn_guest_bin,$(g))) \
+TN_HYP_IMAGE_ARGS := $(if $(TN_HYP_MODULES),,$(foreach g,$(TN_TENON_GUESTS),$(g)=$(call tn_guest_bin,$(g))) \
 	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g)=$(call tn_guest_image,$(g)) \
 		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g)=$(call tn_guest_initramfs,$(g))) \
-		$(if $(TN_GUEST_$(g)_DT_OVERLAY),dt-overlay:$(g)=$(call tn_guest_dtbo,$(g))))
+		$(if $(TN_GUEST_$(g)_DT_OVERLAY),dt-overlay:$(g)=$(call tn_guest_dtbo,$(g)))))
 TN_HYP_S_TEXT := $(TN_HYP_IMAGE_ARGS)|$(TN_HYP_BLOB)
 $(eval $(call tn_write_if_changed,$(O)/images/.list,TN_HYP_S_TEXT))
 
@@ -215,7 +225,7 @@ $(TN_HYP_IMAGES_S): $(TN_ROOT)/support/scripts/hypimages.py $(O)/images/.list
 	$(call tn_echo,GEN,$(call tn_short,$@))
 	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/hypimages.py $@ "$(TN_HYP_BLOB)" $(TN_HYP_IMAGE_ARGS)
 
-$(TN_HYP_IMAGES_O): $(TN_HYP_IMAGES_S) $(TN_GUEST_BINS) $(TN_LINUX_BLOBS) $(TN_HYP_BLOB)
+$(TN_HYP_IMAGES_O): $(TN_HYP_IMAGES_S) $(if $(TN_HYP_MODULES),,$(TN_GUEST_BINS) $(TN_LINUX_BLOBS)) $(TN_HYP_BLOB)
 	@mkdir -p $(@D)
 	$(call tn_echo,AS,$(call tn_short,$@))
 	$(Q)$(CC) $(TN_COMMON_FLAGS) $(TN_ASFLAGS) -c $< -o $@

@@ -49,11 +49,13 @@ QEMU_ICOUNT ?= 0
 QEMU_TIMEOUT ?= 0
 QEMU_KERNEL ?= $(TN_IMAGE).bin
 QEMU_LOAD_ADDR ?=
-# The machine 'run' boots; debug.mk adds the gdb stub to the same arguments.
+# The machine 'run' boots; debug.mk adds the gdb stub to the same arguments,
+# uboot.mk boots the same machine through U-Boot.
 # $(1): scripts/qemu-run options to add before the extra QEMU arguments.
-tn_qemu_run_args = --kernel $(QEMU_KERNEL) $(if $(QEMU_LOAD_ADDR),--load-addr $(QEMU_LOAD_ADDR)) \
-	--gic $(QEMU_GIC) --smp $(QEMU_SMP) $(if $(filter 1,$(QEMU_EL2)),--el2) \
+tn_qemu_machine_args = --gic $(QEMU_GIC) --smp $(QEMU_SMP) $(if $(filter 1,$(QEMU_EL2)),--el2) \
 	$(if $(filter 1,$(QEMU_ICOUNT)),--icount) --timeout $(QEMU_TIMEOUT) $(1) $(TN_QEMU_FLAGS) -- $(QEMU_FLAGS)
+tn_qemu_run_args = --kernel $(QEMU_KERNEL) $(if $(QEMU_LOAD_ADDR),--load-addr $(QEMU_LOAD_ADDR)) \
+	$(call tn_qemu_machine_args,$(1))
 run: all
 	$(call tn_need_tool,qemu-system-aarch64,qemu-system-arm)
 	$(Q)$(TN_ROOT)/scripts/qemu-run $(call tn_qemu_run_args)

@@ -4,7 +4,8 @@
 The image must be loadable anywhere (QEMU -kernel, U-Boot booti, Mortise's
 loader), so: it starts with a valid Linux arm64 Image header whose image_size
 covers BSS, and its only dynamic relocations are R_AARCH64_RELATIVE, which the
-entry code applies itself. Anything else is a link error here rather than a
+entry code applies itself, all of them (__rela_start/__rela_end are the bounds
+of .rela.dyn). Anything else is a link error here rather than a
 hang at boot.
 
 usage: checkimage.py IMAGE.elf
@@ -27,6 +28,21 @@ def sections(data):
         start = strtab[4] + s[0]
         name = data[start:data.index(b"\0", start)].decode()
         out[name] = s
+    return out
+
+
+def symbols(data, secs, names):
+    """The values of the named symbols of .symtab (those it has)."""
+    symtab, strtab = secs.get(".symtab"), secs.get(".strtab")
+    out = {}
+    if not symtab or not strtab:
+        return out
+    for off in range(symtab[4], symtab[4] + symtab[5], 24):
+        st_name, _, _, _, st_value, _ = struct.unpack_from("<IBBHQQ", data, off)
+        start = strtab[4] + st_name
+        name = data[start:data.index(b"\0", start)].decode()
+        if name in names:
+            out[name] = st_value
     return out
 
 
@@ -54,6 +70,15 @@ def main():
     if image_size < expected:
         fail(path, "Image header image_size 0x{:x} does not cover the image (0x{:x})".format(image_size, expected))
     rela = secs.get(".rela.dyn")
+    # The entry code applies the relocations from __rela_start to __rela_end: short
+    # bounds leave pointers at their link address, and the image runs only there.
+    bounds = symbols(data, secs, ("__rela_start", "__rela_end"))
+    want = {"__rela_start": rela[3], "__rela_end": rela[3] + rela[5]} if rela else {}
+    for name, value in sorted(bounds.items()):
+        if rela and value != want[name]:
+            fail(path, "{} is 0x{:x}, but .rela.dyn spans 0x{:x}-0x{:x}: the entry code would not apply "
+                       "every relocation (define it from ADDR/SIZEOF of .rela.dyn in the linker script)".format(
+                           name, value, want["__rela_start"], want["__rela_end"]))
     if rela:
         for off in range(rela[4], rela[4] + rela[5], 24):
             r_offset, r_info, _ = struct.unpack_from("<QQq", data, off)

@@ -2,7 +2,8 @@
 # option ROMs (ipxe-qemu). This machine may have them: hide every ROM
 # directory QEMU searches (qemu-system-aarch64 -L help) behind an empty bind
 # mount in a private mount namespace, then boot as a new user would:
-# `make run` of helloworld and of a combined Mortise image, and the device
+# `make run` of helloworld and of a combined Mortise image, `make run-uboot` of
+# helloworld (Debian's U-Boot as the firmware), and the device
 # tree dump the host tests and fuzzers take their seeds from.
 # Needs root (unshare -m); otherwise it is reported as skipped, not passed.
 source "$(dirname "$0")/common.bash"
@@ -35,6 +36,11 @@ out=$(masked qemu-system-aarch64 -L help) || fail "masking failed: $out"
 make -C "$TREE/apps/helloworld" -s >/dev/null 2>&1 || fail "helloworld does not build"
 out=$(masked make -C "$TREE/apps/helloworld" run QEMU_TIMEOUT=60) ||
     { printf '%s\n' "$out"; fail "make run of helloworld failed without QEMU's option ROMs"; }
+expect_contains "$out" '^Hello from Tenon'
+
+# U-Boot as the firmware (make run-uboot) needs no option ROM either.
+out=$(masked make -C "$TREE/apps/helloworld" run-uboot QEMU_TIMEOUT=60) ||
+    { printf '%s\n' "$out"; fail "make run-uboot of helloworld failed without QEMU's option ROMs"; }
 expect_contains "$out" '^Hello from Tenon'
 
 make -C "$TREE/apps/mortise-two-tenons" -s >/dev/null 2>&1 || fail "mortise-two-tenons does not build"

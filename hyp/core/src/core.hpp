@@ -10,6 +10,7 @@
 #pragma once
 
 #include <mortise/hypercall.hpp>
+#include <mortise/modules.hpp>
 #include <mortise/partition.hpp>
 #include <mortise/platform.hpp>
 #include <mortise/stage2.hpp>
@@ -59,8 +60,18 @@ const Image* image(unsigned i);
 const Image* find_image(const char* name, ImageKind kind);
 /// Guest kernels embedded (Tenon applications and Linux Images; initramfs images not counted).
 unsigned kernel_count();
-/// The partition description blob (dtc output) linked into the image; size 0 if none.
+/// The partition description: a boot module's if the bootloader loaded one, else the blob
+/// (dtc output) linked into the image; size 0 if none (or the module was refused).
 const void* partitions_blob(u64& size);
+/// A Mortise hypervisor image's guests come as boot modules (mortise/modules.hpp): reads
+/// and checks every /chosen module node of @p host against @p machine, logs each (and
+/// why it is refused), and adds the usable ones to the images above. False if the tree
+/// has no /chosen. Call once, before the description is read.
+bool use_boot_modules(const tn::fdt::Fdt& host, const modules::Machine& machine);
+/// The boot modules read (empty unless use_boot_modules ran).
+const modules::Table& boot_modules();
+/// Whether [@p base, @p base + @p size) overlaps a boot module's bytes, usable or not.
+bool overlaps_boot_module(tn::PhysAddr base, u64 size);
 
 // ---- Guests (guest.cpp) ----
 

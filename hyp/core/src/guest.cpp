@@ -73,7 +73,7 @@ alignas(4096) u32 g_uart_views[k_max_guests][vuart::k_view_words];
 
 // ---- Host RAM placement ----
 
-tn::PhysRange g_taken[k_max_guests + 2];
+tn::PhysRange g_taken[k_max_guests + 2 + modules::k_max_modules];
 unsigned g_taken_count;
 
 bool is_free(tn::PhysRange r) {
@@ -199,6 +199,11 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
         return tn::err(GuestError::TooManyVcpus);
     }
     const bool fixed = desc.mem_phys != PhysAddr{};
+    if (fixed && overlaps_boot_module(desc.mem_phys, desc.mem_size)) {
+        MLOG("guest '%s' not started: its mem-phys RAM %#lx+%#lx holds a boot module; load the modules elsewhere",
+             desc.name, desc.mem_phys.value(), desc.mem_size);
+        return tn::err(GuestError::NoRam);
+    }
     m_ram_pa = fixed ? desc.mem_phys : place(desc.mem_size);
     if (m_ram_pa == PhysAddr{}) {
         MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
@@ -562,6 +567,13 @@ void create_guests(const partition::Description& d) {
     take(PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
          reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start));
     take(PhysAddr{board().dtb}, board().dtb_size);
+    // Boot modules stay where the bootloader put them until their guest is loaded (refused ones
+    // too: a guest's RAM must not be placed over any of them).
+    for (unsigned i = 0; i < boot_modules().count; ++i) {
+        const modules::Module& m = boot_modules().items[i];
+        if (m.size && m.address + m.size > m.address)
+            take(PhysAddr{m.address}, m.size);
+    }
     for (unsigned i = 0; i < d.count; ++i)
         if (d.guests[i].valid && d.guests[i].mem_phys != PhysAddr{})
             take(d.guests[i].mem_phys, d.guests[i].mem_size);

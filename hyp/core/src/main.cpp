@@ -76,6 +76,26 @@ partition::Platform platform() {
     return p;
 }
 
+// A Mortise hypervisor image: the guests (and maybe the description) the bootloader loaded,
+// named in the host tree's /chosen (mortise/modules.hpp). Every module is checked here, before
+// any guest is created; a refused one stops only the guests that name it.
+[[maybe_unused]] void read_boot_modules() {
+    const Board& b = board();
+    auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(b.dtb), b.dtb_size);
+    if (!host.ok()) {
+        MLOG("boot modules: the host device tree cannot be read (%s)", tn::fdt::error_name(host.error()));
+        return;
+    }
+    static modules::Range ram[sizeof(b.ram) / sizeof(b.ram[0])];
+    for (unsigned i = 0; i < b.ram_count; ++i)
+        ram[i] = {b.ram[i].base, b.ram[i].size};
+    u64 start = reinterpret_cast<u64>(__tn_image_start);
+    const modules::Range reserved[] = {{start, reinterpret_cast<u64>(_end) - start}, {b.dtb, b.dtb_size}};
+    (void)use_boot_modules(host.value(), {ram, b.ram_count, reserved, 2});
+    MLOG("%u boot module%s usable of %u", boot_modules().usable(), boot_modules().usable() == 1 ? "" : "s",
+         boot_modules().count);
+}
+
 bool read_description() {
     u64 size = 0;
     const void* blob = partitions_blob(size);
@@ -146,6 +166,9 @@ using namespace mortise;
 int main() {
     MLOG("Mortise hypervisor, %u CPUs, %u guest image%s embedded", board().cpu_count, kernel_count(),
          kernel_count() == 1 ? "" : "s");
+#ifdef CONFIG_TN_IMAGE_MORTISE
+    read_boot_modules();
+#endif
     if (!init_hypercalls() || !read_description())
         return 1;
     create_guests(g_description);

@@ -537,5 +537,59 @@ TEST(CoreStatus, EveryGuestErrorHasItsStatus) {
         EXPECT_EQ(status(tn::err(e)), Status::Unavailable) << error_name(e);
 }
 
+// A Mortise hypervisor image's boot modules (images.cpp use_boot_modules): usable ones join the
+// embedded images, a refused one is reported and found by nobody, a partitions module replaces
+// the embedded description. Runs after the Core suite: the guests above are already created.
+void module_node(tn::fdt::Writer& w, const char* node, const char* kind, const char* name, const void* at, u64 size) {
+    char compat[96];
+    u32 n = static_cast<u32>(std::snprintf(compat, sizeof compat, "%s%ctenonos,mortise-module", kind, '\0')) + 1;
+    u64 a = reinterpret_cast<u64>(at);
+    const u32 reg[4] = {static_cast<u32>(a >> 32), static_cast<u32>(a), static_cast<u32>(size >> 32),
+                        static_cast<u32>(size)};
+    w.begin_node(node).property_strings("compatible", compat, n);
+    if (name)
+        w.property_string("tenonos,name", name);
+    w.property_cells("reg", reg, 4).end_node();
+}
+
+TEST(CoreBootModules, UsableModulesJoinTheImagesRefusedOnesAreReported) {
+    static FakeImage mod_kernel(4096);
+    static u8 mod_zeros[4096] = {};
+    alignas(8) static u8 host[2048];
+    tn::fdt::Writer w(host, sizeof host);
+    w.begin_node("").property_u32("#address-cells", 2).property_u32("#size-cells", 2);
+    w.begin_node("chosen").property_u32("#address-cells", 2).property_u32("#size-cells", 2);
+    module_node(w, "module@1", "tenonos,mortise-tenon", "from_boot", mod_kernel.bytes, sizeof mod_kernel.bytes);
+    module_node(w, "module@2", "tenonos,mortise-linux", "broken", mod_zeros, sizeof mod_zeros);
+    module_node(w, "module@3", "tenonos,mortise-partitions", nullptr, g_overlay_good, g_overlay_good_size);
+    w.end_node().end_node();
+    ASSERT_NE(w.finish(), 0u);
+    auto dt = tn::fdt::Fdt::try_open(host, sizeof host);
+    ASSERT_TRUE(dt.ok());
+    // RAM: everything the test's buffers could be in (they are static, not in the fake board's RAM).
+    const modules::Range ram[] = {{0x1000, ~u64{0} - 0x2000}};
+    unsigned before = kernel_count();
+    take_console();
+    EXPECT_TRUE(use_boot_modules(dt.value(), {ram, 1, nullptr, 0}));
+    std::string out = take_console();
+    EXPECT_NE(out.find("boot module module@1: tenon 'from_boot'"), std::string::npos) << out;
+    EXPECT_NE(out.find("boot module module@2 (linux 'broken'"), std::string::npos) << out;
+    EXPECT_NE(out.find("refused"), std::string::npos) << out;
+    const Image* img = find_image("from_boot", ImageKind::Tenon);
+    ASSERT_NE(img, nullptr);
+    EXPECT_EQ(img->data, mod_kernel.bytes);
+    EXPECT_EQ(img->size, sizeof mod_kernel.bytes);
+    EXPECT_EQ(find_image("broken", ImageKind::Linux), nullptr);
+    EXPECT_NE(find_image("tenon", ImageKind::Tenon), nullptr);  // the embedded ones stay
+    EXPECT_EQ(kernel_count(), before + 1);
+    u64 size = 0;
+    EXPECT_EQ(partitions_blob(size), static_cast<const void*>(g_overlay_good));
+    EXPECT_EQ(size, g_overlay_good_size);
+    EXPECT_TRUE(overlaps_boot_module(tn::PhysAddr{reinterpret_cast<u64>(mod_zeros) + 100}, 1));
+    EXPECT_FALSE(overlaps_boot_module(tn::PhysAddr{reinterpret_cast<u64>(host)}, sizeof host));
+    EXPECT_EQ(boot_modules().count, 3u);
+    EXPECT_EQ(boot_modules().usable(), 2u);
+}
+
 }  // namespace
 }  // namespace mortise::test

@@ -18,3 +18,11 @@ partcheck_CXXFLAGS := -DTN_PARTCHECK_DTS_DIR='"$(d)/tests/dts"'
 # The arm64 Image header and the guest RAM layout of kernel, initramfs and device tree.
 UNIT_TESTS += kernel_image
 kernel_image_SRCS := $(d)/src/kernel_image.cpp $(d)/tests/kernel_image_test.cpp
+
+# Boot modules: the /chosen nodes a bootloader writes for a Mortise hypervisor image
+# (src/modules.cpp), read from hand-built trees, malformed ones included.
+UNIT_TESTS += boot_modules
+boot_modules_SRCS := $(d)/src/modules.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
+	$(TN_ROOT)/lib/fdt/src/index.cpp $(d)/tests/modules_test.cpp
+boot_modules_INCLUDES := $(TN_ROOT)/lib/fdt/tests
