@@ -1,13 +1,17 @@
 #include <tn/arch/debug.hpp>
 #include <tn/arch/barrier.hpp>
+#include <tn/arch/sysreg.hpp>
 
 namespace tn::arch {
 
 namespace {
 
-// ID_AA64DFR0_EL1.BRPs (15:12) and WRPs (23:20): the number of breakpoints
-// and watchpoints, minus one (at least 2 of each, at most 16).
-unsigned count(u64 dfr0, unsigned shift) { return static_cast<unsigned>((dfr0 >> shift) & 0xf) + 1; }
+// ID_AA64DFR0_EL1.BRPs and WRPs hold the number of breakpoints and
+// watchpoints minus one (at least 2 of each, at most 16).
+template <typename F>
+unsigned count(u64 dfr0) {
+    return static_cast<unsigned>(F::get(dfr0)) + 1;
+}
 
 // The registers are named by number: one instruction per index.
 #define TN_DEBUG_PAIR(kind, n) \
@@ -31,11 +35,10 @@ void clear_watchpoint(unsigned n) {
 }  // namespace
 
 void clear_breakpoints_and_watchpoints() {
-    u64 dfr0;
-    asm volatile("mrs %0, id_aa64dfr0_el1" : "=r"(dfr0));
-    for (unsigned n = 0; n < count(dfr0, 12); ++n)
+    u64 dfr0 = IdAa64dfr0El1::read();
+    for (unsigned n = 0; n < count<IdAa64dfr0El1::Brps>(dfr0); ++n)
         clear_breakpoint(n);
-    for (unsigned n = 0; n < count(dfr0, 20); ++n)
+    for (unsigned n = 0; n < count<IdAa64dfr0El1::Wrps>(dfr0); ++n)
         clear_watchpoint(n);
     instruction_sync();
 }

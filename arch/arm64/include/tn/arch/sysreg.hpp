@@ -124,8 +124,10 @@ TN_SYSREG(MdcrEl2, "mdcr_el2", u64,
           struct Hpmn : Field<0, 5>{}; struct Tpmcr : Field<5, 1>{}; struct Tpm : Field<6, 1>{};
           struct Tde : Field<8, 1>{}; struct Tda : Field<9, 1>{}; struct Tdosa : Field<10, 1>{};
           struct Tdra : Field<11, 1>{}; struct Hpmd : Field<17, 1>{};);
-// D17.2.60 ID_AA64DFR0_EL1.PMUVer: 0 no PMU, 1 PMUv3, 4 PMUv3p1 and later, 0xf IMPLEMENTATION DEFINED.
-TN_SYSREG(IdAa64dfr0El1, "id_aa64dfr0_el1", u64, struct PmuVer : Field<8, 4>{};
+// D17.2.60 ID_AA64DFR0_EL1.PMUVer: 0 no PMU, 1 PMUv3, 4 PMUv3p1 and later, 0xf
+// IMPLEMENTATION DEFINED. BRPs and WRPs: breakpoints and watchpoints, minus one.
+TN_SYSREG(IdAa64dfr0El1, "id_aa64dfr0_el1", u64,
+          struct PmuVer : Field<8, 4>{}; struct Brps : Field<12, 4>{}; struct Wrps : Field<20, 4>{};
           static constexpr u64 pmu_v3p1 = 4; static constexpr u64 pmu_impdef = 0xf;);
 // D17.2.177 VTTBR_EL2: stage-2 translation table base and the VMID (8 or 16 bits).
 TN_SYSREG(VttbrEl2, "vttbr_el2", u64, struct Baddr : Field<1, 47>{}; struct Vmid : Field<48, 16>{};);
