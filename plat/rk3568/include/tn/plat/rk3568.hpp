@@ -37,25 +37,30 @@ constexpr u32 k_all_parts = 0x3f;
 /// One sentence for part @p p (a single Part bit): what is missing and how to fix it.
 const char* missing_text(u32 p);
 
+/// The console UART: the node /chosen stdout-path names.
 struct Console {
     ns16550::Config uart;  ///< From the node (reg, reg-shift, reg-io-width) and the stdout-path options.
     u32 intid;             ///< GIC INTID of its first interrupt; 0 if it has none.
-    fdt::Node node;
+    fdt::Node node;        ///< The UART's node, for more of its properties.
 };
 
+/// The GIC-600 (arm,gic-v3) frames from its node's reg entries.
 struct Gic {
-    u64 dist, dist_size;
-    u64 redist, redist_size;  ///< The first redistributor region (GIC-600: one, 128 KiB per CPU).
+    u64 dist;                 ///< Distributor (GICD) base.
+    u64 dist_size;            ///< Its size (64 KiB).
+    u64 redist;               ///< The first redistributor region (GIC-600: one, 128 KiB per CPU).
+    u64 redist_size;          ///< Its size (4 x 128 KiB on rk3568).
     u32 maintenance_intid;    ///< The virtual interface's maintenance PPI (the node's interrupts); 0 if none.
 };
 
+/// What discover() found in the tree.
 struct Board {
-    fdt::Region ram[k_max_ram_banks];
-    usize ram_count;
-    Console console;
-    Gic gic;
+    fdt::Region ram[k_max_ram_banks];  ///< /memory banks, tree order.
+    usize ram_count;                   ///< Entries of ram in use.
+    Console console;                   ///< The stdout-path UART.
+    Gic gic;                           ///< The interrupt controller.
     u64 cpus[k_max_cpus];  ///< MPIDR affinities, tree order; only CPUs with enable-method "psci".
-    usize cpu_count;
+    usize cpu_count;       ///< Entries of cpus in use.
     bool psci_smc;         ///< PSCI conduit: SMC (true) or HVC.
     u32 timer_intid;       ///< EL1 virtual timer PPI.
     u32 missing;           ///< Part bits discover() could not fill.
