@@ -3,7 +3,10 @@
 #
 #   $(APP_DIR)/partitions.dts   the partition description: checked by
 #                               support/tools/partcheck (the same C++ Mortise
-#                               checks it with at boot), compiled with dtc
+#                               checks it with at boot), compiled with dtc;
+#                               partitions.<platform>.dts instead when the app
+#                               has one for the image's TN_PLAT_NAME (e.g.
+#                               partitions.rk3568.dts: the board's CPU count)
 #   $(APP_DIR)/guests.mk        combined images only: the guests to embed,
 #                               each built with its own configuration:
 #       TN_GUESTS := alpha beta
@@ -42,7 +45,7 @@ TN_SPACE := $(subst ,, )
 # The machine 'make run' boots and partcheck checks against.
 TN_HYP_QEMU_MEM ?= 512M
 TN_HYP_QEMU_SMP ?= 4
-TN_HYP_DTS := $(APP_DIR)/partitions.dts
+TN_HYP_DTS := $(or $(wildcard $(APP_DIR)/partitions.$(TN_PLAT_NAME).dts),$(APP_DIR)/partitions.dts)
 TN_HYP_DTB := $(O)/partitions.dtb
 TN_HYP_IMAGES_S := $(O)/images/mortise-images.S
 TN_HYP_IMAGES_O := $(O)/libs/mortise-images.o

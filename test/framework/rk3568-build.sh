@@ -3,7 +3,12 @@
 # CPUs, interrupt-driven console input), rtbench, and threads-demo (1 CPU,
 # page pool) with polled console input; each is an arm64 Image U-Boot's
 # booti takes, carries the 16550 driver and no PL011, and `make run` refuses
-# with the fix instead of booting the wrong machine.
+# with the fix instead of booting the wrong machine. Then Mortise for the
+# board (plat/mortise-rk3568), both EL2 image kinds, checked the same way on
+# the host side (the guests' own console is the emulated PL011 of Mortise's
+# guest map on every board, so they are not looked at): mortise-two-tenons'
+# two Tenon guests, not apps/linux-tenon's defconfig.rk3568, so that no Linux
+# kernel is fetched or embedded here.
 source "$(dirname "$0")/common.bash"
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
@@ -46,5 +51,44 @@ expect_not_contains "$(aarch64-linux-gnu-nm -C "$SCRATCH/threads-demo/threads-de
 
 if out=$(make -s -C "$SRC_ROOT/apps/helloworld" O="$SCRATCH/helloworld" run 2>&1); then
     fail "make run of an rk3568 image did not refuse: $out"
+fi
+expect_contains "$out" 'QEMU cannot emulate the RK3568.*docs/boards/rk3568.md'
+
+# Mortise on the board: the combined host image first, then, in the same output
+# directory, the hypervisor image (TN_IMAGE_MORTISE): only what uses the changed
+# options rebuilds, and the guests (built unembedded, as boot modules) are reused.
+printf 'CONFIG_TN_IMAGE_COMBINED=y\nCONFIG_PLAT_MORTISE_RK3568=y\nCONFIG_TN_MAX_CPUS=4\n' > "$SCRATCH/mortise.defconfig"
+hyp=$SCRATCH/mortise-two-tenons
+check_mortise() {  # KIND: checks the image just built, keeps a copy of it as mortise-KIND.bin
+    local bin="$hyp/mortise-two-tenons_rk3568.bin" elf="$hyp/mortise-two-tenons_rk3568.elf" syms magic
+    [ -f "$bin" ] || fail "no $bin"
+    magic=$(od -An -tx1 -j56 -N4 "$bin" | tr -d ' ')
+    [ "$magic" = "41524d64" ] || fail "$bin ($1): no arm64 Image magic at 0x38 (got $magic)"
+    syms=$(aarch64-linux-gnu-nm -C "$elf")
+    expect_contains "$syms" ' mortise_start$'
+    expect_contains "$syms" 'tn::plat::mortise_rk3568::discover'
+    expect_contains "$syms" 'tn::plat::rk3568::discover\(tn::fdt::Fdt const&\)'
+    expect_contains "$syms" 'tn::ns16550::Uart::put'
+    expect_contains "$syms" 'tn::ns16550::Uart::acknowledge'  # console input for the core
+    expect_not_contains "$syms" 'tn::pl011::'
+    expect_not_contains "$syms" 'tn::plat::qemu_virt::'
+    cp "$bin" "$SCRATCH/mortise-$1.bin"
+    echo "ok: mortise-two-tenons ($1): $(stat -c %s "$bin") bytes"
+}
+build mortise-two-tenons "$SCRATCH/mortise.defconfig"
+expect_contains "$(cat "$hyp/images/.list")" '^alpha=.* beta=.*partitions.dtb'  # what hypimages.py embedded
+check_mortise combined
+make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" setconfig SET="TN_IMAGE_MORTISE=y" >/dev/null
+grep -q '^CONFIG_TN_IMAGE_MORTISE=y$' "$hyp/.config" || fail "setconfig TN_IMAGE_MORTISE=y did not switch the image kind"
+make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" >/dev/null
+expect_not_contains "$(cat "$hyp/images/.list")" 'alpha='
+check_mortise hypervisor
+# The guests are in the combined image only.
+combined=$(stat -c %s "$SCRATCH/mortise-combined.bin")
+hypervisor=$(stat -c %s "$SCRATCH/mortise-hypervisor.bin")
+[ "$hypervisor" -lt "$combined" ] || fail "the hypervisor image ($hypervisor bytes) is not smaller than the combined one ($combined)"
+
+if out=$(make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" run 2>&1); then
+    fail "make run of an rk3568 Mortise image did not refuse: $out"
 fi
 expect_contains "$out" 'QEMU cannot emulate the RK3568.*docs/boards/rk3568.md'

@@ -5,7 +5,6 @@
 #include <mortise/guestdt.hpp>
 #include <mortise/vuart.hpp>
 #include <tn/arch/fault.hpp>
-#include <tn/drivers/pl011.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
@@ -27,7 +26,6 @@ constexpr unsigned k_max_images = 3 * partition::k_max_guests;
 const char* g_image_names[k_max_images];
 partition::Blob g_blobs[k_max_images];
 vuart::InputSwitch g_switch{0};
-tn::pl011::Uart g_rx{0};
 
 partition::Platform platform() {
     const Board& b = board();
@@ -134,27 +132,33 @@ void deliver(const vuart::InputSwitch::Result& r) {
     }
 }
 
-// Clears before reading, as drivers/serial/pl011's RxQueue does: a byte that
+// Clears before reading (console_rx_clear(), mortise/platform.hpp): a byte that
 // arrives after the last read raises the interrupt again. Clearing after the
 // loop lost the notification of bytes that came in meanwhile (a shell command
 // can take long: destroy kicks CPUs), and those bytes then waited for more input.
 tn::irq::Completion on_uart(tn::irq::Event, void*) {
-    g_rx.clear_rx_interrupts();
-    for (int c; (c = g_rx.try_get()) >= 0;)
+    console_rx_clear();
+    for (int c; (c = console_try_get()) >= 0;)
         deliver(g_switch.feed(static_cast<tn::u8>(c)));
     return tn::irq::Completion::Done;
 }
 
 void init_input() {
-    g_rx = tn::pl011::Uart{board().uart};
     g_switch = vuart::InputSwitch{guest_count(), guest_count() ? vuart::Target{vuart::Target::Kind::Guest, 0}
                                                                : vuart::Target{vuart::Target::Kind::Shell, 0}};
     u32 intid = board().uart_intid;
-    if (!tn::irq::register_handler(intid, on_uart, nullptr).ok() || !tn::irq::enable(intid).ok()) {
+    if (!tn::irq::register_handler(intid, on_uart, nullptr).ok()) {
         MLOG("console input unavailable (INTID %u)", intid);
         return;
     }
-    g_rx.enable_rx_interrupts(tn::pl011::RxLevel::Eighth);
+    // Level-triggered (Board::uart_intid), whatever firmware left configured; a
+    // controller that cannot change it reports Unsupported, which is no reason to give up.
+    (void)tn::irq::set_trigger(intid, tn::irq::Trigger::Level);
+    if (!tn::irq::enable(intid).ok()) {
+        MLOG("console input unavailable (INTID %u)", intid);
+        return;
+    }
+    console_rx_enable();
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ const Board& board() { return g_board; }
 
 namespace test {
 
+Board& board_for_test() { return g_board; }
+
 IrqHandler g_handlers[k_irq_slots];
 unsigned g_deactivated[k_irq_slots];
 

@@ -27,6 +27,9 @@ extern unsigned g_deactivated[k_irq_slots];
 std::string take_console();
 /// Sets up the board and the console capture (once per process).
 void init_env();
+/// The board board() returns, for a test that needs another machine's layout
+/// (restore what it changes: the board is shared by every test of the binary).
+Board& board_for_test();
 
 // ---- cpu_stub.cpp ----
 

@@ -12,6 +12,7 @@ IchRegs g_ich;
 vcpu::El1Regs g_el1;
 vcpu::GuestRegs* g_entered_frame;
 unsigned g_sgis;
+tn::irq::SgiTarget g_last_sgi = tn::irq::SgiTarget::self();
 std::jmp_buf g_jump;
 El2MmuCall g_el2_mmu;
 tn::Result<void, tn::arch::mmu::Error> g_el2_mmu_result;
@@ -78,8 +79,9 @@ u32 read_elrsr() { return 0; }
 }  // namespace mortise::ich
 
 namespace tn::irq {
-Result<void, Error> send_sgi(u32, SgiTarget) {
+Result<void, Error> send_sgi(u32, SgiTarget target) {
     ++mortise::test::g_sgis;
+    mortise::test::g_last_sgi = target;
     return {};
 }
 }  // namespace tn::irq

@@ -33,8 +33,9 @@ extern IchRegs g_ich;
 extern vcpu::El1Regs g_el1;
 /// The frame the last mortise_enter_guest() was given.
 extern vcpu::GuestRegs* g_entered_frame;
-/// SGIs sent (kicks of other CPUs).
+/// SGIs sent (kicks of other CPUs), and the target of the last one.
 extern unsigned g_sgis;
+extern tn::irq::SgiTarget g_last_sgi;
 
 /// The last call of tn::arch::mmu::enable_el2() (target-only: it programs
 /// EL2's translation registers), with copies of its ranges, and what it returns.

@@ -211,6 +211,24 @@ TEST_F(Cpu, KicksGoToOtherCpusOnly) {
     EXPECT_EQ(g_sgis, sgis + 1);
 }
 
+// The RK3568 numbers its cores by Aff1 (MPIDR 0x000, 0x100, 0x200, 0x300; Aff0
+// is always 0), QEMU virt by Aff0: a kick must name its CPU by the whole
+// affinity the platform found, never by Aff0 or by the logical number.
+TEST_F(Cpu, KicksNameTheCpuByItsWholeAffinity) {
+    Board& b = board_for_test();
+    const Board saved = b;
+    for (unsigned i = 0; i < 4; ++i)
+        b.cpu_mpidr[i] = u64{i} << 8;
+    for (unsigned cpu = 1; cpu < 4; ++cpu) {
+        kick(cpu);
+        EXPECT_EQ(g_last_sgi.mode, tn::irq::SgiTarget::Mode::Cpu) << "CPU " << cpu;
+        EXPECT_EQ(g_last_sgi.cpu, tn::irq::CpuAffinity{u64{cpu} << 8}) << "CPU " << cpu;
+        EXPECT_EQ(g_last_sgi.cpu.aff1(), cpu);
+        EXPECT_EQ(g_last_sgi.cpu.aff0(), 0u);
+    }
+    b = saved;
+}
+
 TEST(Mmu, MapsRamAndMortisesOwnDevices) {
     init_env();
     g_el2_mmu = {};

@@ -1,6 +1,6 @@
 // Mortise's platform on QEMU virt at EL2 (the lib/boot contract, tn/plat.hpp,
 // and Mortise's, mortise/platform.hpp): the boot path from the arch's EL2
-// entry, the console on the PL011, the physical GICv3 and the EL2 timer
+// entry, the console (output and input) on the PL011, the physical GICv3 and the EL2 timer
 // through the shared drivers, secondary CPUs and power-off through PSCI.
 #include <mortise/platform.hpp>
 #include <tn/arch/fault.hpp>
@@ -114,6 +114,17 @@ extern "C" [[noreturn]] void mortise_secondary_start(unsigned cpu) {
     smp::cpu_online(cpu);
     tn_secondary_main(cpu);
 }
+
+// Console input for the core (mortise/platform.hpp) on the same PL011.
+namespace mortise {
+
+// The receive interrupt at an eighth of the FIFO (QEMU raises it on the first
+// byte whatever the level) and the receive timeout for bytes left below it.
+void console_rx_enable() { g_uart.enable_rx_interrupts(pl011::RxLevel::Eighth); }
+void console_rx_clear() { g_uart.clear_rx_interrupts(); }
+int console_try_get() { return g_uart.try_get(); }
+
+}  // namespace mortise
 
 namespace tn::plat {
 

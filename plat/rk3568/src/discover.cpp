@@ -41,7 +41,7 @@ void find_gic(const fdt::Fdt& dt, Board& b) {
         return;
     }
     const fdt::Gic& g = gic.value();
-    b.gic = {g.dist.address, g.dist.size, g.redist.address, g.redist.size};
+    b.gic = {g.dist.address, g.dist.size, g.redist.address, g.redist.size, g.maintenance_intid};
 }
 
 void find_cpus(const fdt::Fdt& dt, Board& b) {

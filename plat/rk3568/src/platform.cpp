@@ -26,6 +26,7 @@ constexpr usize k_max_dt_nodes = 640;
 // RK3568 TRM memory map, used only for parts the tree lacks.
 constexpr u64 k_gicd = 0xfd400000, k_gicd_size = 0x10000;
 constexpr u64 k_gicr = 0xfd460000, k_gicr_size = 0x80000;  // 4 CPUs x 128 KiB
+constexpr u32 k_gic_maintenance_intid = 25;                 // PPI 9
 constexpr u32 k_uart2_intid = 32 + 0x76;
 constexpr u32 k_virtual_timer_intid = 27;
 
@@ -53,7 +54,7 @@ void apply_fallbacks(Board& b) {
         b.ram_count = 1;
     }
     if (b.missing & k_gic)
-        b.gic = {k_gicd, k_gicd_size, k_gicr, k_gicr_size};
+        b.gic = {k_gicd, k_gicd_size, k_gicr, k_gicr_size, k_gic_maintenance_intid};
     if (b.missing & k_cpus) {
         b.cpu_count = 4;
         for (usize i = 0; i < 4; ++i)

@@ -3,7 +3,6 @@
 // 0x100, 0x200, 0x300) other than the boot CPU gets the next logical number
 // and is started with PSCI CPU_ON through TF-A, one at a time: the boot CPU
 // waits until it reports online (or 1 s passes) before starting the next.
-#include <tn/arch/psci.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/console.hpp>
 #include <tn/drivers/arm_generic_timer.hpp>
@@ -20,39 +19,16 @@ namespace tn::plat::rk3568 {
 
 namespace {
 
-bool wait_online(unsigned cpu) {
-    u64 deadline = arch::CntpctEl0::read() + arch::CntfrqEl0::read();
-    while (!smp::online(cpu)) {
-        if (arch::CntpctEl0::read() > deadline)
-            return false;
-        asm volatile("yield");
-    }
-    return true;
-}
-
-const char* psci_error_name(i64 r) {
-    switch (r) {
-    case -2: return "INVALID_PARAMETERS";
-    case -3: return "DENIED";
-    case -4: return "ALREADY_ON";
-    case -5: return "ON_PENDING";
-    case -6: return "INTERNAL_FAILURE";
-    case -9: return "INVALID_ADDRESS";
-    default: return "NOT_SUPPORTED or unknown";
-    }
-}
-
-// Starts @p mpidr as logical CPU @p cpu; true once it is online.
-bool start_cpu(unsigned cpu, u64 mpidr) {
-    auto conduit = board().psci_smc ? arch::PsciConduit::Smc : arch::PsciConduit::Hvc;
+// Starts @p mpidr as logical CPU @p cpu (cpu_start.cpp); true once it is online.
+bool bring_up(unsigned cpu, u64 mpidr) {
     auto entry = reinterpret_cast<u64>(tn_arch_secondary_entry);  // identity mapped: its physical address
-    smp::cpu_starting(cpu, mpidr);
-    if (i64 r = arch::psci_call(conduit, arch::psci_fn::cpu_on, mpidr, entry, cpu); r != 0) {
-        tn_printf("rk3568: cannot start CPU with MPIDR 0x%lx: PSCI CPU_ON returned %ld (%s)\n", mpidr, r,
-                  psci_error_name(r));
+    CpuStart s = rk3568::start_cpu(cpu, mpidr, entry, board().psci_smc);
+    if (s.psci != 0) {
+        tn_printf("rk3568: cannot start CPU with MPIDR 0x%lx: PSCI CPU_ON returned %ld (%s)\n", mpidr, s.psci,
+                  psci_error_name(s.psci));
         return false;
     }
-    if (!wait_online(cpu)) {
+    if (!s.online) {
         tn_printf("rk3568: CPU %u (MPIDR 0x%lx) did not come online within 1 s\n", cpu, mpidr);
         return false;
     }
@@ -88,7 +64,7 @@ void start_secondary_cpus() {
             tn_printf("rk3568: CPU with MPIDR 0x%lx left off (TN_MAX_CPUS=%u)\n", mpidr, smp::k_max_cpus);
             continue;
         }
-        if (start_cpu(next, mpidr))
+        if (bring_up(next, mpidr))
             ++next;
     }
 #ifdef CONFIG_PLAT_RK3568_BOOT_INFO

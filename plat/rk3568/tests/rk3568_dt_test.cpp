@@ -154,6 +154,7 @@ TEST_P(Rk3568Board, EverythingFoundOnceUBootAddedMemory) {
     EXPECT_EQ(b.gic.dist_size, 0x10000u);
     EXPECT_EQ(b.gic.redist, 0xfd460000u);
     EXPECT_EQ(b.gic.redist_size, 0x80000u);
+    EXPECT_EQ(b.gic.maintenance_intid, 25u) << "virtual interface maintenance, PPI 9 (Mortise at EL2)";
     // One Cortex-A55 per Aff1: not QEMU virt's Aff0 numbering.
     ASSERT_EQ(b.cpu_count, 4u);
     for (usize i = 0; i < 4; ++i)

@@ -2,7 +2,9 @@
 // the board it runs on (plat/mortise-*, selected by TN_PLATFORM). The core
 // names no board and no address: it learns the machine from board() and
 // otherwise uses lib/boot's platform contract (tn/plat.hpp:
-// start_secondary_cpus, power_off).
+// start_secondary_cpus, power_off) and drives the console UART's input
+// through the functions below, whatever kind of UART the board has (a PL011
+// on QEMU virt, a 16550 on rk3568).
 //
 // The platform owns the boot path: the arch's EL2 entry calls
 // mortise_start(dtb, entry_el) on the boot CPU and mortise_secondary_start(cpu)
@@ -29,8 +31,8 @@ struct Range {
 struct Board {
     Range ram[4];
     unsigned ram_count;
-    tn::u64 uart, uart_size;    ///< the console PL011 Mortise keeps for itself
-    tn::u32 uart_intid;         ///< its interrupt
+    tn::u64 uart, uart_size;    ///< the console UART Mortise keeps for itself (its register frame)
+    tn::u32 uart_intid;         ///< its interrupt (an SPI, level-triggered like every console UART's)
     tn::u32 maintenance_intid;  ///< the GIC's virtual-interface maintenance PPI
     tn::u64 gicd, gicd_size;    ///< GICv3 distributor
     tn::u64 gicr, gicr_size;    ///< GICv3 redistributors
@@ -44,6 +46,28 @@ struct Board {
 /// The board. @pre mortise_start discovered it (true from lib/boot's run on).
 /// Any CPU, any context: it never changes after boot.
 const Board& board();
+
+// Console input. The core owns the console UART's interrupt (Board::uart_intid):
+// it registers its handler and enables the INTID at the GIC; the platform owns
+// the UART itself, whose receive path differs by kind. The core's handler runs
+// console_rx_clear() and then console_try_get() until it returns -1.
+
+/// Unmasks the console UART's receive interrupts (data received, and data left
+/// in the FIFO once the line went idle), leaving every other source masked.
+/// Boot CPU, thread context (the core's main()), once, after the core registered
+/// its handler for Board::uart_intid; IRQs may be unmasked. Cannot fail.
+void console_rx_enable();
+
+/// Acknowledges the console UART's receive interrupt. Must come before the reads
+/// (console_try_get()), never after: a byte arriving after the last read must
+/// raise the interrupt again, which an acknowledgement after the loop would
+/// cancel. IRQ context on the CPU taking Board::uart_intid (one at a time).
+void console_rx_clear();
+
+/// The oldest byte the console UART received, or -1 when none is waiting. Line
+/// errors are dropped with their byte's flags (the console has no use for them).
+/// Never blocks. The core's interrupt handler only (one CPU at a time).
+int console_try_get();
 
 // ---- Provided by the core, for the platform's boot path ----
 

@@ -4,9 +4,10 @@
 // Synopsys DesignWare APB UART, 1,500,000 baud), the GIC-600's distributor
 // and redistributor frames, the CPUs by MPIDR (one Cortex-A55 per Aff1:
 // 0x000, 0x100, 0x200, 0x300), PSCI through SMC to TF-A, and the generic
-// timer's virtual PPI. Portable: it only reads the tree, so host tests run it
-// on the real rk3568 .dtbs (plat/rk3568/tests) and a Mortise host for the
-// board can share it.
+// timer's virtual PPI. Discovery is portable: it only reads the tree, so host
+// tests run it on the real rk3568 .dtbs (plat/rk3568/tests). Both platforms
+// of the board build this part (PLAT_RK3568_DT): Tenon's at EL1 (plat/rk3568)
+// and Mortise's at EL2 (plat/mortise-rk3568), which also share start_cpu().
 #pragma once
 
 #include <tn/drivers/ns16550.hpp>
@@ -36,24 +37,30 @@ constexpr u32 k_all_parts = 0x3f;
 /// One sentence for part @p p (a single Part bit): what is missing and how to fix it.
 const char* missing_text(u32 p);
 
+/// The console UART: the node /chosen stdout-path names.
 struct Console {
     ns16550::Config uart;  ///< From the node (reg, reg-shift, reg-io-width) and the stdout-path options.
     u32 intid;             ///< GIC INTID of its first interrupt; 0 if it has none.
-    fdt::Node node;
+    fdt::Node node;        ///< The UART's node, for more of its properties.
 };
 
+/// The GIC-600 (arm,gic-v3) frames from its node's reg entries.
 struct Gic {
-    u64 dist, dist_size;
-    u64 redist, redist_size;  ///< The first redistributor region (GIC-600: one, 128 KiB per CPU).
+    u64 dist;                 ///< Distributor (GICD) base.
+    u64 dist_size;            ///< Its size (64 KiB).
+    u64 redist;               ///< The first redistributor region (GIC-600: one, 128 KiB per CPU).
+    u64 redist_size;          ///< Its size (4 x 128 KiB on rk3568).
+    u32 maintenance_intid;    ///< The virtual interface's maintenance PPI (the node's interrupts); 0 if none.
 };
 
+/// What discover() found in the tree.
 struct Board {
-    fdt::Region ram[k_max_ram_banks];
-    usize ram_count;
-    Console console;
-    Gic gic;
+    fdt::Region ram[k_max_ram_banks];  ///< /memory banks, tree order.
+    usize ram_count;                   ///< Entries of ram in use.
+    Console console;                   ///< The stdout-path UART.
+    Gic gic;                           ///< The interrupt controller.
     u64 cpus[k_max_cpus];  ///< MPIDR affinities, tree order; only CPUs with enable-method "psci".
-    usize cpu_count;
+    usize cpu_count;       ///< Entries of cpus in use.
     bool psci_smc;         ///< PSCI conduit: SMC (true) or HVC.
     u32 timer_intid;       ///< EL1 virtual timer PPI.
     u32 missing;           ///< Part bits discover() could not fill.
@@ -65,5 +72,23 @@ Board discover(const fdt::Fdt& dt);
 
 /// The RAM bank holding @p address, or nullptr.
 const fdt::Region* bank_holding(const Board& b, u64 address);
+
+/// How start_cpu() went.
+struct CpuStart {
+    i64 psci;     ///< CPU_ON's status: 0 when the call succeeded
+    bool online;  ///< the CPU reported online within 1 s (only when psci == 0)
+};
+
+/// Starts the CPU whose MPIDR affinity is @p mpidr (a Board::cpus entry) as
+/// logical CPU @p cpu: tn::smp::cpu_starting(), then PSCI CPU_ON(mpidr,
+/// @p entry, cpu) through SMC (@p psci_smc) or HVC, then waits up to 1 s (by
+/// the generic counter) for it to call tn::smp::cpu_online(). @p entry is a
+/// physical address (the caller's images run identity mapped). Boot CPU,
+/// thread context, one CPU at a time, so numbering and console output stay
+/// deterministic. Not built into host tests.
+CpuStart start_cpu(unsigned cpu, u64 mpidr, u64 entry, bool psci_smc);
+
+/// The name of a PSCI return code (DEN 0022D 5.2.2), for messages.
+const char* psci_error_name(i64 r);
 
 }  // namespace tn::plat::rk3568
