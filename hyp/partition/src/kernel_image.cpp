@@ -36,6 +36,11 @@ const char* explain(Error e) {
     case Error::TextOffset:
         return "has a text_offset that is not 4 KiB-aligned below 2 MiB; rebuild the kernel with a standard "
                "text_offset";
+    case Error::Truncated:
+        return "is shorter than the file size its Image header gives (res2): the file was cut short; copy it "
+               "again";
+    case Error::FileSize:
+        return "has a file size (res2) larger than its image_size: the header is damaged; rebuild the image";
     }
     return "is not a usable arm64 Image";
 }
@@ -47,13 +52,17 @@ tn::Result<Header, Error> decode(const u8* data, u64 size) {
         return tn::err(Error::TooShort);
     if (!(data[0x38] == 'A' && data[0x39] == 'R' && data[0x3a] == 'M' && data[0x3b] == 0x64))
         return tn::err(Error::NoMagic);
-    const Header h{le64(data + 0x08), le64(data + 0x10), le64(data + 0x18)};
+    const Header h{le64(data + 0x08), le64(data + 0x10), le64(data + 0x18), le64(data + 0x20)};
     if (h.image_size == 0)
         return tn::err(Error::NoSize);
     if (h.flags & 1)
         return tn::err(Error::BigEndian);
     if (h.text_offset % k_page != 0 || h.text_offset >= k_base_align)
         return tn::err(Error::TextOffset);
+    if (h.file_size > h.image_size)
+        return tn::err(Error::FileSize);
+    if (h.file_size > size)
+        return tn::err(Error::Truncated);
     return h;
 }
 

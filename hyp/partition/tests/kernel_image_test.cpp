@@ -61,8 +61,29 @@ TEST(KernelImage, RefusesWhatIsNotABootableImage) {
     EXPECT_EQ(decode(odd.data(), odd.size()).error(), Error::TextOffset);
     Bytes high = header(0x20'0000);
     EXPECT_EQ(decode(high.data(), high.size()).error(), Error::TextOffset);
-    for (Error e : {Error::TooShort, Error::Gzip, Error::NoMagic, Error::NoSize, Error::BigEndian, Error::TextOffset})
+    for (Error e : {Error::TooShort, Error::Gzip, Error::NoMagic, Error::NoSize, Error::BigEndian, Error::TextOffset,
+                    Error::Truncated, Error::FileSize})
         EXPECT_GT(std::string(explain(e)).size(), 20u);
+}
+
+// Tenon images give their file size in res2 (arch/arm64/src/image.S): a copy with fewer bytes
+// was cut short. Linux leaves it 0, and then only the header itself is checked.
+TEST(KernelImage, FileSizeInRes2CatchesACutShortFile) {
+    Bytes b = header(0, 0x2'0000);
+    put64(b, 0x20, 0xd5c0);
+    auto whole = decode(b.data(), 0xd5c0);
+    ASSERT_TRUE(whole.ok());
+    EXPECT_EQ(whole.value().file_size, 0xd5c0u);
+    EXPECT_TRUE(decode(b.data(), 0xd5c1).ok());  // trailing bytes (a padded copy) do no harm
+    EXPECT_EQ(decode(b.data(), 0xd5bf).error(), Error::Truncated);
+    EXPECT_EQ(decode(b.data(), 64).error(), Error::Truncated);
+    Bytes linux_header = header();
+    auto l = decode(linux_header.data(), 64);
+    ASSERT_TRUE(l.ok());
+    EXPECT_EQ(l.value().file_size, 0u);
+    Bytes inconsistent = header(0, 0x1'0000);
+    put64(inconsistent, 0x20, 0x1'0001);
+    EXPECT_EQ(decode(inconsistent.data(), 0x2'0000).error(), Error::FileSize);
 }
 
 TEST(KernelImage, LayoutPlacesKernelInitramfsAndDeviceTreeApart) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <mortise/kernel_image.hpp>
 #include <mortise/modules.hpp>
 
 #include "dtb_builder.hpp"
@@ -300,6 +301,32 @@ TEST(BootModules, HeadersAreChecked) {
     ASSERT_NE(k, nullptr);
     ASSERT_NE(k->detail, nullptr);
     EXPECT_STRNE(k->detail, "");
+}
+
+// What uboot-mortise-bad-modules puts on its disk: a Tenon image whose magic was overwritten,
+// and one cut to half the file size its header gives. Both are refused with the header
+// check's reason; the whole image beside them is used.
+TEST(BootModules, DamagedAndCutShortTenonImagesAreRefused) {
+    Env env = good_env();
+    Bytes whole = tenon_header();
+    whole[0x20] = 0xc0, whole[0x21] = 0xd5;  // res2: a 0xd5c0-byte file
+    env.mem[0x4a00'0000] = whole;
+    Bytes damaged = whole;
+    std::memcpy(&damaged[0x38], "XXXX", 4);
+    env.mem[0x4a10'0000] = damaged;
+    env.mem[0x4a20'0000] = whole;
+    Outcome r = run({k_parts, {"whole", "tenonos,mortise-tenon", "alpha", 0x4a00'0000, 0xd5c0},
+                     {"damaged", "tenonos,mortise-tenon", "beta", 0x4a10'0000, 0xd5c0},
+                     {"short", "tenonos,mortise-tenon", "gamma", 0x4a20'0000, 0xd5c0 / 2}},
+                    &env);
+    EXPECT_EQ(problem_of(r, "whole"), Problem::None);
+    EXPECT_EQ(problem_of(r, "damaged"), Problem::BadHeader);
+    EXPECT_EQ(problem_of(r, "short"), Problem::BadHeader);
+    EXPECT_STREQ(r.table.find_any(Kind::Tenon, "beta")->detail,
+                 kernel_image::explain(kernel_image::Error::NoMagic));
+    EXPECT_STREQ(r.table.find_any(Kind::Tenon, "gamma")->detail,
+                 kernel_image::explain(kernel_image::Error::Truncated));
+    EXPECT_EQ(r.table.usable(), 2u);
 }
 
 TEST(BootModules, CheckHeaderShortInputs) {
