@@ -51,6 +51,14 @@ TN_UBOOT_MODULES := $(if $(TN_HYP_MODULES),$(if $(TN_HYP_BLOB),partitions:-:$(TN
 tn_uboot_mod = $(word $(2),$(subst :, ,$(1)))
 TN_UBOOT_MODULE_FILES := $(foreach m,$(TN_UBOOT_MODULES),$(call tn_uboot_mod,$(m),3))
 
+# make run (and debug) of such an image, without U-Boot: QEMU's generic loader puts
+# the same files in RAM and scripts/qemu-run names them in /chosen (--module).
+TN_QEMU_MODULE_ARGS := $(foreach m,$(TN_UBOOT_MODULES),--module $(call tn_uboot_mod,$(m),1):$(call \
+	tn_uboot_mod,$(m),2):$(call tn_uboot_mod,$(m),3))
+ifneq ($(TN_UBOOT_MODULES),)
+run debug gdb: $(TN_UBOOT_MODULE_FILES)
+endif
+
 # $(call tn_need_sbin,command,debian-package): like tn_need_tool, for tools in
 # /usr/sbin, which a user's PATH may lack.
 tn_sbin = $(or $(shell command -v $(1) 2>/dev/null),$(firstword $(wildcard /usr/sbin/$(1) /sbin/$(1))))
