@@ -269,6 +269,7 @@ TEST(BootModules, TooManyModules) {
 TEST(BootModules, HeadersAreChecked) {
     Env env = good_env();
     Bytes bad_kernel = tenon_header();
+    bad_kernel.resize(4096);  // a Linux Image's first page is read (its PE/COFF header)
     bad_kernel[0x38] = 'X';
     env.mem[0x4a00'0000] = bad_kernel;
     env.mem[0x4a10'0000] = fdt_header(0x2000);  // totalsize beyond the module: cut short
@@ -327,6 +328,34 @@ TEST(BootModules, DamagedAndCutShortTenonImagesAreRefused) {
     EXPECT_STREQ(r.table.find_any(Kind::Tenon, "gamma")->detail,
                  kernel_image::explain(kernel_image::Error::Truncated));
     EXPECT_EQ(r.table.usable(), 2u);
+}
+
+// An EFI-stub Linux Image whose PE/COFF sections end at 0x20000: a module with fewer bytes
+// was cut short; one with exactly those bytes, or an Image without PE/COFF header, is whole.
+TEST(BootModules, CutShortLinuxImageIsRefused) {
+    Env env = good_env();
+    Bytes image = tenon_header();
+    image.resize(4096);
+    image[0x3c] = 0x40;
+    std::memcpy(&image[0x40], "PE\0\0", 4);
+    image[0x40 + 6] = 1;      // one section
+    image[0x40 + 20] = 0xa0;  // after a 0xa0-byte optional header
+    const unsigned section = 0x40 + 24 + 0xa0;
+    image[section + 16 + 2] = 0x01;  // SizeOfRawData 0x10000
+    image[section + 20 + 2] = 0x01;  // PointerToRawData 0x10000
+    env.mem[0x4a00'0000] = image;
+    env.mem[0x4a10'0000] = image;
+    Bytes plain = tenon_header();
+    plain.resize(4096);
+    env.mem[0x4a20'0000] = plain;
+    Outcome r = run({k_parts, {"whole", "tenonos,mortise-linux", "a", 0x4a00'0000, 0x2'0000},
+                     {"short", "tenonos,mortise-linux", "b", 0x4a10'0000, 0x1'ffff},
+                     {"plain", "tenonos,mortise-linux", "c", 0x4a20'0000, 0x1000}},
+                    &env);
+    EXPECT_EQ(problem_of(r, "whole"), Problem::None);
+    EXPECT_EQ(problem_of(r, "short"), Problem::BadHeader);
+    EXPECT_STREQ(r.table.find_any(Kind::Linux, "b")->detail, kernel_image::explain(kernel_image::Error::Truncated));
+    EXPECT_EQ(problem_of(r, "plain"), Problem::None);
 }
 
 TEST(BootModules, CheckHeaderShortInputs) {

@@ -54,6 +54,12 @@ const char* explain(Error e);
 /// is the whole file's, checked against the header's file_size when it gives one.
 tn::Result<Header, Error> decode(const u8* data, u64 size);
 
+/// The file size an EFI-stub Linux Image implies: res5 is the offset of its PE/COFF header,
+/// whose section table gives each section's raw data (PointerToRawData + SizeOfRawData; the
+/// last one ends where the file does). Reads at most the first @p avail bytes at @p data; 0
+/// when there is no PE/COFF header or its section table lies beyond @p avail.
+u64 pe_file_size(const u8* data, u64 avail);
+
 /// Offsets from guest RAM's base.
 struct Layout {
     u64 kernel;        ///< load address (text_offset)
