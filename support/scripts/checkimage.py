@@ -4,9 +4,9 @@
 The image must be loadable anywhere (QEMU -kernel, U-Boot booti, Mortise's
 loader), so: it starts with a valid Linux arm64 Image header whose image_size
 covers BSS and whose res2 is the size of the file objcopy -O binary writes (a
-loader tells a cut-short copy by it), and its only dynamic relocations are R_AARCH64_RELATIVE, which the
-entry code applies itself, all of them (__rela_start/__rela_end are the bounds
-of .rela.dyn). Anything else is a link error here rather than a
+loader tells a cut-short copy by it), and its only dynamic relocations are
+R_AARCH64_RELATIVE, which the entry code applies itself, all of them
+(__rela_start/__rela_end are the bounds of .rela.dyn). Anything else is a link error here rather than a
 hang at boot.
 
 usage: checkimage.py IMAGE.elf
