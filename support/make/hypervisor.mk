@@ -33,6 +33,9 @@
 #                                              guest's generated tree (docs/linux-guest.md)
 #     Its Image, initramfs and overlay are embedded under the guest's name; partitions.dts
 #     says kernel = "linux"; image = "linux"; initramfs = "linux"; dt-overlay = "linux";
+#   A Mortise hypervisor image's guests are boot modules (support/make/uboot.mk):
+#       TN_GUEST_alpha_MODULE := path          (optional) the file make uboot-image puts on
+#                                              the disk as alpha's kernel instead of its build
 #
 # Each guest is a recursive make of its application with O=$(O)/guests/<name>;
 # its .bin is embedded under the guest's name (the partition description's

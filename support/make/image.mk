@@ -54,8 +54,9 @@ QEMU_LOAD_ADDR ?=
 # $(1): scripts/qemu-run options to add before the extra QEMU arguments.
 tn_qemu_machine_args = --gic $(QEMU_GIC) --smp $(QEMU_SMP) $(if $(filter 1,$(QEMU_EL2)),--el2) \
 	$(if $(filter 1,$(QEMU_ICOUNT)),--icount) --timeout $(QEMU_TIMEOUT) $(1) $(TN_QEMU_FLAGS) -- $(QEMU_FLAGS)
+# TN_QEMU_MODULE_ARGS (uboot.mk): a Mortise hypervisor image's boot modules.
 tn_qemu_run_args = --kernel $(QEMU_KERNEL) $(if $(QEMU_LOAD_ADDR),--load-addr $(QEMU_LOAD_ADDR)) \
-	$(call tn_qemu_machine_args,$(1))
+	$(TN_QEMU_MODULE_ARGS) $(call tn_qemu_machine_args,$(1))
 run: all
 	$(call tn_need_tool,qemu-system-aarch64,qemu-system-arm)
 	$(Q)$(TN_ROOT)/scripts/qemu-run $(call tn_qemu_run_args)

@@ -39,13 +39,25 @@ TN_UBOOT_FILES := $(TN_UBOOT)/Image $(TN_UBOOT)/image.itb $(TN_UBOOT)/boot.scr \
 # boot modules, each kind:name:file:disk-name, copied to the disk's /mortise/;
 # boot.scr loads each and names it in /chosen (docs/mortise.md "Boot modules").
 # The partition description goes first; its name is unused ("-").
+# TN_GUEST_<name>_MODULE := file (guests.mk) puts that file on the disk as the
+# guest's kernel instead of its build: one built elsewhere, or a damaged copy
+# (test/apps/mortise-bad-modules).
+tn_uboot_kernel = $(or $(TN_GUEST_$(1)_MODULE),$(2))
 TN_UBOOT_MODULES := $(if $(TN_HYP_MODULES),$(if $(TN_HYP_BLOB),partitions:-:$(TN_HYP_BLOB):partitions.dtb) \
-	$(foreach g,$(TN_TENON_GUESTS),tenon:$(g):$(call tn_guest_bin,$(g)):$(g).bin) \
-	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g):$(call tn_guest_image,$(g)):$(g).Image \
+	$(foreach g,$(TN_TENON_GUESTS),tenon:$(g):$(call tn_uboot_kernel,$(g),$(call tn_guest_bin,$(g))):$(g).bin) \
+	$(foreach g,$(TN_LINUX_GUESTS),linux:$(g):$(call tn_uboot_kernel,$(g),$(call tn_guest_image,$(g))):$(g).Image \
 		$(if $(call tn_guest_has_initramfs,$(g)),initramfs:$(g):$(call tn_guest_initramfs,$(g)):$(g).cpio.gz) \
 		$(if $(TN_GUEST_$(g)_DT_OVERLAY),dt-overlay:$(g):$(call tn_guest_dtbo,$(g)):$(g).dtbo)))
 tn_uboot_mod = $(word $(2),$(subst :, ,$(1)))
 TN_UBOOT_MODULE_FILES := $(foreach m,$(TN_UBOOT_MODULES),$(call tn_uboot_mod,$(m),3))
+
+# make run (and debug) of such an image, without U-Boot: QEMU's generic loader puts
+# the same files in RAM and scripts/qemu-run names them in /chosen (--module).
+TN_QEMU_MODULE_ARGS := $(foreach m,$(TN_UBOOT_MODULES),--module $(call tn_uboot_mod,$(m),1):$(call \
+	tn_uboot_mod,$(m),2):$(call tn_uboot_mod,$(m),3))
+ifneq ($(TN_UBOOT_MODULES),)
+run debug gdb: $(TN_UBOOT_MODULE_FILES)
+endif
 
 # $(call tn_need_sbin,command,debian-package): like tn_need_tool, for tools in
 # /usr/sbin, which a user's PATH may lack.

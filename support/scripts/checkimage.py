@@ -3,9 +3,10 @@
 
 The image must be loadable anywhere (QEMU -kernel, U-Boot booti, Mortise's
 loader), so: it starts with a valid Linux arm64 Image header whose image_size
-covers BSS, and its only dynamic relocations are R_AARCH64_RELATIVE, which the
-entry code applies itself, all of them (__rela_start/__rela_end are the bounds
-of .rela.dyn). Anything else is a link error here rather than a
+covers BSS and whose res2 is the size of the file objcopy -O binary writes (a
+loader tells a cut-short copy by it), and its only dynamic relocations are
+R_AARCH64_RELATIVE, which the entry code applies itself, all of them
+(__rela_start/__rela_end are the bounds of .rela.dyn). Anything else is a link error here rather than a
 hang at boot.
 
 usage: checkimage.py IMAGE.elf
@@ -16,6 +17,8 @@ import sys
 
 R_AARCH64_RELATIVE = 1027
 IMAGE_MAGIC = b"ARM\x64"
+SHF_ALLOC = 2
+SHT_NOBITS = 8
 
 
 def sections(data):
@@ -69,6 +72,13 @@ def main():
     expected = end[3] + end[5] - text[3]
     if image_size < expected:
         fail(path, "Image header image_size 0x{:x} does not cover the image (0x{:x})".format(image_size, expected))
+    # objcopy -O binary writes from .text to the end of the last section with contents.
+    (file_size,) = struct.unpack_from("<Q", header, 0x20)
+    loaded = [s for s in secs.values() if s[2] & SHF_ALLOC and s[1] != SHT_NOBITS and s[5]]
+    written = max(s[3] + s[5] for s in loaded) - text[3]
+    if file_size != written:
+        fail(path, "Image header res2 (file size) is 0x{:x}, but the binary is 0x{:x} bytes: define "
+                   "__tn_file_size_lo/hi after the last section with contents".format(file_size, written))
     rela = secs.get(".rela.dyn")
     # The entry code applies the relocations from __rela_start to __rela_end: short
     # bounds leave pointers at their link address, and the image runs only there.

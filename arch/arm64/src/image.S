@@ -22,7 +22,8 @@ _start:
 	.long	__tn_image_size_lo	/* image_size: file plus BSS; two 32-bit */
 	.long	__tn_image_size_hi	/* halves so -pie resolves them statically */
 	.quad	0xa			/* flags: little endian, 4 KiB pages, anywhere */
-	.quad	0			/* res2 */
+	.long	__tn_file_size_lo	/* res2: the file's size, so a loader can */
+	.long	__tn_file_size_hi	/* tell a copy that was cut short (Linux: 0) */
 	.quad	0			/* res3 */
 	.quad	0			/* res4 */
 	.ascii	"ARM\x64"		/* magic */

@@ -15,6 +15,9 @@ u64 le64(const u8* p) {
     return v;
 }
 
+u64 le32(const u8* p) { return u64{p[0]} | u64{p[1]} << 8 | u64{p[2]} << 16 | u64{p[3]} << 24; }
+u64 le16(const u8* p) { return u64{p[0]} | u64{p[1]} << 8; }
+
 constexpr u64 align_up(u64 v, u64 a) { return (v + a - 1) & ~(a - 1); }
 constexpr u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
 
@@ -36,6 +39,11 @@ const char* explain(Error e) {
     case Error::TextOffset:
         return "has a text_offset that is not 4 KiB-aligned below 2 MiB; rebuild the kernel with a standard "
                "text_offset";
+    case Error::Truncated:
+        return "is shorter than the file size its header gives (res2 of a Tenon image, the PE/COFF sections of "
+               "a Linux Image): the file was cut short; copy it again";
+    case Error::FileSize:
+        return "has a file size (res2) larger than its image_size: the header is damaged; rebuild the image";
     }
     return "is not a usable arm64 Image";
 }
@@ -47,14 +55,40 @@ tn::Result<Header, Error> decode(const u8* data, u64 size) {
         return tn::err(Error::TooShort);
     if (!(data[0x38] == 'A' && data[0x39] == 'R' && data[0x3a] == 'M' && data[0x3b] == 0x64))
         return tn::err(Error::NoMagic);
-    const Header h{le64(data + 0x08), le64(data + 0x10), le64(data + 0x18)};
+    const Header h{le64(data + 0x08), le64(data + 0x10), le64(data + 0x18), le64(data + 0x20)};
     if (h.image_size == 0)
         return tn::err(Error::NoSize);
     if (h.flags & 1)
         return tn::err(Error::BigEndian);
     if (h.text_offset % k_page != 0 || h.text_offset >= k_base_align)
         return tn::err(Error::TextOffset);
+    if (h.file_size > h.image_size)
+        return tn::err(Error::FileSize);
+    if (h.file_size > size)
+        return tn::err(Error::Truncated);
     return h;
+}
+
+u64 pe_file_size(const u8* data, u64 avail) {
+    // PE/COFF (Microsoft PE format): "PE\0\0", then the COFF header (NumberOfSections at +6,
+    // SizeOfOptionalHeader at +20, 24 bytes in all), the optional header, then 40-byte
+    // section headers with SizeOfRawData at +16 and PointerToRawData at +20.
+    if (avail < k_header_size)
+        return 0;
+    const u64 pe = le32(data + 0x3c);
+    if (pe == 0 || pe > avail || avail - pe < 24 || __builtin_memcmp(data + pe, "PE\0\0", 4) != 0)
+        return 0;
+    const u64 sections = le16(data + pe + 6);
+    const u64 table = pe + 24 + le16(data + pe + 20);
+    if (table > avail || (avail - table) / 40 < sections)
+        return 0;
+    u64 end = 0;
+    for (u64 i = 0; i < sections; ++i) {
+        const u8* s = data + table + 40 * i;
+        const u64 raw_end = le32(s + 20) + le32(s + 16);  // two 32-bit values: no wrap in 64 bits
+        end = raw_end > end ? raw_end : end;
+    }
+    return end;
 }
 
 tn::Result<Layout, TooSmall> layout(const Header& h, u64 file_size, u64 initrd_size, u64 mem_size) {

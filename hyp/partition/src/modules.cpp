@@ -110,10 +110,17 @@ const char* check_header(Kind kind, const u8* data, u64 size) {
     switch (kind) {
     case Kind::Partitions:
     case Kind::DtOverlay: return check_fdt(data, size, kind_name(kind));
-    case Kind::Tenon:
-    case Kind::Linux: {
+    case Kind::Tenon: {
         auto h = kernel_image::decode(data, size);
         return h.ok() ? nullptr : kernel_image::explain(h.error());
+    }
+    case Kind::Linux: {
+        auto h = kernel_image::decode(data, size);
+        if (!h.ok())
+            return kernel_image::explain(h.error());
+        u64 avail = size < k_linux_header_bytes ? size : k_linux_header_bytes;
+        return kernel_image::pe_file_size(data, avail) > size ? kernel_image::explain(kernel_image::Error::Truncated)
+                                                              : nullptr;
     }
     case Kind::Initramfs: {
         // gzip, zstd, xz, or an uncompressed cpio "newc"/"crc" archive: what Linux unpacks.
@@ -233,7 +240,8 @@ bool read(const tn::fdt::Fdt& dt, const Machine& machine, Access access, void* c
         Module& m = out.items[i];
         if (!m.ok())
             continue;
-        u64 want = m.size < 64 ? m.size : 64;
+        u64 bytes = m.kind == Kind::Linux ? k_linux_header_bytes : k_header_bytes;
+        u64 want = m.size < bytes ? m.size : bytes;
         const u8* data = access(m.address, want, ctx);
         if (!data) {
             refuse(m, Problem::Unreadable);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <mortise/kernel_image.hpp>
 #include <mortise/modules.hpp>
 
 #include "dtb_builder.hpp"
@@ -268,6 +269,7 @@ TEST(BootModules, TooManyModules) {
 TEST(BootModules, HeadersAreChecked) {
     Env env = good_env();
     Bytes bad_kernel = tenon_header();
+    bad_kernel.resize(4096);  // a Linux Image's first page is read (its PE/COFF header)
     bad_kernel[0x38] = 'X';
     env.mem[0x4a00'0000] = bad_kernel;
     env.mem[0x4a10'0000] = fdt_header(0x2000);  // totalsize beyond the module: cut short
@@ -300,6 +302,60 @@ TEST(BootModules, HeadersAreChecked) {
     ASSERT_NE(k, nullptr);
     ASSERT_NE(k->detail, nullptr);
     EXPECT_STRNE(k->detail, "");
+}
+
+// What uboot-mortise-bad-modules puts on its disk: a Tenon image whose magic was overwritten,
+// and one cut to half the file size its header gives. Both are refused with the header
+// check's reason; the whole image beside them is used.
+TEST(BootModules, DamagedAndCutShortTenonImagesAreRefused) {
+    Env env = good_env();
+    Bytes whole = tenon_header();
+    whole[0x20] = 0xc0, whole[0x21] = 0xd5;  // res2: a 0xd5c0-byte file
+    env.mem[0x4a00'0000] = whole;
+    Bytes damaged = whole;
+    std::memcpy(&damaged[0x38], "XXXX", 4);
+    env.mem[0x4a10'0000] = damaged;
+    env.mem[0x4a20'0000] = whole;
+    Outcome r = run({k_parts, {"whole", "tenonos,mortise-tenon", "alpha", 0x4a00'0000, 0xd5c0},
+                     {"damaged", "tenonos,mortise-tenon", "beta", 0x4a10'0000, 0xd5c0},
+                     {"short", "tenonos,mortise-tenon", "gamma", 0x4a20'0000, 0xd5c0 / 2}},
+                    &env);
+    EXPECT_EQ(problem_of(r, "whole"), Problem::None);
+    EXPECT_EQ(problem_of(r, "damaged"), Problem::BadHeader);
+    EXPECT_EQ(problem_of(r, "short"), Problem::BadHeader);
+    EXPECT_STREQ(r.table.find_any(Kind::Tenon, "beta")->detail,
+                 kernel_image::explain(kernel_image::Error::NoMagic));
+    EXPECT_STREQ(r.table.find_any(Kind::Tenon, "gamma")->detail,
+                 kernel_image::explain(kernel_image::Error::Truncated));
+    EXPECT_EQ(r.table.usable(), 2u);
+}
+
+// An EFI-stub Linux Image whose PE/COFF sections end at 0x20000: a module with fewer bytes
+// was cut short; one with exactly those bytes, or an Image without PE/COFF header, is whole.
+TEST(BootModules, CutShortLinuxImageIsRefused) {
+    Env env = good_env();
+    Bytes image = tenon_header();
+    image.resize(4096);
+    image[0x3c] = 0x40;
+    std::memcpy(&image[0x40], "PE\0\0", 4);
+    image[0x40 + 6] = 1;      // one section
+    image[0x40 + 20] = 0xa0;  // after a 0xa0-byte optional header
+    const unsigned section = 0x40 + 24 + 0xa0;
+    image[section + 16 + 2] = 0x01;  // SizeOfRawData 0x10000
+    image[section + 20 + 2] = 0x01;  // PointerToRawData 0x10000
+    env.mem[0x4a00'0000] = image;
+    env.mem[0x4a10'0000] = image;
+    Bytes plain = tenon_header();
+    plain.resize(4096);
+    env.mem[0x4a20'0000] = plain;
+    Outcome r = run({k_parts, {"whole", "tenonos,mortise-linux", "a", 0x4a00'0000, 0x2'0000},
+                     {"short", "tenonos,mortise-linux", "b", 0x4a10'0000, 0x1'ffff},
+                     {"plain", "tenonos,mortise-linux", "c", 0x4a20'0000, 0x1000}},
+                    &env);
+    EXPECT_EQ(problem_of(r, "whole"), Problem::None);
+    EXPECT_EQ(problem_of(r, "short"), Problem::BadHeader);
+    EXPECT_STREQ(r.table.find_any(Kind::Linux, "b")->detail, kernel_image::explain(kernel_image::Error::Truncated));
+    EXPECT_EQ(problem_of(r, "plain"), Problem::None);
 }
 
 TEST(BootModules, CheckHeaderShortInputs) {

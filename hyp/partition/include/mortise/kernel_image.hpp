@@ -7,6 +7,10 @@
 // The 64-byte header, little endian:
 //   0x00 code0, code1   0x08 text_offset   0x10 image_size   0x18 flags
 //   0x20 res2..res4     0x38 magic "ARM\x64"                 0x3c res5 (PE offset)
+//
+// Linux leaves res2 0. Tenon images (arch/arm64/src/image.S) put their file size there, so
+// a loader can tell a copy that was cut short from a whole one (a boot module is given by
+// address and size only; image_size counts BSS and says nothing about the file).
 #pragma once
 
 #include <tn/result.hpp>
@@ -30,6 +34,7 @@ struct Header {
     u64 text_offset;
     u64 image_size;  ///< bytes from the load address the kernel uses, BSS included
     u64 flags;       ///< bit 0 big endian; bits 1-2 page size; bit 3 placement anywhere
+    u64 file_size = 0;  ///< res2: the whole file's size (Tenon images); 0 when not given (Linux)
 };
 
 enum class Error {
@@ -39,12 +44,21 @@ enum class Error {
     NoSize,      ///< image_size 0: a kernel before 3.17, which does not say how much it needs
     BigEndian,   ///< flags bit 0
     TextOffset,  ///< text_offset not 4 KiB aligned or not below 2 MiB
+    Truncated,   ///< fewer bytes than the header's file_size: the file was cut short
+    FileSize,    ///< file_size larger than image_size: not a header this tree writes
 };
 /// What is wrong and what to do, one sentence.
 const char* explain(Error e);
 
-/// Decodes the header of the @p size bytes at @p data (only the first 64 are read).
+/// Decodes the header of the @p size bytes at @p data (only the first 64 are read); @p size
+/// is the whole file's, checked against the header's file_size when it gives one.
 tn::Result<Header, Error> decode(const u8* data, u64 size);
+
+/// The file size an EFI-stub Linux Image implies: res5 is the offset of its PE/COFF header,
+/// whose section table gives each section's raw data (PointerToRawData + SizeOfRawData; the
+/// last one ends where the file does). Reads at most the first @p avail bytes at @p data; 0
+/// when there is no PE/COFF header or its section table lies beyond @p avail.
+u64 pe_file_size(const u8* data, u64 avail);
 
 /// Offsets from guest RAM's base.
 struct Layout {

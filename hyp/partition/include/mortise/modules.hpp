@@ -104,8 +104,14 @@ struct Table {
 /// with their problem, so one bad file stops only the guests that name it.
 bool read(const tn::fdt::Fdt& dt, const Machine& m, Access access, void* ctx, Table& out);
 
-/// The header check alone: @p data holds the module's @p size bytes. nullptr if good, else
-/// what is wrong.
+/// How many of a module's first bytes the header check reads: an arm64 Image header, and for
+/// a Linux Image the PE/COFF header an EFI-stub kernel carries (its sections say how long the
+/// file is, so a kernel cut short is refused).
+constexpr u64 k_header_bytes = 64;
+constexpr u64 k_linux_header_bytes = 4096;
+
+/// The header check alone: @p data holds the module's first min(@p size, k_header_bytes, or
+/// k_linux_header_bytes for a Linux Image) bytes of @p size. nullptr if good, else what is wrong.
 const char* check_header(Kind kind, const u8* data, u64 size);
 
 }  // namespace mortise::modules
