@@ -33,6 +33,15 @@ namespace mortise {
 
 namespace {
 
+// Where a guest's files were looked for, for the refusal: a Mortise hypervisor
+// image takes them from the boot modules the boot loader named (a module
+// refused at boot was reported on its own line before).
+#ifdef CONFIG_TN_IMAGE_MORTISE
+constexpr const char* k_missing = "is not among the usable boot modules";
+#else
+constexpr const char* k_missing = "is not embedded in this host image";
+#endif
+
 using partition::k_max_guests;
 using tn::Ipa;
 using tn::PhysAddr;
@@ -329,8 +338,8 @@ GuestResult Guest::load() {
     const bool is_linux = m_desc->kernel == partition::Kernel::Linux;
     const Image* img = find_image(m_desc->image, is_linux ? ImageKind::Linux : ImageKind::Tenon);
     if (!img) {
-        MLOG("guest '%s' not started: %s image '%s' is not embedded in this host image", m_desc->name,
-             is_linux ? "Linux" : "Tenon", m_desc->image);
+        MLOG("guest '%s' not started: %s image '%s' %s", m_desc->name, is_linux ? "Linux" : "Tenon",
+             m_desc->image, k_missing);
         return tn::err(GuestError::NoImage);
     }
     auto header = kernel_image::decode(img->data, img->size);
@@ -342,8 +351,7 @@ GuestResult Guest::load() {
     const Image* initrd = nullptr;
     if (is_linux && m_desc->initramfs[0] != '\0' &&
         !(initrd = find_image(m_desc->initramfs, ImageKind::Initramfs))) {
-        MLOG("guest '%s' not started: initramfs '%s' is not embedded in this host image", m_desc->name,
-             m_desc->initramfs);
+        MLOG("guest '%s' not started: initramfs '%s' %s", m_desc->name, m_desc->initramfs, k_missing);
         return tn::err(GuestError::NoImage);
     }
     auto placed = kernel_image::layout(header.value(), img->size, initrd ? initrd->size : 0, m_desc->mem_size);
@@ -370,8 +378,7 @@ GuestResult Guest::load() {
     const Image* overlay = nullptr;
     if (is_linux && m_desc->dt_overlay[0] != '\0' &&
         !(overlay = find_image(m_desc->dt_overlay, ImageKind::DtOverlay))) {
-        MLOG("guest '%s' not started: dt-overlay '%s' is not embedded in this host image", m_desc->name,
-             m_desc->dt_overlay);
+        MLOG("guest '%s' not started: dt-overlay '%s' %s", m_desc->name, m_desc->dt_overlay, k_missing);
         return tn::err(GuestError::BadDtOverlay);
     }
     // With an overlay the tree is generated just above its final place (both inside the guest's own

@@ -138,8 +138,14 @@ void check_image(Ctx& c) {
     usize used = 0;
     for (unsigned i = 0; i < c.plat.image_count && used + 1 < sizeof(list); ++i)
         used += tn::fmt::format(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", c.plat.images[i]);
+#ifdef CONFIG_TN_IMAGE_MORTISE
+    // A Mortise hypervisor image: the images are the usable boot modules (a refused one was reported before).
+    c.fail("image \"%s\" is not among the usable boot modules (usable: %s); give it as a boot module or fix 'image'",
+           c.g.image, list);
+#else
     c.fail("image \"%s\" is not embedded in the host image (embedded: %s); add it to the host app's guests or "
            "fix 'image'", c.g.image, list);
+#endif
 }
 
 void read_cpus(Ctx& c) {
