@@ -33,7 +33,8 @@ namespace pt = mortise::partition;
 
 constexpr const char* k_usage =
     "usage: partcheck [--dtb] DESC.dtb [--source DESC.dts] [--board-dtb BOARD.dtb] [--ram BASE:SIZE]...\n"
-    "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--cpus N] [--max-cpus N] [--images NAME,...]\n"
+    "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--reserve-size SIZE] [--cpus N] [--max-cpus N]\n"
+    "                 [--images NAME,...]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against a host\n"
     "board. Without --board-dtb that is QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000\n"
@@ -43,7 +44,8 @@ constexpr const char* k_usage =
     "the CPUs of /cpus; the GIC frames and the /chosen stdout-path UART (and its SPI) Mortise keeps;\n"
     "bus masters (iommus, dma-coherent, #dma-cells, usb, ethernet, mmc, sata, pcie, gpu nodes, ...) as\n"
     "DMA-capable. --cpus and --ram-size are QEMU virt's and refused with it.\n"
-    "Either way Mortise reserves the first 16 MiB of the first RAM bank (--reserve replaces that).\n"
+    "Either way Mortise reserves the first 16 MiB of the first RAM bank: --reserve-size changes the\n"
+    "size (an image with large embedded guests), --reserve replaces the region by the ones given.\n"
     "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
     "off at boot, so no guest may be given one.\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
@@ -206,6 +208,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
     pt::Platform plat = tn::plat::mortise_qemu_virt::partition_platform(256ull << 20, 4);
     std::vector<pt::Region> ram;
     bool cpus_given = false, reserve_given = false;
+    unsigned long long reserve_size = 16ull << 20;
     std::vector<std::string> images;
     bool images_given = false;
     std::vector<BlobFile> blob_files;
@@ -245,6 +248,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
                 return 2;
             }
             ram.push_back(r);
+        } else if (opt == "--reserve-size" && number(val, &reserve_size) && reserve_size != 0) {
         } else if (opt == "--ram-size" && number(val, &ram_size)) {
         } else if (opt == "--reserve" && region(val, &r)) {
             if (!reserve_given)
@@ -304,7 +308,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         plat.ram[0].size = ram_size;
     }
     if (!reserve_given) {
-        plat.reserved[0] = {plat.ram[0].base, 16ull << 20};
+        plat.reserved[0] = {plat.ram[0].base, reserve_size};
         plat.reserved_count = 1;
     }
     std::vector<const char*> image_ptrs;
