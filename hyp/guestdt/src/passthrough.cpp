@@ -145,9 +145,9 @@ bool dma_capable(const Fdt& f, Node n) {
 // tree has no reason to (rk3568's USB, SATA, PCIe, Ethernet, SD/MMC and Mali nodes have none). The
 // Devicetree Specification's generic node names (§2.2.2) and the Linux binding schemas that enforce
 // them name these classes; the compatibles catch the common IP blocks under other names.
-constexpr const char* k_master_names[] = {"usb", "ethernet", "mmc", "sata", "pcie", "pci", "gpu", "npu",
-                                          "dma-controller", "video-codec", "display-controller", "crypto",
-                                          "nand-controller", "ufs", "spi-flash-controller"};
+constexpr const char* k_master_names[] = {"usb", "ethernet", "mmc", "sata", "scsi", "ide", "pci", "pcie", "gpu",
+                                          "npu", "dma-controller", "video-codec", "display", "display-controller",
+                                          "lcd-controller", "crypto", "nand-controller"};
 constexpr const char* k_master_compatibles[] = {
     "generic-ehci", "generic-ohci", "generic-xhci", "snps,dwc3", "snps,dwc2", "snps,dwc-ahci", "generic-ahci",
     "snps,dw-mshc", "snps,dwcmshc-sdhci", "arm,mali-bifrost", "arm,mali-midgard", "arm,mali-utgard", "arm,pl330",

@@ -4,8 +4,8 @@
 //   desc.dts:LINE: /mortise/guest@1: reason
 // (GNU error style; LINE is where that node opens in the source, left out if not found).
 // The platform is QEMU virt as scripts/qemu-run boots it (plat/mortise-qemu-virt), or with
-// --board-dtb the board its device tree describes, read by the same code Mortise can read the
-// tree it boots with by (mortise/host_platform.hpp).
+// --board-dtb the board its device tree describes, read by mortise/host_platform.hpp, which
+// the running Mortise can use on the tree it boots with.
 // Exit status: 0 clean, 1 a description problem, 2 a usage, file or board device-tree error.
 #include "partcheck.hpp"
 

@@ -26,10 +26,10 @@ namespace mortise::guestdt {
 /// - DMA-capable devices (dma_mmio): every bus master, disabled ones too (a guest given the registers can
 ///   enable it): nodes with `dma-coherent`, `dma-noncoherent`, `iommus` or `#dma-cells`, virtio,mmio, and -
 ///   because a board without an SMMU has no reason to mark them - nodes with a generic bus-master name (usb,
-///   ethernet, mmc, sata, pci/pcie, gpu, npu, dma-controller, video-codec, display-controller, crypto,
-///   nand-controller, ufs, spi-flash-controller), a compatible of a common master IP (EHCI/OHCI/xHCI, DWC2/3,
-///   AHCI, DW MSHC, Mali, PL330/PL080, DW PCIe) or device_type "pci". A master with none of these marks is
-///   missed: such a board needs its entry here.
+///   ethernet, mmc, sata, scsi, ide, pci/pcie, gpu, npu, dma-controller, video-codec, display,
+///   display-controller, lcd-controller, crypto, nand-controller), a compatible of a common master IP
+///   (EHCI/OHCI/xHCI, DWC2/3, AHCI, DW MSHC, Mali, PL330/PL080, DW PCIe) or device_type "pci". A master with
+///   none of these marks is missed: such a board needs its entry in passthrough.cpp's lists.
 /// The caller adds what the tree cannot say: reserved regions, image names, blobs, image_cpus.
 /// Returns false with a sentence in @p why naming what is missing or unreadable (and the fix) when the tree
 /// lacks RAM (and none is given), usable CPUs, a GIC or a console, or has more of them than Platform holds;
