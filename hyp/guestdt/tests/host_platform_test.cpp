@@ -179,8 +179,10 @@ TEST(HostPlatform, GicV3Board) {
                                                         "GIC ITS 0x8080000+0x20000", "console UART 0x9000000+0x1000"}));
     ASSERT_EQ(o.plat.owned_irq_count, 1u);
     EXPECT_EQ(o.plat.owned_irqs[0], 33u);
-    EXPECT_EQ(dma(o.plat), (std::vector<std::pair<u64, u64>>{
-                               {0xa00'0000, 0x200}, {0xc00'0000, 0x1'0000}, {0xc10'0000, 0x1000}, {0xd00'0000, 0x10'0000}}));
+    EXPECT_EQ(dma(o.plat), (std::vector<std::pair<u64, u64>>{{0xa00'0000, 0x200},
+                                                              {0xc00'0000, 0x1'0000},
+                                                              {0xc10'0000, 0x1000},
+                                                              {0xd00'0000, 0x10'0000}}));
     // What only the caller knows is left empty.
     EXPECT_EQ(o.plat.reserved_count, 0u);
     EXPECT_EQ(o.plat.images, nullptr);
@@ -354,7 +356,8 @@ TEST(HostPlatform, QemuVirtTreeMatchesTheWrittenDownBoard) {
             << "not kept: " << std::hex << want.owned_mmio[i].base.value();
     // The virtio transports are DMA-capable in both; the tree also says PCIe's ECAM is.
     for (unsigned i = 0; i < want.dma_mmio_count; ++i)
-        EXPECT_NE(std::find(p.dma_mmio, p.dma_mmio + p.dma_mmio_count, want.dma_mmio[i]), p.dma_mmio + p.dma_mmio_count);
+        EXPECT_NE(std::find(p.dma_mmio, p.dma_mmio + p.dma_mmio_count, want.dma_mmio[i]),
+                  p.dma_mmio + p.dma_mmio_count);
 }
 
 }  // namespace

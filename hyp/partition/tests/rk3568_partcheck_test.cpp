@@ -177,7 +177,8 @@ INSTANTIATE_TEST_SUITE_P(Debian, Rk3568Partcheck,
                              return s;
                          });
 
-#define EXPECT_SAYS(o, want) EXPECT_NE((o).text.find(want), std::string::npos) << "wanted: " << (want) << "\ngot:\n" << (o).text
+#define EXPECT_SAYS(o, want) \
+    EXPECT_NE((o).text.find(want), std::string::npos) << "wanted: " << (want) << "\ngot:\n" << (o).text
 
 TEST_P(Rk3568Partcheck, LinuxBesideTenonWithUart3IsAccepted) {
     Outcome o = check(description());

@@ -53,10 +53,12 @@ struct Platform {                 // what the description is validated against
     Region reserved[4]; unsigned reserved_count; // e.g. Mortise's own image and heap
     unsigned cpu_count;
     // Added to the contract (zero-initialised = no such check):
-    Region owned_mmio[k_max_owned_mmio]; unsigned owned_mmio_count;  // devices Mortise keeps (GIC, its UART): never passed through
+    // Devices Mortise keeps (GIC, its UART): never passed through.
+    Region owned_mmio[k_max_owned_mmio]; unsigned owned_mmio_count;
     /// What each owned_mmio region is ("GIC distributor"), for the refusal; nullptr: a generic sentence.
     const char* owned_mmio_names[k_max_owned_mmio];
-    u32 owned_irqs[k_max_owned_irqs]; unsigned owned_irq_count;  // INTIDs Mortise keeps (its UART's SPI): never passed through
+    // INTIDs Mortise keeps (its UART's SPI): never passed through.
+    u32 owned_irqs[k_max_owned_irqs]; unsigned owned_irq_count;
     /// Names of the images embedded in the host image; nullptr skips the "image present" check (the build-time
     /// tool without --images), image_count 0 with a non-null list means no image is embedded.
     const char* const* images; unsigned image_count;
