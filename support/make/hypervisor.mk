@@ -189,28 +189,50 @@ $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 	$(if $(call tn_guest_has_initramfs,$(g)),$(eval $(call tn_linux_initramfs_built,$(g))))))
 
 # The build-time check of the description (support/tools/partcheck, from
-# mortise-host), against QEMU virt as 'make run' boots it, with the names of the
-# images this host embeds. A problem fails the build with file:line: node: reason.
+# mortise-host), with the names of the images this host embeds. A problem fails
+# the build with file:line: node: reason. It checks against QEMU virt as 'make run'
+# boots it, unless the board's device tree is named (docs/mortise.md, "Checking
+# against a board"): by a board platform's Makefile.uk (under its CONFIG_ guard),
+# the application's Makefile or the command line:
+#   TN_PARTCHECK_DTB := board.dtb     partcheck --board-dtb: RAM, CPUs, the GIC frames
+#                                     and console UART Mortise keeps, DMA-capable
+#                                     devices all come from the board's tree
+#   TN_PARTCHECK_RAM := BASE:SIZE ... its RAM banks, when the tree has no /memory
+#                                     (a kernel's tree: U-Boot adds it at boot)
+#   TN_PARTCHECK_RESERVE := BASE:SIZE ...  what Mortise occupies there (default: the
+#                                     first 16 MiB of the first RAM bank, more with
+#                                     embedded Linux guests)
+# Relative paths are from the application's directory.
 PARTCHECK_O := $(O)/host/partcheck
 include $(TN_ROOT)/support/tools/partcheck/partcheck.mk
+TN_PARTCHECK_DTB_PATH := $(if $(strip $(TN_PARTCHECK_DTB)),$(abspath $(strip $(TN_PARTCHECK_DTB))))
+TN_HYP_BOARD_ARGS := $(if $(TN_PARTCHECK_DTB_PATH),--board-dtb $(TN_PARTCHECK_DTB_PATH) \
+		$(foreach r,$(TN_PARTCHECK_RAM),--ram $(r)),\
+	--ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP))
 # --max-cpus: CPUs beyond the image's TN_MAX_CPUS are left off at boot, so a
 # guest given one must fail here, not be refused at boot.
-TN_HYP_CHECK_ARGS := --ram-size $(TN_HYP_QEMU_MEM) --cpus $(TN_HYP_QEMU_SMP) \
+TN_HYP_CHECK_ARGS := $(TN_HYP_BOARD_ARGS) $(foreach r,$(TN_PARTCHECK_RESERVE),--reserve $(r)) \
 	$(if $(CONFIG_TN_MAX_CPUS),--max-cpus $(CONFIG_TN_MAX_CPUS)) \
 	$(if $(CONFIG_TN_IMAGE_COMBINED)$(TN_HYP_MODULES),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
 	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
 		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))) \
 		$(if $(TN_GUEST_$(g)_DT_OVERLAY),--dt-overlay $(g)=$(call tn_guest_dtbo,$(g))))
 # Embedded Linux Images make Mortise's own image large: QEMU loads it 2 MiB into
-# RAM, so partcheck reserves 16 MiB for Mortise plus what is embedded.
-TN_HYP_RESERVE = $(if $(TN_LINUX_BLOBS),--reserve 0x40000000:$$(( (18 << 20) + $$(cat $(TN_LINUX_BLOBS) | wc -c) )))
+# RAM, so partcheck reserves 16 MiB for Mortise plus what is embedded (on a board,
+# at its first RAM bank, where U-Boot loads it) unless TN_PARTCHECK_RESERVE says.
+TN_HYP_RESERVE_SIZE = $$(( (18 << 20) + $$(cat $(TN_LINUX_BLOBS) | wc -c) ))
+TN_HYP_RESERVE = $(if $(TN_PARTCHECK_RESERVE)$(if $(TN_LINUX_BLOBS),,none),,$(if $(TN_PARTCHECK_DTB_PATH),\
+	--reserve-size $(TN_HYP_RESERVE_SIZE),--reserve 0x40000000:$(TN_HYP_RESERVE_SIZE)))
 
 ifneq ($(wildcard $(TN_HYP_DTS)),)
 # The check runs again when its arguments change (a new TN_MAX_CPUS, say).
 $(eval $(call tn_write_if_changed,$(PARTCHECK_O)/.args,TN_HYP_CHECK_ARGS))
 $(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(PARTCHECK_O)/.args \
-		$(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk) $(TN_LINUX_BLOBS)
+		$(if $(wildcard $(APP_DIR)/guests.mk),$(APP_DIR)/guests.mk) $(TN_LINUX_BLOBS) \
+		$(wildcard $(TN_PARTCHECK_DTB_PATH))
 	$(call tn_need_tool,dtc,device-tree-compiler)
+	$(if $(TN_PARTCHECK_DTB_PATH),$(if $(wildcard $(TN_PARTCHECK_DTB_PATH)),,\
+		@echo "TN_PARTCHECK_DTB: $(TN_PARTCHECK_DTB_PATH) does not exist (the board's device tree the partition description is checked against)" >&2; rm -f $@; exit 1))
 	$(call tn_echo,DTC,$(call tn_short,$@))
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 	$(call tn_echo,PARTCHECK,$(patsubst $(TN_ROOT)/%,%,$<))

@@ -141,6 +141,40 @@ bool dma_capable(const Fdt& f, Node n) {
            f.property(n, "dma-noncoherent").ok() || f.property(n, "iommus").ok() || f.property(n, "#dma-cells").ok();
 }
 
+// Bus masters that say so by neither of dma_capable()'s properties: on a board without an SMMU the
+// tree has no reason to (rk3568's USB, SATA, PCIe, Ethernet, SD/MMC and Mali nodes have none). The
+// Devicetree Specification's generic node names (§2.2.2) and the Linux binding schemas that enforce
+// them name these classes; the compatibles catch the common IP blocks under other names.
+constexpr const char* k_master_names[] = {"usb", "ethernet", "mmc", "sata", "scsi", "ide", "pci", "pcie", "gpu",
+                                          "npu", "dma-controller", "video-codec", "display", "display-controller",
+                                          "lcd-controller", "crypto", "nand-controller"};
+constexpr const char* k_master_compatibles[] = {
+    "generic-ehci", "generic-ohci", "generic-xhci", "snps,dwc3", "snps,dwc2", "snps,dwc-ahci", "generic-ahci",
+    "snps,dw-mshc", "snps,dwcmshc-sdhci", "arm,mali-bifrost", "arm,mali-midgard", "arm,mali-utgard", "arm,pl330",
+    "arm,pl080", "snps,dw-pcie"};
+
+/// dma_capable(), or a bus master by name, compatible or `device_type = "pci"` (host_platform.hpp).
+bool dma_master(const Fdt& f, Node n) {
+    if (dma_capable(f, n))
+        return true;
+    const char* name = f.name(n);
+    for (const char* m : k_master_names) {
+        usize i = 0;
+        while (m[i] != '\0' && name[i] == m[i])
+            ++i;
+        if (m[i] == '\0' && (name[i] == '\0' || name[i] == '@'))
+            return true;
+    }
+    for (const char* c : k_master_compatibles)
+        if (f.compatible_with(n, c))
+            return true;
+    auto type = f.prop_string(n, "device_type");
+    if (!type.ok())
+        return false;
+    const char* t = type.value();
+    return t[0] == 'p' && t[1] == 'c' && t[2] == 'i' && t[3] == '\0';
+}
+
 bool name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ',' || c == '.' ||
            c == '_' || c == '+' || c == '-';
@@ -347,7 +381,30 @@ void passthrough(tn::fdt::Writer& w, const partition::Guest& g, const Fdt& host,
 namespace mortise::guestdt {
 
 unsigned dma_regions(const tn::fdt::Fdt& host, partition::Region* out, unsigned cap) {
-    using detail::Context;
+    return detail::dma_ranges(host, out, cap, false);
+}
+
+}  // namespace mortise::guestdt
+
+namespace mortise::guestdt::detail {
+
+bool host_reg(const tn::fdt::Fdt& host, tn::fdt::Node n, usize index, partition::Region& out) {
+    static const partition::Guest k_none{};  // translate() needs a Context; only .host and .gic are read.
+    // No GIC: its own frames and its ITS children are translated like any device.
+    const Context cx{.g = k_none, .host = host, .gic = tn::fdt::Node(), .first_phandle = 0, .mmio_count = 0,
+                     .irq_count = 0, .emulated = {}, .clocks = {}, .copied = {}};
+    auto r = host.reg(n, index);
+    if (!r.ok() || r.value().size == 0)
+        return false;
+    u64 addr = r.value().address;
+    const u64 size = r.value().size;
+    if (!translate(cx, n, addr, size) || size > ~u64{0} - addr)
+        return false;
+    out = {tn::PhysAddr{addr}, size};
+    return true;
+}
+
+unsigned dma_ranges(const tn::fdt::Fdt& host, partition::Region* out, unsigned cap, bool every_master) {
     static const partition::Guest k_none{};  // translate() needs a Context; only .host and .gic are read.
     const auto gic = host.find_gic();
     const Context cx{.g = k_none, .host = host, .gic = gic.ok() ? gic.value().node : tn::fdt::Node(),
@@ -355,7 +412,10 @@ unsigned dma_regions(const tn::fdt::Fdt& host, partition::Region* out, unsigned 
                      .copied = {}};
     unsigned count = 0;
     for (tn::fdt::Node n : host.nodes()) {
-        if (n == cx.gic || !host.available(n) || !detail::dma_capable(host, n))
+        if (n == cx.gic)
+            continue;
+        // A disabled master is still on the bus: a guest given its registers can enable it.
+        if (every_master ? !dma_master(host, n) : !host.available(n) || !dma_capable(host, n))
             continue;
         auto regs = host.reg_count(n);
         for (usize i = 0; regs.ok() && i < regs.value(); ++i) {
@@ -385,6 +445,10 @@ unsigned dma_regions(const tn::fdt::Fdt& host, partition::Region* out, unsigned 
     }
     return count;
 }
+
+}  // namespace mortise::guestdt::detail
+
+namespace mortise::guestdt {
 
 SpiInfo spi_info(const tn::fdt::Fdt& host, u32 intid) {
     auto gic = host.find_gic();

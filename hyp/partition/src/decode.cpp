@@ -234,12 +234,20 @@ void read_memory(Ctx& c) {
     c.g.mem_phys = r.base;
 }
 
+/// The first region Mortise keeps that @p r overlaps, if the platform names it; else nullptr.
+const Region* named_owned(const Platform& plat, const Region& r) {
+    for (unsigned i = 0; i < plat.owned_mmio_count && i < k_max_owned_mmio; ++i)
+        if (overlaps(r, plat.owned_mmio[i]))
+            return plat.owned_mmio_names[i] ? &plat.owned_mmio[i] : nullptr;
+    return nullptr;
+}
+
 /// Why a pass-through region @p r may not be given to the guest, or nullptr.
 const char* region_conflict(const Ctx& c, const Region& r) {
     for (unsigned i = 0; i < c.plat.ram_count && i < 4; ++i)
         if (overlaps(r, c.plat.ram[i]))
             return "overlaps host RAM; pass through device registers only";
-    for (unsigned i = 0; i < c.plat.owned_mmio_count && i < 4; ++i)
+    for (unsigned i = 0; i < c.plat.owned_mmio_count && i < k_max_owned_mmio; ++i)
         if (overlaps(r, c.plat.owned_mmio[i]))
             return "overlaps a device Mortise keeps (GIC or its console UART)";
     const unsigned vcpus = vcpu_count(c.g) ? vcpu_count(c.g) : 1;
@@ -275,6 +283,14 @@ void read_mmio(Ctx& c) {
                    (ull)r.base.value(), (ull)r.size);
             continue;
         }
+        if (const Region* kept = named_owned(c.plat, r)) {
+            // A platform read from the board's tree says which of its devices this is.
+            c.fail("mmio region [0x%llx, 0x%llx) overlaps the %s [0x%llx, 0x%llx), a device Mortise keeps; pick "
+                   "another device", (ull)r.base.value(), (ull)r.end().value(),
+                   c.plat.owned_mmio_names[kept - c.plat.owned_mmio], (ull)kept->base.value(),
+                   (ull)kept->end().value());
+            continue;
+        }
         if (const char* why = region_conflict(c, r)) {
             c.fail("mmio region [0x%llx, 0x%llx) %s", (ull)r.base.value(), (ull)r.end().value(), why);
             continue;
@@ -284,7 +300,7 @@ void read_mmio(Ctx& c) {
 }
 
 bool owned_irq(const Platform& plat, u32 intid) {
-    for (unsigned i = 0; i < plat.owned_irq_count && i < 4; ++i)
+    for (unsigned i = 0; i < plat.owned_irq_count && i < k_max_owned_irqs; ++i)
         if (plat.owned_irqs[i] == intid)
             return true;
     return intid == gmap::k_uart_intid;
@@ -480,7 +496,7 @@ void check_identity(Ctx& c) {
 /// to be given out, since it can read and write Mortise and every other guest.
 void check_dma(Ctx& c) {
     for (unsigned i = 0; i < c.g.mmio_count && !c.g.dma; ++i)
-        for (unsigned j = 0; j < c.plat.dma_mmio_count && j < 8 && !c.g.dma; ++j)
+        for (unsigned j = 0; j < c.plat.dma_mmio_count && j < k_max_dma_mmio && !c.g.dma; ++j)
             if (overlaps(c.g.mmio[i], c.plat.dma_mmio[j])) {
                 c.g.dma = true;
                 const Region& r = c.g.mmio[i];

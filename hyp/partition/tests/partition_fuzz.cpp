@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <mortise/guestdt.hpp>
+#include <mortise/host_platform.hpp>
 #include <mortise/partition.hpp>
 #include <tn/fdt.hpp>
 #include <tn/plat/mortise_qemu_virt.hpp>
@@ -46,6 +47,28 @@ void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, con
     }
 }
 
+/// The same bytes as a board's tree (partcheck --board-dtb, tests/dts/board-virt.dts is a seed): a
+/// platform within Platform's bounds, or a reason.
+void check_board(const void* blob, size_t size) {
+    auto board = tn::fdt::Fdt::try_open(blob, size);
+    if (!board.ok())
+        return;
+    static pt::Platform plat;
+    char why[256] = "";
+    if (!mortise::guestdt::host_platform(board.value(), nullptr, 0, plat, why, sizeof why)) {
+        if (why[0] == '\0' || strnlen(why, sizeof why) == sizeof why)
+            __builtin_trap();
+        return;
+    }
+    if (plat.ram_count == 0 || plat.ram_count > 4 || plat.cpu_count == 0 || plat.cpu_count > 64 ||
+        plat.owned_mmio_count < 2 || plat.owned_mmio_count > pt::k_max_owned_mmio ||
+        plat.owned_irq_count > 1 || plat.dma_mmio_count > pt::k_max_dma_mmio)
+        __builtin_trap();
+    for (unsigned i = 0; i < plat.owned_mmio_count; ++i)
+        if (plat.owned_mmio_names[i] == nullptr || plat.owned_mmio[i].size == 0)
+            __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -62,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static pt::Diagnostics diag;
     pt::parse(copy, size, plat, d, diag);
     check_invariants(d, diag, plat);
+    check_board(copy, size);
     delete[] copy;
     return 0;
 }

@@ -385,6 +385,12 @@ TEST(Partition, Mmio) {
     }
     g["mmio"] = u64s({0x0808'0000, 0x1000});
     expect_bad(g, "a device Mortise keeps");
+    // A platform read from the board's tree (guestdt::host_platform) names the device.
+    Platform named = test_platform();
+    named.owned_mmio_names[3] = "console UART";
+    g["mmio"] = u64s({0x0900'0000, 0x1000});
+    expect_bad(g, "mmio region [0x9000000, 0x9001000) overlaps the console UART [0x9000000, 0x9001000), a device "
+                  "Mortise keeps; pick another device", named);
     g["mmio"] = u64s({0x0a00'0000, 0x2000, 0x0a00'1000, 0x1000});
     expect_bad(g, "overlaps another of its mmio regions");
     std::initializer_list<u64> nine = {0xa000000, 0x1000, 0xa001000, 0x1000, 0xa002000, 0x1000, 0xa003000,

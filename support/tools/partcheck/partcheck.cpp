@@ -1,11 +1,15 @@
 // partcheck: the build-time half of the partition-description check. It runs the same
 // mortise::partition::parse() Mortise runs at boot (built from the same sources with the host
-// compiler) against the platform named on the command line, and reports every problem as
+// compiler) against a host platform, and reports every problem as
 //   desc.dts:LINE: /mortise/guest@1: reason
 // (GNU error style; LINE is where that node opens in the source, left out if not found).
-// Exit status: 0 clean, 1 a description problem, 2 a usage or file error.
+// The platform is QEMU virt as scripts/qemu-run boots it (plat/mortise-qemu-virt), or with
+// --board-dtb the board its device tree describes, read by mortise/host_platform.hpp, which
+// the running Mortise can use on the tree it boots with.
+// Exit status: 0 clean, 1 a description problem, 2 a usage, file or board device-tree error.
 #include "partcheck.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +20,9 @@
 #include <vector>
 
 #include <mortise/guestdt.hpp>
+#include <mortise/host_platform.hpp>
 #include <mortise/partition.hpp>
+#include <tn/fdt.hpp>
 #include <tn/plat/mortise_qemu_virt.hpp>
 
 namespace partcheck {
@@ -26,17 +32,26 @@ namespace {
 namespace pt = mortise::partition;
 
 constexpr const char* k_usage =
-    "usage: partcheck --dtb DESC.dtb [--source DESC.dts] [--ram BASE:SIZE]... [--ram-size SIZE]\n"
-    "                 [--reserve BASE:SIZE]... [--cpus N] [--max-cpus N] [--images NAME,NAME,...]\n"
+    "usage: partcheck [--dtb] DESC.dtb [--source DESC.dts] [--board-dtb BOARD.dtb] [--ram BASE:SIZE]...\n"
+    "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--reserve-size SIZE] [--cpus N] [--max-cpus N]\n"
+    "                 [--images NAME,...]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
-    "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against\n"
-    "QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000 (--ram-size, default 256M),\n"
-    "4 CPUs, Mortise reserving the first 16 MiB of RAM (--reserve replaces that).\n"
+    "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against a host\n"
+    "board. Without --board-dtb that is QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000\n"
+    "(--ram-size, default 256M; --ram replaces it), 4 CPUs (--cpus).\n"
+    "--board-dtb reads the board from its device tree instead (mortise/host_platform.hpp): RAM from\n"
+    "/memory, or from --ram when the tree has none (a kernel's tree: U-Boot adds /memory at boot);\n"
+    "the CPUs of /cpus; the GIC frames and the /chosen stdout-path UART (and its SPI) Mortise keeps;\n"
+    "bus masters (iommus, dma-coherent, #dma-cells, usb, ethernet, mmc, sata, pcie, gpu nodes, ...) as\n"
+    "DMA-capable. --cpus and --ram-size are QEMU virt's and refused with it.\n"
+    "Either way Mortise reserves the first 16 MiB of the first RAM bank: --reserve-size changes the\n"
+    "size (an image with large embedded guests), --reserve replaces the region by the ones given.\n"
     "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
     "off at boot, so no guest may be given one.\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
     "that Linux guests are checked against them (header, kind, sizes). --dt-overlay names a compiled\n"
-    "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n";
+    "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n"
+    "Exit status: 0 clean, 1 a description problem, 2 a usage, file or board device-tree error.\n";
 
 /// A number with an optional K/M/G suffix (binary), in any base strtoull accepts.
 bool number(const std::string& s, unsigned long long* out) {
@@ -160,12 +175,40 @@ bool read_file(const std::string& path, std::string* out) {
     return true;
 }
 
+/// The Platform of the board whose device tree is in @p path, RAM from @p ram if given; false with a
+/// message on @p err.
+bool board_platform(const std::string& path, const std::vector<pt::Region>& ram, pt::Platform* out,
+                    std::FILE* err) {
+    std::string blob;
+    if (!read_file(path, &blob)) {
+        std::fprintf(err, "partcheck: cannot read %s: %s\n", path.c_str(), std::strerror(errno));
+        return false;
+    }
+    std::vector<unsigned long long> aligned((blob.size() + 7) / 8);
+    std::memcpy(aligned.data(), blob.data(), blob.size());
+    auto fdt = tn::fdt::Fdt::try_open(aligned.data(), blob.size());
+    if (!fdt.ok()) {
+        std::fprintf(err, "partcheck: %s: not a device tree blob (%s)\n", path.c_str(),
+                     tn::fdt::error_name(fdt.error()));
+        return false;
+    }
+    char why[256] = "";
+    if (!mortise::guestdt::host_platform(fdt.value(), ram.data(), static_cast<unsigned>(ram.size()), *out, why,
+                                         sizeof why)) {
+        std::fprintf(err, "partcheck: %s: %s\n", path.c_str(), why);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::FILE* err) {
-    std::string dtb, source;
+    std::string dtb, source, board;
     pt::Platform plat = tn::plat::mortise_qemu_virt::partition_platform(256ull << 20, 4);
-    bool ram_given = false, reserve_given = false;
+    std::vector<pt::Region> ram;
+    bool cpus_given = false, reserve_given = false;
+    unsigned long long reserve_size = 16ull << 20;
     std::vector<std::string> images;
     bool images_given = false;
     std::vector<BlobFile> blob_files;
@@ -176,6 +219,15 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         if (opt == "-h" || opt == "--help") {
             std::fputs(k_usage, err);
             return 0;
+        }
+        if (opt.empty() || opt[0] != '-') {  // The description, as the one operand.
+            if (!dtb.empty()) {
+                std::fprintf(err, "partcheck: one description at a time (%s and %s)\n%s", dtb.c_str(), opt.c_str(),
+                             k_usage);
+                return 2;
+            }
+            dtb = opt;
+            continue;
         }
         if (i + 1 >= argc) {
             std::fprintf(err, "partcheck: %s needs a value\n%s", opt.c_str(), k_usage);
@@ -188,15 +240,15 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             dtb = val;
         } else if (opt == "--source") {
             source = val;
+        } else if (opt == "--board-dtb") {
+            board = val;
         } else if (opt == "--ram" && region(val, &r)) {
-            if (!ram_given)
-                plat.ram_count = 0;
-            ram_given = true;
-            if (plat.ram_count == 4) {
+            if (ram.size() == 4) {
                 std::fprintf(err, "partcheck: at most 4 --ram banks\n");
                 return 2;
             }
-            plat.ram[plat.ram_count++] = r;
+            ram.push_back(r);
+        } else if (opt == "--reserve-size" && number(val, &reserve_size) && reserve_size != 0) {
         } else if (opt == "--ram-size" && number(val, &ram_size)) {
         } else if (opt == "--reserve" && region(val, &r)) {
             if (!reserve_given)
@@ -217,6 +269,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             blob_files.push_back(b);
         } else if (opt == "--cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.cpu_count = static_cast<unsigned>(n);
+            cpus_given = true;
         } else if (opt == "--max-cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.image_cpus = static_cast<unsigned>(n);
         } else if (opt == "--images") {
@@ -231,13 +284,31 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         }
     }
     if (dtb.empty()) {
-        std::fprintf(err, "partcheck: --dtb is required\n%s", k_usage);
+        std::fprintf(err, "partcheck: no description given (DESC.dtb or --dtb DESC.dtb)\n%s", k_usage);
         return 2;
     }
-    if (ram_size != 0 && !ram_given)
+    if (!board.empty()) {
+        if (cpus_given || ram_size != 0) {
+            std::fprintf(err, "partcheck: --cpus and --ram-size describe QEMU virt; with --board-dtb the board's "
+                              "device tree gives its CPUs and RAM (--ram when it has no /memory)\n");
+            return 2;
+        }
+        // What the tree cannot say stays as the options gave it.
+        pt::Platform from_tree;
+        if (!board_platform(board, ram, &from_tree, err))
+            return 2;
+        from_tree.reserved_count = plat.reserved_count;
+        std::memcpy(from_tree.reserved, plat.reserved, sizeof plat.reserved);
+        from_tree.image_cpus = plat.image_cpus;
+        plat = from_tree;
+    } else if (!ram.empty()) {
+        plat.ram_count = static_cast<unsigned>(ram.size());
+        std::copy(ram.begin(), ram.end(), plat.ram);
+    } else if (ram_size != 0) {
         plat.ram[0].size = ram_size;
+    }
     if (!reserve_given) {
-        plat.reserved[0] = {plat.ram[0].base, 16ull << 20};
+        plat.reserved[0] = {plat.ram[0].base, reserve_size};
         plat.reserved_count = 1;
     }
     std::vector<const char*> image_ptrs;

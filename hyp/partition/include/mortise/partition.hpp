@@ -7,6 +7,9 @@
 namespace mortise { using tn::u8; using tn::u16; using tn::u32; using tn::u64; using tn::usize; }
 namespace mortise::partition {
 constexpr unsigned k_max_guests = 8, k_max_regions = 8, k_max_irqs = 32, k_name_len = 32, k_bootargs_len = 256;
+/// Platform capacities: a GICv2 with all four frames plus the console UART is five owned regions; a real
+/// board's tree (rk3568) has some thirty DMA-capable device ranges once adjacent ones are merged.
+constexpr unsigned k_max_owned_mmio = 8, k_max_owned_irqs = 4, k_max_dma_mmio = 48;
 /// A range of host-physical addresses (RAM banks, device registers).
 using Region = tn::PhysRange;
 /// The kernel a guest boots (`kernel` in the description; Tenon when absent).
@@ -50,8 +53,12 @@ struct Platform {                 // what the description is validated against
     Region reserved[4]; unsigned reserved_count; // e.g. Mortise's own image and heap
     unsigned cpu_count;
     // Added to the contract (zero-initialised = no such check):
-    Region owned_mmio[4]; unsigned owned_mmio_count;  // devices Mortise keeps (GIC, its UART): never passed through
-    u32 owned_irqs[4]; unsigned owned_irq_count;      // INTIDs Mortise keeps (its UART's SPI): never passed through
+    // Devices Mortise keeps (GIC, its UART): never passed through.
+    Region owned_mmio[k_max_owned_mmio]; unsigned owned_mmio_count;
+    /// What each owned_mmio region is ("GIC distributor"), for the refusal; nullptr: a generic sentence.
+    const char* owned_mmio_names[k_max_owned_mmio];
+    // INTIDs Mortise keeps (its UART's SPI): never passed through.
+    u32 owned_irqs[k_max_owned_irqs]; unsigned owned_irq_count;
     /// Names of the images embedded in the host image; nullptr skips the "image present" check (the build-time
     /// tool without --images), image_count 0 with a non-null list means no image is embedded.
     const char* const* images; unsigned image_count;
@@ -60,7 +67,7 @@ struct Platform {                 // what the description is validated against
     const Blob* blobs; unsigned blob_count;
     /// Host-physical ranges of DMA-capable devices (virtio-mmio, `dma-coherent` nodes, DMA controllers):
     /// a guest given MMIO there needs identity-mapped RAM and, unless privileged, `dma-unsafe-accepted`.
-    Region dma_mmio[8]; unsigned dma_mmio_count;
+    Region dma_mmio[k_max_dma_mmio]; unsigned dma_mmio_count;
     /// CPUs the Mortise image itself supports (CONFIG_TN_MAX_CPUS; 0: not known, no check). The board may have
     /// more: Mortise leaves those off at boot, so a guest given one would be refused then; partcheck (given
     /// --max-cpus from the build) catches it at build time and names the option.
