@@ -1,21 +1,16 @@
 // Mortise's platform on QEMU virt at EL2 (the lib/boot contract, tn/plat.hpp,
 // and Mortise's, mortise/platform.hpp): the boot path from the arch's EL2
 // entry, the console (output and input) on the PL011, the physical GICv3 and the EL2 timer
-// through the shared drivers, secondary CPUs and power-off through PSCI.
+// (hyp/core's init_host_interrupts), secondary CPUs and power-off through PSCI.
 #include <mortise/platform.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/psci.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/boot.hpp>
 #include <tn/console.hpp>
-#include <tn/drivers/arm_generic_timer.hpp>
-#include <tn/drivers/gicv3.hpp>
 #include <tn/drivers/pl011.hpp>
-#include <tn/irq.hpp>
-#include <tn/irq_impl.hpp>
 #include <tn/plat.hpp>
 #include <tn/plat/qemu_virt.hpp>
-#include <tn/smp.hpp>
 
 #include "board.hpp"
 
@@ -63,21 +58,6 @@ void raw_puts(const char* s) {
     arch::tn_arch_halt();
 }
 
-[[noreturn]] void fail(const char* what, unsigned code) {
-    MLOG("cannot start: %s (error %u)", what, code);
-    power_off(1);
-}
-
-void init_interrupts(const mortise::Board& b) {
-    auto gic = gicv3::try_init({b.gicd, b.gicr, b.gicr_size});
-    if (!gic.ok())
-        fail("GICv3", static_cast<unsigned>(gic.error()));
-    irq::install(*gic.value());
-    if (auto r = arm_generic_timer::try_init(arm_generic_timer::k_hyp_timer_intid); !r.ok())
-        fail("EL2 physical timer", static_cast<unsigned>(r.error()));
-    mortise::init_cpu_interrupts();
-}
-
 }  // namespace
 
 }  // namespace tn::plat::mortise_qemu_virt
@@ -97,22 +77,8 @@ extern "C" [[noreturn]] void mortise_start(u64 dtb, unsigned entry_el) {
         refuse_board(why);
     if (!mortise::enable_mmu(mortise::board()))
         plat::power_off(1);
-    init_interrupts(mortise::board());
+    mortise::init_host_interrupts(mortise::board());
     boot::run();
-}
-
-extern "C" [[noreturn]] void mortise_secondary_start(unsigned cpu) {
-    if (auto r = irq::init_this_cpu(); !r.ok()) {
-        MLOG("CPU %u: cannot set up its GIC interface (%s)", cpu, irq::error_name(r.error()));
-        arch::tn_arch_halt();
-    }
-    if (!arm_generic_timer::init_this_cpu().ok()) {
-        MLOG("CPU %u: cannot set up its EL2 timer", cpu);
-        arch::tn_arch_halt();
-    }
-    mortise::init_cpu_interrupts();
-    smp::cpu_online(cpu);
-    tn_secondary_main(cpu);
 }
 
 // Console input for the core (mortise/platform.hpp) on the same PL011.

@@ -2,22 +2,18 @@
 // and Mortise's, mortise/platform.hpp): the boot path from the arch's EL2
 // entry, the console (output and input) on the stdout-path 16550 (UART2, a
 // DesignWare APB UART: 32-bit registers 4 bytes apart), the GIC-600 and the
-// EL2 timer through the shared drivers, secondary CPUs and power-off through
+// EL2 timer (hyp/core's init_host_interrupts), secondary CPUs and power-off through
 // PSCI to TF-A.
 #include <mortise/platform.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/arch/psci.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/boot.hpp>
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
-#include <tn/drivers/arm_generic_timer.hpp>
-#include <tn/drivers/gicv3.hpp>
 #include <tn/drivers/ns16550.hpp>
-#include <tn/irq.hpp>
-#include <tn/irq_impl.hpp>
 #include <tn/plat.hpp>
 #include <tn/plat/rk3568.hpp>
-#include <tn/smp.hpp>
 
 #include "board.hpp"
 
@@ -70,11 +66,6 @@ void raw_puts(const char* s) {
     arch::tn_arch_halt();
 }
 
-[[noreturn]] void fail(const char* what, unsigned code) {
-    MLOG("cannot start: %s (error %u)", what, code);
-    power_off(1);
-}
-
 arch::PsciConduit conduit() { return psci_smc() ? arch::PsciConduit::Smc : arch::PsciConduit::Hvc; }
 
 // One line of what Mortise found: on a board being brought up, the first thing to compare with the tree.
@@ -84,16 +75,6 @@ void report(const mortise::Board& b) {
          "0x%lx+0x%lx, %u CPUs, PSCI via %s, timer %lu Hz",
          u.dw_apb ? "DesignWare" : "16550", b.uart, u.reg_shift, u.io_width, b.uart_intid, b.gicd, b.gicr,
          b.gicr_size, b.cpu_count, psci_smc() ? "smc" : "hvc", clock::frequency_hz());
-}
-
-void init_interrupts(const mortise::Board& b) {
-    auto gic = gicv3::try_init({b.gicd, b.gicr, b.gicr_size});
-    if (!gic.ok())
-        fail("GICv3", static_cast<unsigned>(gic.error()));
-    irq::install(*gic.value());
-    if (auto r = arm_generic_timer::try_init(arm_generic_timer::k_hyp_timer_intid); !r.ok())
-        fail("EL2 physical timer", static_cast<unsigned>(r.error()));
-    mortise::init_cpu_interrupts();
 }
 
 }  // namespace
@@ -115,23 +96,9 @@ extern "C" [[noreturn]] void mortise_start(u64 dtb, unsigned entry_el) {
         refuse_board(why);
     if (!mortise::enable_mmu(mortise::board()))
         plat::power_off(1);
-    init_interrupts(mortise::board());
+    mortise::init_host_interrupts(mortise::board());
     report(mortise::board());
     boot::run();
-}
-
-extern "C" [[noreturn]] void mortise_secondary_start(unsigned cpu) {
-    if (auto r = irq::init_this_cpu(); !r.ok()) {
-        MLOG("CPU %u: cannot set up its GIC interface (%s)", cpu, irq::error_name(r.error()));
-        arch::tn_arch_halt();
-    }
-    if (!arm_generic_timer::init_this_cpu().ok()) {
-        MLOG("CPU %u: cannot set up its EL2 timer", cpu);
-        arch::tn_arch_halt();
-    }
-    mortise::init_cpu_interrupts();
-    smp::cpu_online(cpu);
-    tn_secondary_main(cpu);
 }
 
 // Console input for the core (mortise/platform.hpp) on the same UART. The

@@ -6,14 +6,13 @@
 // through the functions below, whatever kind of UART the board has (a PL011
 // on QEMU virt, a 16550 on rk3568).
 //
-// The platform owns the boot path: the arch's EL2 entry calls
-// mortise_start(dtb, entry_el) on the boot CPU and mortise_secondary_start(cpu)
-// on each CPU PSCI started (arch/arm64/src/el2/entry.S). mortise_start
-// discovers the board, brings up the console, calls enable_mmu(), sets up the
-// GIC and the EL2 timer, calls init_cpu_interrupts() and runs lib/boot
-// (tn::boot::run: secondary CPUs, then main()). mortise_secondary_start sets up
-// the CPU's GIC interface and EL2 timer, calls init_cpu_interrupts(), marks the
-// CPU online and enters tn_secondary_main (the core's idle loop).
+// The platform owns the boot CPU's path: the arch's EL2 entry calls
+// mortise_start(dtb, entry_el) (arch/arm64/src/el2/entry.S), which discovers
+// the board, brings up the console, calls enable_mmu() and
+// init_host_interrupts() and runs lib/boot (tn::boot::run: secondary CPUs,
+// then main()). Each CPU the platform's start_secondary_cpus() started enters
+// the core's mortise_secondary_start(cpu): its GIC interface and EL2 timer,
+// init_cpu_interrupts(), online, then the idle loop (tn_secondary_main).
 #pragma once
 
 #include <tn/types.hpp>
@@ -81,5 +80,10 @@ bool enable_mmu(const Board& b);
 /// GIC maintenance PPIs). Every CPU, once its GIC interface and EL2 timer are
 /// up and before it is marked online; IRQs masked.
 void init_cpu_interrupts();
+
+/// Sets up the physical GICv3 of @p b and the EL2 timer through the shared
+/// drivers, then init_cpu_interrupts(); a failure is reported and powers off
+/// (status 1). Boot CPU, after enable_mmu(), IRQs masked.
+void init_host_interrupts(const Board& b);
 
 }  // namespace mortise
