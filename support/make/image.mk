@@ -9,14 +9,17 @@ TN_IMAGE := $(O)/$(APP_NAME)_$(TN_PLAT_NAME)
 # Generated linker-script fragment list: INCLUDEd by the arch linker script.
 TN_LDS_TEXT := $(foreach f,$(TN_LDS_FRAGMENTS),INCLUDE "$(f)"$(TN_NL))
 $(eval $(call tn_write_if_changed,$(O)/ldscripts/libs.lds,TN_LDS_TEXT))
-TN_LINK_TEXT := $(LD) $(TN_LDFLAGS) $(TN_PARTIALS) $(TN_LIBGCC) $(TN_LDS)
+# Prebuilt archives (U_LDLIBS-y: newlib's libm, libc) and libgcc resolve each
+# other's references, so they form one group after the partial objects.
+TN_LINK_LIBS := $(if $(strip $(TN_LDLIBS)),--start-group $(TN_LDLIBS) $(TN_LIBGCC) --end-group,$(TN_LIBGCC))
+TN_LINK_TEXT := $(LD) $(TN_LDFLAGS) $(TN_PARTIALS) $(TN_LINK_LIBS) $(TN_LDS)
 $(eval $(call tn_write_if_changed,$(O)/ldscripts/.link,TN_LINK_TEXT))
 
 all: $(TN_IMAGE).elf $(TN_IMAGE).bin $(TN_IMAGE).sizes
 
-$(TN_IMAGE).elf: $(TN_PARTIALS) $(TN_LDS) $(TN_LDS_FRAGMENTS) $(O)/ldscripts/libs.lds $(O)/ldscripts/.link
+$(TN_IMAGE).elf: $(TN_PARTIALS) $(TN_LDLIBS) $(TN_LDS) $(TN_LDS_FRAGMENTS) $(O)/ldscripts/libs.lds $(O)/ldscripts/.link
 	$(call tn_echo,LD,$(call tn_short,$@))
-	$(Q)$(LD) $(TN_LDFLAGS) -L $(O)/ldscripts -T $(TN_LDS) -Map=$(TN_IMAGE).map -o $@ $(TN_PARTIALS) $(TN_LIBGCC)
+	$(Q)$(LD) $(TN_LDFLAGS) -L $(O)/ldscripts -T $(TN_LDS) -Map=$(TN_IMAGE).map -o $@ $(TN_PARTIALS) $(TN_LINK_LIBS)
 	$(Q)$(PYTHON) $(TN_ROOT)/support/scripts/checkimage.py $@
 
 $(TN_IMAGE).bin: $(TN_IMAGE).elf

@@ -1,4 +1,10 @@
 /* Minimal <string.h> of the Tenon nolibc library. */
+#if defined(CONFIG_LIBNEWLIB) && __has_include_next(<string.h>)
+/* Code that sees newlib (lib/newlib) gets its full <string.h>; nolibc's
+ * definitions still win at link time, so the kernel's string functions stay
+ * free of FP/SIMD registers (docs/newlib-plan.md). */
+#include_next <string.h>
+#else
 #ifndef TN_NOLIBC_STRING_H
 #define TN_NOLIBC_STRING_H
 
@@ -22,4 +28,5 @@ char* strchr(const char* s, int c);
 }
 #endif
 
+#endif
 #endif
