@@ -15,9 +15,9 @@
 #   U_INCLUDES-y         private include directories
 #   U_EXPORT_INCLUDES-y  include directories the libraries that depend on this one
 #                        see ($(U_BASE)/include is exported automatically when it exists)
-#   U_EXPORT_FLAGS-y     compiler flags (C, C++, assembly) for this library and those that see
-#                        it, after the include directories: a prebuilt library's headers
-#                        (lib/newlib: -nostdinc -isystem ...)
+#   U_EXPORT_CFLAGS-y    C compiler flags for this library and those that see it, after the
+#                        include directories: a prebuilt C library's headers (lib/newlib:
+#                        -nostdinc -isystem ...); C++ and assembly do not get them
 #   U_LDLIBS-y           prebuilt archives (absolute paths, may lie outside the tree) the
 #                        image links after the partial objects, in a group with libgcc
 #   U_LDS-y              linker-script fragments INCLUDEd into the image's SECTIONS
@@ -101,7 +101,7 @@ $(foreach l,$(TN_LIBS),$(if $($(call tn_uc,$(l))_SYMBOL),$(eval TN_LIBS_AT.$(cal
 tn_visible = $(if $($(call tn_uc,$(1))_SYMBOL),$(call tn_uniq,$(1) $(foreach d,$(call tn_libnode,$(1)) \
 	$(TN_LIBDEPS.$(call tn_libnode,$(1))),$(TN_LIBS_AT.$(d)))),$(TN_LIBS))
 tn_exports = $(foreach l,$(1),$(wildcard $($(call tn_uc,$(l))_BASE)/include) $($(call tn_uc,$(l))_EXPORT_INCLUDES-y))
-tn_export_flags = $(foreach l,$(1),$($(call tn_uc,$(l))_EXPORT_FLAGS-y))
+tn_export_cflags = $(foreach l,$(1),$($(call tn_uc,$(l))_EXPORT_CFLAGS-y))
 
 # After a failed compile of library $(1) (upper case $(2)) with command $(3):
 # the headers it did not find, with the library each belongs to and the
@@ -130,11 +130,11 @@ $$(foreach s,$$($(2)_SRCS),$$(if $$(filter %.cpp %.c %.S,$$(s)),,\
 	$$(error library $(1): $$(s) is not a .cpp, .c or .S source)))
 $(2)_OBJS := $$(foreach s,$$($(2)_SRCS),$$($(2)_OBJDIR)/$$(basename $$(patsubst $($(2)_BASE)/%,%,$$(s))).o)
 $(2)_VISIBLE := $$(call tn_visible,$(1))
-$(2)_INC := $$(addprefix -I,$$($(2)_INCLUDES-y) $$(call tn_exports,$$($(2)_VISIBLE))) \
-	$$(call tn_export_flags,$$($(2)_VISIBLE))
+$(2)_INC := $$(addprefix -I,$$($(2)_INCLUDES-y) $$(call tn_exports,$$($(2)_VISIBLE)))
 $(2)_FPFLAGS := $$(if $$(and $$(TN_FP_CONTEXT),$$(filter y,$$($(2)_USES_FP))),,$$(TN_NOFP_FLAGS))
 $(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC)
-$(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC)
+$(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC) \
+	$$(call tn_export_cflags,$$($(2)_VISIBLE))
 $(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_ASFLAGS) $$($(2)_ASFLAGS-y) $$($(2)_INC)
 $(2)_FLAGS_TEXT := $$($(2)_CMD_CXX)|$$($(2)_CMD_CC)|$$($(2)_CMD_AS)
 $$(eval $$(call tn_write_if_changed,$$($(2)_OBJDIR)/.flags,$(2)_FLAGS_TEXT))

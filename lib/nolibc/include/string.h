@@ -1,8 +1,9 @@
 /* Minimal <string.h> of the Tenon nolibc library. */
-#if defined(CONFIG_LIBNEWLIB) && __has_include_next(<string.h>)
-/* Code that sees newlib (lib/newlib) gets its full <string.h>; nolibc's
- * definitions still win at link time, so the kernel's string functions stay
- * free of FP/SIMD registers (docs/newlib-plan.md). */
+#ifdef TN_NEWLIB_HEADERS
+/* C code that sees newlib (lib/newlib exports this macro with its header
+ * path) gets newlib's full <string.h>; nolibc's definitions still win at link
+ * time, so the kernel's string functions stay free of FP/SIMD registers
+ * (docs/newlib-plan.md). */
 #include_next <string.h>
 #else
 #ifndef TN_NOLIBC_STRING_H
