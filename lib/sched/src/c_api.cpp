@@ -1,6 +1,7 @@
 // The C interface (tn/sched.h): tn_thread_t is tn::sched::Thread, opaque to C.
 #include <tn/sched.h>
 #include <tn/sched.hpp>
+#include <tn/spinlock.hpp>
 
 using namespace tn;
 using sched::Error;
@@ -68,6 +69,35 @@ int tn_thread_join(tn_thread_t* thread, uint64_t timeout_ns, uintptr_t* value) {
 }
 
 tn_thread_t* tn_thread_current(void) { return handle(sched::current()); }
+
+void** tn_thread_slot(tn_thread_t* thread, unsigned index) { return &sched::slot(th(thread), index); }
+
+// C hooks share one C++ exit hook, registered with the first of them.
+namespace {
+tn_thread_exit_hook_t g_c_exit_hooks[sched::k_max_exit_hooks];
+unsigned g_c_exit_hook_count;
+void run_c_exit_hooks(sched::Thread* t) {
+    for (unsigned i = 0, n = __atomic_load_n(&g_c_exit_hook_count, __ATOMIC_ACQUIRE); i < n; ++i)
+        g_c_exit_hooks[i](handle(t));
+}
+}  // namespace
+
+int tn_sched_add_exit_hook(tn_thread_exit_hook_t hook) {
+    if (!hook)
+        return -TN_EINVAL;
+    static Spinlock lock;
+    SpinlockGuard guard(lock);
+    if (g_c_exit_hook_count == sched::k_max_exit_hooks)
+        return -TN_ENOMEM;
+    if (g_c_exit_hook_count == 0) {
+        int rc = to_int(sched::add_exit_hook(run_c_exit_hooks));
+        if (rc)
+            return rc;
+    }
+    g_c_exit_hooks[g_c_exit_hook_count] = hook;
+    __atomic_store_n(&g_c_exit_hook_count, g_c_exit_hook_count + 1, __ATOMIC_RELEASE);
+    return 0;
+}
 void tn_thread_yield(void) { sched::yield(); }
 int tn_thread_sleep_ns(uint64_t ns) { return to_int(sched::sleep_ns(ns)); }
 int tn_thread_sleep_until(uint64_t deadline_ns) { return to_int(sched::sleep_until(deadline_ns)); }

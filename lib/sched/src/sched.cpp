@@ -414,10 +414,33 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg) {
     return t;
 }
 
+namespace {
+ExitHook g_exit_hooks[k_max_exit_hooks];
+unsigned g_exit_hook_count;
+}  // namespace
+
+void*& slot(Thread* t, unsigned index) {
+    TN_ASSERT(index < k_thread_slots);
+    return t->slots[index];
+}
+
+Result<void, Error> add_exit_hook(ExitHook hook) {
+    Locked held;
+    if (g_exit_hook_count == k_max_exit_hooks)
+        return err(Error::NoMemory);
+    g_exit_hooks[g_exit_hook_count] = hook;
+    // A hook becomes visible to other CPUs' exit() once the count covers it.
+    __atomic_store_n(&g_exit_hook_count, g_exit_hook_count + 1, __ATOMIC_RELEASE);
+    return {};
+}
+
 void exit(uptr value) {
+    Thread* self = current();
+    TN_ASSERT(!self->is_idle);
+    for (unsigned i = 0, n = __atomic_load_n(&g_exit_hook_count, __ATOMIC_ACQUIRE); i < n; ++i)
+        g_exit_hooks[i](self);
     Locked held;
     Thread* t = current_locked();
-    TN_ASSERT(!t->is_idle);
     if (!t->held_mutexes.empty() && sync::exit_holding_mutexes)
         sync::exit_holding_mutexes(held, t);  // fatal: its mutexes would point at a freed thread
     t->exit_value = value;

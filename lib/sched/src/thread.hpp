@@ -63,6 +63,8 @@ public:
 
     IntrusiveList held_mutexes;  // lib/sync's priority inheritance
 
+    void* slots[k_thread_slots] = {};  // slot(): lib/newlib's reent, lib/posix's record
+
     // Last: 528 bytes that would push the hot fields out of short offsets.
     [[no_unique_address]] arch::FpContext fp;  // empty without an FP context (ectx off)
 };

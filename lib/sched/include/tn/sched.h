@@ -247,6 +247,35 @@ void tn_sched_unlock_preemption(void);
  */
 int tn_sched_in_isr(void);
 
+/** tn_thread_slot() index of lib/newlib: the thread's struct _reent. */
+#define TN_THREAD_SLOT_LIBC 0
+/** tn_thread_slot() index of lib/posix: the thread's pthread record. */
+#define TN_THREAD_SLOT_POSIX 1
+
+/**
+ * A per-thread pointer owned by a library layered on the scheduler
+ * (TN_THREAD_SLOT_*); NULL when the thread is created.
+ * @param thread a thread not yet joined.
+ * @param index a TN_THREAD_SLOT_* value.
+ * @return where the pointer is kept: read or write it.
+ * @context Any. @blocking No.
+ */
+void** tn_thread_slot(tn_thread_t* thread, unsigned index);
+
+/** A function tn_thread_exit() calls in the exiting thread (tn_sched_add_exit_hook()). */
+typedef void (*tn_thread_exit_hook_t)(tn_thread_t* thread);
+/**
+ * Registers @p hook: every thread that exits from now on (by tn_thread_exit()
+ * or by returning) calls it first, with its stack and slots still valid and
+ * no lock held. main does not (its return powers off). At most 4 hooks.
+ * @param hook the function.
+ * @retval 0 registered.
+ * @retval -TN_EINVAL @p hook is NULL.
+ * @retval -TN_ENOMEM four hooks are registered already.
+ * @context Thread or init function. @blocking No.
+ */
+int tn_sched_add_exit_hook(tn_thread_exit_hook_t hook);
+
 #ifdef __cplusplus
 }
 #endif

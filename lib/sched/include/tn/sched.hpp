@@ -110,6 +110,26 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg);
 /// @param value handed to join().
 /// @context Thread only. @blocking Never returns.
 [[noreturn]] void exit(uptr value);
+/// Per-thread pointers that libraries layered on the scheduler keep
+/// (k_slot_libc: lib/newlib's struct _reent; k_slot_posix: lib/posix's
+/// thread record). Null when the thread is created.
+constexpr unsigned k_slot_libc = 0;
+constexpr unsigned k_slot_posix = 1;
+constexpr unsigned k_thread_slots = 2;
+/// The slot @p index of @p t, to read or set. Only the library that owns the
+/// index uses it.
+/// @param t a thread that has not been joined. @param index below k_thread_slots.
+/// @context Any. @blocking No.
+void*& slot(Thread* t, unsigned index);
+/// A function exit() calls in the exiting thread, before it is marked
+/// exited (its stack and slots still valid, no lock held): lib/newlib frees
+/// the thread's reent there. Not called for main (its return powers off).
+using ExitHook = void (*)(Thread* t);
+/// Registers @p hook, for every thread that exits from now on.
+/// @retval Error::NoMemory k_max_exit_hooks hooks are registered already.
+/// @context Thread or init, before the threads it concerns exit. @blocking No.
+constexpr unsigned k_max_exit_hooks = 4;
+Result<void, Error> add_exit_hook(ExitHook hook);
 /// Waits for @p t to end and frees it (its stack and control block); @p t is
 /// invalid afterwards.
 /// @param t a thread create() made, not the caller.

@@ -1,0 +1,115 @@
+/*
+ * lib/posix's pthread types, in place of newlib's <sys/_pthreadtypes.h>
+ * (newlib's are 32-bit handles meant for RTEMS's object tables). Every object
+ * holds its Tenon primitive in place, so nothing allocates: static objects
+ * with the PTHREAD_*_INITIALIZER macros are ready to use (a zero state word
+ * means "set up on first use"). The members are private to lib/posix.
+ */
+#ifndef _SYS__PTHREADTYPES_H_
+#define _SYS__PTHREADTYPES_H_
+
+#include <sys/_types.h>
+#include <sys/sched.h>
+
+#define PTHREAD_SCOPE_PROCESS 0
+#define PTHREAD_SCOPE_SYSTEM 1
+#define PTHREAD_INHERIT_SCHED 1
+#define PTHREAD_EXPLICIT_SCHED 2
+#define PTHREAD_CREATE_DETACHED 0
+#define PTHREAD_CREATE_JOINABLE 1
+#define PTHREAD_PROCESS_PRIVATE 0
+#define PTHREAD_PROCESS_SHARED 1
+#define PTHREAD_PRIO_NONE 0
+#define PTHREAD_PRIO_INHERIT 1
+#define PTHREAD_PRIO_PROTECT 2
+#define PTHREAD_MUTEX_NORMAL 0
+#define PTHREAD_MUTEX_RECURSIVE 1
+#define PTHREAD_MUTEX_ERRORCHECK 2
+#define PTHREAD_MUTEX_DEFAULT 3
+
+/** A thread: the address of its lib/posix record. */
+typedef unsigned long pthread_t;
+
+typedef struct {
+    int __initialized;
+    int __detachstate;
+    int __inheritsched;
+    int __schedpolicy;
+    struct sched_param __schedparam;
+    int __contentionscope;
+    void* __stackaddr;
+    __size_t __stacksize;
+    __size_t __guardsize;
+} pthread_attr_t;
+
+typedef struct {
+    __uint64_t __m[6];       /* tn_mutex_t */
+    int __type;              /* PTHREAD_MUTEX_* */
+    int __protocol;          /* PTHREAD_PRIO_* */
+    int __prioceiling;
+    unsigned __count;        /* recursive: times locked by the owner */
+    unsigned __state;        /* 0: set up at first use; else lib/posix's */
+    int __saved_prio;        /* PTHREAD_PRIO_PROTECT: the owner's priority before */
+} pthread_mutex_t;
+
+typedef struct {
+    int __initialized;
+    int __type;
+    int __protocol;
+    int __prioceiling;
+    int __pshared;
+} pthread_mutexattr_t;
+
+typedef struct {
+    __uint64_t __c[2];       /* tn_cond_t */
+    __clockid_t __clock;     /* of timed waits */
+    unsigned __state;
+} pthread_cond_t;
+
+typedef struct {
+    int __initialized;
+    int __pshared;
+    __clockid_t __clock;
+} pthread_condattr_t;
+
+typedef unsigned pthread_key_t;
+
+typedef struct {
+    int __done;
+    int __state;
+} pthread_once_t;
+
+typedef struct {
+    __uint64_t __opaque[20];
+    unsigned __state;
+} pthread_rwlock_t;
+
+typedef struct {
+    int __initialized;
+    int __pshared;
+} pthread_rwlockattr_t;
+
+typedef struct {
+    __uint64_t __opaque[16];
+    unsigned __count;
+    unsigned __state;
+} pthread_barrier_t;
+
+typedef struct {
+    int __initialized;
+    int __pshared;
+} pthread_barrierattr_t;
+
+typedef struct {
+    unsigned __lock;
+    unsigned __state;
+} pthread_spinlock_t;
+
+#define _PTHREAD_MUTEX_INITIALIZER { {0}, PTHREAD_MUTEX_DEFAULT, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { {0}, PTHREAD_MUTEX_RECURSIVE, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { {0}, PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_COND_INITIALIZER { {0}, 1 /* CLOCK_REALTIME */, 0 }
+#define _PTHREAD_RWLOCK_INITIALIZER { {0}, 0 }
+#define _PTHREAD_ONCE_INIT { 0, 0 }
+
+#endif /* _SYS__PTHREADTYPES_H_ */
