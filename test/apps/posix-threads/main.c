@@ -1,0 +1,3 @@
+#include <pthread.h>
+#include <stdio.h>
+int main(void) { printf("%lu\n", (unsigned long)pthread_self()); return 0; }
