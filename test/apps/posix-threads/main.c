@@ -651,6 +651,16 @@ static void test_keys(void) {
         CHECK(trace_len == 2 && strchr(trace, '1') && strchr(trace, '2'));
         CHECK(k1_seen == &v1);
     }
+    /* The same on a caller-provided stack, ended by pthread_exit there. */
+    pthread_attr_t a;
+    CHECK_RC(pthread_attr_init(&a), 0);
+    CHECK_RC(pthread_attr_setstack(&a, user_stack, sizeof user_stack), 0);
+    trace_len = 0;
+    k1_seen = 0;
+    CHECK_RC(pthread_create(&t, &a, key_user, (void*)1), 0);
+    CHECK_RC(pthread_join(t, 0), 0);
+    CHECK(trace_len == 2 && k1_seen == &v1);
+    CHECK_RC(pthread_attr_destroy(&a), 0);
     /* The other thread's values did not touch main's. */
     CHECK(pthread_getspecific(k1) == &v3);
     CHECK(pthread_getspecific(k2) == 0);
@@ -709,6 +719,49 @@ static void test_keys(void) {
 
     CHECK_RC(pthread_key_delete(k1), 0);
     CHECK_RC(pthread_key_delete(k3), 0);
+}
+
+/* ---- a creator on another CPU ---- */
+
+static unsigned this_cpu(void) {
+    uint64_t v;
+    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(v));  /* lib/boot keeps the CPU number there */
+    return (unsigned)v;
+}
+
+static void* report_cpu(void* arg) {
+    *(unsigned*)arg = this_cpu();
+    return (void*)pthread_self();
+}
+
+static volatile unsigned cpu_creator = 99, cpu_child = 99;
+static volatile int cpu_rc = -1;
+static void cpu1_creator(void* arg) {
+    (void)arg;
+    unsigned c = 99;
+    pthread_t t;
+    void* v = 0;
+    cpu_creator = this_cpu();
+    cpu_rc = pthread_create(&t, 0, report_cpu, &c);
+    if (cpu_rc == 0)
+        cpu_rc = pthread_join(t, &v);
+    if (v != (void*)t)
+        cpu_rc = -2;
+    cpu_child = c;
+}
+
+/* With a second CPU: a thread of CPU 1 creates a thread, which runs on CPU 1. */
+static void test_other_cpu(void) {
+    tn_thread_t* tt;
+    tn_thread_attr_t ta = {"cpu1", (uint8_t)main_prio, 0, 1};
+    if (tn_thread_create(&tt, &ta, cpu1_creator, 0) != 0) {
+        printf("posix-threads: one CPU\n");
+        return;
+    }
+    CHECK_RC(tn_thread_join(tt, TN_FOREVER, 0), 0);
+    CHECK_RC(cpu_rc, 0);
+    CHECK(cpu_creator == 1 && cpu_child == 1);
+    printf("posix-threads: created on CPU %u, ran on CPU %u\n", cpu_creator, cpu_child);
 }
 
 /* ---- once ---- */
@@ -791,6 +844,7 @@ int main(void) {
     test_keys();
     test_once();
     test_misc();
+    test_other_cpu();
     test_detach_reclaim();
     printf("posix-threads: main calls pthread_exit\n");
     pthread_t t;
