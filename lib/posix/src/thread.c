@@ -347,15 +347,18 @@ int pthread_join(pthread_t thread, void** value_ptr) {
         rc = ESRCH;  /* reaped meanwhile */
     } else if (r == self) {
         rc = EDEADLK;
-    } else if (r->adopted || r->detached || r->joining) {
+    } else if (r->adopted || r->detached) {
         rc = EINVAL;
     } else {
-        /* A thread that waits, through a chain of joins, for the caller. */
+        /* A thread that waits, through a chain of joins, for the caller:
+         * reported first, even if another thread joins it too. */
         for (struct posix_thread* p = r->waiting_for; p; p = p->waiting_for)
             if (p == self) {
                 rc = EDEADLK;
                 break;
             }
+        if (!rc && r->joining)
+            rc = EINVAL;
     }
     if (rc) {
         tn_posix_unlock();

@@ -157,7 +157,7 @@ static void test_join_states(void) {
     release_sleeper = 0;
     CHECK_RC(pthread_create(&g_target, 0, sleeper, (void*)7), 0);
     CHECK_RC(pthread_create(&j, 0, second_joiner, 0), 0);
-    msleep(10);
+    msleep(20);  /* second_joiner is in its join */
     CHECK_RC(pthread_join(g_target, 0), EINVAL);
     CHECK_RC(pthread_detach(g_target), EINVAL);
     release_sleeper = 1;
@@ -191,10 +191,9 @@ static void test_join_states(void) {
     cyc_a_joining = 0;
     CHECK_RC(pthread_create(&g_cyc_b, 0, cyc_b, 0), 0);
     CHECK_RC(pthread_create(&g_cyc_a, 0, cyc_a, 0), 0);
-    msleep(50);
+    CHECK_RC(pthread_join(g_cyc_a, 0), 0);  /* a's join of b returns once b has given up */
     CHECK_RC(cyc_b_rc, EDEADLK);
     CHECK_RC(cyc_a_rc, 0);
-    CHECK_RC(pthread_join(g_cyc_a, 0), 0);
 }
 
 /* ---- detached threads are reclaimed ---- */
@@ -243,7 +242,7 @@ static void test_detach_reclaim(void) {
             msleep(1);
     }
     CHECK_RC(fails, 0);
-    for (int i = 0; i < 100 && detached_runs < 600; ++i)
+    for (int i = 0; i < 1000 && detached_runs < 600; ++i)
         msleep(5);
     CHECK_RC(detached_runs, 600);
     CHECK_RC(pthread_attr_destroy(&a), 0);
@@ -532,8 +531,9 @@ static void test_sched(void) {
     CHECK_RC(pthread_getschedparam(t, &policy, &sp), 0);
     CHECK(policy == SCHED_RR && sp.sched_priority == 6);
     release_sleeper = 1;
-    msleep(20);
     /* Ended, not joined yet: no longer a running thread. */
+    for (int i = 0; i < 1000 && pthread_getschedparam(t, &policy, &sp) == 0; ++i)
+        msleep(2);
     CHECK_RC(pthread_setschedprio(t, 5), ESRCH);
     CHECK_RC(pthread_getschedparam(t, &policy, &sp), ESRCH);
     CHECK_RC(pthread_join(t, 0), 0);
@@ -711,10 +711,17 @@ static void test_keys(void) {
     tn_thread_t* tt;
     tn_thread_attr_t ta = {"tenon", (uint8_t)(main_prio - 1), 0, 0};
     CHECK_RC(tn_thread_create(&tt, &ta, tenon_thread, 0), 0);
-    msleep(10);
+    for (int i = 0; i < 1000 && !adopted_seen; ++i)
+        msleep(2);
     CHECK(adopted_seen != 0);
-    /* It has ended: its record is gone with it. */
-    CHECK_RC(pthread_join((pthread_t)adopted_seen, 0), ESRCH);
+    /* Alive: not joinable; ended: its record is gone with it. */
+    int jrc = EINVAL;
+    for (int i = 0; i < 1000 && jrc == EINVAL; ++i) {
+        jrc = pthread_join((pthread_t)adopted_seen, 0);
+        if (jrc == EINVAL)
+            msleep(2);
+    }
+    CHECK_RC(jrc, ESRCH);
     CHECK_RC(tn_thread_join(tt, TN_FOREVER, 0), 0);
 
     CHECK_RC(pthread_key_delete(k1), 0);
