@@ -17,7 +17,8 @@ LIB_DIRS := $(patsubst %/Config.uk,%,$(wildcard $(addprefix $(TN_ROOT)/,\
 # <lib>/tests/$(1) of every library, plus support tools' tests.
 tn_test_mks = $(sort $(wildcard $(addsuffix /tests/$(1),$(LIB_DIRS) $(HOST_ARCH))) \
 	$(wildcard $(TN_ROOT)/support/*/tests/$(1)))
-# nolibc's include/ holds libc headers (string.h) that must not shadow the host's.
+# nolibc's, newlib's and posix's include/ hold libc headers (string.h,
+# sys/features.h, pthread.h) that must not shadow the host's.
 # arch/fake (the arch contract on the host; no Config.uk, so never part of a
 # target image) comes first: its tn/arch/ headers shadow arm64's, which stay
 # reachable for arm64's own pure-logic tests (ESR decoding, page tables).
@@ -25,7 +26,7 @@ tn_test_mks = $(sort $(wildcard $(addsuffix /tests/$(1),$(LIB_DIRS) $(HOST_ARCH)
 HOST_ARCH := $(TN_ROOT)/arch/fake
 HOST_ARCH_SRCS := $(wildcard $(HOST_ARCH)/src/*.cpp)
 HOST_INCLUDES := -I$(HOST_ARCH)/include \
-	$(addprefix -I,$(filter-out %/lib/nolibc/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
+	$(addprefix -I,$(filter-out %/lib/nolibc/include %/lib/newlib/include %/lib/posix/include,$(wildcard $(addsuffix /include,$(LIB_DIRS)))))
 
 # TN_ASSERT (tn/assert.hpp) is on in every host build; test/host_assert.cpp
 # reports a failed one and aborts, so gtest's EXPECT_DEATH can check it.
