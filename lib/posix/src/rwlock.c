@@ -108,7 +108,7 @@ static int rdlock(pthread_rwlock_t* l, int mode, const struct timespec* abstime)
     int rc = 0;
     int slot = find_reader(r, self);
     if (r->writer == self) {
-        rc = EDEADLK;
+        rc = mode == MODE_TRY ? EBUSY : EDEADLK;  /* tryrdlock knows only EBUSY */
     } else if (slot >= 0) {
         if (r->reader[slot].count == UINT32_MAX || r->nreaders == UINT32_MAX) {
             rc = EAGAIN;
@@ -150,7 +150,7 @@ static int wrlock(pthread_rwlock_t* l, int mode, const struct timespec* abstime)
     tn_thread_t* self = tn_thread_current();
     int rc = 0;
     if (r->writer == self || find_reader(r, self) >= 0) {
-        rc = EDEADLK;
+        rc = mode == MODE_TRY ? EBUSY : EDEADLK;  /* trywrlock knows only EBUSY */
     } else {
         while (r->writer != NULL || r->nreaders != 0) {
             if (mode == MODE_TRY) {
