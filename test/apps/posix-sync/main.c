@@ -331,10 +331,14 @@ static void test_prio_inherit(void) {
     tn_thread_t* low = spawn("pi-low", 5, 0, pi_low, NULL);
     while (!pi_low_locked)
         sleep_ms(1);
-    tn_thread_t* high = spawn("pi-high", 20, 0, pi_high, NULL);  /* runs at once, blocks */
-    EQ(tn_thread_effective_priority(low), 20);
-    EQ(tn_thread_priority(low), 5);
+    /* medium is ready first (it does not run: main is above it); then high
+     * arrives and blocks. Without inheritance low (5) would now wait behind
+     * medium's 200 ms; with it low runs at 20, ahead of main (16) even. */
     tn_thread_t* medium = spawn("pi-medium", 10, 0, pi_medium, NULL);
+    tn_thread_t* high = spawn("pi-high", 20, 0, pi_high, NULL);
+    EQ(pi_high_got, 1);
+    EQ(pi_medium_done, 0);
+    EQ(tn_thread_priority(low), 5);
     join(high);
     join(medium);
     join(low);
@@ -846,11 +850,13 @@ static void test_contention(void) {
     int two = tn_thread_create(&t1, &a, counter_thread, NULL) == 0;
     tn_thread_t* t0 = spawn("count-0", 10, two ? 0 : 0, counter_thread, NULL);
     tn_thread_t* t2 = two ? NULL : spawn("count-1", 10, 0, counter_thread, NULL);
+    uint64_t t_start = now_ns(CLOCK_MONOTONIC);
     count_start = 1;
     join(t0);
     join(two ? t1 : t2);
+    unsigned ms = (unsigned)((now_ns(CLOCK_MONOTONIC) - t_start) / 1000000u);
     CHECK(counter == 2ul * CONTENTION_LOOPS, "counter %lu, want %lu", counter, 2ul * CONTENTION_LOOPS);
-    printf("posix-sync: contention on %d CPU(s): counter %lu\n", two ? 2 : 1, counter);
+    printf("posix-sync: contention on %d CPU(s): counter %lu in %u ms\n", two ? 2 : 1, counter, ms);
 }
 
 int main(void) {
