@@ -517,6 +517,19 @@ static void test_cond(void) {
     EQ(pthread_mutex_unlock(&rm), 0);
     EQ(pthread_mutex_unlock(&rm), 0);
     EQ(pthread_mutex_unlock(&rm), EPERM);
+    /* A ceiling mutex: the priority is the ceiling again after the wait. */
+    pthread_mutex_t pm;
+    unsigned base = self_prio();
+    make(&pm, PTHREAD_MUTEX_NORMAL, PTHREAD_PRIO_PROTECT, 23);
+    EQ(pthread_mutex_lock(&pm), 0);
+    EQ(self_prio(), 23);
+    ts = after_ms(CLOCK_REALTIME, 10);
+    EQ(pthread_cond_timedwait(&c2, &pm, &ts), ETIMEDOUT);
+    EQ(self_prio(), 23);
+    EQ(pthread_mutex_unlock(&pm), 0);
+    EQ(self_prio(), base);
+    EQ(pthread_cond_wait(&c2, &pm), EPERM);
+    EQ(pthread_mutex_destroy(&pm), 0);
     /* Another thread cannot wait with a recursive mutex it does not own. */
     pthread_mutex_lock(&rm);
     struct cv_arg la = {&c2, &rm, NULL, 0, -1};
