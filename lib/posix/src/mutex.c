@@ -3,15 +3,16 @@
  * held in place in pthread_mutex_t).
  *
  * Kinds, by the state word (sync_impl.h):
- *  - TN_PSYNC_READY: NORMAL, DEFAULT and ERRORCHECK mutexes with protocol
+ *  - TN_PSYNC_READY: DEFAULT and ERRORCHECK mutexes with protocol
  *    PTHREAD_PRIO_NONE or PTHREAD_PRIO_INHERIT. lock and unlock are the
  *    lib/sync calls behind one state test; lib/sync checks the owner, so
- *    relocking fails with EDEADLK and unlocking a mutex the caller does not
- *    own with EPERM. Only the rare outcomes go to out-of-line code: a NORMAL
- *    mutex relocked by its owner deadlocks there, as POSIX requires (lock
- *    blocks for ever, timedlock until its timeout).
- *  - TN_PSYNC_READY_SLOW: RECURSIVE mutexes and PTHREAD_PRIO_PROTECT ones,
- *    which keep their owner and lock count in the pthread_mutex_t.
+ *    relocking fails with EDEADLK (allowed for DEFAULT, whose relock is
+ *    undefined) and unlocking a mutex the caller does not own with EPERM.
+ *    Errors are mapped out of line.
+ *  - TN_PSYNC_READY_SLOW: NORMAL, RECURSIVE and PTHREAD_PRIO_PROTECT
+ *    mutexes, which keep their owner and lock count in the pthread_mutex_t.
+ *    A NORMAL mutex relocked by its owner deadlocks, as POSIX requires
+ *    (lock blocks for ever, timedlock until its timeout).
  *
  * Priority inheritance: every Tenon mutex inherits (unless
  * CONFIG_LIBSYNC_MUTEX_PI=n), so PTHREAD_PRIO_NONE mutexes inherit too: their
@@ -60,8 +61,10 @@ unsigned tn_psync_first_use(unsigned* state, unsigned (*setup)(void* obj), void*
 }
 
 static unsigned mutex_kind(const pthread_mutex_t* m) {
-    return (m->__type == PTHREAD_MUTEX_RECURSIVE || m->__protocol == PTHREAD_PRIO_PROTECT) ? TN_PSYNC_READY_SLOW
-                                                                                         : TN_PSYNC_READY;
+    return (m->__type == PTHREAD_MUTEX_NORMAL || m->__type == PTHREAD_MUTEX_RECURSIVE ||
+            m->__protocol == PTHREAD_PRIO_PROTECT)
+               ? TN_PSYNC_READY_SLOW
+               : TN_PSYNC_READY;
 }
 
 /* First use of a PTHREAD_*MUTEX_INITIALIZER mutex. */
@@ -128,9 +131,10 @@ static __attribute__((noinline)) int mutex_acquire(pthread_mutex_t* m, enum lock
     unsigned kind = tn_psync_mutex_ready(m);
     if (kind == 0)
         return EINVAL;
-    tn_thread_t* self = tn_thread_current();
+    tn_thread_t* self = NULL;
     int base = 0;
     if (kind == TN_PSYNC_READY_SLOW) {
+        self = tn_thread_current();
         if (m->__owner == self) {
             if (m->__type == PTHREAD_MUTEX_RECURSIVE) {
                 if (m->__count >= TN_PMX_RECURSION_MAX)
@@ -144,21 +148,17 @@ static __attribute__((noinline)) int mutex_acquire(pthread_mutex_t* m, enum lock
                 return normal_relock(mode, abstime);
             return EDEADLK;
         }
-        base = tn_thread_priority(self);
-        if (m->__protocol == PTHREAD_PRIO_PROTECT && base > m->__prioceiling)
-            return EINVAL;
+        if (m->__protocol == PTHREAD_PRIO_PROTECT) {
+            base = tn_thread_priority(self);
+            if (base > m->__prioceiling)
+                return EINVAL;
+        }
     }
 
     tn_mutex_t* tm = tn_psync_mutex(m);
     int rc = tn_mutex_trylock(tm);
-    if (rc == -TN_EDEADLK) {
-        /* The caller owns it already (a plain kind: the slow ones returned above). */
-        if (mode == LOCK_TRY)
-            return EBUSY;
-        if (m->__type == PTHREAD_MUTEX_NORMAL)
-            return normal_relock(mode, abstime);
-        return EDEADLK;
-    }
+    if (rc == -TN_EDEADLK)  /* the caller owns it (a plain kind: the slow ones returned above) */
+        return mode == LOCK_TRY ? EBUSY : EDEADLK;
     if (rc == -TN_EAGAIN) {
         if (mode == LOCK_TRY)
             return EBUSY;
@@ -186,10 +186,10 @@ static __attribute__((noinline)) int mutex_acquire(pthread_mutex_t* m, enum lock
     return 0;
 }
 
-/* A lib/sync lock of a plain mutex failed: what POSIX returns. */
-static __attribute__((noinline)) int plain_lock_failed(pthread_mutex_t* m, int rc) {
-    if (rc == -TN_EDEADLK && m->__type == PTHREAD_MUTEX_NORMAL && tn_mutex_trylock(tn_psync_mutex(m)) == -TN_EDEADLK)
-        return normal_relock(LOCK_WAIT, NULL);  /* relocked by its owner, not a cycle */
+/* A lib/sync lock of a plain mutex failed (relocked, a cycle of owners, an
+ * interrupt handler): what POSIX returns. Out of line and without the mutex,
+ * so the fast path keeps no register across its call. */
+static __attribute__((noinline)) int plain_lock_failed(int rc) {
     return rc == -TN_EINISR ? EPERM : tn_posix_errno(rc);
 }
 
@@ -198,7 +198,7 @@ int pthread_mutex_lock(pthread_mutex_t* m) {
         int rc = tn_mutex_lock(tn_psync_mutex(m), TN_FOREVER);
         if (tn_likely(rc == 0))
             return 0;
-        return plain_lock_failed(m, rc);
+        return plain_lock_failed(rc);
     }
     return mutex_acquire(m, LOCK_WAIT, NULL);
 }
@@ -209,7 +209,7 @@ int pthread_mutex_timedlock(pthread_mutex_t* __restrict m, const struct timespec
     return mutex_acquire(m, LOCK_TIMED, abstime);
 }
 
-/* Unlock of a recursive or priority-protect mutex, or of an object that is
+/* Unlock of a normal, recursive or priority-protect mutex, or of an object that is
  * not ready. */
 static __attribute__((noinline)) int mutex_release_slow(pthread_mutex_t* m) {
     if (m == NULL)
@@ -277,7 +277,7 @@ int pthread_mutex_setprioceiling(pthread_mutex_t* __restrict m, int prioceiling,
     return 0;
 }
 
-/* pthread_cond_wait() on a recursive or priority-protect mutex: lib/sync
+/* pthread_cond_wait() on a mutex of the slow kinds: lib/sync
  * releases the mutex whatever its count, so the owner record is set aside
  * for the wait and put back once the mutex is held again. */
 int tn_psync_mutex_cond_wait(pthread_mutex_t* m, tn_cond_t* cond, uint64_t timeout_ns) {

@@ -23,7 +23,7 @@
 #define TN_PSYNC_STATIC 0u       /* from a static initializer: not set up yet */
 #define TN_PSYNC_BUSY 1u         /* being set up by the thread that claimed it */
 #define TN_PSYNC_READY 2u        /* ready (mutexes: the plain kinds) */
-#define TN_PSYNC_READY_SLOW 3u   /* mutexes only: recursive or priority-protect */
+#define TN_PSYNC_READY_SLOW 3u   /* mutexes only: normal, recursive or priority-protect */
 #define TN_PSYNC_DEAD 0x7d5au    /* destroyed */
 
 /* The value attribute objects hold in __initialized between their init and
@@ -66,7 +66,7 @@ static inline int tn_psync_timeout(clockid_t clock, const struct timespec* absti
 static inline tn_mutex_t* tn_psync_mutex(pthread_mutex_t* m) { return (tn_mutex_t*)(void*)m->__m; }
 
 /* Mutex internals for cond.c: whether @p m is set up (state word), and the
- * wait of a condition variable on a recursive or priority-protect mutex,
+ * wait of a condition variable on a mutex of the slow kinds (mutex.c),
  * which releases and restores lib/posix's owner record around it. */
 unsigned tn_psync_mutex_ready(pthread_mutex_t* m);
 int tn_psync_mutex_cond_wait(pthread_mutex_t* m, tn_cond_t* cond, uint64_t timeout_ns);
