@@ -17,8 +17,8 @@ extern "C" {
 #define SEM_FAILED ((sem_t*)0)
 
 typedef struct {
+    unsigned __state;   /* lib/posix's (first: no offset to add) */
     __uint64_t __s[3];  /* tn_sem_t */
-    unsigned __state;
 } sem_t;
 
 int sem_init(sem_t* sem, int pshared, unsigned value);

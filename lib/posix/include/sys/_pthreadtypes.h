@@ -43,13 +43,14 @@ typedef struct {
 } pthread_attr_t;
 
 typedef struct {
-    __uint64_t __m[6];       /* tn_mutex_t */
+    unsigned __state;        /* 0: set up at first use; else lib/posix's (first: no offset to add) */
     int __type;              /* PTHREAD_MUTEX_* */
+    __uint64_t __m[6];       /* tn_mutex_t */
     int __protocol;          /* PTHREAD_PRIO_* */
     int __prioceiling;
-    unsigned __count;        /* recursive: times locked by the owner */
-    unsigned __state;        /* 0: set up at first use; else lib/posix's */
+    unsigned __count;        /* slow kinds: times locked by the owner */
     int __saved_prio;        /* PTHREAD_PRIO_PROTECT: the owner's priority before */
+    void* __owner;           /* slow kinds (normal, recursive, priority-protect): the owning thread */
 } pthread_mutex_t;
 
 typedef struct {
@@ -61,9 +62,10 @@ typedef struct {
 } pthread_mutexattr_t;
 
 typedef struct {
-    __uint64_t __c[2];       /* tn_cond_t */
-    __clockid_t __clock;     /* of timed waits */
     unsigned __state;
+    __clockid_t __clock;     /* of timed waits */
+    __uint64_t __c[2];       /* tn_cond_t */
+    unsigned __waiters;      /* threads waiting and not yet signalled */
 } pthread_cond_t;
 
 typedef struct {
@@ -80,7 +82,7 @@ typedef struct {
 } pthread_once_t;
 
 typedef struct {
-    __uint64_t __opaque[20];
+    __uint64_t __opaque[30]; /* lib/posix's struct tn_rwlock (rwlock.c) */
     unsigned __state;
 } pthread_rwlock_t;
 
@@ -90,7 +92,7 @@ typedef struct {
 } pthread_rwlockattr_t;
 
 typedef struct {
-    __uint64_t __opaque[16];
+    __uint64_t __opaque[16]; /* lib/posix's struct tn_barrier (barrier.c) */
     unsigned __count;
     unsigned __state;
 } pthread_barrier_t;
@@ -101,14 +103,14 @@ typedef struct {
 } pthread_barrierattr_t;
 
 typedef struct {
-    unsigned __lock;
+    unsigned long __owner;   /* the holding thread, 0 when free */
     unsigned __state;
 } pthread_spinlock_t;
 
-#define _PTHREAD_MUTEX_INITIALIZER { {0}, PTHREAD_MUTEX_DEFAULT, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
-#define _PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { {0}, PTHREAD_MUTEX_RECURSIVE, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
-#define _PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { {0}, PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
-#define _PTHREAD_COND_INITIALIZER { {0}, 1 /* CLOCK_REALTIME */, 0 }
+#define _PTHREAD_MUTEX_INITIALIZER { 0, PTHREAD_MUTEX_DEFAULT, {0}, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, {0}, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, {0}, PTHREAD_PRIO_NONE, 0, 0, 0, 0 }
+#define _PTHREAD_COND_INITIALIZER { 0, 1 /* CLOCK_REALTIME */, {0}, 0 }
 #define _PTHREAD_RWLOCK_INITIALIZER { {0}, 0 }
 #define _PTHREAD_ONCE_INIT { 0, 0 }
 
