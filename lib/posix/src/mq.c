@@ -18,6 +18,13 @@
  * one reference per descriptor and per call in progress, and is freed once it
  * is unlinked and the last reference goes. Timed calls take CLOCK_REALTIME
  * deadlines (tn_posix_until()).
+ *
+ * A name is '/' and at least one more character, at most NAME_MAX bytes
+ * (other names: EINVAL; POSIX leaves them to the implementation). mq_notify()
+ * takes SIGEV_NONE and SIGEV_THREAD (the function runs in a new thread,
+ * reclaimed after it returns; tn_posix_sigev_spawn()); SIGEV_SIGNAL is
+ * EINVAL, as Tenon delivers no signals. The image is one process, so any
+ * descriptor of the queue can remove the registration.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -532,9 +539,9 @@ int mq_notify(mqd_t mqdes, const struct sigevent* notification) {
     if (!err) {
         tn_mutex_lock(&q->lock, TN_FOREVER);
         if (!notification) {
-            /* Removes the registration, if this descriptor made it. */
-            if (q->notify_desc == mqdes)
-                q->notify_desc = -1;
+            /* The image is one process: whichever descriptor registered,
+             * the registration is this process's, and goes. */
+            q->notify_desc = -1;
         } else if (q->notify_desc != -1) {
             err = EBUSY;
         } else {
