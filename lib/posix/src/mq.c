@@ -70,8 +70,7 @@ struct pmq {
     int notify_kind;               /* SIGEV_NONE or SIGEV_THREAD */
     void (*notify_fn)(union sigval);
     union sigval notify_value;
-    uint8_t notify_prio;
-    size_t notify_stack;
+    struct tn_posix_sigev_thread notify_how;
 };
 
 struct pmqd {
@@ -349,8 +348,7 @@ static int mq_do_send(mqd_t mqdes, const char* msg, size_t len, unsigned prio,
     int notify = 0;
     void (*notify_fn)(union sigval) = NULL;
     union sigval notify_value = { 0 };
-    uint8_t notify_prio = 0;
-    size_t notify_stack = 0;
+    struct tn_posix_sigev_thread notify_how;
     if (!err) {
         uint32_t i = q->free_head;
         struct mq_slot* s = slot_at(q, i);
@@ -371,8 +369,7 @@ static int mq_do_send(mqd_t mqdes, const char* msg, size_t len, unsigned prio,
             notify = q->notify_kind == SIGEV_THREAD;
             notify_fn = q->notify_fn;
             notify_value = q->notify_value;
-            notify_prio = q->notify_prio;
-            notify_stack = q->notify_stack;
+            notify_how = q->notify_how;
             q->notify_desc = -1;
         }
         tn_cond_signal(&q->not_empty);
@@ -380,7 +377,7 @@ static int mq_do_send(mqd_t mqdes, const char* msg, size_t len, unsigned prio,
     tn_mutex_unlock(&q->lock);
     mq_unref(q);
     if (notify)
-        tn_posix_sigev_spawn(notify_fn, notify_value, notify_prio, notify_stack);
+        tn_posix_sigev_spawn(notify_fn, notify_value, &notify_how);
     return err;
 }
 
@@ -523,15 +520,14 @@ int mq_notify(mqd_t mqdes, const struct sigevent* notification) {
         return -1;
     }
     int err = 0;
-    uint8_t prio = 0;
-    size_t stack = 0;
+    struct tn_posix_sigev_thread how = { 0, 0, 0 };
     if (notification) {
         /* Signals cannot be delivered on Tenon: SIGEV_SIGNAL is not supported. */
         if (notification->sigev_notify == SIGEV_THREAD) {
             if (!notification->sigev_notify_function)
                 err = EINVAL;
             else
-                err = tn_posix_sigev_params(notification, &prio, &stack);
+                err = tn_posix_sigev_params(notification, &how);
         } else if (notification->sigev_notify != SIGEV_NONE) {
             err = EINVAL;
         }
@@ -549,8 +545,7 @@ int mq_notify(mqd_t mqdes, const struct sigevent* notification) {
             q->notify_kind = notification->sigev_notify;
             q->notify_fn = notification->sigev_notify_function;
             q->notify_value = notification->sigev_value;
-            q->notify_prio = prio;
-            q->notify_stack = stack;
+            q->notify_how = how;
         }
         tn_mutex_unlock(&q->lock);
     }

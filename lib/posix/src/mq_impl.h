@@ -6,18 +6,27 @@
 #define TN_POSIX_MQ_IMPL_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
-/* The Tenon priority and stack size a SIGEV_THREAD notification of @ev runs
- * with: sigev_notify_attributes' scheduling parameter when it asks for
- * PTHREAD_EXPLICIT_SCHED, otherwise the caller's priority (the notification
- * thread inherits from the thread that registered it); its stack size when
- * set, otherwise the default. EINVAL for a priority out of range. */
-int tn_posix_sigev_params(const struct sigevent* ev, uint8_t* prio, size_t* stack);
+/* How a SIGEV_THREAD notification thread is made. */
+struct tn_posix_sigev_thread {
+    uint8_t prio;     /* Tenon priority */
+    size_t stack;     /* bytes, 0: the default */
+    unsigned cpu;
+};
 
-/* Calls ev's sigev_notify_function(sigev_value) once in a new thread of
- * priority @prio; the thread is reclaimed after it returns (joined by a later
- * call). ENOMEM/EAGAIN when no thread can be made. */
-int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, uint8_t prio, size_t stack);
+/* The thread a SIGEV_THREAD notification of @ev runs in: the priority of
+ * sigev_notify_attributes when it asks for PTHREAD_EXPLICIT_SCHED, otherwise
+ * the caller's (the notification inherits from the thread that set it up);
+ * the attributes' stack size, otherwise the default; the caller's CPU.
+ * EINVAL for uninitialised attributes or a priority out of its policy's
+ * range. */
+int tn_posix_sigev_params(const struct sigevent* ev, struct tn_posix_sigev_thread* out);
+
+/* Calls fn(value) once in a new thread made as @how says; the thread is
+ * reclaimed after it returns (joined by a later call). EAGAIN when no thread
+ * can be made. */
+int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, const struct tn_posix_sigev_thread* how);
 
 #endif /* TN_POSIX_MQ_IMPL_H */

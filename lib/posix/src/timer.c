@@ -119,21 +119,45 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-int tn_posix_sigev_params(const struct sigevent* ev, uint8_t* prio, size_t* stack) {
-    *prio = tn_thread_priority(tn_thread_current());
-    *stack = 0;
+/* The calling CPU: notification threads run on the CPU of the thread that
+ * set them up (threads are pinned). tn/sched.h has no call for it; lib/boot
+ * keeps the logical number in TPIDR_EL1 (TPIDR_EL2 in a hypervisor image). */
+static unsigned this_cpu(void) {
+#if defined(CONFIG_TN_SMP) && defined(__aarch64__)
+    uint64_t v;
+#ifdef CONFIG_TN_HYPERVISOR
+    __asm__("mrs %0, tpidr_el2" : "=r"(v));
+#else
+    __asm__("mrs %0, tpidr_el1" : "=r"(v));
+#endif
+    return (unsigned)v;
+#else
+    return 0;
+#endif
+}
+
+int tn_posix_sigev_params(const struct sigevent* ev, struct tn_posix_sigev_thread* out) {
+    out->prio = tn_thread_priority(tn_thread_current());
+    out->stack = 0;
+    out->cpu = this_cpu();
     const pthread_attr_t* attr = ev->sigev_notify_attributes;
     if (!attr)
         return 0;
     if (!attr->__initialized)
         return EINVAL;
     if (attr->__inheritsched == PTHREAD_EXPLICIT_SCHED) {
+        /* docs/posix.md's mapping: SCHED_FIFO and SCHED_RR 1..N-1 are Tenon's
+         * priorities, SCHED_OTHER is 0 only. */
         int p = attr->__schedparam.sched_priority;
-        if (p < 0 || p >= (int)tn_sched_priorities())
+        int policy = attr->__schedpolicy;
+        int n = (int)tn_sched_priorities();
+        if (policy == SCHED_OTHER ? p != 0 : (policy != SCHED_FIFO && policy != SCHED_RR) || p < 1 || p >= n)
             return EINVAL;
-        *prio = (uint8_t)p;
+        out->prio = (uint8_t)p;
     }
-    *stack = attr->__stacksize;
+    /* A caller-provided stack (__stackaddr) is not used: the thread outlives
+     * no particular call, and Tenon threads own their stacks. */
+    out->stack = attr->__stacksize;
     return 0;
 }
 
@@ -149,14 +173,14 @@ static void sigev_entry(void* arg) {
     zombie_add(&job->z);
 }
 
-int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, uint8_t prio, size_t stack) {
+int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, const struct tn_posix_sigev_thread* how) {
     struct sigev_job* job = malloc(sizeof *job);
     if (!job)
         return ENOMEM;
     job->fn = fn;
     job->value = value;
     job->z.thread = NULL;
-    tn_thread_attr_t attr = { .name = "posix-sigev", .priority = prio, .stack_size = stack, .cpu = 0 };
+    tn_thread_attr_t attr = { .name = "posix-sigev", .priority = how->prio, .stack_size = how->stack, .cpu = how->cpu };
     /* g_lock is held across the creation so that the thread is on record
      * (z.thread) before it can finish and be reaped. */
     g_lock_take();
@@ -231,14 +255,13 @@ static struct ptimer* timer_get(timer_t id) {
 
 int timer_create(clockid_t clock_id, struct sigevent* __restrict evp, timer_t* __restrict timerid) {
     int err = 0;
-    uint8_t prio = 0;
-    size_t stack = 0;
+    struct tn_posix_sigev_thread how = { 0, 0, 0 };
     if (clock_id != CLOCK_REALTIME && clock_id != CLOCK_MONOTONIC)
         err = EINVAL;
     else if (!timerid || !evp)
         err = EINVAL;  /* NULL: SIGEV_SIGNAL by default, and signals cannot be delivered */
     else if (evp->sigev_notify == SIGEV_THREAD)
-        err = evp->sigev_notify_function ? tn_posix_sigev_params(evp, &prio, &stack) : EINVAL;
+        err = evp->sigev_notify_function ? tn_posix_sigev_params(evp, &how) : EINVAL;
     else if (evp->sigev_notify != SIGEV_NONE)
         err = EINVAL;
     if (err) {
@@ -273,7 +296,7 @@ int timer_create(clockid_t clock_id, struct sigevent* __restrict evp, timer_t* _
     tn_mutex_init(&t->lock);
     tn_cond_init(&t->cond);
     if (t->kind == SIGEV_THREAD) {
-        tn_thread_attr_t attr = { .name = "posix-timer", .priority = prio, .stack_size = stack, .cpu = 0 };
+        tn_thread_attr_t attr = { .name = "posix-timer", .priority = how.prio, .stack_size = how.stack, .cpu = how.cpu };
         int rc = tn_thread_create(&t->thread, &attr, timer_thread, t);
         if (rc != 0) {
             g_lock_take();

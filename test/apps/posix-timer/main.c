@@ -280,6 +280,55 @@ static void check_attributes(void) {
     CHECK(timer_delete(t) == 0);
     attr.__schedparam.sched_priority = 1000;
     CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+    attr.__schedparam.sched_priority = 0;  /* SCHED_FIFO is 1..N-1 */
+    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+    attr.__schedpolicy = SCHED_OTHER;
+    attr.__schedparam.sched_priority = 5;  /* SCHED_OTHER is 0 only */
+    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+    attr.__initialized = 0;
+    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+}
+
+/* The notification runs on the CPU of the thread that created the timer. */
+static unsigned this_cpu(void) {
+#ifdef CONFIG_TN_SMP
+    uint64_t v;
+    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(v));
+    return (unsigned)v;
+#else
+    return 0;
+#endif
+}
+
+static volatile unsigned cb_cpu = 99;
+
+static void on_cpu(union sigval v) {
+    (void)v;
+    cb_cpu = this_cpu();
+    tn_sem_give(&fired_sem);
+}
+
+static void timer_on_cpu1(void* arg) {
+    (void)arg;
+    struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_cpu };
+    timer_t t;
+    CHECK(timer_create(CLOCK_MONOTONIC, &ev, &t) == 0);
+    struct itimerspec v = its_ms(5, 0);
+    CHECK(timer_settime(t, 0, &v, NULL) == 0);
+    CHECK(tn_sem_take(&fired_sem, 2000 * MS) == 0);
+    CHECK(timer_delete(t) == 0);
+}
+
+static void check_cpu(void) {
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return;
+    tn_sem_init(&fired_sem, 0, 1000);
+    tn_thread_t* th;
+    tn_thread_attr_t a = { .name = "cpu1", .priority = 16, .cpu = 1 };
+    CHECK(tn_thread_create(&th, &a, timer_on_cpu1, NULL) == 0);
+    CHECK(tn_thread_join(th, TN_FOREVER, NULL) == 0);
+    printf("posix-timer: notification of a timer made on CPU 1 ran on CPU %u\n", cb_cpu);
+    CHECK(cb_cpu == 1);
 }
 
 /* A timer deleted by its own notification. */
@@ -331,6 +380,7 @@ int main(void) {
     check_periodic();
     check_overrun();
     check_attributes();
+    check_cpu();
     check_self_delete();
     check_unistd();
     if (failures == 0)
