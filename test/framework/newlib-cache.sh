@@ -1,9 +1,9 @@
 # scripts/newlib-build's cache, without the 5-minute newlib build
 # (docs/newlib-plan.md): the same inputs map to the same key and a complete
 # entry is only printed, never rebuilt; other bytes give another key; a failed
-# build leaves no manifest. Then lib/newlib in a real build, on a cache entry
-# planted for Debian's tarball: the application's C code gets newlib's headers
-# and the image links the two archives in a group with libgcc.
+# build leaves no manifest. lib/newlib in an image, on the real newlib, is
+# test/qemu/newlib*.test's (the system layer needs newlib's real headers, so
+# a planted entry no longer builds).
 source "$(dirname "$0")/common.bash"
 
 # The scratch tree first: scratch_tree empties $SCRATCH, cache included.
@@ -55,22 +55,4 @@ expect_contains "$(cat "$SCRATCH/err")" 'newlib-build: cannot unpack'
 "$build" --source /nonexistent/newlib-1.0.0.tar.xz 2>"$SCRATCH/err" >/dev/null && fail "a missing tarball succeeded"
 expect_contains "$(cat "$SCRATCH/err")" 'no such file'
 
-# 4. lib/newlib in a build, on an entry planted for Debian's tarball.
-[ -n "$(ls /usr/src/newlib/newlib-*.tar.* 2>/dev/null)" ] ||
-    fail "Debian's newlib-source is not installed (scripts/deps installs it)"
-plant "$("$build" --print-key)"
-mkdir -p "$TREE/apps/nlc"
-printf 'TN_ROOT ?= $(abspath $(CURDIR)/../..)\ninclude $(TN_ROOT)/support/make/app.mk\n' > "$TREE/apps/nlc/Makefile"
-printf '$(eval $(call tn_addlib,nlc))\nNLC_SRCS-y += $(NLC_BASE)/main.c\n' > "$TREE/apps/nlc/Makefile.uk"
-printf '#include <planted.h>\n#include <string.h>\nint main(void) { return TN_PLANTED_NEWLIB + TN_PLANTED_STRING - 2 * (int)strlen("x"); }\n' \
-    > "$TREE/apps/nlc/main.c"
-printf 'CONFIG_PLAT_QEMU_VIRT=y\nCONFIG_ARCH_ARM64_ECTX_EAGER=y\nCONFIG_LIBNEWLIB=y\n' > "$TREE/apps/nlc/defconfig"
-make -s -C "$TREE/apps/nlc" defconfig >/dev/null || fail "make defconfig with LIBNEWLIB failed"
-log=$(make -C "$TREE/apps/nlc" 2>&1) || { printf '%s\n' "$log"; fail "the build with a planted newlib failed"; }
-link=$(cat "$TREE/apps/nlc/build/ldscripts/.link")
-expect_contains "$link" "--start-group $SCRATCH/cache/newlib/[^ ]*/lib/libm.a $SCRATCH/cache/newlib/[^ ]*/lib/libc.a [^ ]*libgcc.a --end-group"
-# Without LIBNEWLIB the link line has no group.
-make -s -C "$TREE/apps/nlc" setconfig SET=CONFIG_LIBNEWLIB=n >/dev/null
-log=$(make -C "$TREE/apps/nlc" 2>&1) && { printf '%s\n' "$log"; fail "planted.h was found without LIBNEWLIB"; }
-expect_contains "$log" 'planted.h'
 echo ok
