@@ -520,7 +520,7 @@ int mq_notify(mqd_t mqdes, const struct sigevent* notification) {
         return -1;
     }
     int err = 0;
-    struct tn_posix_sigev_thread how = { 0, 0, 0 };
+    struct tn_posix_sigev_thread how = { 0 };
     if (notification) {
         /* Signals cannot be delivered on Tenon: SIGEV_SIGNAL is not supported. */
         if (notification->sigev_notify == SIGEV_THREAD) {

@@ -12,6 +12,7 @@
 /* How a SIGEV_THREAD notification thread is made. */
 struct tn_posix_sigev_thread {
     uint8_t prio;     /* Tenon priority */
+    uint8_t policy;   /* SCHED_FIFO, SCHED_RR or SCHED_OTHER (recorded) */
     size_t stack;     /* bytes, 0: the default */
     unsigned cpu;
 };

@@ -36,6 +36,7 @@
 
 #include "mq_impl.h"
 #include "posix_impl.h"
+#include "thread_impl.h"
 
 #define TIMER_IDX_BITS 12
 #define NS_PER_S 1000000000ull
@@ -48,6 +49,7 @@ struct ptimer {
     void (*fn)(union sigval);
     union sigval value;
     tn_thread_t* thread;
+    int policy;              /* of the service thread */
     /* The rest is under lock. */
     tn_mutex_t lock;
     tn_cond_t cond;
@@ -138,22 +140,21 @@ static unsigned this_cpu(void) {
 
 int tn_posix_sigev_params(const struct sigevent* ev, struct tn_posix_sigev_thread* out) {
     out->prio = tn_thread_priority(tn_thread_current());
+    out->policy = tn_posix_self()->policy;
     out->stack = 0;
     out->cpu = this_cpu();
     const pthread_attr_t* attr = ev->sigev_notify_attributes;
     if (!attr)
         return 0;
-    if (!attr->__initialized)
+    if (attr->__initialized != POSIX_ATTR_MAGIC)
         return EINVAL;
     if (attr->__inheritsched == PTHREAD_EXPLICIT_SCHED) {
         /* docs/posix.md's mapping: SCHED_FIFO and SCHED_RR 1..N-1 are Tenon's
          * priorities, SCHED_OTHER is 0 only. */
-        int p = attr->__schedparam.sched_priority;
-        int policy = attr->__schedpolicy;
-        int n = (int)tn_sched_priorities();
-        if (policy == SCHED_OTHER ? p != 0 : (policy != SCHED_FIFO && policy != SCHED_RR) || p < 1 || p >= n)
+        if (!tn_posix_prio_valid(attr->__schedpolicy, attr->__schedparam.sched_priority))
             return EINVAL;
-        out->prio = (uint8_t)p;
+        out->prio = (uint8_t)attr->__schedparam.sched_priority;
+        out->policy = (uint8_t)attr->__schedpolicy;
     }
     /* A caller-provided stack (__stackaddr) is not used: the thread outlives
      * no particular call, and Tenon threads own their stacks. */
@@ -161,14 +162,24 @@ int tn_posix_sigev_params(const struct sigevent* ev, struct tn_posix_sigev_threa
     return 0;
 }
 
+/* A notification thread's first act: pthread_getschedparam() in the
+ * function reports the policy it was made with. */
+static void sigev_thread_start(int policy) {
+    struct posix_thread* self = tn_posix_self();
+    if (self->policy != policy)
+        tn_posix_set_sched(self, policy, policy == SCHED_OTHER ? 0 : tn_thread_priority(tn_thread_current()));
+}
+
 struct sigev_job {
     struct zombie z;  /* first: the job is freed as its zombie */
     void (*fn)(union sigval);
     union sigval value;
+    int policy;
 };
 
 static void sigev_entry(void* arg) {
     struct sigev_job* job = arg;
+    sigev_thread_start(job->policy);
     job->fn(job->value);
     zombie_add(&job->z);
 }
@@ -179,6 +190,7 @@ int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, const str
         return ENOMEM;
     job->fn = fn;
     job->value = value;
+    job->policy = how->policy;
     job->z.thread = NULL;
     tn_thread_attr_t attr = { .name = "posix-sigev", .priority = how->prio, .stack_size = how->stack, .cpu = how->cpu };
     /* g_lock is held across the creation so that the thread is on record
@@ -197,6 +209,7 @@ int tn_posix_sigev_spawn(void (*fn)(union sigval), union sigval value, const str
 /* The service thread of a SIGEV_THREAD timer. */
 static void timer_thread(void* arg) {
     struct ptimer* t = arg;
+    sigev_thread_start(t->policy);
     tn_mutex_lock(&t->lock, TN_FOREVER);
     while (!t->quit) {
         if (!t->armed) {
@@ -255,7 +268,7 @@ static struct ptimer* timer_get(timer_t id) {
 
 int timer_create(clockid_t clock_id, struct sigevent* __restrict evp, timer_t* __restrict timerid) {
     int err = 0;
-    struct tn_posix_sigev_thread how = { 0, 0, 0 };
+    struct tn_posix_sigev_thread how = { 0 };
     if (clock_id != CLOCK_REALTIME && clock_id != CLOCK_MONOTONIC)
         err = EINVAL;
     else if (!timerid || !evp)
@@ -293,6 +306,7 @@ int timer_create(clockid_t clock_id, struct sigevent* __restrict evp, timer_t* _
     t->kind = evp->sigev_notify;
     t->fn = evp->sigev_notify_function;
     t->value = evp->sigev_value;
+    t->policy = how.policy;
     tn_mutex_init(&t->lock);
     tn_cond_init(&t->cond);
     if (t->kind == SIGEV_THREAD) {

@@ -258,17 +258,28 @@ static void check_overrun(void) {
     CHECK(timer_delete(overrun_timer) == 0);
 }
 
-/* sigev_notify_attributes: an explicit priority. */
+/* sigev_notify_attributes: an explicit policy and priority. */
+static volatile int cb_policy = -1;
+static volatile int cb_param = -1;
+
+static void on_fire_sched(union sigval v) {
+    int policy;
+    struct sched_param param;
+    if (pthread_getschedparam(pthread_self(), &policy, &param) == 0) {
+        cb_policy = policy;
+        cb_param = param.sched_priority;
+    }
+    on_fire(v);
+}
+
 static void check_attributes(void) {
-    /* Filled as pthread_attr_init() + setinheritsched(EXPLICIT) +
-     * setschedparam(20) would. */
     pthread_attr_t attr;
-    memset(&attr, 0, sizeof attr);
-    attr.__initialized = 1;
-    attr.__inheritsched = PTHREAD_EXPLICIT_SCHED;
-    attr.__schedpolicy = SCHED_FIFO;
-    attr.__schedparam.sched_priority = 20;
-    struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_fire,
+    CHECK(pthread_attr_init(&attr) == 0);
+    CHECK(pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED) == 0);
+    CHECK(pthread_attr_setschedpolicy(&attr, SCHED_RR) == 0);
+    struct sched_param param = { .sched_priority = 20 };
+    CHECK(pthread_attr_setschedparam(&attr, &param) == 0);
+    struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = on_fire_sched,
                            .sigev_notify_attributes = &attr };
     timer_t t;
     tn_sem_init(&fired_sem, 0, 1000);
@@ -276,16 +287,17 @@ static void check_attributes(void) {
     struct itimerspec v = its_ms(5, 0);
     CHECK(timer_settime(t, 0, &v, NULL) == 0);
     CHECK(tn_sem_take(&fired_sem, 2000 * MS) == 0);
-    CHECK(cb_priority == 20);
+    CHECK(cb_priority == 20 && cb_policy == SCHED_RR && cb_param == 20);
     CHECK(timer_delete(t) == 0);
-    attr.__schedparam.sched_priority = 1000;
-    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
-    attr.__schedparam.sched_priority = 0;  /* SCHED_FIFO is 1..N-1 */
-    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
-    attr.__schedpolicy = SCHED_OTHER;
-    attr.__schedparam.sched_priority = 5;  /* SCHED_OTHER is 0 only */
-    CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
-    attr.__initialized = 0;
+    /* Inherited: the creator's. */
+    CHECK(pthread_attr_setinheritsched(&attr, PTHREAD_INHERIT_SCHED) == 0);
+    CHECK(timer_create(CLOCK_MONOTONIC, &ev, &t) == 0);
+    CHECK(timer_settime(t, 0, &v, NULL) == 0);
+    CHECK(tn_sem_take(&fired_sem, 2000 * MS) == 0);
+    CHECK(cb_priority == tn_thread_priority(tn_thread_current()) && cb_policy == SCHED_FIFO);
+    CHECK(timer_delete(t) == 0);
+    /* Invalid attributes: a destroyed object. */
+    CHECK(pthread_attr_destroy(&attr) == 0);
     CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
 }
 
