@@ -368,6 +368,16 @@ static void producer(void* arg) {
             ++pc_bad;
 }
 
+static void* consumer_p(void* arg) {
+    consumer(arg);
+    return NULL;
+}
+
+static void* producer_p(void* arg) {
+    producer(arg);
+    return NULL;
+}
+
 static void check_producer_consumer(void) {
     struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = sizeof(int) };
     pc_q = mq_open("/pc", O_CREAT | O_RDWR, 0600, &attr);
@@ -386,8 +396,15 @@ static void check_producer_consumer(void) {
         CHECK(tn_thread_join(c, 10000000000ull, NULL) == 0);
         CHECK(pc_bad == 0);
     }
+    /* And as POSIX threads, inheriting main's priority. */
+    pthread_t pp, pcons;
+    pc_bad = 0;
+    CHECK(pthread_create(&pcons, NULL, consumer_p, NULL) == 0);
+    CHECK(pthread_create(&pp, NULL, producer_p, NULL) == 0);
+    CHECK(pthread_join(pp, NULL) == 0 && pthread_join(pcons, NULL) == 0);
+    CHECK(pc_bad == 0);
     CHECK(mq_close(pc_q) == 0 && mq_unlink("/pc") == 0);
-    printf("posix-mq: producer/consumer %d messages x2 ok\n", PC_COUNT);
+    printf("posix-mq: producer/consumer %d messages x3 ok\n", PC_COUNT);
 }
 
 /* A blocked higher-priority receiver gets the message at once. */
