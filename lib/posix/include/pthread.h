@@ -30,7 +30,7 @@ extern "C" {
 #define PTHREAD_CANCELED ((void*)-1)
 /* Smallest stack pthread_attr_setstacksize() accepts (one page). */
 #define PTHREAD_STACK_MIN 4096
-#define PTHREAD_KEYS_MAX 64
+#define PTHREAD_KEYS_MAX 128 /* _POSIX_THREAD_KEYS_MAX, the least POSIX allows */
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
 
 /* Threads */
