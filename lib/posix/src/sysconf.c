@@ -40,6 +40,10 @@ long sysconf(int name) {
     case _SC_OPEN_MAX: return OPEN_MAX;  /* <limits.h>; only the console's 0-2 can be open */
     case _SC_VERSION: return _POSIX_VERSION;
 
+#ifdef _POSIX_PRIORITY_SCHEDULING
+    case _SC_PRIORITY_SCHEDULING: return _POSIX_PRIORITY_SCHEDULING;
+#endif
+
     /* Threads (<pthread.h>). */
 #ifdef _POSIX_THREADS
     case _SC_THREADS: return _POSIX_THREADS;
