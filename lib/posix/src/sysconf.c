@@ -19,9 +19,6 @@
 
 #include <tn/sched.h>
 
-/* tn::smp::online_count() (lib/boot): the CPUs that completed their
- * bring-up. lib/boot offers no C name for it. */
-extern unsigned tn_posix_online_cpus(void) __asm__("_ZN2tn3smp12online_countEv");
 
 #define PAGE_BYTES 4096L
 
@@ -36,7 +33,7 @@ long sysconf(int name) {
     case _SC_CLK_TCK: return CLK_TCK;
     case _SC_PAGESIZE: return PAGE_BYTES;
     case _SC_NPROCESSORS_CONF: return CPUS_CONF;
-    case _SC_NPROCESSORS_ONLN: return (long)tn_posix_online_cpus();
+    case _SC_NPROCESSORS_ONLN: return (long)tn_sched_cpus_online();
     case _SC_OPEN_MAX: return OPEN_MAX;  /* <limits.h>; only the console's 0-2 can be open */
     case _SC_VERSION: return _POSIX_VERSION;
 

@@ -56,23 +56,7 @@ void tn_posix_unlock(void) {
     tn_sched_unlock_preemption();
 }
 
-/* The calling CPU: new threads go to their creator's CPU. tn/sched.h has no
- * call for it; lib/boot keeps the logical number in TPIDR_EL1 (TPIDR_EL2 in
- * a hypervisor image) for the life of the CPU (tn/arch/cpu.hpp), and threads
- * are pinned, so the value cannot go stale. */
-static inline unsigned posix_this_cpu(void) {
-#if defined(CONFIG_TN_SMP) && defined(__aarch64__)
-    uint64_t v;
-#ifdef CONFIG_TN_HYPERVISOR
-    __asm__("mrs %0, tpidr_el2" : "=r"(v));
-#else
-    __asm__("mrs %0, tpidr_el1" : "=r"(v));
-#endif
-    return (unsigned)v;
-#else
-    return 0;
-#endif
-}
+static inline unsigned posix_this_cpu(void) { return tn_sched_this_cpu(); }
 
 /* Lock held. */
 static struct posix_thread* record_alloc(void) {

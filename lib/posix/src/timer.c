@@ -121,22 +121,7 @@ static uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-/* The calling CPU: notification threads run on the CPU of the thread that
- * set them up (threads are pinned). tn/sched.h has no call for it; lib/boot
- * keeps the logical number in TPIDR_EL1 (TPIDR_EL2 in a hypervisor image). */
-static unsigned this_cpu(void) {
-#if defined(CONFIG_TN_SMP) && defined(__aarch64__)
-    uint64_t v;
-#ifdef CONFIG_TN_HYPERVISOR
-    __asm__("mrs %0, tpidr_el2" : "=r"(v));
-#else
-    __asm__("mrs %0, tpidr_el1" : "=r"(v));
-#endif
-    return (unsigned)v;
-#else
-    return 0;
-#endif
-}
+static inline unsigned this_cpu(void) { return tn_sched_this_cpu(); }
 
 int tn_posix_sigev_params(const struct sigevent* ev, struct tn_posix_sigev_thread* out) {
     out->prio = tn_thread_priority(tn_thread_current());

@@ -1,6 +1,7 @@
 // The C interface (tn/sched.h): tn_thread_t is tn::sched::Thread, opaque to C.
 #include <tn/sched.h>
 #include <tn/sched.hpp>
+#include <tn/smp.hpp>
 #include <tn/spinlock.hpp>
 
 using namespace tn;
@@ -69,6 +70,9 @@ int tn_thread_join(tn_thread_t* thread, uint64_t timeout_ns, uintptr_t* value) {
 }
 
 tn_thread_t* tn_thread_current(void) { return handle(sched::current()); }
+
+unsigned tn_sched_this_cpu(void) { return smp::this_cpu(); }
+unsigned tn_sched_cpus_online(void) { return smp::online_count(); }
 
 void** tn_thread_slot(tn_thread_t* thread, unsigned index) { return &sched::slot(th(thread), index); }
 

@@ -247,6 +247,20 @@ void tn_sched_unlock_preemption(void);
  */
 int tn_sched_in_isr(void);
 
+/**
+ * The CPU the caller runs on (threads are pinned: a thread's answer never
+ * changes).
+ * @return its logical number, 0 to CONFIG_TN_MAX_CPUS - 1.
+ * @context Any. @blocking No.
+ */
+unsigned tn_sched_this_cpu(void);
+/**
+ * CPUs online: the boot CPU and each secondary that completed its bring-up.
+ * @return the count.
+ * @context Any. @blocking No.
+ */
+unsigned tn_sched_cpus_online(void);
+
 /** tn_thread_slot() index of lib/newlib: the thread's struct _reent. */
 #define TN_THREAD_SLOT_LIBC 0
 /** tn_thread_slot() index of lib/posix: the thread's pthread record. */
