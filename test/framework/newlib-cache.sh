@@ -1,5 +1,5 @@
 # scripts/newlib-build's cache, without the 5-minute newlib build
-# (docs/newlib-plan.md): the same inputs map to the same key and a complete
+# (docs/newlib.md): the same inputs map to the same key and a complete
 # entry is only printed, never rebuilt; other bytes give another key; a failed
 # build leaves no manifest. lib/newlib in an image, on the real newlib, is
 # test/qemu/newlib*.test's (the system layer needs newlib's real headers, so

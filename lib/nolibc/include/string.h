@@ -3,7 +3,7 @@
 /* C code that sees newlib (lib/newlib exports this macro with its header
  * path) gets newlib's full <string.h>; nolibc's definitions still win at link
  * time, so the kernel's string functions stay free of FP/SIMD registers
- * (docs/newlib-plan.md). */
+ * (docs/newlib.md). */
 #include_next <string.h>
 #else
 #ifndef TN_NOLIBC_STRING_H

@@ -307,7 +307,12 @@ static void pi_low(void* p) {
     (void)p;
     pthread_mutex_lock(&pi_m);
     pi_low_locked = 1;
-    busy_ms(20);  /* high and medium arrive meanwhile (main wakes) */
+    /* Main wakes, makes medium and high; high blocks on the mutex. Wait for
+     * the inherited priority rather than a fixed time (a loaded host can
+     * stall QEMU for longer than any fixed time); without inheritance it
+     * never comes and the wait ends after 2 s of busy time. */
+    for (int i = 0; i < 2000 && tn_thread_effective_priority(tn_thread_current()) < 20; ++i)
+        busy_ms(1);
     pi_low_eff = tn_thread_effective_priority(tn_thread_current());
     busy_ms(20);
     pthread_mutex_unlock(&pi_m);
@@ -937,5 +942,5 @@ int main(void) {
         printf("posix-sync: all checks passed\n");
     else
         printf("posix-sync: %d checks FAILED\n", failures);
-    return 0;
+    return failures ? 1 : 0;
 }
