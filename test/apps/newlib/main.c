@@ -2,7 +2,8 @@
  * newlib on Tenon (test/qemu/newlib*.test): printf and scanf of integers and
  * doubles, libm, malloc from four threads at once, errno per thread, the
  * syscalls that must fail with an errno, time, and the ways out (return,
- * exit with atexit and unflushed output, abort, stdin).
+ * exit with atexit and unflushed output, abort, stdin), chosen by the first
+ * line typed on the console.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -18,9 +19,6 @@
 
 #include <tn/sched.h>
 #include <tn/sync.h>
-
-/* Each end mode uses part of the checks. */
-#pragma GCC diagnostic ignored "-Wunused-function"
 
 static int g_failures;
 
@@ -213,16 +211,7 @@ static void check_malloc_limits(void) {
 
 static void at_exit_handler(void) { printf("newlib: atexit handler ran\n"); }
 
-int main(void) {
-    printf("newlib: start\n");
-#if defined(CONFIG_NEWLIB_TEST_END_EXIT)
-    atexit(at_exit_handler);
-    printf("newlib: exiting with 5, this line has no newline yet...");
-    exit(5);
-#elif defined(CONFIG_NEWLIB_TEST_END_ABORT)
-    printf("newlib: calling abort\n");
-    abort();
-#elif defined(CONFIG_NEWLIB_TEST_END_STDIN)
+static int interactive(void) {
     char line[80];
     int lines = 0;
     printf("newlib: type a line\n");
@@ -244,7 +233,32 @@ int main(void) {
         printf("newlib: scanf read %d\n", n);
     printf("newlib: %d lines read\n", lines);
     return 0;
-#else
+}
+
+/* The first console line picks the way through (one image for every
+ * newlib*.test): checks, exit, abort or stdin. */
+int main(void) {
+    char mode[16] = "";
+    printf("newlib: mode?\n");
+    if (!fgets(mode, sizeof mode, stdin))
+        return 2;
+    mode[strcspn(mode, "\n")] = 0;
+    printf("newlib: start (%s)\n", mode);
+    if (strcmp(mode, "exit") == 0) {
+        atexit(at_exit_handler);
+        printf("newlib: exiting with 5, this line has no newline yet...");
+        exit(5);
+    }
+    if (strcmp(mode, "abort") == 0) {
+        printf("newlib: calling abort\n");
+        abort();
+    }
+    if (strcmp(mode, "stdin") == 0)
+        return interactive();
+    if (strcmp(mode, "checks") != 0) {
+        printf("newlib: FAILED: unknown mode '%s'\n", mode);
+        return 2;
+    }
     atexit(at_exit_handler);
     check_formatting();
     check_syscalls();
@@ -254,5 +268,4 @@ int main(void) {
     if (g_failures == 0)
         printf("newlib: all checks passed\n");
     return g_failures ? 1 : 0;
-#endif
 }
