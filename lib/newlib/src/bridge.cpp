@@ -18,7 +18,7 @@ using namespace tn;
 namespace {
 
 // malloc's heap: TLSF over runs of pages taken from the page allocator as it
-// fills (kernel memory is identity-mapped, so a page's address is its
+// fills (each run at least as large as the heap before it) (kernel memory is identity-mapped, so a page's address is its
 // pointer). Calls are O(1) and short, so a spinlock with IRQs masked
 // serialises them on every CPU; no thread ever sleeps holding it.
 mem::Tlsf g_heap;
@@ -32,8 +32,12 @@ constexpr usize k_grow_pages = CONFIG_LIBNEWLIB_HEAP_GROW_KIB / 4;
 bool grow(usize size, usize align) {
     usize need = size + align + 4 * mem::Tlsf::k_header_bytes + mem::Tlsf::k_min_pool_bytes;
     usize pages = (need + k_page - 1) / k_page;
+    // At least the step, and at least the heap's size so far: the heap
+    // doubles, so its pool table (LIBMEMORY_TLSF_MAX_POOLS) spans a wide range.
     if (pages < k_grow_pages)
         pages = k_grow_pages;
+    if (pages < g_heap_pages)
+        pages = g_heap_pages;
     auto pa = plat::page_allocator().alloc_pages(pages);
     if (!pa.ok())
         return false;
