@@ -207,6 +207,24 @@ static void check_malloc_limits(void) {
         memset(big, 1, 3 << 20);
         free(big);
     }
+    /* 6 MiB in 64 KiB blocks: the heap must keep growing (it doubles). */
+    enum { CHUNKS = 96 };
+    static char* chunk[CHUNKS];
+    int got = 0;
+    for (int i = 0; i < CHUNKS; ++i) {
+        chunk[i] = malloc(64 << 10);
+        if (chunk[i]) {
+            chunk[i][0] = (char)i;
+            chunk[i][(64 << 10) - 1] = (char)i;
+            ++got;
+        }
+    }
+    CHECK(got == CHUNKS);
+    for (int i = 0; i < CHUNKS; ++i) {
+        if (chunk[i])
+            CHECK(chunk[i][0] == (char)i && chunk[i][(64 << 10) - 1] == (char)i);
+        free(chunk[i]);
+    }
 }
 
 static void at_exit_handler(void) { printf("newlib: atexit handler ran\n"); }
