@@ -84,18 +84,7 @@ static struct pmqd g_descs[CONFIG_LIBPOSIX_MQ_OPEN_MAX];
 static tn_mutex_t g_lock;
 static int g_ready;  /* 0, 1 while being set up, 2 */
 
-static void mq_tables_init(void) {
-    if (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) == 2)
-        return;
-    int expected = 0;
-    if (__atomic_compare_exchange_n(&g_ready, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        tn_mutex_init(&g_lock);
-        __atomic_store_n(&g_ready, 2, __ATOMIC_RELEASE);
-        return;
-    }
-    while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) != 2)
-        tn_thread_sleep_ns(1000);  /* another thread sets it up; sleep in case it has a lower priority */
-}
+static void mq_tables_init(void) { tn_posix_static_mutex(&g_lock, &g_ready); }
 
 static void g_lock_take(void) {
     mq_tables_init();
@@ -459,6 +448,15 @@ ssize_t mq_timedreceive(mqd_t mqdes, char* __restrict msg_ptr, size_t msg_len, u
     return mq_do_receive(mqdes, msg_ptr, msg_len, msg_prio, abstime ? abstime : &(struct timespec){ -1, -1 });
 }
 
+static void get_attr(struct pmq* q, int flags, struct mq_attr* out) {
+    tn_mutex_lock(&q->lock, TN_FOREVER);
+    out->mq_curmsgs = q->curmsgs;
+    tn_mutex_unlock(&q->lock);
+    out->mq_flags = flags & O_NONBLOCK;
+    out->mq_maxmsg = q->maxmsg;
+    out->mq_msgsize = q->msgsize;
+}
+
 int mq_getattr(mqd_t mqdes, struct mq_attr* mqstat) {
     int flags;
     struct pmq* q = mqd_get(mqdes, &flags);
@@ -466,14 +464,8 @@ int mq_getattr(mqd_t mqdes, struct mq_attr* mqstat) {
         errno = EBADF;
         return -1;
     }
-    if (mqstat) {
-        tn_mutex_lock(&q->lock, TN_FOREVER);
-        mqstat->mq_curmsgs = q->curmsgs;
-        tn_mutex_unlock(&q->lock);
-        mqstat->mq_flags = flags & O_NONBLOCK;
-        mqstat->mq_maxmsg = q->maxmsg;
-        mqstat->mq_msgsize = q->msgsize;
-    }
+    if (mqstat)
+        get_attr(q, flags, mqstat);
     mq_unref(q);
     if (!mqstat) {
         errno = EINVAL;
@@ -494,14 +486,8 @@ int mq_setattr(mqd_t mqdes, const struct mq_attr* __restrict mqstat, struct mq_a
         errno = EINVAL;
         return -1;
     }
-    if (omqstat) {
-        tn_mutex_lock(&q->lock, TN_FOREVER);
-        omqstat->mq_curmsgs = q->curmsgs;
-        tn_mutex_unlock(&q->lock);
-        omqstat->mq_flags = flags & O_NONBLOCK;
-        omqstat->mq_maxmsg = q->maxmsg;
-        omqstat->mq_msgsize = q->msgsize;
-    }
+    if (omqstat)
+        get_attr(q, flags, omqstat);
     /* Only O_NONBLOCK can change; mq_maxmsg, mq_msgsize and mq_curmsgs are ignored. */
     g_lock_take();
     struct pmqd* md = &g_descs[(unsigned)mqdes & ((1u << MQD_IDX_BITS) - 1)];

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include <tn/errno.h>
+#include <tn/sched.h>
+#include <tn/sync.h>
 
 /* The errno value of a negative Tenon error code (tn/errno.h's values are
  * Linux's; newlib's differ: ETIMEDOUT is 116 there). 0 stays 0. */
@@ -33,5 +35,9 @@ static inline int tn_posix_errno(int tn_rc) {
  * [0, 1e9) or a negative tv_sec (POSIX: checked only when the call would
  * block) or an unknown clock. */
 int tn_posix_until(clockid_t clock, const struct timespec* abstime, uint64_t* rel_ns);
+
+/* Sets up a module's static @mutex on first use, once, whichever thread
+ * comes first; @state is the module's static int, 0 at boot. */
+void tn_posix_static_mutex(tn_mutex_t* mutex, int* state);
 
 #endif /* TN_POSIX_IMPL_H */

@@ -73,18 +73,7 @@ struct zombie {
 };
 static struct zombie* g_zombies;
 
-static void timers_init(void) {
-    if (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) == 2)
-        return;
-    int expected = 0;
-    if (__atomic_compare_exchange_n(&g_ready, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        tn_mutex_init(&g_lock);
-        __atomic_store_n(&g_ready, 2, __ATOMIC_RELEASE);
-        return;
-    }
-    while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) != 2)
-        tn_thread_sleep_ns(1000);
-}
+static void timers_init(void) { tn_posix_static_mutex(&g_lock, &g_ready); }
 
 static void g_lock_take(void) {
     timers_init();
