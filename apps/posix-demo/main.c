@@ -58,7 +58,6 @@
 #endif
 
 #define NSEC_PER_SEC 1000000000L
-#define QUEUE_NAME "/posix-demo"
 #define QUEUE_DEPTH 8
 #define PRIORITIES 4 /* message priorities 0..3 */
 /* Stack of every thread: enough for the C library on any platform. */
@@ -96,6 +95,7 @@ struct mq_result {
 };
 
 static mqd_t g_mq;
+static char g_mq_name[32];
 static struct mq_result g_mq_result;
 
 /* The value carried by message @p seq: any function of seq will do. */
@@ -169,10 +169,12 @@ static void demo_mq(void) {
     memset(&attr, 0, sizeof attr);
     attr.mq_maxmsg = QUEUE_DEPTH;
     attr.mq_msgsize = sizeof(struct message);
-    /* A queue left over by an earlier run on a host would have other
-     * attributes: start from a fresh one. */
-    (void)mq_unlink(QUEUE_NAME);
-    g_mq = mq_open(QUEUE_NAME, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+    /* Queue names are global on a host: one of its own for this run, so
+     * two runs at once do not share a queue. */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    snprintf(g_mq_name, sizeof g_mq_name, "/posix-demo-%lx", (unsigned long)now.tv_sec * 1000000000ul + now.tv_nsec);
+    g_mq = mq_open(g_mq_name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
     if (g_mq == (mqd_t)-1) {
         failed("mq_open", errno);
         return;
@@ -217,10 +219,10 @@ static void demo_mq(void) {
 
     if (mq_close(g_mq) != 0)
         failed("mq_close", errno);
-    if (mq_unlink(QUEUE_NAME) != 0)
+    if (mq_unlink(g_mq_name) != 0)
         failed("mq_unlink", errno);
     /* The name is gone: opening it without O_CREAT must fail with ENOENT. */
-    mqd_t again = mq_open(QUEUE_NAME, O_RDWR);
+    mqd_t again = mq_open(g_mq_name, O_RDWR);
     if (again != (mqd_t)-1) {
         failed("mq_open after mq_unlink succeeded", EPROTO);
         mq_close(again);
