@@ -16,6 +16,11 @@ extern const tn::init::Record __tn_inittab_end[];
 
 int main();
 
+// What happens to main's return value: power-off with it as the exit status.
+// lib/newlib replaces this with exit(status), which runs atexit() handlers and
+// flushes stdio first, as returning from main does in C.
+extern "C" [[noreturn, gnu::weak]] void tn_main_returned(int status) { tn::plat::power_off(status); }
+
 namespace tn::boot {
 
 void run() {
@@ -41,8 +46,7 @@ void run() {
     // tick, device interrupts and preemption work from its first line.
     arch::irq_enable();
 #endif
-    int status = main();
-    plat::power_off(status);
+    tn_main_returned(main());
 }
 
 }  // namespace tn::boot
