@@ -2,7 +2,8 @@
 """Per-library size report from a GNU ld map file.
 
 Every library is linked from its own partial object (build/libs/<name>.o), so
-each input section in the map names its library. Output sections are grouped
+each input section in the map names its library; members of prebuilt archives
+(lib/newlib's libc.a and libm.a, libgcc.a) count under the archive's name. Output sections are grouped
 into text, rodata (everything else read-only and allocated: relocations, init
 tables, linker-script fragments), data and bss.
 
@@ -29,6 +30,10 @@ def classify(outsec):
 
 def owner(path):
     m = re.search(r"/libs/([^/]+)\.o$", path)
+    if m:
+        return m.group(1)
+    # A member of a prebuilt archive (newlib's libc.a, libgcc.a): the archive.
+    m = re.search(r"([^/]+\.a)\([^()]+\.o\)$", path)
     return m.group(1) if m else "(linker)"
 
 
@@ -54,7 +59,7 @@ def parse(lines):
         if m:
             pending = m.group(1)
             continue
-        m = re.match(r"^ (\.\S+|COMMON)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o)\s*$", line)
+        m = re.match(r"^ (\.\S+|COMMON)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o\)?)\s*$", line)
         if m and (m.group(1) or pending):
             size = int(m.group(3), 16)
             if size:
