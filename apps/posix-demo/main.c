@@ -128,6 +128,8 @@ static void* consumer(void* arg) {
             r->err = n < 0 ? errno : EMSGSIZE;
             break;
         }
+        ++r->received;
+        r->sum += m.value;
         if (prio != m.prio || prio >= PRIORITIES) {
             ++r->wrong_prio;
             continue;
@@ -136,8 +138,6 @@ static void* consumer(void* arg) {
         if ((int)m.seq <= last[prio])
             ++r->out_of_order;
         last[prio] = (int)m.seq;
-        r->sum += m.value;
-        ++r->received;
     }
     return NULL;
 }
