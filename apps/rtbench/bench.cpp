@@ -1,5 +1,6 @@
 // The sample buffer and the report line (bench.hpp).
 #include "bench.hpp"
+#include "bench.h"
 
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
@@ -83,3 +84,12 @@ void fail(const char* what) {
 }
 
 }  // namespace rtbench
+
+// The same for metric groups written in C (bench.h).
+extern "C" {
+void rtbench_reset(void) { rtbench::reset(); }
+void rtbench_add(uint64_t sample) { rtbench::add(sample); }
+int rtbench_full(void) { return rtbench::full() ? 1 : 0; }
+void rtbench_report(const char* metric, uint32_t ops) { rtbench::report(metric, ops); }
+void rtbench_fail(const char* what) { rtbench::fail(what); }
+}

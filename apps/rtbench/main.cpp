@@ -8,6 +8,7 @@
 #include <tn/console.hpp>
 #include <tn/sched.hpp>
 
+#include "bench.h"
 #include "bench.hpp"
 
 int main() {
@@ -28,6 +29,9 @@ int main() {
 #endif
 #ifdef CONFIG_RTBENCH_TIMER
     rtbench::run_timer();
+#endif
+#ifdef CONFIG_RTBENCH_POSIX
+    rtbench_run_posix();
 #endif
     tn_puts("bench: done");
     return 0;

@@ -2,9 +2,9 @@
 """Per-library size report from a GNU ld map file.
 
 Every library is linked from its own partial object (build/libs/<name>.o), so
-each input section in the map names its library. Members of prebuilt archives
-(lib/newlib's libc.a and libm.a, libgcc.a) count under the archive's name. Output sections are grouped
-into text, rodata (everything else read-only and allocated: relocations, init
+each input section in the map names its library; members of prebuilt archives
+(lib/newlib's libc.a and libm.a, libgcc.a) count under the archive's name.
+Output sections are grouped into text, rodata (everything else read-only and allocated: relocations, init
 tables, linker-script fragments), data and bss.
 
 usage: mapsizes.py IMAGE.map BUILD_DIR
@@ -32,7 +32,8 @@ def owner(path):
     m = re.search(r"/libs/([^/]+)\.o$", path)
     if m:
         return m.group(1)
-    m = re.search(r"([^/]+\.a)\([^)]*\)$", path)
+    # A member of a prebuilt archive (newlib's libc.a, libgcc.a): the archive.
+    m = re.search(r"([^/]+\.a)\([^()]+\.o\)$", path)
     return m.group(1) if m else "(linker)"
 
 

@@ -13,6 +13,9 @@ done
 check() { /usr/bin/python3 "$SRC_ROOT/scripts/bench" --check "$1" 2>&1; }
 expect_contains "$(check "$out/results.json")" 'every expected metric present and positive'
 expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \(yield\) \| ≤ 90 \| [0-9.,]+ \| (met|not met) \|$'
+# The POSIX layer against the native API, and the POSIX images' footprint (issue 17).
+expect_contains "$(cat "$out/report.md")" '^\| `posix.sem_post_wait_switch` \| `native.sem_give_take_switch` \| .* \| [0-9.,]+ \| [0-9.,]+ \| [0-9.]+ × \| ≤ 1.10 × \| (met|not met) \|$'
+expect_contains "$(cat "$out/report.md")" '^\| `footprint.posix-hello` \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| \+[0-9,]+ \|$'
 # The Linux suite (issue 14) ran, or was skipped for want of the Linux artifacts.
 linux=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["configs"]["linux-solo"]["status"])' \
     "$out/results.json")
