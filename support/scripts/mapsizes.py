@@ -4,8 +4,8 @@
 Every library is linked from its own partial object (build/libs/<name>.o), so
 each input section in the map names its library; members of prebuilt archives
 (lib/newlib's libc.a and libm.a, libgcc.a) count under the archive's name.
-Output sections are grouped into text, rodata (everything else read-only and allocated: relocations, init
-tables, linker-script fragments), data and bss.
+Output sections are grouped into text, rodata (everything else read-only and
+allocated: relocations, init tables, linker-script fragments), data and bss.
 
 usage: mapsizes.py IMAGE.map BUILD_DIR
 """
