@@ -13,13 +13,19 @@
 // (std::vector::at out of range, a std::string longer than max_size()...):
 // they print what would have been thrown and abort().
 //
+// std::nothrow (std::stable_sort's temporary buffer uses it), the
+// std::chrono clocks' now() on newlib's clock_gettime(), and
 // std::_Sp_make_shared_tag::_S_eq, which std::make_shared's control block
 // asks when code built without RTTI looks for a deleter.
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <ctime>
 #include <new>
+
+const std::nothrow_t std::nothrow{};
 
 namespace {
 
@@ -118,6 +124,25 @@ void __throw_ios_failure(const char* msg, int) { fail("std::ios_base::failure", 
 void __throw_system_error(int) { fail("std::system_error", nullptr); }
 void __throw_future_error(int) { fail("std::future_error", nullptr); }
 void __throw_bad_function_call() { fail("std::bad_function_call", nullptr); }
+
+namespace chrono {
+
+namespace {
+nanoseconds clock_ns(clockid_t id) {
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec);
+}
+}  // namespace
+
+system_clock::time_point system_clock::now() noexcept {
+    return time_point(duration_cast<system_clock::duration>(clock_ns(CLOCK_REALTIME)));
+}
+steady_clock::time_point steady_clock::now() noexcept {
+    return time_point(duration_cast<steady_clock::duration>(clock_ns(CLOCK_MONOTONIC)));
+}
+
+}  // namespace chrono
 
 // A static image without RTTI has one tag object: the one _S_ti() returns.
 bool _Sp_make_shared_tag::_S_eq(const type_info& ti) noexcept { return &ti == &_S_ti(); }

@@ -4,9 +4,11 @@
 // destructors after it; std::vector and std::string on malloc through
 // lib/newlib's operator new.
 #include <algorithm>
+#include <any>
 #include <array>
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -15,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <new>
@@ -25,6 +29,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -161,6 +166,30 @@ int main() {
     auto sp = std::make_shared<std::string>("shared");
     auto sp2 = sp;
     check(sp.use_count() == 2 && *sp2 == "shared", "shared_ptr");
+    std::deque<int> dq;
+    for (int i = 0; i < 1000; ++i)
+        (i % 2 ? dq.push_back(i) : dq.push_front(i));
+    check(dq.size() == 1000 && dq.front() == 998 && dq.back() == 999, "deque");
+    int base = 40;
+    std::function<int(int)> add = [base](int x) { return base + x; };
+    check(add(2) == 42, "function");
+    std::variant<int, std::string> var = std::string("text");
+    check(std::holds_alternative<std::string>(var) && std::get<1>(var).size() == 4, "variant");
+    std::any any = 3.5;
+    check(std::any_cast<double>(any) == 3.5 && !std::any_cast<int>(&any), "any");
+    check(std::to_string(2.5) == "2.500000", "to_string(double)");
+    std::vector<double> ds{3.5, -1.0, 2.25, 0.0};
+    std::stable_sort(ds.begin(), ds.end());
+    check(ds.front() == -1.0 && ds.back() == 3.5, "stable_sort");
+
+    // <chrono>'s clocks on clock_gettime().
+    auto t0 = std::chrono::steady_clock::now();
+    struct timespec nap = {0, 2000000};
+    nanosleep(&nap, nullptr);
+    auto waited = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    check(waited.count() >= 2000, "steady_clock across a 2 ms sleep");
+    auto wall = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    check(wall - std::time(nullptr) <= 1, "system_clock");
     std::printf("newlib-cxx: vector %zu strings, last %s\n", words.size(), words.back().c_str());
 
     touch_local();
