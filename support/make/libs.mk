@@ -18,6 +18,8 @@
 #   U_EXPORT_CFLAGS-y    C compiler flags for this library and those that see it, after the
 #                        include directories: a prebuilt C library's headers (lib/newlib:
 #                        -nostdinc -isystem ...); C++ and assembly do not get them
+#   U_EXPORT_CXXFLAGS-y  the same for C++ compiles: a C library's headers under the C++
+#                        library's (lib/newlib, docs/newlib-cxx.md)
 #   U_LDLIBS-y           prebuilt archives (absolute paths, may lie outside the tree) the
 #                        image links after the partial objects, in a group with libgcc
 #   U_LDS-y              linker-script fragments INCLUDEd into the image's SECTIONS
@@ -102,6 +104,7 @@ tn_visible = $(if $($(call tn_uc,$(1))_SYMBOL),$(call tn_uniq,$(1) $(foreach d,$
 	$(TN_LIBDEPS.$(call tn_libnode,$(1))),$(TN_LIBS_AT.$(d)))),$(TN_LIBS))
 tn_exports = $(foreach l,$(1),$(wildcard $($(call tn_uc,$(l))_BASE)/include) $($(call tn_uc,$(l))_EXPORT_INCLUDES-y))
 tn_export_cflags = $(foreach l,$(1),$($(call tn_uc,$(l))_EXPORT_CFLAGS-y))
+tn_export_cxxflags = $(foreach l,$(1),$($(call tn_uc,$(l))_EXPORT_CXXFLAGS-y))
 
 # After a failed compile of library $(1) (upper case $(2)) with command $(3):
 # the headers it did not find, with the library each belongs to and the
@@ -132,7 +135,8 @@ $(2)_OBJS := $$(foreach s,$$($(2)_SRCS),$$($(2)_OBJDIR)/$$(basename $$(patsubst 
 $(2)_VISIBLE := $$(call tn_visible,$(1))
 $(2)_INC := $$(addprefix -I,$$($(2)_INCLUDES-y) $$(call tn_exports,$$($(2)_VISIBLE)))
 $(2)_FPFLAGS := $$(if $$(and $$(TN_FP_CONTEXT),$$(filter y,$$($(2)_USES_FP))),,$$(TN_NOFP_FLAGS))
-$(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC)
+$(2)_CMD_CXX := $$(CXX) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CXXFLAGS) $$($(2)_CXXFLAGS-y) $$($(2)_INC) \
+	$$(call tn_export_cxxflags,$$($(2)_VISIBLE))
 $(2)_CMD_CC := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_CFLAGS) $$($(2)_CFLAGS-y) $$($(2)_INC) \
 	$$(call tn_export_cflags,$$($(2)_VISIBLE))
 $(2)_CMD_AS := $$(CC) $$(TN_COMMON_FLAGS) $$($(2)_FPFLAGS) $$(TN_ASFLAGS) $$($(2)_ASFLAGS-y) $$($(2)_INC)
