@@ -1,7 +1,7 @@
 // The parts of newlib's system layer that need Tenon's C++ interfaces (the
 // clock, the console, the page allocator, power-off), offered to the C
 // system layer as the tn_libc_* functions of src/libc_impl.h. The rest of
-// the layer is C, because it must see newlib's headers and C++ does not.
+// the layer is C: newlib's own interfaces (struct _reent, its locks) are C.
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/init.hpp>
