@@ -6,6 +6,7 @@
  * success.
  */
 #include <errno.h>
+#include <reent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,9 +163,12 @@ int _getpid(void) { return 1; }
 
 void _exit(int status) { tn_libc_power_off(status); }
 
-/* Reached by raise() for a signal whose action is the default (abort()
- * raises SIGABRT): the program ends with 128 + the signal number, as a shell
- * reports it. Signal 0 checks that the process exists. */
+/* kill() to the one process (pid 1, or 0 and -1, which include it), and
+ * raise() for a signal whose action is the default (abort() raises SIGABRT).
+ * A handler installed with signal() runs (through raise(), which resets it
+ * as signal() semantics say), SIG_IGN ignores; the default ends the program
+ * with 128 + the signal number, as a shell reports it. Signal 0 checks that
+ * the process exists. */
 int _kill(int pid, int sig) {
     if (pid != 1 && pid != 0 && pid != -1)
         return fail(ESRCH);
@@ -172,6 +176,9 @@ int _kill(int pid, int sig) {
         return fail(EINVAL);
     if (sig == 0)
         return 0;
+    struct _reent* r = _REENT;
+    if (r->_sig_func && r->_sig_func[sig] != SIG_DFL)
+        return raise(sig) == 0 ? 0 : -1;
     fflush(NULL);
     char msg[64];
     int n = sig == SIGABRT ? snprintf(msg, sizeof msg, "\nabort()\n")

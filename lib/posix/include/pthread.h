@@ -52,6 +52,25 @@ int pthread_setcanceltype(int type, int* oldtype);
 int pthread_cancel(pthread_t thread);
 void pthread_testcancel(void);
 
+/* Cleanup handlers: pthread_cleanup_push() and pthread_cleanup_pop() are
+ * macros that open and close one block, as POSIX allows; the buffer lives in
+ * that block. pthread_exit() runs the handlers still pushed, newest first,
+ * before the thread-specific data destructors. */
+struct _pthread_cleanup_buffer {
+    void (*__routine)(void*);
+    void* __arg;
+    struct _pthread_cleanup_buffer* __prev;
+};
+void _pthread_cleanup_push(struct _pthread_cleanup_buffer* buffer, void (*routine)(void*), void* arg);
+void _pthread_cleanup_pop(struct _pthread_cleanup_buffer* buffer, int execute);
+#define pthread_cleanup_push(routine, arg)                       \
+    do {                                                         \
+        struct _pthread_cleanup_buffer _pthread_cleanup_buffer_; \
+        _pthread_cleanup_push(&_pthread_cleanup_buffer_, (routine), (arg));
+#define pthread_cleanup_pop(execute)                                \
+        _pthread_cleanup_pop(&_pthread_cleanup_buffer_, (execute)); \
+    } while (0)
+
 /* Thread attributes */
 int pthread_attr_init(pthread_attr_t* attr);
 int pthread_attr_destroy(pthread_attr_t* attr);

@@ -392,8 +392,30 @@ int pthread_detach(pthread_t thread) {
     return rc;
 }
 
+void _pthread_cleanup_push(struct _pthread_cleanup_buffer* buffer, void (*routine)(void*), void* arg) {
+    struct posix_thread* r = tn_posix_self();
+    buffer->__routine = routine;
+    buffer->__arg = arg;
+    buffer->__prev = r->cleanup;
+    r->cleanup = buffer;
+}
+
+void _pthread_cleanup_pop(struct _pthread_cleanup_buffer* buffer, int execute) {
+    struct posix_thread* r = tn_posix_self();
+    r->cleanup = buffer->__prev;
+    if (execute && buffer->__routine)
+        buffer->__routine(buffer->__arg);
+}
+
 void pthread_exit(void* value_ptr) {
     struct posix_thread* r = tn_posix_self();
+    /* Cleanup handlers still pushed, newest first; each is popped before it
+     * runs, so one that calls pthread_exit() does not run again. */
+    for (struct _pthread_cleanup_buffer* b; (b = r->cleanup) != 0;) {
+        r->cleanup = b->__prev;
+        if (b->__routine)
+            b->__routine(b->__arg);
+    }
     tn_posix_run_destructors(r);
     if (r->adopted == 2) {
         /* main: the process lives on until the last thread has ended. */

@@ -51,6 +51,7 @@ struct posix_thread {
     void** keys;            /* PTHREAD_KEYS_MAX values, or NULL (none yet) */
     struct posix_thread* next; /* free list, list of exited detached threads */
     struct posix_thread* waiting_for; /* the thread it is in pthread_join() for */
+    struct _pthread_cleanup_buffer* cleanup; /* newest pushed cleanup handler */
 };
 
 extern struct posix_thread tn_posix_threads[POSIX_MAX_RECORDS];

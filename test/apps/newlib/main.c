@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,19 @@ static void check_formatting(void) {
     printf("newlib: scanf %d %.1f %s %lld\n", i, d, word, ll);
 }
 
+static volatile int g_signalled;
+static void on_signal(int sig) { g_signalled = sig; }
+
 static void check_syscalls(void) {
+    /* kill() to the program runs a handler, or ignores, as raise() does. */
+    CHECK(signal(SIGUSR1, on_signal) != SIG_ERR);
+    CHECK(kill(getpid(), SIGUSR1) == 0 && g_signalled == SIGUSR1);
+    CHECK(signal(SIGUSR2, SIG_IGN) != SIG_ERR);
+    CHECK(kill(getpid(), SIGUSR2) == 0);
+    CHECK(raise(SIGUSR2) == 0);
+    errno = 0;
+    CHECK(kill(42, SIGUSR1) == -1 && errno == ESRCH);
+    CHECK(kill(getpid(), 0) == 0);
     errno = 0;
     CHECK(fopen("/etc/passwd", "r") == NULL && errno == ENOSYS);
     struct stat st;
@@ -67,6 +80,11 @@ static void check_syscalls(void) {
     errno = 0;
     CHECK(sbrk(4096) == (void*)-1 && errno == ENOMEM);
     CHECK(write(1, "newlib: write(1) works\n", 23) == 23);
+    flockfile(stdout);
+    CHECK(ftrylockfile(stdout) == 0);  /* recursive: the owner takes it again */
+    funlockfile(stdout);
+    printf("newlib: printf inside flockfile\n");
+    funlockfile(stdout);
     CHECK(getenv("HOME") == NULL);
     CHECK(setenv("TENON", "yes", 1) == 0 && strcmp(getenv("TENON"), "yes") == 0);
 }

@@ -777,6 +777,56 @@ static void* once_caller(void* arg) {
     *saw = once_done;
     return 0;
 }
+/* Cleanup handlers: pop(1) runs one, pop(0) does not, pthread_exit() runs
+ * those still pushed newest first and before the key destructors. */
+static char g_cleanup_trace[16];
+static int g_cleanup_n;
+static pthread_key_t g_cleanup_key;
+
+static void cleanup_note(void* c) {
+    if (g_cleanup_n < (int)sizeof g_cleanup_trace - 1)
+        g_cleanup_trace[g_cleanup_n++] = *(const char*)c;
+}
+
+static void cleanup_key_dtor(void* v) {
+    (void)v;
+    cleanup_note("K");
+}
+
+static void cleanup_inner(void) {
+    pthread_cleanup_push(cleanup_note, "c");
+    pthread_exit((void*)7);
+    pthread_cleanup_pop(0);
+}
+
+static void* cleanup_thread(void* arg) {
+    (void)arg;
+    pthread_setspecific(g_cleanup_key, (void*)1);
+    pthread_cleanup_push(cleanup_note, "a");
+    pthread_cleanup_push(cleanup_note, "x");
+    pthread_cleanup_pop(1);
+    pthread_cleanup_push(cleanup_note, "n");
+    pthread_cleanup_pop(0);
+    pthread_cleanup_push(cleanup_note, "b");
+    cleanup_inner();
+    pthread_cleanup_pop(0);
+    pthread_cleanup_pop(0);
+    return 0;
+}
+
+static void test_cleanup(void) {
+    pthread_t t;
+    void* v = 0;
+    CHECK_RC(pthread_key_create(&g_cleanup_key, cleanup_key_dtor), 0);
+    CHECK_RC(pthread_create(&t, 0, cleanup_thread, 0), 0);
+    CHECK_RC(pthread_join(t, &v), 0);
+    CHECK(v == (void*)7);
+    g_cleanup_trace[g_cleanup_n] = 0;
+    CHECK(strcmp(g_cleanup_trace, "xcbaK") == 0);
+    CHECK_RC(pthread_key_delete(g_cleanup_key), 0);
+    printf("posix-threads: cleanup handlers ran as %s\n", g_cleanup_trace);
+}
+
 static void test_once(void) {
     pthread_t t[4];
     int saw[4] = {0, 0, 0, 0};
@@ -841,6 +891,7 @@ int main(void) {
     test_sched();
     test_keys();
     test_once();
+    test_cleanup();
     test_misc();
     test_other_cpu();
     test_detach_reclaim();
