@@ -1,7 +1,7 @@
 # The shared-memory ring against a std::deque model, its reset and generation
-# rules, and every corruption a hostile peer can cause.
+# rules, every corruption a hostile peer can cause, and the C interface.
 UNIT_TESTS += ivc_ring
-ivc_ring_SRCS := $(d)/src/ivc_ring.cpp $(d)/tests/ivc_ring_test.cpp
+ivc_ring_SRCS := $(d)/src/ivc_ring.cpp $(d)/src/c_api.cpp $(d)/tests/ivc_ring_test.cpp $(d)/tests/c_api_test.cpp
 
 # The two members on two host threads under ThreadSanitizer: the release/acquire
 # pairs of docs/ivc-ring.md order the payload bytes without a data race.

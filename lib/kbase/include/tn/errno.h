@@ -1,6 +1,6 @@
 /**
  * @file
- * @brief Codes shared by Tenon's C interfaces (tn/sched.h, tn/sync.h): the two
+ * @brief Codes shared by Tenon's C interfaces (tn/sched.h, tn/sync.h, tn/ivc_ring.h): the two
  * special timeouts and the error numbers that their functions return negated.
  *
  * Defined once here so that a program including several C headers sees one
@@ -28,8 +28,20 @@
 #define TN_EINVAL 22
 /** The call would deadlock (Linux EDEADLK). */
 #define TN_EDEADLK 35
+/** The shared ring speaks another version or size (Linux EPROTO). */
+#define TN_EPROTO 71
+/** Bad message: the peer corrupted a shared ring (Linux EBADMSG). */
+#define TN_EBADMSG 74
 /** A counter would exceed its limit (Linux EOVERFLOW). */
 #define TN_EOVERFLOW 75
+/** The message is too large for the ring (Linux EMSGSIZE). */
+#define TN_EMSGSIZE 90
+/** The peer reset its end of a shared ring (Linux ECONNRESET). */
+#define TN_ECONNRESET 104
+/** The buffer is too small for the message (Linux ENOBUFS). */
+#define TN_ENOBUFS 105
+/** The shared region is not formatted yet (Linux ENOTCONN). */
+#define TN_ENOTCONN 107
 /** The timeout passed first (Linux ETIMEDOUT). */
 #define TN_ETIMEDOUT 110
 /** A call that may block, made from an interrupt handler (Tenon's own). */
