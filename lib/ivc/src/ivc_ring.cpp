@@ -157,10 +157,10 @@ void Channel::publish_tx() { __atomic_store_n(m_tx_prod, word(m_gen, m_write), _
 
 void Channel::publish_rx() { __atomic_store_n(m_rx_cons, word(m_gen, m_read), __ATOMIC_RELEASE); }
 
+// Sets the flag only: the sending and the receiving side may run concurrently,
+// and each clears its own reservation or peeked message itself.
 Result<void, Error> Channel::corrupted() {
-    m_corrupt = true;
-    m_resv = false;
-    m_peek_skip = 0;
+    __atomic_store_n(&m_corrupt, true, __ATOMIC_RELAXED);
     return err(Error::Corrupt);
 }
 
@@ -168,7 +168,7 @@ Result<void, Error> Channel::corrupted() {
 // one seen and our write index (the same generation), or anywhere within one
 // ring behind our write index (a new generation, reported once).
 Result<void, Error> Channel::sync_tx() {
-    if (m_corrupt)
+    if (corrupt())
         return err(Error::Corrupt);
     const u64 cons = load_acquire(m_tx_cons);
     const u32 r = lo(cons);
@@ -195,7 +195,7 @@ Result<void, Error> Channel::sync_tx() {
 // dropped, and the change is reported once. A gen_start that does not fit
 // may come from a second reset racing this read: the pair is read once more.
 Result<void, Error> Channel::sync_rx() {
-    if (m_corrupt)
+    if (corrupt())
         return err(Error::Corrupt);
     for (int attempt = 0; attempt < 2; ++attempt) {
         const u64 prod = load_acquire(m_rx_prod);
@@ -227,7 +227,7 @@ Result<void, Error> Channel::sync_rx() {
 Result<Reservation, Error> Channel::reserve(u32 size) {
     if (m_base == nullptr)
         return err(Error::InvalidArgument);
-    if (m_corrupt)
+    if (corrupt())
         return err(Error::Corrupt);
     if (size > max_message())
         return err(Error::TooBig);
@@ -247,7 +247,7 @@ Result<Reservation, Error> Channel::reserve(u32 size) {
 }
 
 Result<void, Error> Channel::commit(u32 size, u32 type) {
-    if (m_corrupt)
+    if (corrupt())
         return err(Error::Corrupt);
     if (!m_resv || size > m_resv_size || type == k_type_pad)
         return err(Error::InvalidArgument);
@@ -316,7 +316,7 @@ Result<Message, Error> Channel::peek() {
 }
 
 Result<void, Error> Channel::release() {
-    if (m_corrupt)
+    if (corrupt())
         return err(Error::Corrupt);
     if (m_peek_skip == 0)
         return {};

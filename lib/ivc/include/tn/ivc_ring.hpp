@@ -252,7 +252,7 @@ public:
     /// Data bytes of each ring.
     u32 ring_bytes() const { return m_ring_bytes; }
     /// True after a violation until reset().
-    bool corrupt() const { return m_corrupt; }
+    bool corrupt() const { return __atomic_load_n(&m_corrupt, __ATOMIC_RELAXED); }
     /// True once format() or attach() succeeded.
     bool attached() const { return m_base != nullptr; }
     /// This member's generation (both of its ends carry it).
