@@ -5,9 +5,12 @@
  * send/receive, unlink while open, the table limits (ENFILE, EMFILE),
  * notification, and a producer/consumer pair of threads.
  */
+#define _GNU_SOURCE 1 /* sched_getcpu() */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
 #include <mqueue.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -74,6 +77,17 @@ static void check_sysconf(void) {
     CHECK(sysconf(_SC_PRIORITY_SCHEDULING) == _POSIX_PRIORITY_SCHEDULING);
     CHECK(sysconf(_SC_THREAD_KEYS_MAX) == PTHREAD_KEYS_MAX && PTHREAD_KEYS_MAX >= 128);
     CHECK(sysconf(_SC_THREAD_DESTRUCTOR_ITERATIONS) == PTHREAD_DESTRUCTOR_ITERATIONS);
+    /* Memory locking: nothing is ever paged, so it succeeds; bad flags fail. */
+    CHECK(sysconf(_SC_MEMLOCK) > 0 && sysconf(_SC_MEMLOCK_RANGE) > 0);
+    CHECK(mlockall(MCL_CURRENT | MCL_FUTURE) == 0 && munlockall() == 0);
+    static char locked[64];
+    CHECK(mlock(locked, sizeof locked) == 0 && munlock(locked, sizeof locked) == 0);
+    errno = 0;
+    CHECK(mlockall(0) == -1 && errno == EINVAL);
+    struct utsname u;
+    CHECK(uname(&u) == 0 && strcmp(u.sysname, "Tenon") == 0 && strcmp(u.machine, "aarch64") == 0 &&
+          strcmp(u.version, "qemu-virt") == 0);
+    CHECK(sched_getcpu() == 0);
     CHECK(sysconf(_SC_THREAD_STACK_MIN) == PTHREAD_STACK_MIN);
     CHECK(sysconf(_SC_THREAD_THREADS_MAX) >= 2);
     CHECK(sysconf(_SC_SEMAPHORES) == _POSIX_SEMAPHORES);
