@@ -38,8 +38,9 @@ dup=$(awk '{print $1}' <<<"$rows" | uniq -d)
 # The headers docs/posix.md names, plus those of the C-language units.
 headers="stdarg.h setjmp.h math.h complex.h fenv.h stdlib.h string.h ctype.h time.h stdio.h
 locale.h inttypes.h signal.h unistd.h errno.h fcntl.h sys/select.h pthread.h sched.h
-semaphore.h mqueue.h sys/time.h"
+semaphore.h mqueue.h sys/time.h sys/mman.h sys/utsname.h"
 {
+    echo '#define _GNU_SOURCE 1 /* sched_getcpu() */'
     for h in $headers; do echo "#include <$h>"; done
     echo '#include <tn/sched.h>'
     echo 'int main(void) {'

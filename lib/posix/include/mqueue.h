@@ -7,6 +7,7 @@
 #ifndef _MQUEUE_H
 #define _MQUEUE_H
 
+#include <limits.h> /* MQ_PRIO_MAX */
 #include <sys/types.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,7 +31,6 @@ struct mq_attr {
 };
 
 /** Priorities are 0 to MQ_PRIO_MAX - 1; higher ones are received first. */
-#define MQ_PRIO_MAX 32
 
 /**
  * Opens (with O_CREAT: creates) the queue @p name: "/" and at least one more

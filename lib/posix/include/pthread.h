@@ -6,6 +6,7 @@
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
+#include <limits.h>
 #include <sys/types.h>
 #include <sched.h>
 #include <time.h>
@@ -28,10 +29,7 @@ extern "C" {
 #define PTHREAD_CANCEL_DEFERRED 0
 #define PTHREAD_CANCEL_ASYNCHRONOUS 1
 #define PTHREAD_CANCELED ((void*)-1)
-/* Smallest stack pthread_attr_setstacksize() accepts (one page). */
-#define PTHREAD_STACK_MIN 4096
-#define PTHREAD_KEYS_MAX 128 /* _POSIX_THREAD_KEYS_MAX, the least POSIX allows */
-#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+/* PTHREAD_STACK_MIN, PTHREAD_KEYS_MAX and the other limits: <limits.h>. */
 
 /* Threads */
 int pthread_create(pthread_t* __restrict thread, const pthread_attr_t* __restrict attr,

@@ -6,6 +6,7 @@
 #ifndef _SEMAPHORE_H
 #define _SEMAPHORE_H
 
+#include <limits.h> /* SEM_VALUE_MAX */
 #include <sys/types.h>
 #include <time.h>
 
@@ -13,7 +14,6 @@
 extern "C" {
 #endif
 
-#define SEM_VALUE_MAX 0x7fffffff
 #define SEM_FAILED ((sem_t*)0)
 
 typedef struct {

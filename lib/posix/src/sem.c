@@ -4,9 +4,8 @@
  * returns 0, or -1 with errno set.
  *
  * sem_destroy() cannot tell whether threads wait (lib/sync does not say),
- * so it does not report EBUSY (a "may fail" error). Named semaphores
- * (sem_open, sem_close, sem_unlink) need a name space that the image does
- * not have (no file system): they fail with ENOSYS.
+ * so it does not report EBUSY (a "may fail" error). Named semaphores:
+ * sem_named.c.
  */
 #include "sync_impl.h"
 
@@ -91,21 +90,4 @@ int sem_getvalue(sem_t* __restrict s, int* __restrict sval) {
         return fail(EINVAL);
     *sval = (int)tn_sem_count(tsem(s));
     return 0;
-}
-
-sem_t* sem_open(const char* name, int oflag, ...) {
-    (void)name;
-    (void)oflag;
-    errno = ENOSYS;
-    return SEM_FAILED;
-}
-
-int sem_close(sem_t* s) {
-    (void)s;
-    return fail(ENOSYS);
-}
-
-int sem_unlink(const char* name) {
-    (void)name;
-    return fail(ENOSYS);
 }

@@ -40,6 +40,12 @@ long sysconf(int name) {
 #ifdef _POSIX_PRIORITY_SCHEDULING
     case _SC_PRIORITY_SCHEDULING: return _POSIX_PRIORITY_SCHEDULING;
 #endif
+#ifdef _POSIX_MEMLOCK
+    case _SC_MEMLOCK: return _POSIX_MEMLOCK;
+#endif
+#ifdef _POSIX_MEMLOCK_RANGE
+    case _SC_MEMLOCK_RANGE: return _POSIX_MEMLOCK_RANGE;
+#endif
 
     /* Threads (<pthread.h>). */
 #ifdef _POSIX_THREADS

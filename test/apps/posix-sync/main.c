@@ -7,11 +7,13 @@
  * contention count. Threads are Tenon threads (tn_thread_create()).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <tn/sched.h>
@@ -838,10 +840,89 @@ static void test_sem(void) {
     EQ(v, SEM_VALUE_MAX);
     EQ(sem_destroy(&ssem), 0);
 
-    errno = 0;
-    CHECK(sem_open("/x", 0) == SEM_FAILED && errno == ENOSYS, "sem_open: errno %d", errno);
-    SEM_ERR(sem_close(&ssem), ENOSYS);
-    SEM_ERR(sem_unlink("/x"), ENOSYS);
+}
+
+#define SEM_OPEN_ERR(call, err)                                                                \
+    do {                                                                                       \
+        errno = 0;                                                                             \
+        sem_t* s_ = (call);                                                                    \
+        CHECK(s_ == SEM_FAILED && errno == (err), "%s errno %d, want %d", #call, errno, (err)); \
+    } while (0)
+
+/* Named semaphores: one name space for the image, the same sem_t for every
+ * opener, alive until unlinked and closed by all. */
+static void test_sem_named(void) {
+    int v;
+    SEM_OPEN_ERR(sem_open("/none", 0), ENOENT);
+    SEM_OPEN_ERR(sem_open("noslash", O_CREAT, 0600, 1u), EINVAL);
+    SEM_OPEN_ERR(sem_open("/", O_CREAT, 0600, 1u), EINVAL);
+    char longname[NAME_MAX + 3];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[0] = '/';
+    longname[sizeof longname - 1] = 0;
+    SEM_OPEN_ERR(sem_open(longname, O_CREAT, 0600, 1u), ENAMETOOLONG);
+    SEM_OPEN_ERR(sem_open("/big", O_CREAT, 0600, (unsigned)SEM_VALUE_MAX + 1u), EINVAL);
+
+    sem_t* a = sem_open("/named", O_CREAT | O_EXCL, 0600, 2u);
+    CHECK(a != SEM_FAILED, "sem_open O_CREAT: errno %d", errno);
+    SEM_OPEN_ERR(sem_open("/named", O_CREAT | O_EXCL, 0600, 0u), EEXIST);
+    sem_t* b = sem_open("/named", 0);
+    CHECK(b == a, "a second sem_open gives the same semaphore");
+    sem_t* c = sem_open("/named", O_CREAT, 0600, 9u);  /* exists: value ignored */
+    CHECK(c == a, "O_CREAT of an existing name opens it");
+    EQ(sem_getvalue(a, &v), 0);
+    EQ(v, 2);
+    EQ(sem_wait(b), 0);
+    EQ(sem_post(c), 0);
+    EQ(sem_trywait(a), 0);
+    EQ(sem_getvalue(a, &v), 0);
+    EQ(v, 1);
+
+    /* Unlinked: the name is gone, the semaphore lives until the last close. */
+    EQ(sem_unlink("/named"), 0);
+    SEM_ERR(sem_unlink("/named"), ENOENT);
+    SEM_OPEN_ERR(sem_open("/named", 0), ENOENT);
+    sem_t* fresh = sem_open("/named", O_CREAT | O_EXCL, 0600, 5u);
+    CHECK(fresh != SEM_FAILED && fresh != a, "a new semaphore under the unlinked name");
+    EQ(sem_post(a), 0);
+    EQ(sem_close(a), 0);
+    EQ(sem_close(b), 0);
+    EQ(sem_getvalue(c, &v), 0);
+    EQ(v, 2);
+    EQ(sem_close(c), 0);
+    SEM_ERR(sem_close(a), EINVAL);  /* closed as often as opened: gone */
+    EQ(sem_getvalue(fresh, &v), 0);
+    EQ(v, 5);
+    EQ(sem_close(fresh), 0);
+    /* Closed but not unlinked: it persists with its value. */
+    sem_t* again = sem_open("/named", 0);
+    CHECK(again == fresh, "a closed, not unlinked semaphore keeps its name");
+    EQ(sem_getvalue(again, &v), 0);
+    EQ(v, 5);
+    EQ(sem_unlink("/named"), 0);
+    EQ(sem_close(again), 0);
+
+    SEM_ERR(sem_close(&ssem), EINVAL);  /* an unnamed one */
+    SEM_ERR(sem_unlink("/never"), ENOENT);
+
+    /* The table holds CONFIG_LIBPOSIX_SEM_NAMED_MAX. */
+    sem_t* all[CONFIG_LIBPOSIX_SEM_NAMED_MAX];
+    char name[16];
+    for (int i = 0; i < CONFIG_LIBPOSIX_SEM_NAMED_MAX; ++i) {
+        snprintf(name, sizeof name, "/s%d", i);
+        all[i] = sem_open(name, O_CREAT, 0600, 0u);
+        CHECK(all[i] != SEM_FAILED, "sem_open %s: errno %d", name, errno);
+    }
+    SEM_OPEN_ERR(sem_open("/one-more", O_CREAT, 0600, 0u), ENOSPC);
+    for (int i = 0; i < CONFIG_LIBPOSIX_SEM_NAMED_MAX; ++i) {
+        snprintf(name, sizeof name, "/s%d", i);
+        EQ(sem_unlink(name), 0);
+        EQ(sem_close(all[i]), 0);
+    }
+    sem_t* last = sem_open("/one-more", O_CREAT, 0600, 0u);
+    CHECK(last != SEM_FAILED, "entries are freed: errno %d", errno);
+    EQ(sem_unlink("/one-more"), 0);
+    EQ(sem_close(last), 0);
 }
 
 /* Two CPUs (when there are two) incrementing one counter under a static
@@ -936,6 +1017,7 @@ int main(void) {
     test_barrier();
     test_spin();
     test_sem();
+    test_sem_named();
     test_contention();
     report_cost();
     if (failures == 0)

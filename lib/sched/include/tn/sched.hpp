@@ -110,14 +110,15 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg);
 /// @param value handed to join().
 /// @context Thread only. @blocking Never returns.
 [[noreturn]] void exit(uptr value);
-/// Per-thread pointers that libraries layered on the scheduler keep
-/// (k_slot_libc: lib/newlib's struct _reent; k_slot_posix: lib/posix's
-/// thread record). Null when the thread is created.
+/// Slot of lib/newlib: the thread's struct _reent (see slot()).
 constexpr unsigned k_slot_libc = 0;
+/// Slot of lib/posix: the thread's pthread record (see slot()).
 constexpr unsigned k_slot_posix = 1;
+/// Number of per-thread slots.
 constexpr unsigned k_thread_slots = 2;
-/// The slot @p index of @p t, to read or set. Only the library that owns the
-/// index uses it.
+/// A per-thread pointer that a library layered on the scheduler keeps
+/// (k_slot_libc, k_slot_posix), to read or set; null when the thread is
+/// created. Only the library that owns the index uses it.
 /// @param t a thread that has not been joined. @param index below k_thread_slots.
 /// @context Any. @blocking No.
 void*& slot(Thread* t, unsigned index);
@@ -125,10 +126,12 @@ void*& slot(Thread* t, unsigned index);
 /// exited (its stack and slots still valid, no lock held): lib/newlib frees
 /// the thread's reent there. Not called for main (its return powers off).
 using ExitHook = void (*)(Thread* t);
+/// Most hooks add_exit_hook() takes.
+constexpr unsigned k_max_exit_hooks = 4;
 /// Registers @p hook, for every thread that exits from now on.
+/// @param hook the function.
 /// @retval Error::NoMemory k_max_exit_hooks hooks are registered already.
 /// @context Thread or init, before the threads it concerns exit. @blocking No.
-constexpr unsigned k_max_exit_hooks = 4;
 Result<void, Error> add_exit_hook(ExitHook hook);
 /// Waits for @p t to end and frees it (its stack and control block); @p t is
 /// invalid afterwards.
