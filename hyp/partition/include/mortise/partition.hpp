@@ -1,5 +1,6 @@
 #pragma once
 #include <tn/addr.hpp>
+#include <tn/mortise_abi.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 #include <tn/types.hpp>
 // Added to the contract: the fixed-width names of tn/types.hpp live in namespace tn, so the contract's
@@ -47,7 +48,34 @@ struct Guest {
     bool dma_unsafe_accepted;     // `dma-unsafe-accepted`: trusted with a DMA device no SMMU confines
     bool dma;                     // an mmio region holds a DMA-capable device (Platform::dma_mmio)
 };
-struct Description { Guest guests[k_max_guests]; unsigned count; };
+constexpr unsigned k_max_channels = tn::mortise_abi::ivc::k_max_channels;
+constexpr unsigned k_max_members = tn::mortise_abi::ivc::k_max_members;
+/// Shared memory of one channel: a multiple of 4 KiB from 8 KiB to 16 MiB.
+constexpr u64 k_channel_min = 0x2000, k_channel_max = 0x100'0000;
+/// An inter-VM channel (`/mortise/channels/<name>` in the description; docs/mortise.md, "Inter-VM channels").
+struct Channel {
+    char name[k_name_len];            // unique among channels, [a-z0-9_-]+
+    u8 members[k_max_members];        // indices into Description::guests; member i is members[i]
+    unsigned member_count;            // 2..k_max_members
+    u8 read_only_mask;                // bit i: member i gets a read-only mapping (`read-only`)
+    u32 doorbell_intid[k_max_members];// the SPI (INTID) each member receives its doorbell on
+    u64 size;                         // bytes of shared memory, multiple of 4 KiB
+    tn::Ipa doorbell_ipa;             // the doorbell page, the same IPA in every member
+    tn::Ipa shm_ipa;                  // the shared memory, the same IPA in every member
+    bool uncached;                    // a Linux member: every member maps it Normal Non-cacheable
+    bool valid;                       // false: refused (or a member was), never set up
+};
+struct Description {
+    Guest guests[k_max_guests]; unsigned count;
+    // Added to the contract: inter-VM channels, in document order (the index is the channel id).
+    Channel channels[k_max_channels]; unsigned channel_count;
+};
+/// Is guest @p guest a member of @p c? Its member index, or -1.
+constexpr int member_index(const Channel& c, unsigned guest) {
+    for (unsigned i = 0; i < c.member_count; ++i)
+        if (c.members[i] == guest) return static_cast<int>(i);
+    return -1;
+}
 struct Platform {                 // what the description is validated against
     Region ram[4]; unsigned ram_count;   // host RAM banks
     Region reserved[4]; unsigned reserved_count; // e.g. Mortise's own image and heap

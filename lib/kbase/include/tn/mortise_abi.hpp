@@ -22,13 +22,13 @@ constexpr u32 k_owner_mask = 0x3f;       ///< ...six bits wide.
 constexpr u32 k_owner_hypervisor = 6;    ///< SMCCC "vendor specific hypervisor service calls".
 constexpr u32 k_group_shift = 8;         ///< Function ID bits 15:8: Mortise's group.
 
-/// Group numbers (function ID bits 15:8). Ivc and Sched are reserved for inter-VM
-/// communication and mode-2 scheduling; nothing provides them yet.
+/// Group numbers (function ID bits 15:8). Sched is reserved for mode-2 scheduling;
+/// nothing provides it yet.
 enum class GroupId : u8 {
     Info = 0,       ///< Interface version and the caller's identity; any guest.
     Console = 1,    ///< Output tagged with the guest's name; any guest.
     Lifecycle = 2,  ///< List, start, pause, resume, destroy, restart guests; privileged guests.
-    Ivc = 3,        ///< Reserved: inter-VM communication.
+    Ivc = 3,        ///< Inter-VM channels: ring a channel's doorbell, a member's view; members.
     Sched = 4,      ///< Reserved: mode-2 scheduling.
 };
 
@@ -62,7 +62,7 @@ enum class GuestState : u8 {
 };
 
 /// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 1u;
+constexpr u64 k_version = (1u << 16) | 2u;
 /// Most bytes one console.write takes.
 constexpr u64 k_console_write_max = 256;
 /// Size of a guest name buffer, NUL included: names are shorter than this.
@@ -85,6 +85,26 @@ constexpr u32 k_pause = function_id(GroupId::Lifecycle, 4);        ///< lifecycl
 constexpr u32 k_resume = function_id(GroupId::Lifecycle, 5);       ///< lifecycle.resume
 constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);      ///< lifecycle.destroy
 constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);      ///< lifecycle.restart
+constexpr u32 k_ivc_notify = function_id(GroupId::Ivc, 0);         ///< ivc.notify
+constexpr u32 k_ivc_info = function_id(GroupId::Ivc, 1);           ///< ivc.info
 }  // namespace id
+
+/// Inter-VM channels (docs/mortise.md, "Inter-VM channels"): limits and the doorbell page.
+namespace ivc {
+constexpr unsigned k_max_channels = 16;  ///< Channels one description declares.
+constexpr unsigned k_max_members = 4;    ///< Guests one channel joins.
+/// ivc.notify's x2 and the doorbell page's RING value: 0 rings every other member, otherwise
+/// bit i rings member i (the caller's own bit is ignored).
+constexpr u64 k_ring_all_others = 0;
+/// Registers of a channel's doorbell page (32-bit, naturally aligned; offsets in the page).
+constexpr u32 k_reg_id = 0x00;       ///< RO: k_doorbell_id.
+constexpr u32 k_reg_version = 0x04;  ///< RO: 1.
+constexpr u32 k_reg_channel = 0x08;  ///< RO: the channel id (ivc.notify's x1).
+constexpr u32 k_reg_member = 0x0c;   ///< RO: bits 7:0 this member's index, bits 15:8 member count.
+constexpr u32 k_reg_peers = 0x10;    ///< RO: bit i set while member i is running (paused counts).
+constexpr u32 k_reg_ring = 0x20;     ///< WO: ring members, value as ivc.notify's x2.
+constexpr u32 k_doorbell_id = 0x4244'4e54;  ///< "TNDB" little-endian.
+constexpr u64 k_doorbell_size = 0x1000;     ///< The doorbell page.
+}  // namespace ivc
 
 }  // namespace tn::mortise_abi

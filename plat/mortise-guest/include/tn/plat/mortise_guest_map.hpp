@@ -34,6 +34,15 @@ constexpr u64 k_uart_size = 0x1000;  ///< Bytes of the UART window.
 constexpr u32 k_uart_intid = 33;
 /// Guest RAM starts here and runs for the size the partition description gives.
 constexpr Ipa k_ram{0x40000000};
+/// Inter-VM channels: each channel a guest is a member of appears in this window at the same
+/// IPA in every member, a doorbell page then the shared memory k_ivc_shm_offset after it
+/// (hyp/partition places them in description order, each slot k_ivc_slot_align aligned).
+constexpr Ipa k_ivc{0x20000000};
+constexpr u64 k_ivc_size = 0x10000000;        ///< Bytes of the channel window.
+constexpr u64 k_ivc_shm_offset = 0x10000;     ///< Shared memory starts this far after the doorbell page.
+constexpr u64 k_ivc_slot_align = 0x10000;     ///< Slots (and shared memory) are 64 KiB aligned.
+/// A channel's default doorbell: INTID k_ivc_intid_base + its index in the description.
+constexpr u32 k_ivc_intid_base = 240;
 
 /// The distributor window.
 constexpr IpaRange gicd() { return {k_gicd, k_gicd_size}; }
@@ -43,7 +52,10 @@ constexpr IpaRange gicr(unsigned vcpus) { return {k_gicr, k_gicr_stride * vcpus}
 constexpr IpaRange uart() { return {k_uart, k_uart_size}; }
 /// The RAM window of a guest with @p size bytes of RAM.
 constexpr IpaRange ram(u64 size) { return {k_ram, size}; }
+/// The channel window.
+constexpr IpaRange ivc() { return {k_ivc, k_ivc_size}; }
 
-static_assert(k_gicd + k_gicd_size <= k_gicr && k_uart + k_uart_size <= k_ram, "windows in address order");
+static_assert(k_gicd + k_gicd_size <= k_gicr && k_uart + k_uart_size <= k_ivc && k_ivc + k_ivc_size <= k_ram,
+              "windows in address order");
 
 }  // namespace tn::plat::mortise_guest::map
