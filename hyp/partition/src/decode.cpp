@@ -703,9 +703,8 @@ void read_read_only(ChanCtx& c) {
     c.ch.read_only_mask = mask;
 }
 
-/// Why member @p m may not receive its doorbell on @p intid, or nullptr. Earlier channels count if they
-/// decoded without error of their own.
-const char* doorbell_conflict(const ChanCtx& c, const Guest& m, unsigned guest, u32 intid) {
+/// Why member @p m may not receive its doorbell on @p intid (its own interrupts, Mortise's), or nullptr.
+const char* doorbell_conflict(const ChanCtx& c, const Guest& m, u32 intid) {
     if (intid == gmap::k_uart_intid)
         return "is its emulated UART's interrupt";
     for (unsigned i = 0; i < m.irq_count; ++i)
@@ -714,11 +713,17 @@ const char* doorbell_conflict(const ChanCtx& c, const Guest& m, unsigned guest, 
     for (unsigned i = 0; i < c.plat.owned_irq_count && i < k_max_owned_irqs; ++i)
         if (c.plat.owned_irqs[i] == intid)
             return "is an interrupt Mortise keeps";
+    return nullptr;
+}
+
+/// The earlier channel (decoded without error of its own) on which guest @p guest already receives
+/// @p intid as its doorbell, or nullptr.
+const Channel* doorbell_taken(const ChanCtx& c, unsigned guest, u32 intid) {
     for (unsigned k = 0; k < c.id; ++k) {
         const Channel& o = c.d.channels[k];
         const int at = member_index(o, guest);
         if (o.valid && at >= 0 && o.doorbell_intid[at] == intid)
-            return "is already its doorbell of an earlier channel";
+            return &o;
     }
     return nullptr;
 }
@@ -740,9 +745,12 @@ void read_doorbells(ChanCtx& c) {
             c.fail("doorbell interrupt %u of member \"%s\" is not an SPI; use an INTID 32-1019", intid, m.name);
             continue;
         }
-        if (const char* why = doorbell_conflict(c, m, c.ch.members[i], intid))
+        if (const char* why = doorbell_conflict(c, m, intid))
             c.fail("doorbell interrupt %u of member \"%s\" %s; pick another SPI in 'doorbell-irqs'", intid, m.name,
                    why);
+        else if (const Channel* o = doorbell_taken(c, c.ch.members[i], intid))
+            c.fail("doorbell interrupt %u of member \"%s\" is already its doorbell on channel \"%s\"; give each "
+                   "of its channels another SPI in 'doorbell-irqs'", intid, m.name, o->name);
         c.ch.doorbell_intid[i] = intid;
     }
 }

@@ -316,7 +316,7 @@ TEST(Channels, DoorbellInterrupts) {
                                   {"pong", with(channel({"gamma", "beta"}), "doorbell-irqs", cells({100, 100}))}}));
     EXPECT_TRUE(p.d.channels[0].valid);
     EXPECT_FALSE(p.d.channels[1].valid);
-    EXPECT_TRUE(p.says("/mortise/channels/pong", "100 of member \"beta\" is already its doorbell of an earlier"))
+    EXPECT_TRUE(p.says("/mortise/channels/pong", "100 of member \"beta\" is already its doorbell on channel \"ping\""))
         << p.text();
     EXPECT_FALSE(p.says("/mortise/channels/pong", "member \"gamma\"")) << p.text();
     // The defaults differ per channel.
