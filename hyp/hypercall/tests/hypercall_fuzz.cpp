@@ -17,7 +17,7 @@ namespace {
 // x0..x6 little-endian. A small x0 (< 64) selects a known ID, so calls reach the handlers.
 constexpr u32 k_known[] = {id::k_version, id::k_guest_id, id::k_vcpu_count, id::k_putc,    id::k_write,
                            id::k_guest_count, id::k_guest_info, id::k_guest_name, id::k_start, id::k_pause,
-                           id::k_resume,  id::k_destroy, id::k_restart};
+                           id::k_resume,  id::k_destroy, id::k_restart, id::k_ivc_notify, id::k_ivc_info};
 constexpr usize k_record = 1 + 7 * 8;
 
 const Table& table() {
@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     test::FakeMemory memory(0x4000'0000, 0x1000);
     test::FakeConsole console;
     test::FakeLifecycle lifecycle;
-    Env env{&memory, &console, &lifecycle};
+    test::FakeIvc ivc;
+    Env env{&memory, &console, &lifecycle, &ivc};
     for (; size >= k_record; data += k_record, size -= k_record) {
         const Caller caller{static_cast<unsigned>((data[0] >> 1) & 3), 0, (data[0] & 1) != 0};
         u64 regs[7];
