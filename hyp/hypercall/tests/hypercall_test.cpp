@@ -17,6 +17,7 @@ namespace mortise::hypercall {
 namespace {
 
 using test::FakeConsole;
+using test::FakeIvc;
 using test::FakeLifecycle;
 using test::FakeMemory;
 
