@@ -11,6 +11,8 @@
 //
 // Locking: the channel table is written once at boot, before any guest runs, and only read
 // after; a ring takes the target guest's lifecycle lock, then its vGIC's (core.hpp's order).
+// So a ring to a guest that is being started or restarted waits until its boot (the image
+// load) is done: the price of a fresh boot never seeing a doorbell rung before it.
 #include <tn/format.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
