@@ -23,16 +23,12 @@ namespace mortise {
 namespace {
 
 namespace abi = tn::mortise_abi::ivc;
-namespace gmap = tn::plat::mortise_guest::map;
 using hypercall::Status;
 using partition::k_max_channels;
 using partition::k_max_members;
 using tn::PhysAddr;
 
 constexpr u32 k_doorbell_version = 1;
-
-// A channel's memory in the pool: its size rounded up to the slot alignment.
-u64 slot_bytes(const partition::Channel& c) { return tn::align_up(c.size, gmap::k_ivc_slot_align); }
 
 // The member's side of one channel: its doorbell page.
 class DoorbellPage final : public MmioDevice {
@@ -111,13 +107,11 @@ IvcCalls g_ivc;
 
 void create_channels(const partition::Description& d) {
     g_desc = &d;
-    u64 pool = 0;
-    for (unsigned i = 0; i < d.channel_count; ++i)
-        if (d.channels[i].valid)
-            pool += slot_bytes(d.channels[i]);
+    // The pool's size and each channel's offset in it are the description check's
+    // (hyp/partition), which counted the pool against free RAM.
+    const u64 pool = partition::channel_pool_size(d);
     if (pool == 0)
         return;
-    pool = tn::align_up(pool, partition::k_mem_align);
     const PhysAddr base = carve_ram(pool);
     if (base == PhysAddr{}) {
         MLOG("channels not set up: no free %lu MiB of RAM left for their memory; give guests less RAM", pool / tn::MiB);
@@ -127,14 +121,12 @@ void create_channels(const partition::Description& d) {
     // coherency: members mapping it non-cacheable read memory, not the caches written through.
     __builtin_memset(reinterpret_cast<void*>(base.value()), 0, pool);
     mmu::clean_to_poc(base.value(), pool);
-    u64 offset = 0;
     for (unsigned i = 0; i < d.channel_count; ++i) {
         const partition::Channel& c = d.channels[i];
         if (!c.valid)
             continue;
-        g_pa[i] = base + offset;
+        g_pa[i] = base + partition::channel_pool_offset(d, i);
         g_ready[i] = true;
-        offset += slot_bytes(c);
         for (unsigned m = 0; m < c.member_count; ++m)
             g_doorbells[i][m].attach(i, m);
         char members[k_max_members * (partition::k_name_len + 24)];

@@ -58,6 +58,7 @@ struct Storage {
 
 Guest g_guests[k_max_guests];
 unsigned g_count;
+const partition::Description* g_description;  // for the channels in each member's device tree
 Storage<vgic::Vgic> g_vgic[k_max_guests];
 Storage<vuart::Pl011> g_uart[k_max_guests];
 Storage<vpsci::Vpsci> g_psci[k_max_guests];
@@ -439,7 +440,7 @@ GuestResult Guest::load() {
     u8* const gen = overlay ? dt + k_dtb_max : dt;
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     u64 dt_size = guestdt::build(*m_desc, gen, k_dtb_max, host.ok() ? &host.value() : nullptr,
-                                 is_linux ? &boot : nullptr);
+                                 is_linux ? &boot : nullptr, g_description, m_index);
     __builtin_memset(seeds, 0, sizeof seeds);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
@@ -652,6 +653,7 @@ void create_guests(const partition::Description& d) {
     for (unsigned i = 0; i < d.count; ++i)
         if (d.guests[i].valid && d.guests[i].mem_phys != PhysAddr{})
             take(d.guests[i].mem_phys, d.guests[i].mem_size);
+    g_description = &d;
     create_channels(d);  // before the guests: their stage 2 maps the channels they are members of
     g_count = d.count;
     bool ok[k_max_guests] = {};

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include <mortise/guestdt.hpp>
+#include <mortise/kernel_image.hpp>
 #include <tn/arch/at.hpp>
 #include <tn/arch/esr.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
@@ -235,6 +237,24 @@ TEST_F(Ivc, MembersMapTheMemoryWithTheirPermissionsOthersNothing) {
     u64 off = 0;
     EXPECT_EQ(guest(k_gamma)->device_at(k_ping_bell, off), nullptr);
     EXPECT_EQ(guest(k_delta)->device_at(k_ping_bell, off), nullptr);
+}
+
+// Each member's generated device tree describes its channels (hyp/guestdt, given the
+// description and the guest's index at load); a non-member's has none.
+TEST_F(Ivc, MembersDeviceTreesDescribeTheirChannels) {
+    auto tree = [](unsigned g) {
+        const u64 top = 4 * tn::MiB - kernel_image::k_dt_room;
+        const u8* dt = guest(g)->ram(tn::plat::mortise_guest::map::k_ram + top, guestdt::k_max_size);
+        return dt ? std::string(reinterpret_cast<const char*>(dt), guestdt::k_max_size) : std::string();
+    };
+    const std::string a = tree(k_alpha), b = tree(k_beta), c = tree(k_gamma);
+    EXPECT_NE(a.find("tenonos,ivc-channel"), std::string::npos);
+    EXPECT_NE(a.find("ivc@20000000"), std::string::npos);
+    EXPECT_NE(a.find("ivc@20040000"), std::string::npos);
+    EXPECT_EQ(a.find("ivc@20020000"), std::string::npos);  // the refused channel
+    EXPECT_NE(b.find("ivc@20000000"), std::string::npos);
+    EXPECT_EQ(c.find("tenonos,ivc-channel"), std::string::npos);
+    EXPECT_NE(c.find("memory@40000000"), std::string::npos) << "no generated tree";
 }
 
 TEST_F(Ivc, DoorbellPageRegisters) {
