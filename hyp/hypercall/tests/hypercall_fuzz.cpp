@@ -46,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (regs[0] < 64)
             regs[0] = k_known[regs[0] % (sizeof(k_known) / sizeof(k_known[0]))];
         const usize log_before = lifecycle.log.size();
+        const usize ivc_before = ivc.log.size();
         const Return r = table().dispatch(caller, regs, env);
         if (r.x0 > 0 || r.x0 < -5)
             __builtin_trap();
@@ -54,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             (fid & 0xffff'ff00u) == function_id(GroupId::Lifecycle, 0) && table().find(fid) != nullptr;
         if (lifecycle_call && !caller.privileged &&
             (r.x0 != static_cast<i64>(Status::Denied) || lifecycle.log.size() != log_before))
+            __builtin_trap();
+        // A guest that is no member of the fake channel (guests 2 and 3) never rings it.
+        const bool ivc_call = (fid & 0xffff'ff00u) == function_id(GroupId::Ivc, 0) && table().find(fid) != nullptr;
+        if (ivc_call && caller.guest >= 2 && r.x0 != static_cast<i64>(Status::Denied) &&
+            r.x0 != static_cast<i64>(Status::InvalidParameters))
+            __builtin_trap();
+        if (ivc_call && caller.guest >= 2 && ivc.log.size() != ivc_before)
             __builtin_trap();
         if (table().find(fid) == nullptr && r.x0 != static_cast<i64>(Status::NotSupported))
             __builtin_trap();
