@@ -66,12 +66,16 @@ bool DoorbellPage::read(unsigned, u64 offset, unsigned size, u64& value) {
     }
 }
 
-// A RING value naming a member the channel does not have is refused like a bad access: the
-// hypercall would have returned InvalidParameters, and a register cannot return anything.
+// Bits of a RING value naming members the channel does not have are ignored (the hypercall
+// returns InvalidParameters for them; a store cannot return anything, and a wrong value from a
+// Linux guest's user space should not stop the whole guest).
 bool DoorbellPage::write(unsigned, u64 offset, unsigned size, u64 value) {
     if (size != 4 || offset != abi::k_reg_ring)
         return false;
-    return ring(m_channel, m_member, value) == Status::Success;
+    const u64 all = (u64{1} << g_desc->channels[m_channel].member_count) - 1;
+    if (value != abi::k_ring_all_others && (value & all) == 0)
+        return true;  // only members the channel does not have: nobody to ring
+    return ring(m_channel, m_member, value & all) == Status::Success;
 }
 
 // The ivc group: x1 is checked here, where the channels are known.

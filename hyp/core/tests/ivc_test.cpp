@@ -280,8 +280,11 @@ TEST_F(Ivc, DoorbellPageRegisters) {
     EXPECT_FALSE(d.write(0, abi::k_reg_peers, 4, 0));
     EXPECT_FALSE(d.write(0, abi::k_reg_ring, 8, 0));
     EXPECT_FALSE(d.write(0, abi::k_reg_ring, 1, 0));
-    EXPECT_FALSE(d.write(0, abi::k_reg_ring, 4, 0b100));  // ping has no member 2
+    EXPECT_TRUE(d.write(0, abi::k_reg_ring, 4, 0b100));  // ping has no member 2: ignored
     EXPECT_FALSE(pending(k_beta, 240));
+    EXPECT_TRUE(d.write(0, abi::k_reg_ring, 4, 0b110));  // member 1 rung, the unknown bit ignored
+    EXPECT_TRUE(pending(k_beta, 240));
+    clear(k_beta, 240);
     EXPECT_TRUE(d.write(0, abi::k_reg_ring, 4, 0));
     EXPECT_TRUE(pending(k_beta, 240));
 
