@@ -307,7 +307,7 @@ Result<void, EndpointError> Endpoint::notify_hypercall(u64 members) {
     if (m_has_ring)
         rang();
     asm volatile("dsb ish" ::: "memory");  // the ring's stores seen before the peer's interrupt
-    mortise::Result r = mortise::call(mortise::fid::k_ivc_notify, m_desc.id, members);
+    mortise::Result r = mortise::ivc_notify(m_desc.id, members);
     if (!r.ok())
         return err(from_status(r.status));
     return {};
@@ -327,7 +327,7 @@ Result<void, EndpointError> Endpoint::notify_mmio(u64 members) {
 Result<ChannelInfo, EndpointError> Endpoint::info() const {
     if (!m_open)
         return err(EndpointError::NotOpen);
-    mortise::Result r = mortise::call(mortise::fid::k_ivc_info, m_desc.id);
+    mortise::Result r = mortise::ivc_info(m_desc.id);
     if (!r.ok())
         return err(from_status(r.status));
     return ChannelInfo{static_cast<u32>(r.x1), static_cast<u32>(r.x2), static_cast<u32>(r.x3)};

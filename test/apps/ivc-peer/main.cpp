@@ -415,9 +415,9 @@ int run() {
 
 int run() {
     namespace map = tn::plat::mortise_guest::map;
-    hv::Result n = hv::call(hv::fid::k_ivc_notify, 0, 0);
+    hv::Result n = hv::ivc_notify(0);
     tn_printf("gamma: ivc.notify(channel 0) -> %s\n", hv::status_name(n.status));
-    hv::Result i = hv::call(hv::fid::k_ivc_info, 0);
+    hv::Result i = hv::ivc_info(0);
     tn_printf("gamma: ivc.info(channel 0) -> %s\n", hv::status_name(i.status));
     ivc::Endpoint ep;
     auto o = ep.open("ping", 0);
