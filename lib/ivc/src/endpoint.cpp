@@ -90,15 +90,13 @@ Result<void, EndpointError> Endpoint::ready() const {
 // cleared @p bit before it looked at the ring, so a doorbell in between is
 // not lost.
 Result<void, EndpointError> Endpoint::block(u32 bit, const Deadline& d) {
-    u64 left = d.remaining();
-    if (left == 0)
-        return err(d.timeout == sched::k_no_wait ? EndpointError::WouldBlock : EndpointError::Timeout);
-    auto w = m_events.wait(bit, sync::WaitMode::Any, true, left);
+    // Past the deadline (or k_no_wait) this only looks at the bit.
+    auto w = m_events.wait(bit, sync::WaitMode::Any, true, d.remaining());
     if (w.ok())
         return {};
     if (w.error() == sched::Error::InIsr)
         return err(EndpointError::InvalidArgument);
-    return err(EndpointError::Timeout);
+    return err(d.timeout == sched::k_no_wait ? EndpointError::WouldBlock : EndpointError::Timeout);
 }
 
 u32 Endpoint::peer_write() const {
