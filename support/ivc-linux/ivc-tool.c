@@ -32,6 +32,7 @@
 #include <limits.h>
 #include <linux/input.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,12 @@
 static const char *prog = "ivc-tool";
 static int timeout_ms = -1; /* -t: how long one wait may take; -1 forever */
 static int quiet;           /* -q: recv prints no payload */
+static volatile sig_atomic_t interrupted; /* Ctrl-C: end the command cleanly */
+
+static void on_signal(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
 
 enum wait_kind { WAIT_UIO, WAIT_EVDEV, WAIT_SLEEP };
 
@@ -358,7 +365,7 @@ static int wait_doorbell(struct chan *c, int ms) {
             fprintf(stderr, "%s: no doorbell interrupt for '%s' (neither a uio device nor a gpio-keys key on its "
                     "interrupt): looking at the ring every millisecond instead\n", prog, c->name);
         struct timespec ts = {0, 1000000};
-        if (ms == 0)
+        if (ms == 0 || interrupted)
             return 0;
         nanosleep(&ts, NULL);
         return 1;
@@ -371,8 +378,11 @@ static int wait_doorbell(struct chan *c, int ms) {
     for (;;) {
         struct pollfd p = {c->wait_fd, POLLIN, 0};
         int r = poll(&p, 1, ms);
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && errno == EINTR) {
+            if (interrupted)
+                return 0;
             continue;
+        }
         if (r < 0)
             die("%s: poll: %s", c->wait_dev, strerror(errno));
         if (r == 0)
@@ -695,6 +705,10 @@ static int cmd_demo(struct chan *c, unsigned long records, uint32_t every, uint3
     while (records == 0 || got + gaps < records) {
         uint32_t type;
         long n = recv_msg(c, buf, sizeof buf, &type, deadline_after(wait_ms));
+        if (n < 0 && interrupted) {
+            printf("ivc-demo: interrupted\n");
+            break;
+        }
         if (n < 0) {
             printf("ivc-demo: FAILED: no record for %d ms after %lu records\n", wait_ms, got);
             rc = 1;
@@ -800,6 +814,12 @@ int main(int argc, char **argv) {
     int nrest = argc - i - 2;
     static struct chan c;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Ctrl-C ends a wait: demo then stops the sensor, echo and recv print what they did. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     if (strcmp(cmd, "info") == 0 && nrest == 0) {
         open_channel(&c, name);
         return cmd_info(&c);
