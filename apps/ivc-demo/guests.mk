@@ -10,7 +10,3 @@ TN_GUEST_linux_MODULES := gpio_keys evdev
 TN_GUEST_linux_IVC_TOOL := y
 TN_GUEST_linux_DT_OVERLAY := apps/ivc-demo/overlay.dts
 TN_GUEST_sensor_APP := apps/ivc-demo/sensor
-# Module parameters reach insmod through lib/modules/<module>.args: here the
-# gpio_keys driver's debug messages (dyndbg, which every module takes), visible
-# in /proc/dynamic_debug/control (test/qemu/ivc-linux-tool.test checks it).
-TN_GUEST_linux_MODULE_ARGS_gpio_keys := dyndbg=+p
