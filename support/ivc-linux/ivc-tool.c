@@ -387,6 +387,8 @@ static int wait_doorbell(struct chan *c, int ms) {
             die("%s: poll: %s", c->wait_dev, strerror(errno));
         if (r == 0)
             return 0;
+        if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+            die("%s: the doorbell device went away (poll events 0x%x)", c->wait_dev, (unsigned)p.revents);
         if (c->wait == WAIT_UIO) {
             uint32_t count;
             if (read(c->wait_fd, &count, sizeof count) != sizeof count)
