@@ -557,9 +557,9 @@ static int cmd_info(struct chan *c) {
     uint32_t member = mmio_read32(c->db + DB_MEMBER / 4);
     printf("%s: channel '%s' (id %u), member %u of %u, %s%s\n", prog, c->name, c->id, c->member, c->members,
            c->read_only ? "read-only" : "read-write", c->uncached ? ", uncached" : "");
-    printf("%s:   node %s: doorbell page 0x%llx, shared memory 0x%llx (%llu bytes), doorbell SPI %u (INTID %u)\n",
-           prog, c->node, (unsigned long long)c->db_phys, (unsigned long long)c->shm_phys,
-           (unsigned long long)c->shm_size, c->spi, c->spi + 32);
+    printf("%s:   node %s, doorbell SPI %u (INTID %u)\n", prog, c->node, c->spi, c->spi + 32);
+    printf("%s:   doorbell page 0x%llx, shared memory 0x%llx (%llu bytes)\n", prog, (unsigned long long)c->db_phys,
+           (unsigned long long)c->shm_phys, (unsigned long long)c->shm_size);
     printf("%s:   mapped through %s, doorbell wait %s%s\n", prog, c->access,
            c->wait == WAIT_UIO ? "uio " : c->wait == WAIT_EVDEV ? "gpio-keys " : "", c->wait_dev);
     printf("%s:   doorbell page: version %u, channel %u, member %u of %u, peers running 0x%x\n", prog,
@@ -674,7 +674,7 @@ static int cmd_pingpong(struct chan *c, unsigned long count, uint32_t size) {
         ++done;
     }
     printf("%s: pingpong: %lu round trips of %u bytes, %lu errors, %lu other messages skipped; "
-           "round trip min %llu us, mean %llu us, max %llu us\n",
+           "min %llu us, mean %llu us, max %llu us\n",
            prog, done, size, errors, other, (unsigned long long)(done ? min / 1000 : 0),
            (unsigned long long)(done ? sum / done / 1000 : 0), (unsigned long long)(max / 1000));
     return errors != 0;
@@ -755,20 +755,19 @@ static int cmd_demo(struct chan *c, unsigned long records, uint32_t every, uint3
             ++sp_seq;
         }
         if (report != 0 && got % report == 0) {
-            printf("ivc-demo: %lu records (seq %u, %lu missing, %lu bad), %u set points sent; last %u: "
-                   "mean %d, range %d..%d, offset %d; sensor: %u set points applied, %u dropped\n",
-                   got, s.seq, gaps, bad, sp_seq, WINDOW, (int)(val_sum / WINDOW), vmin, vmax, s.offset,
-                   s.setpoints, s.drops);
+            printf("ivc-demo: %lu records (seq %u, %lu missing, %lu bad), %u set points; mean %d, range %d..%d, "
+                   "offset %d\n", got, s.seq, gaps, bad, sp_seq, (int)(val_sum / WINDOW), vmin, vmax, s.offset);
             vmin = INT32_MAX;
             vmax = INT32_MIN;
         }
     }
     if (send_msg(c, NULL, 0, IVC_DEMO_STOP, deadline_after(1000)) != 0)
         rc = 1;
-    printf("ivc-demo: done: %lu records in %llu ms, %lu missing, %lu bad, %lu other messages; %u set points "
-           "sent; last record %u: mean %d, offset %d, sensor applied %u set points, dropped %u; peer resets %u\n",
-           got, (unsigned long long)((now_ns() - start) / 1000000), gaps, bad, other, sp_seq, last.seq,
-           (int)(val_sum / WINDOW), last.offset, last.setpoints, last.drops, c->peer_resets);
+    printf("ivc-demo: done: %lu records in %llu ms, %lu missing, %lu bad, %lu other messages, %u set points sent\n",
+           got, (unsigned long long)((now_ns() - start) / 1000000), gaps, bad, other, sp_seq);
+    printf("ivc-demo: last record %u: mean %d, offset %d; the sensor had applied %u set points, dropped %u; "
+           "peer resets %u\n", last.seq, (int)(val_sum / WINDOW), last.offset, last.setpoints, last.drops,
+           c->peer_resets);
     return rc || bad != 0 || (records != 0 && got == 0);
 }
 
