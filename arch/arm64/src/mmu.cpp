@@ -125,6 +125,7 @@ u64 el2_attributes(MemType type, Perms perms) {
 alignas(4096) u64 g_tables[CONFIG_ARCH_ARM64_MMU_TABLES][pgtable::k_entries];
 Pool g_pool{g_tables, CONFIG_ARCH_ARM64_MMU_TABLES, 0};
 u64* g_root;
+Range g_ram;  // what enable() mapped as RAM: map_shared() never maps over it
 
 Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, usize count) {
     TN_TRY(map(b, pgtable::leaf_attributes, ram, MemType::Normal, {true, false}));
@@ -198,6 +199,7 @@ Result<void, Error> enable(Range ram, const Range* devices, usize device_count) 
         return err(Error::ImageOutsideRam);
     pgtable::Builder b(alloc_table(&g_pool), alloc_table, &g_pool);
     TN_TRY(build(b, ram, devices, device_count));
+    g_ram = ram;
     turn_on(b.root());
     return {};
 }
@@ -216,7 +218,10 @@ Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTab
 
 // Only unmapped pages get a descriptor (never a live one changed: no
 // break-before-make), one run of consecutive unmapped pages per map() call.
-Result<void, Error> map_device(u64 pa, u64 size) {
+// A page already mapped is accepted only when @p same says it is already
+// what the caller asks for.
+static Result<void, Error> map_identity(u64 pa, u64 size, MemType type, Perms perms,
+                                        bool (*same)(const pgtable::Translation&, MemType, Perms)) {
     const u64 base = align_down(pa, pgtable::k_page);
     const u64 end = align_up(pa + size, pgtable::k_page);
     if (size == 0 || pa + size < pa || end <= base || end > (u64{1} << pgtable::k_va_bits))
@@ -227,7 +232,7 @@ Result<void, Error> map_device(u64 pa, u64 size) {
     pgtable::Builder b(g_root, alloc_table, &g_pool);
     Result<void, Error> r{};
     for (u64 p = base; p < end && r.ok(); p += pgtable::k_page)
-        if (auto t = b.translate(p); t.ok() && t.value().type != MemType::Device)
+        if (auto t = b.translate(p); t.ok() && !same(t.value(), type, perms))
             r = err(Error::BadRange);
     for (u64 p = base; p < end && r.ok();) {
         if (b.translate(p).ok()) {
@@ -237,12 +242,33 @@ Result<void, Error> map_device(u64 pa, u64 size) {
         u64 run = p;
         while (run < end && !b.translate(run).ok())
             run += pgtable::k_page;
-        r = check(b.map(p, p, run - p, MemType::Device, {true, false}));
+        r = check(b.map(p, p, run - p, type, perms));
         p = run;
     }
     asm volatile("dsb ishst; isb" ::: "memory");
     __atomic_store_n(&s_busy, false, __ATOMIC_RELEASE);
     return r;
+}
+
+Result<void, Error> map_device(u64 pa, u64 size) {
+    return map_identity(pa, size, MemType::Device, {true, false},
+                        [](const pgtable::Translation& t, MemType, Perms) { return t.type == MemType::Device; });
+}
+
+// Shared memory is never in the boot map, and RAM (the image in it) is
+// Normal write-back too, so the memory type alone would not tell them apart:
+// RAM is refused by its range, and an already-mapped page is accepted only
+// when an identity mapping of exactly the requested kind is there (an earlier
+// map_shared() of the same region).
+Result<void, Error> map_shared(u64 pa, u64 size, bool cacheable, bool writable) {
+    if (size == 0 || pa + size < pa ||
+        (align_down(pa, pgtable::k_page) < g_ram.base + g_ram.size &&
+         align_up(pa + size, pgtable::k_page) > g_ram.base))
+        return err(Error::BadRange);
+    return map_identity(pa, size, cacheable ? MemType::Normal : MemType::NormalNonCacheable, {writable, false},
+                        [](const pgtable::Translation& t, MemType type, Perms perms) {
+                            return t.type == type && t.perms.write == perms.write && !t.perms.exec;
+                        });
 }
 
 void unmap_kernel_pages(u64 va, u64 size) {

@@ -8,3 +8,12 @@ ivc_ring_SRCS := $(d)/src/ivc_ring.cpp $(d)/src/c_api.cpp $(d)/tests/ivc_ring_te
 UNIT_TESTS += ivc_ring_threads
 ivc_ring_threads_SRCS := $(d)/src/ivc_ring.cpp $(d)/tests/ivc_ring_threads_test.cpp
 ivc_ring_threads_SANITIZE := thread
+
+# The channel layer's portable parts: reading the `tenonos,ivc-channel` nodes
+# of a guest's device tree, the ring size member 0 formats, and when a
+# consumer rings its producer (src/wake_rule.hpp) against a brute-force model.
+UNIT_TESTS += ivc_channel
+ivc_channel_SRCS := $(d)/src/dt.cpp $(d)/tests/channel_desc_test.cpp \
+	$(TN_ROOT)/lib/fdt/src/fdt.cpp $(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp \
+	$(TN_ROOT)/lib/fdt/src/platform.cpp $(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/fdt/src/writer.cpp
+ivc_channel_INCLUDES := $(d)/src

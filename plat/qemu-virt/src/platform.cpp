@@ -67,7 +67,7 @@ namespace tn::plat {
 Result<fdt::Fdt, fdt::Error> device_tree() { return qemu_virt::device_tree(); }
 
 const char* map_error_name(MapError e) {
-    static const char* const names[] = {"NotDevice", "OutOfTables"};
+    static const char* const names[] = {"NotDevice", "OutOfTables", "NotShared"};
     return enum_name(names, e);
 }
 
@@ -76,6 +76,13 @@ Result<void, MapError> map_device(u64 base, u64 size) {
     if (r.ok())
         return {};
     return err(r.error() == arch::mmu::Error::TooManyTables ? MapError::OutOfTables : MapError::NotDevice);
+}
+
+Result<void, MapError> map_shared(u64 base, u64 size, bool cacheable, bool writable) {
+    auto r = arch::mmu::map_shared(base, size, cacheable, writable);
+    if (r.ok())
+        return {};
+    return err(r.error() == arch::mmu::Error::TooManyTables ? MapError::OutOfTables : MapError::NotShared);
 }
 
 void power_off(int status) {

@@ -55,10 +55,11 @@ void start_secondary_cpus();
 /// @context Any. @blocking No.
 Result<fdt::Fdt, fdt::Error> device_tree();
 
-/// Why map_device() refused.
+/// Why map_device() or map_shared() refused.
 enum class MapError : u8 {
-    NotDevice,    ///< Empty or wrapping range, or it touches RAM or the image.
+    NotDevice,    ///< map_device(): empty or wrapping range, or it touches RAM or the image.
     OutOfTables,  ///< The translation-table pool ran out: raise ARCH_ARM64_MMU_TABLES.
+    NotShared,    ///< map_shared(): empty or wrapping range, or it touches RAM, the image or another mapping.
 };
 /// Printable name of @p e, for logs.
 const char* map_error_name(MapError e);
@@ -74,6 +75,23 @@ const char* map_error_name(MapError e);
 /// @retval MapError::OutOfTables no translation table left (raise ARCH_ARM64_MMU_TABLES).
 /// @context Thread only. @blocking No.
 Result<void, MapError> map_device(u64 base, u64 size);
+
+/// Makes memory shared with another guest (an inter-VM channel, lib/ivc) or
+/// a coherent device accessible at its physical address: [base, base + size),
+/// rounded out to pages, becomes Normal Inner Shareable memory, Write-Back
+/// cacheable when @p cacheable, else Non-cacheable (both sides of a sharing
+/// must agree: a mismatch of memory types loses coherency); read/write when
+/// @p writable, else read-only; never executable. Mapping the same region
+/// again the same way succeeds and changes nothing.
+/// @param base physical address (a guest: intermediate physical address).
+/// @param size bytes.
+/// @param cacheable Write-Back (true) or Non-cacheable (false).
+/// @param writable read/write (true) or read-only (false).
+/// @retval MapError::NotShared empty or wrapping range, or it touches RAM, the
+///         image, a device or a mapping of another kind.
+/// @retval MapError::OutOfTables no translation table left (raise ARCH_ARM64_MMU_TABLES).
+/// @context Thread only. @blocking No.
+Result<void, MapError> map_shared(u64 base, u64 size, bool cacheable, bool writable = true);
 
 /// Powers the machine off (or, where that is impossible, halts). @p status is
 /// the application's exit status; it is reported on the console first.

@@ -1,6 +1,6 @@
 /**
  * @file
- * @brief Codes shared by Tenon's C interfaces (tn/sched.h, tn/sync.h, tn/ivc_ring.h): the two
+ * @brief Codes shared by Tenon's C interfaces (tn/sched.h, tn/sync.h, tn/ivc_ring.h, tn/ivc.h): the two
  * special timeouts and the error numbers that their functions return negated.
  *
  * Defined once here so that a program including several C headers sees one
@@ -20,10 +20,20 @@
 /* Linux errno values where one fits; TN_EINISR and TN_EBADSTATE are Tenon's. */
 /** The caller does not own the mutex (Linux EPERM). */
 #define TN_EPERM 1
+/** No such object, e.g. no channel of that name (Linux ENOENT). */
+#define TN_ENOENT 2
+/** The hypervisor answered with an unexpected error (Linux EIO). */
+#define TN_EIO 5
 /** TN_NO_WAIT given and the call would block (Linux EAGAIN). */
 #define TN_EAGAIN 11
 /** Out of memory or stack slots (Linux ENOMEM). */
 #define TN_ENOMEM 12
+/** Access refused, e.g. a ring call on a read-only channel (Linux EACCES). */
+#define TN_EACCES 13
+/** The resource is taken, e.g. an interrupt with a handler (Linux EBUSY). */
+#define TN_EBUSY 16
+/** No usable device description (Linux ENODEV). */
+#define TN_ENODEV 19
 /** Invalid argument (Linux EINVAL). */
 #define TN_EINVAL 22
 /** The call would deadlock (Linux EDEADLK). */

@@ -108,4 +108,19 @@ inline Status destroy(unsigned index) { return call(fid::k_destroy, index).statu
 /// Stops guest @p index and boots it again. @return as start().
 inline Status restart(unsigned index) { return call(fid::k_restart, index).status; }
 
+// ---- inter-VM channels (members of the channel; tn/ivc.hpp wraps them) ----
+
+/// Rings channel @p channel: makes the doorbell interrupt of the members in
+/// @p members pending (bit i: member i; 0: every other member; the caller's own
+/// bit is ignored). A paused member gets it on resume, a stopped one not at all.
+/// @return Success, Denied (the caller is not a member), InvalidParameters (no
+/// such channel, or a bit beyond the members).
+inline Result ivc_notify(u32 channel, u64 members = mortise_abi::ivc::k_ring_all_others) {
+    return call(fid::k_ivc_notify, channel, members);
+}
+/// This member's view of channel @p channel: x1 = its member index, x2 = the
+/// member count, x3 = mask of the members running or paused.
+/// @return Success, Denied (not a member), InvalidParameters (no such channel).
+inline Result ivc_info(u32 channel) { return call(fid::k_ivc_info, channel); }
+
 }  // namespace tn::mortise

@@ -45,6 +45,17 @@ void unmap_kernel_pages(u64 va, u64 size);
 /// up to then stay mapped). Thread context; safe against concurrent callers.
 Result<void, Error> map_device(u64 pa, u64 size);
 
+/// Maps memory shared with another guest or device, [pa, pa + size) rounded
+/// out to pages, at the same address as Normal Inner Shareable memory:
+/// Write-Back cacheable when @p cacheable, else Non-cacheable; read/write
+/// when @p writable, else read-only; never executable. Pages already mapped
+/// with exactly these attributes are left as they are. Errors: BadRange when
+/// the range is empty, wraps, lies beyond the VA space or touches a page
+/// mapped otherwise (RAM, the image, a device, the other memory type);
+/// TooManyTables as map_device(). Thread context; safe against concurrent
+/// callers (it shares map_device()'s lock).
+Result<void, Error> map_shared(u64 pa, u64 size, bool cacheable, bool writable);
+
 /// What the EL2 identity map holds besides the image: RAM banks (normal
 /// write-back, read/write, never executable) and device ranges (rounded out
 /// to pages, Device-nGnRE).
