@@ -67,10 +67,13 @@ u64 g_started_ns;
 
 // ---- The channel -----------------------------------------------------------
 
-// Sends one message without waiting; false when the ring is full.
+// Sends one message without waiting (it rings Linux); false when the ring is
+// full. A PeerReset (Linux attached anew) did nothing: the message goes again.
 bool send(const void* data, u32 size, u32 type) {
     (void)g_send_lock.lock();
-    auto r = g_ep.try_send(data, size, type);
+    auto r = g_ep.send(data, size, type, sched::k_no_wait);
+    if (!r.ok() && r.error() == ivc::EndpointError::PeerReset)
+        r = g_ep.send(data, size, type, sched::k_no_wait);
     (void)g_send_lock.unlock();
     return r.ok();
 }
@@ -220,12 +223,25 @@ void receiver(void*) {
     for (;;) {
         auto r = g_ep.recv(buf, sizeof buf, 1'000 * k_ms);
         if (!r.ok()) {
-            if (r.error() == ivc::Error::PeerReset) {
+            if (r.error() == ivc::EndpointError::PeerReset) {
                 // Linux attached anew (each ivc-tool run does): nothing is lost.
                 tn_puts("sensor: linux attached to the channel");
                 continue;
             }
-            if (r.error() != ivc::Error::Timeout) {
+            if (r.error() == ivc::EndpointError::BufferTooSmall) {
+                // Larger than any message of the demo: drop it, or it blocks the ring.
+                auto m = g_ep.peek(sched::k_no_wait);
+                tn_printf("sensor: dropped a message of %u bytes (larger than %u)\n", m.ok() ? m.value().size : 0,
+                          static_cast<u32>(sizeof buf));
+                (void)g_ep.release();
+                store(g_bad, load(g_bad) + 1);
+            } else if (r.error() == ivc::EndpointError::Corrupt) {
+                // Linux wrote something impossible into the ring: say so, keep sampling, and
+                // start the ring over a second later (Linux's next ivc-tool attaches anew).
+                tn_puts("sensor: the ring is corrupt (linux wrote something impossible): resetting it in 1 s");
+                (void)sched::sleep_ns(1'000 * k_ms);
+                (void)g_ep.reset();
+            } else if (r.error() != ivc::EndpointError::Timeout) {
                 tn_printf("sensor: receiving failed: %s\n", ivc::error_name(r.error()));
                 (void)sched::sleep_ns(100 * k_ms);
             }
@@ -271,13 +287,13 @@ void report(const char* what) {
 }  // namespace
 
 int main() {
-    auto opened = ivc::Endpoint::open(k_channel);
+    // Member 0: formats the ring (or, restarted, attaches to it again) and rings Linux.
+    auto opened = g_ep.open(k_channel);
     if (!opened.ok()) {
         tn_printf("sensor: cannot open channel '%s': %s\n", k_channel, ivc::error_name(opened.error()));
         return 1;
     }
-    g_ep = opened.value();
-    tn_printf("sensor: channel '%s' open (member %u), waiting for linux\n", k_channel, g_ep.member());
+    tn_printf("sensor: channel '%s' open (member %u), waiting for linux\n", k_channel, g_ep.desc().member);
     if (!sched::create({"sampler", 28, 0, 0}, sampler, nullptr).ok() ||
         !sched::create({"receiver", 20, 0, 0}, receiver, nullptr).ok()) {
         tn_puts("sensor: cannot create the threads");
