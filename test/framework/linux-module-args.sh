@@ -4,7 +4,8 @@
 # without one; TN_GUEST_<name>_MODULE_ARGS_<module> writes that file into the
 # initramfs the build makes, and dropping the variable takes it out again.
 # The ivc-tool of TN_GUEST_<name>_IVC_TOOL is in the same initramfs, a static
-# arm64 executable.
+# arm64 executable; a wrong value, or the variable on a Tenon guest, is an
+# error naming the fix.
 #
 # The build half is skipped (status 77) when Debian's kernel is neither cached
 # nor downloadable; the /init half needs nothing.
@@ -55,4 +56,11 @@ make -s -C "$SRC_ROOT/apps/ivc-demo" TN_ROOT="$SRC_ROOT" O="$O" "$initramfs" ||
     fail "building the initramfs without module arguments failed"
 list=$("$SRC_ROOT/scripts/linux-initramfs" --list "$initramfs")
 expect_not_contains "$list" '\.args$'
+# 3. guests.mk mistakes are named.
+out=$(make -s -C "$SRC_ROOT/apps/ivc-demo" TN_ROOT="$SRC_ROOT" O="$O" "$initramfs" TN_GUEST_linux_IVC_TOOL=yes 2>&1) &&
+    fail "TN_GUEST_linux_IVC_TOOL=yes was accepted"
+expect_contains "$out" 'TN_GUEST_linux_IVC_TOOL = yes: write y'
+out=$(make -s -C "$SRC_ROOT/apps/ivc-demo" TN_ROOT="$SRC_ROOT" O="$O" "$initramfs" TN_GUEST_sensor_IVC_TOOL=y 2>&1) &&
+    fail "TN_GUEST_sensor_IVC_TOOL=y (a Tenon guest) was accepted"
+expect_contains "$out" "guest 'sensor': TN_GUEST_sensor_IVC_TOOL and _MODULES are for Linux guests"
 echo ok
