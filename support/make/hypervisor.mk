@@ -123,6 +123,9 @@ $(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out y n,$(TN_GUEST_$(g)_IVC_TOOL)),
 	$(error $(APP_DIR)/guests.mk: TN_GUEST_$(g)_IVC_TOOL = $(TN_GUEST_$(g)_IVC_TOOL): write y (or leave it out))))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(and $(filter y,$(TN_GUEST_$(g)_IVC_TOOL)),$(TN_GUEST_$(g)_INITRAMFS)),\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IVC_TOOL goes into the initramfs this build makes; with your own _INITRAMFS put support/ivc-linux's ivc-tool in it yourself)))
+$(foreach g,$(TN_LINUX_GUESTS),$(foreach v,$(filter TN_GUEST_$(g)_MODULE_ARGS_%,$(.VARIABLES)),\
+	$(if $(filter $(v:TN_GUEST_$(g)_MODULE_ARGS_%=%),$(TN_GUEST_$(g)_MODULES)),,\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': $(v) names no module of TN_GUEST_$(g)_MODULES; add it there (or fix the name)))))
 $(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_IVC_TOOL)$(TN_GUEST_$(g)_MODULES),\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IVC_TOOL and _MODULES are for Linux guests; remove them)))
 $(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),\

@@ -4,8 +4,8 @@
 # without one; TN_GUEST_<name>_MODULE_ARGS_<module> writes that file into the
 # initramfs the build makes, and dropping the variable takes it out again.
 # The ivc-tool of TN_GUEST_<name>_IVC_TOOL is in the same initramfs, a static
-# arm64 executable; a wrong value, or the variable on a Tenon guest, is an
-# error naming the fix.
+# arm64 executable; a wrong value, the variable on a Tenon guest, or
+# parameters for a module not in _MODULES are errors naming the fix.
 #
 # The build half is skipped (status 77) when Debian's kernel is neither cached
 # nor downloadable; the /init half needs nothing.
@@ -63,4 +63,7 @@ expect_contains "$out" 'TN_GUEST_linux_IVC_TOOL = yes: write y'
 out=$(make -s -C "$SRC_ROOT/apps/ivc-demo" TN_ROOT="$SRC_ROOT" O="$O" "$initramfs" TN_GUEST_sensor_IVC_TOOL=y 2>&1) &&
     fail "TN_GUEST_sensor_IVC_TOOL=y (a Tenon guest) was accepted"
 expect_contains "$out" "guest 'sensor': TN_GUEST_sensor_IVC_TOOL and _MODULES are for Linux guests"
+out=$(make -s -C "$SRC_ROOT/apps/ivc-demo" TN_ROOT="$SRC_ROOT" O="$O" "$initramfs" TN_GUEST_linux_MODULE_ARGS_loop=x=1 2>&1) &&
+    fail "TN_GUEST_linux_MODULE_ARGS_loop (no such module in _MODULES) was accepted"
+expect_contains "$out" "TN_GUEST_linux_MODULE_ARGS_loop names no module of TN_GUEST_linux_MODULES"
 echo ok
