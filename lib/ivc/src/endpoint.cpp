@@ -117,11 +117,13 @@ u32 Endpoint::peer_generation() const {
 }
 
 // After any doorbell to the peer: what it may have seen of our read index.
-void Endpoint::rang() { m_read_at_bell = own_read(); }
+// Sending and receiving threads both ring: relaxed atomics, the value only
+// decides whether a consume rings.
+void Endpoint::rang() { __atomic_store_n(&m_read_at_bell, own_read(), __ATOMIC_RELAXED); }
 
 // After a message left the receiving ring: ring the peer if it may wait for room.
 void Endpoint::consumed() {
-    if (detail::producer_may_wait(peer_write(), m_read_at_bell, m_ring_bytes))
+    if (detail::producer_may_wait(peer_write(), __atomic_load_n(&m_read_at_bell, __ATOMIC_RELAXED), m_ring_bytes))
         (void)notify();
 }
 
@@ -282,7 +284,7 @@ Result<void, EndpointError> Endpoint::reset() {
     } else {
         m_ring.reset();
     }
-    m_read_at_bell = own_read();
+    rang();
     m_events.clear(k_rx | k_tx);
     (void)notify();
     return {};

@@ -426,6 +426,13 @@ int run() {
         tn_puts("gamma: FAILED: a non-member used the channel");
         return 1;
     }
+    // tn::plat::map_shared() refuses RAM: here, this guest's own.
+    auto ram = plat::map_shared(map::k_ram.value() + 0x10000, 0x1000, true);
+    tn_printf("gamma: map_shared over its own RAM -> %s\n", ram.ok() ? "mapped" : plat::map_error_name(ram.error()));
+    if (ram.ok() || ram.error() != plat::MapError::NotShared) {
+        tn_puts("gamma: FAILED: map_shared mapped RAM");
+        return 1;
+    }
     // Map the first channel's shared memory by hand and read it: stage 2 has
     // nothing there for this guest, so Mortise must stop it.
     const u64 shm = map::k_ivc.value() + map::k_ivc_shm_offset;

@@ -26,8 +26,9 @@
 ///
 /// Ordering: producer and consumer publish their index with a release store
 /// and read the other's with an acquire load (__atomic builtins); the region
-/// must be Normal, Inner Shareable, Write-Back cacheable memory in both
-/// members' mappings, so no cache maintenance is needed.
+/// must be Normal Inner Shareable memory of the same cacheability in every
+/// member's mapping (Write-Back, or Non-cacheable when a Linux member maps it
+/// through uio: docs/ivc-ring.md), so no cache maintenance is needed.
 ///
 /// Context: one Channel per member; its sending calls (reserve, commit, send,
 /// tx_free) from one context at a time, its receiving calls (peek, release,
