@@ -87,6 +87,10 @@ struct Vcpu {
     vcpu::Context ctx;
 };
 
+/// Takes @p size bytes of free host RAM, 2 MiB aligned (the placement of guest RAM, which
+/// avoids Mortise, the host tree, boot modules and what was taken before). PhysAddr{} if none.
+tn::PhysAddr carve_ram(u64 size);
+
 /// Creates every valid guest of the description and starts the autostart ones.
 void create_guests(const partition::Description& d);
 /// Guests created (also those that failed to be).
@@ -154,6 +158,10 @@ public:
     GuestResult create(unsigned index, const partition::Guest& desc);
     /// vCPUs on a CPU now.
     unsigned vcpus_on() const { return m_life.vcpus_on(); }
+    /// An inter-VM doorbell for this guest (channels.cpp, any CPU): running, @p intid becomes
+    /// pending (edge) and its vCPU's CPU is kicked; paused, it is latched in the vGIC and
+    /// delivered on resume; stopped or faulted, it is dropped. False when dropped.
+    bool ring_doorbell(u32 intid);
     /// Physical SPI @p intid, assigned to this guest, fired (IRQ context): false if
     /// the guest cannot take it now (then it was disabled until the next start).
     bool forward_spi(u32 intid);
@@ -193,10 +201,33 @@ private:
     vgic::Vgic* m_vgic = nullptr;
     vuart::Pl011* m_uart = nullptr;
     vpsci::Vpsci* m_psci = nullptr;
-    Window m_windows[3] = {};
+    Window m_windows[3 + partition::k_max_channels] = {};
     u32* m_uart_view = nullptr;  // LIBMORTISE_CORE_UART_READ_VIEW: the UART's read view
     u64 m_uart_exits = 0;
 };
+
+// ---- Inter-VM channels (channels.cpp) ----
+
+/// Carves the memory of every valid channel of @p d from free host RAM (one 2 MiB-aligned
+/// pool, zeroed once, each channel 64 KiB aligned in it) and logs one line per channel, or
+/// why none is set up. Call once, after the fixed placements are taken, before any guest.
+void create_channels(const partition::Description& d);
+/// Channel @p id if it was set up (valid and carved), else nullptr.
+const partition::Channel* channel(u64 id);
+/// Host-physical base of the shared memory of set-up channel @p id.
+tn::PhysAddr channel_pa(unsigned id);
+/// Channels described (set up or not): ids are below this.
+unsigned channel_count();
+/// The doorbell page of member @p member of set-up channel @p id.
+MmioDevice& doorbell(unsigned id, unsigned member);
+/// Rings the members of set-up channel @p id that @p mask names (ivc.notify's x2: 0 = every
+/// other member; bit @p from, the ringer's own, is ignored): the doorbell page's RING and
+/// ivc.notify. InvalidParameters when @p mask names a member the channel does not have.
+hypercall::Status ring(unsigned id, unsigned from, u64 mask);
+/// Bit i: member i of set-up channel @p id is running or paused (PEERS, ivc.info's x3).
+u64 live_members(unsigned id);
+/// The ivc hypercall group's operations.
+hypercall::IvcOps& ivc_ops();
 
 // ---- Physical CPUs (cpu.cpp) ----
 

@@ -58,6 +58,7 @@ struct Storage {
 
 Guest g_guests[k_max_guests];
 unsigned g_count;
+const partition::Description* g_description;  // for the channels in each member's device tree
 Storage<vgic::Vgic> g_vgic[k_max_guests];
 Storage<vuart::Pl011> g_uart[k_max_guests];
 Storage<vpsci::Vpsci> g_psci[k_max_guests];
@@ -82,7 +83,7 @@ alignas(4096) u32 g_uart_views[k_max_guests][vuart::k_view_words];
 
 // ---- Host RAM placement ----
 
-tn::PhysRange g_taken[k_max_guests + 2 + modules::k_max_modules];
+tn::PhysRange g_taken[k_max_guests + 3 + modules::k_max_modules];  // + image, host tree, channels
 unsigned g_taken_count;
 
 bool is_free(tn::PhysRange r) {
@@ -114,6 +115,15 @@ PhysAddr place(u64 size) {
 }
 
 void console_line(void*, const char* text, usize len) { tn::console::write(text, len); }
+
+// Each channel this guest is a member of, with its member index: fn(id, channel, member).
+template <class Fn>
+void for_each_channel(unsigned guest, Fn&& fn) {
+    for (unsigned id = 0; id < channel_count(); ++id)
+        if (const partition::Channel* c = channel(id))
+            if (int m = partition::member_index(*c, guest); m >= 0)
+                fn(id, *c, static_cast<unsigned>(m));
+}
 
 // Copies a guest image into guest RAM 32 bytes at a time. The shared memcpy
 // (lib/nolibc) copies bytes, which for a 33 MB Linux Image costs ~165 million
@@ -157,6 +167,13 @@ tn::irq::Completion on_forwarded_spi(tn::irq::Event e, void* ctx) {
 
 }  // namespace
 
+PhysAddr carve_ram(u64 size) {
+    const PhysAddr base = place(size);
+    if (base != PhysAddr{})
+        take(base, size);
+    return base;
+}
+
 unsigned guest_count() { return g_count; }
 Guest* guest(unsigned i) { return i < g_count ? &g_guests[i] : nullptr; }
 
@@ -183,6 +200,15 @@ GuestResult Guest::build_stage2() {
         r = m_stage2->map(gmap::uart().base, PhysAddr{reinterpret_cast<u64>(m_uart_view)}, gmap::k_uart_size,
                           stage2::Mem::Normal, {true, false, false});
 #endif
+    // Channel memory: in members only, read-only where the description says so, never
+    // executable; Normal non-cacheable when the channel has a Linux member (its uio maps it
+    // so: every member then maps it alike).
+    for_each_channel(m_index, [&](unsigned id, const partition::Channel& c, unsigned m) {
+        if (r.ok())
+            r = m_stage2->map(c.shm_ipa, channel_pa(id), tn::align_up(c.size, stage2::k_page),
+                              c.uncached ? stage2::Mem::NormalNc : stage2::Mem::Normal,
+                              {true, ((c.read_only_mask >> m) & 1) == 0, false});
+    });
     if (!r.ok()) {
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
@@ -234,6 +260,10 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     for (unsigned i = 0; i < desc.irq_count; ++i)  // the vGIC implements every SPI passed through
         if (desc.irqs[i] >= gc.lines)
             gc.lines = static_cast<u32>(tn::align_up(u64{desc.irqs[i]} + 1, 32));
+    for_each_channel(index, [&](unsigned, const partition::Channel& c, unsigned m) {  // and every doorbell
+        if (c.doorbell_intid[m] >= gc.lines)
+            gc.lines = static_cast<u32>(tn::align_up(u64{c.doorbell_intid[m]} + 1, 32));
+    });
     m_vgic = new (g_vgic[index].get()) vgic::Vgic(gc);
     m_uart = new (g_uart[index].get()) vuart::Pl011(desc.name, console_line, nullptr, uart_irq, this);
     if (m_uart_view)
@@ -246,6 +276,10 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     m_windows[0] = {gmap::gicd(), &m_vgic->distributor(), "GIC distributor"};
     m_windows[1] = {gmap::gicr(m_vcpu_count), &m_vgic->redistributor(), "GIC redistributors"};
     m_windows[2] = {gmap::uart(), m_uart, "PL011 UART"};
+    unsigned w = 3;
+    for_each_channel(index, [&](unsigned id, const partition::Channel& c, unsigned m) {
+        m_windows[w++] = {{c.doorbell_ipa, tn::mortise_abi::ivc::k_doorbell_size}, &doorbell(id, m), "doorbell page"};
+    });
     TN_TRY(claim_spis());
     m_life.set_created(m_vcpu_count);
     const bool is_linux = desc.kernel == partition::Kernel::Linux;
@@ -294,6 +328,24 @@ const char* Guest::describe_ipa(Ipa ipa, char* buf, usize size) const {
             tn::fmt::format(what, sizeof what, "emulated %s", w.name);
             return put(what, w.range);
         }
+    // The channel window: a channel's memory or doorbell page, of which this guest may not be a member.
+    for (unsigned id = 0; id < channel_count(); ++id) {
+        const partition::Channel* c = channel(id);
+        if (!c)
+            continue;
+        const tn::IpaRange shm{c->shm_ipa, c->size}, bell{c->doorbell_ipa, tn::mortise_abi::ivc::k_doorbell_size};
+        if (!shm.contains(ipa) && !bell.contains(ipa))
+            continue;
+        const tn::IpaRange r = shm.contains(ipa) ? shm : bell;
+        const int m = partition::member_index(*c, m_index);
+        tn::fmt::format(buf, size, "%s of channel '%s' [0x%lx, 0x%lx)%s",
+                        shm.contains(ipa) ? "the shared memory" : "the doorbell page", c->name, r.base.value(),
+                        r.base.value() + r.size,
+                        m < 0                              ? ", of which it is not a member"
+                        : (c->read_only_mask >> m) & 1 ? ", mapped read-only for it"
+                                                           : "");
+        return buf;
+    }
     return "no RAM or device of the guest there";
 }
 
@@ -388,7 +440,7 @@ GuestResult Guest::load() {
     u8* const gen = overlay ? dt + k_dtb_max : dt;
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     u64 dt_size = guestdt::build(*m_desc, gen, k_dtb_max, host.ok() ? &host.value() : nullptr,
-                                 is_linux ? &boot : nullptr);
+                                 is_linux ? &boot : nullptr, g_description, m_index);
     __builtin_memset(seeds, 0, sizeof seeds);
     if (!dt_size) {
         MLOG("guest '%s' not started: its device tree does not fit in %lu KiB", m_desc->name, k_dtb_max / tn::KiB);
@@ -533,6 +585,23 @@ bool Guest::forward_spi(u32 intid) {
     return true;
 }
 
+// The doorbell rule (docs/mortise.md, "Doorbell rules"), decided under the lifecycle's lock:
+// a stop, a restart's boot (which resets the vGIC) or a resume cannot pass a doorbell halfway,
+// so a doorbell rung before a stop never fires after the next start.
+bool Guest::ring_doorbell(u32 intid) {
+    bool delivered = false;
+    m_life.with_state([&](GuestState s) {
+        if (s != GuestState::Running && s != GuestState::Paused)
+            return;  // dropped: it starts with a fresh interrupt state
+        m_vgic->inject(0, intid);  // SPI: to the vCPU its IROUTER names; several rings coalesce
+        delivered = true;
+        const int target = m_vgic->spi_target(intid);
+        if (s == GuestState::Running && target >= 0 && static_cast<unsigned>(target) < m_vcpu_count)
+            kick(m_vcpus[target].pcpu);  // paused: latched, its vCPUs load it when they resume
+    });
+    return delivered;
+}
+
 // ---- PSCI effects (vpsci::Actions), called on the calling vCPU's CPU ----
 
 // vPSCI accepted the call, so vCPU @p index is off: nothing uses its context.
@@ -584,6 +653,8 @@ void create_guests(const partition::Description& d) {
     for (unsigned i = 0; i < d.count; ++i)
         if (d.guests[i].valid && d.guests[i].mem_phys != PhysAddr{})
             take(d.guests[i].mem_phys, d.guests[i].mem_size);
+    g_description = &d;
+    create_channels(d);  // before the guests: their stage 2 maps the channels they are members of
     g_count = d.count;
     bool ok[k_max_guests] = {};
     for (unsigned i = 0; i < d.count; ++i) {

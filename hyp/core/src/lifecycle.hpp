@@ -136,6 +136,19 @@ public:
     /// boot happens at once (a deferred boot reports through the log).
     GuestResult restart();
 
+    /// Calls @p fn(state) with the lock held, so that no transition happens until it
+    /// returns: an inter-VM doorbell decides on the state and acts on the guest's vGIC
+    /// before a stop, a restart's boot (which resets the vGIC) or a resume can pass it.
+    /// Any CPU; @p fn must not call back into this Lifecycle.
+    template <class Fn>
+    void with_state(Fn&& fn) {
+        m_lock.lock();
+        m_locked = true;
+        fn(m_state);
+        m_locked = false;
+        m_lock.unlock();
+    }
+
     /// Posts secondary vCPU @p vcpu (PSCI CPU_ON; its context is set up): only
     /// while Running, under the lock, so a stop cannot leave it posted to be
     /// taken after a later boot. WrongState otherwise.

@@ -82,7 +82,7 @@ const char* access_name(const GuestRegs& r) {
 // "translation fault, level 2 on write at IPA 0x8080000: no RAM or device of
 // the guest there": the stage-2 fault and what of the partition is at @p ipa.
 const char* abort_detail(Vcpu& v, const GuestRegs& r, tn::Ipa ipa, char* buf, usize size) {
-    char fsc[48], region[80];
+    char fsc[48], region[160];
     tn::fmt::format(buf, size, "%s on %s at IPA 0x%lx: %s",
                     tn::arch::esr::fsc_describe(tn::arch::esr::fsc(r.esr), fsc, sizeof fsc), access_name(r),
                     ipa.value(), v.guest->describe_ipa(ipa, region, sizeof region));
@@ -91,7 +91,7 @@ const char* abort_detail(Vcpu& v, const GuestRegs& r, tn::Ipa ipa, char* buf, us
 
 // A stage-2 abort Mortise does not resolve: what happened, in the guest's terms.
 void stop_on_abort(Vcpu& v, const GuestRegs& r, tn::Ipa ipa) {
-    char detail[192];
+    char detail[288];
     const char* what;
     const bool fetch = tn::arch::esr::ec(r.esr) == ec::inst_abort_lower;
     if (fetch && v.guest->is_passthrough(ipa))
@@ -139,7 +139,7 @@ bool inject_abort(Vcpu& v, GuestRegs& r, tn::Ipa addr) {
     // would enter that table again and fault again, forever, unreported.
     constexpr u64 k_vector_table_size = 0x800;
     if (esr::ec(r.esr) == esr::ec_code::inst_abort_lower && r.pc - el1.vbar < k_vector_table_size) {
-        char detail[192];
+        char detail[288];
         stop_with_report(v, r, "exception vectors outside its partition",
                          abort_detail(v, r, addr, detail, sizeof detail));
         return true;
@@ -184,7 +184,7 @@ void data_abort(Vcpu& v, GuestRegs& r) {
             stop_on_abort(v, r, ipa);
         return;
     }
-    char detail[192], region[80];
+    char detail[288], region[160];
     if (!abort_iss::Isv::get(esr)) {
         tn::fmt::format(detail, sizeof detail, "%s at IPA 0x%lx: %s", access_name(r), ipa.value(),
                         v.guest->describe_ipa(ipa, region, sizeof region));
@@ -307,7 +307,7 @@ void smccc_call(Vcpu& v, GuestRegs& r) {
         return;
     }
     Memory memory(g);
-    hypercall::Env env{&memory, &g_console, &g_lifecycle};
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops()};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
     const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(r.x);
     hypercall::Return ret = g_hypercalls.dispatch(caller, args, env);

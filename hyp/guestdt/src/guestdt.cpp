@@ -126,9 +126,51 @@ void chosen_boot(tn::fdt::Writer& w, const Boot& boot) {
         w.property_u64("kaslr-seed", boot.kaslr_seed);
 }
 
+/// The node of channel @p id of @p d for its member @p m (member index): the doorbell page and the
+/// shared memory, the doorbell SPI (edge: each ring is one event), and what the member needs to name
+/// itself to the channel (docs/mortise.md, "Inter-VM channels").
+void ivc_channel(tn::fdt::Writer& w, const partition::Channel& c, unsigned id, unsigned m) {
+    constexpr u32 k_edge_rising = 1;
+    const u64 db = c.doorbell_ipa.value(), shm = c.shm_ipa.value();
+    const u64 db_size = tn::mortise_abi::ivc::k_doorbell_size;
+    const u32 reg[8] = {hi(db), lo(db), hi(db_size), lo(db_size), hi(shm), lo(shm), hi(c.size), lo(c.size)};
+    const u32 irq[3] = {k_spi, c.doorbell_intid[m] - 32, k_edge_rising};
+    char name[24], label[partition::k_name_len];
+    tn::fmt::format(name, sizeof(name), "ivc@%llx", static_cast<unsigned long long>(db));
+    usize n = 0;  // Bounded copy, as for bootargs.
+    for (; n + 1 < sizeof(label) && c.name[n] != '\0'; ++n)
+        label[n] = c.name[n];
+    label[n] = '\0';
+    w.begin_node(name)
+        .property_string("compatible", "tenonos,ivc-channel")
+        .property_cells("reg", reg, 8)
+        .property_strings("reg-names", "doorbell\0shm", sizeof("doorbell\0shm"))
+        .property_cells("interrupts", irq, 3)
+        .property_string("label", label)
+        .property_u32("tenonos,channel-id", id)
+        .property_u32("tenonos,member", m)
+        .property_u32("tenonos,members", c.member_count);
+    if (c.read_only_mask & (1u << m))
+        w.property_empty("read-only");
+    if (c.uncached)
+        w.property_empty("tenonos,uncached");
+    w.end_node();
+}
+
+/// A node for each valid channel of @p d that guest @p guest is a member of, in channel order.
+void ivc_channels(tn::fdt::Writer& w, const partition::Description& d, unsigned guest) {
+    for (unsigned id = 0; id < d.channel_count && id < partition::k_max_channels; ++id) {
+        const partition::Channel& c = d.channels[id];
+        const int m = partition::member_index(c, guest);
+        if (c.valid && m >= 0 && c.member_count <= partition::k_max_members)
+            ivc_channel(w, c, id, static_cast<unsigned>(m));
+    }
+}
+
 }  // namespace
 
-u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host, const Boot* boot) {
+u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host, const Boot* boot,
+          const partition::Description* desc, unsigned guest_index) {
     const unsigned vcpus = partition::vcpu_count(g);
     if (vcpus == 0 || g.mem_size == 0 || buf == nullptr)
         return 0;  // Not a guest that can run; the partition checks reject it before this.
@@ -169,6 +211,8 @@ u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* hos
     gic(w, vcpus);
     timer(w);
     uart(w);
+    if (desc != nullptr)
+        ivc_channels(w, *desc, guest_index);
     if (host != nullptr)
         detail::passthrough(w, g, *host, k_first_free_phandle);
     w.end_node();

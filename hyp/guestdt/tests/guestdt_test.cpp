@@ -880,5 +880,131 @@ TEST(GuestDtDma, AdjacentTransportsMergeAndBusesTranslate) {
     EXPECT_EQ(r[1].size, 0x1000u);
 }
 
+// ---- Inter-VM channels ----
+
+/// Three guests (alpha Tenon, beta Linux, gamma Tenon; a fourth, delta, in no channel) and three
+/// channels: ping (alpha, beta; beta read-only; uncached), pong (gamma, alpha) and a refused one.
+partition::Description channel_description() {
+    partition::Description d{};
+    const char* names[] = {"alpha", "beta", "gamma", "delta"};
+    for (unsigned i = 0; i < 4; ++i) {
+        d.guests[i] = guest(u64{1} << i, 0x200'0000, "");
+        std::strcpy(d.guests[i].name, names[i]);
+    }
+    d.guests[1].kernel = partition::Kernel::Linux;
+    d.count = 4;
+    partition::Channel& ping = d.channels[0];
+    std::strcpy(ping.name, "ping");
+    ping.members[0] = 0;
+    ping.members[1] = 1;
+    ping.member_count = 2;
+    ping.read_only_mask = 0b10;
+    ping.doorbell_intid[0] = 240;
+    ping.doorbell_intid[1] = 250;
+    ping.size = 0x10000;
+    ping.doorbell_ipa = gmap::k_ivc;
+    ping.shm_ipa = gmap::k_ivc + gmap::k_ivc_shm_offset;
+    ping.uncached = true;
+    ping.valid = true;
+    partition::Channel& pong = d.channels[1];
+    std::strcpy(pong.name, "pong");
+    pong.members[0] = 2;
+    pong.members[1] = 0;
+    pong.member_count = 2;
+    pong.doorbell_intid[0] = 241;
+    pong.doorbell_intid[1] = 241;
+    pong.size = 0x2000;
+    pong.doorbell_ipa = gmap::k_ivc + 0x20000;
+    pong.shm_ipa = gmap::k_ivc + 0x30000;
+    pong.valid = true;
+    partition::Channel& gone = d.channels[2];
+    gone = pong;
+    std::strcpy(gone.name, "gone");
+    gone.doorbell_ipa = gmap::k_ivc + 0x40000;
+    gone.shm_ipa = gmap::k_ivc + 0x50000;
+    gone.valid = false;
+    d.channel_count = 3;
+    return d;
+}
+
+Blob make(const partition::Description& d, unsigned index) {
+    Blob b;
+    b.size = build(d.guests[index], b.words.data(), b.words.size() * 8, nullptr, nullptr, &d, index);
+    EXPECT_GT(b.size, 0u);
+    return b;
+}
+
+TEST(GuestDtChannels, MemberGetsOneNodePerChannelWithEveryProperty) {
+    const partition::Description d = channel_description();
+    Blob b = make(d, 0);
+    Fdt f = b.open();
+    EXPECT_EQ(extra_nodes(f), (Names{"ivc@20000000", "ivc@20020000"}));
+
+    Node ping = f.find_path("/ivc@20000000").value();
+    EXPECT_EQ(prop_bytes(f, ping, "compatible"), std::string("tenonos,ivc-channel\0", 20));
+    EXPECT_EQ(prop_cells(f, ping, "reg"), (std::vector<u32>{0, 0x2000'0000, 0, 0x1000, 0, 0x2001'0000, 0, 0x10000}));
+    EXPECT_EQ(prop_bytes(f, ping, "reg-names"), std::string("doorbell\0shm\0", 13));
+    EXPECT_EQ(prop_cells(f, ping, "interrupts"), (std::vector<u32>{0, 240 - 32, 1}));
+    EXPECT_EQ(prop_bytes(f, ping, "label"), std::string("ping\0", 5));
+    EXPECT_EQ(prop_cells(f, ping, "tenonos,channel-id"), (std::vector<u32>{0}));
+    EXPECT_EQ(prop_cells(f, ping, "tenonos,member"), (std::vector<u32>{0}));
+    EXPECT_EQ(prop_cells(f, ping, "tenonos,members"), (std::vector<u32>{2}));
+    EXPECT_FALSE(f.property(ping, "read-only").ok());  // alpha writes.
+    ASSERT_TRUE(f.property(ping, "tenonos,uncached").ok());  // beta is Linux.
+    EXPECT_EQ(f.property(ping, "tenonos,uncached").value().size(), 0u);
+
+    Node pong = f.find_path("/ivc@20020000").value();
+    EXPECT_EQ(prop_cells(f, pong, "reg"), (std::vector<u32>{0, 0x2002'0000, 0, 0x1000, 0, 0x2003'0000, 0, 0x2000}));
+    EXPECT_EQ(prop_cells(f, pong, "interrupts"), (std::vector<u32>{0, 241 - 32, 1}));
+    EXPECT_EQ(prop_bytes(f, pong, "label"), std::string("pong\0", 5));
+    EXPECT_EQ(prop_cells(f, pong, "tenonos,channel-id"), (std::vector<u32>{1}));
+    EXPECT_EQ(prop_cells(f, pong, "tenonos,member"), (std::vector<u32>{1}));
+    EXPECT_FALSE(f.property(pong, "read-only").ok());
+    EXPECT_FALSE(f.property(pong, "tenonos,uncached").ok());  // Tenon members only: cacheable.
+}
+
+TEST(GuestDtChannels, EachMemberSeesItsOwnIndexDoorbellAndMapping) {
+    const partition::Description d = channel_description();
+    Blob b = make(d, 1);
+    Fdt f = b.open();
+    EXPECT_EQ(extra_nodes(f), (Names{"ivc@20000000"}));
+    Node ping = f.find_path("/ivc@20000000").value();
+    EXPECT_EQ(prop_cells(f, ping, "tenonos,member"), (std::vector<u32>{1}));
+    EXPECT_EQ(prop_cells(f, ping, "interrupts"), (std::vector<u32>{0, 250 - 32, 1}));
+    ASSERT_TRUE(f.property(ping, "read-only").ok());
+    EXPECT_EQ(f.property(ping, "read-only").value().size(), 0u);
+    EXPECT_TRUE(f.property(ping, "tenonos,uncached").ok());
+
+    Blob c = make(d, 2);
+    Fdt g = c.open();
+    EXPECT_EQ(extra_nodes(g), (Names{"ivc@20020000"}));  // Not in ping; "gone" was refused.
+    EXPECT_EQ(prop_cells(g, g.find_path("/ivc@20020000").value(), "tenonos,member"), (std::vector<u32>{0}));
+}
+
+TEST(GuestDtChannels, NonMemberAndNoDescriptionGetNoNode) {
+    const partition::Description d = channel_description();
+    Blob b = make(d, 3);
+    EXPECT_EQ(extra_nodes(b.open()), Names{});
+    // A non-member's tree, and a member's without the description, are the plain tree byte for byte.
+    Blob plain = make(d.guests[3]);
+    ASSERT_EQ(plain.size, b.size);
+    EXPECT_EQ(std::memcmp(plain.words.data(), b.words.data(), b.size), 0);
+    EXPECT_EQ(extra_nodes(make(d.guests[0]).open()), Names{});
+}
+
+TEST(GuestDtChannels, DtcAcceptsTheTree) {
+    if (!have_dtc())
+        GTEST_SKIP() << "dtc not installed";
+    const partition::Description d = channel_description();
+    Blob b = make(d, 1);
+    int rc = 0;
+    std::string text = dtc(b, rc);
+    EXPECT_EQ(rc, 0) << text;
+    EXPECT_EQ(text.find("Warning"), std::string::npos) << text;
+    EXPECT_NE(text.find("ivc@20000000 {"), std::string::npos) << text;
+    EXPECT_NE(text.find("reg = <0x00 0x20000000 0x00 0x1000 0x00 0x20010000 0x00 0x10000>;"), std::string::npos)
+        << text;
+}
+
 }  // namespace
 }  // namespace mortise::guestdt

@@ -1,4 +1,4 @@
-// The hypercall groups Mortise provides now: info, console and lifecycle (docs/mortise.md,
+// The hypercall groups Mortise provides now: info, console, lifecycle and ivc (docs/mortise.md,
 // "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act.
 #include <mortise/hypercall.hpp>
 
@@ -104,6 +104,33 @@ constexpr Function k_lifecycle[] = {
     {7, 1, true, {k_target}, lc_action<&LifecycleOps::restart>, "lifecycle.restart"},
 };
 
+// ---- ivc: any caller; the core checks membership. x1 = channel id ----
+
+Return ivc_notify(const Call& c) {
+    if (c.env.ivc == nullptr)
+        return fail(Status::NotSupported);
+    return fail(c.env.ivc->notify(c.caller.guest, c.args[0], c.args[1]));
+}
+
+Return ivc_info(const Call& c) {
+    if (c.env.ivc == nullptr)
+        return fail(Status::NotSupported);
+    IvcView v{};
+    const Status s = c.env.ivc->info(c.caller.guest, c.args[0], v);
+    if (s != Status::Success)
+        return fail(s);
+    return ok(v.member, v.members, v.live);
+}
+
+// Any channel id and mask pass dispatch: an unknown id or a mask naming a member the channel
+// does not have is the core's InvalidParameters (it knows the channels).
+constexpr Arg k_channel = value_arg(0, ~u64{0});
+
+constexpr Function k_ivc[] = {
+    {0, 2, false, {k_channel, value_arg(0, ~u64{0})}, ivc_notify, "ivc.notify"},
+    {1, 1, false, {k_channel}, ivc_info, "ivc.info"},
+};
+
 }  // namespace
 
 const Group k_info_group{GroupId::Info, "info", k_info, sizeof(k_info) / sizeof(k_info[0])};
@@ -111,8 +138,11 @@ const Group k_console_group{GroupId::Console, "console", k_console, sizeof(k_con
 const Group k_lifecycle_group{GroupId::Lifecycle, "lifecycle", k_lifecycle,
                               sizeof(k_lifecycle) / sizeof(k_lifecycle[0])};
 
+const Group k_ivc_group{GroupId::Ivc, "ivc", k_ivc, sizeof(k_ivc) / sizeof(k_ivc[0])};
+
 MORTISE_HYPERCALL_GROUP(k_info_group);
 MORTISE_HYPERCALL_GROUP(k_console_group);
 MORTISE_HYPERCALL_GROUP(k_lifecycle_group);
+MORTISE_HYPERCALL_GROUP(k_ivc_group);
 
 }  // namespace mortise::hypercall

@@ -82,4 +82,32 @@ private:
     GuestState m_state[3] = {GuestState::Running, GuestState::Running, GuestState::Running};
 };
 
+/// One channel, id 0, joining guests 0 (member 0) and 1 (member 1); guest 2 is not a member.
+/// Checks as the core does (unknown id, then membership, then the mask) and logs each ring.
+class FakeIvc final : public IvcOps {
+public:
+    Status notify(unsigned g, u64 channel, u64 mask) override {
+        if (Status s = check(g, channel); s != Status::Success)
+            return s;
+        if (mask >> 2)
+            return Status::InvalidParameters;
+        log += "notify " + std::to_string(g) + " " + std::to_string(mask) + ";";
+        return Status::Success;
+    }
+    Status info(unsigned g, u64 channel, IvcView& view) override {
+        if (Status s = check(g, channel); s != Status::Success)
+            return s;
+        view = {g, 2, 0b11};
+        return Status::Success;
+    }
+    std::string log;
+
+private:
+    static Status check(unsigned g, u64 channel) {
+        if (channel != 0)
+            return Status::InvalidParameters;
+        return g < 2 ? Status::Success : Status::Denied;
+    }
+};
+
 }  // namespace mortise::hypercall::test

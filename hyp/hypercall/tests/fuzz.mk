@@ -8,7 +8,7 @@ hypercall_SEEDS := $(O)/seeds/hypercall
 # that pass validation (x1 = 0x40000010, x2 = 8, x3 = 32), so the fuzzer starts inside handlers.
 $(hypercall_SEEDS)/.stamp:
 	@mkdir -p $(@D)
-	$(Q)for i in 0 1 2 3 4 5 6 7 8 9 10 11 12; do for who in 0 1; do \
+	$(Q)for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do for who in 0 1; do \
 		x0=$$(printf '\\%03o' $$i); \
 		printf "\\$$(printf %03o $$who)$$x0\0\0\0\0\0\0\0\20\0\0\100\0\0\0\0\10\0\0\0\0\0\0\0\40\0\0\0\0\0\0\0" \
 			> $(@D)/call-$$i-$$who; \

@@ -17,6 +17,7 @@ namespace mortise::hypercall {
 namespace {
 
 using test::FakeConsole;
+using test::FakeIvc;
 using test::FakeLifecycle;
 using test::FakeMemory;
 
@@ -34,7 +35,7 @@ constexpr Function k_probe_functions[] = {
 const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 2};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
-constexpr usize k_builtin = 3 + 2 + 8;
+constexpr usize k_builtin = 3 + 2 + 8 + 2;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
 // host address, and a handler gets one only through Call::ipa().
@@ -50,7 +51,8 @@ struct Fixture : ::testing::Test {
     FakeMemory memory{0x4000'0000, 0x10000};
     FakeConsole console;
     FakeLifecycle lifecycle;
-    Env env{&memory, &console, &lifecycle};
+    FakeIvc ivc;
+    Env env{&memory, &console, &lifecycle, &ivc};
     Table table;
     Caller user{1, 0, false};
     Caller admin{0, 1, true};
@@ -59,6 +61,7 @@ struct Fixture : ::testing::Test {
         ASSERT_TRUE(table.add(k_info_group)) << table.error();
         ASSERT_TRUE(table.add(k_console_group)) << table.error();
         ASSERT_TRUE(table.add(k_lifecycle_group)) << table.error();
+        ASSERT_TRUE(table.add(k_ivc_group)) << table.error();
         ASSERT_TRUE(table.add(k_probe_group)) << table.error();
         g_probe_calls = 0;
     }
@@ -75,6 +78,8 @@ TEST(HypercallId, SmcccLayout) {
     EXPECT_EQ(id::k_write, 0xC600'0101u);
     EXPECT_EQ(id::k_restart, 0xC600'0207u);
     EXPECT_EQ(function_id(GroupId::Ivc, 0x42), 0xC600'0342u);
+    EXPECT_EQ(id::k_ivc_notify, 0xC600'0300u);
+    EXPECT_EQ(id::k_ivc_info, 0xC600'0301u);
     EXPECT_EQ((id::k_putc >> k_owner_shift) & k_owner_mask, k_owner_hypervisor);
 }
 
@@ -186,7 +191,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 
     const u32 guest = function_id(GroupId::Sched, 0x11);
     EXPECT_EQ(call(user, guest, 3).x0, st(Status::InvalidParameters));  // Three guests: 0-2.
-    Env bare{nullptr, nullptr, nullptr};
+    Env bare{nullptr, nullptr, nullptr, nullptr};
     const u64 regs2[7] = {guest, 0, 0, 0, 0, 0, 0};
     EXPECT_EQ(table.dispatch(user, regs2, bare).x0, st(Status::NotSupported));
 }
@@ -194,7 +199,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0001u);  // 1.1: Busy and Unavailable added
+    EXPECT_EQ(r.x1, 0x1'0002u);  // 1.2: the ivc group
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};
@@ -202,7 +207,7 @@ TEST_F(Fixture, Info) {
     EXPECT_EQ(r.x0, 0);
     EXPECT_EQ(r.x1, 4u);  // FakeLifecycle: guest 2 has 4 vCPUs.
     EXPECT_EQ(r.x2, 3u);
-    Env bare{nullptr, nullptr, nullptr};
+    Env bare{nullptr, nullptr, nullptr, nullptr};
     const u64 regs[7] = {id::k_vcpu_count, 0, 0, 0, 0, 0, 0};
     EXPECT_EQ(table.dispatch(user, regs, bare).x0, st(Status::NotSupported));
 }
@@ -255,6 +260,29 @@ TEST_F(Fixture, LifecycleActsThroughTheOps) {
     EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x4000'0200, 4).x0, st(Status::InvalidParameters));  // No NUL room.
     EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x4000'0200, 0).x0, st(Status::InvalidParameters));
     EXPECT_EQ(call(admin, id::k_guest_name, 1, 0x5000'0000, 32).x0, st(Status::InvalidAddress));
+}
+
+// ivc needs no privilege: membership is the core's check (IvcOps), whose status comes back as is.
+TEST_F(Fixture, IvcGoesThroughTheOps) {
+    Return r = call(user, id::k_ivc_info, 0);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 1u);  // guest 1 is member 1
+    EXPECT_EQ(r.x2, 2u);
+    EXPECT_EQ(r.x3, 0b11u);
+    EXPECT_EQ(call(user, id::k_ivc_notify, 0, 0).x0, 0);
+    EXPECT_EQ(call(admin, id::k_ivc_notify, 0, 0b10).x0, 0);
+    EXPECT_EQ(call(user, id::k_ivc_notify, 0, 0b100).x0, st(Status::InvalidParameters));  // no member 2
+    EXPECT_EQ(call(user, id::k_ivc_notify, 7, 0).x0, st(Status::InvalidParameters));      // no channel 7
+    EXPECT_EQ(call(user, id::k_ivc_info, ~u64{0}).x0, st(Status::InvalidParameters));
+    Caller outsider{2, 0, true};  // privilege does not make a guest a member
+    EXPECT_EQ(call(outsider, id::k_ivc_notify, 0, 0).x0, st(Status::Denied));
+    r = call(outsider, id::k_ivc_info, 0);
+    EXPECT_EQ(r.x0, st(Status::Denied));
+    EXPECT_EQ(r.x1, 0u);  // nothing about the channel leaks
+    EXPECT_EQ(ivc.log, "notify 1 0;notify 0 2;");
+    Env bare{nullptr, nullptr, nullptr, nullptr};
+    const u64 regs[7] = {id::k_ivc_notify, 0, 0, 0, 0, 0, 0};
+    EXPECT_EQ(table.dispatch(user, regs, bare).x0, st(Status::NotSupported));
 }
 
 }  // namespace

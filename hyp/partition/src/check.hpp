@@ -28,4 +28,11 @@ bool overlaps(const Region& a, const Region& b);
 void decode_guest(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const char* path, const Platform& plat, Guest& g,
                   Report& rep);
 
+/// Decodes channel node @p n (diagnostics name it @p path) into d.channels[@p id] and checks the rules of
+/// the channel alone and against the guests of @p d (declared ones, valid or not) and the earlier channels:
+/// name, members, size, read-only, doorbell INTIDs. ch.valid says whether they held; placement in the
+/// window and the members' validity are the caller's (partition.cpp).
+void decode_channel(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const char* path, const Platform& plat,
+                    Description& d, unsigned id, Report& rep);
+
 }  // namespace mortise::partition::detail

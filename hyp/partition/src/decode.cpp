@@ -255,6 +255,8 @@ const char* region_conflict(const Ctx& c, const Region& r) {
     for (const tn::IpaRange& w : guest_map)
         if (passthrough_ipa(r).overlaps(w))
             return "overlaps the guest's emulated GIC, UART or RAM window (QEMU virt layout); pick another device";
+    if (passthrough_ipa(r).overlaps(gmap::ivc()))
+        return "overlaps the inter-VM channel window [0x20000000, 0x30000000) of the guest map; pick another device";
     for (unsigned i = 0; i < c.g.mmio_count; ++i)
         if (overlaps(r, c.g.mmio[i]))
             return "overlaps another of its mmio regions; merge them";
@@ -489,6 +491,11 @@ void check_identity(Ctx& c) {
         if (ram_window(c.g).overlaps(w))
             c.fail("identity-mapped memory [0x%llx, 0x%llx) overlaps the guest's emulated GIC or UART window; move "
                    "'memory-base'", (ull)c.g.mem_phys.value(), (ull)(c.g.mem_phys.value() + c.g.mem_size));
+    if (ram_window(c.g).overlaps(gmap::ivc()))
+        c.fail("identity-mapped memory [0x%llx, 0x%llx) overlaps the inter-VM channel window [0x%llx, 0x%llx) of "
+               "the guest map; move 'memory-base'", (ull)c.g.mem_phys.value(),
+               (ull)(c.g.mem_phys.value() + c.g.mem_size), (ull)gmap::k_ivc.value(),
+               (ull)(gmap::k_ivc + gmap::k_ivc_size).value());
 }
 
 /// A DMA-capable pass-through device reaches host-physical addresses, and with no SMMU all of them:
@@ -536,6 +543,244 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     check_identity(c);
     check_dma(c);
     check_dt_overlay(c);
+}
+
+namespace {
+
+/// Properties a channel node may have (`phandle` appears when a label is referenced).
+constexpr const char* k_channel_known[] = {"members", "size", "read-only", "doorbell-irqs", "phandle"};
+
+/// One channel's decoding state: where to report and whether any of its own rules failed.
+struct ChanCtx {
+    const Fdt& fdt;
+    Node node;
+    const char* path;
+    const Platform& plat;
+    const Description& d;
+    Channel& ch;
+    unsigned id;
+    Report& rep;
+
+    void fail(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+        va_list ap;
+        va_start(ap, fmt);
+        rep.vadd(path, fmt, ap);
+        va_end(ap);
+        ch.valid = false;
+    }
+    tn::Result<Property, tn::fdt::Error> get(const char* name) const { return fdt.property(node, name); }
+};
+
+/// Splits string-list property @p prop ("a", "b") into at most @p cap pointers into the blob; the count,
+/// or -1 (reported) when it is not a list of non-empty strings.
+int string_list(ChanCtx& c, const Property& prop, const char** out, unsigned cap) {
+    const char* data = reinterpret_cast<const char*>(prop.data());
+    const usize size = prop.size();
+    if (size == 0 || data[size - 1] != '\0') {
+        c.fail("'%s' must be a list of strings, e.g. %s = \"alpha\", \"beta\";", prop.name(), prop.name());
+        return -1;
+    }
+    int n = 0;
+    for (usize at = 0; at < size;) {
+        usize len = 0;
+        while (data[at + len] != '\0')  // Stops at the final NUL at the latest.
+            ++len;
+        if (len == 0) {
+            c.fail("'%s' holds an empty string; list guest names only", prop.name());
+            return -1;
+        }
+        if (static_cast<unsigned>(n) < cap)
+            out[n] = data + at;
+        ++n;
+        at += len + 1;
+    }
+    return n;
+}
+
+/// Index of the guest named @p name among the declared guests (valid or not), or -1.
+int find_guest(const Description& d, const char* name) {
+    for (unsigned i = 0; i < d.count; ++i)
+        if (strcmp(d.guests[i].name, name) == 0)
+            return static_cast<int>(i);
+    return -1;
+}
+
+void read_channel_name(ChanCtx& c) {
+    const char* name = c.fdt.name(c.node);
+    const usize len = strlen(name);
+    if (len >= k_name_len)
+        c.fail("channel name is %u characters long; the limit is %u, rename the node", static_cast<unsigned>(len),
+               k_name_len - 1);
+    else if (!valid_name(name))
+        c.fail("channel name \"%s\" is not valid; name the node with lower-case letters, digits, '_' and '-' only "
+               "(no unit address)", name);
+    else
+        memcpy(c.ch.name, name, len + 1);
+}
+
+void read_members(ChanCtx& c) {
+    auto p = c.get("members");
+    if (!p.ok()) {
+        c.fail("missing 'members'; name the 2 to %u guests the channel joins, e.g. members = \"alpha\", \"beta\";",
+               k_max_members);
+        return;
+    }
+    const char* names[k_max_members];
+    const int n = string_list(c, p.value(), names, k_max_members);
+    if (n < 0)
+        return;
+    if (n < 2 || static_cast<unsigned>(n) > k_max_members) {
+        c.fail("'members' names %d guests; a channel joins 2 to %u guests", n, k_max_members);
+        return;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; ++i) {
+        const int g = find_guest(c.d, names[i]);
+        bool twice = false;
+        for (int j = 0; j < i; ++j)
+            twice = twice || strcmp(names[i], names[j]) == 0;
+        if (g < 0) {
+            c.fail("member \"%.31s\" is not a guest of this description; name a guest node under /mortise",
+                   names[i]);
+            ok = false;
+        } else if (twice) {
+            c.fail("'members' names \"%s\" twice; list each guest once", names[i]);
+            ok = false;
+        } else {
+            c.ch.members[i] = static_cast<u8>(g);
+        }
+    }
+    if (ok)
+        c.ch.member_count = static_cast<unsigned>(n);
+}
+
+void read_channel_size(ChanCtx& c) {
+    auto p = c.get("size");
+    if (!p.ok()) {
+        c.fail("missing 'size'; give the shared memory in bytes, e.g. size = <0x10000>; (64 KiB)");
+        return;
+    }
+    const Property& prop = p.value();
+    u64 bytes = 0;
+    if (prop.size() == 4 || prop.size() == 8) {
+        if (auto v = prop.cells(0, prop.size() / 4); v.ok())
+            bytes = v.value();
+    } else {
+        c.fail("'size' must be one number of one or two cells, e.g. size = <0x10000>;");
+        return;
+    }
+    if (bytes % k_page != 0 || bytes < k_channel_min || bytes > k_channel_max) {
+        c.fail("size 0x%llx is not a multiple of 4 KiB from 8 KiB (0x2000) to 16 MiB (0x1000000); change 'size'",
+               (ull)bytes);
+        return;
+    }
+    c.ch.size = bytes;
+}
+
+void read_read_only(ChanCtx& c) {
+    auto p = c.get("read-only");
+    if (!p.ok())
+        return;
+    const char* names[k_max_members + 1];
+    const int n = string_list(c, p.value(), names, k_max_members + 1);
+    if (n < 0 || c.ch.member_count == 0)
+        return;  // Reported, or the members are (nothing to check the names against).
+    u8 mask = 0;
+    for (int i = 0; i < n && i <= static_cast<int>(k_max_members); ++i) {
+        int m = -1;
+        for (unsigned j = 0; j < c.ch.member_count; ++j)
+            if (strcmp(c.d.guests[c.ch.members[j]].name, names[i]) == 0)
+                m = static_cast<int>(j);
+        if (m < 0)
+            c.fail("'read-only' names \"%.31s\", which is not a member; list members only", names[i]);
+        else
+            mask = static_cast<u8>(mask | (1u << m));
+    }
+    if (n > static_cast<int>(k_max_members))
+        c.fail("'read-only' names %d guests; list each member once", n);
+    if (mask == (1u << c.ch.member_count) - 1)
+        c.fail("'read-only' names every member, so nobody could write; leave at least one member out");
+    c.ch.read_only_mask = mask;
+}
+
+/// Why member @p m may not receive its doorbell on @p intid, or nullptr. Earlier channels count if they
+/// decoded without error of their own.
+const char* doorbell_conflict(const ChanCtx& c, const Guest& m, unsigned guest, u32 intid) {
+    if (intid == gmap::k_uart_intid)
+        return "is its emulated UART's interrupt";
+    for (unsigned i = 0; i < m.irq_count; ++i)
+        if (m.irqs[i] == intid)
+            return "is one of its pass-through 'irqs'";
+    for (unsigned i = 0; i < c.plat.owned_irq_count && i < k_max_owned_irqs; ++i)
+        if (c.plat.owned_irqs[i] == intid)
+            return "is an interrupt Mortise keeps";
+    for (unsigned k = 0; k < c.id; ++k) {
+        const Channel& o = c.d.channels[k];
+        const int at = member_index(o, guest);
+        if (o.valid && at >= 0 && o.doorbell_intid[at] == intid)
+            return "is already its doorbell of an earlier channel";
+    }
+    return nullptr;
+}
+
+void read_doorbells(ChanCtx& c) {
+    if (c.ch.member_count == 0)
+        return;  // The members were reported.
+    auto p = c.get("doorbell-irqs");
+    const u32 fallback = gmap::k_ivc_intid_base + c.id;
+    if (p.ok() && p.value().size() != 4 * c.ch.member_count) {
+        c.fail("'doorbell-irqs' must list one INTID per member (%u), in member order, e.g. doorbell-irqs = <%u %u>;",
+               c.ch.member_count, fallback, fallback);
+        return;
+    }
+    for (unsigned i = 0; i < c.ch.member_count; ++i) {
+        const u32 intid = p.ok() ? p.value().cell(i).value() : fallback;
+        const Guest& m = c.d.guests[c.ch.members[i]];
+        if (intid < k_first_spi || intid > k_last_spi) {
+            c.fail("doorbell interrupt %u of member \"%s\" is not an SPI; use an INTID 32-1019", intid, m.name);
+            continue;
+        }
+        if (const char* why = doorbell_conflict(c, m, c.ch.members[i], intid))
+            c.fail("doorbell interrupt %u of member \"%s\" %s; pick another SPI in 'doorbell-irqs'", intid, m.name,
+                   why);
+        c.ch.doorbell_intid[i] = intid;
+    }
+}
+
+void check_channel_names(ChanCtx& c) {
+    for (Property prop : c.fdt.properties(c.node)) {
+        bool known = false;
+        for (const char* k : k_channel_known)
+            known = known || strcmp(k, prop.name()) == 0;
+        if (!known)
+            c.fail("unknown property '%s'; channels have members, size, read-only and doorbell-irqs (docs/mortise.md, "
+                   "\"Inter-VM channels\")", prop.name());
+    }
+    for (Node child : c.fdt.children(c.node)) {
+        c.fail("unexpected subnode '%s'; channel nodes have properties only", c.fdt.name(child));
+        break;
+    }
+}
+
+}  // namespace
+
+void decode_channel(const Fdt& fdt, Node n, const char* path, const Platform& plat, Description& d, unsigned id,
+                    Report& rep) {
+    Channel& ch = d.channels[id];
+    ch.valid = true;
+    ChanCtx c{fdt, n, path, plat, d, ch, id, rep};
+    check_channel_names(c);
+    read_channel_name(c);
+    for (unsigned k = 0; k < id && ch.name[0] != '\0'; ++k)
+        if (strcmp(d.channels[k].name, ch.name) == 0)
+            c.fail("channel name \"%s\" is already used by an earlier channel; give every channel a unique name",
+                   ch.name);
+    read_members(c);
+    read_channel_size(c);
+    read_read_only(c);
+    read_doorbells(c);
+    for (unsigned i = 0; i < ch.member_count; ++i)
+        ch.uncached = ch.uncached || d.guests[ch.members[i]].kernel == Kernel::Linux;
 }
 
 }  // namespace mortise::partition::detail

@@ -118,24 +118,94 @@ u64 free_ram(const Platform& plat) {
     return total;
 }
 
-/// The guests' memory together must fit in the free RAM (a necessary condition: placement may
-/// still fail on fragmentation, which Mortise reports at boot). Guests are counted in document
-/// order; the first one that does not fit, and any later one, is refused.
-void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::node)], const Platform& plat,
+/// The guests' memory together must fit in the free RAM @p avail (what the channels' pool leaves: a
+/// necessary condition, placement may still fail on fragmentation, which Mortise reports at boot).
+/// Guests are counted in document order; the first one that does not fit, and any later one, is refused.
+void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::node)], u64 avail, bool channels,
                         Report& rep) {
-    const u64 avail = free_ram(plat);
     u64 used = 0;
     for (unsigned i = 0; i < d.count; ++i) {
         Guest& g = d.guests[i];
         if (!g.valid)
             continue;
         if (g.mem_size > avail - used) {
-            fail(rep, g, paths[i], "memory-size 0x%llx does not fit: earlier guests leave 0x%llx bytes of free RAM; "
+            fail(rep, g, paths[i], "memory-size 0x%llx does not fit: earlier guests leave 0x%llx bytes of free RAM%s; "
                     "shrink the guests or add RAM", (unsigned long long)g.mem_size,
-                    (unsigned long long)(avail - used));
+                    (unsigned long long)(avail - used), channels ? " (after the channels' memory)" : "");
             continue;
         }
         used += g.mem_size;
+    }
+}
+
+using Path = char[sizeof(Diagnostic::node)];
+
+/// Reports a problem of channel @p c at @p path and refuses it.
+void refuse(Report& rep, Channel& c, const char* path, const char* fmt, ...) __attribute__((format(printf, 4, 5)));
+void refuse(Report& rep, Channel& c, const char* path, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rep.vadd(path, fmt, ap);
+    va_end(ap);
+    c.valid = false;
+}
+
+/// Decodes the children of /mortise/channels, in document order, after the guests (members name them).
+void decode_channels(const tn::fdt::Fdt& fdt, tn::fdt::Node list, const Platform& plat, Description& d,
+                     Path* paths, Report& rep) {
+    for (tn::fdt::Property prop : fdt.properties(list)) {
+        rep.add("/mortise/channels", "property '%s': the node 'channels' holds the inter-VM channels (one subnode "
+                "each) and no longer names a guest; rename that guest", prop.name());
+        break;
+    }
+    for (tn::fdt::Node n : fdt.children(list)) {
+        Path path;
+        tn::fmt::format(path, sizeof(path), "/mortise/channels/%s", fdt.name(n));
+        if (d.channel_count == k_max_channels) {
+            rep.add(path, "more than %u channels; Mortise supports at most %u, remove this one", k_max_channels,
+                    k_max_channels);
+            continue;
+        }
+        memcpy(paths[d.channel_count], path, sizeof(path));
+        detail::decode_channel(fdt, n, path, plat, d, d.channel_count, rep);
+        ++d.channel_count;
+    }
+}
+
+/// Gives each channel whose size is known its slot of the channel window, in document order: the doorbell
+/// page at the slot, the shared memory k_ivc_shm_offset after it, the next slot at the next 64 KiB boundary
+/// after the shared memory. A channel refused for another reason keeps its slot, so the addresses do not
+/// depend on which guests start; one that does not fit the window is refused and takes none.
+void place_channels(Description& d, const Path* paths, Report& rep) {
+    namespace gmap = tn::plat::mortise_guest::map;
+    u64 offset = 0;  // Into the window, of the next free slot.
+    for (unsigned i = 0; i < d.channel_count; ++i) {
+        Channel& c = d.channels[i];
+        if (c.size == 0)
+            continue;
+        const u64 end = offset + gmap::k_ivc_shm_offset + c.size;
+        if (end > gmap::k_ivc_size) {
+            refuse(rep, c, paths[i], "does not fit in the channel window: the earlier channels leave 0x%llx bytes of "
+                   "its 0x%llx, and this one needs 0x%llx (a 64 KiB doorbell slot, then 'size'); make it or earlier "
+                   "channels smaller", (unsigned long long)(gmap::k_ivc_size - offset),
+                   (unsigned long long)gmap::k_ivc_size, (unsigned long long)(gmap::k_ivc_shm_offset + c.size));
+            continue;
+        }
+        c.doorbell_ipa = gmap::k_ivc + offset;
+        c.shm_ipa = c.doorbell_ipa + gmap::k_ivc_shm_offset;
+        offset = (end + gmap::k_ivc_slot_align - 1) & ~(gmap::k_ivc_slot_align - 1);
+    }
+}
+
+/// Refuses every channel still valid with a member guest that is not: it is never set up, and the other
+/// members run without it.
+void refuse_for_members(Description& d, const Path* paths, Report& rep) {
+    for (unsigned i = 0; i < d.channel_count; ++i) {
+        Channel& c = d.channels[i];
+        for (unsigned m = 0; m < c.member_count && c.valid; ++m)
+            if (!d.guests[c.members[m]].valid)
+                refuse(rep, c, paths[i], "not set up because guest '%s' was refused (see its errors); the other "
+                       "members run without this channel", d.guests[c.members[m]].name);
     }
 }
 
@@ -163,9 +233,16 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
         return false;
     }
 
-    char paths[k_max_guests][sizeof(Diagnostic::node)];
+    Path paths[k_max_guests];
     unsigned seen = 0;
+    tn::fdt::Node channel_list{};
+    bool has_channels = false;
     for (tn::fdt::Node n : fdt.children(top.value())) {
+        if (strcmp(fdt.name(n), "channels") == 0) {  // Not a guest: the inter-VM channels, decoded below.
+            channel_list = n;
+            has_channels = true;
+            continue;
+        }
         ++seen;
         char path[sizeof(Diagnostic::node)];
         tn::fmt::format(path, sizeof(path), "/mortise/%s", fdt.name(n));
@@ -185,7 +262,26 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
         for (unsigned j = 0; j < i && out.guests[i].valid; ++j)
             if (out.guests[j].valid)
                 check_pair(out.guests[i], paths[i], out.guests[j], paths[j], rep);
-    check_total_memory(out, paths, plat, rep);
+    Path channel_paths[k_max_channels];
+    if (has_channels) {
+        decode_channels(fdt, channel_list, plat, out, channel_paths, rep);
+        place_channels(out, channel_paths, rep);
+        refuse_for_members(out, channel_paths, rep);
+    }
+    // The channels' memory is carved first, as one block; then the guests'. A guest refused for lack of
+    // RAM takes its channels with it (the pool then holds more than they need, never less).
+    const u64 avail = free_ram(plat);
+    u64 pool = channel_pool_size(out);
+    if (pool > avail) {
+        for (unsigned i = 0; i < out.channel_count; ++i)
+            if (out.channels[i].valid)
+                refuse(rep, out.channels[i], channel_paths[i], "the channels' memory (0x%llx bytes in all) does "
+                       "not fit in the free RAM (0x%llx bytes); make the channels smaller or add RAM",
+                       (unsigned long long)pool, (unsigned long long)avail);
+        pool = 0;
+    }
+    check_total_memory(out, paths, avail - pool, pool != 0, rep);
+    refuse_for_members(out, channel_paths, rep);
     return true;
 }
 

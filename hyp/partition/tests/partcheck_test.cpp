@@ -111,6 +111,31 @@ TEST_F(Partcheck, OverlapNamesFileLineNodeAndReason) {
               "change 'memory-base' or drop it to let Mortise place it\n");
 }
 
+// Inter-VM channels: each problem at the line of the channel's node, the guests unaffected.
+TEST_F(Partcheck, ChannelsNameFileLineNodeAndReason) {
+    Outcome o = run("channels", {"--images", "ticker"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+
+    o = run("bad-channel");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-channel.dts:21: /mortise/gamma: CPU 1 is already given to guest \"alpha\"; each CPU belongs to one "
+              "guest, remove it from one 'cpus'\n"
+              "bad-channel.dts:28: /mortise/channels/ping: member \"omega\" is not a guest of this description; name "
+              "a guest node under /mortise\n"
+              "bad-channel.dts:33: /mortise/channels/pong: doorbell interrupt 34 of member \"beta\" is one of its "
+              "pass-through 'irqs'; pick another SPI in 'doorbell-irqs'\n"
+              "bad-channel.dts:44: /mortise/channels/tock: size 0x1800 is not a multiple of 4 KiB from 8 KiB (0x2000) "
+              "to 16 MiB (0x1000000); change 'size'\n"
+              "bad-channel.dts:44: /mortise/channels/tock: 'read-only' names every member, so nobody could write; "
+              "leave at least one member out\n"
+              "bad-channel.dts:50: /mortise/channels/typo: unknown property 'doorbell-irq'; channels have members, "
+              "size, read-only and doorbell-irqs (docs/mortise.md, \"Inter-VM channels\")\n"
+              "bad-channel.dts:39: /mortise/channels/tick: not set up because guest 'gamma' was refused (see its "
+              "errors); the other members run without this channel\n");
+}
+
 TEST_F(Partcheck, MissingImageOnlyWithAnImageList) {
     Outcome o = run("bad-missing-image", {"--images", "ticker"});
     EXPECT_EQ(o.status, 1);

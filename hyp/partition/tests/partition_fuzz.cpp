@@ -16,6 +16,39 @@ using tn::u64;
 
 namespace {
 
+/// A valid channel: 2..4 distinct valid members, a size and doorbells in range, its slot inside the
+/// window and after the previous valid one's, not everyone read-only; the pool holds them all.
+void check_channels(const pt::Description& d) {
+    namespace gmap = tn::plat::mortise_guest::map;
+    if (d.channel_count > pt::k_max_channels)
+        __builtin_trap();
+    u64 next = gmap::k_ivc.value(), pool = 0;
+    for (unsigned i = 0; i < d.channel_count; ++i) {
+        const pt::Channel& c = d.channels[i];
+        if (strnlen(c.name, pt::k_name_len) == pt::k_name_len)
+            __builtin_trap();
+        if (!c.valid)
+            continue;
+        if (c.member_count < 2 || c.member_count > pt::k_max_members || c.size % 0x1000 ||
+            c.size < pt::k_channel_min || c.size > pt::k_channel_max ||
+            c.read_only_mask == (1u << c.member_count) - 1 || c.read_only_mask >> c.member_count)
+            __builtin_trap();
+        for (unsigned m = 0; m < c.member_count; ++m) {
+            if (c.members[m] >= d.count || !d.guests[c.members[m]].valid || pt::member_index(c, c.members[m]) != int(m))
+                __builtin_trap();
+            if (c.doorbell_intid[m] < 32 || c.doorbell_intid[m] > 1019 || c.doorbell_intid[m] == gmap::k_uart_intid)
+                __builtin_trap();
+        }
+        if (c.doorbell_ipa.value() < next || c.shm_ipa != c.doorbell_ipa + gmap::k_ivc_shm_offset ||
+            (c.shm_ipa + c.size).value() > (gmap::k_ivc + gmap::k_ivc_size).value())
+            __builtin_trap();
+        next = (c.shm_ipa + c.size).value();
+        pool += (c.size + 0xffff) & ~u64{0xffff};
+    }
+    if (pt::channel_pool_size(d) < pool || pt::channel_pool_size(d) % 0x20'0000)
+        __builtin_trap();
+}
+
 void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, const pt::Platform& plat) {
     if (d.count > pt::k_max_guests || diag.count > 32)
         __builtin_trap();
@@ -41,10 +74,11 @@ void check_invariants(const pt::Description& d, const pt::Diagnostics& diag, con
             if (g.irqs[r] < 32 || g.irqs[r] > 1019)
                 __builtin_trap();
         static uint64_t dt[2048];
-        const u64 size = mortise::guestdt::build(g, dt, sizeof(dt));
+        const u64 size = mortise::guestdt::build(g, dt, sizeof(dt), nullptr, nullptr, &d, i);
         if (size == 0 || !tn::fdt::Fdt::try_open(dt, size).ok())
             __builtin_trap();
     }
+    check_channels(d);
 }
 
 /// The same bytes as a board's tree (partcheck --board-dtb, tests/dts/board-virt.dts is a seed): a

@@ -1,7 +1,8 @@
 UNIT_TESTS += partition
 partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
-	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_test.cpp
+	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_test.cpp \
+	$(d)/tests/channel_test.cpp
 partition_INCLUDES := $(TN_ROOT)/lib/fdt/tests
 
 # support/tools/partcheck, built from the same sources, run on tests/dts/*.dts.

@@ -11,6 +11,10 @@ namespace d = pg::desc;
 using tn::arch::VtcrEl2;
 using tn::arch::VttbrEl2;
 
+// Stage-2 MemAttr[3:0] (Arm ARM D8.5.5, FEAT_S2FWB off): outer bits 3:2, inner 1:0, 0b01 each
+// = Normal Non-cacheable.
+constexpr u64 k_memattr_normal_nc = 0x5;
+
 Error convert(pg::Error e) {
     switch (e) {
     case pg::Error::Misaligned: return Error::Misaligned;
@@ -36,6 +40,8 @@ u64 leaf_attributes(Mem mem, Perms perms) {
     u64 a = d::Af::bits(1);
     if (mem == Mem::Normal)
         a |= d::MemAttr::bits(d::k_memattr_normal_wb) | d::Sh::bits(d::k_sh_inner);
+    else if (mem == Mem::NormalNc)
+        a |= d::MemAttr::bits(k_memattr_normal_nc) | d::Sh::bits(d::k_sh_inner);
     else
         a |= d::MemAttr::bits(d::k_memattr_device_ngnre);
     if (perms.read)
@@ -76,7 +82,8 @@ Result<Translation, Error> Table::translate(Ipa ipa) const {
     u64 block = pg::block_size(level);
     Translation t{};
     t.pa = PhysAddr{(d::OutputAddr::mask & e & ~(block - 1)) | (ipa.value() & (block - 1))};
-    t.mem = d::MemAttr::get(e) == d::k_memattr_normal_wb ? Mem::Normal : Mem::Device;
+    const u64 attr = d::MemAttr::get(e);
+    t.mem = attr == d::k_memattr_normal_wb ? Mem::Normal : attr == k_memattr_normal_nc ? Mem::NormalNc : Mem::Device;
     t.perms = {d::S2apRead::get(e) != 0, d::S2apWrite::get(e) != 0, d::Xn::get(e) == 0};
     t.level = level;
     return t;

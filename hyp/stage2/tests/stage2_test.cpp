@@ -115,6 +115,23 @@ TEST_F(Stage2, RawDescriptorEncoding) {
     EXPECT_EQ(leaf_attributes(Mem::Normal, {false, false, true}) & (3u << 6), 0u);  // execute-only: no S2AP
 }
 
+// Inter-VM channel memory with a Linux member: Normal Non-cacheable (MemAttr 0b0101), inner
+// shareable like all Normal memory, and it reads back as such.
+TEST_F(Stage2, NormalNonCacheable) {
+    ASSERT_TRUE(t.map(Ipa{0x2001'0000}, PhysAddr{0x7000'0000}, 0x10000, Mem::NormalNc, {true, true, false}).ok());
+    auto tr = t.translate(Ipa{0x2001'0040});
+    ASSERT_TRUE(tr.ok());
+    EXPECT_EQ(tr.value().mem, Mem::NormalNc);
+    EXPECT_EQ(tr.value().pa, PhysAddr{0x7000'0040});
+    EXPECT_TRUE(tr.value().perms.write);
+    EXPECT_FALSE(tr.value().perms.exec);
+    const u64 a = leaf_attributes(Mem::NormalNc, {true, false, false});
+    EXPECT_EQ((a >> 2) & 0xf, 0x5u);  // MemAttr: Normal, outer and inner non-cacheable
+    EXPECT_EQ((a >> 6) & 3, 1u);      // S2AP: read-only
+    EXPECT_EQ((a >> 8) & 3, 3u);      // inner shareable
+    EXPECT_EQ((a >> 54) & 1, 1u);     // XN
+}
+
 TEST_F(Stage2, OverrideSplitsBlock) {
     ASSERT_TRUE(t.map(Ipa{0x4000'0000}, PhysAddr{0x6000'0000}, 4 * MiB, Mem::Normal, rwx).ok());
     ASSERT_TRUE(t.map(Ipa{0x4010'0000}, PhysAddr{0x6010'0000}, 0x1000, Mem::Normal, ro).ok());

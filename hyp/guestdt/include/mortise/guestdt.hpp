@@ -44,8 +44,16 @@ struct Boot {
 /// the initramfs's guest-physical range, end exclusive) when boot->initrd is not empty, `rng-seed`
 /// (the bytes, at most k_max_rng_seed) and `kaslr-seed` (64-bit) when given. Without it the tree has
 /// none of them, as for a Tenon guest.
+///
+/// With @p desc (the description @p g is guest number @p guest_index of), each valid channel the guest is a
+/// member of gets a child of the root, in channel order, named "ivc@<doorbell IPA in hex>":
+/// `compatible = "tenonos,ivc-channel"`, `reg` = the doorbell page then the shared memory (2 + 2 cells),
+/// `reg-names = "doorbell", "shm"`, `interrupts` = its doorbell SPI, edge rising, `label` = the channel name,
+/// `tenonos,channel-id` (the index in the description, ivc.notify's x1), `tenonos,member` (the guest's member
+/// index), `tenonos,members` (the member count), `read-only` when the guest's mapping is read-only and
+/// `tenonos,uncached` when a member is Linux (docs/mortise.md, "Inter-VM channels").
 u64 build(const partition::Guest& g, void* buf, u64 cap, const tn::fdt::Fdt* host = nullptr,
-          const Boot* boot = nullptr);
+          const Boot* boot = nullptr, const partition::Description* desc = nullptr, unsigned guest_index = 0);
 
 
 /// Largest guest device tree Mortise writes (in the top 2 MiB of guest RAM, kernel_image::k_dt_room): the

@@ -46,6 +46,7 @@ using tn::mortise_abi::k_owner_shift;
 using tn::mortise_abi::k_smc64;
 using tn::mortise_abi::k_version;
 using tn::mortise_abi::Status;
+namespace ivc = tn::mortise_abi::ivc;
 namespace id = tn::mortise_abi::id;
 
 /// Who is calling: filled by the EL2 trap handler from the running vCPU.
@@ -101,11 +102,35 @@ protected:
     ~LifecycleOps() = default;
 };
 
+/// A member's view of one inter-VM channel (ivc.info).
+struct IvcView {
+    unsigned member;   ///< The caller's member index (x1).
+    unsigned members;  ///< How many guests the channel joins (x2).
+    u64 live;          ///< Bit i: member i is running or paused (x3).
+};
+
+/// Inter-VM channels, implemented by the EL2 core (docs/mortise.md, "Inter-VM channels").
+/// @p channel is the caller's x1 as given: each returns InvalidParameters when no usable
+/// channel has that id, then Denied when @p guest is not one of its members.
+class IvcOps {
+public:
+    /// Rings the doorbells of the members of @p channel that @p mask names (ivc.notify's x2:
+    /// 0 = every other member; the caller's own bit is ignored). InvalidParameters for a bit
+    /// at or above the member count.
+    virtual Status notify(unsigned guest, u64 channel, u64 mask) = 0;
+    /// Fills @p view with @p guest's view of @p channel.
+    virtual Status info(unsigned guest, u64 channel, IvcView& view) = 0;
+
+protected:
+    ~IvcOps() = default;
+};
+
 /// What handlers act on; any pointer may be null (its functions then return NotSupported).
 struct Env {
     GuestMemory* memory;
     ConsoleOps* console;
     LifecycleOps* lifecycle;
+    IvcOps* ivc;
 };
 
 /// Values for x0..x3.
@@ -199,5 +224,6 @@ private:
 extern const Group k_info_group;
 extern const Group k_console_group;
 extern const Group k_lifecycle_group;
+extern const Group k_ivc_group;
 
 }  // namespace mortise::hypercall

@@ -76,6 +76,28 @@ constexpr int member_index(const Channel& c, unsigned guest) {
         if (c.members[i] == guest) return static_cast<int>(i);
     return -1;
 }
+/// Each channel's shared memory is carved in k_channel_granule blocks, all of them as one block of whole
+/// k_channel_pool_align units (Mortise maps it with 2 MiB blocks where it can).
+constexpr u64 k_channel_granule = 0x1'0000, k_channel_pool_align = 0x20'0000;
+/// Host RAM Mortise carves for the channels of @p d, as one block: the sizes of the valid channels each
+/// rounded up to 64 KiB, the total rounded up to 2 MiB; 0 without a valid channel. parse() counts it
+/// against free RAM before the guests' memory.
+constexpr u64 channel_pool_size(const Description& d) {
+    u64 total = 0;
+    for (unsigned i = 0; i < d.channel_count && i < k_max_channels; ++i)
+        if (d.channels[i].valid)
+            total += (d.channels[i].size + k_channel_granule - 1) & ~(k_channel_granule - 1);
+    return (total + k_channel_pool_align - 1) & ~(k_channel_pool_align - 1);
+}
+/// Where channel @p c's shared memory starts in the pool of channel_pool_size(): after the earlier valid
+/// channels' rounded sizes, in description order (index @p id).
+constexpr u64 channel_pool_offset(const Description& d, unsigned id) {
+    u64 at = 0;
+    for (unsigned i = 0; i < id && i < d.channel_count && i < k_max_channels; ++i)
+        if (d.channels[i].valid)
+            at += (d.channels[i].size + k_channel_granule - 1) & ~(k_channel_granule - 1);
+    return at;
+}
 struct Platform {                 // what the description is validated against
     Region ram[4]; unsigned ram_count;   // host RAM banks
     Region reserved[4]; unsigned reserved_count; // e.g. Mortise's own image and heap

@@ -28,7 +28,10 @@ using tn::u64;
 constexpr unsigned k_ipa_bits = tn::arch::pgtable::k_va_bits;
 constexpr u64 k_page = tn::arch::pgtable::k_page;
 
-enum class Mem : tn::u8 { Normal, Device };
+/// Memory type of a mapping: Normal write-back, Device-nGnRE, or Normal non-cacheable
+/// (inter-VM channels with a Linux member, whose uio maps them uncached: every member
+/// maps them alike, so no member sees mismatched attributes).
+enum class Mem : tn::u8 { Normal, Device, NormalNc };
 
 struct Perms {
     bool read;
