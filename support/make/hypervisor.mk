@@ -27,6 +27,12 @@
 #       TN_GUEST_linux_MODULES := virtio_blk ... (optional, with _LINUX) kernel modules
 #                                              from the kernel's .deb, with their
 #                                              dependencies; /init loads them
+#       TN_GUEST_linux_MODULE_ARGS_gpio_keys := a=1 b=x  (optional) the parameters /init gives
+#                                              insmod for that module (one variable per module,
+#                                              named as in _MODULES): lib/modules/<module>.args
+#       TN_GUEST_linux_IVC_TOOL := y           (optional) /bin/ivc-tool in the initramfs: the
+#                                              guest's inter-VM channels from userspace
+#                                              (support/ivc-linux, static, built here)
 #       TN_GUEST_linux_DT_OVERLAY := path.dts  (optional) a device-tree overlay source
 #                                              (/dts-v1/; /plugin/; target-path fragments),
 #                                              compiled with dtc, applied by Mortise to the
@@ -113,6 +119,12 @@ $(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out stock rt,$(TN_GUEST_$(g)_LINUX)
 	$(error $(APP_DIR)/guests.mk: TN_GUEST_$(g)_LINUX = $(TN_GUEST_$(g)_LINUX): write stock or rt (Debian's kernel flavours))))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_IMAGE),$(if $(wildcard $(call tn_guest_path,$(TN_GUEST_$(g)_IMAGE))),,\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IMAGE $(TN_GUEST_$(g)_IMAGE) does not exist))))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(filter-out y n,$(TN_GUEST_$(g)_IVC_TOOL)),\
+	$(error $(APP_DIR)/guests.mk: TN_GUEST_$(g)_IVC_TOOL = $(TN_GUEST_$(g)_IVC_TOOL): write y (or leave it out))))
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(and $(filter y,$(TN_GUEST_$(g)_IVC_TOOL)),$(TN_GUEST_$(g)_INITRAMFS)),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IVC_TOOL goes into the initramfs this build makes; with your own _INITRAMFS put support/ivc-linux's ivc-tool in it yourself)))
+$(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_IVC_TOOL)$(TN_GUEST_$(g)_MODULES),\
+	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_IVC_TOOL and _MODULES are for Linux guests; remove them)))
 $(foreach g,$(TN_TENON_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),\
 	$(error $(APP_DIR)/guests.mk: guest '$(g)': TN_GUEST_$(g)_DT_OVERLAY is for Linux guests (a Tenon guest's tree is not extended); remove it)))
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),$(if $(wildcard $(call tn_guest_path,$(TN_GUEST_$(g)_DT_OVERLAY))),,\
@@ -165,14 +177,38 @@ $(call tn_guest_initramfs,$(1)): $(call tn_guest_path,$(TN_GUEST_$(1)_INITRAMFS)
 	$(Q)if [ "$$$$(readlink $$@ 2>/dev/null)" != "$$<" ]; then ln -sfn "$$<" $$@; fi
 endef
 
-# ... or built from busybox and the rootfs overlays.
+# ... or built from busybox and the rootfs overlays, the modules, their
+# parameters and ivc-tool.
 define tn_linux_initramfs_built
-$(call tn_guest_initramfs,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir,$(1))/linux.mk) FORCE
+$(call tn_guest_initramfs,$(1)): $(if $(TN_GUEST_$(1)_LINUX),$(call tn_guest_dir,$(1))/linux.mk) \
+		$(if $(call tn_guest_has_ivc_tool,$(1)),$(call tn_guest_ivc_tool,$(1))) FORCE
 	$$(call tn_echo,INITRAMFS,$$(call tn_short,$$@))
 	$(Q)$(PYTHON) $(TN_ROOT)/scripts/linux-initramfs \
 		$(if $(TN_GUEST_$(1)_LINUX),--busybox "$$$$(sed -n 's/^BUSYBOX=//p' $(call tn_guest_dir,$(1))/linux.mk)") \
 		$(foreach r,$(call tn_guest_rootfs,$(1)),--rootfs $(r)) \
-		$(if $(TN_GUEST_$(1)_MODULES),--rootfs $(call tn_guest_dir,$(1))/modules) -o $$@
+		$(if $(TN_GUEST_$(1)_MODULES),--rootfs $(call tn_guest_dir,$(1))/modules) \
+		$(if $(call tn_guest_module_args,$(1)),--rootfs $(call tn_guest_dir,$(1))/module-args) \
+		$(if $(call tn_guest_has_ivc_tool,$(1)),--rootfs $(call tn_guest_dir,$(1))/ivc-tool) -o $$@
+endef
+
+# $(1) = Linux guest name: the modules given parameters (TN_GUEST_<name>_MODULE_ARGS_<module>);
+# each one's lib/modules/<module>.args is written when its text changes, and
+# the directory holds no other file.
+tn_guest_module_args = $(strip $(foreach m,$(TN_GUEST_$(1)_MODULES),$(if $(strip $(TN_GUEST_$(1)_MODULE_ARGS_$(m))),$(m))))
+tn_guest_has_ivc_tool = $(filter y,$(TN_GUEST_$(1)_IVC_TOOL))
+$(foreach g,$(TN_LINUX_GUESTS),$(foreach m,$(call tn_guest_module_args,$(g)),\
+	$(eval TN_MODARGS_$(g)_$(m) := $(strip $(TN_GUEST_$(g)_MODULE_ARGS_$(m))))\
+	$(eval $(call tn_write_if_changed,$(call tn_guest_dir,$(g))/module-args/lib/modules/$(m).args,TN_MODARGS_$(g)_$(m))))\
+	$(foreach f,$(wildcard $(call tn_guest_dir,$(g))/module-args/lib/modules/*.args),\
+	$(if $(filter $(notdir $(f:.args=)),$(call tn_guest_module_args,$(g))),,$(shell rm -f $(f)))))
+
+# $(1) = Linux guest name: ivc-tool, static for arm64 Linux (support/ivc-linux/Makefile),
+# in an overlay of its own; its make rebuilds only what changed.
+tn_guest_ivc_tool = $(call tn_guest_dir,$(1))/ivc-tool/bin/ivc-tool
+define tn_linux_ivc_tool
+$(call tn_guest_ivc_tool,$(1)): FORCE
+	$(Q)$$(MAKE) -s -C $(TN_ROOT)/support/ivc-linux TN_ROOT=$(TN_ROOT) Q=$(Q) \
+		OUT=$$@ OBJ=$(call tn_guest_dir,$(1))/ivc-tool-obj
 endef
 # $(1) = Linux guest name: its overlay source compiled (dtc's own errors name file:line).
 define tn_linux_dt_overlay
@@ -184,6 +220,7 @@ $(call tn_guest_dtbo,$(1)): $(call tn_guest_path,$(TN_GUEST_$(1)_DT_OVERLAY)) $(
 endef
 $(foreach g,$(TN_LINUX_GUESTS),$(if $(TN_GUEST_$(g)_DT_OVERLAY),$(eval $(call tn_linux_dt_overlay,$(g)))))
 
+$(foreach g,$(TN_LINUX_GUESTS),$(if $(call tn_guest_has_ivc_tool,$(g)),$(eval $(call tn_linux_ivc_tool,$(g)))))
 $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 	$(if $(call tn_guest_initramfs_given,$(g)),$(eval $(call tn_linux_initramfs_given,$(g))),\
 	$(if $(call tn_guest_has_initramfs,$(g)),$(eval $(call tn_linux_initramfs_built,$(g))))))
