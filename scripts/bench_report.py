@@ -285,6 +285,12 @@ def section_ivc(res):
         "`ivc.pingpong`", "≤ {:.0f} × `ivc.null_hypercall` (same boot)".format(IVC_PINGPONG_LIMIT),
         "n/a" if r is None else "{} ({:.2f} × {})".format(fmt(pp, 2), r, fmt(hc, 2)),
         "not measured" if r is None else "met" if r <= IVC_PINGPONG_LIMIT else "not met")]))
+    if limit is not None and hc:
+        md.append("\nThe physical limit below, 2 × (null hypercall + virtual interrupt) = {} instructions, is "
+                  "{:.2f} × `ivc.null_hypercall`: the target counts a doorbell per direction but not the "
+                  "interrupt that must wake the peer, so {}.\n".format(
+                      fmt(limit, 2), limit / hc, "no round trip that wakes a blocked peer by interrupt can meet it (only a polling peer could)"
+                      if limit > IVC_PINGPONG_LIMIT * hc else "it is reachable in principle"))
     md.append("\n### Round trips\n\n")
     rows = [["`ivc.null_hypercall`", "guest HVC (info.version) and back, in the ivc-bench boot",
              fmt(hc, 2), "-"],
