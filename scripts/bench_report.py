@@ -260,6 +260,80 @@ def section_mortise(res):
     return table(("metric (instructions, QEMU icount)", "mean"), rows) + "\n"
 
 
+# Inter-VM channels (issue 18): what configuration ivc-bench measures in one
+# boot (test/apps/ivc-bench), and the throughput message sizes.
+IVC_SIZES = (("64", 64), ("1k", 1024), ("16k", 16384))
+IVC_METRICS = ["ivc.stamp", "ivc.null_hypercall", "ivc.virq_roundtrip", "ivc.pingpong"] + [
+    "ivc.throughput." + name for name, _ in IVC_SIZES]
+IVC_PINGPONG_LIMIT = 2.0  # the issue's target: ivc.pingpong <= 2 x the null hypercall round trip
+
+
+def ivc_physical_limit(m):
+    """The floor of a round trip: per direction one doorbell trap (the null
+    hypercall round trip) and one virtual interrupt (ivc.virq_roundtrip)."""
+    hc, virq = mean(m, "ivc.null_hypercall"), mean(m, "ivc.virq_roundtrip")
+    return None if hc is None or virq is None else 2 * (hc + virq)
+
+
+def section_ivc(res):
+    m = res["metrics"]
+    hc, pp, lpp = mean(m, "ivc.null_hypercall"), mean(m, "ivc.pingpong"), mean(m, "ivc.linux_pingpong")
+    limit = ivc_physical_limit(m)
+    md = ["### Target (issue 18; instructions under QEMU icount)\n\n"]
+    r = ratio(pp, hc)
+    md.append(table(("metric", "target", "measured", "verdict"), [(
+        "`ivc.pingpong`", "≤ {:.0f} × `ivc.null_hypercall` (same boot)".format(IVC_PINGPONG_LIMIT),
+        "n/a" if r is None else "{} ({:.2f} × {})".format(fmt(pp, 2), r, fmt(hc, 2)),
+        "not measured" if r is None else "met" if r <= IVC_PINGPONG_LIMIT else "not met")]))
+    if limit is not None and hc:
+        md.append("\nThe physical limit below, 2 × (null hypercall + virtual interrupt) = {} instructions, is "
+                  "{:.2f} × `ivc.null_hypercall`: the target counts a doorbell per direction but not the "
+                  "interrupt that must wake the peer, so {}.\n".format(
+                      fmt(limit, 2), limit / hc, "no round trip that wakes a blocked peer by interrupt can meet it (only a polling peer could)"
+                      if limit > IVC_PINGPONG_LIMIT * hc else "it is reachable in principle"))
+    md.append("\n### Round trips\n\n")
+    rows = [["`ivc.null_hypercall`", "guest HVC (info.version) and back, in the ivc-bench boot",
+             fmt(hc, 2), "-"],
+            ["`mortise.null_hypercall`", "the same in configuration mortise-bench (another build)",
+             fmt(mean(m, "mortise.null_hypercall"), 2), "-"],
+            ["`ivc.virq_roundtrip`", "a virtual interrupt already pending in the vGIC: unmask, handler, eret",
+             fmt(mean(m, "ivc.virq_roundtrip"), 2), "-"],
+            ["physical limit", "2 × (`ivc.null_hypercall` + `ivc.virq_roundtrip`): one doorbell trap and one "
+             "virtual interrupt per direction", fmt(limit, 2), "1.00 ×"],
+            ["`ivc.pingpong`", "Tenon ↔ Tenon: 8-byte send, doorbell, the peer's blocking recv wakes, reply, "
+             "doorbell, the initiator's blocking recv wakes", fmt(pp, 2),
+             "n/a" if ratio(pp, limit) is None else "{:.2f} ×".format(ratio(pp, limit))],
+            ["`ivc.linux_pingpong`", "Tenon ↔ Linux userspace (`ivc-tool echo`: gpio-keys doorbell, "
+             "/dev/mem mapping)", fmt(lpp, 2),
+             "n/a" if ratio(lpp, limit) is None else "{:.2f} ×".format(ratio(lpp, limit))]]
+    md.append(table(("metric", "what one round trip is", "instructions", "vs physical limit"), rows))
+    md.append("\nThe physical limit is derived, not measured as one path: a round trip cannot take less than "
+              "two doorbells (each a trap to Mortise and back, costed as the null hypercall of the same boot) and "
+              "two virtual interrupts taken by the woken guest (costed as `ivc.virq_roundtrip`: an SGI the guest "
+              "sent itself with IRQs masked, taken at the unmask, up to the first instruction after the "
+              "handler's eret). It leaves out everything a real exchange adds: the ring operations, waking the "
+              "blocked thread (EventFlags, a switch from idle), Mortise kicking the peer's CPU with SGI 8 and "
+              "the peer's exit from WFI. Under `-icount` the counter counts the instructions of every CPU, so "
+              "both guests' and Mortise's work on either CPU is in a round trip.\n")
+    md.append("\n### Throughput (one way, the peer receiving)\n\n")
+    rows = []
+    for name, size in IVC_SIZES:
+        v = m.get("ivc.throughput." + name)
+        per = v and v["mean"]
+        rows.append(["`ivc.throughput.{}`".format(name), "{:,}".format(size), fmt(per, 2),
+                     "n/a" if not per else "{:,.1f}".format(size * 1000 / per),
+                     v and v.get("ops_per_sample", 1), v and v["samples"]])
+    md.append(table(("metric", "message bytes", "instructions per message", "bytes per 1,000 instructions",
+                     "messages per sample", "samples"), rows))
+    md.append("\nA sample is a batch of messages sent with the copying `send()` (which blocks on the doorbell "
+              "while the 64 KiB ring is full) and received with `recv()` by the peer, followed by one "
+              "end-of-batch message the peer acknowledges once it has taken every message out; the figure is "
+              "the batch's instructions (both CPUs) divided by its message count, so the acknowledgement's "
+              "round trip is spread over the batch. Bytes per 1,000 instructions = message bytes × 1000 / "
+              "instructions per message.\n")
+    return "".join(md)
+
+
 ENVIRONMENTS = (("bare", "", "Tenon bare (ours)"), ("mortise", "mortise", "Mortise + Tenon, alone (ours)"),
                 ("mortise_linux", "mortise_linux", "Mortise + Tenon + busy Linux (ours)"))
 RT_ROWS = ("thread_switch.2", "thread_switch.50", "preempt", "sem_wakeup", "irq_latency")
@@ -364,6 +438,8 @@ def write(res, suites, out):
             md.append(section_mortise(res))
         elif suite["name"] == "linux":
             md.append(section_linux(res))
+    md.append("\n## Inter-VM channels (issue 18)\n\n")
+    md.append(section_ivc(res))
     md.append("\n## All metrics\n\n")
     md.append(all_metrics(res))
     md.append("\n## Configurations\n\n")

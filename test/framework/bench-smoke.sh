@@ -16,12 +16,18 @@ expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \(yield\) \| �
 # The POSIX layer against the native API, and the POSIX images' footprint (issue 17).
 expect_contains "$(cat "$out/report.md")" '^\| `posix.sem_post_wait_switch` \| `native.sem_give_take_switch` \| .* \| [0-9.,]+ \| [0-9.,]+ \| [0-9.]+ × \| ≤ 1.10 × \| (met|not met) \|$'
 expect_contains "$(cat "$out/report.md")" '^\| `footprint.posix-hello` \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| \+[0-9,]+ \|$'
+# Inter-VM channels (issue 18): the ping-pong target against the same boot's
+# null hypercall, the throughput rows in bytes per 1,000 instructions.
+expect_contains "$(cat "$out/report.md")" '^\| `ivc.pingpong` \| ≤ 2 × `ivc.null_hypercall` \(same boot\) \| [0-9.,]+ \([0-9.]+ × [0-9.,]+\) \| (met|not met) \|$'
+expect_contains "$(cat "$out/report.md")" '^\| physical limit \| .* \| [0-9.,]+ \| 1.00 × \|$'
+expect_contains "$(cat "$out/report.md")" '^\| `ivc.throughput.16k` \| 16,384 \| [0-9.,]+ \| [0-9.,]+ \| 32 \| [0-9]+ \|$'
 # The Linux suite (issue 14) ran, or was skipped for want of the Linux artifacts.
 linux=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["configs"]["linux-solo"]["status"])' \
     "$out/results.json")
 if [ "$linux" = ok ]; then
     expect_contains "$(cat "$out/report.md")" '^\| `boot.linux.solo` \| ≤ 1.05 × `boot.linux.bare` \| [0-9.]+ × \| (met|not met) \|$'
     expect_contains "$(cat "$out/report.md")" '^\| Mortise \+ Tenon \+ busy Linux \(ours\), instructions \| [0-9.,]+ \|'
+    expect_contains "$(cat "$out/report.md")" '^\| `ivc.linux_pingpong` \| .* \| [0-9.,]+ \| [0-9.]+ × \|$'
 else
     expect_contains "$linux" '^skipped: no Linux artifacts'
     echo "Linux suite skipped: $linux"
