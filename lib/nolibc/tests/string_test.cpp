@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <random>
+#include <vector>
 
 namespace nolibc {
 #define memcpy tn_memcpy
@@ -42,6 +43,100 @@ TEST(Nolibc, MemmoveOverlapsBothWays) {
         nolibc::tn_memmove(a + dst, a + src, n);
         std::memmove(b + dst, b + src, n);
         ASSERT_EQ(0, std::memcmp(a, b, sizeof a));
+    }
+}
+
+// Every size 0..80 at every source and destination alignment 0..15 (relative
+// to a 16-byte aligned buffer), against a byte-by-byte reference. Guard bytes
+// around the destination must come back untouched.
+constexpr size_t kMaxSize = 80, kAlign = 16, kGuard = 16;
+constexpr size_t kBuf = kGuard + kAlign + kMaxSize + kGuard;
+
+unsigned char pattern(size_t i, size_t salt) { return static_cast<unsigned char>(i * 131 + salt * 7 + 1); }
+
+TEST(Nolibc, MemcpyEverySizeAndAlignment) {
+    alignas(16) unsigned char src[kBuf], dst[kBuf], want[kBuf];
+    for (size_t n = 0; n <= kMaxSize; ++n)
+        for (size_t sa = 0; sa < kAlign; ++sa)
+            for (size_t da = 0; da < kAlign; ++da) {
+                for (size_t i = 0; i < kBuf; ++i) {
+                    src[i] = pattern(i, 1);
+                    dst[i] = want[i] = pattern(i, 2);
+                }
+                unsigned char* d = dst + kGuard + da;
+                const unsigned char* s = src + kGuard + sa;
+                for (size_t i = 0; i < n; ++i)
+                    want[kGuard + da + i] = s[i];
+                ASSERT_EQ(nolibc::tn_memcpy(d, s, n), d);
+                ASSERT_EQ(0, std::memcmp(dst, want, kBuf)) << "n=" << n << " src+" << sa << " dst+" << da;
+                for (size_t i = 0; i < kBuf; ++i)
+                    ASSERT_EQ(src[i], pattern(i, 1)) << "source changed";
+            }
+}
+
+// Source and destination in one buffer at every pair of offsets, so the
+// ranges overlap in both directions (and not at all) at every alignment.
+TEST(Nolibc, MemmoveEverySizeOffsetAndAlignment) {
+    constexpr size_t kSpan = kAlign + kMaxSize;  // offsets 0..kSpan-1 within the window
+    constexpr size_t kMove = kGuard + kSpan + kMaxSize + kGuard;
+    alignas(16) unsigned char buf[kMove], want[kMove];
+    for (size_t n = 0; n <= kMaxSize; ++n)
+        for (size_t so = 0; so < kSpan; ++so)
+            for (size_t doff = 0; doff < kSpan; ++doff) {
+                for (size_t i = 0; i < kMove; ++i)
+                    buf[i] = want[i] = pattern(i, 3);
+                unsigned char tmp[kMaxSize];
+                for (size_t i = 0; i < n; ++i)
+                    tmp[i] = want[kGuard + so + i];
+                for (size_t i = 0; i < n; ++i)
+                    want[kGuard + doff + i] = tmp[i];
+                unsigned char* d = buf + kGuard + doff;
+                ASSERT_EQ(nolibc::tn_memmove(d, buf + kGuard + so, n), d);
+                ASSERT_EQ(0, std::memcmp(buf, want, kMove)) << "n=" << n << " src+" << so << " dst+" << doff;
+            }
+}
+
+TEST(Nolibc, MemsetEverySizeAndAlignment) {
+    alignas(16) unsigned char dst[kBuf], want[kBuf];
+    for (int c : {0, 0x5a, 0xff, 0x1a5, -1, -128})
+        for (size_t n = 0; n <= kMaxSize; ++n)
+            for (size_t da = 0; da < kAlign; ++da) {
+                for (size_t i = 0; i < kBuf; ++i)
+                    dst[i] = want[i] = pattern(i, 4);
+                for (size_t i = 0; i < n; ++i)
+                    want[kGuard + da + i] = static_cast<unsigned char>(c);
+                unsigned char* d = dst + kGuard + da;
+                ASSERT_EQ(nolibc::tn_memset(d, c, n), d);
+                ASSERT_EQ(0, std::memcmp(dst, want, kBuf)) << "c=" << c << " n=" << n << " dst+" << da;
+            }
+}
+
+// Larger copies, so the unrolled loops run many times, in heap blocks sized
+// exactly so that ASan reports any access past either end.
+TEST(Nolibc, LargeCopiesStayInBounds) {
+    std::mt19937 rng(2);
+    for (int iter = 0; iter < 300; ++iter) {
+        size_t n = rng() % 4096, sa = rng() % 16, da = rng() % 16;
+        std::vector<unsigned char> src(sa + n), dst(da + n), want(da + n);
+        for (auto& c : src)
+            c = static_cast<unsigned char>(rng());
+        for (size_t i = 0; i < dst.size(); ++i)
+            dst[i] = want[i] = static_cast<unsigned char>(rng());
+        std::memcpy(want.data() + da, src.data() + sa, n);
+        nolibc::tn_memcpy(dst.data() + da, src.data() + sa, n);
+        ASSERT_EQ(dst, want) << "memcpy n=" << n;
+        size_t half = dst.size() / 2;
+        std::memmove(want.data(), want.data() + half, want.size() - half);
+        nolibc::tn_memmove(dst.data(), dst.data() + half, dst.size() - half);
+        ASSERT_EQ(dst, want) << "memmove down n=" << n;
+        size_t back = n / 3;
+        std::memmove(want.data() + back, want.data(), want.size() - back);
+        nolibc::tn_memmove(dst.data() + back, dst.data(), dst.size() - back);
+        ASSERT_EQ(dst, want) << "memmove up n=" << n;
+        int c = static_cast<int>(rng());
+        std::memset(want.data() + da, c, n);
+        nolibc::tn_memset(dst.data() + da, c, n);
+        ASSERT_EQ(dst, want) << "memset n=" << n;
     }
 }
 
