@@ -55,6 +55,26 @@ TM_TESTS = ("basic", "cooperative", "preemptive", "interrupt", "interrupt_preemp
 SWITCH_COUNTS = (2, 10, 20, 50, 100)
 TIMER_COUNTS = (1, 10, 100, 1000)
 
+# Worst case and SMP (issue 19, apps/rtbench/worst.cpp and smp.cpp).
+WORST_PATHS = ("timer_expiry_100", "broadcast_100", "pi_chain_8", "create")
+SMP_CPUS = (1, 2, 4)
+# Metrics measured on CPU 0 beside an idle and a busy CPU 1 (the smp_* infixes).
+SMP_ROWS = (["stamp", "preempt", "sem_wakeup", "irq_preempt", "irq_latency", "irq_roundtrip", "irq.save",
+             "irq.dispatch", "irq.restore"] + ["thread_switch.{}".format(n) for n in SWITCH_COUNTS]
+            + ["tm." + t for t in TM_TESTS])
+SMP_LIMIT = 1.05  # CPU 1's activity changes CPU 0's figures by at most 5 %
+
+
+def infixed(name, infix):
+    head, _, tail = name.partition(".")
+    return head + "." + infix + ("." + tail if tail else "")
+
+
+def smp_metrics():
+    """Every metric the rtbench-smp configuration reports."""
+    names = [infixed(n, i) for n in SMP_ROWS for i in ("smp_idle", "smp_interference")]
+    return names + ["thread_switch.{}cpu.{}".format(c, n) for c in SMP_CPUS for n in SWITCH_COUNTS]
+
 
 def mean(metrics, name):
     m = metrics.get(name)
@@ -248,8 +268,9 @@ def all_metrics(res):
             continue
         wv = w.get(k)
         rows.append(["`{}`".format(k), v["unit"], v.get("samples", ""), fmt(v["min"], 2), fmt(v["mean"], 2),
-                     fmt(v["max"], 2), fmt(v["stddev"], 2), fmt(wv["mean"], 2) if wv else "n/a"])
-    return table(("metric", "unit", "samples", "min", "mean", "max", "stddev", "wall clock mean (ns)"), rows)
+                     fmt(v.get("p99"), 2), fmt(v["max"], 2), fmt(v["stddev"], 2),
+                     fmt(wv["mean"], 2) if wv else "n/a"])
+    return table(("metric", "unit", "samples", "min", "mean", "p99", "max", "stddev", "wall clock mean (ns)"), rows)
 
 
 def section_mortise(res):

@@ -4,6 +4,7 @@
 
 #include <tn/console.hpp>
 #include <tn/plat.hpp>
+#include <tn/types.hpp>
 
 namespace rtbench {
 
@@ -12,6 +13,7 @@ namespace {
 u64 g_buf[k_samples];
 int g_count;
 int g_skip;
+const char* g_infix = "";
 
 u64 isqrt(u64 v) {
     u64 r = 0;
@@ -26,7 +28,24 @@ u64 isqrt(u64 v) {
     return r;
 }
 
+// Shell sort (Ciura's gaps, then halving below 1): in place, no recursion,
+// a few hundred thousand instructions for 1,000 samples, once per metric.
+void sort(u64* v, int n) {
+    static constexpr int k_gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (int gap : k_gaps) {
+        for (int i = gap; i < n; ++i) {
+            u64 x = v[i];
+            int j = i;
+            for (; j >= gap && v[j - gap] > x; j -= gap)
+                v[j] = v[j - gap];
+            v[j] = x;
+        }
+    }
+}
+
 }  // namespace
+
+void set_infix(const char* infix) { g_infix = infix ? infix : ""; }
 
 void reset() {
     g_count = 0;
@@ -43,6 +62,13 @@ void add(u64 v) {
 }
 
 bool full() { return g_count >= k_samples; }
+
+u64 largest_sample() {
+    u64 hi = 0;
+    for (int i = 0; i < g_count; ++i)
+        hi = g_buf[i] > hi ? g_buf[i] : hi;
+    return hi;
+}
 
 // Mean and standard deviation in hundredths, in integers: the image has no
 // floating point (-mgeneral-regs-only). Population standard deviation.
@@ -62,8 +88,24 @@ void report(const char* metric, u32 ops, const char* extra) {
         var_x10000 += static_cast<u64>(d * d) / g_count;
     }
     u64 sd_x100 = isqrt(var_x10000);
-    tn_printf("bench: %s samples=%d min=%lu mean=%lu.%02lu max=%lu stddev=%lu.%02lu ops=%u%s\n", metric, g_count,
-              lo, mean_x100 / 100, mean_x100 % 100, hi, sd_x100 / 100, sd_x100 % 100, ops, extra);
+    // p99: the smallest sample with at least 99 % of the samples at or below
+    // it (nearest rank). Sorting last leaves the statistics above untouched.
+    sort(g_buf, g_count);
+    u64 p99 = g_buf[(g_count * 99 + 99) / 100 - 1];
+    // The infix goes after the name's first component (as scripts/bench
+    // inserts a configuration's): thread_switch.2 -> thread_switch.<infix>.2.
+    char name[96];
+    if (*g_infix) {
+        usize n = 0;
+        const char* tail = metric;
+        while (*tail && *tail != '.' && n < sizeof name - 1)
+            name[n++] = *tail++;
+        name[n] = '\0';
+        tn_snprintf(name + n, sizeof name - n, ".%s%s", g_infix, tail);
+        metric = name;
+    }
+    tn_printf("bench: %s samples=%d min=%lu mean=%lu.%02lu max=%lu stddev=%lu.%02lu ops=%u p99=%lu%s\n", metric,
+              g_count, lo, mean_x100 / 100, mean_x100 % 100, hi, sd_x100 / 100, sd_x100 % 100, ops, p99, extra);
 }
 
 tn::sched::Thread* spawn(const char* what, tn::u8 priority, void (*entry)(void*), void* arg) {

@@ -6,9 +6,12 @@
 // -icount the same figures are 16 ns ticks of host-dependent time.
 //
 // Report line, one per metric (docs/benchmarks.md defines every metric):
-//   bench: <metric> samples=N min=A mean=B max=C stddev=D [ops=K] [key=value ...]
-// A sample covers K operations when ops= is given (scripts/bench divides by
-// K); extra key=value fields carry what a metric needs beyond the statistics.
+//   bench: <metric> samples=N min=A mean=B max=C stddev=D ops=K p99=P [key=value ...]
+// A sample covers K operations (scripts/bench divides by K); p99 is the 99th
+// percentile (nearest rank) of the samples; extra key=value fields carry what
+// a metric needs beyond the statistics. p99 comes after ops= as the first
+// key=value field, so a parser that knows only the fields before it still
+// reads the line.
 #pragma once
 
 #include <tn/sched.hpp>
@@ -19,6 +22,7 @@ namespace rtbench {
 using tn::i64;
 using tn::u32;
 using tn::u64;
+using tn::usize;
 
 inline constexpr int k_samples = CONFIG_RTBENCH_SAMPLES;
 inline constexpr int k_warmup = CONFIG_RTBENCH_WARMUP;
@@ -36,10 +40,18 @@ inline u64 stamp() {
 void reset();
 void add(u64 sample);
 bool full();
+/// The largest sample since reset() (0 if none).
+u64 largest_sample();
 
-/// Prints the report line of the samples collected since reset().
+/// Prints the report line of the samples collected since reset(), in
+/// ascending order afterwards (the buffer is sorted for p99).
 /// @p ops: operations per sample; @p extra: " key=value" fields or "".
 void report(const char* metric, u32 ops = 1, const char* extra = "");
+
+/// Inserts ".<infix>" after the first name component of every metric reported
+/// from now on (nullptr or "" for none): one image measures the same groups
+/// in several settings (smp.cpp).
+void set_infix(const char* infix);
 
 /// Creates a thread or stops the benchmark with a message naming @p what:
 /// a benchmark that cannot set itself up must not print figures.
@@ -53,5 +65,7 @@ void run_sched();   // sched.cpp: stamp, thread_switch.N, preempt, sem_wakeup, i
 void run_irq();     // irq.cpp: irq_latency and its phases
 void run_timer();   // timer.cpp: timer_stolen.<mode>.<T>, from which timer_cost derives
 void run_tm();      // thread_metric.cpp: tm.*
+void run_worst();   // worst.cpp: irq_latency.worst.<path>, irq_latency.worst
+void run_smp();     // smp.cpp: the groups above beside an idle and a busy CPU 1, thread_switch.<c>cpu.<N>
 
 }  // namespace rtbench

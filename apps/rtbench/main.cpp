@@ -18,6 +18,10 @@ int main() {
         tn_puts("bench: start");
     }
     tn_printf("bench: counter %lu Hz\n", tn::clock::frequency_hz());
+#ifdef CONFIG_RTBENCH_SMP
+    // The groups below run inside run_smp(), under the smp_* infixes.
+    rtbench::run_smp();
+#else
 #ifdef CONFIG_RTBENCH_SCHED
     rtbench::run_sched();
 #endif
@@ -30,8 +34,12 @@ int main() {
 #ifdef CONFIG_RTBENCH_TIMER
     rtbench::run_timer();
 #endif
+#ifdef CONFIG_RTBENCH_WORST
+    rtbench::run_worst();
+#endif
 #ifdef CONFIG_RTBENCH_POSIX
     rtbench_run_posix();
+#endif
 #endif
     tn_puts("bench: done");
     return 0;
