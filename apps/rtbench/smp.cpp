@@ -8,7 +8,8 @@
 // priority so it never preempts a measurement) and sends CPU 0 an SGI (an
 // interrupt CPU 0 takes in the middle of whatever it measures). Then
 // thread_switch.<c>cpu.<N>: a yield ring of N threads on each of CPUs 0..c-1
-// at once, CPU 0's ring measured, for c = 1, 2, 4.
+// at once, CPU 0's ring measured, for c = 1, 2, 4. qemu_rr.gap and
+// qemu_rr.run (below) show how QEMU interleaves the vCPUs in each setting.
 //
 // Under QEMU -icount the vCPUs run one at a time, round robin, and the
 // counter counts the instructions of all of them: a sample on CPU 0 during
@@ -35,6 +36,7 @@ constexpr u8 k_partner = 11;
 constexpr u8 k_ring = 10;
 
 volatile bool g_hammer_stop;
+volatile bool g_helpers_stop;  // set once the hammer has ended, so no round is cut short
 volatile u64 g_hammer_rounds;
 volatile u64 g_ipis;
 
@@ -55,14 +57,14 @@ void child(void*) {}
 void partner(void*) {  // CPU 1, above the hammer: each give switches
     for (;;) {
         (void)g_ping.take();
-        if (g_hammer_stop)
+        if (g_helpers_stop)
             return;
         (void)g_pong.give();
     }
 }
 
 void sink(void*) {  // CPU 0, woken from CPU 1
-    while (!g_hammer_stop)
+    while (!g_helpers_stop)
         (void)g_sink_sem.take();
 }
 
@@ -84,7 +86,33 @@ void hammer(void*) {
     }
 }
 
+// ---- qemu_rr.gap / qemu_rr.run: what CPU 0 sees of QEMU's round robin. A
+// loop of stamps on CPU 0 (a few instructions an iteration); a step of more
+// than k_gap_min counter ticks means CPU 0 did not run its loop meanwhile:
+// it took an interrupt (its tick, an SGI) or QEMU ran the other vCPUs.
+// gap: the ticks of such a step; run: the ticks from one step to the next.
+constexpr u64 k_gap_min = 100;
+constexpr u64 k_probe_limit = 400'000'000;  // ticks: stop even if fewer steps came
+
+void probe_round_robin(bool gaps) {
+    reset();
+    u64 start = stamp();
+    u64 prev = start;
+    u64 run_start = start;
+    while (!full() && prev - start < k_probe_limit) {
+        u64 now = stamp();
+        if (now - prev > k_gap_min) {
+            add(gaps ? now - prev : prev - run_start);
+            run_start = now;
+        }
+        prev = now;
+    }
+    report(gaps ? "qemu_rr.gap" : "qemu_rr.run");
+}
+
 void run_groups() {
+    probe_round_robin(true);
+    probe_round_robin(false);
 #ifdef CONFIG_RTBENCH_SCHED
     run_sched();
 #endif
@@ -102,6 +130,7 @@ void interference() {
     set_infix("smp_idle");
     run_groups();
     g_hammer_stop = false;
+    g_helpers_stop = false;
     auto* s = spawn("smp-sink", k_sink, sink);
     auto p = sched::create({"smp-partner", k_partner, 0, 1}, partner, nullptr);
     auto h = sched::create({"smp-hammer", k_hammer, 0, 1}, hammer, nullptr);
@@ -111,6 +140,7 @@ void interference() {
     run_groups();
     g_hammer_stop = true;
     join_thread(h.value());
+    g_helpers_stop = true;
     (void)g_ping.give();
     join_thread(p.value());
     (void)g_sink_sem.give();
