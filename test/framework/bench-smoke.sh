@@ -13,6 +13,14 @@ done
 check() { /usr/bin/python3 "$SRC_ROOT/scripts/bench" --check "$1" 2>&1; }
 expect_contains "$(check "$out/results.json")" 'every expected metric present and positive'
 expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \(yield\) \| ≤ 90 \| [0-9.,]+ \| (met|not met) \|$'
+# Worst case and SMP (issue 19): the bound and the path that sets it, CPU 0
+# beside an idle and a busy CPU 1 with a verdict per metric, p99 everywhere.
+expect_contains "$(cat "$out/report.md")" '^Bound: `irq_latency.worst` = [0-9.,]+ instructions, set by `(timer_expiry_100|broadcast_100|pi_chain_8|create)`.$'
+expect_contains "$(cat "$out/report.md")" '^\| `thread_switch.2` \| [0-9.,]+ \| [0-9.,]+ \| [0-9.,]+ \| [0-9.,]+ \| [0-9.,]+ \| [0-9.,]+ \| [-+][0-9.]+ % \| [-+][0-9.]+ % \| (met|not met) \|$'
+expect_contains "$(cat "$out/report.md")" '^Verdict: [0-9]+ of [0-9]+ metrics within 5 %.$'
+expect_contains "$(cat "$out/report.md")" '^\| 100 \| [0-9.,]+ / [0-9.,]+ / [0-9.,]+ \| [0-9.,]+ / [0-9.,]+ / [0-9.,]+ \| [0-9.,]+ / [0-9.,]+ / [0-9.,]+ \|$'
+/usr/bin/python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))["metrics"]; sys.exit(0 if m["irq_latency"]["p99"] > 0 and m["tm.smp_interference.message"]["p99"] > 0 else 1)' \
+    "$out/results.json" || fail "results.json has no p99"
 # The POSIX layer against the native API, and the POSIX images' footprint (issue 17).
 expect_contains "$(cat "$out/report.md")" '^\| `posix.sem_post_wait_switch` \| `native.sem_give_take_switch` \| .* \| [0-9.,]+ \| [0-9.,]+ \| [0-9.]+ × \| ≤ 1.10 × \| (met|not met) \|$'
 expect_contains "$(cat "$out/report.md")" '^\| `footprint.posix-hello` \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| [0-9,]+ \| \+[0-9,]+ \|$'
