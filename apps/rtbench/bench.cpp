@@ -28,7 +28,7 @@ u64 isqrt(u64 v) {
     return r;
 }
 
-// Shell sort (Ciura's gaps, then halving below 1): in place, no recursion,
+// Shell sort with Ciura's gap sequence: in place, no recursion,
 // a few hundred thousand instructions for 1,000 samples, once per metric.
 void sort(u64* v, int n) {
     static constexpr int k_gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
