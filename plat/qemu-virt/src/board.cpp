@@ -34,6 +34,22 @@ union ValidatedTree {
 ValidatedTree g_dt;
 bool g_dt_valid;
 
+// The console UART's registers: the first available arm,pl011 node's first
+// reg entry. Its interrupt, which console_uart() decodes too, is left to the
+// console input's set-up (console_input.cpp), so an image that takes no
+// interrupts carries no interrupt-specifier code.
+Result<u64, fdt::Error> uart_base(const fdt::Fdt& dt) {
+    for (fdt::Node n : dt.compatible_nodes("arm,pl011")) {
+        if (!dt.available(n))
+            continue;
+        auto reg = dt.reg(n, 0);
+        if (!reg.ok())
+            return err(reg.error());
+        return reg.value().address;
+    }
+    return err(fdt::Error::NotFound);
+}
+
 // PSCI without a device tree: QEMU answers HVC when it started us at EL1 and
 // SMC when virtualization=on started us at EL2 (it emulates EL3 firmware).
 arch::PsciConduit default_conduit(unsigned entry_el) {
@@ -88,8 +104,8 @@ Board discover(uptr dtb, unsigned entry_el, const char** why) {
     const fdt::Fdt& tree = g_dt.tree;
     if (!find_ram(tree, b.ram))
         *why = "no memory node holds the image";
-    if (auto uart = console_uart(tree); uart.ok())
-        b.uart_base = uart.value().base;
+    if (auto uart = uart_base(tree); uart.ok())
+        b.uart_base = uart.value();
     else
         *why = "no arm,pl011 node";
     if (auto psci = psci_conduit(tree); psci.ok())
