@@ -16,9 +16,11 @@ namespace {
 // Arm64 booting.rst: the device tree must not exceed 2 MiB.
 constexpr usize k_max_dtb_size = 2 * MiB;
 constexpr usize k_max_memory_regions = 8;
-// Nodes the device-tree index holds (28 bytes each). QEMU virt has about 60, plus two
-// per CPU after the first; a bigger tree still works, through rescans (lib/fdt).
-constexpr usize k_max_dt_nodes = 128;
+// Nodes the device-tree index holds (28 bytes each). QEMU virt has 56 with one CPU,
+// plus two per CPU after the first (62 for four; either GIC, either EL): room for
+// the CPUs the image brings up and a few more. A bigger tree still works, through
+// rescans (lib/fdt).
+constexpr usize k_max_dt_nodes = 64 + 2 * CONFIG_TN_MAX_CPUS;
 
 fdt::NodeIndex<k_max_dt_nodes> g_dt_index;
 
