@@ -102,7 +102,8 @@ tn_arch_halt:
 tn_arch_load_offset:
 	.quad	0
 
-	/* Placed by the linker script above a guard page (unmapped by the MMU). */
+	/* Placed by the linker script above a guard page (a hole in the layout,
+	 * never mapped by the MMU). */
 	.section .tn_boot_stack, "aw", %nobits
 	.balign	16
 	.space	TN_ARCH_STACK_SIZE
@@ -110,21 +111,23 @@ tn_arch_load_offset:
 tn_boot_stack_top:
 
 #ifdef CONFIG_TN_SMP
-	/* CPUs 1 .. CONFIG_TN_MAX_CPUS-1, each a guard page and a stack; placed
-	 * after the boot stack by the linker script, never loaded or cleared. */
+	/* CPUs 1 .. CONFIG_TN_MAX_CPUS-1: stack, guard page, stack, ... (the
+	 * first stack's guard is a hole the linker script leaves below it);
+	 * placed after the boot stack, never loaded or cleared. */
 	.section .tn_cpu_stacks, "aw", %nobits
 	.balign	4096
 	.globl	tn_arch_cpu_stacks
 tn_arch_cpu_stacks:
-	.space	(CONFIG_TN_MAX_CPUS - 1) * TN_ARCH_STACK_STRIDE
+	.space	(CONFIG_TN_MAX_CPUS - 1) * TN_ARCH_STACK_STRIDE - TN_ARCH_STACK_GUARD
 #endif
 
 #ifndef CONFIG_TN_HYPERVISOR
-	/* Every CPU's exception stack (vectors.S), each a guard page and a stack;
-	 * placed after the CPU stacks by the linker script, never loaded. */
+	/* Every CPU's exception stack (vectors.S), laid out like the CPU stacks
+	 * (the first guard page a hole in the layout); placed after the CPU
+	 * stacks by the linker script, never loaded. */
 	.section .tn_exc_stacks, "aw", %nobits
 	.balign	4096
 	.globl	tn_arch_exc_stacks
 tn_arch_exc_stacks:
-	.space	TN_ARCH_STACK_CPUS * TN_ARCH_EXC_STACK_STRIDE
+	.space	TN_ARCH_STACK_CPUS * TN_ARCH_EXC_STACK_STRIDE - TN_ARCH_STACK_GUARD
 #endif

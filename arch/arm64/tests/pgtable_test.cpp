@@ -2,11 +2,13 @@
 // then every page compared with what the model says it should translate to.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <vector>
 
+#include <tn/arch/mmu.hpp>
 #include <tn/arch/pgtable.hpp>
 
 using namespace tn::arch::pgtable;
@@ -152,3 +154,39 @@ TEST(Pgtable, RandomAgainstModel) {
 }
 
 }  // namespace
+
+// tn::arch::mmu::boot_tables() against the builder: the boot map as mmu.cpp
+// builds it (RAM, the image's text and rodata remapped, guard pages unmapped,
+// the devices) takes no more tables than the bound, for RAM sizes that end in
+// a partial or whole gigabyte and images at the start, middle and end of RAM.
+TEST(Pgtable, BootTablesBoundsTheBootMap) {
+    const tn::arch::mmu::Range devices[] = {{0x08000000, 0x01000000}, {0x09000000, 0x1000}};
+    constexpr u64 k_image = 2ull << 20;  // the bound's image size: 2 MiB, at a 2 MiB boundary
+    const size_t bound = tn::arch::mmu::boot_tables(0x40000000, k_image, devices, 2);
+    EXPECT_EQ(bound, 6u);  // QEMU virt's, as plat/qemu-virt checks ARCH_ARM64_MMU_TABLES against it
+    size_t most = 0;
+    for (u64 ram_size : {128ull << 20, 1ull << 30, 1536ull << 20, 3ull << 30, 5ull << 30 | 2ull << 20})
+        for (u64 image : {0x40200000ull, 0x40000000ull + ram_size / 2 - (ram_size / 2) % k_image,
+                          0x40000000ull + ram_size - k_image}) {
+            Pool pool;
+            Builder b(Pool::alloc(&pool), Pool::alloc, &pool);
+            ASSERT_TRUE(b.map(0x40000000, 0x40000000, ram_size, MemType::Normal, {true, false}).ok());
+            ASSERT_TRUE(b.map(image, image, 0x6000, MemType::Normal, {false, true}).ok());
+            ASSERT_TRUE(b.map(image + 0x6000, image + 0x6000, 0x2000, MemType::Normal, {false, false}).ok());
+            ASSERT_TRUE(b.unmap(image + 0x12000, 0x1000).ok());
+            ASSERT_TRUE(b.unmap(image + 0x17000, 0x1000).ok());
+            for (const auto& d : devices)
+                ASSERT_TRUE(b.map(d.base, d.base, d.size, MemType::Device, {true, false}).ok());
+            EXPECT_LE(pool.tables.size(), bound) << "RAM " << ram_size << " image at " << image;
+            most = std::max(most, pool.tables.size());
+        }
+    EXPECT_EQ(most, bound);  // the bound is reached: not looser than it needs to be
+    // Device ranges sharing a gigabyte or a 2 MiB block count once; a range
+    // that is whole 2 MiB blocks needs no level-3 table.
+    const tn::arch::mmu::Range shared[] = {{0x09000000, 0x1000}, {0x09010000, 0x1000}};
+    EXPECT_EQ(tn::arch::mmu::boot_tables(0x40000000, k_image, shared, 2), 1u + 2u + 1u + 2u);
+    const tn::arch::mmu::Range blocks[] = {{0x08000000, 0x01000000}};
+    EXPECT_EQ(tn::arch::mmu::boot_tables(0x40000000, k_image, blocks, 1), 1u + 2u + 1u + 1u);
+    // RAM not at a gigabyte boundary: a partial first gigabyte as well.
+    EXPECT_EQ(tn::arch::mmu::boot_tables(0x40100000, k_image, shared, 2), 1u + 3u + 1u + 2u);
+}

@@ -150,6 +150,37 @@ TEST(Nolibc, MemsetMemcpyMemcmp) {
     EXPECT_EQ(1, nolibc::tn_memcmp(b, a, sizeof a));
 }
 
+// Every size up to 80 at every alignment of each side (equal alignment
+// modulo 8 takes the word path), with no difference or one at each position,
+// either way round and with bytes that differ in sign as signed char: the
+// result is the sign of the first differing byte as unsigned char.
+TEST(Nolibc, MemcmpEverySizeAlignmentAndDifference) {
+    constexpr size_t kMax = 80;
+    alignas(8) unsigned char a[kMax + 16], b[kMax + 16];
+    for (size_t n = 0; n <= kMax; ++n)
+        for (size_t aa = 0; aa < 8; ++aa)
+            for (size_t ba = 0; ba < 8; ++ba) {
+                for (size_t i = 0; i < n; ++i)
+                    a[aa + i] = b[ba + i] = static_cast<unsigned char>(0x41 + i * 7);
+                ASSERT_EQ(0, nolibc::tn_memcmp(a + aa, b + ba, n)) << "n=" << n << " a+" << aa << " b+" << ba;
+                for (size_t at = 0; at < n; ++at) {
+                    const unsigned char low = 0x10, high = 0xf0;  // 0xf0 is negative as signed char
+                    a[aa + at] = low;
+                    b[ba + at] = high;
+                    // A later difference the other way must not decide.
+                    if (at + 1 < n)
+                        a[aa + at + 1] = 0xff, b[ba + at + 1] = 0;
+                    ASSERT_EQ(-1, nolibc::tn_memcmp(a + aa, b + ba, n))
+                        << "n=" << n << " a+" << aa << " b+" << ba << " at " << at;
+                    ASSERT_EQ(1, nolibc::tn_memcmp(b + ba, a + aa, n))
+                        << "n=" << n << " a+" << aa << " b+" << ba << " at " << at;
+                    ASSERT_EQ(0, nolibc::tn_memcmp(a + aa, b + ba, at)) << "prefix before the difference";
+                    for (size_t i = at; i < n; ++i)
+                        a[aa + i] = b[ba + i] = static_cast<unsigned char>(0x41 + i * 7);
+                }
+            }
+}
+
 TEST(Nolibc, Strings) {
     const char* words[] = {"", "a", "abc", "abd", "ab", "\xff"};
     for (auto* x : words) {

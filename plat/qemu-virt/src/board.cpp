@@ -16,9 +16,11 @@ namespace {
 // Arm64 booting.rst: the device tree must not exceed 2 MiB.
 constexpr usize k_max_dtb_size = 2 * MiB;
 constexpr usize k_max_memory_regions = 8;
-// Nodes the device-tree index holds (28 bytes each). QEMU virt has about 60, plus two
-// per CPU after the first; a bigger tree still works, through rescans (lib/fdt).
-constexpr usize k_max_dt_nodes = 128;
+// Nodes the device-tree index holds (28 bytes each). QEMU virt has 56 with one CPU,
+// plus two per CPU after the first (62 for four; either GIC, either EL): room for
+// the CPUs the image brings up and a few more. A bigger tree still works, through
+// rescans (lib/fdt).
+constexpr usize k_max_dt_nodes = 64 + 2 * CONFIG_TN_MAX_CPUS;
 
 fdt::NodeIndex<k_max_dt_nodes> g_dt_index;
 
@@ -33,6 +35,22 @@ union ValidatedTree {
 };
 ValidatedTree g_dt;
 bool g_dt_valid;
+
+// The console UART's registers: the first available arm,pl011 node's first
+// reg entry. Its interrupt, which console_uart() decodes too, is left to the
+// console input's set-up (console_input.cpp), so an image that takes no
+// interrupts carries no interrupt-specifier code.
+Result<u64, fdt::Error> uart_base(const fdt::Fdt& dt) {
+    for (fdt::Node n : dt.compatible_nodes("arm,pl011")) {
+        if (!dt.available(n))
+            continue;
+        auto reg = dt.reg(n, 0);
+        if (!reg.ok())
+            return err(reg.error());
+        return reg.value().address;
+    }
+    return err(fdt::Error::NotFound);
+}
 
 // PSCI without a device tree: QEMU answers HVC when it started us at EL1 and
 // SMC when virtualization=on started us at EL2 (it emulates EL3 firmware).
@@ -88,8 +106,8 @@ Board discover(uptr dtb, unsigned entry_el, const char** why) {
     const fdt::Fdt& tree = g_dt.tree;
     if (!find_ram(tree, b.ram))
         *why = "no memory node holds the image";
-    if (auto uart = console_uart(tree); uart.ok())
-        b.uart_base = uart.value().base;
+    if (auto uart = uart_base(tree); uart.ok())
+        b.uart_base = uart.value();
     else
         *why = "no arm,pl011 node";
     if (auto psci = psci_conduit(tree); psci.ok())

@@ -8,10 +8,10 @@
 #include <tn/console.hpp>
 #include <tn/drivers/pl011.hpp>
 #include <tn/fdt.hpp>
-#include <tn/irq.hpp>
 #include <tn/plat/qemu_virt.hpp>
 #ifdef CONFIG_DRV_SERIAL_PL011_RX_IRQ
 #include <tn/drivers/pl011_rx.hpp>
+#include <tn/irq.hpp>
 #endif
 
 #include "board.hpp"

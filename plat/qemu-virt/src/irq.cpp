@@ -3,15 +3,29 @@
 // (arm,armv8-timer). Without a device tree, ID_AA64PFR0_EL1.GIC tells the
 // version -- QEMU reports the system-register CPU interface exactly when a
 // GICv3 is attached -- and QEMU virt's fixed memory map gives the addresses.
-#include <tn/clock.hpp>
+#if !defined(CONFIG_DRV_IRQ_GICV2) && !defined(CONFIG_DRV_IRQ_GICV3)
+#error "QEMU virt: LIBIRQ is enabled but no GIC driver is: enable DRV_IRQ_GICV2 and/or DRV_IRQ_GICV3"
+#endif
+#if defined(CONFIG_LIBCLOCK) && !defined(CONFIG_DRV_TIMER_ARM_GENERIC)
+#error "QEMU virt: LIBCLOCK is enabled but its timer is not: enable DRV_TIMER_ARM_GENERIC"
+#endif
+
+#include <tn/arch/sysreg.hpp>
 #include <tn/console.hpp>
-#include <tn/drivers/arm_generic_timer.hpp>
-#include <tn/drivers/gicv2.hpp>
-#include <tn/drivers/gicv3.hpp>
 #include <tn/fdt.hpp>
 #include <tn/irq.hpp>
 #include <tn/irq_impl.hpp>
 #include <tn/plat.hpp>
+#ifdef CONFIG_DRV_IRQ_GICV2
+#include <tn/drivers/gicv2.hpp>
+#endif
+#ifdef CONFIG_DRV_IRQ_GICV3
+#include <tn/drivers/gicv3.hpp>
+#endif
+#ifdef CONFIG_DRV_TIMER_ARM_GENERIC
+#include <tn/clock.hpp>
+#include <tn/drivers/arm_generic_timer.hpp>
+#endif
 
 #include "board.hpp"
 #include "irq.hpp"
@@ -39,9 +53,26 @@ constexpr usize k_gicr_size = 0x00f60000;
 constexpr uptr k_window_base = k_gic_window.base;
 constexpr usize k_window_size = k_gic_window.size;
 
+// The EL1 virtual timer's PPI (the architected INTID 27).
+#ifdef CONFIG_DRV_TIMER_ARM_GENERIC
+constexpr u32 k_timer_intid = arm_generic_timer::k_virtual_timer_intid;
+#else
+constexpr u32 k_timer_intid = 27;
+#endif
+
+// The system-register CPU interface, which QEMU reports exactly when a GICv3
+// is attached (ID_AA64PFR0_EL1.GIC).
+bool cpu_has_gicv3() {
+#ifdef CONFIG_DRV_IRQ_GICV3
+    return gicv3::cpu_has_system_registers();
+#else
+    return ((arch::IdAa64pfr0El1::read() >> 24) & 0xf) != 0;  // the GIC field
+#endif
+}
+
 IrqSetup board_defaults() {
-    u32 version = gicv3::cpu_has_system_registers() ? 3 : 2;
-    return {version, k_gicd, k_gicc, k_gicr, k_gicr_size, arm_generic_timer::k_virtual_timer_intid, false};
+    u32 version = cpu_has_gicv3() ? 3 : 2;
+    return {version, k_gicd, k_gicc, k_gicr, k_gicr_size, k_timer_intid, false};
 }
 
 bool in_window(const fdt::Region& r) {
@@ -77,17 +108,26 @@ bool from_device_tree(IrqSetup& s) {
     power_off(1);
 }
 
+// A GIC whose driver is not built is reported as error 0.
 irq::Controller* init_gic(const IrqSetup& s) {
     if (s.gic_version == 3) {
+#ifdef CONFIG_DRV_IRQ_GICV3
         auto r = gicv3::try_init({s.distributor, s.redistributors, s.redistributor_size});
         if (!r.ok())
             fail("GICv3", static_cast<u32>(r.error()));
         return r.value();
+#else
+        fail("GICv3 (driver not built: DRV_IRQ_GICV3)", 0);
+#endif
     }
+#ifdef CONFIG_DRV_IRQ_GICV2
     auto r = gicv2::try_init({s.distributor, s.cpu_interface});
     if (!r.ok())
         fail("GICv2", static_cast<u32>(r.error()));
     return r.value();
+#else
+    fail("GICv2 (driver not built: DRV_IRQ_GICV2)", 0);
+#endif
 }
 
 }  // namespace
@@ -96,11 +136,18 @@ void qemu_virt_irq_init() {
     IrqSetup s = board_defaults();
     from_device_tree(s);
     irq::install(*init_gic(s));
+#ifdef CONFIG_DRV_TIMER_ARM_GENERIC
     if (auto r = arm_generic_timer::try_init(s.timer_intid); !r.ok())
         fail("arm generic timer", static_cast<u32>(r.error()));
+#endif
 #ifdef CONFIG_PLAT_QEMU_VIRT_BOOT_INFO
+#ifdef CONFIG_DRV_TIMER_ARM_GENERIC
     tn_printf("Tenon: %s at 0x%lx (%s), timer INTID %u at %lu Hz\n", irq::controller_name(), s.distributor,
               s.from_device_tree ? "device tree" : "board defaults", s.timer_intid, clock::frequency_hz());
+#else
+    tn_printf("Tenon: %s at 0x%lx (%s), no timer\n", irq::controller_name(), s.distributor,
+              s.from_device_tree ? "device tree" : "board defaults");
+#endif
 #endif
 }
 

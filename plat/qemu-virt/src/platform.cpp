@@ -20,8 +20,26 @@ pl011::Uart g_uart{CONFIG_PLAT_QEMU_VIRT_UART_BASE};
 
 void uart_put(char c, void*) { g_uart.put(c); }
 
+// The boot map's device ranges (the UART's page from the device tree, at its
+// fallback address here) and the tables they, RAM and an image of up to
+// 2 MiB can take: the pool must hold them.
+constexpr arch::mmu::Range k_boot_devices[] = {
+#ifdef CONFIG_LIBIRQ
+    k_gic_window,
+#endif
+    {CONFIG_PLAT_QEMU_VIRT_UART_BASE, 0x1000}};
+static_assert(CONFIG_ARCH_ARM64_MMU_TABLES >=
+                  arch::mmu::boot_tables(CONFIG_PLAT_QEMU_VIRT_RAM_BASE, u64{2} << 20, k_boot_devices,
+                                         sizeof k_boot_devices / sizeof k_boot_devices[0]),
+              "ARCH_ARM64_MMU_TABLES is below the translation tables QEMU virt's boot map can take "
+              "(arch::mmu::boot_tables(): 6 with the default RAM base and UART): raise it");
+
 void enable_mmu() {
-    const arch::mmu::Range devices[] = {k_gic_window, {g_board.uart_base, 0x1000}};
+    const arch::mmu::Range devices[] = {
+#ifdef CONFIG_LIBIRQ
+        k_gic_window,
+#endif
+        {g_board.uart_base, 0x1000}};
     auto r = arch::mmu::enable(g_board.ram, devices, sizeof devices / sizeof devices[0]);
     if (!r.ok()) {
         static const char* const reasons[] = {"out of translation tables (raise ARCH_ARM64_MMU_TABLES)",
@@ -57,7 +75,9 @@ extern "C" void tn_plat_start(tn::uptr dtb, unsigned entry_el) {
     if (!init_page_pool())
         tn::plat::power_off(1);
 #endif
+#ifdef CONFIG_LIBIRQ
     qemu_virt_irq_init();
+#endif
     qemu_virt_console_input_init();
     tn::boot::run();
 }

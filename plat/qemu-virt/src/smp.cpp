@@ -8,6 +8,10 @@
 // starting the next, so numbering and console output are deterministic.
 // Without a device tree, CPUs with Aff0 = 1, 2, ... are tried until PSCI
 // says there is no such CPU (QEMU virt numbers its CPUs that way).
+#if !defined(CONFIG_LIBIRQ) || !defined(CONFIG_DRV_TIMER_ARM_GENERIC)
+#error "QEMU virt: TN_MAX_CPUS > 1 needs interrupts (cross-CPU calls): enable DRV_IRQ_GICV2 or DRV_IRQ_GICV3, and DRV_TIMER_ARM_GENERIC"
+#endif
+
 #include <tn/arch/psci.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/console.hpp>

@@ -21,6 +21,44 @@ struct Range {
 
 enum class Error { TooManyTables, BadRange, ImageOutsideRam };
 
+/// An upper bound, usable at build time, on the translation tables enable()
+/// takes from the ARCH_ARM64_MMU_TABLES pool: the root; for RAM starting at
+/// @p ram_base (of any size, so its last gigabyte may be partial) a level-2
+/// table for its first and last gigabyte and for the image's gigabyte (whose
+/// 2 MiB blocks are refined to pages), and a level-3 table for each 2 MiB block
+/// an image of @p image_max bytes loaded at a 2 MiB boundary spans; for the
+/// @p count device ranges (each rounded out to pages, none in a gigabyte RAM
+/// touches) a level-2 table for each gigabyte and a level-3 table for each
+/// 2 MiB block they map only in part, shared ones counted once.
+constexpr usize boot_tables(u64 ram_base, u64 image_max, const Range* devices, usize count) {
+    constexpr u64 k_gib = u64{1} << 30, k_block = u64{2} << 20;
+    usize n = 1 + (ram_base % k_gib ? 3 : 2) + static_cast<usize>(align_up(image_max, k_block) / k_block);
+    // The gigabytes and 2 MiB blocks mapped in part: at most the first and
+    // last of each range at each level.
+    u64 seen[2][16] = {};
+    usize seen_count[2] = {};
+    auto add = [&](unsigned level, u64 key) {
+        for (usize i = 0; i < seen_count[level]; ++i)
+            if (seen[level][i] == key)
+                return;
+        if (seen_count[level] < 16)
+            seen[level][seen_count[level]++] = key;
+        ++n;
+    };
+    const u64 sizes[2] = {k_gib, k_block};
+    for (usize i = 0; i < count; ++i) {
+        u64 base = align_down(devices[i].base, 4096), end = align_up(devices[i].base + devices[i].size, 4096);
+        for (unsigned level = 0; level < 2; ++level) {
+            u64 first = align_down(base, sizes[level]), last = align_down(end - 1, sizes[level]);
+            if (base != first || (first == last && end - first != sizes[level]))
+                add(level, first);
+            if (last != first && end - last != sizes[level])
+                add(level, last);
+        }
+    }
+    return n;
+}
+
 /// Builds the tables and turns the MMU and caches on. Called once on the boot
 /// CPU with the MMU off and IRQs masked. @p ram: the RAM the image and its
 /// data live in; @p devices: MMIO ranges (rounded out to pages).

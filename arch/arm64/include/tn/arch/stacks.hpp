@@ -28,7 +28,7 @@ constexpr unsigned k_cpus = 1;
 inline u64 top(unsigned cpu) {
 #ifdef CONFIG_TN_SMP
     if (cpu != 0)
-        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + cpu * k_stride;
+        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + cpu * k_stride - TN_ARCH_STACK_GUARD;
 #endif
     (void)cpu;
     return reinterpret_cast<u64>(tn_boot_stack_top);
@@ -38,7 +38,7 @@ inline u64 top(unsigned cpu) {
 inline u64 guard(unsigned cpu) {
 #ifdef CONFIG_TN_SMP
     if (cpu != 0)
-        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + (cpu - 1) * k_stride;
+        return reinterpret_cast<u64>(tn_arch_cpu_stacks) + (cpu - 1) * k_stride - TN_ARCH_STACK_GUARD;
 #endif
     (void)cpu;
     return reinterpret_cast<u64>(__tn_stack_guard);
@@ -48,7 +48,7 @@ inline u64 guard(unsigned cpu) {
 /// The unmapped page below CPU @p cpu's exception stack (< k_cpus); the
 /// stack spans [exc_guard + TN_ARCH_STACK_GUARD, exc_top). EL1 images only.
 inline u64 exc_guard(unsigned cpu) {
-    return reinterpret_cast<u64>(tn_arch_exc_stacks) + cpu * u64{TN_ARCH_EXC_STACK_STRIDE};
+    return reinterpret_cast<u64>(tn_arch_exc_stacks) + cpu * u64{TN_ARCH_EXC_STACK_STRIDE} - TN_ARCH_STACK_GUARD;
 }
 
 /// The initial SP_EL0 of CPU @p cpu (< k_cpus): the top of its exception stack.
