@@ -121,24 +121,29 @@ template <class Ops>
 }
 
 // Handles what is pending, then leaves through the scheduler's exit hook.
-// @pre a controller is installed
-[[gnu::always_inline]] inline void handle_pending(tn::irq::Dispatcher& d) {
-    ++g_depth.local();
+// Returns false, having done nothing, when no controller is installed.
+[[gnu::always_inline]] inline bool handle_pending(tn::irq::Dispatcher& d) {
     const CpuInterface& cpu = d.cpu_interface();
     // The compiler keeps only the interfaces of the configured drivers: with
     // one GIC driver the choice is one comparison, anything else (a
     // controller without an inline interface) takes the virtual calls.
+    // Kind::Generic also stands for "no controller yet".
 #ifdef CONFIG_DRV_IRQ_GICV2
     if (cpu.kind == CpuInterface::Kind::Gicv2) [[likely]] {
+        ++g_depth.local();
         dispatch_inline(Gicv2Ops{cpu.base});
     } else
 #endif
 #ifdef CONFIG_DRV_IRQ_GICV3
     if (cpu.kind == CpuInterface::Kind::Gicv3) [[likely]] {
+        ++g_depth.local();
         dispatch_inline(Gicv3Ops{});
     } else
 #endif
     {
+        if (!d.controller())
+            return false;
+        ++g_depth.local();
         auto s = d.dispatch_pending();
         if (s.unhandled)
             tn_printf("irq: INTID %u has no handler; disabled it\n", s.last_unhandled);
@@ -146,6 +151,7 @@ template <class Ops>
     --g_depth.local();
     if (tn_irq_exit_hook)
         tn_irq_exit_hook();
+    return true;
 }
 
 }  // namespace
@@ -159,22 +165,18 @@ tn::u64 tn::irq::entry_stamp() { return g_entry_stamp.local(); }
 
 extern "C" int tn_arch_irq_lean() {
     stamp_entry();
-    auto& d = tn::irq::detail::dispatcher();
-    if (!d.controller()) [[unlikely]]
-        return 1;  // IRQs were unmasked before the platform installed a controller: report with a full frame
-    handle_pending(d);
-    return 0;
+    // No controller: IRQs were unmasked before the platform installed one.
+    // The vectors then save a full frame for tn_arch_irq()'s report.
+    return handle_pending(tn::irq::detail::dispatcher()) ? 0 : 1;
 }
 
 extern "C" void tn_arch_irq(tn::arch::Frame* frame) {
     stamp_entry();
-    auto& d = tn::irq::detail::dispatcher();
-    if (!d.controller()) {
+    if (!handle_pending(tn::irq::detail::dispatcher())) {
         // IRQs were unmasked before the platform installed a controller.
         tn::fault::report(*frame, 1);
         tn::plat::power_off(tn::arch::k_fault_status);
     }
-    handle_pending(d);
 }
 
 void tn::irq::offload(void (*fn)(void*), void* arg) {
