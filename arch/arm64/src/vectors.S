@@ -5,8 +5,12 @@
  *   synchronous            -> tn_arch_sync(frame): returns after a lazy FP
  *                             trap (the frame is restored, we eret), else fatal
  *   SError, FIQ            -> tn_arch_fatal(frame, kind), never returns
- *   IRQ                    -> tn_arch_irq(frame), then the frame is restored
- *                             (the handler may edit it) and we eret.
+ *   IRQ                    -> the lean path: saves only what a C call
+ *                             clobbers (x0-x18, x30, ELR, SPSR) and calls
+ *                             tn_arch_irq_lean(); if that returns nonzero
+ *                             (no interrupt controller yet), the registers
+ *                             are reloaded and the full-frame path calls
+ *                             tn_arch_irq(frame), which reports it.
  * FIQ is not used (Group 0 interrupts stay with the secure side) and reported.
  *
  * Stacks. Kernel code always runs on SP_EL1 (EL1h), and SP_EL0, which nothing
@@ -29,6 +33,11 @@
 #include <tn/arch/frame_asm.h>
 
 #define FRAME_SIZE	288
+/* The IRQ's lean frame: x0-x17 at [0..143], x18 and x30 at 144, ELR and SPSR
+ * at 160. x19-x29 are callee-saved: tn_arch_irq_lean() preserves them, and a
+ * thread switch in it (the scheduler's exit hook) saves them in
+ * switch_context. */
+#define LEAN_SIZE	176
 #define KIND_SYNC	0
 #define KIND_IRQ	1
 #define KIND_FIQ	2
@@ -139,6 +148,52 @@ sync_common:
 	eret
 
 irq_common:
+	sub	sp, sp, #LEAN_SIZE
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #160]
+	bl	tn_arch_irq_lean
+	cbnz	w0, irq_full
+	ldp	x0, x1, [sp, #160]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #LEAN_SIZE
+	eret
+
+/* No controller: the interrupted registers back (ELR and SPSR were never
+ * changed), then the full frame for tn_arch_irq()'s report. */
+irq_full:
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #LEAN_SIZE
 	save_frame
 	mov	x0, sp
 	bl	tn_arch_irq

@@ -188,6 +188,8 @@ extern "C" [[gnu::weak]] void tn_arch_irq(tn::arch::Frame* frame) {
     tn::fault::report(*frame, 1);
     tn::plat::power_off(tn::arch::k_fault_status);
 }
+// The vectors' lean IRQ entry: ask for the full frame, for the report above.
+extern "C" [[gnu::weak]] int tn_arch_irq_lean() { return 1; }
 
 // A failed TN_ASSERT (tn/assert.hpp): a kernel bug, reported like a fault. The
 // caller's address is given at link time for addr2line / make symbolize.

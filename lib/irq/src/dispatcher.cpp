@@ -119,6 +119,13 @@ Result<void, Error> Dispatcher::init_this_cpu() {
     return m_controller->init_cpu();
 }
 
+void Dispatcher::disown(u32 intid) {
+    if (intid <= m_controller->last_intid())
+        m_controller->disable(intid);
+    ++m_stats.unhandled;
+    m_stats.last_unhandled = intid;
+}
+
 Dispatcher::Summary Dispatcher::dispatch_pending() {
     Summary s = {};
     // Invariant: each iteration acknowledges one interrupt and ends it (or,

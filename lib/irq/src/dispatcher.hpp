@@ -23,8 +23,13 @@ public:
     /// @p slots: storage for INTIDs 0 .. slot_count - 1, zero-initialised.
     constexpr Dispatcher(Slot* slots, u32 slot_count) : m_slots(slots), m_slot_count(slot_count) {}
 
-    void install(Controller& controller) { m_controller = &controller; }
+    void install(Controller& controller) {
+        m_cpu_interface = controller.cpu_interface();
+        m_controller = &controller;
+    }
     Controller* controller() const { return m_controller; }
+    /// The installed controller's CPU interface (Kind::Generic if none).
+    const CpuInterface& cpu_interface() const { return m_cpu_interface; }
 
     Result<void, Error> register_handler(u32 intid, Handler handler, void* ctx);
     Result<void, Error> unregister_handler(u32 intid);
@@ -50,6 +55,18 @@ public:
     /// Context: IRQ, IRQs masked. @pre controller() != nullptr
     Summary dispatch_pending();
 
+    // For an IRQ entry that runs its own acknowledge / handler / end loop
+    // (src/arch/arm64/entry.cpp): the table and the bookkeeping.
+    /// The slot of @p intid. @pre intid < slot_count()
+    Slot& slot(u32 intid) { return m_slots[intid]; }
+    /// Number of slots (INTIDs 0 .. slot_count() - 1).
+    u32 slot_count() const { return m_slot_count; }
+    /// Adds @p n handled interrupts to stats().
+    void count_handled(u32 n) { m_stats.handled += n; }
+    /// An acknowledged interrupt without a handler: disables it (so it cannot
+    /// storm) and counts it. The caller still ends it.
+    void disown(u32 intid);
+
     Stats stats() const { return m_stats; }
 
 private:
@@ -60,6 +77,7 @@ private:
     Slot* m_slots;
     u32 m_slot_count;
     Controller* m_controller = nullptr;
+    CpuInterface m_cpu_interface = {};
     Stats m_stats = {};
 };
 

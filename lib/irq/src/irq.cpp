@@ -10,15 +10,17 @@ namespace tn::irq {
 
 namespace {
 
-constexpr u32 k_slot_count = CONFIG_LIBIRQ_MAX_INTID + 1;
-constinit Slot g_slots[k_slot_count] = {};
-// constinit: the platform installs the controller before lib/boot runs static
-// constructors, so nothing here may need one.
-constinit Dispatcher g_dispatcher{g_slots, k_slot_count};
-
 }  // namespace
 
-Dispatcher& detail::dispatcher() { return g_dispatcher; }
+constinit Slot detail::g_slots[detail::k_slot_count] = {};
+
+// constinit: the platform installs the controller before lib/boot runs static
+// constructors, so nothing here may need one.
+constinit Dispatcher detail::g_dispatcher{detail::g_slots, detail::k_slot_count};
+
+namespace {
+auto& g_dispatcher = detail::g_dispatcher;
+}  // namespace
 
 void install(Controller& controller) { g_dispatcher.install(controller); }
 

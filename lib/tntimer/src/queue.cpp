@@ -159,17 +159,66 @@ void Queue::sift_up(Node& node) {
         swap_with_parent(node);
 }
 
+// Moves @p node down to its place. Rather than swapping it with a child level
+// by level, it leaves a hole that descends: the earlier child climbs into the
+// hole (taking over its parent and one link), and @p node is linked once, into
+// the final hole. One step per level.
 void Queue::sift_down(Node& node) {
+    Node* first = node.left;
+    if (first == nullptr)
+        return;  // complete tree: no left child means no right child
+    if (node.right != nullptr && before(*node.right, *first))
+        first = node.right;
+    if (!before(*first, node))
+        return;
+    // The hole: its parent, the link that points at it, its children.
+    Node* parent = node.parent;
+    Node** link = parent == nullptr ? &m_root : parent->left == &node ? &parent->left : &parent->right;
+    Node* left = node.left;
+    Node* right = node.right;
     for (;;) {
-        Node* first = node.left;
+        // @p first (left or right) climbs into the hole; the hole takes its slot.
+        Node* below_left = first->left;
+        Node* below_right = first->right;
+        first->parent = parent;
+        *link = first;
+        if (first == left) {
+            first->right = right;
+            if (right != nullptr)
+                right->parent = first;
+            link = &first->left;
+        } else {
+            first->left = left;
+            left->parent = first;
+            link = &first->right;
+        }
+        parent = first;
+        left = below_left;
+        right = below_right;
+        count_step();
+        first = left;
         if (first == nullptr)
-            return;  // complete tree: no left child means no right child
-        if (node.right != nullptr && before(*node.right, *first))
-            first = node.right;
+            break;
+        if (right != nullptr && before(*right, *first))
+            first = right;
         if (!before(*first, node))
-            return;
-        swap_with_parent(*first);
+            break;
     }
+    node.parent = parent;
+    node.left = left;
+    node.right = right;
+    *link = &node;
+    if (left != nullptr)
+        left->parent = &node;
+    if (right != nullptr)
+        right->parent = &node;
+}
+
+void Queue::replace_earliest(u64 deadline) {
+    Node& node = *m_root;
+    node.deadline = deadline;
+    node.seq = ++m_last_seq;
+    sift_down(node);
 }
 
 Node* Queue::pop_earliest() {

@@ -36,10 +36,14 @@ void on_clock_event(void*) {
     KernelLock held;
     ++g_stats.interrupts;
     u64 now = clock::now_ns();
-    while (Node* n = g_queue.pop_due(now)) {
+    for (Node* n; (n = g_queue.earliest()) != nullptr && n->deadline <= now;) {
         Timer& t = *container_of(n, &Timer::node);
+        // A periodic timer is re-armed where it is (one sift down), the
+        // same order as popping and re-inserting it.
         if (t.period_ns)
-            g_queue.insert(t.node, n->deadline + t.period_ns);
+            g_queue.replace_earliest(n->deadline + t.period_ns);
+        else
+            (void)g_queue.pop_earliest();
         ++g_stats.fired;
         if (t.locked_callback) {
             t.callback(t, t.ctx);

@@ -252,6 +252,44 @@ TEST(TntimerQueue, InvariantCheckDetectsCorruption) {
     EXPECT_EQ(drain(q, nodes).size(), 7u);
 }
 
+// A periodic timer's expiry: replace_earliest() gives the same expiry order
+// as pop_earliest() plus insert() (node for node, ties included), keeps the
+// structure valid and costs at most floor(log2 n) steps.
+TEST(TntimerQueue, ReplaceEarliestMatchesPopAndInsert) {
+    for (usize count : {usize{1}, usize{2}, usize{3}, usize{10}, usize{1000}}) {
+        std::mt19937_64 rng(count);
+        Queue a, b;
+        std::vector<Node> na(count), nb(count);
+        std::vector<u64> periods(count);
+        for (usize i = 0; i < count; ++i) {
+            u64 d = rng() % 3 == 0 ? rng() % 4 : rng() % 100000;
+            periods[i] = 1 + (rng() % 2 ? rng() % 8 : rng() % 50000);
+            a.insert(na[i], d);
+            b.insert(nb[i], d);
+        }
+        for (int step = 0; step < 5000; ++step) {
+            Node* fa = a.earliest();
+            usize i = static_cast<usize>(fa - na.data());
+            u64 next = fa->deadline + periods[i];
+            u64 before = a.step_count();
+            a.replace_earliest(next);
+            ASSERT_LE(a.step_count() - before, floor_log2(a.size())) << count;
+            Node* fb = b.pop_earliest();
+            ASSERT_EQ(static_cast<usize>(fb - nb.data()), i) << count << " " << step;
+            b.insert(*fb, next);
+            ASSERT_EQ(a.size(), count);
+            if (count <= 10 || step % 97 == 0)
+                ASSERT_TRUE(a.check_invariants()) << count << " " << step;
+        }
+        EXPECT_TRUE(a.check_invariants());
+        for (usize k = 0; k < count; ++k) {
+            Node* x = a.pop_earliest();
+            Node* y = b.pop_earliest();
+            ASSERT_EQ(x - na.data(), y - nb.data());
+        }
+    }
+}
+
 // Randomised traffic against a reference model: a set of (deadline, seq) keys
 // plus each node's expected linked state. After every operation: size,
 // earliest, and the full structural check.

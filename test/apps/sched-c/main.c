@@ -6,15 +6,9 @@
 #include <tn/console.h>
 #include <tn/sched.h>
 
-static int failures;
+#include "checks.h"
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            tn_printf("sched-c: FAILED: %s (line %d)\n", #cond, __LINE__);    \
-            ++failures;                                                        \
-        }                                                                      \
-    } while (0)
+int failures;
 
 static char order[16];
 static int order_len;
@@ -100,6 +94,8 @@ int main(void) {
     CHECK(tn_thread_set_priority(me, 200) == -TN_EINVAL);
     CHECK(tn_thread_set_priority(me, (uint8_t)(mine + 2)) == 0 && tn_thread_priority(me) == mine + 2);
     CHECK(tn_sched_in_isr() == 0);
+
+    irq_checks();
 
     if (failures) {
         tn_printf("sched-c: %d checks FAILED\n", failures);

@@ -24,11 +24,15 @@ public:
     void configure(const Config& c) {
         m_dist = Gicd{c.distributor};
         m_cpu = Gicc{c.cpu_interface};
+        m_cpu_base = c.cpu_interface;
     }
     bool present() const { return Gicd::Pidr2::ArchRev::get(m_dist.read<Gicd::Pidr2>()) == 2; }
     void init_distributor();
 
     const char* name() const override { return "GICv2"; }
+    irq::CpuInterface cpu_interface() const override {
+        return {irq::CpuInterface::Kind::Gicv2, m_cpu_base};
+    }
     u32 last_intid() const override { return m_last_intid; }
     Result<void, irq::Error> init_cpu() override;
     irq::Event acknowledge() override;
@@ -49,6 +53,7 @@ private:
 
     Gicd m_dist{0};
     Gicc m_cpu{0};
+    uptr m_cpu_base = 0;
     u32 m_last_intid = 0;
     CpuSlot m_cpus[k_max_cpus] = {};
 };

@@ -47,6 +47,7 @@ public:
     const char* name() const override { return "GICv3"; }
     u32 last_intid() const override { return m_last_intid; }
     Result<void, irq::Error> init_cpu() override;
+    irq::CpuInterface cpu_interface() const override { return {irq::CpuInterface::Kind::Gicv3, 0}; }
     irq::Event acknowledge() override;
     void priority_drop(irq::Event e) override;
     void deactivate(irq::Event e) override;

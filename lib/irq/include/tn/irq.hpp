@@ -271,6 +271,22 @@ inline bool in_interrupt() { return detail::g_irq_depth.local() != 0; }
 bool in_interrupt();
 #endif
 
+/// Runs @p fn(@p arg) at once, in interrupt context, on the calling CPU: for
+/// tests and benchmarks of handler code without a device (Thread-Metric's
+/// interrupt tests). A software entry, not an exception: IRQs are masked,
+/// the CPU counts as in an interrupt (in_interrupt() is true inside, so
+/// blocking calls refuse and a thread made ready waits for the exit), then
+/// the interrupt exit path runs (the scheduler's exit hook): a thread @p fn
+/// made ready that is more urgent than the caller runs before offload()
+/// returns. The caller's IRQ mask is restored. Called from a handler (or
+/// nested), @p fn just runs inside it and the outer exit does the rest. No
+/// controller is involved: stats() does not count it, and no priority is
+/// active meanwhile.
+/// @param fn the routine; must not block.
+/// @param arg passed to @p fn.
+/// @context Thread or IRQ, IRQs masked or not. @blocking No (but may switch threads on exit).
+void offload(void (*fn)(void*), void* arg);
+
 #ifdef CONFIG_LIBIRQ_PHASE_STAMPS
 /// The virtual counter (CNTVCT_EL0) read at the start of the C interrupt
 /// entry of the latest interrupt taken on the calling CPU, once the vector

@@ -19,9 +19,28 @@
 
 namespace tn::irq {
 
+/// How lib/irq's interrupt entry may reach a controller's CPU interface
+/// directly, without a virtual call per acknowledge and end of interrupt
+/// (Controller::cpu_interface()).
+struct CpuInterface {
+    /// The register interface the entry may use inline.
+    enum class Kind : u8 {
+        Generic,  ///< Only through the Controller's virtual calls.
+        Gicv2,    ///< Memory-mapped GICC at @ref base (IAR, EOIR, DIR; EOImode 1).
+        Gicv3,    ///< ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_DIR_EL1 (EOImode 1).
+    };
+    Kind kind = Kind::Generic;  ///< Which interface.
+    uptr base = 0;              ///< Kind::Gicv2: the CPU interface's base address (banked per CPU).
+};
+
 /// An interrupt controller: what a GIC driver implements.
 class Controller {
 public:
+    /// The CPU interface the interrupt entry may access inline, with the same
+    /// effect as acknowledge(), priority_drop() and deactivate(). The default,
+    /// Kind::Generic, keeps every access behind the virtual calls.
+    virtual CpuInterface cpu_interface() const { return {}; }
+
     /// For logs: "GICv2", "GICv3".
     virtual const char* name() const = 0;
     /// Highest INTID the hardware implements (from GICD_TYPER.ITLinesNumber).

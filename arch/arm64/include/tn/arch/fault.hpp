@@ -34,4 +34,9 @@ void tn_arch_sync(tn::arch::Frame* frame);
 /// Called by the vectors for an IRQ taken at EL1. Provided by the interrupt
 /// controller layer; may modify @p frame (the vectors restore from it).
 void tn_arch_irq(tn::arch::Frame* frame);
+/// Called by the EL1 vectors for an IRQ, with only the registers a C call
+/// clobbers saved (no frame). Returns 0 when handled; nonzero to have the
+/// vectors save a full frame and call tn_arch_irq() (no controller yet).
+/// Provided by the interrupt controller layer; lib/boot's default returns 1.
+int tn_arch_irq_lean();
 }

@@ -17,6 +17,8 @@
 ///                      sift up (<= h swaps): <= 2h - 1 steps.
 ///   remove(), pop_*()  walk to slot n (h hops), move that last node into the
 ///                      hole and sift it up or down (<= h swaps): <= 2h steps.
+///   replace_earliest() re-arm the root in place: sift it down (<= h steps),
+///                      no walk (a periodic timer's expiry).
 /// These are worst-case, not amortised: 65536 armed timers cost at most 32
 /// pointer hops or swaps (each a constant number of loads and stores) per
 /// operation. The host test counts steps and asserts the bound.
@@ -102,6 +104,13 @@ public:
     /// Removes and returns earliest(), or returns nullptr when empty. The
     /// returned node is unlinked. Worst-case O(log n), as remove().
     Node* pop_earliest();
+
+    /// Re-arms earliest() for @p deadline where it is: a fresh sequence number
+    /// (FIFO on ties, as a re-insert) and a sift down. The same expiry order
+    /// as pop_earliest() followed by insert() of the same node, without the
+    /// walks to the last slot: a periodic timer's expiry.
+    /// @pre !empty(). Worst-case O(log n): <= floor(log2 n) steps.
+    void replace_earliest(u64 deadline);
 
     /// Removes and returns earliest() if its deadline is <= @p now, otherwise
     /// returns nullptr and changes nothing. Expiry loop of an IRQ handler:
