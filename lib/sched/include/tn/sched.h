@@ -38,12 +38,16 @@ typedef struct tn_thread tn_thread_t;
 /** A thread's function: runs with the @p arg given to tn_thread_create(). */
 typedef void (*tn_thread_entry_t)(void* arg);
 
-/** How tn_thread_create() makes a thread. */
+/** tn_thread_attr_t::flags: create the thread suspended; it starts at the first tn_thread_resume(). */
+#define TN_THREAD_START_SUSPENDED 1u
+
+/** How tn_thread_create() makes a thread. Initialise it whole (fields left out are 0). */
 typedef struct tn_thread_attr {
     const char* name;    /**< For logs and stats; kept by pointer: must outlive the thread. NULL: "thread". */
     uint8_t priority;    /**< 0 (lowest) to tn_sched_priorities() - 1. */
     size_t stack_size;   /**< Bytes; 0: CONFIG_LIBSCHED_DEFAULT_STACK_SIZE. Rounded up to pages. */
     unsigned cpu;        /**< The CPU the thread is pinned to for its whole life. */
+    unsigned flags;      /**< 0 or TN_THREAD_START_SUSPENDED. */
 } tn_thread_attr_t;
 
 /** What the scheduler counts per thread (tn_thread_stats()). */
@@ -66,14 +70,15 @@ unsigned tn_sched_priorities(void);
  * The stack comes from the page allocator with an unmapped guard page below
  * it. Under the preemptive policy a thread of higher priority than the
  * caller (same CPU) runs before this returns. Returning from @p entry ends the thread as
- * tn_thread_exit(0) does.
+ * tn_thread_exit(0) does. With TN_THREAD_START_SUSPENDED in attr->flags the
+ * thread is created suspended and starts at its first tn_thread_resume().
  *
  * @param[out] thread receives the handle on success.
- * @param attr name, priority, stack size and CPU.
+ * @param attr name, priority, stack size, CPU and flags.
  * @param entry the thread's function.
  * @param arg passed to @p entry.
  * @retval 0 created; *@p thread is set.
- * @retval -TN_EINVAL a null argument, priority out of range, no such CPU or
+ * @retval -TN_EINVAL a null argument, unknown flags, priority out of range, no such CPU or
  *         it is not online, or a stack size below
  *         CONFIG_LIBSCHED_MIN_STACK_SIZE or above the stack slot.
  * @retval -TN_ENOMEM no memory for the stack, or all
@@ -149,12 +154,17 @@ int tn_thread_sleep_until(uint64_t deadline_ns);
 
 /**
  * Stops @p thread until tn_thread_resume(): the caller itself (it blocks
- * here) or a ready thread of any CPU.
+ * here), a ready thread of any CPU, or a blocked thread of any CPU. A
+ * blocked thread stays in its wait; when the wait ends (woken or timed out)
+ * it is suspended instead of ready, keeping the wait's result; a resume
+ * before that only cancels the suspension. A thread running on another CPU
+ * cannot be suspended (-TN_EBADSTATE). tn::sched::suspend() has the details.
  * @param thread the thread to suspend.
  * @retval 0 suspended (for the caller: resumed again).
  * @retval -TN_EINVAL @p thread is NULL.
- * @retval -TN_EBADSTATE @p thread is blocked, exited, already suspended or
- *         running on another CPU, or a self-suspend from an interrupt handler.
+ * @retval -TN_EBADSTATE @p thread is exited, already suspended, the idle
+ *         thread or running on another CPU, or a self-suspend from an
+ *         interrupt handler.
  * @context Thread; an interrupt handler for another thread.
  * @blocking Only when the caller suspends itself.
  */
@@ -162,7 +172,8 @@ int tn_thread_suspend(tn_thread_t* thread);
 
 /**
  * Makes a suspended thread ready again; if it is more urgent than the
- * running thread of its CPU it runs at once.
+ * running thread of its CPU it runs at once. A thread suspended while
+ * blocked and still waiting only loses the suspension.
  * @param thread the suspended thread.
  * @retval 0 resumed.
  * @retval -TN_EINVAL @p thread is NULL.
