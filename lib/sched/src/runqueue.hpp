@@ -30,6 +30,8 @@ public:
     ListNode* first(unsigned priority) const { return m_first[priority]; }
     /// True if @p priority has a ready node.
     bool has(unsigned priority) const { return (m_bitmap >> priority) & 1; }
+    /// True if a priority above @p priority has a node. @pre has(priority)
+    bool above(unsigned priority) const { return (m_bitmap >> priority) > 1; }
     /// True if @p priority has two nodes or more.
     bool several(unsigned priority) const {
         ListNode* f = m_first[priority];
@@ -69,7 +71,7 @@ public:
         return n;
     }
     /// A yield among equals: the first node of @p priority goes behind the
-    /// others; returns the new first. @pre has(priority)
+    /// others (alone, it stays first); returns the new first. @pre has(priority)
     ListNode* rotate(unsigned priority) { return m_first[priority] = m_first[priority]->next; }
     /// @pre n is in the ring of @p priority.
     void remove(ListNode& n, unsigned priority) {

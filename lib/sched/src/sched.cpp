@@ -129,7 +129,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
 // The running thread is in the run queue (first of its priority), so its own
 // priority counts in top_priority(): a preemption needs a strictly higher one.
 // Lock held, IRQs masked.
-template <Cause cause>
+template <Cause cause, bool may_be_idle = true>
 [[gnu::always_inline]] inline void reschedule_as(Cpu& c) {
     Thread* prev = c.current;
     c.need_resched = false;
@@ -146,15 +146,15 @@ template <Cause cause>
                 return;
             }
         }
-        if (prev->is_idle) [[unlikely]] {
+        if (may_be_idle && prev->is_idle) [[unlikely]] {
             if (c.rq.empty())
                 return;
             next = top_thread(c);
         } else if constexpr (cause == Cause::Yield) {
-            // Behind its equals (one rotation); anyone of its priority or above runs.
-            if (c.rq.several(prev->priority))
-                c.rq.rotate(prev->priority);
-            next = top_thread(c);
+            // Behind its equals (one rotation, nothing if alone); anyone of
+            // its priority or above runs.
+            ListNode* first = c.rq.rotate(prev->priority);
+            next = c.rq.above(prev->priority) ? top_thread(c) : container_of(first, &Thread::rq_link);
             if (next == prev)
                 return;
             prev->state = State::Ready;
@@ -516,30 +516,31 @@ Result<void, Error> suspend(Thread* t) {
     bool ok = true;
     {
         Locked held;
-        switch (t->state) {
-        case State::Ready:
-            g_cpus[t->cpu].rq.remove(t->rq_link, t->priority);
-            t->state = State::Suspended;
-            break;
-        case State::Running:
-            // Only the caller itself (not idle: idle stays Running): a thread
-            // running on another CPU cannot be stopped from here.
-            if (t == current_locked() && !t->is_idle && !irq::in_interrupt()) {
+        if (t == current_locked()) {
+            // Itself (not idle, which stays Running; not from an interrupt
+            // handler, which would stop the thread it interrupted).
+            ok = !t->is_idle && !irq::in_interrupt();
+            if (ok) {
                 t->state = State::Suspended;
                 reschedule_blocked();
-            } else {
-                ok = false;
             }
-            break;
-        case State::Blocked:
-            // It stays in its wait; when that ends it is Suspended, not Ready.
-            ok = !t->suspend_pending;
-            t->suspend_pending = true;
-            break;
-        case State::Suspended:
-        case State::Exited:
-            ok = false;
-            break;
+        } else {
+            switch (t->state) {
+            case State::Ready:
+                g_cpus[t->cpu].rq.remove(t->rq_link, t->priority);
+                t->state = State::Suspended;
+                break;
+            case State::Blocked:
+                // It stays in its wait; when that ends it is Suspended, not Ready.
+                ok = !t->suspend_pending;
+                t->suspend_pending = true;
+                break;
+            case State::Running:  // on another CPU: it cannot be stopped from here
+            case State::Suspended:
+            case State::Exited:
+                ok = false;
+                break;
+            }
         }
     }
     if (!ok)
@@ -551,12 +552,19 @@ Result<void, Error> resume(Thread* t) {
     bool ok = true;
     {
         Locked held;
-        if (t->state == State::Suspended)
+        if (t->state == State::Suspended) [[likely]] {
             make_ready(t);
-        else if (t->state == State::Blocked && t->suspend_pending)
+            // The preemption this may call for, here rather than through the
+            // end of the locked scope: resuming a more urgent thread is the
+            // common use.
+            Cpu& c = g_cpus.local();
+            if (c.need_resched && !irq::in_interrupt())
+                reschedule_as<Cause::Preempt>(c);
+        } else if (t->state == State::Blocked && t->suspend_pending) {
             t->suspend_pending = false;  // still waiting: only the suspension ends
-        else
+        } else {
             ok = false;
+        }
     }
     if (!ok)
         return err(Error::BadState);
@@ -571,7 +579,7 @@ Thread* current() {
 
 void yield() {
     Locked held;
-    reschedule_as<Cause::Yield>(g_cpus.local());
+    reschedule_as<Cause::Yield, false>(g_cpus.local());  // the idle thread never yields
 }
 
 Result<void, Error> sleep_until(u64 deadline_ns) {

@@ -313,7 +313,8 @@ void test_suspend_other_cpu() {
     join_ok(t);
     check(g_ran_on == 1, "resumed, it ran on CPU 1");
     // A thread running on CPU 1 cannot be suspended; a ready one there can.
-    g_spinning = g_spin_stop = false;
+    g_spinning = false;
+    g_spin_stop = false;
     auto* sp = spawn("spin", 10, spin, nullptr, 1);
     while (!g_spinning)
         (void)sched::sleep_ns(100'000);

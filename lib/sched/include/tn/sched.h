@@ -38,16 +38,12 @@ typedef struct tn_thread tn_thread_t;
 /** A thread's function: runs with the @p arg given to tn_thread_create(). */
 typedef void (*tn_thread_entry_t)(void* arg);
 
-/** tn_thread_attr_t::flags: create the thread suspended; it starts at the first tn_thread_resume(). */
-#define TN_THREAD_START_SUSPENDED 1u
-
-/** How tn_thread_create() makes a thread. Initialise it whole (fields left out are 0). */
+/** How tn_thread_create() makes a thread. */
 typedef struct tn_thread_attr {
     const char* name;    /**< For logs and stats; kept by pointer: must outlive the thread. NULL: "thread". */
     uint8_t priority;    /**< 0 (lowest) to tn_sched_priorities() - 1. */
     size_t stack_size;   /**< Bytes; 0: CONFIG_LIBSCHED_DEFAULT_STACK_SIZE. Rounded up to pages. */
     unsigned cpu;        /**< The CPU the thread is pinned to for its whole life. */
-    unsigned flags;      /**< 0 or TN_THREAD_START_SUSPENDED. */
 } tn_thread_attr_t;
 
 /** What the scheduler counts per thread (tn_thread_stats()). */
@@ -70,15 +66,15 @@ unsigned tn_sched_priorities(void);
  * The stack comes from the page allocator with an unmapped guard page below
  * it. Under the preemptive policy a thread of higher priority than the
  * caller (same CPU) runs before this returns. Returning from @p entry ends the thread as
- * tn_thread_exit(0) does. With TN_THREAD_START_SUSPENDED in attr->flags the
- * thread is created suspended and starts at its first tn_thread_resume().
+ * tn_thread_exit(0) does. tn_thread_create_suspended() makes one that waits
+ * for tn_thread_resume().
  *
  * @param[out] thread receives the handle on success.
- * @param attr name, priority, stack size, CPU and flags.
+ * @param attr name, priority, stack size and CPU.
  * @param entry the thread's function.
  * @param arg passed to @p entry.
  * @retval 0 created; *@p thread is set.
- * @retval -TN_EINVAL a null argument, unknown flags, priority out of range, no such CPU or
+ * @retval -TN_EINVAL a null argument, priority out of range, no such CPU or
  *         it is not online, or a stack size below
  *         CONFIG_LIBSCHED_MIN_STACK_SIZE or above the stack slot.
  * @retval -TN_ENOMEM no memory for the stack, or all
@@ -87,6 +83,21 @@ unsigned tn_sched_priorities(void);
  * @blocking No (it may be preempted by the new thread).
  */
 int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg);
+
+/**
+ * As tn_thread_create(), but the thread is created suspended: it does not run
+ * until the first tn_thread_resume() (ThreadAttr::start_suspended in C++).
+ * @param[out] thread receives the handle on success.
+ * @param attr name, priority, stack size and CPU.
+ * @param entry the thread's function.
+ * @param arg passed to @p entry.
+ * @retval 0 created, suspended; *@p thread is set.
+ * @retval -TN_EINVAL, -TN_ENOMEM as tn_thread_create().
+ * @context Thread only.
+ * @blocking No.
+ */
+int tn_thread_create_suspended(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry,
+                               void* arg);
 
 /**
  * Ends the calling thread; a joiner receives @p value. Exiting while holding
@@ -159,6 +170,7 @@ int tn_thread_sleep_until(uint64_t deadline_ns);
  * it is suspended instead of ready, keeping the wait's result; a resume
  * before that only cancels the suspension. A thread running on another CPU
  * cannot be suspended (-TN_EBADSTATE). tn::sched::suspend() has the details.
+ * tn_thread_create_suspended() makes a thread that starts suspended.
  * @param thread the thread to suspend.
  * @retval 0 suspended (for the caller: resumed again).
  * @retval -TN_EINVAL @p thread is NULL.
