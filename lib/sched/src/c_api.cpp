@@ -41,7 +41,9 @@ extern "C" {
 
 unsigned tn_sched_priorities(void) { return sched::k_priorities; }
 
-int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg) {
+namespace {
+
+int create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg, bool suspended) {
     if (!thread || !attr || !entry)
         return -TN_EINVAL;
     sched::ThreadAttr a;
@@ -49,11 +51,23 @@ int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thre
     a.priority = attr->priority;
     a.stack_size = attr->stack_size;
     a.cpu = attr->cpu;
+    a.start_suspended = suspended;
     auto r = sched::create(a, entry, arg);
     if (!r.ok())
         return to_errno(r.error());
     *thread = handle(r.value());
     return 0;
+}
+
+}  // namespace
+
+int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg) {
+    return create(thread, attr, entry, arg, false);
+}
+
+int tn_thread_create_suspended(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry,
+                               void* arg) {
+    return create(thread, attr, entry, arg, true);
 }
 
 void tn_thread_exit(uintptr_t value) { sched::exit(value); }

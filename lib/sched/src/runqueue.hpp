@@ -1,7 +1,13 @@
-// Ready threads of one CPU: a FIFO list per priority plus a bitmap of the
+// Ready threads of one CPU: a ring per priority plus a bitmap of the
 // non-empty ones, so the highest ready priority is one count-leading-zeros
 // (O(1) whatever the number of threads or priorities), and insertion and
 // removal are O(1). Portable: unit-tested on the host with plain nodes.
+//
+// Each priority's threads form a circular doubly-linked ring reached through
+// its first node. The scheduler keeps the running thread in the queue, as the
+// first of its priority: a preempted thread needs no requeueing (it stays
+// first), and a yield among equals is rotate(): the first becomes the last by
+// moving the ring's entry point one node on.
 #pragma once
 
 #include <tn/assert.hpp>
@@ -19,51 +25,73 @@ public:
     /// Highest priority with a ready node, -1 if none.
     int top_priority() const { return m_bitmap ? 63 - __builtin_clzll(m_bitmap) : -1; }
     /// First node of the highest priority, nullptr if none.
-    ListNode* top() const { return m_bitmap ? m_lists[top_priority()].front() : nullptr; }
+    ListNode* top() const { return m_bitmap ? m_first[top_priority()] : nullptr; }
+    /// First node of @p priority, nullptr if none.
+    ListNode* first(unsigned priority) const { return m_first[priority]; }
     /// True if @p priority has a ready node.
     bool has(unsigned priority) const { return (m_bitmap >> priority) & 1; }
+    /// True if a priority above @p priority has a node. @pre has(priority)
+    bool above(unsigned priority) const { return (m_bitmap >> priority) > 1; }
+    /// True if @p priority has two nodes or more.
+    bool several(unsigned priority) const {
+        ListNode* f = m_first[priority];
+        return f && f->next != f;
+    }
 
+    /// Behind the others of @p priority. @pre !n.linked
     void push_back(ListNode& n, unsigned priority) {
         TN_ASSERT(priority < Priorities);
-        m_lists[priority].push_back(n);
-        m_bitmap |= u64{1} << priority;
+        TN_ASSERT(!n.linked);
+        ListNode*& f = m_first[priority];
+        if (f) {
+            ListNode* last = f->prev;
+            n.next = f;
+            n.prev = last;
+            last->next = &n;
+            f->prev = &n;
+        } else {
+            n.next = n.prev = &n;
+            f = &n;
+            m_bitmap |= u64{1} << priority;
+        }
+        n.linked = true;
     }
-    /// Ahead of its equals: a preempted thread resumes before them.
+    /// Ahead of its equals (a running thread whose priority changed).
+    /// @pre !n.linked
     void push_front(ListNode& n, unsigned priority) {
-        TN_ASSERT(priority < Priorities);
-        m_lists[priority].push_front(n);
-        m_bitmap |= u64{1} << priority;
+        push_back(n, priority);
+        m_first[priority] = &n;
     }
     /// Takes the first node of the highest priority. @pre !empty()
     ListNode* pop_top() {
         TN_ASSERT(!empty());
         unsigned p = static_cast<unsigned>(top_priority());
-        ListNode* n = m_lists[p].front();
-        m_lists[p].unlink_front(*n);
-        if (m_lists[p].empty())
-            m_bitmap &= ~(u64{1} << p);
+        ListNode* n = m_first[p];
+        remove(*n, p);
         return n;
     }
-    /// A yield among equals: puts @p n behind the others of @p priority
-    /// and takes the first of them, in one step (the priority's bit stays
-    /// set, so the bitmap is not touched). @pre has(priority), !n.linked
-    ListNode* rotate(ListNode& n, unsigned priority) {
-        IntrusiveList& l = m_lists[priority];
-        ListNode* first = l.front();
-        l.unlink_front(*first);
-        l.push_back(n);
-        return first;
-    }
+    /// A yield among equals: the first node of @p priority goes behind the
+    /// others (alone, it stays first); returns the new first. @pre has(priority)
+    ListNode* rotate(unsigned priority) { return m_first[priority] = m_first[priority]->next; }
+    /// @pre n is in the ring of @p priority.
     void remove(ListNode& n, unsigned priority) {
         TN_ASSERT(n.linked && has(priority));
-        m_lists[priority].remove(n);
-        if (m_lists[priority].empty())
+        ListNode*& f = m_first[priority];
+        if (n.next == &n) {
+            f = nullptr;
             m_bitmap &= ~(u64{1} << priority);
+        } else {
+            n.prev->next = n.next;
+            n.next->prev = n.prev;
+            if (f == &n)
+                f = n.next;
+        }
+        n.linked = false;
     }
 
 private:
     u64 m_bitmap = 0;
-    IntrusiveList m_lists[Priorities];
+    ListNode* m_first[Priorities] = {};
 };
 
 }  // namespace tn::sched

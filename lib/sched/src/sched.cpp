@@ -8,6 +8,11 @@
 // simple; per-CPU run queues keep the common path free of cross-CPU traffic
 // other than the lock's line.
 //
+// Run queues: a CPU's running thread stays in its run queue, as the first of
+// its priority (runqueue.hpp), so a preempted thread needs no requeueing and
+// a yield among equals is one rotation; it leaves the queue when it blocks,
+// suspends itself or exits. The idle thread is never queued.
+//
 // Preemption points: when a Locked scope ends (so any call that made a more
 // urgent thread ready switches to it before returning), on the way out of an
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
@@ -71,7 +76,7 @@ void kick(unsigned cpu) {
 
 void arm_slice(Cpu& c, Thread* t) {
     if constexpr (k_slice_ns != 0) {
-        if (!t->is_idle && c.rq.has(t->priority))
+        if (!t->is_idle && c.rq.several(t->priority))
             tntimer::start_locked(c.slice, clock::now_ns() + k_slice_ns);
         else
             tntimer::cancel_locked(c.slice);
@@ -80,10 +85,10 @@ void arm_slice(Cpu& c, Thread* t) {
 
 [[gnu::always_inline]] inline void make_ready(Thread* t) {
     // A thread is in at most one queue: a ready one in no wait queue.
-    TN_ASSERT(!t->link.linked && t->waiting_on == nullptr);
+    TN_ASSERT(!t->rq_link.linked && !t->link.linked && t->waiting_on == nullptr);
     t->state = State::Ready;
     Cpu& c = g_cpus[t->cpu];
-    c.rq.push_back(t->link, t->priority);
+    c.rq.push_back(t->rq_link, t->priority);
     int running = priority_of(c.current);
     if (t->priority > running)
         kick(t->cpu);
@@ -96,11 +101,16 @@ void arm_slice(Cpu& c, Thread* t) {
 // matter for accounting).
 u64 stat_ticks() { return arch::read_counter(); }
 
+// The first thread of the highest ready priority. @pre !c.rq.empty()
+Thread* top_thread(const Cpu& c) {
+    return container_of(c.rq.first(static_cast<unsigned>(c.rq.top_priority())), &Thread::rq_link);
+}
+
 void switch_to(Cpu& c, Thread* prev, Thread* next) {
-    // prev was requeued, blocked or exited (the idle thread is never queued);
-    // next was taken off the run queue (or is idle).
+    // prev stays queued (ready), blocked, suspended or exited (the idle
+    // thread is never queued); next is the first of its priority (or idle).
     TN_ASSERT(prev->state != State::Running || prev->is_idle);
-    TN_ASSERT(!next->link.linked);
+    TN_ASSERT(next->is_idle ? !next->rq_link.linked : next == top_thread(c));
 #ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     u64 now = stat_ticks();
     prev->run_ticks += now - prev->switched_in_at;
@@ -115,40 +125,48 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
 }
 
 // Algorithm 1, compiled once per cause so that each call site gets only its
-// own branch of decide() (the yield and preemption paths are the hottest in
-// the kernel). Lock held, IRQs masked.
-template <Cause cause>
+// own branch (the yield and preemption paths are the hottest in the kernel).
+// The running thread is in the run queue (first of its priority), so its own
+// priority counts in top_priority(): a preemption needs a strictly higher one.
+// Lock held, IRQs masked.
+template <Cause cause, bool may_be_idle = true>
 [[gnu::always_inline]] inline void reschedule_as(Cpu& c) {
     Thread* prev = c.current;
     c.need_resched = false;
-    if constexpr (cause == Cause::Preempt) {
-        if (c.slice_expired) [[unlikely]] {
-            c.slice_expired = false;
-            reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
-            return;
-        }
-    }
-    int top = c.rq.top_priority();
-    Decision d = prev->is_idle ? Decision{top >= 0, false, false}
-                               : decide(cause, prev->preempt_lock != 0, k_cooperative, prev->priority, top);
-    if (d.keep_pending)
-        c.preempt_pending = true;
-    if (!d.switch_to_top)
-        return;
     Thread* next;
-    if (cause == Cause::Blocked || prev->is_idle) {
-        next = top >= 0 ? container_of(c.rq.pop_top(), &Thread::link) : c.idle;
+    if constexpr (cause == Cause::Blocked) {
+        // prev blocked, suspended itself or exited: it leaves the run queue.
+        c.rq.remove(prev->rq_link, prev->priority);
+        next = c.rq.empty() ? c.idle : top_thread(c);
     } else {
-        prev->state = State::Ready;
-        if (d.prev_to_front) {
-            next = container_of(c.rq.pop_top(), &Thread::link);
-            c.rq.push_front(prev->link, prev->priority);
-        } else if (top == prev->priority) {
-            // Behind its equals, the first of which runs: one list rotation.
-            next = container_of(c.rq.rotate(prev->link, prev->priority), &Thread::link);
+        if constexpr (cause == Cause::Preempt) {
+            if (c.slice_expired) [[unlikely]] {
+                c.slice_expired = false;
+                reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
+                return;
+            }
+        }
+        if (may_be_idle && prev->is_idle) [[unlikely]] {
+            if (c.rq.empty())
+                return;
+            next = top_thread(c);
+        } else if constexpr (cause == Cause::Yield) {
+            // Behind its equals (one rotation, nothing if alone); anyone of
+            // its priority or above runs.
+            ListNode* first = c.rq.rotate(prev->priority);
+            next = c.rq.above(prev->priority) ? top_thread(c) : container_of(first, &Thread::rq_link);
+            if (next == prev)
+                return;
+            prev->state = State::Ready;
         } else {
-            next = container_of(c.rq.pop_top(), &Thread::link);
-            c.rq.push_back(prev->link, prev->priority);
+            Decision d = decide(cause, prev->preempt_lock != 0, k_cooperative, prev->priority, c.rq.top_priority());
+            if (d.keep_pending)
+                c.preempt_pending = true;
+            if (!d.switch_to_top)
+                return;
+            // prev stays first of its priority, so it resumes before its equals.
+            next = top_thread(c);
+            prev->state = State::Ready;
         }
     }
     if (next != prev)
@@ -196,13 +214,20 @@ void wq_remove(Thread* t) {
     t->waiting_on = nullptr;
 }
 
-void wake(Thread* t, WaitResult result, uptr value) {
+[[gnu::always_inline]] inline void wake(Thread* t, WaitResult result, uptr value) {
     TN_ASSERT(t->state == State::Blocked);
-    tntimer::cancel_locked(t->timeout);
+    if (t->timeout.armed())
+        tntimer::cancel_locked(t->timeout);
     if (t->waiting_on)
         wq_remove(t);
     t->wait_result = result;
     t->wake_value = value;
+    if (t->suspend_pending) [[unlikely]] {
+        // Suspended while it waited: the wait is over, the suspension is not.
+        t->suspend_pending = false;
+        t->state = State::Suspended;
+        return;
+    }
     make_ready(t);
 }
 
@@ -303,6 +328,7 @@ Result<void, Error> init_boot_cpu() {
     m.switched_in_at = stat_ticks();
     m.switches_in = 1;
     c.current = &m;
+    c.rq.push_back(m.rq_link, m.priority);  // the running thread stays queued
     c.slice.callback = on_slice_end;
     c.slice.locked_callback = true;
     Locked held;
@@ -366,14 +392,21 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
     Cpu& c = g_cpus[t->cpu];
     switch (t->state) {
     case State::Ready:
-        c.rq.remove(t->link, t->priority);
+        c.rq.remove(t->rq_link, t->priority);
         t->priority = priority;
-        c.rq.push_back(t->link, priority);
+        c.rq.push_back(t->rq_link, priority);
         if (priority > priority_of(c.current))
             kick(t->cpu);
         break;
     case State::Running:
+        if (t->is_idle) [[unlikely]] {
+            t->priority = priority;
+            break;
+        }
+        // Still the first of its (new) priority: it keeps running for now.
+        c.rq.remove(t->rq_link, t->priority);
         t->priority = priority;
+        c.rq.push_front(t->rq_link, priority);
         if (c.rq.top_priority() > priority)
             kick(t->cpu);
         break;
@@ -410,7 +443,10 @@ const char* error_name(Error e) {
 Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg) {
     Locked held;
     Thread* t = TN_TRY(create_locked(attr, entry, arg, false));
-    make_ready(t);
+    if (attr.start_suspended)
+        t->state = State::Suspended;  // the first resume() starts it
+    else
+        make_ready(t);
     return t;
 }
 
@@ -480,14 +516,31 @@ Result<void, Error> suspend(Thread* t) {
     bool ok = true;
     {
         Locked held;
-        if (t->state == State::Ready) {
-            g_cpus[t->cpu].rq.remove(t->link, t->priority);
-            t->state = State::Suspended;
-        } else if (t->state == State::Running && t == current_locked() && !irq::in_interrupt()) {
-            t->state = State::Suspended;
-            reschedule_blocked();
+        if (t == current_locked()) {
+            // Itself (not idle, which stays Running; not from an interrupt
+            // handler, which would stop the thread it interrupted).
+            ok = !t->is_idle && !irq::in_interrupt();
+            if (ok) {
+                t->state = State::Suspended;
+                reschedule_blocked();
+            }
         } else {
-            ok = false;
+            switch (t->state) {
+            case State::Ready:
+                g_cpus[t->cpu].rq.remove(t->rq_link, t->priority);
+                t->state = State::Suspended;
+                break;
+            case State::Blocked:
+                // It stays in its wait; when that ends it is Suspended, not Ready.
+                ok = !t->suspend_pending;
+                t->suspend_pending = true;
+                break;
+            case State::Running:  // on another CPU: it cannot be stopped from here
+            case State::Suspended:
+            case State::Exited:
+                ok = false;
+                break;
+            }
         }
     }
     if (!ok)
@@ -499,10 +552,19 @@ Result<void, Error> resume(Thread* t) {
     bool ok = true;
     {
         Locked held;
-        if (t->state == State::Suspended)
+        if (t->state == State::Suspended) [[likely]] {
             make_ready(t);
-        else
+            // The preemption this may call for, here rather than through the
+            // end of the locked scope: resuming a more urgent thread is the
+            // common use.
+            Cpu& c = g_cpus.local();
+            if (c.need_resched && !irq::in_interrupt())
+                reschedule_as<Cause::Preempt>(c);
+        } else if (t->state == State::Blocked && t->suspend_pending) {
+            t->suspend_pending = false;  // still waiting: only the suspension ends
+        } else {
             ok = false;
+        }
     }
     if (!ok)
         return err(Error::BadState);
@@ -510,13 +572,14 @@ Result<void, Error> resume(Thread* t) {
 }
 
 Thread* current() {
-    irq::LocalGuard masked;
-    return g_cpus.local().current;
+    // No IRQ masking needed: threads never migrate, so whatever switches
+    // happen around the load, the caller reads its own CPU's running thread.
+    return __atomic_load_n(&g_cpus.local().current, __ATOMIC_RELAXED);
 }
 
 void yield() {
     Locked held;
-    reschedule_as<Cause::Yield>(g_cpus.local());
+    reschedule_as<Cause::Yield, false>(g_cpus.local());  // the idle thread never yields
 }
 
 Result<void, Error> sleep_until(u64 deadline_ns) {

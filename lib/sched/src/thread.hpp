@@ -13,10 +13,10 @@
 namespace tn::sched {
 
 enum class State : u8 {
-    Running,  ///< Current on its CPU (not in the run queue).
-    Ready,    ///< In its CPU's run queue.
-    Blocked,  ///< In a wait queue, sleeping, or both (with a timeout).
-    Suspended,  ///< Stopped by suspend() until resume().
+    Running,  ///< Current on its CPU (first of its priority in the run queue; idle: in none).
+    Ready,    ///< In its CPU's run queue, not running.
+    Blocked,  ///< In a wait queue, sleeping, or both (with a timeout); suspend_pending may be set.
+    Suspended,  ///< Stopped by suspend() until resume() (in no queue).
     Exited,   ///< Done; waiting to be joined.
 };
 
@@ -31,13 +31,15 @@ struct ThreadStack {
 class Thread {
 public:
     arch::Context ctx;
-    ListNode link;  // run queue or wait queue
+    ListNode rq_link;  // run queue: while Ready or Running (not idle)
+    ListNode link;     // wait queue
     State state = State::Ready;
     u8 base_priority = 0;
     u8 priority = 0;  // effective (base or inherited)
     u8 cpu = 0;
     bool joined = false;
     bool is_idle = false;
+    bool suspend_pending = false;  // suspended while Blocked: Suspended, not Ready, when the wait ends
     u32 preempt_lock = 0;
     const char* name = "";
     Entry entry = nullptr;

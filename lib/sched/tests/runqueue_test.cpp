@@ -1,5 +1,5 @@
 // RunQueue: O(1) selection of the highest priority, FIFO within a priority,
-// head insertion for preempted threads; against a reference model.
+// head insertion, rotation among equals; against a reference model.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -65,14 +65,15 @@ TEST(RunQueue, RandomAgainstModel) {
             q.pop_front();
             if (q.empty())
                 model.erase(model.begin());
-        } else if (!n.link.linked && rq.has(n.prio) && rng() % 8 == 0) {
-            // A yield among equals: n goes behind, the first comes out.
-            Node* got = tn::container_of(rq.rotate(n.link, n.prio), &Node::link);
+        } else if (rq.has(n.prio) && rng() % 8 == 0) {
+            // A yield among equals: the first goes behind, the next is first.
+            Node* got = tn::container_of(rq.rotate(n.prio), &Node::link);
             auto& q = model[n.prio];
-            ASSERT_EQ(got->id, q.front());
-            ASSERT_FALSE(got->link.linked);
+            q.push_back(q.front());
             q.pop_front();
-            q.push_back(n.id);
+            ASSERT_EQ(got->id, q.front());
+            ASSERT_TRUE(got->link.linked);
+            ASSERT_EQ(rq.several(n.prio), q.size() > 1);
         } else if (n.link.linked) {
             rq.remove(n.link, n.prio);
             auto& q = model[n.prio];

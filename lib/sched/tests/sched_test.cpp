@@ -298,6 +298,108 @@ TEST_F(SchedCore, AWakeUpFromAnInterruptSwitchesOnTheWayOut) {
     joined(t);
 }
 
+// ---- suspend and resume: created suspended, suspended while blocked
+
+Thread* spawn_suspended(const char* name, u8 priority, std::function<void()>& body) {
+    sched::ThreadAttr attr{name, priority, 0, 0};
+    attr.start_suspended = true;
+    auto r = sched::create(attr, run_body, &body);
+    EXPECT_TRUE(r.ok()) << sched::error_name(r.error());
+    return r.ok() ? r.value() : nullptr;
+}
+
+TEST_F(SchedCore, ACreatedSuspendedThreadStartsAtTheFirstResume) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn_suspended("t", k_main + 1, body);
+    EXPECT_TRUE(g_log.empty());  // more urgent than main, but suspended
+    EXPECT_EQ(sched::suspend(t).error(), Error::BadState);
+    ASSERT_TRUE(sched::resume(t).ok());
+    EXPECT_EQ(g_log, logged({"t"}));  // ran inside resume()
+    joined(t);
+}
+
+TEST_F(SchedCore, APreemptedThreadRunsAgainBeforeItsEquals) {
+    static Thread* high;
+    std::function<void()> h = [] { log("h"); };
+    std::function<void()> a = [] {
+        log("a1");
+        EXPECT_TRUE(sched::resume(high).ok());  // preempts a
+        log("a2");
+    };
+    std::function<void()> b = [] { log("b"); };
+    high = spawn_suspended("h", k_main + 1, h);
+    Thread* ta = spawn("a", k_main - 1, a);
+    Thread* tb = spawn("b", k_main - 1, b);
+    joined(tb);
+    EXPECT_EQ(g_log, logged({"a1", "h", "a2", "b"}));
+    joined(ta);
+    joined(high);
+}
+
+TEST_F(SchedCore, ASuspendedWaiterThatIsWokenStaysSuspendedAndSeesItsResultWhenResumed) {
+    std::function<void()> body = [] {
+        wait_on(0, sched::k_forever);
+        log("woken");
+    };
+    Thread* t = spawn("t", k_main + 1, body);  // runs and blocks
+    ASSERT_TRUE(sched::suspend(t).ok());
+    EXPECT_EQ(sched::suspend(t).error(), Error::BadState);  // already suspended
+    {
+        sched::Locked held;
+        EXPECT_EQ(sched::wake_one(held, g_wq, 5), t);
+    }
+    EXPECT_TRUE(g_log.empty());  // woken, but suspended: it does not run
+    EXPECT_TRUE(g_wq.empty());
+    EXPECT_EQ(sched::join(t, sched::k_no_wait).error(), Error::WouldBlock);
+    EXPECT_EQ(sched::suspend(t).error(), Error::BadState);
+    ASSERT_TRUE(sched::resume(t).ok());
+    EXPECT_EQ(g_log, logged({"woken"}));
+    EXPECT_EQ(g_result[0], sched::WaitResult::Woken);
+    EXPECT_EQ(g_value[0], 5u);
+    joined(t);
+}
+
+TEST_F(SchedCore, ATimeoutWhileSuspendedLeavesItSuspended) {
+    std::function<void()> body = [] {
+        EXPECT_TRUE(sched::sleep_ns(k_ms).ok());
+        log("t");
+    };
+    Thread* t = spawn("t", k_main + 1, body);  // sleeping
+    ASSERT_TRUE(sched::suspend(t).ok());
+    u64 t0 = sched_env::now();
+    EXPECT_EQ(sched::join(t, 3 * k_ms).error(), Error::Timeout);  // its sleep ended meanwhile
+    EXPECT_EQ(sched_env::now(), t0 + 3 * k_ms);
+    EXPECT_TRUE(g_log.empty());
+    ASSERT_TRUE(sched::resume(t).ok());
+    EXPECT_EQ(g_log, logged({"t"}));
+    joined(t);
+}
+
+TEST_F(SchedCore, AResumeBeforeTheWaitEndsOnlyCancelsTheSuspension) {
+    std::function<void()> body = [] {
+        wait_on(0, 5 * k_ms);
+        log("t");
+    };
+    u64 t0 = sched_env::now();
+    Thread* t = spawn("t", k_main + 1, body);
+    ASSERT_TRUE(sched::suspend(t).ok());
+    ASSERT_TRUE(sched::resume(t).ok());
+    EXPECT_TRUE(g_log.empty());  // still waiting
+    EXPECT_EQ(sched::resume(t).error(), Error::BadState);  // not suspended any more
+    joined(t);  // it times out and runs as if never suspended
+    EXPECT_EQ(g_log, logged({"t"}));
+    EXPECT_EQ(g_result[0], sched::WaitResult::Timeout);
+    EXPECT_EQ(sched_env::now(), t0 + 5 * k_ms);
+}
+
+TEST_F(SchedCore, AnExitedThreadCannotBeSuspendedOrResumed) {
+    std::function<void()> body = [] {};
+    Thread* t = spawn("t", k_main + 1, body);
+    EXPECT_EQ(sched::suspend(t).error(), Error::BadState);
+    EXPECT_EQ(sched::resume(t).error(), Error::BadState);
+    joined(t);
+}
+
 // ---- priorities and preemption control
 
 TEST_F(SchedCore, RaisingAReadyThreadAboveTheCallerPreemptsIt) {
@@ -323,6 +425,15 @@ TEST_F(SchedCore, InheritedPriorityReordersTheRunQueue) {
     joined(tb);
     EXPECT_EQ(g_log, logged({"a", "b"}));
     joined(ta);
+}
+
+TEST_F(SchedCore, LoweringTheRunningThreadBelowAReadyOneSwitchesToIt) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn("t", k_main - 1, body);
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main - 2).ok());
+    EXPECT_EQ(g_log, logged({"t"}));  // ran inside set_priority()
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main).ok());
+    joined(t);
 }
 
 TEST_F(SchedCore, LockedPreemptionIsDeferredToTheLastUnlock) {

@@ -1,6 +1,7 @@
 /*
  * The thread API from C (tn/sched.h): create with priority and name, yield
- * among equals, preemption by resume(), suspend of the caller, sleep, join
+ * among equals, preemption by resume(), suspend of the caller, created
+ * suspended, suspend of a sleeping thread, sleep, join
  * with exit values and timeouts, priorities, statistics and error codes.
  */
 #include <tn/console.h>
@@ -74,6 +75,24 @@ int main(void) {
     }
     CHECK(tn_thread_resume(th) == -TN_EBADSTATE); /* exited, not suspended */
     CHECK(tn_thread_join(th, TN_FOREVER, 0) == 0);
+
+    /* Created suspended: even a more urgent thread waits for the first resume(),
+       and a suspended sleeper stays suspended when its sleep ends. */
+    high_runs = 2;
+    CHECK(tn_thread_create_suspended(&th, &hattr, high, 0) == 0);
+    CHECK(tn_thread_suspend(th) == -TN_EBADSTATE); /* already suspended */
+    CHECK(tn_thread_join(th, 1000 * 1000, 0) == -TN_ETIMEDOUT);
+    CHECK(tn_thread_resume(th) == 0);             /* runs, suspends itself */
+    CHECK(tn_thread_resume(th) == 0 && high_runs == 3);
+    CHECK(tn_thread_join(th, TN_FOREVER, 0) == 0);
+    tn_thread_t* tz;
+    tn_thread_attr_t zattr = {"sleeper", (uint8_t)(mine + 1), 0, 0};
+    CHECK(tn_thread_create(&tz, &zattr, sleeper, 0) == 0); /* sleeps 50 ms */
+    CHECK(tn_thread_suspend(tz) == 0);                     /* blocked: stays asleep */
+    CHECK(tn_thread_join(tz, 80 * 1000 * 1000, 0) == -TN_ETIMEDOUT);
+    CHECK(tn_thread_resume(tz) == 0);
+    CHECK(tn_thread_join(tz, TN_NO_WAIT, 0) == 0); /* it ran inside resume() */
+    tn_puts("sched-c: created suspended, suspended while asleep: ok");
 
     /* Join with a timeout, then for real; statistics count the switches. */
     tn_thread_t* ts;

@@ -1,7 +1,8 @@
 // The scheduler on the target: priority order, preemption by a thread woken
 // from the timer interrupt, yield among equals, round-robin time slices,
 // sleep accuracy, join, software timers firing in deadline order, threads on
-// a second CPU, stacks with guard pages.
+// a second CPU, stacks with guard pages, suspend and resume (created
+// suspended, suspended while blocked, by another thread, across CPUs).
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/irq.hpp>
@@ -260,6 +261,118 @@ void test_other_cpu() {
     check(!sched::create({"bad", 10, 0, smp::k_max_cpus}, where, nullptr).ok(), "no thread for a CPU beyond TN_MAX_CPUS");
 }
 
+// ---- suspend and resume: created suspended, suspended while blocked, a
+// ready thread suspended by another thread, threads of another CPU
+sched::Thread* spawn_suspended(const char* name, u8 prio, sched::Entry fn, void* arg = nullptr, unsigned cpu = 0) {
+    sched::ThreadAttr attr{name, prio, 0, cpu};
+    attr.start_suspended = true;
+    auto r = sched::create(attr, fn, arg);
+    if (!r.ok()) {
+        tn_printf("sched: FAILED: create %s suspended: %s\n", name, sched::error_name(r.error()));
+        ++g_failures;
+        return nullptr;
+    }
+    return r.value();
+}
+
+volatile uptr g_mark;
+void mark(void* arg) { g_mark = reinterpret_cast<uptr>(arg); }
+void exit_seven(void*) { sched::exit(7); }
+
+sched::Thread* g_join_target;
+volatile bool g_joiner_done;
+bool g_joiner_ok;
+uptr g_joiner_value;
+void joiner(void*) {
+    auto r = sched::join(g_join_target);
+    g_joiner_ok = r.ok();
+    g_joiner_value = r.ok() ? r.value() : 0;
+    g_joiner_done = true;
+}
+
+sched::Thread* g_victim;
+bool g_suspend_ok;
+void suspender(void*) { g_suspend_ok = sched::suspend(g_victim).ok(); }
+
+volatile bool g_spinning, g_spin_stop;
+void spin(void*) {
+    g_spinning = true;
+    while (!g_spin_stop) {
+    }
+}
+
+void test_suspend_other_cpu() {
+    if (smp::online_count() < 2)
+        return;
+    // Created suspended for CPU 1, resumed from CPU 0: it runs there.
+    g_ran_on = ~0u;
+    auto* t = spawn_suspended("cpu1-susp", 10, where, nullptr, 1);
+    (void)sched::sleep_ns(2'000'000);
+    check(g_ran_on == ~0u, "a thread created suspended for CPU 1 does not run");
+    check(sched::resume(t).ok(), "resume a thread of CPU 1");
+    join_ok(t);
+    check(g_ran_on == 1, "resumed, it ran on CPU 1");
+    // A thread running on CPU 1 cannot be suspended; a ready one there can.
+    g_spinning = false;
+    g_spin_stop = false;
+    auto* sp = spawn("spin", 10, spin, nullptr, 1);
+    while (!g_spinning)
+        (void)sched::sleep_ns(100'000);
+    check(sched::suspend(sp).error() == sched::Error::BadState, "suspend of a thread running on another CPU refused");
+    g_mark = 0;
+    auto* v = spawn("cpu1-ready", 5, mark, reinterpret_cast<void*>(uptr{3}), 1);  // behind the spinner
+    check(sched::suspend(v).ok(), "suspend a ready thread of another CPU");
+    g_spin_stop = true;
+    join_ok(sp);
+    (void)sched::sleep_ns(2'000'000);
+    check(g_mark == 0, "the suspended thread of CPU 1 does not run");
+    check(sched::resume(v).ok(), "resume it");
+    join_ok(v);
+    check(g_mark == 3, "resumed, it ran");
+    tn_printf("sched: suspend and resume across CPUs ok\n");
+}
+
+void test_suspend() {
+    // Created suspended: even a more urgent thread waits for resume().
+    g_mark = 0;
+    auto* t = spawn_suspended("susp", 20, mark, reinterpret_cast<void*>(uptr{1}));
+    (void)sched::sleep_ns(2'000'000);
+    check(g_mark == 0, "a thread created suspended does not run");
+    check(sched::suspend(t).error() == sched::Error::BadState, "a thread created suspended is suspended");
+    check(sched::resume(t).ok(), "resume starts a thread created suspended");
+    join_ok(t);
+    check(g_mark == 1, "resumed, the thread created suspended ran");
+
+    // Suspended while blocked (in join): woken while suspended, it stays
+    // suspended; resumed, it returns from its wait with the wait's result.
+    g_join_target = spawn_suspended("target", 12, exit_seven);
+    auto* w = spawn("joiner", 20, joiner);
+    (void)sched::sleep_ns(2'000'000);  // the joiner blocks in join() (cooperative: runs here)
+    check(sched::suspend(w).ok(), "suspend a blocked thread");
+    check(sched::suspend(w).error() == sched::Error::BadState, "a blocked thread suspended twice refused");
+    check(sched::resume(g_join_target).ok(), "resume the join target");
+    (void)sched::sleep_ns(5'000'000);  // the target runs, exits and ends the joiner's wait
+    check(!g_joiner_done, "a suspended thread woken from its wait stays suspended");
+    check(sched::resume(w).ok(), "resume the woken thread");
+    join_ok(w);
+    check(g_joiner_done && g_joiner_ok && g_joiner_value == 7, "resumed, it returns from its wait with the result");
+    tn_printf("sched: suspended while blocked: woken, ran after resume with join value %lu\n", g_joiner_value);
+
+    // A ready thread suspended by another thread.
+    g_mark = 0;
+    g_victim = spawn("victim", 10, mark, reinterpret_cast<void*>(uptr{2}));  // below main: ready
+    join_ok(spawn("suspender", 20, suspender));
+    check(g_suspend_ok, "another thread suspends a ready thread");
+    (void)sched::sleep_ns(2'000'000);
+    check(g_mark == 0, "the suspended ready thread does not run");
+    check(sched::resume(g_victim).ok(), "resume the ready thread");
+    join_ok(g_victim);
+    check(g_mark == 2, "resumed, the ready thread ran");
+    check(sched::resume(sched::current()).error() == sched::Error::BadState, "resume of a running thread refused");
+
+    test_suspend_other_cpu();
+}
+
 // ---- argument checks and join value
 void returns(void*) { sched::exit(42); }
 
@@ -285,6 +398,7 @@ int main() {
     test_sleep();
     test_many_timers();
     test_other_cpu();
+    test_suspend();
     if (g_failures)
         return 1;
     tn_puts("sched: all checks passed");

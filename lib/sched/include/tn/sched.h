@@ -66,7 +66,8 @@ unsigned tn_sched_priorities(void);
  * The stack comes from the page allocator with an unmapped guard page below
  * it. Under the preemptive policy a thread of higher priority than the
  * caller (same CPU) runs before this returns. Returning from @p entry ends the thread as
- * tn_thread_exit(0) does.
+ * tn_thread_exit(0) does. tn_thread_create_suspended() makes one that waits
+ * for tn_thread_resume().
  *
  * @param[out] thread receives the handle on success.
  * @param attr name, priority, stack size and CPU.
@@ -82,6 +83,21 @@ unsigned tn_sched_priorities(void);
  * @blocking No (it may be preempted by the new thread).
  */
 int tn_thread_create(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry, void* arg);
+
+/**
+ * As tn_thread_create(), but the thread is created suspended: it does not run
+ * until the first tn_thread_resume() (ThreadAttr::start_suspended in C++).
+ * @param[out] thread receives the handle on success.
+ * @param attr name, priority, stack size and CPU.
+ * @param entry the thread's function.
+ * @param arg passed to @p entry.
+ * @retval 0 created, suspended; *@p thread is set.
+ * @retval -TN_EINVAL, -TN_ENOMEM as tn_thread_create().
+ * @context Thread only.
+ * @blocking No.
+ */
+int tn_thread_create_suspended(tn_thread_t** thread, const tn_thread_attr_t* attr, tn_thread_entry_t entry,
+                               void* arg);
 
 /**
  * Ends the calling thread; a joiner receives @p value. Exiting while holding
@@ -149,12 +165,18 @@ int tn_thread_sleep_until(uint64_t deadline_ns);
 
 /**
  * Stops @p thread until tn_thread_resume(): the caller itself (it blocks
- * here) or a ready thread of any CPU.
+ * here), a ready thread of any CPU, or a blocked thread of any CPU. A
+ * blocked thread stays in its wait; when the wait ends (woken or timed out)
+ * it is suspended instead of ready, keeping the wait's result; a resume
+ * before that only cancels the suspension. A thread running on another CPU
+ * cannot be suspended (-TN_EBADSTATE). tn::sched::suspend() has the details.
+ * tn_thread_create_suspended() makes a thread that starts suspended.
  * @param thread the thread to suspend.
  * @retval 0 suspended (for the caller: resumed again).
  * @retval -TN_EINVAL @p thread is NULL.
- * @retval -TN_EBADSTATE @p thread is blocked, exited, already suspended or
- *         running on another CPU, or a self-suspend from an interrupt handler.
+ * @retval -TN_EBADSTATE @p thread is exited, already suspended, the idle
+ *         thread or running on another CPU, or a self-suspend from an
+ *         interrupt handler.
  * @context Thread; an interrupt handler for another thread.
  * @blocking Only when the caller suspends itself.
  */
@@ -162,7 +184,8 @@ int tn_thread_suspend(tn_thread_t* thread);
 
 /**
  * Makes a suspended thread ready again; if it is more urgent than the
- * running thread of its CPU it runs at once.
+ * running thread of its CPU it runs at once. A thread suspended while
+ * blocked and still waiting only loses the suspension.
  * @param thread the suspended thread.
  * @retval 0 resumed.
  * @retval -TN_EINVAL @p thread is NULL.

@@ -82,6 +82,8 @@ struct ThreadAttr {
     u8 priority = k_lowest_priority + 1;     ///< 0 to k_highest_priority.
     usize stack_size = 0;  ///< 0: LIBSCHED_DEFAULT_STACK_SIZE. Rounded up to pages.
     unsigned cpu = 0;      ///< The CPU the thread runs on.
+    /// Create the thread suspended: it does not run until the first resume().
+    bool start_suspended = false;
 };
 
 /// What the scheduler counts per thread (stats()).
@@ -94,8 +96,9 @@ struct ThreadStats {
 /// allocator, mapped in the stack window with an unmapped guard page below
 /// it, so an overflow faults instead of corrupting memory. Under the
 /// preemptive policy a higher priority than the caller's (same CPU) runs it
-/// at once.
-/// @param attr name, priority, stack size and CPU.
+/// at once. With ThreadAttr::start_suspended it is created Suspended
+/// instead: it starts at its first resume().
+/// @param attr name, priority, stack size, CPU and start_suspended.
 /// @param entry the thread's function.
 /// @param arg passed to @p entry.
 /// @return the new thread, or
@@ -166,15 +169,30 @@ Result<void, Error> sleep_ns(u64 ns);
 /// @context Thread only. @blocking Yes, until @p deadline_ns.
 Result<void, Error> sleep_until(u64 deadline_ns);
 
-/// Stops @p t until resume(): the calling thread itself (it blocks here), or
-/// a ready thread (of any CPU).
+/// Stops @p t until resume(). @p t may be:
+/// - the calling thread: it stops here, and returns once resumed;
+/// - a ready thread, of any CPU: it leaves its run queue and does not run
+///   until resumed;
+/// - a blocked thread (waiting on an object, sleeping or joining, any CPU):
+///   it stays in its wait (it can still be woken or time out, and keeps its
+///   place and priority there); when the wait ends it becomes suspended
+///   instead of ready, keeping the wait's result, which it sees once
+///   resumed. resume() before the wait ends only cancels the suspension.
+///
+/// A thread running on another CPU cannot be suspended (BadState): it would
+/// have to be stopped there first. Suspend it when it is ready or blocked,
+/// or let it suspend itself.
 /// @param t the thread to suspend.
-/// @retval Error::BadState @p t is blocked, exited, already suspended, or
-///         running on another CPU, or a self-suspend from an interrupt handler.
+/// @retval Error::BadState @p t is exited, already suspended (also while
+///         still blocked), the idle thread, or running on another CPU, or
+///         a self-suspend from an interrupt handler.
 /// @context Thread; ISR ok for another thread. @blocking Only when @p t is the caller.
 Result<void, Error> suspend(Thread* t);
-/// Makes a suspended thread ready again; if it is more urgent than the
-/// running thread of its CPU it runs at once (Algorithm 1).
+/// Ends a suspension. A suspended thread becomes ready again; if it is more
+/// urgent than the running thread of its CPU it runs at once (Algorithm 1).
+/// A thread suspended while blocked that is still waiting only loses the
+/// suspension: it stays blocked, and becomes ready when its wait ends.
+/// A thread created with ThreadAttr::start_suspended starts here.
 /// @param t the suspended thread.
 /// @retval Error::BadState @p t is not suspended.
 /// @context Any (ISR ok). @blocking No.
