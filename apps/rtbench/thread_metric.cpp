@@ -4,28 +4,34 @@
 // operations in a fixed interval; here each sample is the counter delta over
 // a known number of operations (ops=K on the report line), so the figure is
 // instructions per operation under -icount. One operation is:
-//   basic                 one pass of a fixed integer workload over 16 words,
-//                         no kernel call (the CPU baseline)
+//   basic                 one pass of the published workload over a
+//                         1024-entry array of unsigned long (each entry
+//                         becomes (entry + counter) ^ entry), then the
+//                         counter increments; no kernel call (the CPU
+//                         baseline)
 //   cooperative           5 equal-priority threads in a ring; one thread
 //                         increments its counter and yields
 //   preemptive            5 threads of rising priority; each one resumes the
 //                         next higher one and is preempted by it; the
 //                         highest counts and suspends itself, and so back
 //                         down: one thread's turn
-//   interrupt             a thread sends itself an SGI, the handler gives a
-//                         semaphore, the thread takes it (never blocks)
-//   interrupt_preemption  as interrupt, but a higher-priority thread waits on
-//                         the semaphore and preempts on the way out of the
-//                         handler, counts, and blocks again
-//   message               send a 16-byte message to a queue and receive it
+//   interrupt             the thread causes an interrupt (trigger()), the
+//                         handler gives a semaphore, the thread takes it
+//                         (never blocks)
+//   interrupt_preemption  a higher-priority thread is suspended; the lower
+//                         one causes the interrupt, the handler resumes the
+//                         higher one, which preempts on the way out of the
+//                         handler, counts and suspends itself; then the
+//                         lower one counts
+//   message               send a 4-unsigned-long message (32 bytes on
+//                         AArch64) to a queue and receive it back in the
+//                         same thread
 //   synchronization       take and give a semaphore (never blocks)
-//   memory_allocation     allocate and free a 128-byte block from a
-//                         fixed-block pool (tn::mem::RawPool, IRQs masked
-//                         around each call as a kernel pool would)
+//   memory_allocation     allocate and free a 128-byte block of a 2048-byte
+//                         kernel fixed-block pool (tn::sync::BlockPool)
 // Every sample also includes one stamp (2 instructions) and, for the
 // multi-thread tests, the bookkeeping of recording it, spread over K ops.
 #include <tn/irq.hpp>
-#include <tn/mem/object_pool.hpp>
 #include <tn/sched.hpp>
 #include <tn/sync.hpp>
 
@@ -44,15 +50,15 @@ constexpr u8 k_base = 5;  // below main()'s priority, so main waits in join
 volatile bool g_stop;
 volatile u64 g_counter[k_threads];
 
-// ---- basic
-u32 g_work[16];
+// ---- basic: the published workload.
+volatile unsigned long g_basic_array[1024];
+volatile unsigned long g_basic_counter;
 
 [[gnu::noinline]] void basic_op() {
-    u32 acc = 0x9e3779b9;
-    for (u32 i = 0; i < 16; ++i) {
-        acc = (acc ^ g_work[i]) * 33 + i;
-        g_work[i] = acc >> 3;
-    }
+    unsigned long counter = g_basic_counter;
+    for (usize i = 0; i < 1024; ++i)
+        g_basic_array[i] = (g_basic_array[i] + counter) ^ g_basic_array[i];
+    g_basic_counter = counter + 1;
 }
 
 void tm_basic() {
@@ -136,11 +142,19 @@ void tm_preemptive() {
     report("tm.preemptive", k_threads);
 }
 
-// ---- interrupt and interrupt_preemption
+// ---- interrupt and interrupt_preemption: the handler gives g_isr_sem, or,
+// during interrupt_preemption, resumes g_isr_resume.
 sync::Semaphore g_isr_sem{0, 1};
+sched::Thread* volatile g_isr_resume;
+volatile bool g_isr_failed;
 
 irq::Completion on_sgi(irq::Event, void*) {
-    (void)g_isr_sem.give();
+    if (sched::Thread* t = g_isr_resume) {
+        if (!sched::resume(t).ok())
+            g_isr_failed = true;
+    } else {
+        (void)g_isr_sem.give();
+    }
     return irq::Completion::Done;
 }
 
@@ -165,9 +179,10 @@ void tm_interrupt() {
     report("tm.interrupt");
 }
 
-void isr_waiter(void*) {
+// The higher thread: suspended until the handler resumes it.
+void isr_resumed(void*) {
     for (;;) {
-        (void)g_isr_sem.take();
+        (void)sched::suspend(g_isr_resume);
         if (g_stop)
             return;
         g_counter[1] = g_counter[1] + 1;
@@ -177,8 +192,12 @@ void isr_waiter(void*) {
 void isr_trigger(void*) {
     while (!full()) {
         u64 a = stamp();
-        trigger();  // the waiter runs before trigger() returns
+        u64 before = g_counter[1];
+        trigger();  // the resumed thread runs before trigger() returns
+        g_counter[0] = g_counter[0] + 1;
         add(stamp() - a);
+        if (g_counter[1] != before + 1 || g_isr_failed)
+            fail("tm.interrupt_preemption: the handler did not resume the higher thread");
     }
     g_stop = true;
     trigger();
@@ -187,28 +206,35 @@ void isr_trigger(void*) {
 void tm_interrupt_preemption() {
     reset();
     g_stop = false;
-    auto* waiter = spawn("tm-isr-waiter", k_base + 1, isr_waiter);
+    // Runs first (above the trigger thread) and suspends itself.
+    auto* resumed = spawn("tm-isr-resumed", k_base + 1, isr_resumed);
+    g_isr_resume = resumed;
     auto* trig = spawn("tm-isr-trigger", k_base, isr_trigger);
     join_thread(trig);
-    join_thread(waiter);
+    join_thread(resumed);
+    g_isr_resume = nullptr;
     report("tm.interrupt_preemption");
 }
 
-// ---- message
-u32 g_queue_buf[4 * 8];
-sync::MessageQueue g_queue{16, 8, g_queue_buf};
+// ---- message: 4 unsigned longs, as published.
+constexpr usize k_msg_words = 4;
+unsigned long g_queue_buf[k_msg_words * 16];
+sync::MessageQueue g_queue{sizeof(unsigned long) * k_msg_words, 16, g_queue_buf};
 
 void tm_message() {
     reset();
-    u32 out[4] = {1, 2, 3, 4}, in[4];
+    unsigned long out[k_msg_words] = {1, 2, 3, 4}, in[k_msg_words];
     while (!full()) {
         u64 a = stamp();
         (void)g_queue.send(out, sync::k_no_wait);
         (void)g_queue.receive(in, sync::k_no_wait);
         add(stamp() - a);
-        out[0] = in[0] + 1;
+        if (in[k_msg_words - 1] != out[k_msg_words - 1] || in[0] != out[0])
+            fail("tm.message: the message came back changed");
+        out[k_msg_words - 1] = in[k_msg_words - 1] + 1;
     }
-    report("tm.message");
+    static_assert(sizeof out == 32, "the report line says 32 bytes");
+    report("tm.message", 1, " msg_bytes=32");
 }
 
 // ---- synchronization
@@ -225,28 +251,18 @@ void tm_synchronization() {
     report("tm.synchronization");
 }
 
-// ---- memory_allocation
-alignas(16) unsigned char g_pool_mem[mem::RawPool::bytes_for(16, 128, 16)];
+// ---- memory_allocation: 128-byte blocks of a 2048-byte pool, as published.
+alignas(16) unsigned char g_pool_mem[2048];
+sync::BlockPool g_pool{g_pool_mem, 128, sizeof g_pool_mem / 128};
 
 void tm_memory_allocation() {
-    auto pool = mem::RawPool::try_create(g_pool_mem, sizeof g_pool_mem, 128, 16);
-    if (!pool.ok())
-        fail("tm.memory_allocation: pool");
     reset();
     while (!full()) {
         u64 a = stamp();
-        void* block;
-        {
-            irq::LocalGuard guard;
-            auto r = pool.value().alloc();
-            block = r.ok() ? r.value() : nullptr;
-        }
-        if (!block)
-            fail("tm.memory_allocation: alloc");
-        {
-            irq::LocalGuard guard;
-            (void)pool.value().free(block);
-        }
+        auto r = g_pool.allocate(sync::k_no_wait);
+        if (!r.ok())
+            fail("tm.memory_allocation: allocate");
+        (void)g_pool.free(r.value());
         add(stamp() - a);
     }
     report("tm.memory_allocation");

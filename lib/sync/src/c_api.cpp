@@ -17,6 +17,7 @@ static_assert(sizeof(void*) != 8 || fits<tn_mutex_t, Mutex>(), "tn_mutex_t size"
 static_assert(sizeof(void*) != 8 || fits<tn_cond_t, CondVar>(), "tn_cond_t size");
 static_assert(sizeof(void*) != 8 || fits<tn_mq_t, MessageQueue>(), "tn_mq_t size");
 static_assert(sizeof(void*) != 8 || fits<tn_event_t, EventFlags>(), "tn_event_t size");
+static_assert(sizeof(void*) != 8 || fits<tn_pool_t, BlockPool>(), "tn_pool_t size");
 
 int to_errno(Error e) {
     switch (e) {
@@ -26,6 +27,7 @@ int to_errno(Error e) {
     case Error::Deadlock: return -TN_EDEADLK;
     case Error::NotOwner: return -TN_EPERM;
     case Error::Overflow: return -TN_EOVERFLOW;
+    case Error::BadState: return -TN_EBADSTATE;
     default: return -TN_EINVAL;  // Not returned by lib/sync.
     }
 }
@@ -92,6 +94,28 @@ int tn_mq_receive(tn_mq_t* mq, void* msg, uint64_t timeout_ns) {
     return to_int(obj<MessageQueue>(mq).receive(msg, timeout_ns));
 }
 uint32_t tn_mq_count(tn_mq_t* mq) { return obj<MessageQueue>(mq).count(); }
+
+int tn_pool_init(tn_pool_t* pool, void* storage, size_t block_size, uint32_t count) {
+    if (storage == nullptr || reinterpret_cast<uptr>(storage) % 8 != 0 || block_size < BlockPool::k_min_block_size ||
+        block_size % 8 != 0 || count == 0 || block_size > SIZE_MAX / count)
+        return -TN_EINVAL;
+    new (pool) BlockPool(storage, block_size, count);
+    return 0;
+}
+int tn_pool_alloc(tn_pool_t* pool, void** block, uint64_t timeout_ns) {
+    auto r = obj<BlockPool>(pool).allocate(timeout_ns);
+    if (!r)
+        return to_errno(r.error());
+    *block = r.value();
+    return 0;
+}
+int tn_pool_free(tn_pool_t* pool, void* block) {
+    auto r = obj<BlockPool>(pool).free(block);
+    if (!r)
+        return r.error() == Error::NotOwner ? -TN_EINVAL : to_errno(r.error());
+    return 0;
+}
+uint32_t tn_pool_available(tn_pool_t* pool) { return obj<BlockPool>(pool).available(); }
 
 int tn_event_init(tn_event_t* ev) {
     new (ev) EventFlags();

@@ -78,7 +78,7 @@ u32 EventFlags::flags() const {
 }
 
 Result<u32, Error> EventFlags::wait(u32 bits, WaitMode mode, bool clear_on_exit, u64 timeout_ns) {
-    if (timeout_ns != k_no_wait && sched::in_isr())
+    if (timeout_ns != k_no_wait && irq::in_interrupt())
         return err(Error::InIsr);
     if (bits == 0)
         return u32{0};

@@ -1,45 +1,56 @@
 // Message queues (tn/sync.hpp): a ring of msg_size-byte slots.
 //
-// No barging: when a sender stores a message while receivers wait, it wakes
-// the first receiver and promises it that message (m_rx_promised); when a
-// receiver frees a slot while senders wait, it wakes the first sender and
-// promises it that slot (m_tx_promised). Arrivals see only what is not
-// promised:
+// Receivers: a receiver waits only while the queue is empty, and records
+// where it wants its message (an RxBuffer on its stack, in m_rx_buffers). A
+// sender that finds receivers waiting wakes the first and copies the message
+// straight into its buffer under the lock: one copy, and nothing in the ring
+// for a later receive() to take first. So while receivers wait the ring stays
+// empty, and a message in the ring is never owed to anyone.
 //
-//   messages a receive() may take at once = m_count - m_rx_promised
-//   slots a send() may fill at once        = m_capacity - m_count - m_tx_promised
+// Senders: when a receiver frees a slot while senders wait, it wakes the
+// first sender and promises it that slot (m_tx_promised); arrivals see only
+// the slots not promised:
 //
-// and a woken waiter redeems its promise when it runs. A receiver waits only
-// while every stored message is promised, a sender only while every free
-// slot is, so nobody waits while there is something for them.
+//   slots a send() may fill at once = m_capacity - m_count - m_tx_promised
+//
+// and a woken sender redeems its promise when it runs (or, if receivers
+// started waiting meanwhile, hands its message to one of them and passes the
+// slot on). A sender waits only while every free slot is promised.
+//
+// The uncontended cases (room and no receiver waiting; a message and no
+// sender waiting) are inline in the header under the bare kernel lock; the
+// slow paths here run inside that lock hold (Locked over KernelLock::Held).
 #include <tn/assert.hpp>
 #include <tn/sync.hpp>
 
 namespace tn::sync {
 
 using sched::Locked;
+using sched::Thread;
 
-void MessageQueue::push(const void* msg) {
-    TN_ASSERT(m_count < m_capacity && m_head < m_capacity);
-    u32 slot = m_head + m_count;
-    if (slot >= m_capacity)
-        slot -= m_capacity;
-    __builtin_memcpy(static_cast<u8*>(m_buffer) + usize{slot} * m_msg_size, msg, m_msg_size);
-    ++m_count;
-}
+namespace {
 
-void MessageQueue::pop(void* msg) {
-    TN_ASSERT(m_count > 0 && m_head < m_capacity);
-    __builtin_memcpy(msg, static_cast<const u8*>(m_buffer) + usize{m_head} * m_msg_size, m_msg_size);
-    if (++m_head == m_capacity)
-        m_head = 0;
-    --m_count;
-}
+/// A waiting receiver's destination, on its stack while it waits.
+struct RxBuffer {
+    ListNode link;
+    Thread* thread;
+    void* msg;
+};
 
-/// After a push: promise the new message to the first waiting receiver.
-void MessageQueue::pass_message_on(Locked& l) {
-    if (sched::wake_one(l, m_receivers) != nullptr)
-        ++m_rx_promised;
+}  // namespace
+
+bool MessageQueue::hand_to_receiver(Locked& l, const void* msg) {
+    Thread* t = sched::wake_one(l, m_receivers);
+    if (t == nullptr)
+        return false;
+    TN_ASSERT(m_count == 0);  // receivers wait only while the ring is empty
+    // Few receivers wait on one queue: a short walk to the woken one's record.
+    ListNode* n = m_rx_buffers.front();
+    while (container_of(n, &RxBuffer::link)->thread != t)
+        n = n->next;
+    m_rx_buffers.remove(*n);
+    copy(container_of(n, &RxBuffer::link)->msg, msg, m_msg_size);
+    return true;
 }
 
 /// After a pop: promise the freed slot to the first waiting sender.
@@ -48,10 +59,10 @@ void MessageQueue::pass_slot_on(Locked& l) {
         ++m_tx_promised;
 }
 
-Result<void, Error> MessageQueue::send(const void* msg, u64 timeout_ns) {
-    if (timeout_ns != k_no_wait && sched::in_isr())
-        return err(Error::InIsr);
-    Locked l;
+Result<void, Error> MessageQueue::send_slow(const void* msg, u64 timeout_ns) {
+    Locked l{tntimer::KernelLock::Held{}};
+    if (hand_to_receiver(l, msg))
+        return {};
     if (m_count + m_tx_promised >= m_capacity) {
         if (timeout_ns == k_no_wait)
             return err(Error::WouldBlock);
@@ -60,27 +71,33 @@ Result<void, Error> MessageQueue::send(const void* msg, u64 timeout_ns) {
             return err(Error::Timeout);
         TN_ASSERT(m_tx_promised > 0);  // pass_slot_on() promised this sender a slot
         --m_tx_promised;
+        if (hand_to_receiver(l, msg)) {
+            pass_slot_on(l);  // the promised slot is free again
+            return {};
+        }
     }
     push(msg);
-    pass_message_on(l);
     return {};
 }
 
-Result<void, Error> MessageQueue::receive(void* msg, u64 timeout_ns) {
-    if (timeout_ns != k_no_wait && sched::in_isr())
-        return err(Error::InIsr);
-    Locked l;
-    if (m_count <= m_rx_promised) {
-        if (timeout_ns == k_no_wait)
-            return err(Error::WouldBlock);
-        // Only pass_message_on() wakes a receiver, with a message promised to it.
-        if (sched::wait(l, m_receivers, timeout_ns) == sched::WaitResult::Timeout)
-            return err(Error::Timeout);
-        TN_ASSERT(m_rx_promised > 0 && m_rx_promised <= m_count);  // and a message is there for it
-        --m_rx_promised;
+Result<void, Error> MessageQueue::receive_slow(void* msg, u64 timeout_ns) {
+    Locked l{tntimer::KernelLock::Held{}};
+    if (m_count > 0) {
+        pop(msg);
+        pass_slot_on(l);
+        return {};
     }
-    pop(msg);
-    pass_slot_on(l);
+    if (timeout_ns == k_no_wait)
+        return err(Error::WouldBlock);
+    RxBuffer rx{{}, sched::current(), msg};
+    m_rx_buffers.push_back(rx.link);
+    // Only hand_to_receiver() wakes a receiver, with its message copied in.
+    if (sched::wait(l, m_receivers, timeout_ns) == sched::WaitResult::Timeout) {
+        TN_ASSERT(rx.link.linked);  // the timeout took it out of m_receivers first
+        m_rx_buffers.remove(rx.link);
+        return err(Error::Timeout);
+    }
+    TN_ASSERT(!rx.link.linked);
     return {};
 }
 

@@ -26,6 +26,10 @@ void MutexCore::release(Locked& l, Mutex& m, Thread* self) {
     TN_ASSERT(m.m_owner == self && m.m_held_link.linked);
     sched::held_mutexes(l, self).remove(m.m_held_link);
     m.m_owner = nullptr;
+    // Uncontended: m's (absent) waiters lifted nobody, so no priority changes
+    // (a waiter that timed out lowered self already, in waiter_left()).
+    if (m.m_waiters.empty())
+        return;
     if (Thread* next = sched::wake_one(l, m.m_waiters)) {
         // Every thread in m_waiters is blocked on m (lock() sets it before it
         // waits, a timeout takes the thread out of the queue first).
@@ -68,7 +72,7 @@ Result<void, Error> MutexCore::lock(Locked& l, Mutex& m, Thread* self, u64 timeo
 }  // namespace detail
 
 Result<void, Error> Mutex::lock(u64 timeout_ns) {
-    if (sched::in_isr())
+    if (irq::in_interrupt())
         return err(Error::InIsr);
     Thread* self = sched::current();
     Locked l;
@@ -76,7 +80,7 @@ Result<void, Error> Mutex::lock(u64 timeout_ns) {
 }
 
 Result<void, Error> Mutex::unlock() {
-    if (sched::in_isr())
+    if (irq::in_interrupt())
         return err(Error::InIsr);
     Thread* self = sched::current();
     Locked l;
@@ -92,7 +96,7 @@ Thread* Mutex::owner() const {
 }
 
 Result<void, Error> CondVar::wait(Mutex& mutex, u64 timeout_ns) {
-    if (sched::in_isr())
+    if (irq::in_interrupt())
         return err(Error::InIsr);
     Thread* self = sched::current();
     Locked l;

@@ -3,7 +3,7 @@
 # (lib/sched/tests/unit.mk explains the set-up). tests/sync_test.hpp is the
 # harness the tests share.
 sync_SYNC_SRCS := $(d)/src/pi.cpp $(d)/src/mutex.cpp $(d)/src/semaphore.cpp \
-	$(d)/src/message_queue.cpp $(d)/src/event_flags.cpp $(d)/src/c_api.cpp
+	$(d)/src/message_queue.cpp $(d)/src/block_pool.cpp $(d)/src/event_flags.cpp $(d)/src/c_api.cpp
 sync_ENV_SRCS := $(sched_core_SRCS_NO_TESTS) $(d)/tests/sync_test.cpp
 sync_ENV_INCLUDES := $(d)/src $(d)/tests $(TN_ROOT)/lib/sched/src $(TN_ROOT)/lib/sched/tests
 sync_ENV_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_PREEMPTIVE=1 -DCONFIG_LIBSCHED_RUNTIME_STATS=1 \
@@ -18,7 +18,7 @@ UNIT_TESTS += sync
 sync_SRCS := $(sync_SYNC_SRCS) $(d)/src/exit_report.cpp $(d)/src/exit_check.cpp \
 	$(TN_ROOT)/lib/console/src/format.cpp $(sync_ENV_SRCS) \
 	$(d)/tests/mutex_test.cpp $(d)/tests/condvar_test.cpp $(d)/tests/objects_test.cpp \
-	$(d)/tests/c_api_test.cpp $(d)/tests/exit_test.cpp $(d)/tests/real_sched_test.cpp
+	$(d)/tests/c_api_test.cpp $(d)/tests/pool_test.cpp $(d)/tests/exit_test.cpp $(d)/tests/real_sched_test.cpp
 sync_INCLUDES := $(sync_ENV_INCLUDES)
 # A small chain limit, so ChainDepthIsBounded can pass it with six threads.
 sync_CXXFLAGS := $(sync_ENV_CXXFLAGS) -DCONFIG_LIBSYNC_MUTEX_PI=1 -DCONFIG_LIBSYNC_PI_MAX_DEPTH=4

@@ -167,6 +167,66 @@ void test_give_from_isr() {
     report_isr_wake("SGI", woken, 0, 1, i);
 }
 
+// ---- BlockPool: limits, a timed-out allocate(), a blocked allocate() that
+// gets the block an SGI handler frees (handed over in the interrupt, the
+// waiter runs on the way out of it), a free from an interrupt with nobody
+// waiting, and the errors of bad frees.
+constexpr u32 k_pool_sgi = 4;
+constexpr usize k_pool_block = 64;
+alignas(8) u8 g_pool_mem[k_pool_block * 2];
+BlockPool g_pool(g_pool_mem, k_pool_block, 2);
+void* volatile g_pool_isr_block;
+volatile int g_pool_isr_result;  // 1 freed, 2 failed
+void* volatile g_pool_got;
+
+irq::Completion on_pool_sgi(irq::Event, void*) {
+    g_pool_isr_result = g_pool.free(g_pool_isr_block).ok() ? 1 : 2;
+    return irq::Completion::Done;
+}
+void pool_waiter(void*) {
+    auto r = g_pool.allocate(1'000'000'000);
+    g_pool_got = r.ok() ? r.value() : nullptr;
+}
+void free_in_isr(void* block) {
+    g_pool_isr_block = block;
+    g_pool_isr_result = 0;
+    check(irq::send_sgi(k_pool_sgi, irq::SgiTarget::self()).ok(), "pool: send SGI");
+    check(g_pool_isr_result == 1, "pool: free from an interrupt handler");
+}
+
+void test_pool() {
+    check(irq::register_handler(k_pool_sgi, on_pool_sgi, nullptr).ok() &&
+              irq::set_priority(k_pool_sgi, irq::k_default_priority).ok() && irq::enable(k_pool_sgi).ok(),
+          "pool: register the SGI");
+    auto a = g_pool.allocate(k_no_wait);
+    auto b = g_pool.allocate(k_no_wait);
+    check(a.ok() && b.ok() && g_pool.available() == 0, "pool: two blocks");
+    auto r = g_pool.allocate(k_no_wait);
+    check(!r.ok() && r.error() == Error::WouldBlock, "pool: empty, no wait");
+    u64 t0 = clock::now_ns();
+    r = g_pool.allocate(1'000'000);
+    check(!r.ok() && r.error() == Error::Timeout && clock::now_ns() - t0 >= 1'000'000, "pool: allocate times out");
+
+    g_pool_got = nullptr;
+    auto* t = sched::create({"pool-waiter", 20, 0, 0}, pool_waiter, nullptr).value();
+    check(g_pool_got == nullptr, "pool: the waiter blocks");
+    free_in_isr(b.value());
+    bool handed = g_pool_got == b.value() && g_pool.available() == 0;
+    check(sched::join(t).ok(), "pool: join the waiter");
+    tn_printf("sync: pool: a free in an interrupt handler woke the waiter with its block: %s\n",
+              handed ? "yes" : "no");
+    check(handed, "pool: the freed block goes to the waiter");
+
+    free_in_isr(a.value());  // nobody waits: back to the pool
+    check(g_pool.available() == 1, "pool: freed from the ISR");
+    auto e = g_pool.free(a.value());
+    check(!e.ok() && e.error() == Error::BadState, "pool: double free");
+    e = g_pool.free(g_pool_mem + 1);
+    check(!e.ok() && e.error() == Error::NotOwner, "pool: not a block");
+    check(g_pool.free(b.value()).ok() && g_pool.available() == 2, "pool: all back");
+    (void)irq::unregister_handler(k_pool_sgi);
+}
+
 u32 g_buf[4];
 MessageQueue g_q(sizeof(u32), 4, g_buf);
 void producer(void*) { for (u32 i = 0; i < 10; ++i) check(g_q.send(&i).ok(), "send"); }
@@ -197,6 +257,7 @@ int main() {
     check(e.ok() && e.value() == 0x4, "event from timer ISR");
 
     test_give_from_isr();
+    test_pool();
 
     auto* p = sched::create({"prod", 10, 0, 0}, producer, nullptr).value();
     for (u32 i = 0; i < 10; ++i) { u32 v = 99; check(g_q.receive(&v).ok() && v == i, "receive order"); }

@@ -1,7 +1,7 @@
 /**
  * @file
  * @brief C interface to lib/sync: semaphores, mutexes, condition variables,
- * message queues and event flags.
+ * message queues, fixed-block memory pools and event flags.
  *
  * tn/sync.hpp explains the objects and their behaviour; each function here
  * forwards to the C++ method of the same name. Enable with CONFIG_LIBSYNC.
@@ -19,7 +19,8 @@
  * | -TN_EDEADLK    | locking would deadlock (Deadlock) |
  * | -TN_EPERM      | the caller does not own the mutex (NotOwner) |
  * | -TN_EOVERFLOW  | semaphore at its maximum (Overflow) |
- * | -TN_EINVAL     | an invalid argument to an init function or option set |
+ * | -TN_EBADSTATE  | the block is free already (BadState) |
+ * | -TN_EINVAL     | an invalid argument to an init function or option set, or a pointer that is not a block of the pool (NotOwner) |
  *
  * Timeouts are relative, in nanoseconds: TN_NO_WAIT or TN_FOREVER or between.
  * A call that fails changes nothing. Context: "ISR ok" as in tn/sync.hpp.
@@ -46,7 +47,9 @@ typedef struct tn_mutex { uint64_t opaque[6]; /**< Opaque. */ } tn_mutex_t;
 /** Storage of a condition variable (tn::sync::CondVar); set up with tn_cond_init(). */
 typedef struct tn_cond { uint64_t opaque[2]; /**< Opaque. */ } tn_cond_t;
 /** Storage of a message queue (tn::sync::MessageQueue); set up with tn_mq_init(). */
-typedef struct tn_mq { uint64_t opaque[9]; /**< Opaque. */ } tn_mq_t;
+typedef struct tn_mq { uint64_t opaque[13]; /**< Opaque. */ } tn_mq_t;
+/** Storage of a fixed-block memory pool (tn::sync::BlockPool); set up with tn_pool_init(). */
+typedef struct tn_pool { uint64_t opaque[7]; /**< Opaque. */ } tn_pool_t;
 /** Storage of 32 event flags (tn::sync::EventFlags); set up with tn_event_init(). */
 typedef struct tn_event { uint64_t opaque[3]; /**< Opaque. */ } tn_event_t;
 
@@ -266,6 +269,48 @@ uint32_t tn_event_get(tn_event_t* ev);
  */
 int tn_event_wait(tn_event_t* ev, uint32_t bits, unsigned options, uint64_t timeout_ns,
                   uint32_t* matched);
+
+/**
+ * Sets up a fixed-block memory pool of @p count blocks of @p block_size bytes
+ * in @p storage (tn::sync::BlockPool).
+ * @param pool the pool object.
+ * @param storage @p block_size * @p count bytes, 8-byte aligned, that outlive the pool.
+ * @param block_size bytes per block: at least 16, a multiple of 8.
+ * @param count blocks, at least 1.
+ * @retval 0 ready to use.
+ * @retval -TN_EINVAL @p storage is NULL or misaligned, @p block_size or @p count is out of range.
+ * @context Thread, before any other use. @blocking No.
+ */
+int tn_pool_init(tn_pool_t* pool, void* storage, size_t block_size, uint32_t count);
+/**
+ * Allocates a block, waiting up to @p timeout_ns for one to be freed.
+ * @param pool the pool.
+ * @param[out] block the block (contents undefined); left unchanged on failure.
+ * @param timeout_ns relative timeout; must be TN_NO_WAIT in an interrupt handler.
+ * @retval 0 allocated.
+ * @retval -TN_ETIMEDOUT no block freed within the timeout.
+ * @retval -TN_EAGAIN TN_NO_WAIT and no block free.
+ * @retval -TN_EINISR another timeout than TN_NO_WAIT from an interrupt handler.
+ * @context Thread; ISR ok with TN_NO_WAIT. @blocking Yes, up to @p timeout_ns.
+ */
+int tn_pool_alloc(tn_pool_t* pool, void** block, uint64_t timeout_ns);
+/**
+ * Frees @p block, or hands it straight to the highest-priority waiter.
+ * @param pool the pool.
+ * @param block a block tn_pool_alloc() returned.
+ * @retval 0 freed.
+ * @retval -TN_EINVAL @p block is not a block of this pool.
+ * @retval -TN_EBADSTATE @p block is free already (double free).
+ * @context Any (ISR ok). @blocking No.
+ */
+int tn_pool_free(tn_pool_t* pool, void* block);
+/**
+ * Blocks free now.
+ * @param pool the pool.
+ * @return the number of free blocks.
+ * @context Any. @blocking No.
+ */
+uint32_t tn_pool_available(tn_pool_t* pool);
 
 #ifdef __cplusplus
 }

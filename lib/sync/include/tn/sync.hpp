@@ -1,9 +1,10 @@
 /// @file
 /// @brief Thread synchronisation (lib/sync, CONFIG_LIBSYNC): semaphores, mutexes,
-/// condition variables, message queues, event flags.
+/// condition variables, message queues, fixed-block pools, event flags.
 ///
 /// Thread synchronisation: counting semaphores, priority-inheritance mutexes,
-/// condition variables, message queues and event flags, on the scheduler's
+/// condition variables, message queues, fixed-block memory pools and event
+/// flags, on the scheduler's
 /// wait queues (tn/sched_impl.hpp). No object allocates; all are
 /// constant-initialisable, and Mutex, CondVar and EventFlags are all-zero when
 /// default-constructed, so static objects live in .bss and need no boot code.
@@ -21,8 +22,8 @@
 ///
 /// Wake-up order: waiters are served highest effective priority first, FIFO
 /// among equals (the scheduler's WaitQueue order). Semaphore units, mutex
-/// ownership and message-queue messages and slots are handed to the woken
-/// waiter directly, so a thread arriving later cannot take them first
+/// ownership, message-queue messages and slots and pool blocks are handed to
+/// the woken waiter directly, so a thread arriving later cannot take them first
 /// (no barging).
 ///
 /// Priority inheritance (Mutex): the owner of a mutex runs at least at the
@@ -48,16 +49,23 @@
 /// Cost: every call holds the scheduler lock (IRQs masked) for O(1) work, plus
 ///   Mutex::lock/unlock   O(k_pi_max_depth x mutexes held per thread);
 ///   MessageQueue         one copy of msg_size bytes;
+///   BlockPool::free      O(free blocks) when the block's data look like a
+///                        free block's (the double-free check), else O(1);
 ///   EventFlags::set      O(waiters of that object);
-/// and the scheduler's own wait queue insertion and wake-up cost.
+/// and the scheduler's own wait queue insertion and wake-up cost. The
+/// uncontended cases of Semaphore, MessageQueue and BlockPool (a unit,
+/// message, slot or block there and nobody to wake) are inline here: the
+/// kernel lock around a few loads and stores, no call into the scheduler.
 ///
 /// The C interface is tn/sync.h.
 #pragma once
 
+#include <tn/irq.hpp>
 #include <tn/list.hpp>
 #include <tn/result.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
+#include <tn/tntimer.hpp>
 #include <tn/types.hpp>
 
 /// Thread synchronisation objects (lib/sync).
@@ -105,20 +113,45 @@ public:
     /// Adds one unit, or hands it to the highest waiter.
     /// @retval Error::Overflow already max units, nobody waiting.
     /// @context Any (ISR ok). @blocking No (a woken waiter may preempt the caller).
-    Result<void, Error> give();
+    Result<void, Error> give() {
+        tntimer::KernelLock k;
+        if (m_waiters.empty()) [[likely]] {
+            if (m_count >= m_max)
+                return err(Error::Overflow);
+            ++m_count;
+            return {};
+        }
+        return give_to_waiter();
+    }
     /// Takes one unit, waiting up to @p timeout_ns for one.
     /// @param timeout_ns relative timeout; k_no_wait in an interrupt handler.
     /// @retval Error::Timeout no unit within the timeout.
     /// @retval Error::WouldBlock k_no_wait and no unit available.
     /// @retval Error::InIsr another timeout than k_no_wait from an interrupt handler.
     /// @context Thread; ISR ok with k_no_wait. @blocking Yes, up to @p timeout_ns.
-    Result<void, Error> take(u64 timeout_ns = k_forever);
+    Result<void, Error> take(u64 timeout_ns = k_forever) {
+        if (timeout_ns != k_no_wait && irq::in_interrupt())
+            return err(Error::InIsr);
+        tntimer::KernelLock k;
+        if (m_count > 0) [[likely]] {
+            --m_count;
+            return {};
+        }
+        if (timeout_ns == k_no_wait)
+            return err(Error::WouldBlock);
+        return wait_for_unit(timeout_ns);
+    }
     /// Units available now. @context Any. @blocking No.
     u32 count() const;
     /// The ceiling given to the constructor. @context Any. @blocking No.
     u32 max() const { return m_max; }
 
 private:
+    // The slow paths, called with the kernel lock held (the caller's
+    // KernelLock): a waiter to wake, a unit to wait for.
+    Result<void, Error> give_to_waiter();
+    Result<void, Error> wait_for_unit(u64 timeout_ns);
+
     sched::WaitQueue m_waiters;
     u32 m_count;
     u32 m_max;
@@ -199,7 +232,9 @@ private:
 
 /// FIFO of fixed-size messages in caller-provided storage of
 /// msg_size * capacity bytes. Messages are copied in and out under the
-/// scheduler lock, so keep them small (a pointer or a few words).
+/// scheduler lock, so keep them small (a pointer or a few words). A send
+/// while a receiver waits copies the message straight into the receiver's
+/// buffer and wakes it (one copy); a message in the queue is copied twice.
 class MessageQueue {
 public:
     /// @pre msg_size > 0, capacity > 0, @p buffer holds msg_size * capacity
@@ -209,19 +244,30 @@ public:
     /// @param capacity messages the queue holds.
     /// @param buffer the storage.
     constexpr MessageQueue(usize msg_size, u32 capacity, void* buffer)
-        : m_buffer(buffer), m_msg_size(msg_size), m_capacity(capacity) {}
+        : m_buffer(static_cast<u8*>(buffer)), m_msg_size(msg_size), m_bytes(msg_size * capacity),
+          m_capacity(capacity) {}
     MessageQueue(const MessageQueue&) = delete;
     MessageQueue& operator=(const MessageQueue&) = delete;
 
     /// Appends a copy of the msg_size bytes at @p msg, waiting up to
-    /// @p timeout_ns for room (or hands it to a waiting receiver).
+    /// @p timeout_ns for room, or hands it straight to the highest waiting
+    /// receiver.
     /// @param msg msg_size() bytes.
     /// @param timeout_ns relative timeout; k_no_wait in an interrupt handler.
     /// @retval Error::Timeout still full when the timeout passed.
     /// @retval Error::WouldBlock k_no_wait and the queue is full.
     /// @retval Error::InIsr another timeout than k_no_wait from an interrupt handler.
     /// @context Thread; ISR ok with k_no_wait. @blocking Yes, up to @p timeout_ns.
-    Result<void, Error> send(const void* msg, u64 timeout_ns = k_forever);
+    Result<void, Error> send(const void* msg, u64 timeout_ns = k_forever) {
+        if (timeout_ns != k_no_wait && irq::in_interrupt())
+            return err(Error::InIsr);
+        tntimer::KernelLock k;
+        if (m_receivers.empty() && m_count + m_tx_promised < m_capacity) [[likely]] {
+            push(msg);
+            return {};
+        }
+        return send_slow(msg, timeout_ns);
+    }
     /// Moves the oldest message to the msg_size bytes at @p msg, waiting up
     /// to @p timeout_ns for one.
     /// @param[out] msg room for msg_size() bytes.
@@ -230,9 +276,17 @@ public:
     /// @retval Error::WouldBlock k_no_wait and the queue is empty.
     /// @retval Error::InIsr another timeout than k_no_wait from an interrupt handler.
     /// @context Thread; ISR ok with k_no_wait. @blocking Yes, up to @p timeout_ns.
-    Result<void, Error> receive(void* msg, u64 timeout_ns = k_forever);
-    /// Messages stored (including those already promised to woken receivers).
-    /// @context Any. @blocking No.
+    Result<void, Error> receive(void* msg, u64 timeout_ns = k_forever) {
+        if (timeout_ns != k_no_wait && irq::in_interrupt())
+            return err(Error::InIsr);
+        tntimer::KernelLock k;
+        if (m_count > 0 && m_senders.empty()) [[likely]] {
+            pop(msg);
+            return {};
+        }
+        return receive_slow(msg, timeout_ns);
+    }
+    /// Messages stored. @context Any. @blocking No.
     u32 count() const;
     /// Messages the queue holds. @context Any. @blocking No.
     u32 capacity() const { return m_capacity; }
@@ -240,20 +294,164 @@ public:
     usize msg_size() const { return m_msg_size; }
 
 private:
-    void push(const void* msg);
-    void pop(void* msg);
-    void pass_message_on(sched::Locked&);
+    /// Copies a message: a message of up to 7 words with both ends 8-byte
+    /// aligned (the usual few-word message) in at most three straight-line
+    /// steps of 4, 2 and 1 words, anything else with memcpy.
+    static void copy(void* to, const void* from, usize n) {
+        if ((((reinterpret_cast<uptr>(to) | reinterpret_cast<uptr>(from)) & 7) | (n & ~usize{56})) == 0) [[likely]] {
+            using Word [[gnu::may_alias]] = u64;
+            auto* d = static_cast<Word*>(to);
+            auto* src = static_cast<const Word*>(from);
+            // Inlined into a caller whose message is smaller than 32 bytes,
+            // the compiler would warn about the branches this size skips.
+            asm("" : "+r"(d), "+r"(src));
+            if ((n & 32) != 0) {
+                u64 w0 = src[0], w1 = src[1], w2 = src[2], w3 = src[3];
+                d[0] = w0;
+                d[1] = w1;
+                d[2] = w2;
+                d[3] = w3;
+                src += 4;
+                d += 4;
+            }
+            if ((n & 16) != 0) {
+                u64 w0 = src[0], w1 = src[1];
+                d[0] = w0;
+                d[1] = w1;
+                src += 2;
+                d += 2;
+            }
+            if ((n & 8) != 0)
+                *d = *src;
+        } else {
+            __builtin_memcpy(to, from, n);
+        }
+    }
+    void push(const void* msg) {
+        copy(m_buffer + m_tail, msg, m_msg_size);
+        usize tail = m_tail + m_msg_size;
+        m_tail = tail == m_bytes ? 0 : tail;
+        ++m_count;
+    }
+    void pop(void* msg) {
+        copy(msg, m_buffer + m_head, m_msg_size);
+        usize head = m_head + m_msg_size;
+        m_head = head == m_bytes ? 0 : head;
+        --m_count;
+    }
+    // The slow paths, called with the kernel lock held (the caller's
+    // KernelLock): a receiver to hand to, a sender to wake, waiting.
+    Result<void, Error> send_slow(const void* msg, u64 timeout_ns);
+    Result<void, Error> receive_slow(void* msg, u64 timeout_ns);
+    bool hand_to_receiver(sched::Locked&, const void* msg);
     void pass_slot_on(sched::Locked&);
 
     sched::WaitQueue m_senders;
     sched::WaitQueue m_receivers;
-    void* m_buffer;
+    IntrusiveList m_rx_buffers;  ///< Where each waiting receiver wants its message.
+    u8* m_buffer;
     usize m_msg_size;
+    usize m_bytes;          ///< msg_size * capacity.
+    usize m_head = 0;       ///< Offset of the oldest message.
+    usize m_tail = 0;       ///< Offset of the slot the next message goes to.
     u32 m_capacity;
-    u32 m_head = 0;         ///< Slot of the oldest message.
     u32 m_count = 0;        ///< Messages stored.
-    u32 m_rx_promised = 0;  ///< Stored messages promised to woken receivers.
     u32 m_tx_promised = 0;  ///< Free slots promised to woken senders.
+};
+
+/// Fixed-block memory pool in caller-provided storage: @p count blocks of
+/// @p block_size bytes, allocated and freed in O(1) under the kernel lock.
+/// A thread may wait for a block with a timeout; free() hands the block
+/// straight to the highest waiter (no barging). Blocks are handed out from
+/// a free list (freed blocks, most recent first) and, until every block has
+/// been used once, from the untouched rest of the storage, so the
+/// constructor writes nothing into the storage and a static pool needs no
+/// boot code.
+class BlockPool {
+public:
+    /// @pre @p storage holds block_size * count bytes, aligned to 8, and
+    /// outlives the pool; block_size >= k_min_block_size and a multiple of 8;
+    /// count > 0. (tn_pool_init() checks these.)
+    /// @param storage the blocks.
+    /// @param block_size bytes per block.
+    /// @param count blocks in @p storage.
+    constexpr BlockPool(void* storage, usize block_size, u32 count)
+        : m_storage(static_cast<u8*>(storage)), m_block_size(block_size), m_bytes(block_size * count) {}
+    BlockPool(const BlockPool&) = delete;
+    BlockPool& operator=(const BlockPool&) = delete;
+
+    /// The smallest block: a free block holds the free-list link and a
+    /// marker that makes double frees cheap to detect.
+    static constexpr usize k_min_block_size = 2 * sizeof(void*);
+
+    /// A free block, waiting up to @p timeout_ns for one.
+    /// @param timeout_ns relative timeout; k_no_wait in an interrupt handler.
+    /// @return the block (block_size() bytes, 8-byte aligned; contents undefined), or
+    /// @retval Error::Timeout no block freed within the timeout.
+    /// @retval Error::WouldBlock k_no_wait and no block free.
+    /// @retval Error::InIsr another timeout than k_no_wait from an interrupt handler.
+    /// @context Thread; ISR ok with k_no_wait. @blocking Yes, up to @p timeout_ns.
+    Result<void*, Error> allocate(u64 timeout_ns = k_forever) {
+        if (timeout_ns != k_no_wait && irq::in_interrupt())
+            return err(Error::InIsr);
+        tntimer::KernelLock k;
+        if (FreeBlock* b = m_free) [[likely]] {
+            m_free = b->next;
+            b->marker = 0;
+            return static_cast<void*>(b);
+        }
+        return allocate_slow(timeout_ns);
+    }
+    /// Returns @p block to the pool, or hands it to the highest waiter.
+    /// @param block a block allocate() returned.
+    /// @retval Error::NotOwner @p block is not a block of this pool (outside
+    ///         its storage or not at the start of a block); nothing done.
+    /// @retval Error::BadState @p block is free already (a double free, or a
+    ///         block never allocated); nothing done.
+    /// @context Any (ISR ok). @blocking No (a woken waiter may preempt the caller).
+    Result<void, Error> free(void* block) {
+        usize offset = reinterpret_cast<uptr>(block) - reinterpret_cast<uptr>(m_storage);
+        auto* b = static_cast<FreeBlock*>(block);
+        tntimer::KernelLock k;
+        // Blocks past m_fresh were never handed out (m_fresh <= m_bytes).
+        if (offset >= m_fresh || offset % m_block_size != 0 || (b->marker == marker_of(b) && is_free(b)))
+            [[unlikely]]
+            return bad_free(offset);
+        if (!m_waiters.empty()) [[unlikely]]
+            return give_to_waiter(block);
+        b->next = m_free;
+        b->marker = marker_of(b);
+        m_free = b;
+        return {};
+    }
+    /// Blocks free now. @context Any. @blocking No.
+    u32 available() const;
+    /// Bytes per block. @context Any. @blocking No.
+    usize block_size() const { return m_block_size; }
+    /// Blocks in the pool. @context Any. @blocking No.
+    u32 capacity() const { return static_cast<u32>(m_bytes / m_block_size); }
+
+private:
+    struct FreeBlock {
+        FreeBlock* next;
+        uptr marker;  ///< marker_of(this) while free, 0 once allocated.
+    };
+    static uptr marker_of(const FreeBlock* b) { return reinterpret_cast<uptr>(b) ^ 0x5a5a'f4ee'b10c'a5a5; }
+    /// Walks the free list: run only when the marker matches, which a block in
+    /// use shows only if its data happen to hold that value.
+    bool is_free(const FreeBlock* b) const;
+    // The slow paths, called with the kernel lock held (the caller's KernelLock).
+    Result<void*, Error> allocate_slow(u64 timeout_ns);
+    Result<void, Error> give_to_waiter(void* block);
+    /// The error for a free() of the block at @p offset that failed its checks.
+    Result<void, Error> bad_free(usize offset) const;
+
+    sched::WaitQueue m_waiters;
+    u8* m_storage;
+    FreeBlock* m_free = nullptr;  ///< Freed blocks, most recent first.
+    usize m_block_size;
+    usize m_bytes;      ///< block_size * count.
+    usize m_fresh = 0;  ///< Offset of the first block never handed out (m_bytes: none left).
 };
 
 /// How EventFlags::wait() combines the bits it waits for.
