@@ -342,7 +342,24 @@ def section_mortise(res):
     rows = [["null hypercall round trip (guest HVC info.version and back, incl. 2-instruction stamp)",
              fmt(mean(m, "mortise.null_hypercall"), 2)],
             ["stamp pair alone", fmt(mean(m, "mortise.stamp"), 2)]]
-    return table(("metric (instructions, QEMU icount)", "mean"), rows) + "\n"
+    md = table(("metric (instructions, QEMU icount)", "mean"), rows) + "\n"
+    guest = [(n, mean(m, "mortise.guest." + n), mean(m, n)) for n in MORTISE_GUEST_ROWS]
+    if any(g is not None for _, g, _ in guest):
+        md += ("### apps/rtbench as the only Mortise guest against bare (configurations "
+               "rtbench-mortise-guest and rtbench; target ≤ {:.2f} × bare, issue 19)\n\n".format(GUEST_LIMIT))
+        md += table(("metric", "under Mortise", "bare", "ratio", "verdict"), [
+            ["`mortise.guest.{}`".format(n), fmt(g, 2), fmt(b, 2),
+             "n/a" if g is None or not b else "{:.2f} ×".format(g / b),
+             "not measured" if g is None or not b else "met" if g <= GUEST_LIMIT * b else "not met"]
+            for n, g, b in guest]) + "\n"
+    return md
+
+
+# apps/rtbench under Mortise (scripts/bench's MORTISE_GUEST_ROWS) against the
+# same metric bare; issue 19's target for the interrupt rows.
+MORTISE_GUEST_ROWS = ("preempt", "sem_wakeup", "irq_preempt", "irq_latency", "irq_roundtrip", "tm.interrupt",
+                      "tm.interrupt_preemption")
+GUEST_LIMIT = 1.10
 
 
 # Inter-VM channels (issue 18): what configuration ivc-bench measures in one

@@ -248,6 +248,12 @@ Vcpu* current_vcpu();
 void before_entry(Vcpu& v);
 /// Done at every exit from the guest: the list registers back into the vGIC.
 void after_exit(Vcpu& v);
+/// before_entry() would let @p v run on (its guest runs, the vCPU is not off).
+bool stays_on_cpu(Vcpu& v);
+/// The virtual timer fired for @p v, running on the calling CPU: made pending
+/// in its vGIC with a hardware link (the physical PPI stays active until the
+/// guest deactivates the virtual one, or the vCPU leaves the CPU).
+void forward_vtimer(Vcpu& v);
 /// Makes @p cpu look at its requests soon.
 void kick(unsigned cpu);
 /// The top-of-stack guest frame of the calling CPU.

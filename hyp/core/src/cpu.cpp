@@ -110,6 +110,7 @@ void set_guest_traps() {
     mortise_vcpu_restore_el1(&v.ctx.el1);
     tn_arch_fp_restore(&v.ctx.fp);  // Context: EL2, CPTR_EL2.TFP clear
     ich::write_vmcr(v.ich_vmcr);
+    ich::clear_lrs();  // enter() writes only the LRs it fills
     CpuState& me = self();
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
     g.vcpu_entered(v, resumed);
@@ -147,14 +148,12 @@ tn::irq::Completion on_kick(tn::irq::Event, void*) { return tn::irq::Completion:
 // only) until the guest deactivates the virtual one, so it cannot fire again
 // before the guest has dealt with it.
 tn::irq::Completion on_vtimer(tn::irq::Event, void*) {
-    CpuState& me = self();
-    Vcpu* v = me.current;
+    Vcpu* v = self().current;
     if (!v) {
         CntvCtlEl0::write(0);  // a stopped guest's timer: silence it
         return tn::irq::Completion::Done;
     }
-    me.vtimer_forwarded = true;
-    v->guest->vgic().inject_hw(v->index, k_vtimer_intid, k_vtimer_intid);
+    forward_vtimer(*v);
     return tn::irq::Completion::Deferred;
 }
 
@@ -211,6 +210,15 @@ bool cancel_start(Vcpu& v) {
 bool running_on_cpu(const Vcpu& v) { return __atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) == &v; }
 
 void after_exit(Vcpu& v) { ich::leave(v.guest->vgic(), v.index, v.lrs); }
+
+void forward_vtimer(Vcpu& v) {
+    self().vtimer_forwarded = true;
+    v.guest->vgic().inject_hw(v.index, k_vtimer_intid, k_vtimer_intid);
+}
+
+bool stays_on_cpu(Vcpu& v) {
+    return v.guest->state() == GuestState::Running && !__atomic_load_n(&v.off, __ATOMIC_ACQUIRE);
+}
 
 void before_entry(Vcpu& v) {
     GuestState s = v.guest->state();

@@ -462,6 +462,34 @@ extern "C" void mortise_guest_sync(GuestRegs* regs) {
     before_entry(v);
 }
 
+// The HVC fast path (arch/arm64/src/el2/vectors.S): a hypercall the table
+// declares fast (hypercall::Function::fast: no switch, no stop, nothing
+// changed in the caller's own vGIC) runs straight from the vector on a frame
+// of x0-x18 and x30, and the guest resumes without the full exit's list
+// register fold and refill (after_exit, before_entry) and state check: none
+// has anything to do, as nothing this call did concerns this vCPU, and what
+// another CPU does to it meanwhile (an injection, a pause, a stop) comes with
+// a kick SGI, taken at EL2 as soon as the guest runs again. The argument
+// checks are dispatch()'s. False: not such a call (PSCI, SMCCC, an unknown or
+// a slow function): the vector completes the frame and calls
+// mortise_guest_sync.
+extern "C" bool mortise_guest_hvc_fast(GuestRegs* regs) {
+    Vcpu& v = *current_vcpu();
+    Guest& g = *v.guest;
+    Memory memory(g);
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops()};
+    hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
+    const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(regs->x);
+    hypercall::Return ret;
+    if (!g_hypercalls.dispatch_fast(caller, args, env, ret))
+        return false;
+    regs->x[0] = static_cast<u64>(ret.x0);
+    regs->x[1] = ret.x1;
+    regs->x[2] = ret.x2;
+    regs->x[3] = ret.x3;
+    return true;
+}
+
 extern "C" void mortise_guest_irq(GuestRegs* regs) {
     Vcpu& v = *current_vcpu();
     after_exit(v);

@@ -1,5 +1,7 @@
 // The hypercall groups Mortise provides now: info, console, lifecycle and ivc (docs/mortise.md,
-// "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act.
+// "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act. The info and
+// ivc functions are fast (Function::fast): they read, or ring other guests' doorbells (a channel
+// never rings its caller), so the EL2 core runs them without a full exit.
 #include <mortise/hypercall.hpp>
 
 namespace mortise::hypercall {
@@ -22,9 +24,9 @@ Return info_vcpu_count(const Call& c) {
 }
 
 constexpr Function k_info[] = {
-    {0, 0, false, {}, info_version, "info.version"},
-    {1, 0, false, {}, info_guest_id, "info.guest_id"},
-    {2, 0, false, {}, info_vcpu_count, "info.vcpu_count"},
+    {0, 0, false, {}, info_version, "info.version", true},
+    {1, 0, false, {}, info_guest_id, "info.guest_id", true},
+    {2, 0, false, {}, info_vcpu_count, "info.vcpu_count", true},
 };
 
 // ---- console: any caller ----
@@ -127,8 +129,8 @@ Return ivc_info(const Call& c) {
 constexpr Arg k_channel = value_arg(0, ~u64{0});
 
 constexpr Function k_ivc[] = {
-    {0, 2, false, {k_channel, value_arg(0, ~u64{0})}, ivc_notify, "ivc.notify"},
-    {1, 1, false, {k_channel}, ivc_info, "ivc.info"},
+    {0, 2, false, {k_channel, value_arg(0, ~u64{0})}, ivc_notify, "ivc.notify", true},
+    {1, 1, false, {k_channel}, ivc_info, "ivc.info", true},
 };
 
 }  // namespace

@@ -79,11 +79,10 @@ const Function* Table::find(u32 id) const {
     return nullptr;
 }
 
-Return Table::dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) const {
-    // SMCCC: the function ID is w0; bits 63:32 of x0 are ignored.
-    const Function* f = find(static_cast<u32>(regs[0]));
-    if (f == nullptr)
-        return status(Status::NotSupported);
+namespace {
+
+// Checks the caller and the arguments against @p f's declaration, then runs its handler.
+Return run(const Function* f, const Caller& caller, const u64 (&regs)[7], Env& env) {
     if (f->privileged && !caller.privileged)
         return status(Status::Denied);
     u64 args[k_max_args] = {};
@@ -102,6 +101,24 @@ Return Table::dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) con
     }
     const Call call{caller, args, env};
     return f->handler(call);
+}
+
+}  // namespace
+
+Return Table::dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) const {
+    // SMCCC: the function ID is w0; bits 63:32 of x0 are ignored.
+    const Function* f = find(static_cast<u32>(regs[0]));
+    if (f == nullptr)
+        return status(Status::NotSupported);
+    return run(f, caller, regs, env);
+}
+
+bool Table::dispatch_fast(const Caller& caller, const u64 (&regs)[7], Env& env, Return& out) const {
+    const Function* f = find(static_cast<u32>(regs[0]));
+    if (f == nullptr || !f->fast)
+        return false;
+    out = run(f, caller, regs, env);
+    return true;
 }
 
 // The section's bounds, defined by the linker for a section named like a C identifier.

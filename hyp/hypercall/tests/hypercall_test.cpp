@@ -31,11 +31,13 @@ Return probe(const Call& c) {
 constexpr Function k_probe_functions[] = {
     {0x10, 2, false, {value_arg(1, 100), value_arg(0, 0xffff, 8)}, probe, "probe.ranges"},
     {0x11, 1, false, {guest_arg()}, probe, "probe.guest"},
+    {0x12, 1, true, {value_arg(1, 100)}, probe, "probe.fast_privileged", true},
 };
-const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 2};
+const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 3};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
 constexpr usize k_builtin = 3 + 2 + 8 + 2;
+constexpr usize k_probes = 3;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
 // host address, and a handler gets one only through Call::ipa().
@@ -97,7 +99,7 @@ TEST_F(Fixture, UnknownIdsAreNotSupported) {
 }
 
 TEST_F(Fixture, EveryFunctionIsFound) {
-    EXPECT_EQ(table.size(), k_builtin + 2);
+    EXPECT_EQ(table.size(), k_builtin + k_probes);
     for (u32 i : {id::k_version, id::k_guest_id, id::k_vcpu_count, id::k_putc, id::k_write, id::k_guest_count,
                   id::k_guest_info, id::k_guest_name, id::k_start, id::k_pause, id::k_resume, id::k_destroy,
                   id::k_restart})
@@ -154,7 +156,7 @@ TEST(HypercallTable, FullTableIsRejected) {
 TEST(HypercallTable, LinkerSectionHoldsEveryRegisteredGroup) {
     Table t;
     ASSERT_TRUE(t.add_linked()) << t.error();
-    EXPECT_EQ(t.size(), k_builtin + 2);
+    EXPECT_EQ(t.size(), k_builtin + k_probes);
     EXPECT_NE(t.find(id::k_restart), nullptr);
     EXPECT_NE(t.find(function_id(GroupId::Sched, 0x11)), nullptr);
     // Registering them again is a duplicate.
@@ -283,6 +285,50 @@ TEST_F(Fixture, IvcGoesThroughTheOps) {
     Env bare{nullptr, nullptr, nullptr, nullptr};
     const u64 regs[7] = {id::k_ivc_notify, 0, 0, 0, 0, 0, 0};
     EXPECT_EQ(table.dispatch(user, regs, bare).x0, st(Status::NotSupported));
+}
+
+}  // namespace
+}  // namespace mortise::hypercall
+
+namespace mortise::hypercall {
+namespace {
+
+// The fast path (Function::fast) runs only the functions declared fast, with dispatch()'s
+// checks; anything else is left to the full path, untouched.
+TEST_F(Fixture, FastPathRunsOnlyFastFunctionsWithTheSameChecks) {
+    auto fast = [&](const Caller& who, u64 x0, u64 x1, Return& out) {
+        const u64 regs[7] = {x0, x1, 0, 0, 0, 0, 0};
+        return table.dispatch_fast(who, regs, env, out);
+    };
+    const u32 probe_fast = function_id(GroupId::Sched, 0x12);
+    Return r{};
+    EXPECT_TRUE(fast(user, id::k_version, 0, r));
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, u64{k_version});
+    EXPECT_TRUE(fast(user, function_id(GroupId::Info, 1), 0, r));
+    EXPECT_EQ(r.x1, u64{user.guest});
+    // Slow functions and unknown IDs: false, the handler not run.
+    r = {7, 7, 7, 7};
+    EXPECT_FALSE(fast(admin, function_id(GroupId::Sched, 0x10), 5, r));
+    EXPECT_FALSE(fast(admin, id::k_restart, 0, r));
+    EXPECT_FALSE(fast(user, id::k_write, 0, r));
+    EXPECT_FALSE(fast(user, 0xC600'00ffu, 0, r));
+    EXPECT_FALSE(fast(user, 0x8400'0000u, 0, r));  // PSCI_VERSION: not the table's
+    EXPECT_EQ(r.x0, 7);
+    EXPECT_EQ(g_probe_calls, 0);
+    // Privilege and argument checks as in dispatch().
+    EXPECT_TRUE(fast(user, probe_fast, 5, r));
+    EXPECT_EQ(r.x0, st(Status::Denied));
+    EXPECT_TRUE(fast(admin, probe_fast, 0, r));
+    EXPECT_EQ(r.x0, st(Status::InvalidParameters));
+    EXPECT_EQ(g_probe_calls, 0);
+    EXPECT_TRUE(fast(admin, probe_fast, 5, r));
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 5u);
+    EXPECT_EQ(g_probe_calls, 1);
+    // The ivc calls are fast and reach the ops like dispatch().
+    EXPECT_TRUE(fast(user, function_id(GroupId::Ivc, 1), 0, r));
+    EXPECT_EQ(r.x0, call(user, function_id(GroupId::Ivc, 1), 0).x0);
 }
 
 }  // namespace

@@ -7,11 +7,13 @@
 
 namespace mortise::ich {
 
+// Only the LRs that get an interrupt are written: the rest are already zero
+// (leave() clears those it reads back, clear_lrs() all before a first entry).
 unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
     u64 lrs[k_max_lrs];
     unsigned nr = lr_count();
     unsigned loaded = vgic.load_lrs(vcpu, lrs, nr);
-    for (unsigned i = 0; i < nr; ++i)
+    for (unsigned i = 0; i < loaded; ++i)
         write_lr(i, lrs[i]);
     u64 hcr = Hcr::En::bits(1);
     if (vgic.overflow(vcpu))
@@ -19,6 +21,11 @@ unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
     write_hcr(hcr);
     tn::arch::instruction_sync();
     return loaded;
+}
+
+void clear_lrs() {
+    for (unsigned i = 0; i < lr_count(); ++i)
+        write_lr(i, 0);
 }
 
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {

@@ -7,7 +7,16 @@
  * and may edit the frame (emulation results, PC advance), then the frame is
  * restored and we return to the guest:
  *   synchronous  -> mortise_guest_sync(regs)
+ *   HVC (AArch64) -> first mortise_guest_hvc_fast(regs) on a partial frame
+ *                   (x0-x18 and x30: what the C ABI clobbers); it runs the
+ *                   hypercalls the table marks fast and returns true, and the
+ *                   guest is resumed at once. False: the frame is completed
+ *                   and the exit goes to mortise_guest_sync like any other.
  *   IRQ, FIQ     -> mortise_guest_irq(regs)
+ *   IRQ (AArch64) -> first mortise_guest_irq_fast(regs) on the same partial
+ *                   frame as HVC: true when it dealt with the interrupt
+ *                   (the guest's virtual timer) and the guest resumes; false:
+ *                   the frame is completed, then mortise_guest_irq.
  *   SError       -> mortise_guest_serror(regs)
  * AArch32 guests are not supported: their exits go to mortise_guest_sync,
  * which stops the guest.
@@ -41,6 +50,23 @@
 #define H_SYNC		0
 #define H_IRQ		1
 #define H_SERROR	2
+#define EC_HVC64	0x16
+
+/* A synchronous exit from AArch64: HVC takes the fast path (guest_hvc), the
+ * rest the full one. */
+.macro guest_sync_entry
+	.balign	0x80
+	sub	sp, sp, #GUEST_FRAME
+	stp	x0, x1, [sp, #0]
+	mrs	x0, esr_el2
+	ubfx	x1, x0, #26, #6
+	cmp	x1, #EC_HVC64
+	b.eq	guest_hvc
+	ldp	x0, x1, [sp, #0]
+	frame_save_x0_x29
+	mov	x1, #H_SYNC
+	b	guest_exit
+.endm
 
 	.section .text.mortise_vectors, "ax"
 	.balign	2048
@@ -58,8 +84,11 @@ mortise_vectors:
 	host_fatal 2
 	host_fatal 3
 	/* Lower EL, AArch64: a guest. */
-	guest_entry H_SYNC
-	guest_entry H_IRQ
+	guest_sync_entry
+	.balign	0x80
+	sub	sp, sp, #GUEST_FRAME
+	stp	x0, x1, [sp, #0]
+	b	guest_irq
 	guest_entry H_IRQ
 	guest_entry H_SERROR
 	/* Lower EL, AArch32: not supported, reported as a synchronous exit. */
@@ -72,6 +101,7 @@ mortise_vectors:
  * to the guest through mortise_enter_guest's tail. */
 guest_exit:
 	stp	x30, xzr, [sp, #240]
+guest_exit_x30_saved:
 	frame_save_syndrome el2, x2, x3
 	mrs	x2, hpfar_el2
 	str	x2, [sp, #288]
@@ -86,6 +116,56 @@ guest_exit:
 	b	guest_return
 2:	bl	mortise_guest_serror
 	b	guest_return
+
+/* HVC or IRQ from AArch64, x0-x1 saved. Saves what a C call may clobber
+ * (x2-x18, x30) and calls the fast handler (x1) with the frame; x19-x29 stay
+ * in the registers, and ELR/SPSR_EL2 in theirs (EL2 runs with every
+ * exception masked and takes none here). The full exit's handler (x0) waits
+ * in the frame's unused SP slot. */
+guest_hvc:
+	mov	x0, #H_SYNC
+	adr	x1, mortise_guest_hvc_fast
+	b	guest_fast
+guest_irq:
+	mov	x0, #H_IRQ
+	adr	x1, mortise_guest_irq_fast
+guest_fast:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	str	x18, [sp, #144]
+	stp	x30, x0, [sp, #240]
+	mov	x0, sp
+	blr	x1
+	cbz	w0, 1f
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldr	x18, [sp, #144]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #GUEST_FRAME
+	eret
+	/* Not for the fast path: the rest of the frame, then the full exit. */
+1:	str	x19, [sp, #152]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	ldr	x1, [sp, #248]
+	str	xzr, [sp, #248]
+	b	guest_exit_x30_saved
 
 /*
  * mortise_enter_guest(GuestRegs* regs): enters (or re-enters) the guest whose

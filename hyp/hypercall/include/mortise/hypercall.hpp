@@ -173,6 +173,10 @@ struct Function {
     Arg args[k_max_args];
     Handler handler;
     const char* name;  ///< For duplicate and trace messages, e.g. "console.write".
+    /// The handler neither switches nor stops the caller, nor changes the interrupt state of the
+    /// caller's own guest: the EL2 core may run it on its fast path (Table::dispatch_fast),
+    /// without the world-switch work of a full exit.
+    bool fast = false;
 };
 
 struct Group {
@@ -209,6 +213,10 @@ public:
     /// Unknown IDs: NotSupported; failed checks: Denied, InvalidParameters or NotSupported
     /// (a Guest argument without LifecycleOps), never reaching the handler.
     Return dispatch(const Caller& caller, const u64 (&regs)[7], Env& env) const;
+    /// dispatch() for the functions declared Function::fast: true with the result in @p out,
+    /// with the same checks. False, and nothing done, for any other ID (known or not): the
+    /// caller then takes its full path to dispatch().
+    bool dispatch_fast(const Caller& caller, const u64 (&regs)[7], Env& env, Return& out) const;
 
 private:
     struct Entry {

@@ -27,12 +27,15 @@ u32 read_misr();
 u32 read_eisr();
 u32 read_elrsr();
 
-/// Entry: load_lrs() into the hardware LRs (all of them, unused ones cleared),
-/// and ICH_HCR_EL2 = En, plus UIE when interrupts were left out (overflow), so
+/// Entry: load_lrs() into the hardware LRs (only those it fills: the others
+/// must be zero already, as leave() and clear_lrs() leave them), and
+/// ICH_HCR_EL2 = En, plus UIE when interrupts were left out (overflow), so
 /// the vCPU exits through the maintenance interrupt once its LRs drain.
 /// Returns the number of LRs loaded (pass it to leave()).
 unsigned enter(vgic::Vgic& vgic, unsigned vcpu);
-/// Exit: reads back the @p loaded LRs, save_lrs() them, and clears UIE.
+/// Exit: reads back the @p loaded LRs, save_lrs() them, clears those LRs, and clears UIE.
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded);
+/// Every LR cleared: before a vCPU's first entry on its CPU (LRs reset to UNKNOWN values).
+void clear_lrs();
 
 }  // namespace mortise::ich
