@@ -278,8 +278,9 @@ TEST(TntimerQueue, ReplaceEarliestMatchesPopAndInsert) {
             ASSERT_EQ(static_cast<usize>(fb - nb.data()), i) << count << " " << step;
             b.insert(*fb, next);
             ASSERT_EQ(a.size(), count);
-            if (count <= 10 || step % 97 == 0)
+            if (count <= 10 || step % 97 == 0) {
                 ASSERT_TRUE(a.check_invariants()) << count << " " << step;
+            }
         }
         EXPECT_TRUE(a.check_invariants());
         for (usize k = 0; k < count; ++k) {
