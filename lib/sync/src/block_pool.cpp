@@ -26,7 +26,7 @@ Result<void*, Error> BlockPool::allocate_slow(u64 timeout_ns) {
     Locked l{tntimer::KernelLock::Held{}};
     TN_ASSERT(m_free == nullptr);
     if (m_fresh < m_bytes) {
-        void* b = m_storage + m_fresh;
+        void* b = static_cast<u8*>(m_storage) + m_fresh;
         m_fresh += m_block_size;
         return b;
     }

@@ -244,7 +244,7 @@ public:
     /// @param capacity messages the queue holds.
     /// @param buffer the storage.
     constexpr MessageQueue(usize msg_size, u32 capacity, void* buffer)
-        : m_buffer(static_cast<u8*>(buffer)), m_msg_size(msg_size), m_bytes(msg_size * capacity),
+        : m_buffer(buffer), m_msg_size(msg_size), m_bytes(msg_size * capacity),
           m_capacity(capacity) {}
     MessageQueue(const MessageQueue&) = delete;
     MessageQueue& operator=(const MessageQueue&) = delete;
@@ -294,6 +294,11 @@ public:
     usize msg_size() const { return m_msg_size; }
 
 private:
+    // Inlined into a caller whose message is smaller than 32 bytes, the
+    // compiler warns about the branches that size never takes.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
     /// Copies a message: a message of up to 7 words with both ends 8-byte
     /// aligned (the usual few-word message) in at most three straight-line
     /// steps of 4, 2 and 1 words, anything else with memcpy.
@@ -302,9 +307,6 @@ private:
             using Word [[gnu::may_alias]] = u64;
             auto* d = static_cast<Word*>(to);
             auto* src = static_cast<const Word*>(from);
-            // Inlined into a caller whose message is smaller than 32 bytes,
-            // the compiler would warn about the branches this size skips.
-            asm("" : "+r"(d), "+r"(src));
             if ((n & 32) != 0) {
                 u64 w0 = src[0], w1 = src[1], w2 = src[2], w3 = src[3];
                 d[0] = w0;
@@ -327,14 +329,15 @@ private:
             __builtin_memcpy(to, from, n);
         }
     }
+#pragma GCC diagnostic pop
     void push(const void* msg) {
-        copy(m_buffer + m_tail, msg, m_msg_size);
+        copy(static_cast<u8*>(m_buffer) + m_tail, msg, m_msg_size);
         usize tail = m_tail + m_msg_size;
         m_tail = tail == m_bytes ? 0 : tail;
         ++m_count;
     }
     void pop(void* msg) {
-        copy(msg, m_buffer + m_head, m_msg_size);
+        copy(msg, static_cast<const u8*>(m_buffer) + m_head, m_msg_size);
         usize head = m_head + m_msg_size;
         m_head = head == m_bytes ? 0 : head;
         --m_count;
@@ -349,7 +352,7 @@ private:
     sched::WaitQueue m_senders;
     sched::WaitQueue m_receivers;
     IntrusiveList m_rx_buffers;  ///< Where each waiting receiver wants its message.
-    u8* m_buffer;
+    void* m_buffer;  // void*: a constexpr constructor cannot cast it
     usize m_msg_size;
     usize m_bytes;          ///< msg_size * capacity.
     usize m_head = 0;       ///< Offset of the oldest message.
@@ -376,7 +379,7 @@ public:
     /// @param block_size bytes per block.
     /// @param count blocks in @p storage.
     constexpr BlockPool(void* storage, usize block_size, u32 count)
-        : m_storage(static_cast<u8*>(storage)), m_block_size(block_size), m_bytes(block_size * count) {}
+        : m_storage(storage), m_block_size(block_size), m_bytes(block_size * count) {}
     BlockPool(const BlockPool&) = delete;
     BlockPool& operator=(const BlockPool&) = delete;
 
@@ -447,7 +450,7 @@ private:
     Result<void, Error> bad_free(usize offset) const;
 
     sched::WaitQueue m_waiters;
-    u8* m_storage;
+    void* m_storage;  // void*: a constexpr constructor cannot cast it
     FreeBlock* m_free = nullptr;  ///< Freed blocks, most recent first.
     usize m_block_size;
     usize m_bytes;      ///< block_size * count.
