@@ -35,14 +35,25 @@ HOST_SUPPORT_SRCS := $(TN_ROOT)/test/host_assert.cpp
 
 # Rules for one host binary built from $(NAME_SRCS) (all under TN_ROOT) and
 # $(HOST_SUPPORT_SRCS):
-#   $(call tn_host_binary_rules,NAME,P,LABEL)
+#   $(call tn_host_binary_rules,NAME,P,LABEL[,NAMES])
 # P names the tool set: compiler $(P)CXX, flags $(P)_CXXFLAGS, $(P)_LDFLAGS,
 # $(P)_LIBS (variable names, since flags contain commas); LABEL prefixes the
-# short output line. Objects go to $(O)/obj/NAME/, the binary to $(O)/NAME.
+# short output line. The binary goes to $(O)/NAME.
 # $(NAME_LDFLAGS), if set, is added to the link (e.g. a linker script).
+# Objects are shared between binaries built with the same flags: NAMES lists
+# every binary of the tool set, and NAME's objects go to $(O)/obj/GROUP/, GROUP
+# being the first of NAMES whose $(X_INCLUDES) and $(X_CXXFLAGS) equal NAME's
+# (NAME itself without NAMES), so a library source that many tests link is
+# compiled once per set of flags instead of once per test.
+tn_host_flags = flags: $($(1)_INCLUDES) | $($(1)_CXXFLAGS)
+tn_host_same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
+tn_host_group = $(or $(firstword $(foreach u,$(2),\
+	$(if $(call tn_host_same,$(call tn_host_flags,$(u)),$(call tn_host_flags,$(1))),$(u)))),$(1))
+
 define tn_host_binary_rules
-$(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$(1)/%.o,$$($(1)_SRCS) $(HOST_SUPPORT_SRCS))
-$(O)/obj/$(1)/%.o: $(TN_ROOT)/%.cpp
+$(1)_GROUP := $$(call tn_host_group,$(1),$(4))
+$(1)_OBJS := $$(patsubst $(TN_ROOT)/%.cpp,$(O)/obj/$$($(1)_GROUP)/%.o,$$($(1)_SRCS) $(HOST_SUPPORT_SRCS))
+$(O)/obj/$$($(1)_GROUP)/%.o: $(TN_ROOT)/%.cpp
 	@mkdir -p $$(@D)
 	@$(if $(Q),printf '  %-7s %s\n' $(2)CXX $$(patsubst $(TN_ROOT)/%,%,$$<))
 	$(Q)$$($(2)CXX) $$($(2)_CXXFLAGS) $$(addprefix -I,$$($(1)_INCLUDES)) $$($(1)_CXXFLAGS) -c $$< -o $$@
