@@ -150,14 +150,7 @@ sync_common:
 irq_common:
 	sub	sp, sp, #LEAN_SIZE
 	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
+	frame_save_x2_x17
 	stp	x18, x30, [sp, #144]
 	mrs	x0, elr_el1
 	mrs	x1, spsr_el1
@@ -167,15 +160,7 @@ irq_common:
 	ldp	x0, x1, [sp, #160]
 	msr	elr_el1, x0
 	msr	spsr_el1, x1
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	frame_load_x0_x17
 	ldp	x18, x30, [sp, #144]
 	add	sp, sp, #LEAN_SIZE
 	eret
@@ -183,15 +168,7 @@ irq_common:
 /* No controller: the interrupted registers back (ELR and SPSR were never
  * changed), then the full frame for tn_arch_irq()'s report. */
 irq_full:
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	frame_load_x0_x17
 	ldp	x18, x30, [sp, #144]
 	add	sp, sp, #LEAN_SIZE
 	save_frame

@@ -130,28 +130,13 @@ guest_irq:
 	mov	x0, #H_IRQ
 	adr	x1, mortise_guest_irq_fast
 guest_fast:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
+	frame_save_x2_x17
 	str	x18, [sp, #144]
 	stp	x30, x0, [sp, #240]
 	mov	x0, sp
 	blr	x1
 	cbz	w0, 1f
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	frame_load_x0_x17
 	ldr	x18, [sp, #144]
 	ldr	x30, [sp, #240]
 	add	sp, sp, #GUEST_FRAME

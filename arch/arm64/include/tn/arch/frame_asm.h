@@ -6,9 +6,9 @@
 #ifndef TN_ARCH_FRAME_ASM_H
 #define TN_ARCH_FRAME_ASM_H
 
-/* Stores x0-x29; the caller stores x30 with what follows it. */
-.macro frame_save_x0_x29
-	stp	x0, x1, [sp, #0]
+/* Stores x2-x17 at their frame offsets: with x0, x1, x18 and x30, the
+ * registers a C call may clobber (the lean IRQ and hypercall paths). */
+.macro frame_save_x2_x17
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
 	stp	x6, x7, [sp, #48]
@@ -17,6 +17,25 @@
 	stp	x12, x13, [sp, #96]
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
+.endm
+
+/* Loads x0-x17 from their frame offsets. */
+.macro frame_load_x0_x17
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+.endm
+
+/* Stores x0-x29; the caller stores x30 with what follows it. */
+.macro frame_save_x0_x29
+	stp	x0, x1, [sp, #0]
+	frame_save_x2_x17
 	stp	x18, x19, [sp, #144]
 	stp	x20, x21, [sp, #160]
 	stp	x22, x23, [sp, #176]
@@ -38,15 +57,7 @@
 
 /* Loads x0-x30 (after ELR/SPSR were restored through x0/x1). */
 .macro frame_load_x0_x30
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	frame_load_x0_x17
 	ldp	x18, x19, [sp, #144]
 	ldp	x20, x21, [sp, #160]
 	ldp	x22, x23, [sp, #176]
