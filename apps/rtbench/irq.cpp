@@ -64,6 +64,11 @@ void measure(Phase phase, const char* metric) {
     reset();
     while (!full()) {
         Times t = take_one();
+        // The entry stamp is the latest interrupt's: when another one (a tick,
+        // an IPI from a busy CPU) came in between, it is not this SGI's, and
+        // the sample is taken again.
+        if ((phase == Phase::Save || phase == Phase::Dispatch) && !(t.t0 <= t.te && t.te <= t.th))
+            continue;
         switch (phase) {
         case Phase::Latency: add(t.th - t.t0); break;
         case Phase::Save: add(t.te - t.t0); break;
