@@ -123,7 +123,7 @@ template <class Ops>
 // Handles what is pending, then leaves through the scheduler's exit hook.
 // Returns false, having done nothing, when no controller is installed.
 [[gnu::always_inline]] inline bool handle_pending(tn::irq::Dispatcher& d) {
-    const CpuInterface& cpu = d.cpu_interface();
+    [[maybe_unused]] const CpuInterface& cpu = d.cpu_interface();  // unused without a GIC driver
     // The compiler keeps only the interfaces of the configured drivers: with
     // one GIC driver the choice is one comparison, anything else (a
     // controller without an inline interface) takes the virtual calls.
