@@ -66,6 +66,19 @@
 	frame_save_syndrome el1, x0, x1
 .endm
 
+/* The lean IRQ frame: what a C call clobbers, ELR and SPSR. One macro, so
+ * that it is one source line: a debugger's prologue analysis reads the line
+ * whole and finds x30's slot (as with save_frame), and unwinds through it. */
+.macro save_lean
+	sub	sp, sp, #LEAN_SIZE
+	stp	x0, x1, [sp, #0]
+	frame_save_x2_x17
+	stp	x18, x30, [sp, #144]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #160]
+.endm
+
 .macro restore_frame
 	ldp	x0, x1, [sp, #256]
 	msr	elr_el1, x0
@@ -148,13 +161,7 @@ sync_common:
 	eret
 
 irq_common:
-	sub	sp, sp, #LEAN_SIZE
-	stp	x0, x1, [sp, #0]
-	frame_save_x2_x17
-	stp	x18, x30, [sp, #144]
-	mrs	x0, elr_el1
-	mrs	x1, spsr_el1
-	stp	x0, x1, [sp, #160]
+	save_lean
 	bl	tn_arch_irq_lean
 	cbnz	w0, irq_full
 	ldp	x0, x1, [sp, #160]
