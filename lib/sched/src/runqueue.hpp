@@ -32,6 +32,9 @@ public:
     bool has(unsigned priority) const { return (m_bitmap >> priority) & 1; }
     /// True if a priority above @p priority has a node. @pre has(priority)
     bool above(unsigned priority) const { return (m_bitmap >> priority) > 1; }
+    /// True if no priority from @p priority up has a node (all ready nodes
+    /// are below it).
+    bool none_from(unsigned priority) const { return (m_bitmap >> priority) == 0; }
     /// True if @p priority has two nodes or more.
     bool several(unsigned priority) const {
         ListNode* f = m_first[priority];

@@ -26,6 +26,7 @@ TEST(RunQueue, EmptyHasNoTop) {
     EXPECT_TRUE(rq.empty());
     EXPECT_EQ(rq.top_priority(), -1);
     EXPECT_EQ(rq.top(), nullptr);
+    EXPECT_TRUE(rq.none_from(0));
 }
 
 TEST(RunQueue, HighestPriorityFirstFifoWithin) {
@@ -93,6 +94,8 @@ TEST(RunQueue, RandomAgainstModel) {
             ASSERT_EQ(rq.top_priority(), static_cast<int>(model.begin()->first));
             ASSERT_EQ(top(rq)->id, model.begin()->second.front());
         }
+        auto from = static_cast<unsigned>(step % 32);
+        ASSERT_EQ(rq.none_from(from), model.empty() || model.begin()->first < from);
     }
 }
 
