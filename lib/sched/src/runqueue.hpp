@@ -59,6 +59,16 @@ public:
         }
         n.linked = true;
     }
+    /// push_back() into an empty ring (the caller knows it is: none_from()).
+    /// @pre !n.linked && !has(priority)
+    void push_alone(ListNode& n, unsigned priority) {
+        TN_ASSERT(priority < Priorities);
+        TN_ASSERT(!n.linked && !has(priority));
+        n.next = n.prev = &n;
+        m_first[priority] = &n;
+        m_bitmap |= u64{1} << priority;
+        n.linked = true;
+    }
     /// Ahead of its equals (a running thread whose priority changed).
     /// @pre !n.linked
     void push_front(ListNode& n, unsigned priority) {

@@ -138,11 +138,11 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     Cpu& c = g_cpus.local();
     Thread* prev = c.current;
     // In an interrupt handler first: there the switch waits for the way out.
-    if (!k_cooperative && !irq::in_interrupt() && t->cpu == smp::this_cpu() &&
+    if (!k_cooperative && !irq::in_interrupt() && (smp::k_max_cpus == 1 || t->cpu == smp::this_cpu()) &&
         c.rq.none_from(t->priority) && !prev->is_idle && prev->preempt_lock == 0 &&
         !c.slice_expired) [[likely]] {
         TN_ASSERT(!t->rq_link.linked && !t->link.linked && t->waiting_on == nullptr);
-        c.rq.push_back(t->rq_link, t->priority);
+        c.rq.push_alone(t->rq_link, t->priority);  // nothing is ready at its priority
         prev->state = State::Ready;  // stays first of its priority: it resumes before its equals
         c.need_resched = false;      // t is the top: any pending request is served
         switch_to(c, prev, t);
@@ -554,7 +554,13 @@ Result<uptr, Error> join(Thread* t, u64 timeout_ns) {
 
 // suspend() and resume() decide under the lock and return after it is
 // released (a preemption there runs first), so the result lives in a
-// register instead of being kept on the stack across the switch.
+// register instead of being kept on the stack across the switch. The error
+// comes from a function of its own so that the success path returns a
+// constant instead of assembling a Result from both outcomes.
+namespace {
+[[gnu::cold, gnu::noinline]] Result<void, Error> bad_state() { return err(Error::BadState); }
+}  // namespace
+
 Result<void, Error> suspend(Thread* t) {
     bool ok = true;
     {
@@ -586,8 +592,8 @@ Result<void, Error> suspend(Thread* t) {
             }
         }
     }
-    if (!ok)
-        return err(Error::BadState);
+    if (!ok) [[unlikely]]
+        return bad_state();
     return {};
 }
 
@@ -605,8 +611,8 @@ Result<void, Error> resume(Thread* t) {
             ok = false;
         }
     }
-    if (!ok)
-        return err(Error::BadState);
+    if (!ok) [[unlikely]]
+        return bad_state();
     return {};
 }
 

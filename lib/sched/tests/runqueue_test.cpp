@@ -81,6 +81,9 @@ TEST(RunQueue, RandomAgainstModel) {
             q.erase(std::find(q.begin(), q.end(), n.id));
             if (q.empty())
                 model.erase(n.prio);
+        } else if (!rq.has(n.prio) && step % 3 == 0) {
+            rq.push_alone(n.link, n.prio);
+            model[n.prio].push_back(n.id);
         } else if (rng() % 4 == 0) {
             rq.push_front(n.link, n.prio);
             model[n.prio].push_front(n.id);
