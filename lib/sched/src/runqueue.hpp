@@ -32,6 +32,9 @@ public:
     bool has(unsigned priority) const { return (m_bitmap >> priority) & 1; }
     /// True if a priority above @p priority has a node. @pre has(priority)
     bool above(unsigned priority) const { return (m_bitmap >> priority) > 1; }
+    /// True if no priority from @p priority up has a node (all ready nodes
+    /// are below it).
+    bool none_from(unsigned priority) const { return (m_bitmap >> priority) == 0; }
     /// True if @p priority has two nodes or more.
     bool several(unsigned priority) const {
         ListNode* f = m_first[priority];
@@ -54,6 +57,16 @@ public:
             f = &n;
             m_bitmap |= u64{1} << priority;
         }
+        n.linked = true;
+    }
+    /// push_back() into an empty ring (the caller knows it is: none_from()).
+    /// @pre !n.linked && !has(priority)
+    void push_alone(ListNode& n, unsigned priority) {
+        TN_ASSERT(priority < Priorities);
+        TN_ASSERT(!n.linked && !has(priority));
+        n.next = n.prev = &n;
+        m_first[priority] = &n;
+        m_bitmap |= u64{1} << priority;
         n.linked = true;
     }
     /// Ahead of its equals (a running thread whose priority changed).

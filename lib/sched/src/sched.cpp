@@ -16,7 +16,10 @@
 // Preemption points: when a Locked scope ends (so any call that made a more
 // urgent thread ready switches to it before returning), on the way out of an
 // interrupt (tn_irq_exit_hook), and in unlock_preemption(). A thread made
-// ready for another CPU gets there through port::send_resched().
+// ready for another CPU gets there through port::send_resched(). resume()
+// and wake_one_last() make a thread ready as the last change of their scope:
+// when it outranks every thread ready here they switch to it at once
+// (make_ready_last()), the same switch the end of the scope would make.
 //
 // This is the portable core: it reaches the machine only through the arch
 // contract and the port of core.hpp, so host unit tests build it against
@@ -124,6 +127,30 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     arch::switch_context(prev->ctx, next->ctx);
 }
 
+// make_ready(t) as the last change of a locked scope in thread context:
+// when @p t outranks every thread ready on this CPU and the running thread
+// may be preempted, switches to it here, which is what the end of the scope
+// would do through reschedule_as<Cause::Preempt>() (t is then the run
+// queue's top, above the running thread), without its generic decision.
+// Otherwise as make_ready(t). Returns after the caller runs again, still
+// locked; whatever it read under the lock before may be stale by then.
+[[gnu::always_inline]] inline void make_ready_last(Thread* t) {
+    Cpu& c = g_cpus.local();
+    Thread* prev = c.current;
+    // In an interrupt handler first: there the switch waits for the way out.
+    if (!k_cooperative && !irq::in_interrupt() && (smp::k_max_cpus == 1 || t->cpu == smp::this_cpu()) &&
+        c.rq.none_from(t->priority) && !prev->is_idle && prev->preempt_lock == 0 &&
+        !c.slice_expired) [[likely]] {
+        TN_ASSERT(!t->rq_link.linked && !t->link.linked && t->waiting_on == nullptr);
+        c.rq.push_alone(t->rq_link, t->priority);  // nothing is ready at its priority
+        prev->state = State::Ready;  // stays first of its priority: it resumes before its equals
+        c.need_resched = false;      // t is the top: any pending request is served
+        switch_to(c, prev, t);
+        return;
+    }
+    make_ready(t);
+}
+
 // Algorithm 1, compiled once per cause so that each call site gets only its
 // own branch (the yield and preemption paths are the hottest in the kernel).
 // The running thread is in the run queue (first of its priority), so its own
@@ -214,7 +241,9 @@ void wq_remove(Thread* t) {
     t->waiting_on = nullptr;
 }
 
-[[gnu::always_inline]] inline void wake(Thread* t, WaitResult result, uptr value) {
+// The first half of a wake-up: @p t leaves its wait. Returns whether it is
+// to be made ready (false: suspended while it waited).
+[[gnu::always_inline]] inline bool end_wait(Thread* t, WaitResult result, uptr value) {
     TN_ASSERT(t->state == State::Blocked);
     if (t->timeout.armed())
         tntimer::cancel_locked(t->timeout);
@@ -226,9 +255,14 @@ void wq_remove(Thread* t) {
         // Suspended while it waited: the wait is over, the suspension is not.
         t->suspend_pending = false;
         t->state = State::Suspended;
-        return;
+        return false;
     }
-    make_ready(t);
+    return true;
+}
+
+[[gnu::always_inline]] inline void wake(Thread* t, WaitResult result, uptr value) {
+    if (end_wait(t, result, value))
+        make_ready(t);
 }
 
 void on_timeout(tntimer::Timer&, void* ctx) {
@@ -375,6 +409,15 @@ Thread* wake_one(Locked&, WaitQueue& wq, uptr value) {
     return t;
 }
 
+bool wake_one_last(Locked&, WaitQueue& wq, uptr value) {
+    Thread* t = wq.first();
+    if (!t)
+        return false;
+    if (end_wait(t, WaitResult::Woken, value))
+        make_ready_last(t);
+    return true;
+}
+
 usize wake_all(Locked& l, WaitQueue& wq, uptr value) {
     usize n = 0;
     while (wake_one(l, wq, value))
@@ -511,7 +554,13 @@ Result<uptr, Error> join(Thread* t, u64 timeout_ns) {
 
 // suspend() and resume() decide under the lock and return after it is
 // released (a preemption there runs first), so the result lives in a
-// register instead of being kept on the stack across the switch.
+// register instead of being kept on the stack across the switch. The error
+// comes from a function of its own so that the success path returns a
+// constant instead of assembling a Result from both outcomes.
+namespace {
+[[gnu::cold, gnu::noinline]] Result<void, Error> bad_state() { return err(Error::BadState); }
+}  // namespace
+
 Result<void, Error> suspend(Thread* t) {
     bool ok = true;
     {
@@ -522,7 +571,7 @@ Result<void, Error> suspend(Thread* t) {
             ok = !t->is_idle && !irq::in_interrupt();
             if (ok) {
                 t->state = State::Suspended;
-                reschedule_blocked();
+                reschedule_as<Cause::Blocked>(g_cpus.local());
             }
         } else {
             switch (t->state) {
@@ -543,8 +592,8 @@ Result<void, Error> suspend(Thread* t) {
             }
         }
     }
-    if (!ok)
-        return err(Error::BadState);
+    if (!ok) [[unlikely]]
+        return bad_state();
     return {};
 }
 
@@ -553,21 +602,17 @@ Result<void, Error> resume(Thread* t) {
     {
         Locked held;
         if (t->state == State::Suspended) [[likely]] {
-            make_ready(t);
-            // The preemption this may call for, here rather than through the
-            // end of the locked scope: resuming a more urgent thread is the
-            // common use.
-            Cpu& c = g_cpus.local();
-            if (c.need_resched && !irq::in_interrupt())
-                reschedule_as<Cause::Preempt>(c);
+            // Resuming a more urgent thread is the common use: the
+            // preemption happens here rather than at the end of the scope.
+            make_ready_last(t);
         } else if (t->state == State::Blocked && t->suspend_pending) {
             t->suspend_pending = false;  // still waiting: only the suspension ends
         } else {
             ok = false;
         }
     }
-    if (!ok)
-        return err(Error::BadState);
+    if (!ok) [[unlikely]]
+        return bad_state();
     return {};
 }
 
@@ -649,6 +694,10 @@ using namespace tn::sched;
 
 extern "C" void tn_irq_exit_hook() {
     if (g_cpus.local().need_resched) {
-        Locked held;
+        // IRQs are masked on the way out of an interrupt: the lock alone,
+        // without saving and restoring their state (a Locked scope's work).
+        tntimer::detail::g_kernel_lock.lock();
+        preemption_point();
+        tntimer::detail::release_kernel_lock();
     }
 }

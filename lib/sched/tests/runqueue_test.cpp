@@ -26,6 +26,7 @@ TEST(RunQueue, EmptyHasNoTop) {
     EXPECT_TRUE(rq.empty());
     EXPECT_EQ(rq.top_priority(), -1);
     EXPECT_EQ(rq.top(), nullptr);
+    EXPECT_TRUE(rq.none_from(0));
 }
 
 TEST(RunQueue, HighestPriorityFirstFifoWithin) {
@@ -80,6 +81,9 @@ TEST(RunQueue, RandomAgainstModel) {
             q.erase(std::find(q.begin(), q.end(), n.id));
             if (q.empty())
                 model.erase(n.prio);
+        } else if (!rq.has(n.prio) && step % 3 == 0) {
+            rq.push_alone(n.link, n.prio);
+            model[n.prio].push_back(n.id);
         } else if (rng() % 4 == 0) {
             rq.push_front(n.link, n.prio);
             model[n.prio].push_front(n.id);
@@ -93,6 +97,8 @@ TEST(RunQueue, RandomAgainstModel) {
             ASSERT_EQ(rq.top_priority(), static_cast<int>(model.begin()->first));
             ASSERT_EQ(top(rq)->id, model.begin()->second.front());
         }
+        auto from = static_cast<unsigned>(step % 32);
+        ASSERT_EQ(rq.none_from(from), model.empty() || model.begin()->first < from);
     }
 }
 

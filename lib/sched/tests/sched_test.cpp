@@ -298,6 +298,63 @@ TEST_F(SchedCore, AWakeUpFromAnInterruptSwitchesOnTheWayOut) {
     joined(t);
 }
 
+TEST_F(SchedCore, WakeOneLastSwitchesInsideTheCallOnlyToAMoreUrgentWaiter) {
+    std::function<void()> low = [] {
+        wait_on(0, sched::k_forever);
+        log("low");
+    };
+    std::function<void()> high = [] {
+        wait_on(1, sched::k_forever);
+        log("high");
+    };
+    Thread* tl = spawn("low", k_main - 1, low);
+    Thread* th = spawn("high", k_main + 1, high);
+    (void)sched::sleep_ns(k_ms);  // low waits too
+    {
+        sched::Locked held;
+        EXPECT_TRUE(sched::wake_one_last(held, g_wq, 4));
+        EXPECT_EQ(g_log, logged({"high"}));  // ran inside wake_one_last()
+    }
+    {
+        sched::Locked held;
+        EXPECT_TRUE(sched::wake_one_last(held, g_wq, 5));
+        EXPECT_EQ(g_log, logged({"high"}));  // less urgent than main: ready, not running
+        EXPECT_FALSE(sched::wake_one_last(held, g_wq));
+    }
+    EXPECT_EQ(g_value[1], 4u);
+    joined(tl);
+    EXPECT_EQ(g_log, logged({"high", "low"}));
+    EXPECT_EQ(g_value[0], 5u);
+    joined(th);
+}
+
+TEST_F(SchedCore, WakeOneLastWaitsForTheEndOfAnInterruptOrOfLockedPreemption) {
+    std::function<void()> body = [] {
+        wait_on(0, sched::k_forever);
+        log("woken");
+        wait_on(0, sched::k_forever);
+        log("woken again");
+    };
+    Thread* t = spawn("t", k_main + 1, body);
+    sched_env::interrupt(
+        [](void*) {
+            sched::Locked held;
+            EXPECT_TRUE(sched::wake_one_last(held, g_wq));
+            log("isr");
+        },
+        nullptr);
+    EXPECT_EQ(g_log, logged({"isr", "woken"}));
+    sched::lock_preemption();
+    {
+        sched::Locked held;
+        EXPECT_TRUE(sched::wake_one_last(held, g_wq));
+    }
+    EXPECT_EQ(g_log, logged({"isr", "woken"}));
+    sched::unlock_preemption();
+    EXPECT_EQ(g_log, logged({"isr", "woken", "woken again"}));
+    joined(t);
+}
+
 // ---- suspend and resume: created suspended, suspended while blocked
 
 Thread* spawn_suspended(const char* name, u8 priority, std::function<void()>& body) {
@@ -445,6 +502,31 @@ TEST_F(SchedCore, LockedPreemptionIsDeferredToTheLastUnlock) {
     EXPECT_TRUE(g_log.empty());
     sched::unlock_preemption();
     EXPECT_EQ(g_log, logged({"t"}));
+    joined(t);
+}
+
+TEST_F(SchedCore, AResumeWithPreemptionLockedRunsTheThreadAtTheLastUnlock) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn_suspended("t", k_main + 1, body);
+    sched::lock_preemption();
+    ASSERT_TRUE(sched::resume(t).ok());
+    EXPECT_TRUE(g_log.empty());
+    sched::unlock_preemption();
+    EXPECT_EQ(g_log, logged({"t"}));
+    joined(t);
+}
+
+TEST_F(SchedCore, AResumeFromAnInterruptSwitchesOnTheWayOut) {
+    static Thread* t;
+    std::function<void()> body = [] { log("t"); };
+    t = spawn_suspended("t", k_main + 1, body);
+    sched_env::interrupt(
+        [](void*) {
+            EXPECT_TRUE(sched::resume(t).ok());
+            log("isr");
+        },
+        nullptr);
+    EXPECT_EQ(g_log, logged({"isr", "t"}));
     joined(t);
 }
 

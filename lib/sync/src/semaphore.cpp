@@ -17,7 +17,7 @@ using sched::Locked;
 Result<void, Error> Semaphore::give_to_waiter() {
     Locked l{tntimer::KernelLock::Held{}};
     TN_ASSERT(m_count == 0);  // takers wait only while no unit is left
-    (void)sched::wake_one(l, m_waiters);
+    (void)sched::wake_one_last(l, m_waiters);  // nothing else changes: a preemption happens in there
     return {};
 }
 

@@ -61,6 +61,13 @@ WaitResult wait(Locked&, WaitQueue& wq, u64 timeout_ns);
 /// Wakes the first thread of @p wq, handing it @p value (wake_value()).
 /// Returns it, or nullptr if @p wq was empty. ISR ok.
 Thread* wake_one(Locked&, WaitQueue& wq, uptr value = 0);
+/// wake_one() as the last change of a locked scope: when the woken thread
+/// preempts the caller (thread context, same CPU), the switch happens here
+/// instead of at the end of the scope, without the generic decision. The
+/// caller must not rely on anything it read under the lock before (other
+/// threads ran meanwhile). Returns whether a thread was woken. ISR ok (no
+/// switch there: it waits for the way out of the interrupt).
+bool wake_one_last(Locked&, WaitQueue& wq, uptr value = 0);
 /// Wakes every thread of @p wq; returns how many. ISR ok.
 usize wake_all(Locked&, WaitQueue& wq, uptr value = 0);
 /// The value the waker handed to the calling thread's last wait.
