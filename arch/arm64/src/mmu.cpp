@@ -6,6 +6,7 @@
 #include <tn/arch/mmu.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/uspace.hpp>
 
 extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end[];
 
@@ -13,7 +14,13 @@ extern "C" char __tn_image_start[], __tn_rodata_start[], __tn_data_start[], _end
 // MAIR_EL2, TCR_EL2, TTBR0_EL2, SCTLR_EL2, VTCR_EL2 for the secondary CPUs (el2/entry.S).
 extern "C" tn::u64 mortise_mmu_boot_state[5];
 alignas(64) tn::u64 mortise_mmu_boot_state[5];
-#elif defined(CONFIG_TN_SMP)
+#else
+// TTBR0_EL1 of the kernel's tables (ASID 0): what kernel threads translate
+// with once processes exist (context.S, uspace.cpp).
+extern "C" tn::u64 tn_arch_kernel_ttbr;
+tn::u64 tn_arch_kernel_ttbr;
+#endif
+#if !defined(CONFIG_TN_HYPERVISOR) && defined(CONFIG_TN_SMP)
 // What secondary CPUs load before turning their MMU on (smp_entry.S):
 // MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1.
 extern "C" tn::u64 tn_arch_mmu_boot_state[4];
@@ -135,8 +142,17 @@ Result<void, Error> build(pgtable::Builder& b, Range ram, const Range* devices, 
     return {};
 }
 
+// Every process's tables copy the kernel's level-1 entries: one added now
+// is copied into them (tn/arch/uspace.hpp).
+void kernel_entries_changed() {
+#ifdef CONFIG_ARCH_ARM64_EL0
+    uspace::kernel_entries_changed();
+#endif
+}
+
 void turn_on(u64* root) {
     g_root = root;
+    tn_arch_kernel_ttbr = reinterpret_cast<u64>(root);
     MairEl1::write(k_mair);
     TcrEl1::write(k_tcr_walk | TcrEl1::Epd1::bits(1) | TcrEl1::Ips::bits(pa_size()));
     Ttbr0El1::write(reinterpret_cast<u64>(root));
@@ -213,6 +229,7 @@ Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTab
     pgtable::Builder b(g_root, alloc, ctx);
     TN_TRY(check(b.map(va, pa, size, MemType::Normal, {true, false})));
     asm volatile("dsb ishst; isb" ::: "memory");
+    kernel_entries_changed();
     return {};
 }
 
@@ -246,6 +263,7 @@ static Result<void, Error> map_identity(u64 pa, u64 size, MemType type, Perms pe
         p = run;
     }
     asm volatile("dsb ishst; isb" ::: "memory");
+    kernel_entries_changed();
     __atomic_store_n(&s_busy, false, __ATOMIC_RELEASE);
     return r;
 }

@@ -35,6 +35,14 @@ u64 leaf_attributes(MemType type, Perms perms) {
     return a;
 }
 
+u64 user_leaf_attributes(Perms perms) {
+    u64 a = leaf_attributes(MemType::Normal, {perms.write, false}) & ~Uxn::mask;
+    a |= desc::Ap1::bits(1) | desc::Ng::bits(1) | Pxn::bits(1);
+    if (!perms.exec)
+        a |= Uxn::bits(1);
+    return a;
+}
+
 Result<u64*, Error> Builder::next_table(u64* entry, unsigned level) {
     if ((*entry & desc::k_table_or_page) == desc::k_table_or_page)
         return reinterpret_cast<u64*>(*entry & k_addr_mask);

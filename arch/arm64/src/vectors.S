@@ -28,9 +28,26 @@
  *    arrives at the "current EL with SP_EL0" entries: a fault in a fault
  *    handler. It is saved below the handler's frames on the same stack and
  *    reported as nested (fault.cpp bounds the nesting).
+ *
+ * EL0 (CONFIG_ARCH_ARM64_EL0: processes). A thread of a process runs at EL0
+ * with SP_EL0 its user stack and SP_EL1 the top of its kernel stack (its
+ * thread stack: tn_arch_enter_el0 left it there). Its synchronous
+ * exceptions (system calls, faults, the lazy FP trap) and IRQs save a full
+ * frame on that kernel stack, the user SP in the frame's sp slot, and set
+ * SP_EL0 to this CPU's exception stack again, so the kernel's own
+ * exceptions find it as above; the system call may block and the IRQ may
+ * switch threads, the frame staying with its thread. The way back,
+ * tn_arch_el0_return, masks IRQs, calls tn_arch_el0_exit(frame) (a killed
+ * process ends there) and restores SP_EL0 from the frame.
+ *   synchronous -> tn_arch_el0_sync(frame)
+ *   IRQ         -> tn_arch_irq_lean(), or tn_arch_irq(frame) without a controller
+ *   FIQ, SError -> fatal, as the kernel's
+ * Without EL0 support these entries are fatal: nothing runs there.
  */
 
 #include <tn/arch/frame_asm.h>
+#include <tn/arch/stack_layout.h>
+#include "asm.h"
 
 #define FRAME_SIZE	288
 /* The IRQ's lean frame: x0-x17 at [0..143], x18 and x30 at 144, ELR and SPSR
@@ -142,11 +159,20 @@ tn_vectors:
 	irq_entry
 	exc_fatal_entry KIND_FIQ
 	exc_fatal_entry KIND_SERROR
-	/* Lower EL, AArch64: no EL0 yet. */
+	/* Lower EL, AArch64: a process's thread, or nothing. */
+#ifdef CONFIG_ARCH_ARM64_EL0
+	.balign	0x80
+	b	el0_sync
+	.balign	0x80
+	b	el0_irq
+	exc_fatal_entry KIND_FIQ
+	exc_fatal_entry KIND_SERROR
+#else
 	fatal_entry KIND_SYNC
 	fatal_entry KIND_IRQ
 	fatal_entry KIND_FIQ
 	fatal_entry KIND_SERROR
+#endif
 	/* Lower EL, AArch32: not supported. */
 	fatal_entry KIND_SYNC
 	fatal_entry KIND_IRQ
@@ -192,3 +218,66 @@ nested_common:
 	mov	x0, sp
 	bl	tn_arch_fatal
 	b	tn_arch_halt
+
+#ifdef CONFIG_ARCH_ARM64_EL0
+/* The frame of an exception from EL0, on the thread's kernel stack (SP_EL1),
+ * the user SP in its sp slot; then SP_EL0 = this CPU's exception stack. */
+.macro save_el0_frame
+	sub	sp, sp, #FRAME_SIZE
+	frame_save_x0_x29
+	mrs	x0, sp_el0
+	stp	x30, x0, [sp, #240]
+	frame_save_syndrome el1, x0, x1
+	mrs	x0, tpidr_el1
+	set_exc_stack x0, x1, x2
+.endm
+
+el0_sync:
+	save_el0_frame
+	mov	x0, sp
+	bl	tn_arch_el0_sync
+	b	tn_arch_el0_return
+
+el0_irq:
+	save_el0_frame
+	bl	tn_arch_irq_lean
+	cbz	w0, tn_arch_el0_return
+	mov	x0, sp
+	bl	tn_arch_irq
+	/* fall through */
+
+/* sp = the frame to return to EL0 with. */
+	.globl	tn_arch_el0_return
+tn_arch_el0_return:
+	msr	daifset, #2
+	mov	x0, sp
+	bl	tn_arch_el0_exit
+	ldp	x0, x1, [sp, #256]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+	ldr	x0, [sp, #248]
+	msr	sp_el0, x0
+	frame_load_x0_x30
+	add	sp, sp, #FRAME_SIZE
+	eret
+
+/* void tn_arch_enter_el0(pc, sp, a0, a1, a2): a frame with every register
+ * zero but x0-x2, then the way back to EL0 (SPSR 0: EL0t, IRQs unmasked). */
+	.globl	tn_arch_enter_el0
+	.type	tn_arch_enter_el0, %function
+tn_arch_enter_el0:
+	msr	daifset, #2
+	sub	sp, sp, #FRAME_SIZE
+	mov	x5, #0
+1:	str	xzr, [sp, x5]
+	add	x5, x5, #8
+	cmp	x5, #FRAME_SIZE
+	b.lo	1b
+	stp	x2, x3, [sp, #0]
+	str	x4, [sp, #16]
+	str	x1, [sp, #248]
+	str	x0, [sp, #256]
+	b	tn_arch_el0_return
+	.size	tn_arch_enter_el0, . - tn_arch_enter_el0
+	.ltorg
+#endif

@@ -11,6 +11,7 @@
 #include <tn/arch/irqflags.hpp>
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
+#include <tn/arch/uspace.hpp>
 #include <tn/assert.hpp>
 #include <tn/console.hpp>
 #include <tn/fault.hpp>
@@ -171,6 +172,12 @@ extern "C" [[gnu::weak]] bool tn_fault_thread(tn::fault::Thread*) { return false
 // else is fatal.
 extern "C" void tn_arch_sync(tn::arch::Frame* frame) {
     using namespace tn::fault;
+#ifdef CONFIG_ARCH_ARM64_EL0
+    // A process's memory that the kernel's accessors could not reach: they
+    // return an error (tn/arch/uspace.hpp).
+    if (esr::ec(frame->esr) == esr::ec_code::data_abort_same && tn::arch::uaccess_fixup(*frame))
+        return;
+#endif
     if (esr::ec(frame->esr) == esr::ec_code::fp_access) {
         const char* why = "";
         if (fp_trap(*frame, why))

@@ -117,10 +117,12 @@ Result<Thread*, Error> create(const ThreadAttr& attr, Entry entry, void* arg);
 constexpr unsigned k_slot_libc = 0;
 /// Slot of lib/posix: the thread's pthread record (see slot()).
 constexpr unsigned k_slot_posix = 1;
+/// Slot of lib/process: the process a thread runs for (see slot()).
+constexpr unsigned k_slot_process = 2;
 /// Number of per-thread slots.
-constexpr unsigned k_thread_slots = 2;
+constexpr unsigned k_thread_slots = 3;
 /// A per-thread pointer that a library layered on the scheduler keeps
-/// (k_slot_libc, k_slot_posix), to read or set; null when the thread is
+/// (k_slot_libc, k_slot_posix, k_slot_process), to read or set; null when the thread is
 /// created. Only the library that owns the index uses it.
 /// @param t a thread that has not been joined. @param index below k_thread_slots.
 /// @context Any. @blocking No.

@@ -37,6 +37,7 @@ private:
 enum class WaitResult : u8 {
     Woken,    ///< wake_one / wake_all / wake.
     Timeout,  ///< The timeout passed first.
+    Interrupted,  ///< interrupt(): the waiter's library ended the wait (a process being killed).
 };
 
 /// Threads blocked on one object, highest effective priority first, FIFO
@@ -72,6 +73,22 @@ bool wake_one_last(Locked&, WaitQueue& wq, uptr value = 0);
 usize wake_all(Locked&, WaitQueue& wq, uptr value = 0);
 /// The value the waker handed to the calling thread's last wait.
 uptr wake_value(Locked&);
+
+/// Ends @p t's wait() (or sleep) at once with WaitResult::Interrupted; for
+/// a library that must get its own waiter out (lib/process kills a process
+/// blocked in a system call). Returns false, changing nothing, when @p t is
+/// not blocked or is blocked on a mutex (priority inheritance keeps those);
+/// when @p t runs on another CPU, that CPU takes an interrupt (so code on
+/// its way out of the interrupt, such as the return to EL0, runs soon).
+/// @pre @p t blocks in a wait of the caller's library, which handles
+/// Interrupted. ISR ok.
+bool interrupt(Locked&, Thread* t);
+
+/// Makes @p t translate with @p root (tn/arch/context.hpp's
+/// set_translation_root(): a process's address space, 0 for the kernel's)
+/// from its next switch in; at once when @p t is the caller.
+/// @pre @p t is the caller or not running.
+void set_translation_root(Locked&, Thread* t, u64 root);
 
 /// Effective priority handling for priority inheritance. @p t's effective
 /// priority becomes @p priority (never below its base priority: the caller

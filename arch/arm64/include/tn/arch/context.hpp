@@ -24,8 +24,9 @@ struct Context {
     u64 fp;  // x29
     u64 lr;  // x30: where the thread resumes
     u64 sp;
+    u64 ttbr;  // TTBR0_EL1 of the thread's address space; 0: the kernel's (ARCH_ARM64_EL0)
 };
-static_assert(sizeof(Context) == 104, "offsets are fixed by context.S");
+static_assert(sizeof(Context) == 112, "offsets are fixed by context.S");
 
 }  // namespace tn::arch
 
@@ -34,6 +35,8 @@ extern "C" {
 void tn_arch_switch(tn::arch::Context* from, tn::arch::Context* to);
 /// First code of a new context: calls x19(x20), never returns.
 extern char tn_arch_context_start[];
+/// Loads @p ttbr (0: the kernel's tables) into TTBR0_EL1 (context.S).
+void tn_arch_load_root(tn::u64 ttbr);
 }
 
 namespace tn::arch {
@@ -56,5 +59,20 @@ inline void init_context(Context& ctx, void (*entry)(void*), void* arg, [[maybe_
 /// @context Thread code, IRQs masked, scheduler lock held. @blocking Until
 /// switched back to.
 inline void switch_context(Context& from, Context& to) { tn_arch_switch(&from, &to); }
+
+/// Sets the translation root @p ctx runs with: a process's TTBR0_EL1 value
+/// (tables | ASID << 48), or 0 for the kernel's tables. switch_context()
+/// loads it when it differs from the outgoing context's (ARCH_ARM64_EL0;
+/// without it every context runs in the kernel's tables).
+/// @context Kernel lock held, @p ctx not running on another CPU.
+inline void set_translation_root(Context& ctx, u64 ttbr) { ctx.ttbr = ttbr; }
+
+/// Makes the calling CPU translate with @p ttbr (set_translation_root()'s
+/// meaning) at once: for the running context after set_translation_root().
+inline void load_translation_root([[maybe_unused]] u64 ttbr) {
+#ifdef CONFIG_ARCH_ARM64_EL0
+    tn_arch_load_root(ttbr);
+#endif
+}
 
 }  // namespace tn::arch

@@ -35,6 +35,7 @@ struct Table : Field<1, 1> {};        ///< 1: a table (L1/L2) or a page (L3); 0:
 struct OutputAddr : Field<12, 36> {}; ///< Output address bits [47:12] (next table, block or page).
 struct Sh : Field<8, 2> {};           ///< Shareability; k_sh_inner = inner shareable.
 struct Af : Field<10, 1> {};          ///< Access flag: set, so the first access does not fault.
+struct Ng : Field<11, 1> {};          ///< Not global: the TLB tags the entry with the current ASID.
 constexpr u64 k_sh_inner = 3;         ///< Sh value: inner shareable.
 /// The two type bits of a valid table (L1/L2) or page (L3) descriptor.
 constexpr u64 k_table_or_page = Valid::bits(1) | Table::bits(1);
@@ -114,5 +115,10 @@ private:
 
 /// Descriptor attribute bits (lower and upper attributes) for a leaf mapping.
 u64 leaf_attributes(MemType type, Perms perms);
+/// Leaf attribute bits of a process's page (EL1 stage 1): Normal write-back,
+/// EL0 accessible, tagged with the ASID (not global), never executable at
+/// EL1 (PXN); executable at EL0 only when @p perms.exec; read-only (for EL1
+/// too) unless @p perms.write.
+u64 user_leaf_attributes(Perms perms);
 
 }  // namespace tn::arch::pgtable
