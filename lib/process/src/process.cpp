@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <tn/arch/esr.hpp>
 #include <tn/arch/fpu.hpp>
@@ -27,6 +28,7 @@
 #include <tn/arch/irqflags.hpp>
 #include <tn/console.h>
 #include <tn/init.hpp>
+#include <tn/mem/page_alloc.hpp>
 #include <tn/plat.hpp>
 #include <tn/process.h>
 #include <tn/process/elf.hpp>
@@ -217,7 +219,7 @@ u64 alloc_page(Process* proc) {
 void free_page(u64 pa, u64 bytes, void* proc) {
     {
         sched::Locked l;
-        (void)plat::page_allocator().free_pages(mem::PhysAddr{pa}, bytes / k_page);
+        (void)plat::page_allocator().free_pages(PhysAddr{pa}, bytes / k_page);
     }
     if (proc)
         static_cast<Process*>(proc)->pages -= bytes / k_page;
@@ -525,7 +527,7 @@ const char* signal_name(int sig) {
     if (why && *why)
         tn_printf("  %s\n", why);
     tn_printf("  ESR 0x%08lx, pc 0x%016lx (program offset 0x%lx), sp 0x%016lx\n", f.esr, f.elr,
-              f.elr - TN_USER_LOAD, f.sp);
+              static_cast<u64>(f.elr - TN_USER_LOAD), f.sp);
     terminate(p, sig);
 }
 
