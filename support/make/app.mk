@@ -68,6 +68,7 @@ endif
 include $(TN_ROOT)/support/make/toolchain.mk
 include $(TN_ROOT)/support/make/config.mk
 include $(TN_ROOT)/support/make/libs.mk
+include $(TN_ROOT)/support/make/programs.mk
 include $(TN_ROOT)/support/make/hypervisor.mk
 include $(TN_ROOT)/support/make/image.mk
 include $(TN_ROOT)/support/make/debug.mk
@@ -91,6 +92,9 @@ help:
 	@echo '  gdb-attach       only gdb-multiarch, attached to a running make debug'
 	@echo '  symbolize LOG=f  print a captured console log with <function+0xoffset> after every'
 	@echo '                   image address and the source line of a fault report'"'"'s PC and LR'
+	@echo '  programs         only the programs (apps/<app>/programs/<name>/, with CONFIG_LIBPROCESS):'
+	@echo '                   O/programs/<name>.elf, EL0 executables that all embeds in the image'
+	@echo '                   (docs/processes.md)'
 	@echo '  sizes            print text/data/bss per library'
 	@echo '  print-libs       list the enabled libraries and what enabled each'
 	@echo '  clean            remove objects and images, keep the configuration'
@@ -135,7 +139,7 @@ help:
 
 clean:
 	$(call tn_echo,CLEAN,$(call tn_short,$(O)))
-	$(Q)rm -rf $(O)/obj $(O)/libs $(O)/host $(O)/*.elf $(O)/*.bin $(O)/*.map $(O)/*.sizes $(O)/uboot
+	$(Q)rm -rf $(O)/obj $(O)/libs $(O)/host $(O)/*.elf $(O)/*.bin $(O)/*.map $(O)/*.sizes $(O)/uboot $(O)/programs
 
 distclean:
 	$(call tn_echo,CLEAN,$(O))

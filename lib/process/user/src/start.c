@@ -1,0 +1,23 @@
+/*
+ * From _start (crt0.S) to main(): the environment, newlib's constructors
+ * (__libc_init_array: the preinit and init arrays), the destructors
+ * registered to run at exit(), then exit(main(...)): exit() runs the
+ * atexit() handlers, flushes stdio and ends the process with
+ * TN_SYS_EXIT.
+ */
+#include <stdlib.h>
+
+extern char** environ;
+extern int main(int argc, char** argv, char** envp);
+extern void __libc_init_array(void);
+extern void __libc_fini_array(void);
+
+void __tn_user_start(int argc, char** argv, char** envp) __attribute__((noreturn, used));
+
+void __tn_user_start(int argc, char** argv, char** envp) {
+    if (envp)
+        environ = envp;
+    atexit(__libc_fini_array);
+    __libc_init_array();
+    exit(main(argc, argv, envp));
+}
