@@ -275,7 +275,8 @@ int spawn(Process* parent, const char* program, const char* const* argv, const i
         rc = setup_stack(*p, argv, start);
     start.entry = TN_USER_LOAD + img.entry;
     p->brk_base = p->brk = TN_USER_LOAD + ((img.span + k_page - 1) & ~(k_page - 1));
-    p->brk_limit = k_brk_limit;
+    p->brk_limit = p->brk_base + CONFIG_LIBPROCESS_HEAP_SIZE < k_brk_limit ? p->brk_base + CONFIG_LIBPROCESS_HEAP_SIZE
+                                                                          : k_brk_limit;
     // Descriptors 0-2.
     for (unsigned i = 0; i < 3 && !rc; ++i) {
         File* f = nullptr;

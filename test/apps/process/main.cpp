@@ -1,0 +1,114 @@
+// Kernel side of the process tests (test/qemu/process-*.test): starts the
+// programs of programs/ one scenario after another and reports what their
+// waits return; then spawns past the process limit and checks that the
+// memory of ended processes comes back.
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <tn/mem/page_alloc.hpp>
+#include <tn/plat.hpp>
+#include <tn/process.h>
+#include <tn/sched.hpp>
+
+namespace {
+
+int g_failures;
+
+tn::u64 free_pages() {
+    tn::sched::lock_preemption();
+    tn::u64 n = tn::plat::page_allocator().free_page_count();
+    tn::sched::unlock_preemption();
+    return n;
+}
+
+// Runs @p argv[0] to its end; returns its wait status (-1: no spawn).
+int run(const char* const* argv) {
+    int pid = tn_process_spawn(argv[0], argv);
+    if (pid < 0) {
+        printf("process: spawn %s: %d\n", argv[0], pid);
+        ++g_failures;
+        return -1;
+    }
+    int status = 0;
+    if (tn_process_wait(pid, &status, 0) != pid) {
+        ++g_failures;
+        return -1;
+    }
+    return status;
+}
+
+void expect_exit(const char* const* argv, int code) {
+    int st = run(argv);
+    bool ok = st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == code;
+    printf("process: %s: exit %d%s\n", argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+           ok ? "" : " WRONG");
+    g_failures += !ok;
+}
+
+void expect_signal(const char* kind, int sig) {
+    const char* argv[] = {"fault", kind, nullptr};
+    int st = run(argv);
+    bool ok = st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == sig;
+    printf("process: fault %s: killed by signal %d%s\n", kind, WIFSIGNALED(st) ? WTERMSIG(st) : 0, ok ? "" : " WRONG");
+    g_failures += !ok;
+}
+
+void limits() {
+    int pids[CONFIG_LIBPROCESS_MAX_PROCESSES + 1];
+    int n = 0, rc = 0;
+    const char* argv[] = {"sleeper", nullptr};
+    while (n <= CONFIG_LIBPROCESS_MAX_PROCESSES && (rc = tn_process_spawn("sleeper", argv)) > 0)
+        pids[n++] = rc;
+    bool ok = n == CONFIG_LIBPROCESS_MAX_PROCESSES && rc == -EAGAIN;
+    printf("process: spawned %d sleepers, the next spawn -> %d%s\n", n, rc, ok ? " (EAGAIN)" : " WRONG");
+    g_failures += !ok;
+    for (int i = 0; i < n; ++i)
+        tn_process_kill(pids[i], SIGKILL);
+    int reaped = 0, status;
+    while (tn_process_wait(-1, &status, 0) > 0)
+        reaped += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    printf("process: reaped %d killed sleepers%s\n", reaped, reaped == n ? "" : " WRONG");
+    g_failures += reaped != n;
+}
+
+void memory_reused() {
+    const char* argv[] = {"hello", nullptr};
+    (void)run(argv);  // the first run may grow the kernel's own pools
+    tn::u64 before = free_pages();
+    for (int i = 0; i < 40; ++i)
+        (void)run(argv);
+    tn::u64 after = free_pages();
+    printf("process: 40 more runs of hello: free pages %lu before, %lu after%s\n", before, after,
+           before == after ? "" : " WRONG");
+    g_failures += before != after;
+}
+
+}  // namespace
+
+int main() {
+    printf("process: spawn of a missing program -> %d\n", tn_process_spawn("no-such-program", nullptr));
+    const char* hello[] = {"hello", nullptr};
+    expect_exit(hello, 3);
+    const char* pipeline[] = {"pipeline", nullptr};
+    expect_exit(pipeline, 0);
+    expect_signal("null", SIGSEGV);
+    expect_signal("text", SIGSEGV);
+    expect_signal("kernel", SIGSEGV);
+    expect_signal("kernel-write", SIGSEGV);
+    expect_signal("undef", SIGILL);
+    expect_signal("sysreg", SIGILL);
+    expect_signal("stack", SIGSEGV);
+    expect_signal("exec-heap", SIGSEGV);
+    const char* owner[] = {"owner", nullptr};
+    expect_exit(owner, 0);
+    const char* killer[] = {"killer", nullptr};
+    expect_exit(killer, 0);
+    const char* fuzz[] = {"fuzz", nullptr};
+    expect_exit(fuzz, 0);
+    limits();
+    memory_reused();
+    printf("process: %s (%d failures)\n", g_failures ? "FAILED" : "all passed", g_failures);
+    return g_failures ? 1 : 0;
+}
