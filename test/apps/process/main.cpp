@@ -11,6 +11,7 @@
 #include <tn/plat.hpp>
 #include <tn/process.h>
 #include <tn/sched.hpp>
+#include <tn/smp.hpp>
 
 namespace {
 
@@ -85,6 +86,28 @@ void memory_reused() {
     g_failures += before != after;
 }
 
+// With a second CPU: processes there, one killed from here while it spins
+// at EL0 (the kill reaches it by an interrupt), one that runs a pipeline.
+void other_cpu() {
+    if (tn::smp::online_count() < 2)
+        return;
+    tn_spawn_attr attr = {-1, 1};
+    const char* spin[] = {"spinner", nullptr};
+    int pid = tn_process_spawn_attr("spinner", spin, &attr);
+    (void)tn::sched::sleep_ns(20000000);
+    int status = 0;
+    int killed = tn_process_kill(pid, SIGKILL);
+    bool ok = pid > 0 && killed == 0 && tn_process_wait(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+              WTERMSIG(status) == SIGKILL;
+    printf("process: spinner on CPU 1 killed from CPU 0%s\n", ok ? "" : " WRONG");
+    g_failures += !ok;
+    const char* pipeline[] = {"pipeline", nullptr};
+    pid = tn_process_spawn_attr("pipeline", pipeline, &attr);
+    ok = pid > 0 && tn_process_wait(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    printf("process: pipeline on CPU 1: exit %d%s\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1, ok ? "" : " WRONG");
+    g_failures += !ok;
+}
+
 }  // namespace
 
 int main() {
@@ -107,6 +130,7 @@ int main() {
     expect_exit(killer, 0);
     const char* fuzz[] = {"fuzz", nullptr};
     expect_exit(fuzz, 0);
+    other_cpu();
     limits();
     memory_reused();
     printf("process: %s (%d failures)\n", g_failures ? "FAILED" : "all passed", g_failures);
