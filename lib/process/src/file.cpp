@@ -46,10 +46,16 @@ File* new_file(sched::Locked&, File::Kind kind) {
     return nullptr;
 }
 
-long console_read(u64 ubuf, u64 len) {
+// One byte per call: a line discipline is the program's. The wait is in
+// slices (the console's own wait would not see a kill).
+long console_read(Process& p, u64 ubuf, u64 len) {
     if (len == 0)
         return 0;
-    char c = static_cast<char>(console::wait_getc());
+    int got;
+    while ((got = console::try_getc()) < 0)
+        if (!sleep_killable(p, k_poll_ns))
+            return -EINTR;
+    char c = static_cast<char>(got);
     if (!arch::uspace::copy_user(reinterpret_cast<void*>(ubuf), &c, 1))
         return -EFAULT;
     return 1;
@@ -171,7 +177,7 @@ long file_read(Process& p, File* f, u64 ubuf, u64 len) {
         return -EFAULT;
     switch (f->kind) {
     case File::Kind::Console:
-        return console_read(ubuf, len);
+        return console_read(p, ubuf, len);
     case File::Kind::PipeRead:
         return pipe_read(p, *f->pipe, ubuf, len);
     default:

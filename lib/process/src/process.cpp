@@ -358,6 +358,17 @@ bool wait_killable(sched::Locked& l, Process& p, sched::WaitQueue& wq) {
     return r != sched::WaitResult::Interrupted && !p.killed;
 }
 
+bool sleep_killable(Process& p, u64 ns) {
+    sched::WaitQueue never;  // nobody wakes it: the timeout or a kill ends the wait
+    sched::Locked l;
+    if (p.killed)
+        return false;
+    p.waiting = true;
+    auto r = sched::wait(l, never, ns);
+    p.waiting = false;
+    return r != sched::WaitResult::Interrupted && !p.killed;
+}
+
 int wait(Process* parent, int pid, int* status, int options) {
     if (options & ~WNOHANG)
         return -EINVAL;
@@ -452,8 +463,12 @@ int kill(Process* sender, int pid, int sig) {
         return 0;
     p->killed = true;
     p->kill_sig = static_cast<u8>(sig);
-    if (p != sender)
-        (void)sched::interrupt(l, p->thread);
+    if (p == sender)
+        return 0;  // it ends on its way back to EL0
+    if (p->waiting)
+        (void)sched::interrupt(l, p->thread);  // blocked in one of lib/process's waits
+    else
+        sched::kick(l, p->thread);  // running at EL0 on another CPU: an interrupt brings it in
     return 0;
 }
 

@@ -51,6 +51,13 @@ u64 alloc_page(Process* proc);
 /// killable wait: false when a kill interrupted it.
 bool wait_killable(sched::Locked& l, Process& p, sched::WaitQueue& wq);
 
+/// Sleeps @p ns nanoseconds (no lock held) as a killable wait: false when
+/// a kill ended it early.
+bool sleep_killable(Process& p, u64 ns);
+/// How long a process blocked in a call another library serves (a message
+/// queue, the console) sleeps between looks, so that a kill reaches it.
+constexpr u64 k_poll_ns = 10'000'000;
+
 // ---- spawn, wait, kill (process.cpp), for the kernel and system calls
 
 /// @p parent: the spawning process, nullptr for the kernel. @p argv: kernel

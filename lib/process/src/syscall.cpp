@@ -179,18 +179,33 @@ long sys_nanosleep(Process& p, const u64* a) {
         return -EINVAL;
     u64 ns = static_cast<u64>(ts.tv_sec) * 1000000000u + static_cast<u64>(ts.tv_nsec);
     u64 deadline = clock::now_ns() + ns;
-    sched::WaitQueue never;  // nobody wakes it: the timeout or a kill ends the wait
-    sched::Locked l;
-    while (clock::now_ns() < deadline) {
+    for (u64 now = clock::now_ns(); now < deadline; now = clock::now_ns())
+        if (!sleep_killable(p, deadline - now))
+            return -EINTR;
+    return 0;
+}
+
+// A message-queue call that may block, made in slices of k_poll_ns (a
+// blocking one would not see a kill): @p call(abs_timeout) as
+// mq_timed*(); retried while it times out and the process lives.
+template <typename Call>
+long mq_killable(Process& p, Call call) {
+    for (;;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += static_cast<long>(k_poll_ns);
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_nsec -= 1000000000;
+            ++ts.tv_sec;
+        }
+        long r = call(&ts);
+        if (r >= 0)
+            return r;
+        if (errno != ETIMEDOUT)
+            return -errno;
         if (p.killed)
             return -EINTR;
-        p.waiting = true;
-        auto r = sched::wait(l, never, deadline - clock::now_ns());
-        p.waiting = false;
-        if (r == sched::WaitResult::Interrupted)
-            return -EINTR;
     }
-    return 0;
 }
 
 long sys_mq_open(Process& p, const u64* a) {
@@ -225,7 +240,9 @@ long sys_mq_send(Process& p, const u64* a) {
     char msg[k_mq_msg_max];
     if (!from_user(msg, a[1], a[2]))
         return -EFAULT;
-    return mq_send(static_cast<mqd_t>(q), msg, a[2], static_cast<unsigned>(a[3])) == 0 ? 0 : -errno;
+    return mq_killable(p, [&](const struct timespec* t) -> long {
+        return mq_timedsend(static_cast<mqd_t>(q), msg, a[2], static_cast<unsigned>(a[3]), t);
+    });
 }
 
 long sys_mq_receive(Process& p, const u64* a) {
@@ -236,9 +253,11 @@ long sys_mq_receive(Process& p, const u64* a) {
         return -EFAULT;
     char msg[k_mq_msg_max];
     unsigned prio = 0;
-    ssize_t n = mq_receive(static_cast<mqd_t>(q), msg, a[2] < k_mq_msg_max ? a[2] : k_mq_msg_max, &prio);
+    long n = mq_killable(p, [&](const struct timespec* t) -> long {
+        return mq_timedreceive(static_cast<mqd_t>(q), msg, a[2] < k_mq_msg_max ? a[2] : k_mq_msg_max, &prio, t);
+    });
     if (n < 0)
-        return -errno;
+        return n;
     if (!to_user(a[1], msg, static_cast<usize>(n)) || (a[3] && !to_user(a[3], &prio, sizeof prio)))
         return -EFAULT;
     return n;

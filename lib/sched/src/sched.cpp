@@ -428,14 +428,15 @@ usize wake_all(Locked& l, WaitQueue& wq, uptr value) {
 uptr wake_value(Locked&) { return current_locked()->wake_value; }
 
 bool interrupt(Locked&, Thread* t) {
-    if (t->state == State::Running && t->cpu != smp::this_cpu() && !t->is_idle) {
-        kick(t->cpu);  // it takes an interrupt, and its way out sees why
-        return false;
-    }
     if (t->state != State::Blocked || t->blocked_on)
         return false;
     wake(t, WaitResult::Interrupted, 0);
     return true;
+}
+
+void kick(Locked&, Thread* t) {
+    if (t->state == State::Running && t->cpu != smp::this_cpu() && !t->is_idle)
+        kick(t->cpu);  // it takes an interrupt, and its way out sees why
 }
 
 void set_translation_root(Locked&, Thread* t, u64 root) {

@@ -77,12 +77,15 @@ uptr wake_value(Locked&);
 /// Ends @p t's wait() (or sleep) at once with WaitResult::Interrupted; for
 /// a library that must get its own waiter out (lib/process kills a process
 /// blocked in a system call). Returns false, changing nothing, when @p t is
-/// not blocked or is blocked on a mutex (priority inheritance keeps those);
-/// when @p t runs on another CPU, that CPU takes an interrupt (so code on
-/// its way out of the interrupt, such as the return to EL0, runs soon).
-/// @pre @p t blocks in a wait of the caller's library, which handles
-/// Interrupted. ISR ok.
+/// not blocked or is blocked on a mutex (priority inheritance keeps those).
+/// @pre when @p t is blocked, it is in a wait of the caller's library,
+/// which handles Interrupted (other libraries' waits do not expect it).
+/// ISR ok.
 bool interrupt(Locked&, Thread* t);
+/// When @p t is running on another CPU, makes that CPU take an interrupt
+/// soon, so that code on the way out of it (the return to EL0) runs.
+/// Otherwise nothing. ISR ok.
+void kick(Locked&, Thread* t);
 
 /// Makes @p t translate with @p root (tn/arch/context.hpp's
 /// set_translation_root(): a process's address space, 0 for the kernel's)

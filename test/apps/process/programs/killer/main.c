@@ -1,5 +1,6 @@
 /* Kills a child that spins at EL0 and one blocked in a system call. */
 #include <errno.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -38,7 +39,12 @@ int main(void) {
     char *block_argv[] = {"blocker", NULL};
     if (posix_spawn(&pid, "blocker", &fa, NULL, block_argv, NULL) != 0)
         return 1;
-    rc |= check("blocker", pid, SIGTERM);
+    rc |= check("blocker (pipe)", pid, SIGTERM);
+    char *mq_argv[] = {"blocker", "mq", NULL};
+    if (posix_spawn(&pid, "blocker", NULL, NULL, mq_argv, NULL) != 0)
+        return 1;
+    rc |= check("blocker (message queue)", pid, SIGKILL);
+    mq_unlink("/blocker");
     int status;
     printf("killer: waitpid with no child left -> %d (%s)\n", (int)waitpid(-1, &status, WNOHANG),
            errno == ECHILD ? "ECHILD" : "WRONG");
