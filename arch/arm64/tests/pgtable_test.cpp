@@ -190,3 +190,24 @@ TEST(Pgtable, BootTablesBoundsTheBootMap) {
     // RAM not at a gigabyte boundary: a partial first gigabyte as well.
     EXPECT_EQ(tn::arch::mmu::boot_tables(0x40100000, k_image, shared, 2), 1u + 3u + 1u + 2u);
 }
+
+// A process's pages (tn/arch/uspace.hpp): EL0 may reach them, the TLB tags
+// them with the ASID, EL1 never executes them, and EL0 executes only code.
+TEST(Pgtable, UserPagesAreEl0NotGlobalNeverKernelExecutable) {
+    namespace d = desc;
+    for (bool write : {false, true})
+        for (bool exec : {false, true}) {
+            u64 a = user_leaf_attributes({write, exec});
+            EXPECT_EQ(d::Ap1::get(a), 1u);
+            EXPECT_EQ(d::Ng::get(a), 1u);
+            EXPECT_EQ(d::Pxn::get(a), 1u);
+            EXPECT_EQ(d::Uxn::get(a), exec ? 0u : 1u);
+            EXPECT_EQ(d::ApRo::get(a), write ? 0u : 1u);
+            EXPECT_EQ(d::AttrIndx::get(a), static_cast<u64>(MemType::Normal));
+            EXPECT_EQ(d::Af::get(a), 1u);
+        }
+    // The kernel's own pages stay EL1-only and global.
+    u64 k = leaf_attributes(MemType::Normal, {true, false});
+    EXPECT_EQ(d::Ap1::get(k), 0u);
+    EXPECT_EQ(d::Ng::get(k), 0u);
+}
