@@ -39,11 +39,12 @@ TN_PROG_FLAGS = -mcpu=cortex-a53 -mno-outline-atomics -fPIE -fvisibility=hidden 
 TN_PROG_CFLAGS = -std=gnu11
 TN_PROG_ASFLAGS = -D__ASSEMBLY__
 # A static PIE linked at 0: no dynamic linker (no PT_INTERP), every dynamic
-# relocation R_AARCH64_RELATIVE (-z text: none in read-only segments), no
-# RELRO segment; the kernel's loader places it at TN_USER_LOAD and applies
-# the relocations of PT_DYNAMIC's DT_RELA.
-TN_PROG_LDFLAGS = -nostdlib -pie --no-dynamic-linker -z text -z norelro -z noexecstack \
-	-z max-page-size=4096 --gc-sections --build-id=none --hash-style=gnu -e _start
+# relocation R_AARCH64_RELATIVE (-z text: none in read-only segments); the
+# kernel's loader places it at TN_USER_LOAD, applies the relocations of
+# PT_DYNAMIC's DT_RELA and then makes the RELRO pages (what only the
+# relocations write: the GOT, .data.rel.ro) read-only.
+TN_PROG_LDFLAGS = -nostdlib -pie --no-dynamic-linker -z text -z relro -z noexecstack \
+	-z max-page-size=4096 -z common-page-size=4096 --gc-sections --build-id=none --hash-style=gnu -e _start
 TN_PROG_LIBS = --start-group $(TN_PROG_DIR)/libtnuser.a $(NEWLIB_LIBM) $(NEWLIB_LIBC) $(TN_LIBGCC) --end-group
 
 # $(call tn_prog_compile_rules,objdir,srcdir,flags-file,tag-prefix,extra-flags-var)

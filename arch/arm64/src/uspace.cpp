@@ -153,6 +153,24 @@ Result<void, Error> unmap(Space& s, u64 va, u64 size, FreeFn free, void* ctx) {
     return {};
 }
 
+// Only the permission bits change (same address, type and size): no
+// break-before-make needed (Arm ARM D8.14.1).
+Result<void, Error> protect(Space& s, u64 va, u64 size, pgtable::Perms perms) {
+    if (!page_range(va, size))
+        return err(Error::BadRange);
+    pgtable::Builder b(s.root, nullptr, nullptr);
+    for (u64 p = va; p < va + size; p += pgtable::k_page)
+        if (!b.translate(p).ok())
+            return err(Error::BadRange);
+    for (u64 p = va; p < va + size; p += pgtable::k_page) {
+        u64 pa = b.translate(p).value().pa;
+        if (!b.map_attributes(p, pa, pgtable::k_page, pgtable::user_leaf_attributes(perms)).ok())
+            return err(Error::BadRange);
+    }
+    flush_pages(s.asid, va, size);
+    return {};
+}
+
 Result<pgtable::Translation, Error> translate(const Space& s, u64 va) {
     if (!in_window(va, 1))
         return err(Error::BadRange);

@@ -144,6 +144,16 @@ int load(Process& p, const tn_program& prog, elf::Image& img) {
         tn_printf("process: program \"%s\" refused: %s\n", prog.name, elf::error_name(r.error()));
         return -ENOEXEC;
     }
+    // What only the relocations write (the GOT, .data.rel.ro): read-only
+    // from now on. Its end is page-aligned by the linker; its first page is
+    // taken whole when it begins its segment (no other segment shares a
+    // page: parse() checked), else only the pages it fills.
+    u64 lo = (img.relro_vaddr + k_page - 1) & ~(k_page - 1), hi = (img.relro_vaddr + img.relro_memsz) & ~(k_page - 1);
+    for (unsigned i = 0; i < img.count; ++i)
+        if (img.seg[i].vaddr == img.relro_vaddr)
+            lo = img.relro_vaddr & ~(k_page - 1);
+    if (img.relro_memsz && lo < hi && !arch::uspace::protect(p.space, TN_USER_LOAD + lo, hi - lo, {false, false}).ok())
+        return -ENOEXEC;
     return 0;
 }
 

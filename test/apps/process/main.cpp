@@ -120,6 +120,7 @@ int main() {
     expect_signal("text", SIGSEGV);
     expect_signal("kernel", SIGSEGV);
     expect_signal("kernel-write", SIGSEGV);
+    expect_signal("relro", SIGSEGV);
     expect_signal("undef", SIGILL);
     expect_signal("sysreg", SIGILL);
     expect_signal("stack", SIGSEGV);

@@ -65,6 +65,10 @@ Result<void, Error> map(Space& s, u64 va, u64 pa, u64 size, pgtable::Perms perms
 /// Unmaps [va, va + size) of the user window and flushes it (this ASID, every
 /// CPU); @p free gets each page that was mapped there. Errors: BadRange.
 Result<void, Error> unmap(Space& s, u64 va, u64 size, FreeFn free, void* ctx);
+/// Gives the mapped pages of [va, va + size) @p perms (read-only after
+/// relocation, for instance) and flushes them. Errors: BadRange (also when
+/// a page there is not mapped).
+Result<void, Error> protect(Space& s, u64 va, u64 size, pgtable::Perms perms);
 /// The physical address @p va of the user window maps to, with its
 /// permissions; an error when it is not mapped.
 Result<pgtable::Translation, Error> translate(const Space& s, u64 va);

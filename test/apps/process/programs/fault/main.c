@@ -4,6 +4,8 @@
 #include <string.h>
 
 static volatile int sink;
+/* A pointer the loader relocates: in the read-only-after-relocation part. */
+const char *const relro_table[] = {"relocated"};
 
 static volatile int depth = 1 << 30;
 
@@ -28,6 +30,9 @@ int main(int argc, char **argv) {
         sink = *(volatile int *)0x40080000ul; /* QEMU virt RAM: the kernel's */
     } else if (!strcmp(kind, "kernel-write")) {
         *(volatile int *)0x40080000ul = 1;
+    } else if (!strcmp(kind, "relro")) {
+        printf("fault: relro_table[0] = \"%s\"\n", *(const char *const volatile *)&relro_table[0]);
+        *(const char *volatile *)&relro_table[0] = 0;
     } else if (!strcmp(kind, "undef")) {
         __asm__ volatile("udf #0");
     } else if (!strcmp(kind, "sysreg")) {
