@@ -33,6 +33,7 @@
 #include <tn/process.h>
 #include <tn/process/elf.hpp>
 #include <tn/program_table.h>
+#include <tn/smp.hpp>
 
 #include "process.hpp"
 
@@ -304,6 +305,9 @@ int spawn(Process* parent, const char* program, const char* const* argv, const i
         p->fds[i] = file_get(f);
     }
     sched::Thread* t = nullptr;
+    if (!rc && (priority < -1 || priority >= static_cast<int>(sched::k_priorities) || cpu < -1 ||
+                (cpu >= 0 && !smp::online(static_cast<unsigned>(cpu)))))
+        rc = -EINVAL;
     if (!rc) {
         sched::ThreadAttr attr;
         attr.name = p->program;

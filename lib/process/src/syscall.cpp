@@ -80,7 +80,12 @@ long sys_spawn(Process& p, const u64* a) {
             if (fd != -1 && (fd < 0 || fd >= static_cast<int>(k_max_fds) || !p.fds[fd]))
                 return -EBADF;
     }
-    return spawn(&p, name, a[1] ? argv : nullptr, a[2] ? fds.fd : nullptr, -1, -1);
+    tn_spawn_attr attr = {-1, -1};
+    if (a[3] && !from_user(&attr, a[3], sizeof attr))
+        return -EFAULT;
+    if (attr.priority > static_cast<int>(sched::priority(sched::current())))
+        return -EPERM;  // no child above its parent
+    return spawn(&p, name, a[1] ? argv : nullptr, a[2] ? fds.fd : nullptr, attr.priority, attr.cpu);
 }
 
 long sys_waitpid(Process& p, const u64* a) {

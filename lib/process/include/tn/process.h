@@ -17,12 +17,6 @@
 extern "C" {
 #endif
 
-/** How tn_process_spawn_attr() starts a process. */
-typedef struct tn_spawn_attr {
-    int priority; /**< Scheduler priority of its thread; -1: the caller's. */
-    int cpu;      /**< CPU its thread runs on; -1: the caller's. */
-} tn_spawn_attr;
-
 /**
  * Starts @p program (an embedded program's name) with @p argv (NULL-terminated;
  * NULL: just the name), its descriptors 0-2 on the console, as a child of the
@@ -32,7 +26,9 @@ typedef struct tn_spawn_attr {
  * @context Thread. @blocking No (the child may preempt the caller).
  */
 int tn_process_spawn(const char *program, const char *const argv[]);
-/** tn_process_spawn() with @p attr (NULL: defaults). */
+/** tn_process_spawn() with @p attr (tn/syscall_abi.h; NULL: the caller's
+ * priority and CPU). The kernel may give any priority. -EINVAL for a
+ * priority or CPU that does not exist. */
 int tn_process_spawn_attr(const char *program, const char *const argv[], const tn_spawn_attr *attr);
 /**
  * Waits for the kernel's child @p pid (-1: any) to end and frees it.

@@ -41,7 +41,8 @@
 #define TN_SYS_READ 3         /* (int fd, void *buf, size_t len) -> bytes read, 0 at end of file */
 #define TN_SYS_GETPID 4       /* () -> pid */
 #define TN_SYS_GETPPID 5      /* () -> parent's pid (0: started by the kernel) */
-#define TN_SYS_SPAWN 6        /* (const char *program, const char *const argv[], const tn_spawn_fds *fds) -> pid */
+#define TN_SYS_SPAWN 6        /* (const char *program, const char *const argv[], const tn_spawn_fds *fds,
+                                  const tn_spawn_attr *attr) -> pid */
 #define TN_SYS_WAITPID 7      /* (int pid, int *status, int options) -> pid, 0 with WNOHANG and nothing yet */
 #define TN_SYS_KILL 8         /* (int pid, int sig) -> 0 */
 #define TN_SYS_BRK 9          /* (void *new_break or NULL) -> the break after the call */
@@ -65,6 +66,14 @@
 typedef struct tn_spawn_fds {
     int fd[3];
 } tn_spawn_fds;
+
+/* How the child's thread is scheduled (TN_SYS_SPAWN's fourth argument;
+ * NULL: as the caller's). A process may not give a child a priority above
+ * its own (EPERM). */
+typedef struct tn_spawn_attr {
+    int priority; /* scheduler priority (POSIX SCHED_FIFO numbers: 1 lowest); -1: the caller's */
+    int cpu;      /* the CPU it runs on; -1: the caller's */
+} tn_spawn_attr;
 
 /* Limits. */
 #define TN_PROGRAM_NAME_MAX 31 /* bytes of a program name, without the NUL */
