@@ -353,9 +353,13 @@ void terminate(Process& p, int wstatus) {
     free_space(p);
     {
         sched::Locked l;
+        // Its children are nobody's now (ppid 0 also keeps a later process
+        // that gets this pid from counting them as its own).
         for (Process& c : g_procs)
-            if (c.state != State::Free && c.ppid == p.pid && &c != &p)
+            if (c.state != State::Free && c.ppid == p.pid && &c != &p && !c.detached) {
                 c.detached = true;
+                c.ppid = 0;
+            }
         p.status = wstatus;
         p.state = State::Zombie;
         Process* parent = nullptr;
@@ -363,8 +367,10 @@ void terminate(Process& p, int wstatus) {
             for (Process& q : g_procs)
                 if (q.state != State::Free && q.pid == p.ppid && q.state != State::Zombie)
                     parent = &q;
-        if (p.ppid && !parent)
+        if (p.ppid && !parent) {
             p.detached = true;
+            p.ppid = 0;
+        }
         sched::wake_all(l, parent ? parent->children : g_kernel_children);
     }
     sched::exit(0);

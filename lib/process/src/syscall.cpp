@@ -296,7 +296,7 @@ constexpr Call k_calls[TN_SYS_COUNT] = {
     sys_write,
     sys_read,
     [](Process& p, const u64*) -> long { return p.pid; },
-    [](Process& p, const u64*) -> long { return p.detached ? 0 : p.ppid; },
+    [](Process& p, const u64*) -> long { return p.ppid; },
     sys_spawn,
     sys_waitpid,
     [](Process& p, const u64* a) -> long { return kill(&p, static_cast<int>(a[0]), static_cast<int>(a[1])); },

@@ -84,6 +84,19 @@ void memory_reused() {
     printf("process: 40 more runs of hello: free pages %lu before, %lu after%s\n", before, after,
            before == after ? "" : " WRONG");
     g_failures += before != after;
+    // Orphans: each run leaves a sleeper behind that ends 30 ms later.
+    const char* orphaner[] = {"orphaner", nullptr};
+    for (int i = 0; i < 5; ++i)
+        (void)run(orphaner);
+    (void)tn::sched::sleep_ns(100000000);
+    tn_proc_info info;
+    int left = 0;
+    while (tn_process_info(left, &info) == 0)  // the listing frees ended orphans first
+        ++left;
+    after = free_pages();
+    printf("process: 5 orphans ended: %d processes left, free pages %lu before, %lu after%s\n", left, before, after,
+           before == after && left == 0 ? "" : " WRONG");
+    g_failures += before != after || left != 0;
 }
 
 // With a second CPU: processes there, one killed from here while it spins
