@@ -2,8 +2,8 @@
 # apps/process-demo's programs build into static position-independent
 # AArch64 ELFs (ET_DYN, an entry point, no PT_INTERP, R_AARCH64_RELATIVE
 # dynamic relocations only) and the image embeds one 24-byte record each
-# between __tn_programs_start and __tn_programs_end; an image without
-# programs still has both symbols. A third program calling every function of
+# between __tn_programs_start and __tn_programs_end; built again without
+# LIBPROCESS, it still has both symbols. A third program calling every function of
 # the user runtime compiles (-Werror) and links; a rebuild with nothing
 # changed does nothing, a changed program rebuilds only itself; the checker
 # rejects a dynamically linked executable. Nothing runs: the build only.
@@ -179,10 +179,11 @@ fi
 expect_contains "$msg" 'PT_INTERP'
 expect_contains "$msg" 'not R_AARCH64_RELATIVE'
 
-# An image without LIBPROCESS: the bounds exist and are equal.
-hw=$SCRATCH/hw
-make -s -C "$TREE/apps/helloworld" O="$hw" defconfig >/dev/null || fail "helloworld defconfig failed"
-make -s -C "$TREE/apps/helloworld" O="$hw" -j2 >/dev/null || fail "helloworld did not build"
-n=$(records "$hw/helloworld_qemu-virt.elf")
-[ "$n" = 0 ] || fail "helloworld's .tn_programs is $n bytes, not empty"
+# The same image without LIBPROCESS: the bounds exist and are equal (a
+# relink: nothing else mentions the option).
+make -s -C "$app" O="$O" setconfig SET="LIBPROCESS=n" >/dev/null || fail "setconfig LIBPROCESS=n failed"
+out=$(make -C "$app" O="$O" -j2 2>&1) || { printf '%s\n' "$out"; fail "the build without LIBPROCESS failed"; }
+expect_not_contains "$out" '\[prog\]|PROG'
+n=$(records "$image")
+[ "$n" = 0 ] || fail "without LIBPROCESS .tn_programs is $n bytes, not empty"
 echo ok
