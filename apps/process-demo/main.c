@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef CONFIG_LIBPROCESS
 #include <tn/program_table.h>
 
 extern const struct tn_program __tn_programs_start[];
@@ -24,3 +25,9 @@ int main(void) {
     printf("process-demo: %d programs embedded\n", (int)(__tn_programs_end - __tn_programs_start));
     return bad;
 }
+#else
+int main(void) {
+    printf("process-demo: CONFIG_LIBPROCESS is off: no programs\n");
+    return 0;
+}
+#endif

@@ -28,7 +28,7 @@ $(foreach p,$(TN_PROGRAMS),$(if $(shell printf '%s' '$(p)' | grep -Ex '[A-Za-z0-
 # headers only (-nostdinc; the compiler's own last), as lib/newlib gives
 # them to the kernel side, minus the image configuration.
 TN_PROG_GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
-TN_PROG_INC := -I$(PROCESS_BASE)/user/include -I$(PROCESS_BASE)/include
+TN_PROG_INC := $(addprefix -I,$(PROCESS_USER_INCLUDES))
 TN_PROG_FLAGS = -mcpu=cortex-a53 -mno-outline-atomics -fPIE -fvisibility=hidden \
 	-ffunction-sections -fdata-sections -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -Wall -Wextra -Werror \

@@ -180,7 +180,7 @@ expect_contains "$msg" 'PT_INTERP'
 expect_contains "$msg" 'not R_AARCH64_RELATIVE'
 
 # The same image without LIBPROCESS: the bounds exist and are equal (a
-# relink: nothing else mentions the option).
+# recompile of the demo's main.c, which mentions the option, and a relink).
 make -s -C "$app" O="$O" setconfig SET="LIBPROCESS=n" >/dev/null || fail "setconfig LIBPROCESS=n failed"
 out=$(make -C "$app" O="$O" -j2 2>&1) || { printf '%s\n' "$out"; fail "the build without LIBPROCESS failed"; }
 expect_not_contains "$out" '\[prog\]|PROG'
