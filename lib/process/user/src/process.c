@@ -29,7 +29,9 @@ struct __posix_spawn_file_actions {
     tn_spawn_fds fds;
 };
 
-/* Recorded, ignored: a child runs at its parent's priority. */
+/* POSIX_SPAWN_SETSCHEDPARAM's priority is passed on (tn_spawn_attr: the
+ * scheduler's priority, SCHED_FIFO numbers); the other attributes are
+ * recorded and ignored (no process groups, signal masks or handlers). */
 struct __posix_spawnattr {
     short flags;
     pid_t pgroup;
@@ -167,10 +169,12 @@ int posix_spawnattr_setsigmask(posix_spawnattr_t* __restrict attr, const sigset_
  * number, as POSIX has it, not -1. */
 int posix_spawn(pid_t* __restrict pid, const char* __restrict path, const posix_spawn_file_actions_t* fa,
                 const posix_spawnattr_t* __restrict attr, char* const argv[], char* const envp[]) {
-    (void)attr;
     (void)envp;
     const tn_spawn_fds* fds = fa && *fa ? &(*fa)->fds : NULL;
-    long r = tn_syscall3(TN_SYS_SPAWN, (long)path, (long)argv, (long)fds);
+    tn_spawn_attr how = {-1, -1};
+    if (attr && *attr && ((*attr)->flags & POSIX_SPAWN_SETSCHEDPARAM))
+        how.priority = (*attr)->param.sched_priority;
+    long r = tn_syscall4(TN_SYS_SPAWN, (long)path, (long)argv, (long)fds, (long)&how);
     if (r < 0)
         return (int)-r;
     if (pid)

@@ -3,6 +3,7 @@
  * the owner's heap address in its own space. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <mqueue.h>
 #include <spawn.h>
@@ -50,6 +51,18 @@ int main(int argc, char **argv) {
     int k = kill(getppid(), SIGKILL);
     printf("spy: kill(parent, SIGKILL) -> %d (%s)\n", k, k == -1 && errno == EPERM ? "EPERM" : "WRONG");
     failures += !(k == -1 && errno == EPERM);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    struct sched_param high = {.sched_priority = 31};
+    posix_spawnattr_setschedparam(&attr, &high);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSCHEDPARAM);
+    char *hello_argv[] = {"hello", NULL};
+    pid_t child;
+    int rc = posix_spawn(&child, "hello", NULL, &attr, hello_argv, NULL);
+    printf("spy: spawn above its own priority -> %d (%s)\n", rc, rc == EPERM ? "EPERM" : "WRONG");
+    failures += rc != EPERM;
+    posix_spawnattr_destroy(&attr);
 
     if (argc > 1) {
         /* Its own heap grown over the owner's address: same address, its
