@@ -1,33 +1,28 @@
 /*
- * process-demo: an image with two EL0 programs (programs/hello,
- * programs/echo-args) that the build embeds (docs/processes.md). For now
- * it lists the embedded programs from the .tn_programs table, as the
- * kernel's loader will find them.
+ * process-demo: the kernel side of an image with EL0 programs
+ * (docs/processes.md). It starts programs/sh, a small shell that runs the
+ * other programs by name, lists processes and kills them, and powers off
+ * with the shell's exit status.
  */
 #include <stdio.h>
-#include <string.h>
+#include <sys/wait.h>
 
-#ifdef CONFIG_LIBPROCESS
-#include <tn/program_table.h>
-
-extern const struct tn_program __tn_programs_start[];
-extern const struct tn_program __tn_programs_end[];
+#include <tn/process.h>
 
 int main(void) {
-    int bad = 0;
-    for (const struct tn_program* p = __tn_programs_start; p < __tn_programs_end; p++) {
-        /* An AArch64 ET_DYN ELF64, 8-byte aligned. */
-        int ok = ((unsigned long)p->elf & 7) == 0 && p->size >= 64 && memcmp(p->elf, "\177ELF\2\1", 6) == 0 &&
-                 p->elf[16] == 3 && p->elf[18] == 183;
-        printf("process-demo: program %s: %lu bytes, %s\n", p->name, p->size, ok ? "ELF ok" : "FAILED");
-        bad += !ok;
+    printf("process-demo: programs:");
+    for (unsigned i = 0; tn_program_name(i); ++i)
+        printf(" %s", tn_program_name(i));
+    printf("\n");
+    const char *argv[] = {"sh", NULL};
+    int pid = tn_process_spawn("sh", argv);
+    if (pid < 0) {
+        printf("process-demo: cannot start sh: %d\n", pid);
+        return 1;
     }
-    printf("process-demo: %d programs embedded\n", (int)(__tn_programs_end - __tn_programs_start));
-    return bad;
+    int status;
+    tn_process_wait(pid, &status, 0);
+    printf("process-demo: sh ended (%s %d)\n", WIFEXITED(status) ? "exit" : "signal",
+           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
-#else
-int main(void) {
-    printf("process-demo: CONFIG_LIBPROCESS is off: no programs\n");
-    return 0;
-}
-#endif

@@ -10,6 +10,7 @@
 
 #include <tn/arch/frame.hpp>
 #include <tn/clock.hpp>
+#include <tn/process.h>
 
 #include "process.hpp"
 
@@ -288,6 +289,16 @@ long sys_proc_info(Process&, const u64* a) {
     return to_user(a[1], &out, sizeof out) ? 0 : -EFAULT;
 }
 
+long sys_program_name(Process&, const u64* a) {
+    const char* name = tn_program_name(static_cast<unsigned>(a[0]));
+    if (a[0] > 0xffffffffu || !name)
+        return -ESRCH;
+    usize n = strlen(name);
+    if (a[2] < n + 1)
+        return -ERANGE;
+    return to_user(a[1], name, n + 1) ? static_cast<long>(n) : -EFAULT;
+}
+
 using Call = long (*)(Process& p, const u64* args);
 
 constexpr Call k_calls[TN_SYS_COUNT] = {
@@ -316,6 +327,7 @@ constexpr Call k_calls[TN_SYS_COUNT] = {
     sys_mq_close,
     sys_mq_unlink,
     sys_proc_info,
+    sys_program_name,
 };
 
 }  // namespace

@@ -60,7 +60,8 @@
 #define TN_SYS_MQ_CLOSE 19    /**< (int mqd) -> 0 */
 #define TN_SYS_MQ_UNLINK 20   /**< (const char *name) -> 0 */
 #define TN_SYS_PROC_INFO 21   /**< (int index, struct tn_proc_info *info) -> 0; -ESRCH past the last process */
-#define TN_SYS_COUNT 22 /**< One past the highest call number. */
+#define TN_SYS_PROGRAM_NAME 22 /**< (int index, char *name, size_t len) -> its length; the index-th embedded program's name, NUL-terminated; -ESRCH past the last, -ERANGE when len is too small */
+#define TN_SYS_COUNT 23 /**< One past the highest call number. */
 
 /** Which of the parent's descriptors become the child's 0, 1 and 2
  * (TN_SYS_SPAWN's third argument; NULL: the child inherits 0, 1, 2). */

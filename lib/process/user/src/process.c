@@ -238,3 +238,7 @@ int tn_proc_get_info(int index, tn_proc_info* info) {
 }
 
 int tn_proc_abi_version(void) { return (int)tn_syscall0(TN_SYS_ABI_VERSION); }
+
+int tn_proc_program_name(int index, char* name, size_t len) {
+    return (int)tn_user_result(tn_syscall3(TN_SYS_PROGRAM_NAME, index, (long)name, (long)len));
+}
