@@ -5,8 +5,9 @@
  * with the shell's exit status.
  */
 #include <stdio.h>
-#include <sys/wait.h>
 
+#ifdef CONFIG_LIBPROCESS
+#include <sys/wait.h>
 #include <tn/process.h>
 
 int main(void) {
@@ -26,3 +27,9 @@ int main(void) {
            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+#else
+int main(void) {
+    printf("process-demo: CONFIG_LIBPROCESS is off: no programs\n");
+    return 0;
+}
+#endif
