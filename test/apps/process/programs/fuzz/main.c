@@ -18,13 +18,14 @@ static unsigned long long next(void) {
 }
 
 int main(int argc, char **argv) {
-    int calls = argc > 1 ? atoi(argv[1]) : 3000;
+    const int calls = argc > 1 ? atoi(argv[1]) : 3000;
     static char buf[4096];
+    static long scratch[8]; /* a small object of its own the calls may overwrite */
     char *heap = malloc(4096);
     const unsigned long pointers[] = {
         0, 1, 0x40000000ul, 0x40080000ul, 0x8000000ul, 0x9000000ul, TN_USER_BASE, TN_USER_LOAD,
         (unsigned long)buf, (unsigned long)heap, TN_USER_END - 8, TN_USER_END, ~0ul, ~0ul - 4095,
-        (unsigned long)&calls, 0x7fffffff0000ul};
+        (unsigned long)scratch, 0x7fffffff0000ul};
     const unsigned np = sizeof pointers / sizeof pointers[0];
     int answered = 0;
     pid_t self = getpid();
