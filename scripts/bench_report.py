@@ -48,6 +48,18 @@ POSIX_PAIRS = (
      "signal → higher-priority waiter runs: pthread_cond_* / tn_cond_*"),
 )
 POSIX_LIMIT = 1.10  # the issue's target: within 10 % of native
+# EL0 processes (issue 20, test/apps/process-bench): metric, one operation.
+PROCESS_ROWS = (
+    ("process.stamp", "stamp pair at EL0 (in every sample)"),
+    ("process.null_syscall", "svc #0 (TN_SYS_GETPID) and back"),
+    ("process.switch", "one switch between two processes yielding to each other (round trip / 2)"),
+    ("process.kthread_switch", "`thread_switch.2` of kernel threads in this image"),
+    ("process.pipe_pingpong", "1 byte to another process through a pipe and back through another"),
+    ("process.spawn", "posix_spawn() → first instruction of the child's main()"),
+)
+PROCESS_METRICS = [name for name, _ in PROCESS_ROWS]
+PROCESS_NULL_SYSCALL_LIMIT = 60
+PROCESS_SWITCH_LIMIT = 1.3  # × thread_switch.ectx_eager.2 (processes need an FP context)
 FOOTPRINT_IMAGES = ("helloworld", "posix-hello", "posix-demo", "rtbench")
 
 TM_TESTS = ("basic", "cooperative", "preemptive", "interrupt", "interrupt_preemption", "message",
@@ -126,6 +138,12 @@ def targets(metrics):
                         ("memory_allocation", 43), ("interrupt", 132), ("interrupt_preemption", 258)):
         row("`tm.{}` per op".format(test), "≤ {}".format(limit), mean(metrics, "tm." + test), limit)
     row("`mortise.null_hypercall` (round trip)", "≤ 200", mean(metrics, "mortise.null_hypercall"), 200)
+    row("`process.null_syscall` (round trip)", "≤ {}".format(PROCESS_NULL_SYSCALL_LIMIT),
+        mean(metrics, "process.null_syscall"), PROCESS_NULL_SYSCALL_LIMIT)
+    ps, te2 = mean(metrics, "process.switch"), mean(metrics, "thread_switch.ectx_eager.2")
+    row("`process.switch`", "≤ {} × `thread_switch.ectx_eager.2`".format(PROCESS_SWITCH_LIMIT), ps,
+        te2 and PROCESS_SWITCH_LIMIT * te2,
+        None if ps is None or not te2 else "{} vs {} ({:.2f} ×)".format(fmt(ps, 2), fmt(te2, 2), ps / te2))
     hw = metrics.get("footprint.helloworld")
     row("helloworld image file (.bin)", "≤ 32 KiB (32,768 bytes)", hw and hw["file"], 32 * 1024,
         hw and "{:,} bytes".format(hw["file"]))
@@ -220,6 +238,15 @@ def section_tenon(res):
     md.append("\nBoth sides run the same code around the calls (apps/rtbench/posix_ops.inc) in one image "
               "(`rtbench-posix`: newlib, lib/posix, ectx eager), so the ratio is the cost of the POSIX layer "
               "alone; every sample includes the 2-instruction stamp pair.\n")
+
+    md.append("\n### EL0 processes (issue 20; instructions per operation)\n\n")
+    md.append(table(("metric", "one operation", "min", "mean", "p99", "max"),
+                    [["`{}`".format(name), what] + [fmt(m.get(name, {}).get(f), 2) for f in ("min", "mean", "p99", "max")]
+                     for name, what in PROCESS_ROWS]))
+    md.append("\nConfiguration `process-bench` (test/apps/process-bench: one CPU, tickless, ectx eager, newlib, "
+              "lib/process). `process.switch` is set against `thread_switch.ectx_eager.2` (configuration "
+              "`rtbench-ectx-eager`): a process needs an FP context, so the kernel-thread switch it is compared with "
+              "saves one too. Every sample includes the 2-instruction stamp pair (`process.stamp`).\n")
 
     md.append("\n### Boot (paper Table 3)\n")
     b, bw = m.get("boot.to_main"), w.get("boot.to_main")

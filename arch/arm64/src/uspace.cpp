@@ -8,7 +8,8 @@ extern "C" tn::u64 tn_arch_kernel_ttbr;  // mmu.cpp
 extern "C" char tn_uaccess_start[], tn_uaccess_end[], tn_uaccess_fault[];
 extern "C" long tn_arch_copy_user(void* dst, const void* src, tn::usize n);
 extern "C" long tn_arch_copy_user_string(char* dst, const char* src, tn::usize max);
-extern "C" [[noreturn]] void tn_arch_enter_el0(tn::u64 pc, tn::u64 sp, tn::u64 a0, tn::u64 a1, tn::u64 a2);
+extern "C" [[noreturn]] void tn_arch_enter_el0(tn::u64 pc, tn::u64 sp, tn::u64 a0, tn::u64 a1, tn::u64 a2,
+                                               void* ctx);
 
 namespace tn::arch {
 
@@ -228,6 +229,6 @@ bool uaccess_fixup(Frame& f) {
     return true;
 }
 
-void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2) { tn_arch_enter_el0(pc, sp, a0, a1, a2); }
+void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, void* ctx) { tn_arch_enter_el0(pc, sp, a0, a1, a2, ctx); }
 
 }  // namespace tn::arch

@@ -31,14 +31,25 @@
  *
  * EL0 (CONFIG_ARCH_ARM64_EL0: processes). A thread of a process runs at EL0
  * with SP_EL0 its user stack and SP_EL1 the top of its kernel stack (its
- * thread stack: tn_arch_enter_el0 left it there). Its synchronous
- * exceptions (system calls, faults, the lazy FP trap) and IRQs save a full
- * frame on that kernel stack, the user SP in the frame's sp slot, and set
- * SP_EL0 to this CPU's exception stack again, so the kernel's own
- * exceptions find it as above; the system call may block and the IRQ may
- * switch threads, the frame staying with its thread. The way back,
- * tn_arch_el0_return, masks IRQs, calls tn_arch_el0_exit(frame) (a killed
- * process ends there) and restores SP_EL0 from the frame.
+ * thread stack: tn_arch_enter_el0 left it there, just below a 16-byte slot
+ * holding the thread's EL0 context, ctx, which every EL0 entry hands to C,
+ * and the top of its CPU's exception stack: threads never migrate). Its
+ * exceptions save a frame on that kernel stack, the user SP in the frame's
+ * sp slot, and set SP_EL0 to this CPU's exception stack again, so the
+ * kernel's own exceptions find it as above; the system call may block and
+ * the IRQ may switch threads, the frame staying with its thread.
+ *  - A system call (SVC, ESR EC 0x15) saves only what a C call clobbers
+ *    (x0-x18, x30), the user SP, ELR, SPSR and ESR, at their places in the
+ *    full frame layout; x19-x29 stay in their registers, preserved by the C
+ *    code and, when the call blocks, by the thread switch (switch_context
+ *    saves them). It calls tn_arch_el0_svc(frame, ctx) with IRQs enabled,
+ *    which returns with them masked after the kill check (as
+ *    tn_arch_el0_exit), and returns to EL0 restoring what it saved.
+ *  - Every other synchronous exception (faults, the lazy FP trap) and IRQs
+ *    save the full frame (the fault report prints it). The way back,
+ *    tn_arch_el0_return, masks IRQs, calls tn_arch_el0_exit(frame, ctx) (a
+ *    killed process ends there) and restores the full frame.
+ *   SVC         -> tn_arch_el0_svc(frame, ctx)
  *   synchronous -> tn_arch_el0_sync(frame)
  *   IRQ         -> tn_arch_irq_lean(), or tn_arch_irq(frame) without a controller
  *   FIQ, SError -> fatal, as the kernel's
@@ -60,6 +71,10 @@
 #define KIND_FIQ	2
 #define KIND_SERROR	3
 #define KIND_NESTED	0x10	/* tn/arch/fault.hpp: k_kind_nested */
+/* Above the frame of an exception from EL0 (tn_arch_enter_el0 put them
+ * there): the thread's EL0 context and its CPU's exception stack top. */
+#define EL0_CTX		FRAME_SIZE
+#define EL0_EXC_STACK	(FRAME_SIZE + 8)
 
 /* Saves the frame on the current stack (SP_EL1): the IRQ path. */
 .macro save_frame
@@ -228,12 +243,57 @@ nested_common:
 	mrs	x0, sp_el0
 	stp	x30, x0, [sp, #240]
 	frame_save_syndrome el1, x0, x1
-	mrs	x0, tpidr_el1
-	set_exc_stack x0, x1, x2
+	ldr	x0, [sp, #EL0_EXC_STACK]
+	msr	sp_el0, x0
 .endm
 
+/* EC 0x15 (SVC from AArch64): the lean system-call path; else the full frame. */
 el0_sync:
-	save_el0_frame
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mrs	x0, esr_el1
+	lsr	w1, w0, #26
+	cmp	w1, #0x15
+	b.ne	el0_sync_full
+	frame_save_x2_x17
+	str	x18, [sp, #144]
+	mrs	x1, sp_el0
+	stp	x30, x1, [sp, #240]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x2, x3, [sp, #256]
+	str	x0, [sp, #272]
+	ldp	x1, x2, [sp, #EL0_CTX]
+	msr	sp_el0, x2
+	msr	daifclr, #2
+	mov	x0, sp
+	bl	tn_arch_el0_svc
+	/* IRQs masked, the kill check done. */
+	ldp	x0, x1, [sp, #256]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+	ldr	x0, [sp, #248]
+	msr	sp_el0, x0
+	frame_load_x0_x17
+	ldr	x18, [sp, #144]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #FRAME_SIZE
+	eret
+
+/* x0 and x1 are saved: the rest of the full frame. */
+el0_sync_full:
+	frame_save_x2_x17
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x0, sp_el0
+	stp	x30, x0, [sp, #240]
+	frame_save_syndrome el1, x0, x1
+	ldr	x0, [sp, #EL0_EXC_STACK]
+	msr	sp_el0, x0
 	mov	x0, sp
 	bl	tn_arch_el0_sync
 	b	tn_arch_el0_return
@@ -251,6 +311,7 @@ el0_irq:
 tn_arch_el0_return:
 	msr	daifset, #2
 	mov	x0, sp
+	ldr	x1, [sp, #EL0_CTX]
 	bl	tn_arch_el0_exit
 	ldp	x0, x1, [sp, #256]
 	msr	elr_el1, x0
@@ -261,12 +322,18 @@ tn_arch_el0_return:
 	add	sp, sp, #FRAME_SIZE
 	eret
 
-/* void tn_arch_enter_el0(pc, sp, a0, a1, a2): a frame with every register
- * zero but x0-x2, then the way back to EL0 (SPSR 0: EL0t, IRQs unmasked). */
+/* void tn_arch_enter_el0(pc, sp, a0, a1, a2, ctx): ctx and the top of this
+ * CPU's exception stack in a 16-byte slot on the kernel stack (where every
+ * EL0 entry finds them, above its frame: EL0_CTX, EL0_EXC_STACK; the thread
+ * never leaves this CPU), then a frame with every register zero but x0-x2,
+ * then the way back to EL0 (SPSR 0: EL0t, IRQs unmasked). */
 	.globl	tn_arch_enter_el0
 	.type	tn_arch_enter_el0, %function
 tn_arch_enter_el0:
 	msr	daifset, #2
+	mrs	x6, tpidr_el1
+	set_exc_stack x6, x7, x8
+	stp	x5, x7, [sp, #-16]!
 	sub	sp, sp, #FRAME_SIZE
 	mov	x5, #0
 1:	str	xzr, [sp, x5]

@@ -207,7 +207,7 @@ void user_entry(void* arg) {
     asm volatile("msr cntkctl_el1, %0" ::"r"(cntkctl | 2));
     Process& p = *static_cast<Process*>(arg);
     const Start& s = g_start[index_of(p)];
-    arch::enter_el0(s.entry, s.sp, s.argc, s.argv, s.envp);
+    arch::enter_el0(s.entry, s.sp, s.argc, s.argv, s.envp, &p);
 }
 
 void free_space(Process& p) { arch::uspace::destroy(p.space, free_page, &p); }
@@ -578,8 +578,8 @@ const char* signal_name(int sig) {
 
 }  // namespace tn::process
 
-extern "C" void tn_process_syscall(tn::arch::Frame& f);  // syscall.cpp
-
+// System calls come to tn_arch_el0_svc (syscall.cpp): here faults and the
+// lazy FP trap.
 extern "C" void tn_arch_el0_sync(tn::arch::Frame* f) {
     using namespace tn;
     namespace esr = arch::esr;
@@ -588,20 +588,11 @@ extern "C" void tn_arch_el0_sync(tn::arch::Frame* f) {
     if (ec == esr::ec_code::fp_access && arch::fp_trap(*f, why))
         return;
     arch::irq_enable();
-    process::Process* p = process::current();
-    if (ec == esr::ec_code::svc64) {
-        tn_process_syscall(*f);
-        return;
-    }
-    process::fault(*p, *f, why);
+    process::fault(*process::current(), *f, why);
 }
 
-extern "C" void tn_arch_el0_exit(tn::arch::Frame*) {
-    tn::process::Process* p = tn::process::current();
-    if (p && p->killed) {
-        tn::arch::irq_enable();
-        tn::process::terminate(*p, p->kill_sig);
-    }
+extern "C" void tn_arch_el0_exit(tn::arch::Frame*, void* ctx) {
+    tn::process::exit_check(*static_cast<tn::process::Process*>(ctx));
 }
 
 // ---- the kernel's C API (tn/process.h)

@@ -2,6 +2,7 @@
 // the system calls (syscall.cpp) and descriptors (file.cpp).
 #pragma once
 
+#include <tn/arch/irqflags.hpp>
 #include <tn/arch/uspace.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
@@ -46,6 +47,15 @@ u64 alloc_page(Process* proc);
 /// Ends the calling process with wait status @p wstatus. @context Its thread,
 /// no lock held.
 [[noreturn]] void terminate(Process& p, int wstatus);
+
+/// On the way back to EL0, IRQs masked: ends the calling process if it was
+/// killed (tn_arch_el0_exit, tn_arch_el0_svc).
+inline void exit_check(Process& p) {
+    if (p.killed) {
+        arch::irq_enable();
+        terminate(p, p.kill_sig);
+    }
+}
 
 /// Blocks the calling process's thread on @p wq (the kernel lock held) as a
 /// killable wait: false when a kill interrupted it.

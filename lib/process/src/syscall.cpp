@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include <tn/arch/frame.hpp>
+#include <tn/arch/irqflags.hpp>
+#include <tn/arch/uspace.hpp>
 #include <tn/clock.hpp>
 #include <tn/process.h>
 
@@ -334,12 +336,15 @@ constexpr Call k_calls[TN_SYS_COUNT] = {
 
 }  // namespace tn::process
 
-// From tn_arch_el0_sync (process.cpp), IRQs enabled.
-extern "C" void tn_process_syscall(tn::arch::Frame& f) {
+// The system-call entry (tn/arch/uspace.hpp; vectors.S's lean path): IRQs
+// enabled, @p f without x19-x29, @p ctx the calling thread's process.
+extern "C" void tn_arch_el0_svc(tn::arch::Frame* f, void* ctx) {
     using namespace tn;
-    process::Process* p = process::current();
-    u64 nr = f.x[8];
+    process::Process& p = *static_cast<process::Process*>(ctx);
+    u64 nr = f->x[8];
     // svc's immediate (ISS[15:0]) other than 0 is reserved.
-    bool ok = nr < TN_SYS_COUNT && (f.esr & 0xffff) == 0;
-    f.x[0] = ok ? static_cast<u64>(process::k_calls[nr](*p, f.x)) : static_cast<u64>(-ENOSYS);
+    bool ok = nr < TN_SYS_COUNT && (f->esr & 0xffff) == 0;
+    f->x[0] = ok ? static_cast<u64>(process::k_calls[nr](p, f->x)) : static_cast<u64>(-ENOSYS);
+    arch::irq_disable();
+    process::exit_check(p);
 }

@@ -109,17 +109,27 @@ struct Frame;
 bool uaccess_fixup(Frame& f);
 /// Enters EL0 at @p pc with SP_EL0 = @p sp and x0-x2 = @p a0-@p a2, every
 /// other register zero, on the calling thread's kernel stack (which the
-/// thread's EL0 exceptions then use). Never returns.
-[[noreturn]] void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2);
+/// thread's EL0 exceptions then use). @p ctx: the thread's EL0 context,
+/// kept on that stack and handed to tn_arch_el0_svc() and
+/// tn_arch_el0_exit() (lib/process: its Process). Never returns.
+[[noreturn]] void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, void* ctx);
 }  // namespace tn::arch
 
 // What the library that runs processes (lib/process) provides to the EL0
 // exception entries (vectors.S).
 extern "C" {
-/// A synchronous exception from EL0 (IRQs masked on entry): a system call,
-/// a fault, the lazy FP trap. Returns to resume the thread with @p frame.
+/// A system call from EL0 (SVC), IRQs enabled. @p frame holds x0-x18, x30,
+/// sp, elr, spsr and esr only (x19-x29 stay live in their registers: the
+/// call preserves them); the result goes to frame->x[0]. @p ctx: the
+/// thread's EL0 context (enter_el0()). Returns with IRQs masked, after the
+/// check tn_arch_el0_exit() makes (it may end the thread instead).
+void tn_arch_el0_svc(tn::arch::Frame* frame, void* ctx);
+/// Any other synchronous exception from EL0 (IRQs masked on entry): a
+/// fault, the lazy FP trap; a full frame. Returns to resume the thread with
+/// @p frame.
 void tn_arch_el0_sync(tn::arch::Frame* frame);
-/// Called with IRQs masked on every way back to EL0: may end the thread
-/// (its process was killed) instead of returning.
-void tn_arch_el0_exit(tn::arch::Frame* frame);
+/// Called with IRQs masked on every other way back to EL0 (@p ctx as for
+/// tn_arch_el0_svc()): may end the thread (its process was killed) instead
+/// of returning.
+void tn_arch_el0_exit(tn::arch::Frame* frame, void* ctx);
 }
