@@ -309,7 +309,10 @@ Result<Image, Error> parse(const u8* file, usize size, u64 max_span) {
 
     for (unsigned i = 0; have_relro && i < img.count; i++) {
         const Segment& s = img.seg[i];
-        if (s.write && relro.vaddr >= s.vaddr && in_range(relro.vaddr - s.vaddr, relro.memsz, s.memsz)) {
+        // Within the segment's pages: lld rounds the region up to a page end.
+        const u64 pages = align_up(s.vaddr + s.memsz, k_page) - s.vaddr;
+        if (s.write && relro.memsz > 0 && relro.vaddr >= s.vaddr &&
+            in_range(relro.vaddr - s.vaddr, relro.memsz, pages)) {
             img.relro_vaddr = relro.vaddr;
             img.relro_memsz = relro.memsz;
         }

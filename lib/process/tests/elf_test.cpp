@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <map>
+#include <string>
 #include <vector>
 
 #include <tn/process/elf.hpp>
@@ -141,6 +142,19 @@ TEST(Elf, RelroInsideTheDataSegmentIsReported) {
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value().relro_vaddr, 0x1000u);
     EXPECT_EQ(r.value().relro_memsz, 0x1000u);
+    // Past the segment's end up to its page end (lld's layout): accepted.
+    e.ph[1].memsz = 0x2800;
+    e.ph.back().memsz = 0x3000;
+    e.rela[1].offset = 0x37f8;
+    r = parse_bytes(e.bytes());
+    ASSERT_TRUE(r.ok()) << error_name(r.error());
+    EXPECT_EQ(r.value().relro_memsz, 0x3000u);
+    e.ph.back().memsz = 0x3001;  // Into the next page: ignored.
+    r = parse_bytes(e.bytes());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value().relro_memsz, 0u);
+    e = ElfBuilder();
+    e.ph.push_back(Ph{k_pt_gnu_relro, k_pf_r, 0x1000, 0x1000, 0x1000, 0x1000, 1});
     // Outside every writable segment: ignored.
     e.ph.back().vaddr = 0;
     r = parse_bytes(e.bytes());
@@ -430,7 +444,7 @@ TEST(Elf, TruncatedCopiesNeverReadOutside) {
     }
 }
 
-#ifdef TN_ELF_TEST_PIE
+#ifdef TN_ELF_TEST_DATA
 std::vector<u8> read_file(const char* path) {
     std::vector<u8> b;
     if (FILE* f = std::fopen(path, "rb")) {
@@ -443,12 +457,15 @@ std::vector<u8> read_file(const char* path) {
     return b;
 }
 
+class RealStaticPie : public ::testing::TestWithParam<const char*> {};
+
 /// Loads a static-pie the cross compiler built from tests/static_pie.c into a
 /// host buffer as the kernel would (copy, zero, relocate).
-TEST(Elf, RealStaticPie) {
-    const auto file = read_file(TN_ELF_TEST_PIE);
+TEST_P(RealStaticPie, LoadsAndRelocates) {
+    const std::string path = std::string(TN_ELF_TEST_DATA) + "/" + GetParam();
+    const auto file = read_file(path.c_str());
     if (file.empty())
-        GTEST_SKIP() << "no AArch64 cross compiler at build time: " << TN_ELF_TEST_PIE << " missing";
+        GTEST_SKIP() << "no AArch64 cross compiler at build time: " << path << " missing";
     auto r = parse_bytes(file);
     ASSERT_TRUE(r.ok()) << error_name(r.error());
     const Image& img = r.value();
@@ -482,6 +499,8 @@ TEST(Elf, RealStaticPie) {
     // The real file refused when the window is one page too small.
     EXPECT_EQ(parse_bytes(file, img.span - k_page).error(), Error::ImageTooLarge);
 }
+
+INSTANTIATE_TEST_SUITE_P(Elf, RealStaticPie, ::testing::Values("static_pie", "static_pie_4k"));
 #endif
 
 }  // namespace

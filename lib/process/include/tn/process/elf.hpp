@@ -102,7 +102,9 @@ struct Image {
     u64 rela_offset;  ///< File offset of the Elf64_Rela table (0 when rela_count is 0).
     u64 rela_count;   ///< Entries in the table (0: nothing to relocate).
     u64 relro_vaddr;  ///< PT_GNU_RELRO start (relative); 0 with relro_memsz 0.
-    u64 relro_memsz;  ///< PT_GNU_RELRO size, 0 if none or not inside one writable segment. Pages wholly inside may be made read-only after relocate().
+    /// PT_GNU_RELRO size, 0 if none or not inside one writable segment's
+    /// pages. Pages wholly inside may be made read-only after relocate().
+    u64 relro_memsz;
 };
 
 /// Where relocate() writes: write64(ctx, vaddr, value) stores the 8-byte
