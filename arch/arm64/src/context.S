@@ -7,7 +7,9 @@
  * *to's; returning then continues where *to was switched out (or, for a new
  * context, at tn_arch_context_start).
  *
- * With EL0 support (CONFIG_ARCH_ARM64_EL0) a context also carries the
+ * With EL0 support (CONFIG_ARCH_ARM64_EL0) a context also carries
+ * TPIDR_EL0 at #112 (a process thread's thread pointer, which EL0 may set
+ * itself: saved and loaded on every switch), and the
  * TTBR0_EL1 value of its address space at #104 (0: the kernel's tables,
  * tn_arch_kernel_ttbr); the switch loads it only when it differs from the
  * outgoing context's, so switches between kernel threads and between the
@@ -38,6 +40,10 @@ tn_arch_switch:
 	ldr	x9, [x1, #96]
 	mov	sp, x9
 #ifdef CONFIG_ARCH_ARM64_EL0
+	mrs	x10, tpidr_el0
+	str	x10, [x0, #112]
+	ldr	x10, [x1, #112]
+	msr	tpidr_el0, x10
 	ldr	x10, [x0, #104]
 	ldr	x0, [x1, #104]
 	cmp	x10, x0

@@ -83,7 +83,7 @@ long pipe_read(Process& p, Pipe& pp, u64 ubuf, u64 len) {
         while (pp.count == 0) {
             if (pp.writers == 0)
                 return 0;  // end of file
-            if (!wait_killable(l, p, pp.can_read))
+            if (wait_killable(l, p, pp.can_read) == Wait::Killed)
                 return -EINTR;
         }
         n = len < k_bounce ? len : k_bounce;
@@ -113,7 +113,7 @@ long pipe_write(Process& p, Pipe& pp, u64 ubuf, u64 len) {
             if (pp.readers == 0)
                 return done + put ? static_cast<long>(done + put) : -EPIPE;
             if (pp.count == k_pipe_size) {
-                if (!wait_killable(l, p, pp.can_write))
+                if (wait_killable(l, p, pp.can_write) == Wait::Killed)
                     return done + put ? static_cast<long>(done + put) : -EINTR;
                 continue;
             }

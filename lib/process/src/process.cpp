@@ -26,6 +26,7 @@
 #include <tn/arch/fpu.hpp>
 #include <tn/arch/frame.hpp>
 #include <tn/arch/irqflags.hpp>
+#include <tn/assert.hpp>
 #include <tn/console.h>
 #include <tn/init.hpp>
 #include <tn/mem/page_alloc.hpp>
@@ -47,12 +48,9 @@ static_assert(TN_USER_LOAD % k_page == 0 && TN_USER_LOAD > TN_USER_BASE);
 
 namespace {
 
-constexpr u64 k_stack_bytes = (CONFIG_LIBPROCESS_STACK_SIZE + k_page - 1) & ~(k_page - 1);
-constexpr u64 k_stack_base = TN_USER_END - k_stack_bytes;
-// The break never comes closer to the stack than its guard page and one more.
-constexpr u64 k_brk_limit = k_stack_base - 2 * k_page;
 // What a program's segments may span: up to the break's limit.
 constexpr u64 k_max_span = k_brk_limit - TN_USER_LOAD;
+static_assert(k_brk_limit > TN_USER_LOAD + (64u << 20), "LIBPROCESS_MAX_THREADS and the stack sizes leave a program room");
 
 Process g_procs[CONFIG_LIBPROCESS_MAX_PROCESSES];
 int g_last_pid;
@@ -160,7 +158,7 @@ int load(Process& p, const tn_program& prog, elf::Image& img) {
 
 // Maps the main stack and lays out argv on it. -errno.
 int setup_stack(Process& p, const char* const* argv, Start& start) {
-    for (u64 va = k_stack_base; va < TN_USER_END; va += k_page) {
+    for (u64 va = k_main_stack_lo; va < TN_USER_END; va += k_page) {
         u64 pa = alloc_page(&p);
         if (!pa)
             return -ENOMEM;
@@ -169,7 +167,7 @@ int setup_stack(Process& p, const char* const* argv, Start& start) {
             return -ENOMEM;
         }
     }
-    p.stack_base = k_stack_base;
+    p.stack_base = k_main_stack_lo;
     // argv strings at the top page, then the pointer arrays (argv, NULL,
     // envp's NULL) below them; all within the top page (TN_ARG_MAX and
     // TN_ARGC_MAX keep them there).
@@ -213,6 +211,21 @@ void user_entry(void* arg) {
 void free_space(Process& p) { arch::uspace::destroy(p.space, free_page, &p); }
 
 }  // namespace
+
+int new_id(sched::Locked&) {
+    for (;;) {  // the next number no process or thread has
+        g_last_pid = g_last_pid >= 0x7fffffff - 1 ? 1 : g_last_pid + 1;
+        bool used = false;
+        for (Process& q : g_procs)
+            if (q.state != State::Free) {
+                used |= q.pid == g_last_pid;
+                for (const UThread& u : q.threads)
+                    used |= u.tid == g_last_pid;
+            }
+        if (!used)
+            return g_last_pid;
+    }
+}
 
 Process* current() {
     sched::Thread* t = sched::current();
@@ -269,15 +282,7 @@ int spawn(Process* parent, const char* program, const char* const* argv, const i
             return -EAGAIN;
         *p = Process{};
         p->state = State::Starting;
-        for (;;) {  // the next pid not in use
-            g_last_pid = g_last_pid >= 0x7fffffff - 1 ? 1 : g_last_pid + 1;
-            bool used = false;
-            for (Process& q : g_procs)
-                used |= q.state != State::Free && q.pid == g_last_pid;
-            if (!used)
-                break;
-        }
-        p->pid = g_last_pid;
+        p->pid = new_id(l);
         p->ppid = parent ? parent->pid : 0;
     }
     strncpy(p->program, prog->name, TN_PROGRAM_NAME_MAX);
@@ -336,6 +341,9 @@ int spawn(Process* parent, const char* program, const char* const* argv, const i
         sched::slot(t, sched::k_slot_process) = p;
         sched::set_translation_root(l, t, arch::uspace::ttbr(p->space));
         p->thread = t;
+        p->threads[0].t = t;
+        p->threads[0].tid = p->pid;
+        p->live = 1;
         p->state = State::Running;
     }
     (void)sched::resume(t);
@@ -343,9 +351,43 @@ int spawn(Process* parent, const char* program, const char* const* argv, const i
 }
 
 void terminate(Process& p, int wstatus) {
+    sched::Thread* self = sched::current();
+    UThread& me = self_in(p);
+    bool last;
+    {
+        sched::Locked l;
+        last = !p.dying;
+        if (!last) {
+            // Another thread is ending the process and joins this one.
+            me.exited = true;
+            --p.live;
+            sched::wake_all(l, p.thread_events);
+        } else {
+            // The others end at their next way back to EL0 or killable wait.
+            p.dying = true;
+            p.killed = true;
+            for (UThread& u : p.threads)
+                if (u.t && !u.exited && &u != &me) {
+                    if (u.waiting)
+                        (void)sched::interrupt(l, u.t);
+                    else
+                        sched::kick(l, u.t);
+                }
+            while (p.live > 1)
+                (void)sched::wait(l, p.thread_events, sched::k_forever);
+        }
+    }
+    if (!last)
+        sched::exit(0);
+    // Alone now: the others' control blocks and kernel stacks go back (their
+    // user stacks go with the address space).
+    for (UThread& u : p.threads)
+        if (u.t && &u != &me && !u.claimed) {
+            (void)sched::join(u.t);
+            u = UThread{};
+        }
     for (File*& f : p.fds)
         file_put(f), f = nullptr;
-    sched::Thread* self = sched::current();
     {
         sched::Locked l;
         sched::set_translation_root(l, self, 0);
@@ -353,6 +395,7 @@ void terminate(Process& p, int wstatus) {
     free_space(p);
     {
         sched::Locked l;
+        p.thread = self;  // what the reaper joins
         // Its children are nobody's now (ppid 0 also keeps a later process
         // that gets this pid from counting them as its own).
         for (Process& c : g_procs)
@@ -376,24 +419,31 @@ void terminate(Process& p, int wstatus) {
     sched::exit(0);
 }
 
-bool wait_killable(sched::Locked& l, Process& p, sched::WaitQueue& wq) {
+UThread& self_in(Process& p) {
+    sched::Thread* t = sched::current();
+    for (UThread& u : p.threads)
+        if (u.t == t)
+            return u;
+    TN_ASSERT(false && "a process's thread is in its table");
+    return p.threads[0];
+}
+
+Wait wait_killable(sched::Locked& l, Process& p, sched::WaitQueue& wq, u64 timeout_ns) {
     if (p.killed)
-        return false;
-    p.waiting = true;
-    auto r = sched::wait(l, wq, sched::k_forever);
-    p.waiting = false;
-    return r != sched::WaitResult::Interrupted && !p.killed;
+        return Wait::Killed;
+    UThread& me = self_in(p);
+    me.waiting = true;
+    auto r = sched::wait(l, wq, timeout_ns);
+    me.waiting = false;
+    if (r == sched::WaitResult::Interrupted || p.killed)
+        return Wait::Killed;
+    return r == sched::WaitResult::Timeout ? Wait::Timeout : Wait::Woken;
 }
 
 bool sleep_killable(Process& p, u64 ns) {
     sched::WaitQueue never;  // nobody wakes it: the timeout or a kill ends the wait
     sched::Locked l;
-    if (p.killed)
-        return false;
-    p.waiting = true;
-    auto r = sched::wait(l, never, ns);
-    p.waiting = false;
-    return r != sched::WaitResult::Interrupted && !p.killed;
+    return wait_killable(l, p, never, ns) != Wait::Killed;
 }
 
 int wait(Process* parent, int pid, int* status, int options) {
@@ -425,7 +475,7 @@ int wait(Process* parent, int pid, int* status, int options) {
                 if (options & WNOHANG)
                     return 0;
                 if (parent) {
-                    if (!wait_killable(l, *parent, parent->children))
+                    if (wait_killable(l, *parent, parent->children) == Wait::Killed)
                         return -EINTR;
                 } else {
                     (void)sched::wait(l, g_kernel_children, sched::k_forever);
@@ -492,10 +542,14 @@ int kill(Process* sender, int pid, int sig) {
     p->kill_sig = static_cast<u8>(sig);
     if (p == sender)
         return 0;  // it ends on its way back to EL0
-    if (p->waiting)
-        (void)sched::interrupt(l, p->thread);  // blocked in one of lib/process's waits
-    else
-        sched::kick(l, p->thread);  // running at EL0 on another CPU: an interrupt brings it in
+    for (UThread& u : p->threads) {
+        if (!u.t || u.exited)
+            continue;
+        if (u.waiting)
+            (void)sched::interrupt(l, u.t);  // blocked in one of lib/process's waits
+        else
+            sched::kick(l, u.t);  // running at EL0 on another CPU: an interrupt brings it in
+    }
     return 0;
 }
 
@@ -512,7 +566,13 @@ int info(int index, tn_proc_info* out) {
         out->pid = q.pid;
         out->ppid = q.ppid;
         out->state = q.state == State::Zombie ? TN_PROC_ZOMBIE : TN_PROC_RUNNING;
-        out->priority = q.thread ? sched::priority(q.thread) : 0;
+        out->priority = 0;
+        for (const UThread& u : q.threads)
+            if (u.t && !u.exited) {
+                out->priority = sched::priority(u.t);
+                break;
+            }
+        out->threads = q.state == State::Zombie ? 0 : static_cast<int>(q.live);
         out->pages = q.pages;
         memcpy(out->program, q.program, sizeof out->program);
         return 0;
@@ -552,7 +612,10 @@ const char* signal_name(int sig) {
     namespace esr = arch::esr;
     u32 ec = esr::ec(f.esr);
     int sig = signal_for(ec);
-    tn_printf("\n*** process %d (%s) killed by %s: %s\n", p.pid, p.program, signal_name(sig), esr::ec_name(ec));
+    tn_printf("\n*** process %d (%s) killed by %s: %s", p.pid, p.program, signal_name(sig), esr::ec_name(ec));
+    if (int tid = self_in(p).tid; tid != p.pid)
+        tn_printf(" in thread %d", tid);
+    tn_printf("\n");
     if (esr::is_abort(ec)) {
         char what[48];
         tn_printf("  %s", esr::fsc_describe(esr::fsc(f.esr), what, sizeof what));

@@ -330,7 +330,20 @@ constexpr Call k_calls[TN_SYS_COUNT] = {
     sys_mq_unlink,
     sys_proc_info,
     sys_program_name,
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_THREAD_CREATE, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_THREAD_EXIT, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_THREAD_JOIN, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_THREAD_DETACH, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_GETTID, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_FUTEX_WAIT, a); },
+    [](Process& p, const u64* a) { return thread_call(p, TN_SYS_FUTEX_WAKE, a); },
 };
+static_assert([] {
+    for (Call c : k_calls)
+        if (!c)
+            return false;
+    return true;
+}(), "every call number has its function");
 
 }  // namespace
 

@@ -80,8 +80,11 @@ void memory_reused() {
     tn::u64 before = free_pages();
     for (int i = 0; i < 40; ++i)
         (void)run(argv);
+    const char* threads[] = {"threads", nullptr};
+    for (int i = 0; i < 3; ++i)
+        (void)run(threads);
     tn::u64 after = free_pages();
-    printf("process: 40 more runs of hello: free pages %lu before, %lu after%s\n", before, after,
+    printf("process: 40 more runs of hello and 3 of threads: free pages %lu before, %lu after%s\n", before, after,
            before == after ? "" : " WRONG");
     g_failures += before != after;
     // Orphans: each run leaves a sleeper behind that ends 30 ms later.
@@ -142,6 +145,29 @@ int main() {
     expect_exit(owner, 0);
     const char* killer[] = {"killer", nullptr};
     expect_exit(killer, 0);
+    const char* threads[] = {"threads", nullptr};
+    expect_exit(threads, 0);
+    const char* thread_exit[] = {"threads", "exit", nullptr};
+    expect_exit(thread_exit, 5);
+    const char* thread_fault[] = {"threads", "fault", nullptr};
+    int st = run(thread_fault);
+    bool ok = st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+    printf("process: threads fault: killed by signal %d%s\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0, ok ? "" : " WRONG");
+    g_failures += !ok;
+    const char* thread_spin[] = {"threads", "spin", nullptr};
+    int pid = tn_process_spawn("threads", thread_spin);
+    (void)tn::sched::sleep_ns(30000000);
+    tn_proc_info info;
+    int live = 0;
+    for (int i = 0; tn_process_info(i, &info) == 0; ++i)
+        if (info.pid == pid)
+            live = info.threads;
+    tn_process_kill(pid, SIGKILL);
+    st = 0;
+    ok = tn_process_wait(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && live == 4;
+    printf("process: threads spin: %d threads, killed by signal %d%s\n", live, WIFSIGNALED(st) ? WTERMSIG(st) : 0,
+           ok ? "" : " WRONG");
+    g_failures += !ok;
     const char* fuzz[] = {"fuzz", nullptr};
     expect_exit(fuzz, 0);
     other_cpu();

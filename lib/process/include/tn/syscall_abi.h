@@ -61,7 +61,14 @@
 #define TN_SYS_MQ_UNLINK 20   /**< (const char *name) -> 0 */
 #define TN_SYS_PROC_INFO 21   /**< (int index, struct tn_proc_info *info) -> 0; -ESRCH past the last process */
 #define TN_SYS_PROGRAM_NAME 22 /**< (int index, char *name, size_t len) -> its length; the index-th embedded program's name, NUL-terminated; -ESRCH past the last, -ERANGE when len is too small */
-#define TN_SYS_COUNT 23 /**< One past the highest call number. */
+#define TN_SYS_THREAD_CREATE 23 /**< (void (*entry)(void *), void *arg, void *tls, const tn_thread_attr *attr) -> tid; the new thread starts at entry with x0 = arg, TPIDR_EL0 = tls and its own stack (LIBPROCESS_THREAD_STACK_SIZE, a guard page below); entry must not return (end with TN_SYS_THREAD_EXIT) */
+#define TN_SYS_THREAD_EXIT 24   /**< (void *value): ends the calling thread, never returns; the last thread's exit ends the process with status 0 */
+#define TN_SYS_THREAD_JOIN 25   /**< (int tid, void **value) -> 0; waits for the thread to end and frees it */
+#define TN_SYS_THREAD_DETACH 26 /**< (int tid) -> 0; the thread is freed when it ends, nobody joins it */
+#define TN_SYS_GETTID 27        /**< () -> the calling thread's id (the main thread's is the pid) */
+#define TN_SYS_FUTEX_WAIT 28    /**< (const unsigned *addr, unsigned expected, const struct timespec *timeout or NULL) -> 0 when woken (or spuriously), -EAGAIN when *addr != expected, -ETIMEDOUT */
+#define TN_SYS_FUTEX_WAKE 29    /**< (const unsigned *addr, int count) -> threads woken, at most count, highest priority first */
+#define TN_SYS_COUNT 30 /**< One past the highest call number. */
 
 /** Which of the parent's descriptors become the child's 0, 1 and 2
  * (TN_SYS_SPAWN's third argument; NULL: the child inherits 0, 1, 2). */
@@ -77,6 +84,12 @@ typedef struct tn_spawn_attr {
     int cpu;      /**< The CPU it runs on; -1: the caller's. */
 } tn_spawn_attr;
 
+/** How TN_SYS_THREAD_CREATE schedules the new thread (NULL: as the caller). */
+typedef struct tn_thread_attr {
+    int priority; /**< Scheduler priority, not above the caller's (EPERM); -1: the caller's. */
+    int cpu;      /**< The CPU it runs on; -1: the caller's. */
+} tn_thread_attr;
+
 #define TN_PROGRAM_NAME_MAX 31 /**< Bytes of a program name, without the NUL. */
 #define TN_ARG_MAX 1024        /**< Bytes of argv strings, NULs included. */
 #define TN_ARGC_MAX 16         /**< Arguments, argv[0] included. */
@@ -89,6 +102,7 @@ typedef struct tn_proc_info {
     int priority;                          /**< Its thread's scheduler priority. */
     unsigned long long pages;              /**< Memory it holds, in 4 KiB pages (its tables included). */
     char program[TN_PROGRAM_NAME_MAX + 1]; /**< The program it runs. */
+    int threads;                           /**< Its threads that have not ended (0 for a zombie). */
 } tn_proc_info;
 
 #define TN_PROC_RUNNING 0 /**< tn_proc_info::state: it runs (or waits). */

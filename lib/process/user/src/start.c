@@ -7,6 +7,8 @@
  */
 #include <stdlib.h>
 
+#include "user_impl.h"
+
 extern char** environ;
 extern int main(int argc, char** argv, char** envp);
 extern void __libc_init_array(void);
@@ -15,6 +17,7 @@ extern void __libc_fini_array(void);
 void __tn_user_start(int argc, char** argv, char** envp) __attribute__((noreturn, used));
 
 void __tn_user_start(int argc, char** argv, char** envp) {
+    tn_user_tls_init(); /* before anything takes a lock or sets errno */
     if (envp)
         environ = envp;
     atexit(__libc_fini_array);

@@ -24,9 +24,10 @@ struct Context {
     u64 fp;  // x29
     u64 lr;  // x30: where the thread resumes
     u64 sp;
-    u64 ttbr;  // TTBR0_EL1 of the thread's address space; 0: the kernel's (ARCH_ARM64_EL0)
+    u64 ttbr;    // TTBR0_EL1 of the thread's address space; 0: the kernel's (ARCH_ARM64_EL0)
+    u64 tpidr0;  // TPIDR_EL0, a process thread's thread pointer (ARCH_ARM64_EL0)
 };
-static_assert(sizeof(Context) == 112, "offsets are fixed by context.S");
+static_assert(sizeof(Context) == 120, "offsets are fixed by context.S");
 
 }  // namespace tn::arch
 

@@ -13,5 +13,12 @@
 #define _POSIX_TIMERS 200809L
 #define _POSIX_MONOTONIC_CLOCK 200809L
 #define _POSIX_MESSAGE_PASSING 200809L
+/* Threads inside a process (src/thread.c): create, join, detach, exit,
+ * mutexes (normal, recursive, error-checking; timed), condition variables,
+ * once, keys. */
+#define _POSIX_THREADS 200809L
+#define _POSIX_TIMEOUTS 200809L
+#define _POSIX_THREAD_PRIORITY_SCHEDULING 200809L
+#define _UNIX98_THREAD_MUTEX_ATTRIBUTES 1
 
 #endif
