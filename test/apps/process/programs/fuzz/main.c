@@ -44,13 +44,15 @@ int main(int argc, char **argv) {
         /* What would end, stall or blind the fuzzer itself, not the kernel:
          * exiting or killing itself, reading a console or a pipe it also
          * writes, sleeping, a blocking queue or wait, shrinking its own heap,
-         * and closing or replacing its console descriptors. */
+         * closing or replacing its console descriptors, ending its thread,
+         * starting threads at random addresses, sleeping on a futex word. */
         int fd_low = a[0] >= 0 && a[0] <= 2;
         if (nr == TN_SYS_EXIT || (nr == TN_SYS_KILL && (a[0] == self || a[0] == 0)) ||
             (nr == TN_SYS_READ && a[0] >= 0 && a[0] < 64) || (nr == TN_SYS_WRITE && fd_low) ||
             nr == TN_SYS_NANOSLEEP || nr == TN_SYS_MQ_RECEIVE || nr == TN_SYS_MQ_SEND ||
             (nr == TN_SYS_WAITPID && !(a[2] & 1)) || (nr == TN_SYS_BRK && (unsigned long)a[0] < (unsigned long)sbrk(0)) ||
-            (nr == TN_SYS_CLOSE && fd_low) || (nr == TN_SYS_DUP2 && a[1] >= 0 && a[1] <= 2))
+            (nr == TN_SYS_CLOSE && fd_low) || (nr == TN_SYS_DUP2 && a[1] >= 0 && a[1] <= 2) ||
+            nr == TN_SYS_THREAD_EXIT || nr == TN_SYS_THREAD_CREATE || nr == TN_SYS_FUTEX_WAIT)
             continue;
         if (i % 50 == 0) /* pipes it made never fill up */
             for (int fd = 3; fd < 64; ++fd)
