@@ -2,10 +2,9 @@
  * The system layer newlib's libc.a calls (--disable-newlib-supplied-
  * syscalls), for a Tenon process: each is a system call (<tn/usyscall.h>)
  * where the ABI has one, and an errno POSIX gives for what is missing
- * otherwise (no file system: open() fails with ENOENT). A process is
- * single-threaded: newlib's own one struct _reent (its __getreent returns
- * _impure_ptr), its no-op retargetable locks and its malloc on _sbrk()
- * are right as they are.
+ * otherwise (no file system: open() fails with ENOENT). newlib's
+ * per-thread state and locks are thread.c's and locks.c's; its malloc
+ * grows the heap with _sbrk().
  */
 #include <errno.h>
 #include <reent.h>
