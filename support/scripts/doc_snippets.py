@@ -7,8 +7,9 @@ The convention (docs/testing.md, test/framework/doc-snippets.sh):
                   (-Wall -Wextra -Werror included) and every public header of
                   the tree. A block that includes a <mortise/...> header is
                   compiled with the flags of a Mortise image's hyp/core
-                  library; any other block with those of each Tenon
-                  configuration given.
+                  library, one that includes <tn/process.h> with those of
+                  an application with lib/process; any other block with
+                  those of each Tenon configuration given.
   ```make         not compiled; but a block whose first line is a comment
                   naming a file of the tree ("# lib/irq/Makefile.uk") quotes
                   that file: the lines after the comment must equal it.
@@ -20,7 +21,7 @@ Each compiled block starts with a #line directive, so the compiler's
 diagnostics point into the Markdown file (docs/kernel.md:47:5: error: ...).
 
 usage: doc_snippets.py --root TREE --work DIR [--tenon NAME=FLAGS]...
-                       [--mortise NAME=FLAGS] FILE.md...
+                       [--mortise NAME=FLAGS] [--process NAME=FLAGS] FILE.md...
 FLAGS is a library's .flags file from a build directory ("CXX...|CC...|AS...",
 written by support/make/libs.mk). Exit status 1 if any block fails.
 """
@@ -126,12 +127,15 @@ def main():
     ap.add_argument("--work", required=True, help="scratch directory for the extracted sources")
     ap.add_argument("--tenon", action="append", default=[], metavar="NAME=FLAGS")
     ap.add_argument("--mortise", metavar="NAME=FLAGS")
+    ap.add_argument("--process", metavar="NAME=FLAGS",
+                    help="flags for blocks that include <tn/process.h> (an image with lib/process)")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     if not args.tenon:
         ap.error("at least one --tenon configuration is needed")
     tenon = [read_flags(s) for s in args.tenon]
     mortise = [read_flags(args.mortise)] if args.mortise else []
+    process = [read_flags(args.process)] if args.process else []
     os.makedirs(args.work, exist_ok=True)
 
     compiled = failed = 0
@@ -160,7 +164,12 @@ def main():
                 print("FAIL {}: includes a <mortise/...> header but no --mortise flags were given".format(where))
                 failed += 1
                 continue
-            configs = mortise if uses_mortise else tenon
+            uses_process = any(re.match(r"\s*#\s*include\s*<tn/process\.h>", l) for l in block.lines)
+            if uses_process and not process:
+                print("FAIL {}: includes <tn/process.h> but no --process flags were given".format(where))
+                failed += 1
+                continue
+            configs = mortise if uses_mortise else process if uses_process else tenon
             failures = compile_block(block, index, configs, args.work)
             compiled += 1
             if failures:

@@ -9,7 +9,8 @@
 #                    apps/threads-demo as shipped (1 CPU) and with
 #                    TN_MAX_CPUS=4. A block that includes <mortise/...> is
 #                    compiled instead with the flags of Mortise's hyp/core
-#                    library in apps/mortise-two-tenons.
+#                    library in apps/mortise-two-tenons, and one that
+#                    includes <tn/process.h> with apps/process-demo's.
 #   ```make          not compiled; a block whose first line is "# <file of
 #                    the tree>" quotes that file and must equal it.
 #   ```text ```sh ```json ```dts (or no tag)   not compiled.
@@ -38,12 +39,13 @@ configure() {  # configure APP BUILD_DIR [SETCONFIG...]
 configure threads-demo "$SCRATCH/threads-demo"
 configure threads-demo "$SCRATCH/threads-demo-smp" TN_MAX_CPUS=4 LIBTNTIMER_TICK=y
 configure mortise-two-tenons "$SCRATCH/mortise"
+configure process-demo "$SCRATCH/process-demo"
 grep -q '^#define CONFIG_TN_MAX_CPUS 4$' "$SCRATCH/threads-demo-smp/include/generated/config.h" ||
     fail "the SMP configuration did not take TN_MAX_CPUS=4"
 
 app_flags=obj/apps/threads-demo/.flags
 for f in "$SCRATCH/threads-demo/$app_flags" "$SCRATCH/threads-demo-smp/$app_flags" \
-    "$SCRATCH/mortise/obj/hyp/core/.flags"; do
+    "$SCRATCH/mortise/obj/hyp/core/.flags" "$SCRATCH/process-demo/obj/apps/process-demo/.flags"; do
     [ -s "$f" ] || fail "no compile flags in $f (support/make/libs.mk writes them)"
 done
 
@@ -55,4 +57,5 @@ docs=(docs/*.md README.md */README.md apps/*/README.md test/apps/*/README.md)
     --tenon "threads-demo=$SCRATCH/threads-demo/$app_flags" \
     --tenon "threads-demo-smp=$SCRATCH/threads-demo-smp/$app_flags" \
     --mortise "mortise-two-tenons=$SCRATCH/mortise/obj/hyp/core/.flags" \
+    --process "process-demo=$SCRATCH/process-demo/obj/apps/process-demo/.flags" \
     "${docs[@]}"
