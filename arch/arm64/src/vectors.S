@@ -282,13 +282,7 @@ el0_sync:
 
 /* x0 and x1 are saved: the rest of the full frame. */
 el0_sync_full:
-	frame_save_x2_x17
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	frame_save_x2_x29
 	mrs	x0, sp_el0
 	stp	x30, x0, [sp, #240]
 	frame_save_syndrome el1, x0, x1

@@ -32,9 +32,8 @@
 	ldp	x16, x17, [sp, #128]
 .endm
 
-/* Stores x0-x29; the caller stores x30 with what follows it. */
-.macro frame_save_x0_x29
-	stp	x0, x1, [sp, #0]
+/* Stores x2-x29 (x0 and x1 are stored already, or by the caller). */
+.macro frame_save_x2_x29
 	frame_save_x2_x17
 	stp	x18, x19, [sp, #144]
 	stp	x20, x21, [sp, #160]
@@ -42,6 +41,12 @@
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
+.endm
+
+/* Stores x0-x29; the caller stores x30 with what follows it. */
+.macro frame_save_x0_x29
+	stp	x0, x1, [sp, #0]
+	frame_save_x2_x29
 .endm
 
 /* Stores the exception's ELR, SPSR, ESR and FAR of exception level \el (el1 or
