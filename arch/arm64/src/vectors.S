@@ -57,8 +57,13 @@
  */
 
 #include <tn/arch/frame_asm.h>
+#ifdef CONFIG_ARCH_ARM64_EL0
+/* tn_arch_enter_el0 finds this CPU's exception stack (set_exc_stack); only
+ * then, so that a stack size change rebuilds these vectors only where they
+ * use it. */
 #include <tn/arch/stack_layout.h>
 #include "asm.h"
+#endif
 
 #define FRAME_SIZE	288
 /* The IRQ's lean frame: x0-x17 at [0..143], x18 and x30 at 144, ELR and SPSR
