@@ -2,6 +2,7 @@
 // window's mappings and their TLB maintenance.
 #include <tn/arch/frame.hpp>
 #include <tn/arch/irqflags.hpp>
+#include <tn/arch/sysreg.hpp>
 #include <tn/arch/uspace.hpp>
 
 extern "C" tn::u64 tn_arch_kernel_ttbr;  // mmu.cpp
@@ -229,6 +230,14 @@ bool uaccess_fixup(Frame& f) {
     return true;
 }
 
-void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, void* ctx) { tn_arch_enter_el0(pc, sp, a0, a1, a2, ctx); }
+// EL0 may read the virtual counter (clock_gettime() and timing without a
+// system call; the physical counter and the timers stay the kernel's). Set
+// on the CPU the thread starts on: threads never migrate, so every CPU that
+// runs a process's thread passes here first.
+void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, u64 tls, void* ctx) {
+    CntkctlEl1::write(CntkctlEl1::El0vcten::set(CntkctlEl1::read(), 1));
+    TpidrEl0::write(tls);
+    tn_arch_enter_el0(pc, sp, a0, a1, a2, ctx);
+}
 
 }  // namespace tn::arch

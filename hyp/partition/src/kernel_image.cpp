@@ -1,6 +1,7 @@
 // arm64 Image header decoding and the placement of kernel, initramfs and device tree in a
 // guest's RAM (include/mortise/kernel_image.hpp). Portable: partcheck and Mortise share it.
 #include <mortise/kernel_image.hpp>
+#include <tn/bytes.hpp>
 
 namespace mortise::kernel_image {
 
@@ -8,15 +9,9 @@ namespace {
 
 constexpr u64 k_page = 0x1000;
 
-u64 le64(const u8* p) {
-    u64 v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = v << 8 | p[i];
-    return v;
-}
-
-u64 le32(const u8* p) { return u64{p[0]} | u64{p[1]} << 8 | u64{p[2]} << 16 | u64{p[3]} << 24; }
-u64 le16(const u8* p) { return u64{p[0]} | u64{p[1]} << 8; }
+using tn::load_le16;
+using tn::load_le32;
+using tn::load_le64;
 
 constexpr u64 align_up(u64 v, u64 a) { return (v + a - 1) & ~(a - 1); }
 constexpr u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
@@ -55,7 +50,7 @@ tn::Result<Header, Error> decode(const u8* data, u64 size) {
         return tn::err(Error::TooShort);
     if (!(data[0x38] == 'A' && data[0x39] == 'R' && data[0x3a] == 'M' && data[0x3b] == 0x64))
         return tn::err(Error::NoMagic);
-    const Header h{le64(data + 0x08), le64(data + 0x10), le64(data + 0x18), le64(data + 0x20)};
+    const Header h{load_le64(data + 0x08), load_le64(data + 0x10), load_le64(data + 0x18), load_le64(data + 0x20)};
     if (h.image_size == 0)
         return tn::err(Error::NoSize);
     if (h.flags & 1)
@@ -75,17 +70,17 @@ u64 pe_file_size(const u8* data, u64 avail) {
     // section headers with SizeOfRawData at +16 and PointerToRawData at +20.
     if (avail < k_header_size)
         return 0;
-    const u64 pe = le32(data + 0x3c);
+    const u64 pe = load_le32(data + 0x3c);
     if (pe == 0 || pe > avail || avail - pe < 24 || __builtin_memcmp(data + pe, "PE\0\0", 4) != 0)
         return 0;
-    const u64 sections = le16(data + pe + 6);
-    const u64 table = pe + 24 + le16(data + pe + 20);
+    const u64 sections = load_le16(data + pe + 6);
+    const u64 table = pe + 24 + load_le16(data + pe + 20);
     if (table > avail || (avail - table) / 40 < sections)
         return 0;
     u64 end = 0;
     for (u64 i = 0; i < sections; ++i) {
         const u8* s = data + table + 40 * i;
-        const u64 raw_end = le32(s + 20) + le32(s + 16);  // two 32-bit values: no wrap in 64 bits
+        const u64 raw_end = load_le32(s + 20) + load_le32(s + 16);  // two 32-bit values: no wrap in 64 bits
         end = raw_end > end ? raw_end : end;
     }
     return end;

@@ -4,6 +4,7 @@
 // Every field is read bytewise (little-endian) from an offset already checked
 // against the file's size; every sum of two file-supplied values is checked
 // for overflow before it is used.
+#include <tn/bytes.hpp>
 #include <tn/process/elf.hpp>
 
 namespace tn::process::elf {
@@ -50,15 +51,9 @@ constexpr u64 k_df_textrel = 4;
 
 constexpr u64 k_u64_max = ~u64{0};
 
-u64 le(const u8* p, unsigned bytes) {
-    u64 v = 0;
-    for (unsigned i = bytes; i-- > 0;)
-        v = (v << 8) | p[i];
-    return v;
-}
-u16 le16(const u8* p) { return static_cast<u16>(le(p, 2)); }
-u32 le32(const u8* p) { return static_cast<u32>(le(p, 4)); }
-u64 le64(const u8* p) { return le(p, 8); }
+constexpr auto le16 = load_le16;
+constexpr auto le32 = load_le32;
+constexpr auto le64 = load_le64;
 
 // [off, off + len) inside [0, size), without overflow.
 bool in_range(u64 off, u64 len, u64 size) { return off <= size && len <= size - off; }

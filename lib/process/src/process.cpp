@@ -194,18 +194,12 @@ int setup_stack(Process& p, const char* const* argv, Start& start) {
     return 0;
 }
 
-// A new process's thread: into EL0. Its CPU lets EL0 read the virtual
-// counter (CNTKCTL_EL1.EL0VCTEN), as every process may: clock_gettime()
-// and timing without a system call; the physical counter and the timers
-// stay the kernel's. Threads stay on the CPU they were made for, so every
-// CPU that runs processes passes here first.
+// A new process's thread: into EL0 (its thread pointer starts at 0: the
+// user runtime sets it).
 void user_entry(void* arg) {
-    u64 cntkctl;
-    asm volatile("mrs %0, cntkctl_el1" : "=r"(cntkctl));
-    asm volatile("msr cntkctl_el1, %0" ::"r"(cntkctl | 2));
     Process& p = *static_cast<Process*>(arg);
     const Start& s = g_start[index_of(p)];
-    arch::enter_el0(s.entry, s.sp, s.argc, s.argv, s.envp, &p);
+    arch::enter_el0(s.entry, s.sp, s.argc, s.argv, s.envp, 0, &p);
 }
 
 void free_space(Process& p) { arch::uspace::destroy(p.space, free_page, &p); }

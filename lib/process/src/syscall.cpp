@@ -216,13 +216,16 @@ long mq_killable(Process& p, Call call) {
     }
 }
 
+// A queue's name from the process into @p name: 0, -ENAMETOOLONG or -EFAULT.
+long mq_name(char (&name)[k_mq_name_max], u64 uname) {
+    long n = arch::uspace::copy_user_string(name, uname, sizeof name);
+    return n == -2 ? -ENAMETOOLONG : n < 0 ? -EFAULT : 0;
+}
+
 long sys_mq_open(Process& p, const u64* a) {
     char name[k_mq_name_max];
-    long n = arch::uspace::copy_user_string(name, a[0], sizeof name);
-    if (n == -2)
-        return -ENAMETOOLONG;
-    if (n < 0)
-        return -EFAULT;
+    if (long rc = mq_name(name, a[0]))
+        return rc;
     int oflag = static_cast<int>(a[1]);
     struct mq_attr attr;
     bool with_attr = (oflag & O_CREAT) && a[3];
@@ -275,11 +278,8 @@ long sys_mq_close(Process& p, const u64* a) { return mq_of(fd_file(p, a[0])) < 0
 
 long sys_mq_unlink(Process&, const u64* a) {
     char name[k_mq_name_max];
-    long n = arch::uspace::copy_user_string(name, a[0], sizeof name);
-    if (n == -2)
-        return -ENAMETOOLONG;
-    if (n < 0)
-        return -EFAULT;
+    if (long rc = mq_name(name, a[0]))
+        return rc;
     return mq_unlink(name) == 0 ? 0 : -errno;
 }
 

@@ -25,11 +25,7 @@ namespace {
 void thread_entry(void* arg) {
     auto& u = *static_cast<UThread*>(arg);
     auto& p = *static_cast<Process*>(sched::slot(sched::current(), sched::k_slot_process));
-    u64 cntkctl;
-    asm volatile("mrs %0, cntkctl_el1" : "=r"(cntkctl));
-    asm volatile("msr cntkctl_el1, %0" ::"r"(cntkctl | 2));  // as user_entry (process.cpp)
-    asm volatile("msr tpidr_el0, %0" ::"r"(u.tls));
-    arch::enter_el0(u.entry, u.sp, u.arg, 0, 0, &p);
+    arch::enter_el0(u.entry, u.sp, u.arg, 0, 0, u.tls, &p);
 }
 
 u64* alloc_table(void* ctx) { return reinterpret_cast<u64*>(alloc_page(static_cast<Process*>(ctx))); }

@@ -75,6 +75,10 @@ TN_SYSREG(TcrEl1, "tcr_el1", u64, struct Epd1 : Field<23, 1>{}; struct Ips : Fie
 TN_SYSREG(TcrEl2, "tcr_el2", u64, struct Ps : Field<16, 3>{}; struct Res1Bit23 : Field<23, 1>{};
           struct Res1Bit31 : Field<31, 1>{}; static constexpr u64 res1 = Res1Bit23::mask | Res1Bit31::mask;);
 TN_SYSREG(Ttbr0El1, "ttbr0_el1", u64);
+// D17.2.27 CNTKCTL_EL1: EL0VCTEN lets EL0 read the virtual counter.
+TN_SYSREG(CntkctlEl1, "cntkctl_el1", u64, struct El0vcten : Field<1, 1>{};);
+// D17.2.141 TPIDR_EL0: the EL0 thread pointer.
+TN_SYSREG(TpidrEl0, "tpidr_el0", u64);
 TN_SYSREG(Ttbr0El2, "ttbr0_el2", u64);
 // D17.2.118 / D17.2.119 SCTLR_EL1 and SCTLR_EL2 agree on these enable bits.
 struct Sctlr {

@@ -109,10 +109,11 @@ struct Frame;
 bool uaccess_fixup(Frame& f);
 /// Enters EL0 at @p pc with SP_EL0 = @p sp and x0-x2 = @p a0-@p a2, every
 /// other register zero, on the calling thread's kernel stack (which the
-/// thread's EL0 exceptions then use). @p ctx: the thread's EL0 context,
+/// thread's EL0 exceptions then use), TPIDR_EL0 = @p tls, and EL0 allowed
+/// to read the virtual counter on this CPU. @p ctx: the thread's EL0 context,
 /// kept on that stack and handed to tn_arch_el0_svc() and
 /// tn_arch_el0_exit() (lib/process: its Process). Never returns.
-[[noreturn]] void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, void* ctx);
+[[noreturn]] void enter_el0(u64 pc, u64 sp, u64 a0, u64 a1, u64 a2, u64 tls, void* ctx);
 }  // namespace tn::arch
 
 // What the library that runs processes (lib/process) provides to the EL0
