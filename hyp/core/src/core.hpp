@@ -39,6 +39,10 @@ using tn::u64;
 using tn::usize;
 
 constexpr unsigned k_max_vcpus = 8;
+/// On-demand instances at once (instances.cpp): their guest slots follow the description's guests.
+constexpr unsigned k_max_instances = 4;
+/// Guest slots: the description's guests, then the instances'.
+constexpr unsigned k_max_slots = partition::k_max_guests + k_max_instances;
 /// SGI that makes a CPU look at its requests (a vCPU to start, its guest stopping).
 constexpr u32 k_kick_sgi = 8;
 constexpr u32 k_vtimer_intid = 27;
@@ -93,9 +97,44 @@ tn::PhysAddr carve_ram(u64 size);
 
 /// Creates every valid guest of the description and starts the autostart ones.
 void create_guests(const partition::Description& d);
-/// Guests created (also those that failed to be).
+/// Guests created (also those that failed to be), and with an instance pool its instance slots
+/// (a free slot is a guest with an empty name that cannot start: guest_in_use()).
 unsigned guest_count();
 Guest* guest(unsigned i);
+/// @p g is a guest of the description or a live instance (not a free instance slot).
+bool guest_in_use(const Guest& g);
+/// Stage-2 translation tables not in use (guest.cpp's pool).
+unsigned free_stage2_tables();
+
+// ---- On-demand instances (instances.cpp) ----
+
+/// What an instance is created with (shell or instance.create).
+struct InstanceParams {
+    const char* image;
+    const char* name;
+    u64 mem_size;
+    unsigned vcpus;
+    unsigned priority;
+    u32 budget_us, period_us;
+};
+/// Carves the pool's RAM (after the channels', before the guests') and zeroes it, takes its CPUs;
+/// logs one line, or why there is no pool. Call once from create_guests().
+void create_instance_pool(const partition::Description& d);
+/// Instance slots (0 without a valid pool): guest indices d.count .. d.count + this - 1.
+unsigned instance_slots();
+/// What a free instance slot's guest is described as (no name, no image, never created).
+const partition::Guest& free_instance_slot();
+/// Creates and starts an instance; its guest index in @p slot. Logs why it cannot.
+hypercall::Status create_instance(const InstanceParams& p, unsigned& slot);
+/// Stops instance @p slot, scrubs its RAM and gives its resources back. Logs why it cannot.
+hypercall::Status reclaim_instance(unsigned slot);
+/// Logs the pool's free RAM, CPUs and stage-2 tables.
+void log_instance_pool();
+/// The instance hypercall group's operations.
+hypercall::InstanceOps& instance_ops();
+/// The console input's guest count changed, or guest @p slot went away (main.cpp): input for
+/// a free slot goes back to the shell.
+void input_guests_changed(unsigned slot);
 
 /// One guest: its devices, RAM and vCPUs, and its Lifecycle (the state
 /// machine, lifecycle.hpp), whose hooks it implements.
@@ -156,6 +195,10 @@ public:
     void describe(unsigned index, const partition::Guest& desc);
     /// Sets everything up; an error (after a report) if the guest cannot exist.
     GuestResult create(unsigned index, const partition::Guest& desc);
+    /// An on-demand instance goes (instances.cpp): stopped with every vCPU off (else the
+    /// lifecycle's error), its stage-2 tables freed, the slot named @p free (empty) again.
+    /// Its RAM is the caller's to scrub.
+    GuestResult retire(const partition::Guest& free);
     /// vCPUs on a CPU now.
     unsigned vcpus_on() const { return m_life.vcpus_on(); }
     /// An inter-VM doorbell for this guest (channels.cpp, any CPU): running, @p intid becomes

@@ -56,20 +56,43 @@ struct Storage {
     T* get() { return reinterpret_cast<T*>(bytes); }
 };
 
-Guest g_guests[k_max_guests];
+// Slots: the description's guests, then the on-demand instances' (instances.cpp).
+Guest g_guests[k_max_slots];
 unsigned g_count;
 const partition::Description* g_description;  // for the channels in each member's device tree
-Storage<vgic::Vgic> g_vgic[k_max_guests];
-Storage<vuart::Pl011> g_uart[k_max_guests];
-Storage<vpsci::Vpsci> g_psci[k_max_guests];
-Storage<stage2::Table> g_stage2[k_max_guests];
+Storage<vgic::Vgic> g_vgic[k_max_slots];
+Storage<vuart::Pl011> g_uart[k_max_slots];
+Storage<vpsci::Vpsci> g_psci[k_max_slots];
+Storage<stage2::Table> g_stage2[k_max_slots];
 
-// Stage-2 tables for every guest (mode 1: built once, kept for the guest's life).
+// Stage-2 tables for every guest (mode 1: built once, kept for the guest's life; an on-demand
+// instance's go back when it is reclaimed). Each table records its guest slot + 1 (0: free), so
+// that a reclaimed instance's tables are found without walking them.
 constexpr unsigned k_s2_tables = CONFIG_LIBMORTISE_CORE_STAGE2_TABLES;
 alignas(4096) u64 g_s2_tables[k_s2_tables][512];
-unsigned g_s2_used;
+u8 g_s2_owner[k_s2_tables];
+static_assert(k_max_slots < 255, "a table's owner is a slot + 1 in a byte");
 
-u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_tables[g_s2_used++]; }
+// @p ctx: the guest slot + 1. The tables are zero (stage2::Table's contract): never used yet,
+// or cleared when freed.
+u64* alloc_s2_table(void* ctx) {
+    for (unsigned i = 0; i < k_s2_tables; ++i)
+        if (g_s2_owner[i] == 0) {
+            g_s2_owner[i] = static_cast<u8>(reinterpret_cast<u64>(ctx));
+            return g_s2_tables[i];
+        }
+    return nullptr;
+}
+
+// Clears and frees every table of guest @p slot.
+void free_s2_tables(unsigned slot) {
+    for (unsigned i = 0; i < k_s2_tables; ++i)
+        if (g_s2_owner[i] == slot + 1) {
+            for (u64& e : g_s2_tables[i])
+                e = 0;
+            g_s2_owner[i] = 0;
+        }
+}
 
 #ifdef CONFIG_LIBMORTISE_CORE_UART_READ_VIEW
 // Each guest's UART read view (vuart.hpp), mapped read-only at its UART IPA
@@ -78,7 +101,7 @@ u64* alloc_s2_table(void*) { return g_s2_used == k_s2_tables ? nullptr : g_s2_ta
 // type wins, D8.5.5) and so uncached on hardware; every update is therefore
 // cleaned to the point of coherency (Guest::uart_view), which also serves a
 // guest that maps the frame cacheable.
-alignas(4096) u32 g_uart_views[k_max_guests][vuart::k_view_words];
+alignas(4096) u32 g_uart_views[k_max_slots][vuart::k_view_words];
 #endif
 
 // ---- Host RAM placement ----
@@ -176,14 +199,23 @@ PhysAddr carve_ram(u64 size) {
 
 unsigned guest_count() { return g_count; }
 Guest* guest(unsigned i) { return i < g_count ? &g_guests[i] : nullptr; }
+bool guest_in_use(const Guest& g) { return g.desc().name[0] != '\0'; }
+
+unsigned free_stage2_tables() {
+    unsigned n = 0;
+    for (unsigned i = 0; i < k_s2_tables; ++i)
+        n += g_s2_owner[i] == 0 ? 1 : 0;
+    return n;
+}
 
 GuestResult Guest::build_stage2() {
-    u64* root = alloc_s2_table(nullptr);
+    void* const owner = reinterpret_cast<void*>(u64{m_index} + 1);
+    u64* root = alloc_s2_table(owner);
     if (!root) {
         MLOG("guest '%s' not started: out of stage-2 tables (raise LIBMORTISE_CORE_STAGE2_TABLES)", m_desc->name);
         return tn::err(GuestError::OutOfTables);
     }
-    m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, nullptr,
+    m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, owner,
                                                             static_cast<tn::u16>(m_index + 1));
     auto r = m_stage2->map(partition::ram_ipa(*m_desc), m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
                            {true, true, true});
@@ -210,6 +242,8 @@ GuestResult Guest::build_stage2() {
                               {true, ((c.read_only_mask >> m) & 1) == 0, false});
     });
     if (!r.ok()) {
+        free_s2_tables(m_index);
+        m_stage2 = nullptr;
         MLOG("guest '%s' not started: stage-2 mapping failed (%s)%s", m_desc->name, stage2::error_name(r.error()),
              r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
         return tn::err(r.error() == stage2::Error::OutOfTables ? GuestError::OutOfTables : GuestError::MapFailed);
@@ -293,6 +327,22 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     if (desc.dma)
         MLOG("guest '%s': has a DMA-capable device, which without an SMMU can reach all memory (%s)", desc.name,
              desc.privileged ? "privileged guest" : "dma-unsafe-accepted");
+    return {};
+}
+
+// Called with the instances' lock held (instances.cpp). The VMID stays the slot's: the next
+// instance in this slot reuses it, and no stale translation of this one can serve it because
+// every vCPU entry invalidates its CPU's stage-1+2 TLB entries of the VMID it enters
+// (run_vcpu: tlb_invalidate_guest_local), and in mode 1 a vCPU runs nowhere else.
+GuestResult Guest::retire(const partition::Guest& free) {
+    TN_TRY(m_life.retire());
+    free_s2_tables(m_index);
+    m_stage2 = nullptr;
+    m_vcpu_count = 0;
+    for (Window& w : m_windows)
+        w = {};
+    __atomic_store_n(&m_uart_exits, 0, __ATOMIC_RELAXED);
+    describe(m_index, free);
     return {};
 }
 
@@ -655,7 +705,10 @@ void create_guests(const partition::Description& d) {
             take(d.guests[i].mem_phys, d.guests[i].mem_size);
     g_description = &d;
     create_channels(d);  // before the guests: their stage 2 maps the channels they are members of
-    g_count = d.count;
+    create_instance_pool(d);  // then the pool, as the description's check counts them
+    g_count = d.count + instance_slots();
+    for (unsigned i = d.count; i < g_count; ++i)
+        g_guests[i].describe(i, free_instance_slot());
     bool ok[k_max_guests] = {};
     for (unsigned i = 0; i < d.count; ++i) {
         g_guests[i].describe(i, d.guests[i]);

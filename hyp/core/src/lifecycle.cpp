@@ -69,6 +69,24 @@ void Lifecycle::set_created(unsigned vcpu_count) {
     m_vcpu_count = vcpu_count;
 }
 
+GuestResult Lifecycle::retire() {
+    Locked guard(*this);
+    if (!created())
+        return tn::err(GuestError::NotCreated);
+    if (!off_state(m_state))
+        return tn::err(GuestError::WrongState);
+    if (m_stopping || vcpus_on() != 0)
+        return tn::err(GuestError::Busy);
+    // Nothing is posted or on a CPU: the next guest in this slot starts from the reset state
+    // (Faulted -> Stopped is no transition of the machine: this is a new guest).
+    m_vcpu_count = 0;
+    m_online = 0;
+    __atomic_store_n(&m_paused, 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(&m_restart, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&m_state, GuestState::Stopped, __ATOMIC_RELEASE);
+    return {};
+}
+
 void Lifecycle::set_state(GuestState to) {
     TN_ASSERT(m_locked);
     TN_ASSERT(allowed(m_state, to));

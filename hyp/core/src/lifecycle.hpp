@@ -111,6 +111,11 @@ public:
     /// from now on it can start. Once, before any other call but state().
     void set_created(unsigned vcpu_count);
     bool created() const { return m_vcpu_count != 0; }
+    /// An on-demand instance is reclaimed: Stopped or Faulted, its stop finished and every vCPU
+    /// off -> not created (Stopped), so that every later call fails NotCreated or WrongState until
+    /// set_created() makes it a new guest. Errors: NotCreated, WrongState (running or paused),
+    /// Busy (vCPUs still leaving).
+    GuestResult retire();
 
     /// Any CPU, any context, no lock.
     GuestState state() const { return __atomic_load_n(&m_state, __ATOMIC_ACQUIRE); }

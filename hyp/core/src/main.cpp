@@ -114,8 +114,10 @@ void deliver(const vuart::InputSwitch::Result& r) {
     if (r.kind == Kind::Switched) {
         if (r.target.kind == vuart::Target::Kind::Shell)
             MLOG("console input: Mortise shell (type 'help')");
-        else if (Guest* g = guest(r.target.guest))
+        else if (Guest* g = guest(r.target.guest); g && guest_in_use(*g))
             MLOG("console input: guest '%s'", g->desc().name);
+        else if (g)  // a free instance slot: keep the input with the shell
+            input_guests_changed(r.target.guest);
         return;
     }
     if (r.kind == Kind::NoGuest) {
@@ -142,6 +144,20 @@ tn::irq::Completion on_uart(tn::irq::Event, void*) {
         deliver(g_switch.feed(static_cast<tn::u8>(c)));
     return tn::irq::Completion::Done;
 }
+
+}  // namespace
+
+// Called from the shell (the UART interrupt) or a hypercall on another CPU: a race with a byte
+// being switched costs that byte at most.
+void input_guests_changed(unsigned slot) {
+    const vuart::Target t = g_switch.target();
+    if (t.kind != vuart::Target::Kind::Guest || t.guest != slot)
+        return;
+    g_switch = vuart::InputSwitch{guest_count(), vuart::Target{vuart::Target::Kind::Shell, 0}};
+    MLOG("console input: guest %u is a free instance slot: Mortise shell (type 'help')", slot + 1);
+}
+
+namespace {
 
 void init_input() {
     g_switch = vuart::InputSwitch{guest_count(), guest_count() ? vuart::Target{vuart::Target::Kind::Guest, 0}

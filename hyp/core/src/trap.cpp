@@ -307,7 +307,7 @@ void smccc_call(Vcpu& v, GuestRegs& r) {
         return;
     }
     Memory memory(g);
-    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops()};
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops(), &instance_ops()};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
     const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(r.x);
     hypercall::Return ret = g_hypercalls.dispatch(caller, args, env);
@@ -477,7 +477,7 @@ extern "C" bool mortise_guest_hvc_fast(GuestRegs* regs) {
     Vcpu& v = *current_vcpu();
     Guest& g = *v.guest;
     Memory memory(g);
-    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops()};
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops(), &instance_ops()};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
     const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(regs->x);
     hypercall::Return ret;

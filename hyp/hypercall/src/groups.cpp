@@ -1,4 +1,4 @@
-// The hypercall groups Mortise provides now: info, console, lifecycle and ivc (docs/mortise.md,
+// The hypercall groups Mortise provides now: info, console, lifecycle, ivc and instance (docs/mortise.md,
 // "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act. The info and
 // ivc functions are fast (Function::fast): they read, or ring other guests' doorbells (a channel
 // never rings its caller), so the EL2 core runs them without a full exit.
@@ -133,6 +133,66 @@ constexpr Function k_ivc[] = {
     {1, 1, false, {k_channel}, ivc_info, "ivc.info", true},
 };
 
+// ---- instance: privileged callers only ----
+
+/// Reads the NUL-terminated string at @p ipa in the caller's RAM into @p out: a byte at a time, so
+/// a string ending at the end of its RAM is read and nothing past the NUL is touched.
+Status read_name(const Call& c, Ipa ipa, char (&out)[k_guest_name_size]) {
+    for (usize i = 0; i < k_guest_name_size; ++i) {
+        if (ipa.value() + i < ipa.value() || !c.env.memory->read(Ipa{ipa.value() + i}, &out[i], 1))
+            return Status::InvalidAddress;
+        if (out[i] == '\0')
+            return i == 0 ? Status::InvalidParameters : Status::Success;
+    }
+    return Status::InvalidParameters;  // no NUL within k_guest_name_size bytes: too long
+}
+
+Return inst_create(const Call& c) {
+    if (c.env.instances == nullptr || c.env.memory == nullptr)
+        return fail(Status::NotSupported);
+    InstanceRequest r{};
+    Status s = read_name(c, c.ipa(0), r.image);
+    if (s == Status::Success)
+        s = read_name(c, c.ipa(1), r.name);
+    if (s != Status::Success)
+        return fail(s);
+    r.mem_size = c.args[2];
+    r.vcpus = static_cast<unsigned>(c.args[3]);
+    r.priority = static_cast<unsigned>(c.args[4]);
+    r.budget_us = static_cast<u32>(c.args[5]);
+    r.period_us = static_cast<u32>(c.args[5] >> 32);
+    unsigned guest = 0;
+    s = c.env.instances->create(r, guest);
+    return s == Status::Success ? ok(guest) : fail(s);
+}
+
+Return inst_reclaim(const Call& c) {
+    if (c.env.instances == nullptr)
+        return fail(Status::NotSupported);
+    return fail(c.env.instances->reclaim(static_cast<unsigned>(c.args[0])));
+}
+
+Return inst_pool(const Call& c) {
+    if (c.env.instances == nullptr)
+        return fail(Status::NotSupported);
+    PoolInfo p{};
+    const Status s = c.env.instances->pool(p);
+    if (s != Status::Success)
+        return fail(s);
+    return ok(p.free_bytes, p.total_bytes, (p.free_cpus & 0xffff'ffff) | p.free_tables << 32);
+}
+
+namespace inst = tn::mortise_abi::instance;
+
+constexpr Function k_instance[] = {
+    {0, 6, true,
+     {ipa_arg(), ipa_arg(), value_arg(inst::k_mem_align, u64{1} << 40, inst::k_mem_align),
+      value_arg(1, inst::k_max_vcpus), value_arg(0, inst::k_max_priority), value_arg(0, ~u64{0})},
+     inst_create, "instance.create"},
+    {1, 1, true, {k_target}, inst_reclaim, "instance.reclaim"},
+    {2, 0, true, {}, inst_pool, "instance.pool"},
+};
+
 }  // namespace
 
 const Group k_info_group{GroupId::Info, "info", k_info, sizeof(k_info) / sizeof(k_info[0])};
@@ -146,5 +206,7 @@ MORTISE_HYPERCALL_GROUP(k_info_group);
 MORTISE_HYPERCALL_GROUP(k_console_group);
 MORTISE_HYPERCALL_GROUP(k_lifecycle_group);
 MORTISE_HYPERCALL_GROUP(k_ivc_group);
+const Group k_instance_group{GroupId::Instance, "instance", k_instance, sizeof(k_instance) / sizeof(k_instance[0])};
+MORTISE_HYPERCALL_GROUP(k_instance_group);
 
 }  // namespace mortise::hypercall

@@ -121,7 +121,7 @@ u64 free_ram(const Platform& plat) {
 /// The guests' memory together must fit in the free RAM @p avail (what the channels' pool leaves: a
 /// necessary condition, placement may still fail on fragmentation, which Mortise reports at boot).
 /// Guests are counted in document order; the first one that does not fit, and any later one, is refused.
-void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::node)], u64 avail, bool channels,
+void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::node)], u64 avail, const char* after,
                         Report& rep) {
     u64 used = 0;
     for (unsigned i = 0; i < d.count; ++i) {
@@ -131,7 +131,7 @@ void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::n
         if (g.mem_size > avail - used) {
             fail(rep, g, paths[i], "memory-size 0x%llx does not fit: earlier guests leave 0x%llx bytes of free RAM%s; "
                     "shrink the guests or add RAM", (unsigned long long)g.mem_size,
-                    (unsigned long long)(avail - used), channels ? " (after the channels' memory)" : "");
+                    (unsigned long long)(avail - used), after);
             continue;
         }
         used += g.mem_size;
@@ -209,6 +209,135 @@ void refuse_for_members(Description& d, const Path* paths, Report& rep) {
     }
 }
 
+constexpr const char* k_pool_path = "/mortise/instance-pool";
+
+/// Reports a problem of the instance pool and refuses it: no instance can be created.
+void refuse_pool(Report& rep, InstancePool& p, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+void refuse_pool(Report& rep, InstancePool& p, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rep.vadd(k_pool_path, fmt, ap);
+    va_end(ap);
+    p.valid = false;
+}
+
+bool pool_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
+
+/// `/mortise/instance-pool`: memory-size (2 MiB multiple, within a bank), cpus (existing, each once)
+/// and images (names of embedded images). The rules against the guests are check_pool()'s.
+void decode_pool(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat, InstancePool& p, Report& rep) {
+    using ull = unsigned long long;
+    p.present = true;
+    p.valid = true;
+    static constexpr const char* k_known[] = {"memory-size", "cpus", "images", "phandle"};
+    for (tn::fdt::Property prop : fdt.properties(n)) {
+        bool known = false;
+        for (const char* k : k_known)
+            known = known || strcmp(k, prop.name()) == 0;
+        if (!known)
+            refuse_pool(rep, p, "unknown property '%s'; the instance pool has memory-size, cpus and images "
+                        "(docs/mortise.md, \"On-demand instances\")", prop.name());
+    }
+    for (tn::fdt::Node child : fdt.children(n)) {
+        refuse_pool(rep, p, "unexpected subnode '%s'; the instance pool has properties only", fdt.name(child));
+        break;
+    }
+    // memory-size: one number of one or two cells.
+    auto size = fdt.property(n, "memory-size");
+    u64 bytes = 0;
+    if (!size.ok()) {
+        refuse_pool(rep, p, "missing 'memory-size'; give the RAM kept for instances, e.g. memory-size = <0x0 "
+                    "0x4000000>; (64 MiB)");
+    } else if (size.value().size() != 4 && size.value().size() != 8) {
+        refuse_pool(rep, p, "'memory-size' must be one number of one or two cells, e.g. memory-size = <0x0 "
+                    "0x4000000>;");
+    } else {
+        bytes = size.value().cells(0, size.value().size() / 4).value();
+        u64 largest = 0;
+        for (unsigned i = 0; i < plat.ram_count && i < 4; ++i)
+            largest = plat.ram[i].size > largest ? plat.ram[i].size : largest;
+        if (bytes == 0 || bytes % k_mem_align != 0)
+            refuse_pool(rep, p, "memory-size 0x%llx is not a non-zero multiple of 2 MiB (0x200000); round it up",
+                        (ull)bytes);
+        else if (bytes > largest)
+            refuse_pool(rep, p, "memory-size 0x%llx exceeds the largest RAM bank (0x%llx bytes); make it smaller",
+                        (ull)bytes, (ull)largest);
+        else
+            p.mem_size = bytes;
+    }
+    // cpus: as a guest's.
+    auto cpus = fdt.property(n, "cpus");
+    if (!cpus.ok() || cpus.value().size() == 0 || cpus.value().size() % 4 != 0) {
+        refuse_pool(rep, p, "'cpus' must list the CPU indices instances may get, e.g. cpus = <2 3>;");
+    } else {
+        const unsigned limit = plat.cpu_count < 64 ? plat.cpu_count : 64;
+        for (usize i = 0; i < cpus.value().size() / 4; ++i) {
+            const u32 cpu = cpus.value().cell(i).value();
+            if (plat.image_cpus != 0 && cpu >= plat.image_cpus && cpu < limit)
+                refuse_pool(rep, p, "CPU %u is beyond this Mortise image's limit TN_MAX_CPUS=%u (CPUs 0-%u); raise "
+                            "CONFIG_TN_MAX_CPUS or change 'cpus'", cpu, plat.image_cpus, plat.image_cpus - 1);
+            else if (cpu >= limit)
+                refuse_pool(rep, p, "CPU %u does not exist; the platform has CPUs 0-%u", cpu, limit - 1);
+            else if (p.cpu_mask & (u64{1} << cpu))
+                refuse_pool(rep, p, "'cpus' lists CPU %u twice; list each CPU once", cpu);
+            else
+                p.cpu_mask |= u64{1} << cpu;
+        }
+    }
+    // images: a list of names, each embedded.
+    auto images = fdt.property(n, "images");
+    const char* data = images.ok() ? reinterpret_cast<const char*>(images.value().data()) : nullptr;
+    const usize len = images.ok() ? images.value().size() : 0;
+    if (len == 0 || data[len - 1] != '\0') {
+        refuse_pool(rep, p, "'images' must list the embedded images instances may run, e.g. images = \"ticker\", "
+                    "\"worker\";");
+        return;
+    }
+    for (usize at = 0; at < len;) {
+        const char* name = data + at;
+        const usize n_len = strlen(name);  // Stops at the final NUL at the latest.
+        at += n_len + 1;
+        bool good = n_len > 0 && n_len < k_name_len;
+        for (usize i = 0; good && i < n_len; ++i)
+            good = pool_name_char(name[i]);
+        if (!good) {
+            refuse_pool(rep, p, "image \"%.31s\" is not a valid app name; use 1-%u lower-case letters, digits, '_' "
+                        "and '-'", name, k_name_len - 1);
+            continue;
+        }
+        if (p.image_count == k_max_pool_images) {
+            refuse_pool(rep, p, "'images' lists more than %u images; list at most %u", k_max_pool_images,
+                        k_max_pool_images);
+            break;
+        }
+        bool embedded = plat.images == nullptr;
+        for (unsigned i = 0; !embedded && i < plat.image_count; ++i)
+            embedded = plat.images[i] != nullptr && strcmp(plat.images[i], name) == 0;
+        if (!embedded) {
+#ifdef CONFIG_TN_IMAGE_MORTISE
+            refuse_pool(rep, p, "image \"%s\" is not among the usable boot modules; give it as a boot module or "
+                        "remove it from 'images'", name);
+#else
+            refuse_pool(rep, p, "image \"%s\" is not embedded in the host image; add it to TN_GUESTS in the host "
+                        "app's guests.mk (an image no boot-time guest names is embedded all the same) or remove it "
+                        "from 'images'", name);
+#endif
+            continue;
+        }
+        memcpy(p.images[p.image_count++], name, n_len + 1);
+    }
+}
+
+/// The pool's CPUs are for instances only: a CPU a valid guest also has is refused in the pool
+/// (a guest keeps its CPU; it was declared with it).
+void check_pool(Description& d, Report& rep) {
+    InstancePool& p = d.pool;
+    for (unsigned i = 0; i < d.count && p.valid; ++i)
+        if (u64 both = d.guests[i].cpu_mask & p.cpu_mask; d.guests[i].valid && both != 0)
+            refuse_pool(rep, p, "CPU %d is given to guest \"%s\"; a CPU of the instance pool belongs to no guest, "
+                        "remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);
+}
+
 }  // namespace
 
 bool parse(const void* blob, u64 size, const Platform& plat, Description& out, Diagnostics& diag) {
@@ -235,12 +364,20 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
 
     Path paths[k_max_guests];
     unsigned seen = 0;
-    tn::fdt::Node channel_list{};
+    tn::fdt::Node channel_list{}, pool_node{};
     bool has_channels = false;
     for (tn::fdt::Node n : fdt.children(top.value())) {
         if (strcmp(fdt.name(n), "channels") == 0) {  // Not a guest: the inter-VM channels, decoded below.
             channel_list = n;
             has_channels = true;
+            continue;
+        }
+        if (strcmp(fdt.name(n), "instance-pool") == 0) {  // Not a guest: the on-demand instances' pool.
+            if (out.pool.present)
+                rep.add(k_pool_path, "a second instance-pool node; declare one pool");
+            else
+                pool_node = n;
+            out.pool.present = true;
             continue;
         }
         ++seen;
@@ -257,6 +394,11 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
     }
     if (seen == 0)
         rep.add("/mortise", "declares no guest; add a node such as guest@0 { name = \"a\"; image = \"app\"; ... }");
+    if (out.pool.present) {  // After the guests: its CPUs are checked against theirs.
+        out.pool.present = false;
+        decode_pool(fdt, pool_node, plat, out.pool, rep);
+        check_pool(out, rep);
+    }
 
     for (unsigned i = 0; i < out.count; ++i)
         for (unsigned j = 0; j < i && out.guests[i].valid; ++j)
@@ -280,7 +422,17 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
                        (unsigned long long)pool, (unsigned long long)avail);
         pool = 0;
     }
-    check_total_memory(out, paths, avail - pool, pool != 0, rep);
+    // The instance pool next, as one block too (Mortise carves it after the channels' pool).
+    if (out.pool.valid && out.pool.mem_size > avail - pool)
+        refuse_pool(rep, out.pool, "memory-size 0x%llx does not fit: 0x%llx bytes of free RAM are left%s; make the "
+                    "pool smaller or add RAM", (unsigned long long)out.pool.mem_size,
+                    (unsigned long long)(avail - pool), pool ? " after the channels' memory" : "");
+    const char* after = pool ? " (after the channels' memory)" : "";
+    if (out.pool.valid) {
+        after = pool ? " (after the channels' and the instance pool's memory)" : " (after the instance pool's memory)";
+        pool += out.pool.mem_size;
+    }
+    check_total_memory(out, paths, avail - pool, after, rep);
     refuse_for_members(out, channel_paths, rep);
     return true;
 }

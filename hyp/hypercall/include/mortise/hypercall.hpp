@@ -125,12 +125,52 @@ protected:
     ~IvcOps() = default;
 };
 
+/// What instance.create asks for, its strings already read from the caller's RAM (NUL-terminated,
+/// shorter than k_guest_name_size) and its numbers within the ranges of tn::mortise_abi::instance.
+struct InstanceRequest {
+    char image[k_guest_name_size];  ///< An image of the instance pool (x1).
+    char name[k_guest_name_size];   ///< The new guest's name (x2).
+    u64 mem_size;                   ///< RAM bytes, a multiple of 2 MiB (x3).
+    unsigned vcpus;                 ///< vCPUs, one pool CPU each (x4).
+    unsigned priority;              ///< 0 to instance::k_max_priority (x5).
+    u32 budget_us, period_us;       ///< The reservation (x6), not checked yet; 0, 0: none.
+};
+
+/// The instance pool's state (instance.pool).
+struct PoolInfo {
+    u64 free_bytes;   ///< x1: pool RAM not given to an instance.
+    u64 total_bytes;  ///< x2: the pool's RAM.
+    u64 free_cpus;    ///< x3 bits 31:0: the pool's CPUs no instance has.
+    u64 free_tables;  ///< x3 bits 63:32: stage-2 translation tables not in use.
+};
+
+/// On-demand instances, implemented by the EL2 core (docs/mortise.md, "On-demand instances"). The
+/// dispatcher has checked that the caller is privileged and the numbers' ranges.
+class InstanceOps {
+public:
+    /// Creates and starts an instance; its guest index in @p guest. InvalidParameters for a request
+    /// the description or the guest list refuses (an image not in the pool, a name taken or not
+    /// valid, more RAM than the pool has, a bad reservation), Unavailable when the pool cannot give
+    /// it now (RAM, CPUs, an instance slot, tables) or its image cannot boot; NotSupported without a pool.
+    virtual Status create(const InstanceRequest& r, unsigned& guest) = 0;
+    /// Stops instance @p guest (an index < LifecycleOps::guest_count()), scrubs its RAM and gives its
+    /// RAM, CPUs and tables back. InvalidParameters when it is not an instance, Busy while its vCPUs
+    /// are still leaving their CPUs.
+    virtual Status reclaim(unsigned guest) = 0;
+    /// The pool's state. NotSupported without a pool.
+    virtual Status pool(PoolInfo& out) = 0;
+
+protected:
+    ~InstanceOps() = default;
+};
+
 /// What handlers act on; any pointer may be null (its functions then return NotSupported).
 struct Env {
     GuestMemory* memory;
     ConsoleOps* console;
     LifecycleOps* lifecycle;
     IvcOps* ivc;
+    InstanceOps* instances = nullptr;
 };
 
 /// Values for x0..x3.
@@ -233,5 +273,6 @@ extern const Group k_info_group;
 extern const Group k_console_group;
 extern const Group k_lifecycle_group;
 extern const Group k_ivc_group;
+extern const Group k_instance_group;
 
 }  // namespace mortise::hypercall

@@ -65,10 +65,25 @@ struct Channel {
     bool uncached;                    // a Linux member: every member maps it Normal Non-cacheable
     bool valid;                       // false: refused (or a member was), never set up
 };
+/// Images one instance pool may list.
+constexpr unsigned k_max_pool_images = 8;
+/// The pool of on-demand instances (`/mortise/instance-pool`; docs/mortise.md, "On-demand instances"):
+/// host RAM and CPUs that no boot-time guest gets, from which the shell or a privileged guest creates
+/// instances of the listed images at run time.
+struct InstancePool {
+    bool present;                 // the description has the node
+    bool valid;                   // false: refused, no instance can be created
+    u64 mem_size;                 // bytes, multiple of 2 MiB: carved at boot, before the guests' RAM
+    u64 cpu_mask;                 // CPUs instances may get (mode 1: one vCPU per CPU); no guest's
+    char images[k_max_pool_images][k_name_len];  // the embedded images instances may run
+    unsigned image_count;
+};
 struct Description {
     Guest guests[k_max_guests]; unsigned count;
     // Added to the contract: inter-VM channels, in document order (the index is the channel id).
     Channel channels[k_max_channels]; unsigned channel_count;
+    // Added to the contract: the on-demand instances' pool (present = false without one).
+    InstancePool pool;
 };
 /// Is guest @p guest a member of @p c? Its member index, or -1.
 constexpr int member_index(const Channel& c, unsigned guest) {

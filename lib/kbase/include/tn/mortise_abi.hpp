@@ -22,14 +22,14 @@ constexpr u32 k_owner_mask = 0x3f;       ///< ...six bits wide.
 constexpr u32 k_owner_hypervisor = 6;    ///< SMCCC "vendor specific hypervisor service calls".
 constexpr u32 k_group_shift = 8;         ///< Function ID bits 15:8: Mortise's group.
 
-/// Group numbers (function ID bits 15:8). Sched is reserved for mode-2 scheduling;
-/// nothing provides it yet.
+/// Group numbers (function ID bits 15:8). Sched is reserved for mode-2 scheduling.
 enum class GroupId : u8 {
     Info = 0,       ///< Interface version and the caller's identity; any guest.
     Console = 1,    ///< Output tagged with the guest's name; any guest.
     Lifecycle = 2,  ///< List, start, pause, resume, destroy, restart guests; privileged guests.
     Ivc = 3,        ///< Inter-VM channels: ring a channel's doorbell, a member's view; members.
     Sched = 4,      ///< Reserved: mode-2 scheduling.
+    Instance = 5,   ///< On-demand instances: create, reclaim, the pool's state; privileged guests.
 };
 
 /// The SMC64 fast-call ID of function @p number in group @p group.
@@ -62,7 +62,7 @@ enum class GuestState : u8 {
 };
 
 /// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 2u;
+constexpr u64 k_version = (1u << 16) | 3u;
 /// Most bytes one console.write takes.
 constexpr u64 k_console_write_max = 256;
 /// Size of a guest name buffer, NUL included: names are shorter than this.
@@ -87,7 +87,23 @@ constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);      ///< lifecycl
 constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);      ///< lifecycle.restart
 constexpr u32 k_ivc_notify = function_id(GroupId::Ivc, 0);         ///< ivc.notify
 constexpr u32 k_ivc_info = function_id(GroupId::Ivc, 1);           ///< ivc.info
+constexpr u32 k_instance_create = function_id(GroupId::Instance, 0);   ///< instance.create (since 1.3)
+constexpr u32 k_instance_reclaim = function_id(GroupId::Instance, 1);  ///< instance.reclaim (since 1.3)
+constexpr u32 k_instance_pool = function_id(GroupId::Instance, 2);     ///< instance.pool (since 1.3)
 }  // namespace id
+
+/// On-demand instances (docs/mortise.md, "On-demand instances"): instance.create's limits.
+namespace instance {
+constexpr u64 k_mem_align = 0x20'0000;     ///< x3 (RAM bytes) is a non-zero multiple of 2 MiB.
+constexpr unsigned k_max_vcpus = 8;        ///< x4: 1 to this many vCPUs (one pool CPU each).
+constexpr unsigned k_max_priority = 31;    ///< x5: priority 0 (lowest) to 31, as lib/sched's.
+/// x6: the budget per period in microseconds, budget in bits 31:0 and period in bits 63:32;
+/// 0 = no reservation. Otherwise the period is k_min_period_us to k_max_period_us and the budget
+/// k_min_budget_us to the period.
+constexpr u32 k_min_period_us = 100, k_max_period_us = 10'000'000, k_min_budget_us = 10;
+/// instance.create's x6 for @p budget_us per @p period_us.
+constexpr u64 budget(u32 budget_us, u32 period_us) { return u64{period_us} << 32 | budget_us; }
+}  // namespace instance
 
 /// Inter-VM channels (docs/mortise.md, "Inter-VM channels"): limits and the doorbell page.
 namespace ivc {

@@ -108,6 +108,32 @@ inline Status destroy(unsigned index) { return call(fid::k_destroy, index).statu
 /// Stops guest @p index and boots it again. @return as start().
 inline Status restart(unsigned index) { return call(fid::k_restart, index).status; }
 
+// ---- on-demand instances (guests marked 'privileged'; interface 1.3) ----
+
+/// Creates and starts an instance of pool image @p image named @p name with @p mem_bytes of RAM
+/// (a multiple of 2 MiB), @p vcpus vCPUs, priority @p priority (0-31) and reservation @p budget
+/// (mortise_abi::instance::budget(), 0: none). x1 = its guest index.
+/// @return Success, or Denied, InvalidAddress (a name not in this guest's RAM), InvalidParameters
+/// (refused: Mortise's log says why), Unavailable (no RAM, CPU or slot free now), NotSupported (no pool).
+inline Result instance_create(const char* image, const char* name, u64 mem_bytes, unsigned vcpus = 1,
+                              unsigned priority = 0, u64 budget = 0) {
+    register u64 x0 asm("x0") = fid::k_instance_create;
+    register u64 x1 asm("x1") = reinterpret_cast<u64>(image);
+    register u64 x2 asm("x2") = reinterpret_cast<u64>(name);
+    register u64 x3 asm("x3") = mem_bytes;
+    register u64 x4 asm("x4") = vcpus;
+    register u64 x5 asm("x5") = priority;
+    register u64 x6 asm("x6") = budget;
+    asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : "r"(x4), "r"(x5), "r"(x6) : "memory");
+    return {static_cast<Status>(static_cast<i64>(x0)), x1, x2, x3};
+}
+/// Stops instance @p index, scrubs its RAM and returns its resources to the pool.
+/// @return Success, or Denied, InvalidParameters (not an instance), Busy (try again).
+inline Status instance_reclaim(unsigned index) { return call(fid::k_instance_reclaim, index).status; }
+/// The pool: x1 = free RAM bytes, x2 = the pool's bytes, x3 = free CPU mask (bits 31:0) and free
+/// stage-2 tables (bits 63:32).
+inline Result instance_pool() { return call(fid::k_instance_pool); }
+
 // ---- inter-VM channels (members of the channel; tn/ivc.hpp wraps them) ----
 
 /// Rings channel @p channel: makes the doorbell interrupt of the members in
