@@ -32,11 +32,15 @@ void capture(char c, void*) { g_console += c; }
 
 const Board& board() { return g_board; }
 
+// main.cpp's console input switch is not part of the tests: a slot that went away is recorded.
+void input_guests_changed(unsigned slot) { test::g_input_freed = static_cast<int>(slot); }
+
 namespace test {
 
 Board& board_for_test() { return g_board; }
 
 IrqHandler g_handlers[k_irq_slots];
+int g_input_freed = -1;
 unsigned g_deactivated[k_irq_slots];
 
 std::string take_console() {

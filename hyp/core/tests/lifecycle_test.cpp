@@ -311,3 +311,38 @@ TEST_F(LifecycleDeathTest, CreatedTwice) {
 
 }  // namespace
 }  // namespace mortise::test
+
+// An on-demand instance is reclaimed only once stopped with every vCPU off; then the slot
+// refuses everything until it is created again, from a clean state (Stopped, nothing paused).
+TEST(Lifecycle, RetireOnlyWhenOffAndThenItIsNoGuest) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    EXPECT_EQ(error_of(g.life.retire()), E::WrongState);  // running
+    ASSERT_TRUE(g.life.pause().ok());
+    EXPECT_EQ(error_of(g.life.retire()), E::WrongState);  // paused
+    EXPECT_FALSE(g.still_on(0));  // leaves, keeping its context
+    g.life.stop(true);            // a fault: Faulted
+    EXPECT_EQ(g.life.state(), S::Faulted);
+    ASSERT_TRUE(g.life.retire().ok());
+    EXPECT_FALSE(g.life.created());
+    EXPECT_EQ(g.life.state(), S::Stopped);
+    EXPECT_EQ(error_of(g.life.start()), E::NotCreated);
+    EXPECT_EQ(error_of(g.life.restart()), E::NotCreated);
+    EXPECT_EQ(error_of(g.life.pause()), E::WrongState);
+    EXPECT_EQ(error_of(g.life.retire()), E::NotCreated);
+    g.life.set_created(1);  // the slot's next instance
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    EXPECT_EQ(g.life.state(), S::Running);
+}
+
+TEST(Lifecycle, RetireWaitsForTheLastVcpuToLeave) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    ASSERT_TRUE(g.claim(0));
+    g.life.stop(false);
+    EXPECT_EQ(error_of(g.life.retire()), E::Busy);  // vCPU 0 is still on its CPU
+    EXPECT_FALSE(g.still_on(0));
+    EXPECT_TRUE(g.life.retire().ok());
+}

@@ -12,7 +12,7 @@ mortise_lifecycle_race_INCLUDES := $(d)/src $(d)/tests
 mortise_lifecycle_race_CXXFLAGS := -DTN_HOST_SMP=1
 mortise_lifecycle_race_SANITIZE := thread
 
-# Guests and hypercall traps (src/guest.cpp, trap.cpp, shell.cpp, images.cpp)
+# Guests and hypercall traps (src/guest.cpp, instances.cpp, trap.cpp, shell.cpp, images.cpp)
 # on arch/fake, with the libraries they use built from source,
 # tests/core_env.cpp in place of the board and the GIC, and tests/cpu_stub.cpp
 # in place of cpu.cpp (vCPUs on any CPU; the tests play entry and exit).
@@ -31,7 +31,7 @@ MORTISE_CORE_CXXFLAGS := -DCONFIG_TN_MAX_CPUS=32 -DCONFIG_LIBMORTISE_CORE_STAGE2
 	-DCONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE=1 -DCONFIG_LIBMORTISE_CORE_UART_READ_VIEW=1
 
 UNIT_TESTS += mortise_core
-mortise_core_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/trap.cpp $(d)/src/shell.cpp \
+mortise_core_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/instances.cpp $(d)/src/trap.cpp $(d)/src/shell.cpp \
 	$(d)/src/images.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_stub.cpp $(d)/tests/core_test.cpp
 mortise_core_INCLUDES := $(d)/src $(d)/tests $(d)/include
 mortise_core_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
@@ -41,7 +41,7 @@ mortise_core_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
 # EL2 address space (src/mmu.cpp); tests/cpu_env.cpp stands in for the world
 # switch's assembly, the ICH registers and arm64's EL2 MMU set-up.
 UNIT_TESTS += mortise_cpu
-mortise_cpu_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/trap.cpp $(d)/src/images.cpp \
+mortise_cpu_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/instances.cpp $(d)/src/trap.cpp $(d)/src/images.cpp \
 	$(d)/src/cpu.cpp $(d)/src/mmu.cpp $(TN_ROOT)/hyp/vgic/src/ich_switch.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_env.cpp $(d)/tests/cpu_test.cpp
 mortise_cpu_INCLUDES := $(d)/src $(d)/tests $(d)/include
 mortise_cpu_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS) -DCONFIG_LIBMORTISE_CORE_EL2_TABLES=16
@@ -49,7 +49,7 @@ mortise_cpu_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS) -DCONFIG_LIBMORTISE_CORE_EL2_TA
 # Inter-VM channels (src/channels.cpp) with the guests and traps of mortise_core: the memory
 # carved at boot, members' stage 2, the doorbell page, ivc.notify/ivc.info and the doorbell rule.
 UNIT_TESTS += mortise_ivc
-mortise_ivc_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/trap.cpp \
+mortise_ivc_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/instances.cpp $(d)/src/trap.cpp \
 	$(d)/src/shell.cpp $(d)/src/images.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_stub.cpp \
 	$(d)/tests/ivc_test.cpp
 mortise_ivc_INCLUDES := $(d)/src $(d)/tests $(d)/include

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     test::FakeConsole console;
     test::FakeLifecycle lifecycle;
     test::FakeIvc ivc;
-    Env env{&memory, &console, &lifecycle, &ivc};
+    Env env{&memory, &console, &lifecycle, &ivc, nullptr};
     for (; size >= k_record; data += k_record, size -= k_record) {
         const Caller caller{static_cast<unsigned>((data[0] >> 1) & 3), 0, (data[0] & 1) != 0};
         u64 regs[7];

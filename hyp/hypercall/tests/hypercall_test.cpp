@@ -36,7 +36,7 @@ constexpr Function k_probe_functions[] = {
 const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 3};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
-constexpr usize k_builtin = 3 + 2 + 8 + 2;
+constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3;
 constexpr usize k_probes = 3;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
@@ -49,12 +49,34 @@ static_assert(k_reads<tn::Ipa> && !k_reads<tn::PhysAddr> && !k_reads<u64> && !k_
 static_assert(k_writes<tn::Ipa> && !k_writes<tn::PhysAddr> && !k_writes<u64>);
 static_assert(std::is_same_v<decltype(std::declval<const Call&>().ipa(0)), tn::Ipa>);
 
+// Records instance.create's request; answers with guest 7.
+struct FakeInstances final : InstanceOps {
+    InstanceRequest last{};
+    int creates = 0;
+    unsigned reclaimed = ~0u;
+    Status create(const InstanceRequest& r, unsigned& guest) override {
+        last = r;
+        ++creates;
+        guest = 7;
+        return Status::Success;
+    }
+    Status reclaim(unsigned guest) override {
+        reclaimed = guest;
+        return Status::Success;
+    }
+    Status pool(PoolInfo& out) override {
+        out = {0x200000, 0x800000, 0xc, 55};
+        return Status::Success;
+    }
+};
+
 struct Fixture : ::testing::Test {
     FakeMemory memory{0x4000'0000, 0x10000};
     FakeConsole console;
     FakeLifecycle lifecycle;
     FakeIvc ivc;
-    Env env{&memory, &console, &lifecycle, &ivc};
+    FakeInstances instances;
+    Env env{&memory, &console, &lifecycle, &ivc, &instances};
     Table table;
     Caller user{1, 0, false};
     Caller admin{0, 1, true};
@@ -64,11 +86,13 @@ struct Fixture : ::testing::Test {
         ASSERT_TRUE(table.add(k_console_group)) << table.error();
         ASSERT_TRUE(table.add(k_lifecycle_group)) << table.error();
         ASSERT_TRUE(table.add(k_ivc_group)) << table.error();
+        ASSERT_TRUE(table.add(k_instance_group)) << table.error();
         ASSERT_TRUE(table.add(k_probe_group)) << table.error();
         g_probe_calls = 0;
     }
-    Return call(const Caller& who, u64 x0, u64 x1 = 0, u64 x2 = 0, u64 x3 = 0) {
-        const u64 regs[7] = {x0, x1, x2, x3, 0, 0, 0};
+    Return call(const Caller& who, u64 x0, u64 x1 = 0, u64 x2 = 0, u64 x3 = 0, u64 x4 = 0, u64 x5 = 0,
+                u64 x6 = 0) {
+        const u64 regs[7] = {x0, x1, x2, x3, x4, x5, x6};
         return table.dispatch(who, regs, env);
     }
 };
@@ -329,6 +353,67 @@ TEST_F(Fixture, FastPathRunsOnlyFastFunctionsWithTheSameChecks) {
     // The ivc calls are fast and reach the ops like dispatch().
     EXPECT_TRUE(fast(user, function_id(GroupId::Ivc, 1), 0, r));
     EXPECT_EQ(r.x0, call(user, function_id(GroupId::Ivc, 1), 0).x0);
+}
+
+// instance.create reads both names from the caller's RAM a byte at a time up to their NUL: a
+// name outside it (or running off its end) is INVALID_ADDRESS, an empty or unterminated one
+// INVALID_PARAMETERS; the numbers are checked at dispatch; x6 splits into budget and period.
+TEST_F(Fixture, InstanceCreateValidatesEveryArgument) {
+    constexpr u64 k_mib = 0x10'0000, k_image = 0x4000'0100, k_name = 0x4000'0200, k_end = 0x4001'0000;
+    memory.put(k_image, "tick");
+    memory.put(k_name, "t1");
+    const u64 budget = tn::mortise_abi::instance::budget(1000, 10000);
+    auto create = [&](const Caller& who, u64 image, u64 name, u64 mem, u64 vcpus = 1, u64 prio = 0, u64 b = 0) {
+        return call(who, id::k_instance_create, image, name, mem, vcpus, prio, b).x0;
+    };
+    EXPECT_EQ(create(user, k_image, k_name, 8 * k_mib), st(Status::Denied));
+    Return r = call(admin, id::k_instance_create, k_image, k_name, 8 * k_mib, 2, 31, budget);
+    ASSERT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 7u);
+    EXPECT_STREQ(instances.last.image, "tick");
+    EXPECT_STREQ(instances.last.name, "t1");
+    EXPECT_EQ(instances.last.mem_size, 8 * k_mib);
+    EXPECT_EQ(instances.last.vcpus, 2u);
+    EXPECT_EQ(instances.last.priority, 31u);
+    EXPECT_EQ(instances.last.budget_us, 1000u);
+    EXPECT_EQ(instances.last.period_us, 10000u);
+    EXPECT_EQ(instances.creates, 1);
+
+    EXPECT_EQ(create(admin, 0x1000, k_name, 8 * k_mib), st(Status::InvalidAddress));
+    EXPECT_EQ(create(admin, k_image, ~u64{0} - 2, 8 * k_mib), st(Status::InvalidAddress));  // wraps
+    memory.put(k_end - 3, "ab");  // "ab\0" ends exactly at the end of RAM: read
+    EXPECT_EQ(create(admin, k_image, k_end - 3, 8 * k_mib), 0);
+    const char k_tail[] = {'a', 'b', 'c'};  // runs off the end of RAM
+    memory.write(Ipa{k_end - 3}, k_tail, 3);
+    EXPECT_EQ(create(admin, k_image, k_end - 3, 8 * k_mib), st(Status::InvalidAddress));
+    memory.put(k_name, "");
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib), st(Status::InvalidParameters));
+    memory.put(k_name, "abcdefghijabcdefghijabcdefghijabcdefghij");  // 40 characters
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib), st(Status::InvalidParameters));
+    memory.put(k_name, "abcdefghijabcdefghijabcdefghij1");  // 31: the longest name
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib), 0);
+    EXPECT_EQ(create(admin, k_image, k_name, 3 * k_mib), st(Status::InvalidParameters));
+    EXPECT_EQ(create(admin, k_image, k_name, 0), st(Status::InvalidParameters));
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib, 0), st(Status::InvalidParameters));
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib, 9), st(Status::InvalidParameters));
+    EXPECT_EQ(create(admin, k_image, k_name, 8 * k_mib, 1, 32), st(Status::InvalidParameters));
+    EXPECT_EQ(instances.creates, 3);  // the two good ones since, nothing else reached the core
+}
+
+TEST_F(Fixture, InstanceReclaimAndPool) {
+    EXPECT_EQ(call(user, id::k_instance_reclaim, 0).x0, st(Status::Denied));
+    EXPECT_EQ(call(admin, id::k_instance_reclaim, 99).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(admin, id::k_instance_reclaim, 1).x0, 0);
+    EXPECT_EQ(instances.reclaimed, 1u);
+    Return r = call(admin, id::k_instance_pool);
+    ASSERT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 0x200000u);
+    EXPECT_EQ(r.x2, 0x800000u);
+    EXPECT_EQ(r.x3, (u64{55} << 32) | 0xc);
+    env.instances = nullptr;
+    EXPECT_EQ(call(admin, id::k_instance_pool).x0, st(Status::NotSupported));
+    EXPECT_EQ(call(admin, id::k_instance_create, 0x4000'0100, 0x4000'0200, 0x200000, 1).x0,
+              st(Status::NotSupported));
 }
 
 }  // namespace

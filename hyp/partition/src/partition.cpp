@@ -332,7 +332,7 @@ void decode_pool(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat,
 /// (a guest keeps its CPU; it was declared with it).
 void check_pool(Description& d, Report& rep) {
     InstancePool& p = d.pool;
-    for (unsigned i = 0; i < d.count && p.valid; ++i)
+    for (unsigned i = 0; i < d.count; ++i)
         if (u64 both = d.guests[i].cpu_mask & p.cpu_mask; d.guests[i].valid && both != 0)
             refuse_pool(rep, p, "CPU %d is given to guest \"%s\"; a CPU of the instance pool belongs to no guest, "
                         "remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);

@@ -136,6 +136,32 @@ TEST_F(Partcheck, ChannelsNameFileLineNodeAndReason) {
               "errors); the other members run without this channel\n");
 }
 
+TEST_F(Partcheck, InstancePool) {
+    Outcome o = run("good-pool", {"--images", "ticker,worker"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+    o = run("bad-pool", {"--images", "ticker"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-pool.dts:15: /mortise/instance-pool: unknown property 'memory'; the instance pool has memory-size, "
+              "cpus and images (docs/mortise.md, \"On-demand instances\")\n"
+              "bad-pool.dts:15: /mortise/instance-pool: memory-size 0x300000 is not a non-zero multiple of 2 MiB "
+              "(0x200000); round it up\n"
+              "bad-pool.dts:15: /mortise/instance-pool: CPU 7 does not exist; the platform has CPUs 0-3\n"
+              "bad-pool.dts:15: /mortise/instance-pool: image \"nosuch\" is not embedded in the host image; add it to "
+              "TN_GUESTS in the host app's guests.mk (an image no boot-time guest names is embedded all the same) or "
+              "remove it from 'images'\n"
+              "bad-pool.dts:15: /mortise/instance-pool: CPU 1 is given to guest \"alpha\"; a CPU of the instance pool "
+              "belongs to no guest, remove it from one 'cpus'\n");
+    // The pool's RAM is counted before the guests': with 64 MiB (16 of them Mortise's) the pool's
+    // 32 MiB fit and alpha's 32 MiB no longer do.
+    o = run("good-pool", {"--images", "ticker,worker", "--ram-size", "64M"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "good-pool.dts:5: /mortise/alpha: memory-size 0x2000000 does not fit: earlier guests leave 0x1000000 "
+              "bytes of free RAM (after the instance pool's memory); shrink the guests or add RAM\n");
+}
+
 TEST_F(Partcheck, MissingImageOnlyWithAnImageList) {
     Outcome o = run("bad-missing-image", {"--images", "ticker"});
     EXPECT_EQ(o.status, 1);
