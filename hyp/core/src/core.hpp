@@ -3,7 +3,8 @@
 // the embedded images (images.cpp) and the EL2 MMU (mmu.cpp). The host board
 // comes from the platform library (mortise/platform.hpp).
 //
-// Lock order: a guest's lifecycle lock (lifecycle.hpp), then a device's own
+// Lock order: the instances' lock (instances.cpp: create, reclaim), then a
+// guest's lifecycle lock (lifecycle.hpp), then a device's own
 // lock (vuart, then vgic), then the console's. Per-CPU requests are single words written with release and
 // read with acquire; the CPU they target acts on them at its next exit or
 // wake-up (it is kicked with k_kick_sgi).

@@ -224,13 +224,13 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
 }
 
 // Gives the stop up to ~50 ms for the vCPUs to leave their CPUs (each leaves at its next exit,
-// which the stop's kick forces).
+// which the stop's kick forces); a million tries at most, should the counter not run.
 GuestResult retire_when_off(Guest& g) {
     const u64 hz = tn::arch::CntfrqEl0::read();
     const u64 until = tn::arch::CntpctEl0::read() + hz / 20;
-    for (;;) {
+    for (unsigned tries = 0;; ++tries) {
         GuestResult r = g.retire(k_free_slot);
-        if (r.ok() || r.error() != GuestError::Busy || tn::arch::CntpctEl0::read() > until)
+        if (r.ok() || r.error() != GuestError::Busy || tn::arch::CntpctEl0::read() > until || tries == 1'000'000)
             return r;
     }
 }

@@ -23,6 +23,8 @@ struct IrqHandler {
 };
 extern IrqHandler g_handlers[k_irq_slots];
 extern unsigned g_deactivated[k_irq_slots];
+/// The slot input_guests_changed() last named (main.cpp's console switch is not in the tests).
+extern int g_input_freed;
 /// Everything printed on the console since the last take_console().
 std::string take_console();
 /// Sets up the board and the console capture (once per process).

@@ -289,29 +289,6 @@ TEST(Lifecycle, LeavingAStoppingGuestIsNoCpuOff) {
     EXPECT_EQ(g.all_offs, 1);
 }
 
-using LifecycleDeathTest = ::testing::Test;
-
-TEST_F(LifecycleDeathTest, AVcpuThatNeverEnteredCannotLeave) {
-    TestGuest g;
-    ASSERT_TRUE(g.life.start().ok());
-    EXPECT_DEATH(g.life.vcpu_left(0, false), "assertion failed: before > 0");
-}
-
-TEST_F(LifecycleDeathTest, MoreVcpusOnThanTheGuestHas) {
-    TestGuest g;
-    (void)g.life.vcpu_entered(0);
-    (void)g.life.vcpu_entered(1);
-    EXPECT_DEATH((void)g.life.vcpu_entered(0), "assertion failed: on <= m_vcpu_count");
-}
-
-TEST_F(LifecycleDeathTest, CreatedTwice) {
-    TestGuest g;
-    EXPECT_DEATH(g.life.set_created(1), "assertion failed: m_vcpu_count == 0");
-}
-
-}  // namespace
-}  // namespace mortise::test
-
 // An on-demand instance is reclaimed only once stopped with every vCPU off; then the slot
 // refuses everything until it is created again, from a clean state (Stopped, nothing paused).
 TEST(Lifecycle, RetireOnlyWhenOffAndThenItIsNoGuest) {
@@ -346,3 +323,26 @@ TEST(Lifecycle, RetireWaitsForTheLastVcpuToLeave) {
     EXPECT_FALSE(g.still_on(0));
     EXPECT_TRUE(g.life.retire().ok());
 }
+
+using LifecycleDeathTest = ::testing::Test;
+
+TEST_F(LifecycleDeathTest, AVcpuThatNeverEnteredCannotLeave) {
+    TestGuest g;
+    ASSERT_TRUE(g.life.start().ok());
+    EXPECT_DEATH(g.life.vcpu_left(0, false), "assertion failed: before > 0");
+}
+
+TEST_F(LifecycleDeathTest, MoreVcpusOnThanTheGuestHas) {
+    TestGuest g;
+    (void)g.life.vcpu_entered(0);
+    (void)g.life.vcpu_entered(1);
+    EXPECT_DEATH((void)g.life.vcpu_entered(0), "assertion failed: on <= m_vcpu_count");
+}
+
+TEST_F(LifecycleDeathTest, CreatedTwice) {
+    TestGuest g;
+    EXPECT_DEATH(g.life.set_created(1), "assertion failed: m_vcpu_count == 0");
+}
+
+}  // namespace
+}  // namespace mortise::test

@@ -54,3 +54,12 @@ mortise_ivc_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.
 	$(d)/tests/ivc_test.cpp
 mortise_ivc_INCLUDES := $(d)/src $(d)/tests $(d)/include
 mortise_ivc_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
+
+# On-demand instances (src/instances.cpp) with the guests, traps and shell of mortise_core: the
+# pool, instance.create/reclaim/pool, first fit, scrubbing, the stage-2 tables and slots freed.
+UNIT_TESTS += mortise_instances
+mortise_instances_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/instances.cpp \
+	$(d)/src/trap.cpp $(d)/src/shell.cpp $(d)/src/images.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp \
+	$(d)/tests/cpu_stub.cpp $(d)/tests/instances_test.cpp
+mortise_instances_INCLUDES := $(d)/src $(d)/tests $(d)/include
+mortise_instances_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
