@@ -188,10 +188,10 @@ TEST_F(Instances, FirstFitAndRefusals) {
 }
 
 TEST_F(Instances, Shell) {
-    std::string out = shell("create tenon sh 2M prio 5 budget 100 1000");
+    std::string out = shell("create tenon sh 4M prio 5 budget 100 1000");
     EXPECT_NE(out.find("create sh: done (guest 2, now running)"), std::string::npos) << out;
     out = shell("pool");
-    EXPECT_NE(out.find("instance pool: 14 MiB free of 16 MiB, CPU mask 0x4 free"), std::string::npos) << out;
+    EXPECT_NE(out.find("instance pool: 12 MiB free of 16 MiB, CPU mask 0x4 free"), std::string::npos) << out;
     EXPECT_NE(out.find("priority 5, budget 100/1000 us"), std::string::npos) << out;
     out = shell("list");
     EXPECT_NE(out.find("  2 sh "), std::string::npos) << out;

@@ -225,7 +225,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0002u);  // 1.2: the ivc group
+    EXPECT_EQ(r.x1, 0x1'0003u);  // 1.3: the instance group
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};
