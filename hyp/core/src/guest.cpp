@@ -106,7 +106,7 @@ alignas(4096) u32 g_uart_views[k_max_slots][vuart::k_view_words];
 
 // ---- Host RAM placement ----
 
-tn::PhysRange g_taken[k_max_guests + 3 + modules::k_max_modules];  // + image, host tree, channels
+tn::PhysRange g_taken[k_max_guests + 4 + modules::k_max_modules];  // + image, host tree, channels, instance pool
 unsigned g_taken_count;
 
 bool is_free(tn::PhysRange r) {
