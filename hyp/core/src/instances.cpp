@@ -184,7 +184,8 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
     }
     if (static_cast<unsigned>(__builtin_popcountll(g_free_cpus)) < p.vcpus) {
         MLOG("create %s: %u vCPU%s asked, %u pool CPU%s free (mode 1: one CPU per vCPU)", p.name, p.vcpus,
-             p.vcpus == 1 ? "" : "s", __builtin_popcountll(g_free_cpus), __builtin_popcountll(g_free_cpus) == 1 ? "" : "s");
+             p.vcpus == 1 ? "" : "s", __builtin_popcountll(g_free_cpus),
+             __builtin_popcountll(g_free_cpus) == 1 ? "" : "s");
         return Status::Unavailable;
     }
     const unsigned blocks = static_cast<unsigned>(p.mem_size / k_block);
@@ -239,8 +240,10 @@ Status reclaim_locked(unsigned slot) {
     Instance* in = instance_of(slot);
     if (!in) {
         Guest* g = guest(slot);
-        MLOG("reclaim: guest %u%s%s%s is not an on-demand instance", slot + 1, g && guest_in_use(*g) ? " '" : "",
-             g && guest_in_use(*g) ? g->desc().name : "", g && guest_in_use(*g) ? "'" : "");
+        if (g && guest_in_use(*g))
+            MLOG("reclaim: guest %u '%s' is not an on-demand instance", slot + 1, g->desc().name);
+        else
+            MLOG("reclaim: guest %u is no instance (a free instance slot or no guest)", slot + 1);
         return Status::InvalidParameters;
     }
     Guest& g = *guest(slot);
