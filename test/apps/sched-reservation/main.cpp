@@ -1,0 +1,146 @@
+// Reservations (LIBSCHED_RESERVATIONS) on the target, one CPU, tickless:
+//  1. A runaway thread of priority 20 that spins forever, reserved 3 ms per
+//     10 ms, does not starve main (priority 16): over one second main gets
+//     SCHED_RESERVATION_TEST_SHARE_MIN..MAX per mille of the CPU, measured by
+//     main itself from the counter (the time between two of its reads counts
+//     as its own when shorter than 50 us). Without the reservation main would
+//     never run again. The runaway's statistics (C API) agree: about 100
+//     periods and throttles, about 300 ms of run time.
+//  2. A periodic thread of priority 22 reserved 2 ms per 10 ms that works
+//     1 ms per period (sleep_until on a 10 ms grid) is never throttled.
+//  3. Bad arguments fail with BadReservation, and nothing changes.
+#include <tn/clock.hpp>
+#include <tn/console.hpp>
+#include <tn/sched.h>
+#include <tn/sched.hpp>
+
+using namespace tn;
+
+namespace {
+
+constexpr u64 k_ms = 1'000'000;
+int g_failures;
+
+void check(bool ok, const char* what) {
+    if (!ok) {
+        tn_printf("sched-reservation: FAILED: %s\n", what);
+        ++g_failures;
+    }
+}
+
+sched::Thread* spawn_suspended(const char* name, u8 prio, sched::Entry fn) {
+    auto r = sched::create({name, prio, 0, 0, true}, fn, nullptr);
+    check(r.ok(), "create");
+    return r.ok() ? r.value() : nullptr;
+}
+
+// Busy for @p ns of counter time (preemptions included).
+void busy_ns(u64 ns) {
+    u64 end = clock::now_ns() + ns;
+    while (clock::now_ns() < end) {
+    }
+}
+
+// ---- 1. the runaway
+[[noreturn]] void runaway(void*) {
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+
+void test_runaway() {
+    sched::Thread* r = spawn_suspended("runaway", 20, runaway);
+    if (!r)
+        return;
+    check(sched::set_reservation(r, 3 * k_ms, 10 * k_ms).ok(), "set_reservation(runaway, 3 ms, 10 ms)");
+    check(sched::resume(r).ok(), "resume(runaway)");
+    // Here once the runaway is throttled (3 ms later).
+    u64 hz = clock::frequency_hz();
+    u64 gap = hz / 20'000;  // 50 us
+    u64 start = clock::now_ticks(), prev = start, mine = 0;
+    while (prev - start < hz) {
+        u64 t = clock::now_ticks();
+        if (t - prev < gap)
+            mine += t - prev;
+        prev = t;
+    }
+    u64 share = mine * 1000 / (prev - start);
+    tn_printf("sched-reservation: main got %lu per mille of 1 s beside a runaway reserved 3 ms per 10 ms\n", share);
+    check(share >= CONFIG_SCHED_RESERVATION_TEST_SHARE_MIN && share <= CONFIG_SCHED_RESERVATION_TEST_SHARE_MAX,
+          "main's share of the CPU is within the band");
+
+    tn_reservation_stats_t s;
+    tn_thread_reservation_stats(reinterpret_cast<tn_thread_t*>(r), &s);
+    sched::ThreadStats ts = sched::stats(r);
+    tn_printf("sched-reservation: runaway: %lu periods, %lu throttles, %lu overruns, ran %lu us\n", s.periods,
+              s.throttles, s.overruns, ts.run_ns / 1000);
+    check(s.budget_ns == 3 * k_ms && s.period_ns == 10 * k_ms, "the runaway's reservation as set");
+    check(s.periods >= 99 && s.periods <= 102, "about 100 periods in 1 s");
+    check(s.throttles >= 99 && s.throttles <= 102 && s.throttles <= s.periods + 1, "throttled once per period");
+    check(s.overruns == 0, "no overruns");
+    check(s.throttled == 1 && s.budget_left_ns == 0, "throttled while main runs");
+#ifdef CONFIG_LIBSCHED_RUNTIME_STATS
+    // 100 or 101 budgets of 3 ms (the switch in and out is charged too).
+    check(ts.run_ns >= 297 * k_ms && ts.run_ns <= 306 * k_ms, "the runaway ran about 300 ms");
+#endif
+    // It stays suspended: nothing but the end of the run ends a runaway.
+    check(sched::suspend(r).ok(), "suspend(runaway)");
+    tn_thread_reservation_stats(reinterpret_cast<tn_thread_t*>(r), &s);
+    check(s.throttled == 0, "a suspended thread is not throttled");
+}
+
+// ---- 2. a periodic thread within its budget
+tn_reservation_stats_t g_periodic;
+
+void periodic(void*) {
+    u64 next = clock::now_ns();
+    for (int i = 0; i < 20; ++i) {
+        busy_ns(1 * k_ms);
+        if (i == 19)
+            tn_thread_reservation_stats(reinterpret_cast<tn_thread_t*>(sched::current()), &g_periodic);
+        next += 10 * k_ms;
+        (void)sched::sleep_until(next);
+    }
+}
+
+void test_periodic() {
+    sched::Thread* p = spawn_suspended("periodic", 22, periodic);
+    if (!p)
+        return;
+    check(tn_thread_set_reservation(reinterpret_cast<tn_thread_t*>(p), 2 * k_ms, 10 * k_ms) == 0,
+          "tn_thread_set_reservation(periodic, 2 ms, 10 ms)");
+    check(sched::resume(p).ok(), "resume(periodic)");
+    check(sched::join(p).ok(), "join(periodic)");
+    tn_printf("sched-reservation: periodic: %lu periods, %lu throttles\n", g_periodic.periods,
+              g_periodic.throttles);
+    check(g_periodic.periods == 19, "19 replenishments before its last period's work ended");
+    check(g_periodic.throttles == 0 && g_periodic.overruns == 0, "a thread within its budget is never throttled");
+}
+
+// ---- 3. bad arguments
+void test_bad_arguments() {
+    sched::Thread* self = sched::current();
+    auto refused = [&](u64 budget, u64 period) {
+        auto r = sched::set_reservation(self, budget, period);
+        return !r.ok() && r.error() == sched::Error::BadReservation;
+    };
+    check(refused(sched::k_min_budget_ns - 1, 10 * k_ms), "a budget below the minimum is refused");
+    check(refused(11 * k_ms, 10 * k_ms), "a budget above the period is refused");
+    check(refused(k_ms, sched::k_max_period_ns + 1), "a period above the maximum is refused");
+    check(tn_thread_set_reservation(reinterpret_cast<tn_thread_t*>(self), 1, 10 * k_ms) == -TN_EINVAL,
+          "the C API says -TN_EINVAL");
+    check(sched::reservation_stats(self).budget_ns == 0, "a refused call changes nothing");
+}
+
+}  // namespace
+
+int main() {
+    test_bad_arguments();
+    test_runaway();
+    test_periodic();
+    if (g_failures) {
+        tn_printf("sched-reservation: %d checks FAILED\n", g_failures);
+        return 1;
+    }
+    tn_puts("sched-reservation: all checks passed");
+    return 0;
+}
