@@ -31,7 +31,7 @@ namespace tn::sched::analysis {
 /// sum below 2^64.
 inline constexpr u64 k_max_period_ns = u64{1} << 60;
 
-/// One reserved thread (or Mortise vCPU) on the CPU analysed.
+/// One reserved thread on the CPU analysed.
 struct Server {
     unsigned priority;  ///< Higher runs first (lib/sched's priorities).
     u64 budget_ns;      ///< C: budget per period.
