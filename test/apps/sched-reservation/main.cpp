@@ -9,10 +9,16 @@
 //  2. A periodic thread of priority 22 reserved 2 ms per 10 ms that works
 //     1 ms per period (sleep_until on a 10 ms grid) is never throttled.
 //  3. Bad arguments fail with BadReservation, and nothing changes.
+//  4. Priority inheritance outranks the budget: a thread reserved 1 ms per
+//     10 ms holds a Mutex for 3 ms; a more urgent thread that waits for it
+//     gets it when the critical section ends (about 2.5 ms), not after the
+//     holder's next two replenishments (about 20 ms); the holder is
+//     throttled when it releases the mutex, with one overrun.
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/sched.h>
 #include <tn/sched.hpp>
+#include <tn/sync.hpp>
 
 using namespace tn;
 
@@ -131,12 +137,50 @@ void test_bad_arguments() {
     check(sched::reservation_stats(self).budget_ns == 0, "a refused call changes nothing");
 }
 
+// ---- 4. priority inheritance
+sync::Mutex g_mutex;
+u64 g_waited_ns;
+
+void holder(void*) {
+    check(g_mutex.lock().ok(), "holder: lock");
+    busy_ns(3 * k_ms);  // main and the waiter take some of it
+    check(g_mutex.unlock().ok(), "holder: unlock");  // throttled here: its budget is long gone
+}
+
+void waiter(void*) {
+    u64 start = clock::now_ns();
+    check(g_mutex.lock().ok(), "waiter: lock");
+    g_waited_ns = clock::now_ns() - start;
+    check(g_mutex.unlock().ok(), "waiter: unlock");
+}
+
+void test_inheritance() {
+    sched::Thread* h = spawn_suspended("holder", 12, holder);
+    if (!h)
+        return;
+    check(sched::set_reservation(h, 1 * k_ms, 10 * k_ms).ok(), "set_reservation(holder, 1 ms, 10 ms)");
+    check(sched::resume(h).ok(), "resume(holder)");
+    (void)sched::sleep_ns(k_ms / 2);  // the holder takes the mutex and spends half its budget
+    auto w = sched::create({"waiter", 24, 0, 0}, waiter, nullptr);  // blocks at once: boosts the holder
+    check(w.ok(), "create(waiter)");
+    if (w.ok())
+        check(sched::join(w.value()).ok(), "join(waiter)");
+    sched::ReservationStats s = sched::reservation_stats(h);
+    tn_printf("sched-reservation: waiter got the mutex after %lu us; holder: %lu overruns, %s\n",
+              g_waited_ns / 1000, s.overruns, s.throttled ? "throttled" : "not throttled");
+    check(g_waited_ns <= 4 * k_ms, "the waiter's wait is the critical section, not the holder's periods");
+    check(s.overruns == 1, "the budget ended once while the holder was boosted");
+    check(s.throttled, "the holder is throttled once the boost ends");
+    check(sched::join(h).ok(), "join(holder)");
+}
+
 }  // namespace
 
 int main() {
     test_bad_arguments();
     test_runaway();
     test_periodic();
+    test_inheritance();
     if (g_failures) {
         tn_printf("sched-reservation: %d checks FAILED\n", g_failures);
         return 1;
