@@ -110,7 +110,10 @@ constexpr ServerResult response_time(const Server* servers, usize count, usize i
             return {Verdict::Unschedulable, next};
         if (next == r)
             return {Verdict::Schedulable, r};
-        r = next;  // grows strictly and is bounded by T_i: the loop ends
+        // r grows strictly and is bounded by T_i, so the loop ends; each
+        // round adds at least one more job of some j, so there are at most
+        // sum over j of (T_i / T_j + 2) rounds.
+        r = next;
     }
 }
 
