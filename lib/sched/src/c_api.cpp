@@ -144,7 +144,8 @@ int tn_thread_set_reservation(tn_thread_t* thread, uint64_t budget_ns, uint64_t 
 
 void tn_thread_reservation_stats(const tn_thread_t* thread, tn_reservation_stats_t* stats) {
     sched::ReservationStats s = sched::reservation_stats(th(thread));
-    *stats = {s.budget_ns, s.period_ns, s.budget_left_ns, s.periods, s.throttles, s.overruns, s.throttled ? 1 : 0};
+    *stats = {s.budget_ns, s.period_ns, s.budget_left_ns, s.periods, s.throttles, s.overruns, s.debt_ns,
+              s.throttled ? 1 : 0};
 }
 #endif
 

@@ -93,7 +93,10 @@ void arm_slice(Cpu& c, Thread* t) {
 // that fires the thread is throttled (State::Throttled, in no queue) until
 // its replenishment timer refills the budget, every period from
 // set_reservation() (deferrable server: a thread that blocks keeps what is
-// left, and nothing carries over to the next period).
+// left, and nothing carries over to the next period). Time run past the
+// budget (the budget interrupt's latency, a whole tick with the periodic
+// tick, a boost, a preemption lock) is a debt paid from the next budgets,
+// so the thread's share stays budget/period however coarse the timer.
 //
 // Priority inheritance outranks the budget: a thread boosted above its base
 // priority (it holds a mutex a more urgent thread waits for) is not
@@ -115,6 +118,26 @@ bool throttled_on_wake(Thread* t) {
         return false;
     throttle(t);
     return true;
+}
+
+// Charges reserved @p t's run since its switch-in (or last charge) up to @p now.
+void charge(Thread* t, u64 now) {
+    Reservation& r = t->resv;
+    u64 used = now - r.switched_in_ns;
+    if (used >= r.left_ns) {
+        r.debt_ns += used - r.left_ns;
+        r.left_ns = 0;
+    } else {
+        r.left_ns -= used;
+    }
+    r.switched_in_ns = now;
+}
+
+// A new period's budget: the full budget less what the thread owes.
+void refill(Reservation& r) {
+    u64 pay = r.debt_ns < r.budget_ns ? r.debt_ns : r.budget_ns;
+    r.debt_ns -= pay;
+    r.left_ns = r.budget_ns - pay;
 }
 
 // Budget left of reserved @p t, counting the current run if it is running.
@@ -168,8 +191,7 @@ Thread* top_thread(const Cpu& c) {
     u64 now = clock::now_ns();
     if (prev->reserved) {
         Reservation& r = prev->resv;
-        u64 used = now - r.switched_in_ns;
-        r.left_ns = used >= r.left_ns ? 0 : r.left_ns - used;
+        charge(prev, now);
         c.budget_expired = false;  // served, or made moot by this charge
         // Preempted or yielding at (or past) the end of its budget: it
         // leaves the run queue here, as the budget timer would have made it.
@@ -323,22 +345,27 @@ void on_replenish(tntimer::Timer&, void* ctx) {
     auto* t = static_cast<Thread*>(ctx);
     Reservation& r = t->resv;
     ++r.periods;
-    r.left_ns = r.budget_ns;
+    bool running = t->state == State::Running && !t->is_idle;
+    if (running)
+        charge(t, clock::now_ns());  // the run so far was the old period's
+    refill(r);
+    if (r.left_ns == 0)  // all of it paid a debt: it stays as it is (throttled, boosted, ...)
+        return;
     if (t->state == State::Throttled) {
         make_ready(t);
-    } else if (t->state == State::Running && !t->is_idle) {
-        // A new budget from now on; the run so far was the old period's.
+    } else if (running) {
         Cpu& c = g_cpus[t->cpu];
-        r.switched_in_ns = clock::now_ns();
         c.budget_expired = false;
         tntimer::start_locked(c.budget, r.switched_in_ns + r.left_ns);
     }
 }
 
-// Starts a period with a full budget now (set_reservation(), resume()).
+// Starts a period with a full budget now, debts forgiven (set_reservation(),
+// resume()).
 void start_period(Thread* t, u64 now) {
     Reservation& r = t->resv;
     r.left_ns = r.budget_ns;
+    r.debt_ns = 0;
     r.replenish.callback = on_replenish;
     r.replenish.ctx = t;
     r.replenish.locked_callback = true;
@@ -914,7 +941,7 @@ Result<void, Error> set_reservation(Thread* t, u64 budget_ns, u64 period_ns) {
     if (t->state != State::Suspended)  // else at resume()
         start_period(t, now);
     else
-        r.left_ns = budget_ns;
+        r.left_ns = budget_ns, r.debt_ns = 0;
     if (t->state == State::Running) {
         r.switched_in_ns = now;
         c.budget_expired = false;
@@ -931,8 +958,8 @@ ReservationStats reservation_stats(const Thread* t) {
     if (!t->reserved)
         return {};
     const Reservation& r = t->resv;
-    return {r.budget_ns, r.period_ns,  budget_left(t), r.periods,
-            r.throttles, r.overruns,   t->state == State::Throttled};
+    return {r.budget_ns, r.period_ns, budget_left(t),        r.periods,
+            r.throttles, r.overruns,  r.debt_ns, t->state == State::Throttled};
 }
 #endif
 

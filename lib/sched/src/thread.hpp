@@ -34,6 +34,7 @@ struct Reservation {
     u64 periods = 0;
     u64 throttles = 0;
     u64 overruns = 0;      // budget ends that found it boosted or preemption-locked
+    u64 debt_ns = 0;       // run past its budget, taken from the next budgets
     tntimer::Timer replenish;  // periodic, every period_ns from set_reservation()
 };
 #endif

@@ -233,8 +233,18 @@ TEST_F(Reservation, ABoostedThreadRunsPastItsBudgetUntilTheBoostEnds) {
     EXPECT_TRUE(s.throttled);
     EXPECT_EQ(s.overruns, 1u);
     EXPECT_EQ(s.throttles, 1u);
-    EXPECT_TRUE(sched::join(h).ok());  // it finishes its last 1 ms after t0 + 10 ms
+    EXPECT_EQ(s.debt_ns, 2 * k_ms);  // 5 ms run on a 3 ms budget
+    // Its next budget is 3 - 2 = 1 ms: at t0 + 10 ms it runs 1 ms and is
+    // throttled at the very end of its last step; it returns at t0 + 20 ms.
+    sched_env::advance(0);
+    while (sched::reservation_stats(h).periods < 1)
+        sched_env::advance(k_step);
     EXPECT_EQ(sched_env::now() - t0, 11 * k_ms);
+    s = sched::reservation_stats(h);
+    EXPECT_TRUE(s.throttled);
+    EXPECT_EQ(s.debt_ns, 0u);
+    EXPECT_TRUE(sched::join(h).ok());
+    EXPECT_EQ(sched_env::now() - t0, 20 * k_ms);
 }
 
 TEST_F(Reservation, BoostingAThrottledThreadMakesItRunOnNoBudget) {

@@ -1,11 +1,12 @@
-// Reservations (LIBSCHED_RESERVATIONS) on the target, one CPU, tickless:
+// Reservations (LIBSCHED_RESERVATIONS) on the target:
 //  1. A runaway thread of priority 20 that spins forever, reserved 3 ms per
-//     10 ms, does not starve main (priority 16): over one second main gets
-//     SCHED_RESERVATION_TEST_SHARE_MIN..MAX per mille of the CPU, measured by
-//     main itself from the counter (the time between two of its reads counts
-//     as its own when shorter than 50 us). Without the reservation main would
-//     never run again. The runaway's statistics (C API) agree: about 100
-//     periods and throttles, about 300 ms of run time.
+//     10 ms, does not starve a victim thread of priority 16 on its CPU: over
+//     one second the victim gets SCHED_RESERVATION_TEST_SHARE_MIN..MAX per
+//     mille of the CPU, measured by itself from the counter (the time between
+//     two of its reads counts as its own when shorter than 50 us). Without
+//     the reservation it would never run again. The runaway's statistics
+//     (C API) agree: about 100 periods and throttles, about 300 ms of run
+//     time. On CPU 0, and on CPU 1 too when two CPUs are online.
 //  2. A periodic thread of priority 22 reserved 2 ms per 10 ms that works
 //     1 ms per period (sleep_until on a 10 ms grid) is never throttled.
 //  3. Bad arguments fail with BadReservation, and nothing changes.
@@ -18,6 +19,7 @@
 #include <tn/console.hpp>
 #include <tn/sched.h>
 #include <tn/sched.hpp>
+#include <tn/smp.hpp>
 #include <tn/sync.hpp>
 
 using namespace tn;
@@ -34,8 +36,8 @@ void check(bool ok, const char* what) {
     }
 }
 
-sched::Thread* spawn_suspended(const char* name, u8 prio, sched::Entry fn) {
-    auto r = sched::create({name, prio, 0, 0, true}, fn, nullptr);
+sched::Thread* spawn_suspended(const char* name, u8 prio, sched::Entry fn, unsigned cpu = 0) {
+    auto r = sched::create({name, prio, 0, cpu, true}, fn, nullptr);
     check(r.ok(), "create");
     return r.ok() ? r.value() : nullptr;
 }
@@ -53,8 +55,10 @@ void busy_ns(u64 ns) {
         __asm__ volatile("" ::: "memory");
 }
 
-void test_runaway() {
-    sched::Thread* r = spawn_suspended("runaway", 20, runaway);
+// The victim: priority 16 (main's) on the runaway's CPU.
+void victim(void* arg) {
+    unsigned cpu = static_cast<unsigned>(reinterpret_cast<uptr>(arg));
+    sched::Thread* r = spawn_suspended("runaway", 20, runaway, cpu);
     if (!r)
         return;
     check(sched::set_reservation(r, 3 * k_ms, 10 * k_ms).ok(), "set_reservation(runaway, 3 ms, 10 ms)");
@@ -70,9 +74,10 @@ void test_runaway() {
         prev = t;
     }
     u64 share = mine * 1000 / (prev - start);
-    tn_printf("sched-reservation: main got %lu per mille of 1 s beside a runaway reserved 3 ms per 10 ms\n", share);
+    tn_printf("sched-reservation: CPU %u: the victim got %lu per mille of 1 s beside a runaway reserved 3 ms per 10 ms\n",
+              cpu, share);
     check(share >= CONFIG_SCHED_RESERVATION_TEST_SHARE_MIN && share <= CONFIG_SCHED_RESERVATION_TEST_SHARE_MAX,
-          "main's share of the CPU is within the band");
+          "the victim's share of the CPU is within the band");
 
     tn_reservation_stats_t s;
     tn_thread_reservation_stats(reinterpret_cast<tn_thread_t*>(r), &s);
@@ -83,7 +88,7 @@ void test_runaway() {
     check(s.periods >= 99 && s.periods <= 102, "about 100 periods in 1 s");
     check(s.throttles >= 99 && s.throttles <= 102 && s.throttles <= s.periods + 1, "throttled once per period");
     check(s.overruns == 0, "no overruns");
-    check(s.throttled == 1 && s.budget_left_ns == 0, "throttled while main runs");
+    check(s.throttled == 1 && s.budget_left_ns == 0, "throttled while the victim runs");
 #ifdef CONFIG_LIBSCHED_RUNTIME_STATS
     // 100 or 101 budgets of 3 ms (the switch in and out is charged too).
     check(ts.run_ns >= 297 * k_ms && ts.run_ns <= 306 * k_ms, "the runaway ran about 300 ms");
@@ -92,6 +97,17 @@ void test_runaway() {
     check(sched::suspend(r).ok(), "suspend(runaway)");
     tn_thread_reservation_stats(reinterpret_cast<tn_thread_t*>(r), &s);
     check(s.throttled == 0, "a suspended thread is not throttled");
+}
+
+// On CPU 0 and, with two CPUs online, on CPU 1 (whose budget and
+// replenishment timers fire on CPU 0 with the periodic tick).
+void test_runaway() {
+    for (unsigned cpu = 0; cpu < smp::online_count(); ++cpu) {
+        auto v = sched::create({"victim", 16, 0, cpu}, victim, reinterpret_cast<void*>(uptr{cpu}));
+        check(v.ok(), "create(victim)");
+        if (v.ok())
+            check(sched::join(v.value()).ok(), "join(victim)");
+    }
 }
 
 // ---- 2. a periodic thread within its budget

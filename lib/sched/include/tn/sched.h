@@ -252,6 +252,7 @@ typedef struct tn_reservation_stats {
     uint64_t periods;        /**< Replenishments so far. */
     uint64_t throttles;      /**< Times the thread was throttled. */
     uint64_t overruns;       /**< Budget ends deferred by priority inheritance or a preemption lock. */
+    uint64_t debt_ns;        /**< Time run past its budgets, taken from the next ones. */
     int throttled;           /**< 1 while throttled, waiting for its replenishment. */
 } tn_reservation_stats_t;
 

@@ -239,6 +239,10 @@ struct ReservationStats {
     /// priority inheritance (throttled when the boost ends) or had preemption
     /// locked (throttled at its unlock).
     u64 overruns;
+    /// Time run past its budgets (budget interrupt latency, whole ticks with
+    /// the periodic tick, boosts, preemption locks) not yet paid back: the
+    /// next budgets are smaller by it.
+    u64 debt_ns;
     bool throttled;      ///< Throttled now: waiting for its replenishment.
 };
 
@@ -260,7 +264,10 @@ struct ReservationStats {
 /// priority (holding a mutex a more urgent thread waits for, tn/sync.hpp) is
 /// not throttled; it runs on and is throttled when the boost ends, and the
 /// budget end counts as an overrun. With preemption locked, throttling waits
-/// for unlock_preemption().
+/// for unlock_preemption(). Time run past the budget, for these reasons or
+/// because the budget timer fires late (by the interrupt latency, or up to a
+/// tick with the periodic tick), is a debt taken from the next budgets, so
+/// over time the thread gets @p budget_ns per @p period_ns and no more.
 ///
 /// Defined only in images with CONFIG_LIBSCHED_RESERVATIONS (otherwise the
 /// link fails naming it).
