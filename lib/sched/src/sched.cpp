@@ -326,6 +326,11 @@ template <Cause cause, bool may_be_idle = true>
     c.budget_expired = false;
     if (!t->reserved || t->is_idle)  // removed, or switched out, meanwhile
         return false;
+    if (u64 left = budget_left(t); left != 0) [[unlikely]] {
+        // Refilled or re-armed since the flag was set: not its end yet.
+        tntimer::start_locked(c.budget, clock::now_ns() + left);
+        return false;
+    }
     if (t->preempt_lock != 0) {
         ++t->resv.overruns;
         c.budget_expired = true;  // again at the last unlock_preemption()
