@@ -67,6 +67,30 @@ void bench_switch(int threads) {
     report(name);
 }
 
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+// ---- thread_switch.reserved.2: the ring of two with both threads reserved
+// (a budget far beyond the run, so neither is throttled): every switch
+// charges the outgoing thread's budget and arms the budget timer for the
+// incoming one. Against thread_switch.2 of the same image: the cost of a
+// switch between reserved threads.
+void bench_switch_reserved() {
+    reset();
+    g_stop = false;
+    g_before = 0;
+    sched::Thread* t[2];
+    sched::lock_preemption();
+    for (auto*& x : t) {
+        x = spawn("ring", k_mid, ring_thread);
+        if (!sched::set_reservation(x, 50'000'000'000, 100'000'000'000).ok())
+            tn_printf("bench: FAILED thread_switch.reserved.2: set_reservation\n");
+    }
+    sched::unlock_preemption();
+    for (auto* x : t)
+        join_thread(x);
+    report("thread_switch.reserved.2");
+}
+#endif
+
 // ---- preempt: the running thread makes a higher-priority thread ready
 // (resumes it from suspension), which takes the CPU inside that call.
 // Sample: stamp before resume() in the low thread -> stamp after suspend()
@@ -172,6 +196,9 @@ void run_sched() {
     bench_stamp();
     for (int n : {2, 10, 20, 50, 100})
         bench_switch(n);
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    bench_switch_reserved();
+#endif
     bench_preempt();
     bench_sem_wakeup();
     bench_irq_preempt();

@@ -28,7 +28,8 @@ int to_errno(Error e) {
     case Error::BadPriority:
     case Error::BadCpu:
     case Error::BadStackSize:
-    case Error::NotJoinable: return -TN_EINVAL;
+    case Error::NotJoinable:
+    case Error::BadReservation: return -TN_EINVAL;
     }
     return -TN_EINVAL;
 }
@@ -135,6 +136,18 @@ void tn_thread_stats(const tn_thread_t* thread, tn_thread_stats_t* stats) {
     stats->switches_in = s.switches_in;
     stats->run_ns = s.run_ns;
 }
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+int tn_thread_set_reservation(tn_thread_t* thread, uint64_t budget_ns, uint64_t period_ns) {
+    return thread ? to_int(sched::set_reservation(th(thread), budget_ns, period_ns)) : -TN_EINVAL;
+}
+
+void tn_thread_reservation_stats(const tn_thread_t* thread, tn_reservation_stats_t* stats) {
+    sched::ReservationStats s = sched::reservation_stats(th(thread));
+    *stats = {s.budget_ns, s.period_ns, s.budget_left_ns, s.periods, s.throttles, s.overruns, s.debt_ns,
+              s.throttled ? 1 : 0};
+}
+#endif
 
 void tn_sched_lock_preemption(void) { sched::lock_preemption(); }
 void tn_sched_unlock_preemption(void) { sched::unlock_preemption(); }

@@ -28,6 +28,10 @@ struct Cpu {
     bool preempt_pending = false;  // preemption came due while locked
     bool slice_expired = false;
     tntimer::Timer slice;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    bool budget_expired = false;  // the running reserved thread's budget ran out
+    tntimer::Timer budget;        // armed while a reserved thread runs with budget left
+#endif
 };
 
 extern smp::PerCpu<Cpu> g_cpus;

@@ -86,9 +86,83 @@ void arm_slice(Cpu& c, Thread* t) {
     }
 }
 
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+// Reservations (set_reservation()): a reserved thread is charged from
+// switch-in to switch-out against its budget for the current period. While
+// it runs, its CPU's budget timer is armed at the end of its budget; when
+// that fires the thread is throttled (State::Throttled, in no queue) until
+// its replenishment timer refills the budget, every period from
+// set_reservation() (deferrable server: a thread that blocks keeps what is
+// left, and nothing carries over to the next period). Time run past the
+// budget (the budget interrupt's latency, a whole tick with the periodic
+// tick, a boost, a preemption lock) is a debt paid from the next budgets,
+// so the thread's share stays budget/period however coarse the timer.
+//
+// Priority inheritance outranks the budget: a thread boosted above its base
+// priority (it holds a mutex a more urgent thread waits for) is not
+// throttled, so the waiter's blocking stays bounded by the critical section
+// rather than by the reservation's period; the budget end counts as an
+// overrun and it is throttled when the boost ends. A budget end that finds
+// preemption locked is served at unlock_preemption().
+bool boosted(const Thread* t) { return t->priority > t->base_priority; }
+
+void throttle(Thread* t) {
+    t->state = State::Throttled;
+    ++t->resv.throttles;
+}
+
+// A reserved thread about to become ready with no budget left (it blocked
+// boosted after its budget ended, and the boost is over) is throttled instead.
+bool throttled_on_wake(Thread* t) {
+    if (!t->reserved || t->resv.left_ns != 0 || boosted(t)) [[likely]]
+        return false;
+    throttle(t);
+    return true;
+}
+
+// Charges reserved @p t's run since its switch-in (or last charge) up to @p now.
+void charge(Thread* t, u64 now) {
+    Reservation& r = t->resv;
+    u64 used = now - r.switched_in_ns;
+    if (used >= r.left_ns) {
+        r.debt_ns += used - r.left_ns;
+        r.left_ns = 0;
+    } else {
+        r.left_ns -= used;
+    }
+    r.switched_in_ns = now;
+}
+
+// A new period's budget: the full budget less what the thread owes.
+void refill(Reservation& r) {
+    u64 pay = r.debt_ns < r.budget_ns ? r.debt_ns : r.budget_ns;
+    r.debt_ns -= pay;
+    r.left_ns = r.budget_ns - pay;
+}
+
+// Budget left of reserved @p t, counting the current run if it is running.
+u64 budget_left(const Thread* t) {
+    const Reservation& r = t->resv;
+    if (t->state != State::Running)
+        return r.left_ns;
+    u64 used = clock::now_ns() - r.switched_in_ns;
+    return used >= r.left_ns ? 0 : r.left_ns - used;
+}
+
+void on_budget_end(tntimer::Timer&, void* ctx) {
+    auto cpu = static_cast<unsigned>(reinterpret_cast<uptr>(ctx));
+    g_cpus[cpu].budget_expired = true;
+    kick(cpu);
+}
+#endif
+
 [[gnu::always_inline]] inline void make_ready(Thread* t) {
     // A thread is in at most one queue: a ready one in no wait queue.
     TN_ASSERT(!t->rq_link.linked && !t->link.linked && t->waiting_on == nullptr);
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    if (throttled_on_wake(t)) [[unlikely]]
+        return;
+#endif
     t->state = State::Ready;
     Cpu& c = g_cpus[t->cpu];
     c.rq.push_back(t->rq_link, t->priority);
@@ -109,6 +183,34 @@ Thread* top_thread(const Cpu& c) {
     return container_of(c.rq.first(static_cast<unsigned>(c.rq.top_priority())), &Thread::rq_link);
 }
 
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+// The budget side of a switch from or to a reserved thread: charges prev for
+// its run, arms the budget timer for next. Out of line: unreserved switches
+// pay only the test of the two flags.
+[[gnu::noinline]] void budget_switch(Cpu& c, Thread* prev, Thread* next) {
+    u64 now = clock::now_ns();
+    if (prev->reserved) {
+        Reservation& r = prev->resv;
+        charge(prev, now);
+        c.budget_expired = false;  // served, or made moot by this charge
+        // Preempted or yielding at (or past) the end of its budget: it
+        // leaves the run queue here, as the budget timer would have made it.
+        if (r.left_ns == 0 && prev->state == State::Ready && !boosted(prev)) {
+            c.rq.remove(prev->rq_link, prev->priority);
+            throttle(prev);
+        }
+    }
+    if (next->reserved && next->resv.left_ns != 0) {
+        next->resv.switched_in_ns = now;
+        tntimer::start_locked(c.budget, now + next->resv.left_ns);
+    } else {
+        // Running on no budget (boosted) arms nothing: the boost's end checks.
+        next->resv.switched_in_ns = now;
+        tntimer::cancel_locked(c.budget);
+    }
+}
+#endif
+
 void switch_to(Cpu& c, Thread* prev, Thread* next) {
     // prev stays queued (ready), blocked, suspended or exited (the idle
     // thread is never queued); next is the first of its priority (or idle).
@@ -118,6 +220,10 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     u64 now = stat_ticks();
     prev->run_ticks += now - prev->switched_in_at;
     next->switched_in_at = now;
+#endif
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    if (prev->reserved | next->reserved) [[unlikely]]
+        budget_switch(c, prev, next);
 #endif
     ++next->switches_in;
     next->state = State::Running;
@@ -135,6 +241,10 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
 // Otherwise as make_ready(t). Returns after the caller runs again, still
 // locked; whatever it read under the lock before may be stale by then.
 [[gnu::always_inline]] inline void make_ready_last(Thread* t) {
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    if (throttled_on_wake(t)) [[unlikely]]
+        return;
+#endif
     Cpu& c = g_cpus.local();
     Thread* prev = c.current;
     // In an interrupt handler first: there the switch waits for the way out.
@@ -150,6 +260,10 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     }
     make_ready(t);
 }
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+bool budget_end(Cpu& c);
+#endif
 
 // Algorithm 1, compiled once per cause so that each call site gets only its
 // own branch (the yield and preemption paths are the hottest in the kernel).
@@ -167,6 +281,10 @@ template <Cause cause, bool may_be_idle = true>
         next = c.rq.empty() ? c.idle : top_thread(c);
     } else {
         if constexpr (cause == Cause::Preempt) {
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+            if (c.budget_expired && budget_end(c)) [[unlikely]]
+                return;
+#endif
             if (c.slice_expired) [[unlikely]] {
                 c.slice_expired = false;
                 reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
@@ -199,6 +317,66 @@ template <Cause cause, bool may_be_idle = true>
     if (next != prev)
         switch_to(c, prev, next);
 }
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+// The running thread's budget timer fired. Returns whether it was throttled
+// (and the CPU switched away); false: it keeps running for now (see above).
+[[gnu::noinline]] bool budget_end(Cpu& c) {
+    Thread* t = c.current;
+    c.budget_expired = false;
+    if (!t->reserved || t->is_idle)  // removed, or switched out, meanwhile
+        return false;
+    if (u64 left = budget_left(t); left != 0) [[unlikely]] {
+        // Refilled or re-armed since the flag was set: not its end yet.
+        tntimer::start_locked(c.budget, clock::now_ns() + left);
+        return false;
+    }
+    if (t->preempt_lock != 0) {
+        ++t->resv.overruns;
+        c.budget_expired = true;  // again at the last unlock_preemption()
+        c.preempt_pending = true;
+        return false;
+    }
+    if (boosted(t)) {
+        ++t->resv.overruns;
+        return false;
+    }
+    throttle(t);
+    reschedule_as<Cause::Blocked>(c);
+    return true;
+}
+
+void on_replenish(tntimer::Timer&, void* ctx) {
+    auto* t = static_cast<Thread*>(ctx);
+    Reservation& r = t->resv;
+    ++r.periods;
+    bool running = t->state == State::Running && !t->is_idle;
+    if (running)
+        charge(t, clock::now_ns());  // the run so far was the old period's
+    refill(r);
+    if (r.left_ns == 0)  // all of it paid a debt: it stays as it is (throttled, boosted, ...)
+        return;
+    if (t->state == State::Throttled) {
+        make_ready(t);
+    } else if (running) {
+        Cpu& c = g_cpus[t->cpu];
+        c.budget_expired = false;
+        tntimer::start_locked(c.budget, r.switched_in_ns + r.left_ns);
+    }
+}
+
+// Starts a period with a full budget now, debts forgiven (set_reservation(),
+// resume()).
+void start_period(Thread* t, u64 now) {
+    Reservation& r = t->resv;
+    r.left_ns = r.budget_ns;
+    r.debt_ns = 0;
+    r.replenish.callback = on_replenish;
+    r.replenish.ctx = t;
+    r.replenish.locked_callback = true;
+    tntimer::start_locked(r.replenish, now + r.period_ns, r.period_ns);
+}
+#endif
 
 [[gnu::noinline]] void reschedule_blocked() { reschedule_as<Cause::Blocked>(g_cpus.local()); }
 [[gnu::noinline]] void reschedule_preempt() { reschedule_as<Cause::Preempt>(g_cpus.local()); }
@@ -365,6 +543,10 @@ Result<void, Error> init_boot_cpu() {
     c.rq.push_back(m.rq_link, m.priority);  // the running thread stays queued
     c.slice.callback = on_slice_end;
     c.slice.locked_callback = true;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    c.budget.callback = on_budget_end;
+    c.budget.locked_callback = true;
+#endif
     Locked held;
     c.idle = TN_TRY(create_locked({"idle0", 0, CONFIG_LIBSCHED_IDLE_STACK_SIZE, 0}, idle_entry, nullptr, true));
     return {};
@@ -383,6 +565,11 @@ void init_secondary_cpu(unsigned cpu) {
     c.slice.callback = on_slice_end;
     c.slice.ctx = reinterpret_cast<void*>(uptr{cpu});
     c.slice.locked_callback = true;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    c.budget.callback = on_budget_end;
+    c.budget.ctx = reinterpret_cast<void*>(uptr{cpu});
+    c.budget.locked_callback = true;
+#endif
 }
 
 // ---- tn/sched_impl.hpp
@@ -455,6 +642,12 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
     case State::Ready:
         c.rq.remove(t->rq_link, t->priority);
         t->priority = priority;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+        if (t->reserved && t->resv.left_ns == 0 && !boosted(t)) {
+            throttle(t);  // its boost outlasted its budget
+            break;
+        }
+#endif
         c.rq.push_back(t->rq_link, priority);
         if (priority > priority_of(c.current))
             kick(t->cpu);
@@ -470,6 +663,12 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
         c.rq.push_front(t->rq_link, priority);
         if (c.rq.top_priority() > priority)
             kick(t->cpu);
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+        if (t->reserved && !boosted(t) && budget_left(t) == 0) {
+            c.budget_expired = true;  // its boost outlasted its budget
+            kick(t->cpu);
+        }
+#endif
         break;
     case State::Blocked:
         if (t->waiting_on) {
@@ -485,6 +684,13 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
     case State::Exited:
         t->priority = priority;
         break;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    case State::Throttled:
+        t->priority = priority;
+        if (boosted(t))
+            make_ready(t);  // a more urgent thread waits for its mutex: it runs on no budget
+        break;
+#endif
     }
 }
 
@@ -497,7 +703,8 @@ IntrusiveList& held_mutexes(Locked&, Thread* t) { return t->held_mutexes; }
 const char* error_name(Error e) {
     static const char* const names[] = {"BadPriority", "BadCpu",      "BadStackSize", "NoMemory",
                                         "Timeout",     "WouldBlock",  "NotJoinable",  "InIsr",
-                                        "Deadlock",    "NotOwner",    "Overflow",     "BadState"};
+                                        "Deadlock",    "NotOwner",    "Overflow",     "BadState",
+                                        "BadReservation"};
     return enum_name(names, e);
 }
 
@@ -541,6 +748,10 @@ void exit(uptr value) {
     if (!t->held_mutexes.empty() && sync::exit_holding_mutexes)
         sync::exit_holding_mutexes(held, t);  // fatal: its mutexes would point at a freed thread
     t->exit_value = value;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    if (t->reserved)
+        tntimer::cancel_locked(t->resv.replenish);  // its budget timer goes at the switch
+#endif
     t->state = State::Exited;
     arch::fp_forget(&t->fp);  // its registers need not be kept: it never runs again
     wake_all(held, t->joiners);
@@ -588,6 +799,10 @@ Result<void, Error> suspend(Thread* t) {
             // handler, which would stop the thread it interrupted).
             ok = !t->is_idle && !irq::in_interrupt();
             if (ok) {
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+                if (t->reserved)
+                    tntimer::cancel_locked(t->resv.replenish);  // resume() starts a new period
+#endif
                 t->state = State::Suspended;
                 reschedule_as<Cause::Blocked>(g_cpus.local());
             }
@@ -595,8 +810,18 @@ Result<void, Error> suspend(Thread* t) {
             switch (t->state) {
             case State::Ready:
                 g_cpus[t->cpu].rq.remove(t->rq_link, t->priority);
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+                if (t->reserved)
+                    tntimer::cancel_locked(t->resv.replenish);
+#endif
                 t->state = State::Suspended;
                 break;
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+            case State::Throttled:
+                tntimer::cancel_locked(t->resv.replenish);
+                t->state = State::Suspended;
+                break;
+#endif
             case State::Blocked:
                 // It stays in its wait; when that ends it is Suspended, not Ready.
                 ok = !t->suspend_pending;
@@ -620,6 +845,10 @@ Result<void, Error> resume(Thread* t) {
     {
         Locked held;
         if (t->state == State::Suspended) [[likely]] {
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+            if (t->reserved)
+                start_period(t, clock::now_ns());
+#endif
             // Resuming a more urgent thread is the common use: the
             // preemption happens here rather than at the end of the scope.
             make_ready_last(t);
@@ -687,6 +916,57 @@ ThreadStats stats(const Thread* t) {
     u64 hz = clock::frequency_hz();
     return {t->switches_in, hz ? ticks * 1'000'000'000ull / hz : 0};
 }
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+Result<void, Error> set_reservation(Thread* t, u64 budget_ns, u64 period_ns) {
+    bool remove = budget_ns == 0 && period_ns == 0;
+    if (!remove && (budget_ns < k_min_budget_ns || budget_ns > period_ns || period_ns > k_max_period_ns))
+        return err(Error::BadReservation);
+    Locked held;
+    if (t->is_idle || t->state == State::Exited)
+        return err(Error::BadState);
+    Cpu& c = g_cpus[t->cpu];
+    if (remove) {
+        if (!t->reserved)
+            return {};
+        tntimer::cancel_locked(t->resv.replenish);
+        if (t->state == State::Running) {
+            tntimer::cancel_locked(c.budget);
+            c.budget_expired = false;
+        }
+        t->reserved = false;
+        if (t->state == State::Throttled)
+            make_ready(t);
+        return {};
+    }
+    Reservation& r = t->resv;
+    r.budget_ns = budget_ns;
+    r.period_ns = period_ns;
+    u64 now = clock::now_ns();
+    if (t->state != State::Suspended)  // else at resume()
+        start_period(t, now);
+    else
+        r.left_ns = budget_ns, r.debt_ns = 0;
+    if (t->state == State::Running) {
+        r.switched_in_ns = now;
+        c.budget_expired = false;
+        tntimer::start_locked(c.budget, now + budget_ns);
+    }
+    t->reserved = true;
+    if (t->state == State::Throttled)
+        make_ready(t);
+    return {};
+}
+
+ReservationStats reservation_stats(const Thread* t) {
+    Locked held;
+    if (!t->reserved)
+        return {};
+    const Reservation& r = t->resv;
+    return {r.budget_ns, r.period_ns, budget_left(t),        r.periods,
+            r.throttles, r.overruns,  r.debt_ns, t->state == State::Throttled};
+}
+#endif
 
 void lock_preemption() {
     irq::LocalGuard masked;

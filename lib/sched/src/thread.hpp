@@ -18,7 +18,26 @@ enum class State : u8 {
     Blocked,  ///< In a wait queue, sleeping, or both (with a timeout); suspend_pending may be set.
     Suspended,  ///< Stopped by suspend() until resume() (in no queue).
     Exited,   ///< Done; waiting to be joined.
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    Throttled,  ///< Reserved, its budget used up: in no queue until its replenishment.
+#endif
 };
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+/// A thread's budget per period (set_reservation()), in nanoseconds of
+/// tn::clock time. Charged from switch-in to switch-out.
+struct Reservation {
+    u64 budget_ns = 0;
+    u64 period_ns = 0;
+    u64 left_ns = 0;       // budget left in this period, as of the last switch-out
+    u64 switched_in_ns = 0;  // when it was last switched in (while Running)
+    u64 periods = 0;
+    u64 throttles = 0;
+    u64 overruns = 0;      // budget ends that found it boosted or preemption-locked
+    u64 debt_ns = 0;       // run past its budget, taken from the next budgets
+    tntimer::Timer replenish;  // periodic, every period_ns from set_reservation()
+};
+#endif
 
 /// Where a thread's stack came from (core.hpp's port::map_stack() fills it
 /// in; its meaning is the port's). pages == 0: an adopted boot stack.
@@ -40,6 +59,9 @@ public:
     bool joined = false;
     bool is_idle = false;
     bool suspend_pending = false;  // suspended while Blocked: Suspended, not Ready, when the wait ends
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    bool reserved = false;  // resv is in force (in the padding before preempt_lock)
+#endif
     u32 preempt_lock = 0;
     const char* name = "";
     Entry entry = nullptr;
@@ -66,6 +88,10 @@ public:
     IntrusiveList held_mutexes;  // lib/sync's priority inheritance
 
     void* slots[k_thread_slots] = {};  // slot(): lib/newlib's reent, lib/posix's record
+
+#ifdef CONFIG_LIBSCHED_RESERVATIONS
+    Reservation resv;
+#endif
 
     // Last: 528 bytes that would push the hot fields out of short offsets.
     [[no_unique_address]] arch::FpContext fp;  // empty without an FP context (ectx off)

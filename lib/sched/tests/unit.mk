@@ -1,5 +1,5 @@
 UNIT_TESTS += sched
-sched_SRCS := $(d)/tests/runqueue_test.cpp $(d)/tests/policy_test.cpp
+sched_SRCS := $(d)/tests/runqueue_test.cpp $(d)/tests/policy_test.cpp $(d)/tests/analysis_test.cpp
 sched_INCLUDES := $(d)/src
 
 # The scheduler core itself (src/sched.cpp, src/c_api.cpp) on arch/fake, with
@@ -33,3 +33,11 @@ sched_coop_SRCS := $(sched_slice_SRCS)
 sched_coop_INCLUDES := $(sched_core_INCLUDES)
 sched_coop_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_COOPERATIVE=1 -DCONFIG_LIBSCHED_TIMESLICE_US=0
 sched_coop_LDFLAGS := $(sched_core_LDFLAGS)
+
+# The core with reservations (LIBSCHED_RESERVATIONS), run-time statistics on.
+UNIT_TESTS += sched_resv
+sched_resv_SRCS := $(sched_core_SRCS_NO_TESTS) $(d)/tests/resv_test.cpp
+sched_resv_INCLUDES := $(sched_core_INCLUDES)
+sched_resv_CXXFLAGS := $(sched_core_CONFIG) -DCONFIG_LIBSCHED_PREEMPTIVE=1 -DCONFIG_LIBSCHED_RUNTIME_STATS=1 \
+	-DCONFIG_LIBSCHED_TIMESLICE_US=0 -DCONFIG_LIBSCHED_RESERVATIONS=1
+sched_resv_LDFLAGS := $(sched_core_LDFLAGS)

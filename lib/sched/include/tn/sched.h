@@ -8,7 +8,7 @@
  *
  * | code            | meaning (C++ sched::Error) |
  * |-----------------|----------------------------|
- * | -TN_EINVAL      | bad priority, CPU or stack size; a null argument; join() of itself or of a thread already joined (BadPriority, BadCpu, BadStackSize, NotJoinable) |
+ * | -TN_EINVAL      | bad priority, CPU or stack size; a null argument; join() of itself or of a thread already joined; a reservation out of range (BadPriority, BadCpu, BadStackSize, NotJoinable, BadReservation) |
  * | -TN_ENOMEM      | no memory or no stack slot for a new thread (NoMemory) |
  * | -TN_ETIMEDOUT   | the timeout passed first (Timeout) |
  * | -TN_EAGAIN      | TN_NO_WAIT was given and the call would block (WouldBlock) |
@@ -243,6 +243,41 @@ const char* tn_thread_name(const tn_thread_t* thread);
  * @blocking No.
  */
 void tn_thread_stats(const tn_thread_t* thread, tn_thread_stats_t* stats);
+
+/** What tn_thread_reservation_stats() reports (tn::sched::ReservationStats). */
+typedef struct tn_reservation_stats {
+    uint64_t budget_ns;      /**< Budget per period, as set; 0: no reservation. */
+    uint64_t period_ns;      /**< Period, as set. */
+    uint64_t budget_left_ns; /**< Budget left in the current period. */
+    uint64_t periods;        /**< Replenishments so far. */
+    uint64_t throttles;      /**< Times the thread was throttled. */
+    uint64_t overruns;       /**< Budget ends deferred by priority inheritance or a preemption lock. */
+    uint64_t debt_ns;        /**< Time run past its budgets, taken from the next ones. */
+    int throttled;           /**< 1 while throttled, waiting for its replenishment. */
+} tn_reservation_stats_t;
+
+/**
+ * Gives @p thread a reservation of @p budget_ns CPU time per @p period_ns,
+ * or removes it (0, 0); tn::sched::set_reservation() explains the policy.
+ * Only in images with CONFIG_LIBSCHED_RESERVATIONS.
+ * @param thread a thread that has not exited.
+ * @param budget_ns 10 us (tn::sched::k_min_budget_ns) to @p period_ns.
+ * @param period_ns up to 100 s (tn::sched::k_max_period_ns).
+ * @retval 0 set (or removed).
+ * @retval -TN_EINVAL @p thread is NULL, or the budget or period is out of range.
+ * @retval -TN_EBADSTATE @p thread has exited or is an idle thread.
+ * @context Any. @blocking No (the caller may be throttled or preempted).
+ */
+int tn_thread_set_reservation(tn_thread_t* thread, uint64_t budget_ns, uint64_t period_ns);
+
+/**
+ * Copies the reservation of @p thread and its counters to @p stats (zeros
+ * without a reservation). Only with CONFIG_LIBSCHED_RESERVATIONS.
+ * @param thread a valid thread.
+ * @param[out] stats receives them.
+ * @context Any. @blocking No.
+ */
+void tn_thread_reservation_stats(const tn_thread_t* thread, tn_reservation_stats_t* stats);
 
 /**
  * Defers preemption of the calling thread until the matching

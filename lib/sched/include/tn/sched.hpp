@@ -64,6 +64,7 @@ enum class Error : u8 {
     NotOwner,      ///< Unlocking a mutex the caller does not hold.
     Overflow,      ///< A counter would exceed its limit.
     BadState,      ///< The thread is not in a state the call applies to (see suspend/resume).
+    BadReservation,  ///< A budget or period out of range (set_reservation()).
 };
 
 /// Printable name of @p e ("Timeout"), for logs.
@@ -220,6 +221,68 @@ const char* name(const Thread* t);
 /// Switch count and run time of @p t (also of an exited thread not yet joined).
 /// @context Any. @blocking No.
 ThreadStats stats(const Thread* t);
+
+/// Smallest budget set_reservation() takes (10 us): below it a budget is
+/// mostly the cost of the switches and timer interrupts that enforce it.
+inline constexpr u64 k_min_budget_ns = 10'000;
+/// Largest period set_reservation() takes (100 s).
+inline constexpr u64 k_max_period_ns = 100'000'000'000;
+
+/// What reservation_stats() reports; all 0 for a thread without a reservation.
+struct ReservationStats {
+    u64 budget_ns;       ///< Budget per period, as set.
+    u64 period_ns;       ///< Period, as set.
+    u64 budget_left_ns;  ///< Budget left in the current period (counting a run in progress).
+    u64 periods;         ///< Replenishments so far (periods ended).
+    u64 throttles;       ///< Times the thread was throttled (its budget used up before its period ended).
+    /// Budget ends that did not throttle at once: the thread was boosted by
+    /// priority inheritance (throttled when the boost ends) or had preemption
+    /// locked (throttled at its unlock).
+    u64 overruns;
+    /// Time run past its budgets (budget interrupt latency, whole ticks with
+    /// the periodic tick, boosts, preemption locks) not yet paid back: the
+    /// next budgets are smaller by it.
+    u64 debt_ns;
+    bool throttled;      ///< Throttled now: waiting for its replenishment.
+};
+
+/// Gives @p t a reservation of @p budget_ns of CPU time per @p period_ns
+/// (a deferrable server at @p t's priority), or removes it (0, 0).
+///
+/// A reserved thread is scheduled by priority as any other while it has
+/// budget. Its run time, from switch-in to switch-out, is charged against the
+/// budget; when the budget of the current period is used up it is throttled:
+/// it leaves the run queue and does not run until the next replenishment,
+/// which refills the budget (unused budget does not carry over) and makes it
+/// ready again (preempting a lower thread). Periods start when the
+/// reservation is set, and again at every resume() after a suspend(). A
+/// thread that blocks keeps the budget it has left. So a runaway thread at a
+/// high priority takes at most @p budget_ns of every @p period_ns from the
+/// threads below it.
+///
+/// Priority inheritance takes precedence: a thread boosted above its base
+/// priority (holding a mutex a more urgent thread waits for, tn/sync.hpp) is
+/// not throttled; it runs on and is throttled when the boost ends, and the
+/// budget end counts as an overrun. With preemption locked, throttling waits
+/// for unlock_preemption(). Time run past the budget, for these reasons or
+/// because the budget timer fires late (by the interrupt latency, or up to a
+/// tick with the periodic tick), is a debt taken from the next budgets, so
+/// over time the thread gets @p budget_ns per @p period_ns and no more.
+///
+/// Defined only in images with CONFIG_LIBSCHED_RESERVATIONS (otherwise the
+/// link fails naming it).
+/// @param t a thread that has not exited, not the idle thread; any CPU.
+/// @param budget_ns CPU time per period: k_min_budget_ns to @p period_ns.
+/// @param period_ns replenishment period: up to k_max_period_ns.
+/// @retval Error::BadReservation budget below k_min_budget_ns or above the
+///         period, or period above k_max_period_ns (and not both 0).
+/// @retval Error::BadState @p t is exited or an idle thread.
+/// @context Any (ISR ok). @blocking No (the caller may be throttled or preempted).
+Result<void, Error> set_reservation(Thread* t, u64 budget_ns, u64 period_ns);
+/// The reservation of @p t and what it did (zeros without one). Defined only
+/// with CONFIG_LIBSCHED_RESERVATIONS.
+/// @context Any. @blocking No.
+ReservationStats reservation_stats(const Thread* t);
 
 /// Defers preemption of the calling thread until the matching unlock (they
 /// nest). A preemption that came due meanwhile happens at the last unlock.
