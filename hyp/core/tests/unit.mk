@@ -16,7 +16,7 @@ mortise_lifecycle_race_SANITIZE := thread
 # on arch/fake, with the libraries they use built from source,
 # tests/core_env.cpp in place of the board and the GIC, and tests/cpu_stub.cpp
 # in place of cpu.cpp (vCPUs on any CPU; the tests play entry and exit).
-MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/kernel_image.cpp $(TN_ROOT)/hyp/partition/src/modules.cpp \
+MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/color.cpp $(TN_ROOT)/hyp/partition/src/kernel_image.cpp $(TN_ROOT)/hyp/partition/src/modules.cpp \
 	$(TN_ROOT)/hyp/hypercall/src/table.cpp $(TN_ROOT)/hyp/hypercall/src/groups.cpp \
 	$(TN_ROOT)/hyp/vgic/src/vgic.cpp $(TN_ROOT)/hyp/vgic/src/mmio.cpp $(TN_ROOT)/hyp/vuart/src/pl011.cpp $(TN_ROOT)/hyp/vuart/src/guest_line.cpp \
 	$(TN_ROOT)/hyp/vpsci/src/vpsci.cpp $(TN_ROOT)/hyp/vpsci/src/smccc.cpp $(TN_ROOT)/hyp/vcpu/src/context.cpp $(TN_ROOT)/hyp/vcpu/src/inject.cpp \

@@ -111,6 +111,27 @@ TEST_F(Partcheck, OverlapNamesFileLineNodeAndReason) {
               "change 'memory-base' or drop it to let Mortise place it\n");
 }
 
+// LLC colours: a colour two guests share or one the cache does not have fails the build with
+// file:line; without --colors (an image with CONFIG_MORTISE_LLC_COLORS=0) no guest may name colours.
+TEST_F(Partcheck, ColoursNameFileLineNodeAndReason) {
+    Outcome o = run("bad-colors", {"--colors", "16"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-colors.dts:24: /mortise/gamma: colour 16 does not exist: the last-level cache has 16 colours "
+              "(0-15); change 'colors'\n"
+              "bad-colors.dts:15: /mortise/beta: colour 3 is already given to guest \"alpha\"; guests share no LLC "
+              "colour, remove it from one 'colors'\n");
+    o = run("bad-colors", {"--colors", "32"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-colors.dts:15: /mortise/beta: colour 3 is already given to guest \"alpha\"; guests share no LLC "
+              "colour, remove it from one 'colors'\n");
+    o = run("bad-colors");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("bad-colors.dts:6: /mortise/alpha: 'colors': this image has no LLC colouring "
+                          "(CONFIG_MORTISE_LLC_COLORS=0)"), std::string::npos) << o.text;
+}
+
 // Inter-VM channels: each problem at the line of the channel's node, the guests unaffected.
 TEST_F(Partcheck, ChannelsNameFileLineNodeAndReason) {
     Outcome o = run("channels", {"--images", "ticker"});
