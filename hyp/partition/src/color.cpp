@@ -7,8 +7,6 @@ namespace mortise::color {
 
 namespace {
 
-constexpr unsigned k_max_taken = 32;
-
 /// Pages from colour @p c to the next colour of @p set after it (1..colors). @pre set has a bit below colors.
 u64 pages_to_next(ColorSet set, unsigned c, unsigned colors) {
     for (unsigned k = 1; k < colors; ++k)

@@ -256,6 +256,7 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
     memset(static_cast<void*>(&out), 0, sizeof(out));
     memset(&diag, 0, sizeof(diag));
     Report rep(diag);
+    out.colors = plat.colors;
 
     // The reader takes a usize; a size beyond it cannot be a blob we would accept anyway.
     auto opened = tn::fdt::Fdt::try_open(blob, static_cast<usize>(size > 0xffff'ffffu ? 0xffff'ffffu : size));

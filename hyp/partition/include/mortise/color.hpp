@@ -25,6 +25,8 @@ constexpr u64 k_page = 0x1000;
 constexpr unsigned k_max_colors = 64;
 /// A set of colours: bit c is colour c.
 using ColorSet = u64;
+/// Most taken regions PageRuns looks at.
+constexpr unsigned k_max_taken = 64;
 
 /// A colour count Mortise can use: a power of two from 1 to k_max_colors.
 constexpr bool valid_count(unsigned colors) {
@@ -48,8 +50,8 @@ constexpr ColorSet all(unsigned colors) { return colors == 64 ? ~ColorSet{0} : (
 /// guest's IPA order is its PA order.
 class PageRuns {
 public:
-    /// Up to 4 banks and 32 taken regions are looked at (more are ignored: the caller's
-    /// tables are no larger). Neither list needs to be sorted; the pointers must stay valid.
+    /// Up to 4 banks and k_max_taken taken regions are looked at (more are ignored: the
+    /// callers' tables are no larger, which Mortise asserts). Neither list needs to be sorted; the pointers must stay valid.
     PageRuns(const Region* ram, unsigned ram_count, const Region* taken, unsigned taken_count, ColorSet set,
              unsigned colors);
     /// The next run, at most @p max bytes (@p max a multiple of k_page); size 0 once none is left.

@@ -70,6 +70,8 @@ struct Description {
     Guest guests[k_max_guests]; unsigned count;
     // Added to the contract: inter-VM channels, in document order (the index is the channel id).
     Channel channels[k_max_channels]; unsigned channel_count;
+    // Added: the LLC colour count the guests' `colors` are indices of (Platform::colors).
+    unsigned colors;
 };
 /// Is guest @p guest a member of @p c? Its member index, or -1.
 constexpr int member_index(const Channel& c, unsigned guest) {
