@@ -135,6 +135,8 @@ public:
     u8* ram(tn::Ipa ipa, u64 size);
     /// Stage-2 tables (4 KiB each) this guest's tables took when it was created.
     unsigned stage2_tables() const { return m_s2_tables; }
+    /// Counter ticks its creation took (RAM, stage 2, devices; not loading).
+    u64 create_ticks() const { return m_create_ticks; }
 
     // Lifecycle, from any CPU (Lifecycle has the transitions and their errors).
     GuestResult start() { return m_life.start(); }
@@ -218,6 +220,7 @@ private:
     u32* m_uart_view = nullptr;  // LIBMORTISE_CORE_UART_READ_VIEW: the UART's read view
     u64 m_uart_exits = 0;
     unsigned m_s2_tables = 0;
+    u64 m_create_ticks = 0;
 };
 
 // ---- Inter-VM channels (channels.cpp) ----

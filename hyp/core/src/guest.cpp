@@ -307,6 +307,7 @@ void Guest::describe(unsigned index, const partition::Guest& desc) {
 }
 
 GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
+    const u64 started = tn::arch::CntpctEl0::read();
     describe(index, desc);
     m_vcpu_count = partition::vcpu_count(desc);
     if (m_vcpu_count > k_max_vcpus) {
@@ -375,6 +376,7 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     if (desc.dma)
         MLOG("guest '%s': has a DMA-capable device, which without an SMMU can reach all memory (%s)", desc.name,
              desc.privileged ? "privileged guest" : "dma-unsafe-accepted");
+    m_create_ticks = tn::arch::CntpctEl0::read() - started;
     return {};
 }
 
@@ -597,7 +599,14 @@ GuestResult Guest::load() {
 GuestResult Guest::boot() {
     if (m_life.restart_pending())
         MLOG("guest '%s' restarting", m_desc->name);
+#ifdef CONFIG_LIBMORTISE_CORE_COLOR_CHECK
+    const u64 started = tn::arch::CntpctEl0::read();
     TN_TRY(load());
+    MLOG("guest '%s': image and device tree loaded in %lu counter ticks", m_desc->name,
+         tn::arch::CntpctEl0::read() - started);
+#else
+    TN_TRY(load());
+#endif
     quiesce_spis();
     m_vgic->reset();
     m_uart->reset();
@@ -787,7 +796,8 @@ void create_guests(const partition::Description& d) {
         ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]).ok();
     }
 #ifdef CONFIG_LIBMORTISE_CORE_COLOR_CHECK
-    (void)check_colors();
+    if (const u64 wrong = check_colors(); wrong != 0)
+        MLOG("colour check FAILED: %lu guest RAM pages of a wrong colour, in Mortise's memory or unmapped", wrong);
 #endif
     for (unsigned i = 0; i < d.count; ++i)
         if (ok[i] && d.guests[i].autostart)
@@ -824,11 +834,12 @@ u64 check_colors() {
         wrong_total += other + own + unmapped;
         if (d.colors)
             MLOG("colour check: guest '%s': %lu RAM pages in stage 2, %lu of a colour outside mask 0x%lx, %lu in "
-                 "Mortise's memory, %lu unmapped; %u stage-2 tables", d.name, pages, other, d.colors, own, unmapped,
-                 g.stage2_tables());
+                 "Mortise's memory, %lu unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages,
+                 other, d.colors, own, unmapped, g.stage2_tables(), g.create_ticks());
         else
             MLOG("colour check: guest '%s': %lu RAM pages in stage 2 (not coloured), %lu in Mortise's memory, %lu "
-                 "unmapped; %u stage-2 tables", d.name, pages, own, unmapped, g.stage2_tables());
+                 "unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages, own, unmapped,
+                 g.stage2_tables(), g.create_ticks());
     }
     return wrong_total;
 }
