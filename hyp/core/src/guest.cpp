@@ -94,7 +94,8 @@ alignas(4096) u32 g_uart_views[k_max_guests][vuart::k_view_words];
 
 tn::PhysRange g_taken[k_max_guests + 3 + modules::k_max_modules];  // + image, host tree, channels
 unsigned g_taken_count;
-static_assert(sizeof(g_taken) / sizeof(g_taken[0]) <= color::k_max_taken, "the coloured allocator sees every one");
+static_assert(sizeof(g_taken) / sizeof(g_taken[0]) + 16 <= color::k_max_taken,
+              "the coloured allocator sees every one, and 16 firmware ranges of the host tree");
 // From the first to the last page of each coloured guest's RAM: guests placed in one piece stay
 // out (coloured guests do not: their colours are disjoint, color::PageRuns).
 tn::PhysRange g_colored[k_max_guests];
@@ -223,7 +224,22 @@ GuestResult Guest::map_colored_ram() {
     tn::PhysRange ram[4];
     for (unsigned i = 0; i < b.ram_count && i < 4; ++i)
         ram[i] = {PhysAddr{b.ram[i].base}, b.ram[i].size};
-    color::PageRuns runs(ram, b.ram_count < 4 ? b.ram_count : 4, g_taken, g_taken_count, set, colors);
+    // What is taken, and what the host tree keeps for firmware (boards keep it at the low end of
+    // RAM, where coloured RAM starts).
+    tn::PhysRange taken[color::k_max_taken];
+    unsigned count = 0;
+    for (; count < g_taken_count; ++count)
+        taken[count] = g_taken[count];
+    if (auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(b.dtb), b.dtb_size); host.ok()) {
+        const unsigned kept = color::firmware_regions(host.value(), taken + count, color::k_max_taken - count);
+        if (kept > color::k_max_taken - count) {
+            MLOG("guest '%s' not started: the host tree reserves %u memory ranges, more than coloured RAM can "
+                 "avoid (%u)", m_desc->name, kept, color::k_max_taken - count);
+            return tn::err(GuestError::NoRam);
+        }
+        count += kept;
+    }
+    color::PageRuns runs(ram, b.ram_count < 4 ? b.ram_count : 4, taken, count, set, colors);
     const Ipa base = partition::ram_ipa(*m_desc);
     u64 done = 0;
     PhysAddr last{};

@@ -88,6 +88,26 @@ u64 PageRuns::count() {
     return total;
 }
 
+unsigned firmware_regions(const tn::fdt::Fdt& host, Region* out, unsigned cap) {
+    unsigned n = 0;
+    auto put = [&](u64 base, u64 size) {
+        if (size != 0 && n < cap)
+            out[n] = {tn::PhysAddr{base}, size};
+        n += size != 0;
+    };
+    for (tn::fdt::Region r : host.reservations())
+        put(r.address, r.size);
+    if (auto list = host.find_path("/reserved-memory"); list.ok())
+        for (tn::fdt::Node child : host.children(list.value()))
+            for (tn::usize i = 0;; ++i) {
+                auto r = host.reg(child, i);
+                if (!r.ok())
+                    break;
+                put(r.value().address, r.value().size);
+            }
+    return n;
+}
+
 CacheGeometry cache_geometry(const tn::fdt::Fdt& host) {
     CacheGeometry g{CacheGeometry::Status::NoCache, 0, 0, 0, 0, 0};
     auto cpus = host.find_path("/cpus");

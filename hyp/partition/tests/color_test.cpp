@@ -207,6 +207,33 @@ TEST(ColorGeometry, FromTheLastLevelCacheNode) {
     EXPECT_EQ(geometry(b.build()).status, S::NoCache);
 }
 
+// /memreserve/ entries and /reserved-memory children (a board's secure firmware) are kept from
+// coloured RAM.
+TEST(ColorGeometry, FirmwareRegionsOfTheHostTree) {
+    DtbBuilder b;
+    b.reserve(0x4000'0000, 0x1'0000);
+    b.begin("").prop_u32("#address-cells", 2).prop_u32("#size-cells", 2);
+    b.begin("reserved-memory").prop_u32("#address-cells", 2).prop_u32("#size-cells", 2).prop_empty("ranges");
+    b.begin("bl31@40040000").prop_cells("reg", {0, 0x4004'0000, 0, 0x2'0000}).prop_empty("no-map").end();
+    b.begin("optee@48400000").prop_cells("reg", {0, 0x4840'0000, 0, 0x100'0000, 0, 0x5000'0000, 0, 0x1000}).end();
+    b.end().end();
+    Buffer buf(b.build());
+    auto fdt = tn::fdt::Fdt::try_open(buf.data(), buf.size());
+    ASSERT_TRUE(fdt.ok());
+    Region out[8];
+    ASSERT_EQ(color::firmware_regions(fdt.value(), out, 8), 4u);
+    EXPECT_EQ(out[0], (Region{PhysAddr{0x4000'0000}, 0x1'0000}));
+    EXPECT_EQ(out[1], (Region{PhysAddr{0x4004'0000}, 0x2'0000}));
+    EXPECT_EQ(out[2], (Region{PhysAddr{0x4840'0000}, 0x100'0000}));
+    EXPECT_EQ(out[3], (Region{PhysAddr{0x5000'0000}, 0x1000}));
+    EXPECT_EQ(color::firmware_regions(fdt.value(), out, 2), 4u);  // counts what did not fit
+    // Given as taken regions, no page of theirs is handed out.
+    const Region ram[] = {{PhysAddr{0x4000'0000}, 0x1000'0000}};
+    PageRuns runs(ram, 1, out, 2, color::all(16), 16);
+    EXPECT_EQ(runs.next(0x1000'0000).base.value(), 0x4001'0000u);
+    EXPECT_EQ(runs.next(0x1000'0000).base.value(), 0x4006'0000u);
+}
+
 // ---- The `colors` property of the partition description ----
 
 Bytes cells(std::initializer_list<u32> list) {

@@ -73,6 +73,13 @@ private:
     u64 m_at = 0;
 };
 
+/// Memory the host tree keeps from any OS: its /memreserve/ entries and the `reg` ranges of the
+/// children of /reserved-memory (firmware such as a secure monitor, on boards). Coloured guests,
+/// allocated from the low end of RAM where boards keep firmware, avoid them. Writes at most
+/// @p cap to @p out; returns how many there are (more than @p cap: the caller ignores the rest
+/// at its peril, Mortise refuses coloured guests then).
+unsigned firmware_regions(const tn::fdt::Fdt& host, Region* out, unsigned cap);
+
 /// What the host device tree says about the last-level cache.
 struct CacheGeometry {
     enum class Status : tn::u8 {
