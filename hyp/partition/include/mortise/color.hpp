@@ -86,7 +86,7 @@ struct CacheGeometry {
         Found,       ///< size, sets and line size read; colors computed
         NoCache,     ///< the first CPU names no next-level-cache (QEMU virt's tree)
         Incomplete,  ///< a cache node lacks cache-size, cache-sets or cache-line-size, or they disagree
-    } status;
+    } status;         ///< what was found
     unsigned level;   ///< cache-level of the node (2 when not given), or 0
     u64 size;         ///< cache-size, bytes
     u64 sets;         ///< cache-sets
