@@ -821,10 +821,21 @@ void create_guests(const partition::Description& d) {
                 MLOG("guest '%s' not started: %s", d.guests[i].name, error_name(r.error()));
 }
 
+// A page is wrong when it is unmapped, not Normal memory, of a colour not the guest's, in Mortise's
+// image or the host tree, or in the RAM of another guest in one piece (coloured guests cannot share
+// one: their colours are disjoint, which the colour test covers).
 u64 check_colors() {
     const tn::PhysRange mortise{PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
                                 reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start)};
+    const tn::PhysRange host_tree{PhysAddr{board().dtb}, board().dtb_size};
     const unsigned colors = g_description ? g_description->colors : 0;
+    auto other_guest = [](unsigned self, tn::PhysRange page) {
+        for (unsigned j = 0; j < g_count; ++j)
+            if (j != self && g_guests[j].created() && !g_guests[j].desc().colors &&
+                page.overlaps({g_guests[j].ram_pa(), g_guests[j].desc().mem_size}))
+                return true;
+        return false;
+    };
     u64 wrong_total = 0;
     for (unsigned i = 0; i < g_count; ++i) {
         Guest& g = g_guests[i];
@@ -832,7 +843,7 @@ u64 check_colors() {
             continue;
         const partition::Guest& d = g.desc();
         const tn::IpaRange window = partition::ram_window(d);
-        u64 pages = 0, other = 0, own = 0, unmapped = 0;
+        u64 pages = 0, other = 0, own = 0, shared = 0, unmapped = 0;
         for (u64 off = 0; off < window.size; off += stage2::k_page) {
             auto t = g.stage2().translate(window.base + off);
             if (!t.ok() || t.value().mem != stage2::Mem::Normal) {
@@ -840,22 +851,21 @@ u64 check_colors() {
                 continue;
             }
             ++pages;
-            const PhysAddr pa = t.value().pa;
-            if (d.colors && color::valid_count(colors) && !((d.colors >> color::color_of(pa, colors)) & 1))
+            const tn::PhysRange page{t.value().pa, stage2::k_page};
+            if (d.colors && color::valid_count(colors) && !((d.colors >> color::color_of(page.base, colors)) & 1))
                 ++other;
-            if (mortise.overlaps({pa, stage2::k_page}) || tn::PhysRange{PhysAddr{board().dtb}, board().dtb_size}
-                                                                  .overlaps({pa, stage2::k_page}))
+            if (mortise.overlaps(page) || host_tree.overlaps(page))
                 ++own;
+            if (other_guest(i, page))
+                ++shared;
         }
-        wrong_total += other + own + unmapped;
+        wrong_total += other + own + shared + unmapped;
+        char what[64] = " (not coloured)";
         if (d.colors)
-            MLOG("colour check: guest '%s': %lu RAM pages in stage 2, %lu of a colour outside mask 0x%lx, %lu in "
-                 "Mortise's memory, %lu unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages,
-                 other, d.colors, own, unmapped, g.stage2_tables(), g.create_ticks());
-        else
-            MLOG("colour check: guest '%s': %lu RAM pages in stage 2 (not coloured), %lu in Mortise's memory, %lu "
-                 "unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages, own, unmapped,
-                 g.stage2_tables(), g.create_ticks());
+            tn::fmt::format(what, sizeof what, ", %lu of a colour outside mask 0x%lx", other, d.colors);
+        MLOG("colour check: guest '%s': %lu RAM pages in stage 2%s, %lu in Mortise's memory, %lu in another guest's "
+             "RAM, %lu unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages, what, own, shared,
+             unmapped, g.stage2_tables(), g.create_ticks());
     }
     return wrong_total;
 }
