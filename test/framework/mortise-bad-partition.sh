@@ -2,7 +2,8 @@
 # file:line: node: reason, and no image is produced: a copy of
 # apps/mortise-two-tenons (in a scratch directory, built against this tree)
 # gets, one at a time, overlapping fixed memory, a CPU given to two guests,
-# memory outside RAM and an image no guest provides. The good description
+# memory outside RAM, an image no guest provides, LLC colours in an image
+# without colouring and a colour given to two guests. The good description
 # then builds, and fails again once the image's TN_MAX_CPUS leaves a CPU it
 # gives a guest off (with no change to the description: the check reruns).
 source "$(dirname "$0")/common.bash"
@@ -59,6 +60,15 @@ bad_case "memory outside RAM" "${AT}memory \[0x80000000, 0x84000000\) is not ins
     "beta|autostart;|memory-base = <0x0 0x80000000>; autostart;"
 bad_case "a missing image" "${AT}image \"gamma\" is not embedded in the host image \(embedded: alpha, beta\)" \
     "beta|image = \"beta\";|image = \"gamma\";"
+# LLC colours: refused while the image has none (MORTISE_LLC_COLORS=0, the default), and with
+# 16 colours a colour given to two guests fails like a CPU given twice.
+bad_case "colours without MORTISE_LLC_COLORS" \
+    "${AT}'colors': this image has no LLC colouring \(CONFIG_MORTISE_LLC_COLORS=0\)" \
+    "beta|autostart;|colors = <1>; autostart;"
+mk -s setconfig SET="MORTISE_LLC_COLORS=16" >/dev/null
+bad_case "a colour given twice" "${AT}colour 3 is already given to guest \"alpha\"; guests share no LLC colour" \
+    "alpha|autostart;|colors = <0 1 2 3>; autostart;" \
+    "beta|autostart;|colors = <3 4>; autostart;"
 
 # The same copy with the good description builds.
 cp "$GOOD" "$APP/partitions.dts"

@@ -98,6 +98,10 @@ tn::PhysAddr carve_ram(u64 size);
 
 /// Creates every valid guest of the description and starts the autostart ones.
 void create_guests(const partition::Description& d);
+/// LIBMORTISE_CORE_COLOR_CHECK: walks the stage-2 tables of every created guest over its RAM
+/// window and logs, per guest, the pages mapped, those of a colour not its own (coloured guests),
+/// those in Mortise's memory or unmapped, and its stage-2 tables. The number of wrong pages.
+u64 check_colors();
 /// Guests created (also those that failed to be), and with an instance pool its instance slots
 /// (a free slot is a guest with an empty name that cannot start: guest_in_use()).
 unsigned guest_count();
@@ -150,6 +154,8 @@ public:
     vuart::Pl011& uart() { return *m_uart; }
     vpsci::Vpsci& psci() { return *m_psci; }
     const stage2::Table& stage2() const { return *m_stage2; }
+    /// It was created (its RAM, stage 2 and devices are set up), whatever its state now.
+    bool created() const { return m_life.created(); }
     tn::PhysAddr ram_pa() const { return m_ram_pa; }
     u64 cntvoff() const { return m_cntvoff; }
 
@@ -164,8 +170,13 @@ public:
     /// An access to the UART's window exited (counted since the guest's boot).
     void count_uart_exit() { __atomic_add_fetch(&m_uart_exits, 1, __ATOMIC_RELAXED); }
     u64 uart_exits() const { return __atomic_load_n(&m_uart_exits, __ATOMIC_RELAXED); }
-    /// Guest RAM by IPA as a host pointer, or nullptr unless [ipa, ipa+size) is all RAM.
+    /// Guest RAM by IPA as a host pointer, or nullptr unless [ipa, ipa+size) is all RAM and, for
+    /// coloured RAM (`colors`), in one host-physical piece: copy larger ranges page by page.
     u8* ram(tn::Ipa ipa, u64 size);
+    /// Stage-2 tables (4 KiB each) this guest's tables took when it was created.
+    unsigned stage2_tables() const { return m_s2_tables; }
+    /// Counter ticks its creation took (RAM, stage 2, devices; not loading).
+    u64 create_ticks() const { return m_create_ticks; }
 
     // Lifecycle, from any CPU (Lifecycle has the transitions and their errors).
     GuestResult start() { return m_life.start(); }
@@ -222,6 +233,10 @@ private:
 
     GuestResult load();
     GuestResult build_stage2();
+    GuestResult map_colored_ram();
+    /// Copies @p n bytes to guest RAM @p offset bytes above its base and, for coloured RAM, cleans
+    /// them to the point of coherency (guest RAM in one piece is cleaned by the caller).
+    void put(u64 offset, const u8* src, u64 n);
     GuestResult claim_spis();
     void quiesce_spis();
     void enable_spis();
@@ -248,6 +263,8 @@ private:
     Window m_windows[3 + partition::k_max_channels] = {};
     u32* m_uart_view = nullptr;  // LIBMORTISE_CORE_UART_READ_VIEW: the UART's read view
     u64 m_uart_exits = 0;
+    unsigned m_s2_tables = 0;
+    u64 m_create_ticks = 0;
 };
 
 // ---- Inter-VM channels (channels.cpp) ----

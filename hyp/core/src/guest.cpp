@@ -10,6 +10,7 @@
 // (Lifecycle::vcpu_left: restart, or power-off when nothing is left running).
 #include <new>
 
+#include <mortise/color.hpp>
 #include <mortise/guestdt.hpp>
 #include <mortise/ich_el2.hpp>
 #include <mortise/kernel_image.hpp>
@@ -94,6 +95,14 @@ void free_s2_tables(unsigned slot) {
         }
 }
 
+#if CONFIG_MORTISE_LLC_COLORS
+// A coloured guest's device tree is generated here (with an overlay, above its final place too)
+// and then copied page by page: its RAM is not one host-physical range. The lock (taken inside a
+// guest's lifecycle lock) serialises guests booting on several CPUs at once.
+alignas(16) u8 g_dt_scratch[2 * guestdt::k_max_size];
+tn::Spinlock g_dt_scratch_lock;
+#endif
+
 #ifdef CONFIG_LIBMORTISE_CORE_UART_READ_VIEW
 // Each guest's UART read view (vuart.hpp), mapped read-only at its UART IPA
 // while reads have no side effect. Stage 2 maps it Normal write-back: the
@@ -108,10 +117,19 @@ alignas(4096) u32 g_uart_views[k_max_slots][vuart::k_view_words];
 
 tn::PhysRange g_taken[k_max_guests + 4 + modules::k_max_modules];  // + image, host tree, channels, instance pool
 unsigned g_taken_count;
+static_assert(sizeof(g_taken) / sizeof(g_taken[0]) + 16 <= color::k_max_taken,
+              "the coloured allocator sees every one, and 16 firmware ranges of the host tree");
+// From the first to the last page of each coloured guest's RAM: guests placed in one piece stay
+// out (coloured guests do not: their colours are disjoint, color::PageRuns).
+tn::PhysRange g_colored[k_max_guests];
+unsigned g_colored_count;
 
 bool is_free(tn::PhysRange r) {
     for (unsigned i = 0; i < g_taken_count; ++i)
         if (r.overlaps(g_taken[i]))
+            return false;
+    for (unsigned i = 0; i < g_colored_count; ++i)
+        if (r.overlaps(g_colored[i]))
             return false;
     return true;
 }
@@ -208,8 +226,83 @@ unsigned free_stage2_tables() {
     return n;
 }
 
+// A coloured guest's RAM (docs/mortise.md, "LLC page colouring"): the free pages of its colours,
+// lowest first (color::PageRuns over the board's RAM less what is taken: Mortise, the host tree,
+// boot modules, the channels' pool, guests in one piece), mapped run after run from the RAM
+// window's base, so that the guest sees one contiguous range whose IPA order is the pages' PA
+// order (ram() relies on it). No other coloured guest has pages of these colours (the description
+// keeps colours disjoint); the span from the first to the last page is kept from guests placed in
+// one piece later. Page-granular mapping takes about one table per 2 MiB of RAM: the budget is
+// checked first, so that a shortfall names the option and the number instead of failing midway.
+GuestResult Guest::map_colored_ram() {
+    const unsigned colors = g_description ? g_description->colors : 0;
+    const color::ColorSet set = m_desc->colors;
+    if (!color::valid_count(colors)) {  // parse() refuses such a guest; a hand-made description could not
+        MLOG("guest '%s' not started: it names LLC colours, and this image has none", m_desc->name);
+        return tn::err(GuestError::NoRam);
+    }
+    const bool whole = (set & color::all(colors)) == color::all(colors);
+    const u64 needed = (whole ? 0 : tn::align_up(m_desc->mem_size, 0x20'0000) / 0x20'0000) +
+                       tn::align_up(m_desc->mem_size, 0x4000'0000) / 0x4000'0000 + 2;
+    const unsigned left = free_stage2_tables();
+    if (needed > left) {
+        MLOG("guest '%s' not started: its %lu MiB of coloured RAM are mapped page by page and need about %lu "
+             "stage-2 tables, %u of LIBMORTISE_CORE_STAGE2_TABLES=%u are left; raise it by %lu", m_desc->name,
+             m_desc->mem_size / tn::MiB, needed, left, k_s2_tables, needed - left);
+        return tn::err(GuestError::OutOfTables);
+    }
+    const Board& b = board();
+    tn::PhysRange ram[4];
+    for (unsigned i = 0; i < b.ram_count && i < 4; ++i)
+        ram[i] = {PhysAddr{b.ram[i].base}, b.ram[i].size};
+    // What is taken, and what the host tree keeps for firmware (boards keep it at the low end of
+    // RAM, where coloured RAM starts).
+    tn::PhysRange taken[color::k_max_taken];
+    unsigned count = 0;
+    for (; count < g_taken_count; ++count)
+        taken[count] = g_taken[count];
+    if (auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(b.dtb), b.dtb_size); host.ok()) {
+        const unsigned kept = color::firmware_regions(host.value(), taken + count, color::k_max_taken - count);
+        if (kept > color::k_max_taken - count) {
+            MLOG("guest '%s' not started: the host tree reserves %u memory ranges, more than coloured RAM can "
+                 "avoid (%u)", m_desc->name, kept, color::k_max_taken - count);
+            return tn::err(GuestError::NoRam);
+        }
+        count += kept;
+    }
+    color::PageRuns runs(ram, b.ram_count < 4 ? b.ram_count : 4, taken, count, set, colors);
+    const Ipa base = partition::ram_ipa(*m_desc);
+    u64 done = 0;
+    PhysAddr last{};
+    while (done < m_desc->mem_size) {
+        const tn::PhysRange run = runs.next(m_desc->mem_size - done);
+        if (run.size == 0) {
+            MLOG("guest '%s' not started: the free RAM holds only %lu of its %lu MiB in its colours (mask 0x%lx); "
+                 "give it more colours or less memory", m_desc->name, done / tn::MiB, m_desc->mem_size / tn::MiB,
+                 set);
+            return tn::err(GuestError::NoRam);
+        }
+        if (done == 0)
+            m_ram_pa = run.base;
+        if (auto r = m_stage2->map(base + done, run.base, run.size, stage2::Mem::Normal, {true, true, true});
+            !r.ok()) {
+            MLOG("guest '%s' not started: stage-2 mapping of its coloured RAM failed (%s)%s", m_desc->name,
+                 stage2::error_name(r.error()),
+                 r.error() == stage2::Error::OutOfTables ? ": raise LIBMORTISE_CORE_STAGE2_TABLES" : "");
+            return tn::err(r.error() == stage2::Error::OutOfTables ? GuestError::OutOfTables : GuestError::MapFailed);
+        }
+        done += run.size;
+        last = run.base + run.size;
+    }
+    g_colored[g_colored_count++] = {m_ram_pa, last - m_ram_pa};
+    MLOG("guest '%s': RAM from the LLC colours of mask 0x%lx (of %u): %lu pages in [0x%lx, 0x%lx)", m_desc->name,
+         set, colors, m_desc->mem_size / stage2::k_page, m_ram_pa.value(), last.value());
+    return {};
+}
+
 GuestResult Guest::build_stage2() {
     void* const owner = reinterpret_cast<void*>(u64{m_index} + 1);
+    const unsigned free_before = free_stage2_tables();
     u64* root = alloc_s2_table(owner);
     if (!root) {
         MLOG("guest '%s' not started: out of stage-2 tables (raise LIBMORTISE_CORE_STAGE2_TABLES)", m_desc->name);
@@ -217,8 +310,11 @@ GuestResult Guest::build_stage2() {
     }
     m_stage2 = new (g_stage2[m_index].get()) stage2::Table(root, alloc_s2_table, owner,
                                                             static_cast<tn::u16>(m_index + 1));
-    auto r = m_stage2->map(partition::ram_ipa(*m_desc), m_ram_pa, m_desc->mem_size, stage2::Mem::Normal,
-                           {true, true, true});
+    if (m_desc->colors)
+        TN_TRY(map_colored_ram());
+    auto r = m_desc->colors ? tn::Result<void, stage2::Error>{}
+                            : m_stage2->map(partition::ram_ipa(*m_desc), m_ram_pa, m_desc->mem_size,
+                                            stage2::Mem::Normal, {true, true, true});
     for (unsigned i = 0; r.ok() && i < m_desc->mmio_count; ++i) {
         const partition::Region& d = m_desc->mmio[i];
         r = m_stage2->map(partition::passthrough_ipa(d.base), d.base, d.size, stage2::Mem::Device,
@@ -250,6 +346,7 @@ GuestResult Guest::build_stage2() {
     }
     // The walker reads the tables through the caches (VTCR_EL2 inner WB).
     tn::arch::data_sync_inner();
+    m_s2_tables = free_before - free_stage2_tables();
     return {};
 }
 
@@ -260,6 +357,7 @@ void Guest::describe(unsigned index, const partition::Guest& desc) {
 }
 
 GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
+    const u64 started = tn::arch::CntpctEl0::read();
     describe(index, desc);
     m_vcpu_count = partition::vcpu_count(desc);
     if (m_vcpu_count > k_max_vcpus) {
@@ -273,12 +371,13 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
              desc.name, desc.mem_phys.value(), desc.mem_size);
         return tn::err(GuestError::NoRam);
     }
-    m_ram_pa = fixed ? desc.mem_phys : place(desc.mem_size);
-    if (m_ram_pa == PhysAddr{}) {
+    // Coloured RAM (never fixed: the description refuses both) is found page by page in build_stage2().
+    m_ram_pa = fixed ? desc.mem_phys : desc.colors ? PhysAddr{} : place(desc.mem_size);
+    if (m_ram_pa == PhysAddr{} && !desc.colors) {
         MLOG("guest '%s' not started: no free %lu MiB of RAM left for it", desc.name, desc.mem_size / tn::MiB);
         return tn::err(GuestError::NoRam);
     }
-    if (!fixed)
+    if (!fixed && !desc.colors)
         take(m_ram_pa, desc.mem_size);
     TN_TRY(build_stage2());
     unsigned v = 0;
@@ -327,6 +426,7 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
     if (desc.dma)
         MLOG("guest '%s': has a DMA-capable device, which without an SMMU can reach all memory (%s)", desc.name,
              desc.privileged ? "privileged guest" : "dma-unsafe-accepted");
+    m_create_ticks = tn::arch::CntpctEl0::read() - started;
     return {};
 }
 
@@ -425,11 +525,35 @@ void Guest::uart_view(void* ctx, vuart::ViewOp op, u64 offset, u64 size) {
     }
 }
 
-// Mortise maps host RAM identity at EL2, so a host-physical address is its pointer.
+// Mortise maps host RAM identity at EL2, so a host-physical address is its pointer. Coloured RAM:
+// the pages' PA order is their IPA order (map_colored_ram), so the range is in one piece exactly
+// when its last byte is as far from its first in PA as in IPA.
 u8* Guest::ram(Ipa ipa, u64 size) {
     if (!partition::ram_window(*m_desc).contains(ipa, size))
         return nullptr;
-    return reinterpret_cast<u8*>((m_ram_pa + (ipa - partition::ram_ipa(*m_desc))).value());
+    if (!m_desc->colors)
+        return reinterpret_cast<u8*>((m_ram_pa + (ipa - partition::ram_ipa(*m_desc))).value());
+    if (!m_stage2 || size == 0)
+        return nullptr;
+    auto first = m_stage2->translate(ipa);
+    auto last = m_stage2->translate(ipa + (size - 1));
+    if (!first.ok() || !last.ok() || last.value().pa - first.value().pa != size - 1)
+        return nullptr;
+    return reinterpret_cast<u8*>(first.value().pa.value());
+}
+
+void Guest::put(u64 offset, const u8* src, u64 n) {
+    const Ipa base = partition::ram_ipa(*m_desc) + offset;
+    for (u64 done = 0; done < n;) {
+        const Ipa at = base + done;
+        const u64 in_page = stage2::k_page - at.value() % stage2::k_page;
+        const u64 chunk = in_page < n - done ? in_page : n - done;
+        u8* dst = ram(at, chunk);  // In the window: load() placed [offset, offset + n) in RAM.
+        load_bytes(dst, src + done, chunk);
+        if (m_desc->colors)
+            mmu::clean_to_poc(reinterpret_cast<u64>(dst), chunk);
+        done += chunk;
+    }
 }
 
 // Places the kernel at its text_offset above guest RAM's (2 MiB-aligned) base, a Linux
@@ -464,10 +588,19 @@ GuestResult Guest::load() {
         return tn::err(GuestError::ImageTooLarge);
     }
     const kernel_image::Layout& l = placed.value();
-    u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());  // host RAM is mapped identity at EL2
-    load_bytes(ram + l.kernel, img->data, img->size);
-    if (initrd)
-        load_bytes(ram + l.initrd, initrd->data, initrd->size);
+    // Host RAM is mapped identity at EL2; coloured RAM is not one range, so it is written page by
+    // page through its stage-2 tables (put()) and its tree generated in Mortise's scratch first.
+    const bool colored = m_desc->colors != 0;
+    u8* ram = reinterpret_cast<u8*>(m_ram_pa.value());
+    if (colored) {
+        put(l.kernel, img->data, img->size);
+        if (initrd)
+            put(l.initrd, initrd->data, initrd->size);
+    } else {
+        load_bytes(ram + l.kernel, img->data, img->size);
+        if (initrd)
+            load_bytes(ram + l.initrd, initrd->data, initrd->size);
+    }
     const Ipa ram_ipa = partition::ram_ipa(*m_desc);  // IPA = PA for identity-mapped RAM
     guestdt::Boot boot{{ram_ipa + l.initrd, l.initrd_size}, nullptr, 0, 0};
     u8 seeds[32 + 8];
@@ -486,7 +619,12 @@ GuestResult Guest::load() {
     // With an overlay the tree is generated just above its final place (both inside the guest's own
     // device-tree room, which it cannot see yet) and merged into place; the scratch copy, seeds
     // included, is wiped after.
+#if CONFIG_MORTISE_LLC_COLORS
+    tn::SpinlockGuard scratch(g_dt_scratch_lock);
+    u8* const dt = colored ? g_dt_scratch : ram + l.dt;
+#else
     u8* const dt = ram + l.dt;
+#endif
     u8* const gen = overlay ? dt + k_dtb_max : dt;
     auto host = tn::fdt::Fdt::try_open(reinterpret_cast<const void*>(board().dtb), board().dtb_size);
     u64 dt_size = guestdt::build(*m_desc, gen, k_dtb_max, host.ok() ? &host.value() : nullptr,
@@ -505,10 +643,15 @@ GuestResult Guest::load() {
             return tn::err(GuestError::BadDtOverlay);
         }
     }
-    mmu::clean_to_poc((m_ram_pa + l.kernel).value(), img->size);
-    if (initrd)
-        mmu::clean_to_poc((m_ram_pa + l.initrd).value(), initrd->size);
-    mmu::clean_to_poc((m_ram_pa + l.dt).value(), dt_size);
+    if (colored) {
+        put(l.dt, dt, dt_size);
+        __builtin_memset(dt, 0, dt_size);  // the seeds
+    } else {
+        mmu::clean_to_poc((m_ram_pa + l.kernel).value(), img->size);
+        if (initrd)
+            mmu::clean_to_poc((m_ram_pa + l.initrd).value(), initrd->size);
+        mmu::clean_to_poc((m_ram_pa + l.dt).value(), dt_size);
+    }
     tn::arch::icache_invalidate_all();
     m_entry = ram_ipa + l.kernel;
     m_dtb_ipa = ram_ipa + l.dt;
@@ -522,7 +665,14 @@ GuestResult Guest::load() {
 GuestResult Guest::boot() {
     if (m_life.restart_pending())
         MLOG("guest '%s' restarting", m_desc->name);
+#ifdef CONFIG_LIBMORTISE_CORE_COLOR_CHECK
+    const u64 started = tn::arch::CntpctEl0::read();
     TN_TRY(load());
+    MLOG("guest '%s': image and device tree loaded in %lu counter ticks", m_desc->name,
+         tn::arch::CntpctEl0::read() - started);
+#else
+    TN_TRY(load());
+#endif
     quiesce_spis();
     m_vgic->reset();
     m_uart->reset();
@@ -714,10 +864,63 @@ void create_guests(const partition::Description& d) {
         g_guests[i].describe(i, d.guests[i]);
         ok[i] = d.guests[i].valid && g_guests[i].create(i, d.guests[i]).ok();
     }
+#ifdef CONFIG_LIBMORTISE_CORE_COLOR_CHECK
+    if (const u64 wrong = check_colors(); wrong != 0)
+        MLOG("colour check FAILED: %lu guest RAM pages of a wrong colour, in Mortise's memory or unmapped", wrong);
+#endif
     for (unsigned i = 0; i < d.count; ++i)
         if (ok[i] && d.guests[i].autostart)
             if (auto r = g_guests[i].start(); !r.ok())
                 MLOG("guest '%s' not started: %s", d.guests[i].name, error_name(r.error()));
+}
+
+// A page is wrong when it is unmapped, not Normal memory, of a colour not the guest's, in Mortise's
+// image or the host tree, or in the RAM of another guest in one piece (coloured guests cannot share
+// one: their colours are disjoint, which the colour test covers).
+u64 check_colors() {
+    const tn::PhysRange mortise{PhysAddr{reinterpret_cast<u64>(__tn_image_start)},
+                                reinterpret_cast<u64>(_end) - reinterpret_cast<u64>(__tn_image_start)};
+    const tn::PhysRange host_tree{PhysAddr{board().dtb}, board().dtb_size};
+    const unsigned colors = g_description ? g_description->colors : 0;
+    auto other_guest = [](unsigned self, tn::PhysRange page) {
+        for (unsigned j = 0; j < g_count; ++j)
+            if (j != self && g_guests[j].created() && !g_guests[j].desc().colors &&
+                page.overlaps({g_guests[j].ram_pa(), g_guests[j].desc().mem_size}))
+                return true;
+        return false;
+    };
+    u64 wrong_total = 0;
+    for (unsigned i = 0; i < g_count; ++i) {
+        Guest& g = g_guests[i];
+        if (!g.created())
+            continue;
+        const partition::Guest& d = g.desc();
+        const tn::IpaRange window = partition::ram_window(d);
+        u64 pages = 0, other = 0, own = 0, shared = 0, unmapped = 0;
+        for (u64 off = 0; off < window.size; off += stage2::k_page) {
+            auto t = g.stage2().translate(window.base + off);
+            if (!t.ok() || t.value().mem != stage2::Mem::Normal) {
+                ++unmapped;
+                continue;
+            }
+            ++pages;
+            const tn::PhysRange page{t.value().pa, stage2::k_page};
+            if (d.colors && color::valid_count(colors) && !((d.colors >> color::color_of(page.base, colors)) & 1))
+                ++other;
+            if (mortise.overlaps(page) || host_tree.overlaps(page))
+                ++own;
+            if (other_guest(i, page))
+                ++shared;
+        }
+        wrong_total += other + own + shared + unmapped;
+        char what[64] = " (not coloured)";
+        if (d.colors)
+            tn::fmt::format(what, sizeof what, ", %lu of a colour outside mask 0x%lx", other, d.colors);
+        MLOG("colour check: guest '%s': %lu RAM pages in stage 2%s, %lu in Mortise's memory, %lu in another guest's "
+             "RAM, %lu unmapped; %u stage-2 tables; created in %lu counter ticks", d.name, pages, what, own, shared,
+             unmapped, g.stage2_tables(), g.create_ticks());
+    }
+    return wrong_total;
 }
 
 void check_all_stopped() {

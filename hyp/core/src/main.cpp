@@ -2,10 +2,12 @@
 // validates the partition description against this machine, creates and
 // starts the guests, takes console input (Ctrl-A switches between the guests
 // and the Mortise shell), then CPU 0 runs its share of vCPUs like every other.
+#include <mortise/color.hpp>
 #include <mortise/guestdt.hpp>
 #include <mortise/vuart.hpp>
 #include <tn/arch/fault.hpp>
 #include <tn/fdt.hpp>
+#include <tn/format.hpp>
 #include <tn/irq.hpp>
 #include <tn/plat.hpp>
 
@@ -26,6 +28,37 @@ constexpr unsigned k_max_images = 3 * partition::k_max_guests;
 const char* g_image_names[k_max_images];
 partition::Blob g_blobs[k_max_images];
 vuart::InputSwitch g_switch{0};
+
+#ifndef CONFIG_MORTISE_LLC_COLORS
+#define CONFIG_MORTISE_LLC_COLORS 0
+#endif
+
+// The LLC colours guests' `colors` index: the configured count, unless the host tree describes its
+// last-level cache with another one. Then the description's colours would not be the cache's, so
+// coloured guests are refused (with @p why) rather than run without the isolation they asked for.
+unsigned llc_colors(const tn::fdt::Fdt* host, char* why, usize why_size) {
+    const unsigned configured = CONFIG_MORTISE_LLC_COLORS;
+    if (configured == 0 || host == nullptr)
+        return configured;
+    const color::CacheGeometry g = color::cache_geometry(*host);
+    if (g.status == color::CacheGeometry::Status::NoCache)
+        return configured;
+    if (g.status == color::CacheGeometry::Status::Incomplete) {
+        MLOG("LLC colours: the host tree's L%u cache node lacks cache-size, cache-sets or cache-line-size (or "
+             "they disagree); using CONFIG_MORTISE_LLC_COLORS=%u unchecked", g.level, configured);
+        return configured;
+    }
+    if (g.colors == configured) {
+        MLOG("LLC colours: %u, as the host tree's L%u cache (%lu KiB, %lu sets of %lu-byte lines)", g.colors, g.level,
+             g.size / tn::KiB, g.sets, g.line);
+        return configured;
+    }
+    tn::fmt::format(why, why_size, "the host tree's L%u cache (%lu KiB, %lu sets of %lu-byte lines) has %u colours, "
+                    "this image was built for CONFIG_MORTISE_LLC_COLORS=%u; set it to %u", g.level, g.size / tn::KiB,
+                    g.sets, g.line, g.colors, configured, g.colors);
+    MLOG("LLC colours: %s", why);
+    return 0;
+}
 
 partition::Platform platform() {
     const Board& b = board();
@@ -52,6 +85,9 @@ partition::Platform platform() {
             p.dma_mmio_count = cap;
         }
     }
+    static char colors_off[200];
+    p.colors = llc_colors(host.ok() ? &host.value() : nullptr, colors_off, sizeof colors_off);
+    p.colors_off = colors_off[0] ? colors_off : nullptr;
     unsigned names = 0, blobs = 0;
     for (unsigned i = 0; i < image_count() && i < k_max_images; ++i) {
         const Image& img = *image(i);

@@ -232,19 +232,39 @@ class Memory final : public hypercall::GuestMemory {
 public:
     explicit Memory(Guest& g) : m_guest(g) {}
     bool read(tn::Ipa ipa, void* dst, usize size) override {
-        u8* p = m_guest.ram(ipa, size);
-        if (p)
-            __builtin_memcpy(dst, p, size);
-        return p != nullptr;
+        return each_piece(ipa, size,
+                          [&](u8* p, usize at, usize n) { __builtin_memcpy(static_cast<u8*>(dst) + at, p, n); });
     }
     bool write(tn::Ipa ipa, const void* src, usize size) override {
-        u8* p = m_guest.ram(ipa, size);
-        if (p)
-            __builtin_memcpy(p, src, size);
-        return p != nullptr;
+        return each_piece(ipa, size,
+                          [&](u8* p, usize at, usize n) { __builtin_memcpy(p, static_cast<const u8*>(src) + at, n); });
     }
 
 private:
+    // A guest buffer in one host-physical piece at once; else (coloured RAM) page by page, every
+    // page checked before any byte is copied.
+    template <class Fn>
+    bool each_piece(tn::Ipa ipa, usize size, Fn&& fn) {
+        if (u8* p = m_guest.ram(ipa, size)) {
+            fn(p, 0, size);
+            return true;
+        }
+        if (!partition::ram_window(m_guest.desc()).contains(ipa, size))
+            return false;
+        for (int pass = 0; pass < 2; ++pass)
+            for (usize at = 0; at < size;) {
+                const usize left = stage2::k_page - (ipa + at).value() % stage2::k_page;
+                const usize n = left < size - at ? left : size - at;
+                u8* p = m_guest.ram(ipa + at, n);
+                if (!p)
+                    return false;
+                if (pass == 1)
+                    fn(p, at, n);
+                at += n;
+            }
+        return true;
+    }
+
     Guest& m_guest;
 };
 

@@ -16,7 +16,7 @@ mortise_lifecycle_race_SANITIZE := thread
 # on arch/fake, with the libraries they use built from source,
 # tests/core_env.cpp in place of the board and the GIC, and tests/cpu_stub.cpp
 # in place of cpu.cpp (vCPUs on any CPU; the tests play entry and exit).
-MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/kernel_image.cpp $(TN_ROOT)/hyp/partition/src/modules.cpp \
+MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/color.cpp $(TN_ROOT)/hyp/partition/src/kernel_image.cpp $(TN_ROOT)/hyp/partition/src/modules.cpp \
 	$(TN_ROOT)/hyp/hypercall/src/table.cpp $(TN_ROOT)/hyp/hypercall/src/groups.cpp \
 	$(TN_ROOT)/hyp/vgic/src/vgic.cpp $(TN_ROOT)/hyp/vgic/src/mmio.cpp $(TN_ROOT)/hyp/vuart/src/pl011.cpp $(TN_ROOT)/hyp/vuart/src/guest_line.cpp \
 	$(TN_ROOT)/hyp/vpsci/src/vpsci.cpp $(TN_ROOT)/hyp/vpsci/src/smccc.cpp $(TN_ROOT)/hyp/vcpu/src/context.cpp $(TN_ROOT)/hyp/vcpu/src/inject.cpp \
@@ -27,7 +27,7 @@ MORTISE_CORE_LIBS := $(d)/src/entropy.cpp $(TN_ROOT)/hyp/partition/src/kernel_im
 	$(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp $(TN_ROOT)/lib/fdt/src/index.cpp \
 	$(TN_ROOT)/lib/console/src/format.cpp $(TN_ROOT)/lib/console/src/console.cpp \
 	$(TN_ROOT)/arch/arm64/src/esr.cpp $(TN_ROOT)/arch/arm64/src/pgtable.cpp $(HOST_ARCH_SRCS)
-MORTISE_CORE_CXXFLAGS := -DCONFIG_TN_MAX_CPUS=32 -DCONFIG_LIBMORTISE_CORE_STAGE2_TABLES=64 \
+MORTISE_CORE_CXXFLAGS := -DCONFIG_TN_MAX_CPUS=32 -DCONFIG_LIBMORTISE_CORE_STAGE2_TABLES=64 -DCONFIG_MORTISE_LLC_COLORS=16 \
 	-DCONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE=1 -DCONFIG_LIBMORTISE_CORE_UART_READ_VIEW=1
 
 UNIT_TESTS += mortise_core
@@ -63,3 +63,12 @@ mortise_instances_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/cha
 	$(d)/tests/cpu_stub.cpp $(d)/tests/instances_test.cpp
 mortise_instances_INCLUDES := $(d)/src $(d)/tests $(d)/include
 mortise_instances_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
+# Coloured guests (mortise/color.hpp, docs/mortise.md "LLC page colouring") with the guests and traps
+# of mortise_core: RAM from pages of their colours, the image and device tree copied page by page,
+# the boot-time colour check.
+UNIT_TESTS += mortise_color
+mortise_color_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/trap.cpp \
+	$(d)/src/shell.cpp $(d)/src/images.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_stub.cpp \
+	$(d)/tests/color_core_test.cpp
+mortise_color_INCLUDES := $(d)/src $(d)/tests $(d)/include
+mortise_color_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)

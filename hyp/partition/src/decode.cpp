@@ -3,6 +3,7 @@
 // regions and interrupts against the platform and the guest's own address map.
 #include <string.h>
 
+#include <mortise/color.hpp>
 #include <mortise/kernel_image.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 
@@ -24,7 +25,8 @@ using ull = unsigned long long;
 /// when a label is referenced. Anything else is a typo worth an error.
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
-                                   "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay"};
+                                   "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay",
+                                   "colors"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -232,6 +234,61 @@ void read_memory(Ctx& c) {
             return;
         }
     c.g.mem_phys = r.base;
+}
+
+/// `colors = <c ...>;`: the LLC colours the guest's RAM is built from (mortise/color.hpp). Each
+/// index once, below the platform's colour count; not with a fixed or identity-mapped placement,
+/// which are one contiguous range (all colours).
+void read_colors(Ctx& c) {
+    auto p = c.get("colors");
+    if (!p.ok())
+        return;
+    const Property& prop = p.value();
+    const unsigned n = c.plat.colors;
+    if (n == 0) {
+        c.fail("'colors': %s", c.plat.colors_off ? c.plat.colors_off
+                                                : "this image has no LLC colouring (CONFIG_MORTISE_LLC_COLORS=0); "
+                                                  "set it to the last-level cache's way size / 4 KiB, or remove "
+                                                  "'colors'");
+        return;
+    }
+    if (!color::valid_count(n)) {
+        c.fail("'colors': the host's colour count %u is not a power of two from 1 to %u; fix "
+               "CONFIG_MORTISE_LLC_COLORS (the last-level cache's way size / 4 KiB)", n, color::k_max_colors);
+        return;
+    }
+    if (prop.size() == 0 || prop.size() % 4 != 0) {
+        c.fail("'colors' must list one or more colour indices 0-%u, e.g. colors = <0 1 2 3>;", n - 1);
+        return;
+    }
+    u64 set = 0;
+    bool ok = true;
+    for (usize i = 0; i < prop.size() / 4; ++i) {
+        const u32 color = prop.cell(i).value();  // In range: size is a whole number of cells.
+        if (color >= n) {
+            c.fail("colour %u does not exist: the last-level cache has %u colours (0-%u); change 'colors'", color, n,
+                   n - 1);
+            ok = false;
+        } else if ((set >> color) & 1) {
+            c.fail("'colors' lists colour %u twice; list each colour once", color);
+            ok = false;
+        } else {
+            set |= u64{1} << color;
+        }
+    }
+    if (!ok)
+        return;
+    if (c.g.identity_ram) {
+        c.fail("'colors' and 'identity-mapped' exclude each other: identity-mapped RAM (which a DMA-capable "
+               "device needs) is one contiguous range of every colour; remove one of them");
+        return;
+    }
+    if (c.g.mem_phys != PhysAddr{}) {
+        c.fail("'colors' and 'memory-base' exclude each other: a fixed base is one contiguous range of every "
+               "colour; remove 'memory-base' to let Mortise build the RAM from the colours");
+        return;
+    }
+    c.g.colors = set;
 }
 
 /// The first region Mortise keeps that @p r overlaps, if the platform names it; else nullptr.
@@ -532,6 +589,8 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
     g.dma = false;
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.
+    g.colors = 0;
+    read_colors(c);
     check_linux(c);
     read_mmio(c);
     read_irqs(c);

@@ -8,6 +8,7 @@
 // Every message names the node and says what to change (docs/mortise.md, "Partition
 // description"). Bounds: at most k_max_guests guests, each compared with the earlier ones:
 // O(k_max_guests^2 * (k_max_regions^2 + k_max_irqs^2)) steps.
+#include <mortise/color.hpp>
 #include <mortise/partition.hpp>
 
 #include <string.h>
@@ -88,6 +89,9 @@ void check_pair(Guest& g, const char* gp, const Guest& o, const char* op, Report
                      "one guest",
                      (ull)r.base.value(), (ull)r.end().value(), o.name);
     }
+    if (u64 both = g.colors & o.colors; both != 0)
+        fail(rep, g, gp, "colour %d is already given to guest \"%s\"; guests share no LLC colour, remove it from "
+             "one 'colors'", __builtin_ctzll(both), o.name);
     for (unsigned j = 0; j < o.mmio_count; ++j)
         if (overlaps(gm, o.mmio[j]))
             fail(rep, g, gp, "memory [0x%llx, 0x%llx) overlaps an mmio region of guest \"%s\"; change 'memory-base'",
@@ -135,6 +139,40 @@ void check_total_memory(Description& d, const char (*paths)[sizeof(Diagnostic::n
             continue;
         }
         used += g.mem_size;
+    }
+}
+
+/// A coloured guest's RAM must fit in the free pages of its colours (color::PageRuns over the banks
+/// minus what Mortise reserves and the fixed placements), less the share of them that the channels'
+/// pool and the earlier guests placed in one piece take: every 2 MiB block holds each colour's pages
+/// alike. Like check_total_memory, a necessary condition; Mortise reports at boot what still fails.
+void check_colored_memory(Description& d, const char (*paths)[sizeof(Diagnostic::node)], const Platform& plat,
+                          u64 pool, Report& rep) {
+    Region taken[4 + k_max_guests];
+    unsigned n = 0;
+    for (unsigned r = 0; r < plat.reserved_count && r < 4; ++r)
+        taken[n++] = plat.reserved[r];
+    for (unsigned i = 0; i < d.count; ++i)
+        if (d.guests[i].valid && fixed(d.guests[i]))
+            taken[n++] = {d.guests[i].mem_phys, d.guests[i].mem_size};
+    u64 whole = pool;  // Placed in one piece before the guest at hand (all colours alike).
+    for (unsigned i = 0; i < d.count; ++i) {
+        Guest& g = d.guests[i];
+        if (!g.valid)
+            continue;
+        if (g.colors == 0) {
+            whole += fixed(g) ? 0 : g.mem_size;
+            continue;
+        }
+        const unsigned mine = static_cast<unsigned>(__builtin_popcountll(g.colors));
+        const u64 free = color::PageRuns(plat.ram, plat.ram_count, taken, n, g.colors, plat.colors).count();
+        const u64 share = whole / plat.colors * mine;
+        const u64 left = free > share ? free - share : 0;
+        if (g.mem_size > left)
+            fail(rep, g, paths[i], "memory-size 0x%llx cannot be built from its %u colour%s: the free RAM holds "
+                 "0x%llx bytes of them%s; give it more colours or less memory", (unsigned long long)g.mem_size,
+                 mine, mine == 1 ? "" : "s", (unsigned long long)left,
+                 share ? " after the guests placed in one piece and the channels" : "");
     }
 }
 
@@ -347,6 +385,7 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
     memset(static_cast<void*>(&out), 0, sizeof(out));
     memset(&diag, 0, sizeof(diag));
     Report rep(diag);
+    out.colors = plat.colors;
 
     // The reader takes a usize; a size beyond it cannot be a blob we would accept anyway.
     auto opened = tn::fdt::Fdt::try_open(blob, static_cast<usize>(size > 0xffff'ffffu ? 0xffff'ffffu : size));
@@ -433,6 +472,8 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
         pool += out.pool.mem_size;
     }
     check_total_memory(out, paths, avail - pool, after, rep);
+    if (color::valid_count(plat.colors))
+        check_colored_memory(out, paths, plat, pool, rep);
     refuse_for_members(out, channel_paths, rep);
     return true;
 }

@@ -1,5 +1,5 @@
 FUZZERS += partition
-partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/hyp/guestdt/src/guestdt.cpp $(TN_ROOT)/hyp/guestdt/src/passthrough.cpp $(TN_ROOT)/hyp/guestdt/src/host_platform.cpp \
+partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/color.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/hyp/guestdt/src/guestdt.cpp $(TN_ROOT)/hyp/guestdt/src/passthrough.cpp $(TN_ROOT)/hyp/guestdt/src/host_platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/fdt.cpp $(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp \
 	$(TN_ROOT)/lib/fdt/src/platform.cpp $(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/fdt/src/writer.cpp $(TN_ROOT)/lib/fdt/src/overlay.cpp \
 	$(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_fuzz.cpp

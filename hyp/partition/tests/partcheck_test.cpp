@@ -111,6 +111,58 @@ TEST_F(Partcheck, OverlapNamesFileLineNodeAndReason) {
               "change 'memory-base' or drop it to let Mortise place it\n");
 }
 
+// LLC colours: a colour two guests share or one the cache does not have fails the build with
+// file:line; without --colors (an image with CONFIG_MORTISE_LLC_COLORS=0) no guest may name colours.
+TEST_F(Partcheck, ColoursNameFileLineNodeAndReason) {
+    Outcome o = run("bad-colors", {"--colors", "16"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-colors.dts:24: /mortise/gamma: colour 16 does not exist: the last-level cache has 16 colours "
+              "(0-15); change 'colors'\n"
+              "bad-colors.dts:15: /mortise/beta: colour 3 is already given to guest \"alpha\"; guests share no LLC "
+              "colour, remove it from one 'colors'\n");
+    o = run("bad-colors", {"--colors", "32"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-colors.dts:15: /mortise/beta: colour 3 is already given to guest \"alpha\"; guests share no LLC "
+              "colour, remove it from one 'colors'\n");
+    o = run("bad-colors");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("bad-colors.dts:6: /mortise/alpha: 'colors': this image has no LLC colouring "
+                          "(CONFIG_MORTISE_LLC_COLORS=0)"), std::string::npos) << o.text;
+}
+
+// --board-dtb with the board's LLC described (a 1 MiB L2 of 1024 sets of 64-byte lines: 16 colours):
+// the image's --colors must agree, or the check stops and names the count to configure.
+TEST_F(Partcheck, BoardCacheMustAgreeWithTheColourCount) {
+    std::FILE* in = std::fopen((k_dir + "/board-virt.dts").c_str(), "r");
+    ASSERT_NE(in, nullptr);
+    std::string text;
+    for (int c; (c = std::fgetc(in)) != EOF;)
+        text += static_cast<char>(c);
+    std::fclose(in);
+    const std::string cpu0 = "cpu@0 { device_type = \"cpu\"; reg = <0>;";
+    const size_t at = text.find(cpu0);
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + cpu0.size(), " next-level-cache = <&l2>;");
+    text.insert(text.find("cpu@1"), "l2: l2-cache { compatible = \"cache\"; cache-level = <2>; cache-unified; "
+                                     "cache-size = <0x100000>; cache-sets = <1024>; cache-line-size = <64>; };\n");
+    const std::string dts = ::testing::TempDir() + "/partcheck-board-cache.dts";
+    std::FILE* out = std::fopen(dts.c_str(), "w");
+    ASSERT_NE(out, nullptr);
+    std::fputs(text.c_str(), out);
+    std::fclose(out);
+    ASSERT_EQ(std::system(("dtc -q -I dts -O dtb -o " + dts + ".dtb " + dts).c_str()), 0);
+    Outcome o = run("good", {"--board-dtb", dts + ".dtb", "--colors", "16"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    o = run("good", {"--board-dtb", dts + ".dtb", "--colors", "32"});
+    EXPECT_EQ(o.status, 2);
+    EXPECT_NE(o.text.find("its L2 cache (1048576 bytes, 1024 sets of 64-byte lines) has 16 colours, the image is built "
+                          "for 32; set CONFIG_MORTISE_LLC_COLORS=16"), std::string::npos) << o.text;
+    // Colouring off (--colors 0 or none): the tree's cache is not looked at.
+    EXPECT_EQ(run("good", {"--board-dtb", dts + ".dtb"}).status, 0);
+}
+
 // Inter-VM channels: each problem at the line of the channel's node, the guests unaffected.
 TEST_F(Partcheck, ChannelsNameFileLineNodeAndReason) {
     Outcome o = run("channels", {"--images", "ticker"});

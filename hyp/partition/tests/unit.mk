@@ -1,5 +1,5 @@
 UNIT_TESTS += partition
-partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+partition_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/color.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/partition_test.cpp \
 	$(d)/tests/channel_test.cpp
@@ -7,7 +7,7 @@ partition_INCLUDES := $(TN_ROOT)/lib/fdt/tests
 
 # support/tools/partcheck, built from the same sources, run on tests/dts/*.dts.
 UNIT_TESTS += partcheck
-partcheck_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+partcheck_SRCS := $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/color.cpp $(d)/src/kernel_image.cpp $(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
 	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
 	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp \
 	$(TN_ROOT)/hyp/guestdt/src/guestdt.cpp $(TN_ROOT)/hyp/guestdt/src/passthrough.cpp \
@@ -33,3 +33,12 @@ boot_modules_INCLUDES := $(TN_ROOT)/lib/fdt/tests
 UNIT_TESTS += rk3568_partcheck
 rk3568_partcheck_SRCS := $(partcheck_SRCS:%/partcheck_test.cpp=%/rk3568_partcheck_test.cpp)
 rk3568_partcheck_INCLUDES := $(TN_ROOT)/support/tools/partcheck
+
+# LLC page colouring (src/color.cpp): the allocator of coloured guest RAM, the host tree's cache
+# geometry, and the `colors` rules of the description (src/decode.cpp, src/partition.cpp).
+UNIT_TESTS += llc_color
+llc_color_SRCS := $(d)/src/color.cpp $(d)/src/partition.cpp $(d)/src/decode.cpp $(d)/src/kernel_image.cpp \
+	$(TN_ROOT)/plat/mortise-qemu-virt/src/partition_platform.cpp $(TN_ROOT)/lib/fdt/src/fdt.cpp \
+	$(TN_ROOT)/lib/fdt/src/property.cpp $(TN_ROOT)/lib/fdt/src/query.cpp $(TN_ROOT)/lib/fdt/src/platform.cpp \
+	$(TN_ROOT)/lib/fdt/src/index.cpp $(TN_ROOT)/lib/console/src/format.cpp $(d)/tests/color_test.cpp
+llc_color_INCLUDES := $(TN_ROOT)/lib/fdt/tests

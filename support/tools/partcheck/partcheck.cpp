@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include <mortise/color.hpp>
 #include <mortise/guestdt.hpp>
 #include <mortise/host_platform.hpp>
 #include <mortise/partition.hpp>
@@ -34,7 +35,7 @@ namespace pt = mortise::partition;
 constexpr const char* k_usage =
     "usage: partcheck [--dtb] DESC.dtb [--source DESC.dts] [--board-dtb BOARD.dtb] [--ram BASE:SIZE]...\n"
     "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--reserve-size SIZE] [--cpus N] [--max-cpus N]\n"
-    "                 [--images NAME,...]\n"
+    "                 [--images NAME,...] [--colors N]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against a host\n"
     "board. Without --board-dtb that is QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000\n"
@@ -48,6 +49,8 @@ constexpr const char* k_usage =
     "size (an image with large embedded guests), --reserve replaces the region by the ones given.\n"
     "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
     "off at boot, so no guest may be given one.\n"
+    "--colors gives the image's CONFIG_MORTISE_LLC_COLORS (LLC colours; 0 or absent: guests may not name\n"
+    "'colors'); with --board-dtb the board tree's last-level cache must agree with it.\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
     "that Linux guests are checked against them (header, kind, sizes). --dt-overlay names a compiled\n"
     "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n"
@@ -201,6 +204,27 @@ bool board_platform(const std::string& path, const std::vector<pt::Region>& ram,
     return true;
 }
 
+/// With colouring configured (@p colors), the board tree's last-level cache, when it describes one,
+/// must have as many colours; false with a message on @p err.
+bool board_colors(const std::string& path, unsigned colors, std::FILE* err) {
+    std::string blob;
+    if (!read_file(path, &blob))
+        return false;  // board_platform() read it a moment ago.
+    std::vector<unsigned long long> aligned((blob.size() + 7) / 8);
+    std::memcpy(aligned.data(), blob.data(), blob.size());
+    auto fdt = tn::fdt::Fdt::try_open(aligned.data(), blob.size());
+    if (!fdt.ok())
+        return false;
+    const mortise::color::CacheGeometry g = mortise::color::cache_geometry(fdt.value());
+    if (g.status != mortise::color::CacheGeometry::Status::Found || g.colors == colors)
+        return true;
+    std::fprintf(err, "partcheck: %s: its L%u cache (%llu bytes, %llu sets of %llu-byte lines) has %u colours, "
+                      "the image is built for %u; set CONFIG_MORTISE_LLC_COLORS=%u\n", path.c_str(), g.level,
+                 (unsigned long long)g.size, (unsigned long long)g.sets, (unsigned long long)g.line, g.colors, colors,
+                 g.colors);
+    return false;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::FILE* err) {
@@ -272,6 +296,8 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             cpus_given = true;
         } else if (opt == "--max-cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.image_cpus = static_cast<unsigned>(n);
+        } else if (opt == "--colors" && number(val, &n) && n <= 64) {
+            plat.colors = static_cast<unsigned>(n);
         } else if (opt == "--images") {
             images_given = true;
             std::stringstream list(val);
@@ -300,7 +326,10 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         from_tree.reserved_count = plat.reserved_count;
         std::memcpy(from_tree.reserved, plat.reserved, sizeof plat.reserved);
         from_tree.image_cpus = plat.image_cpus;
+        from_tree.colors = plat.colors;
         plat = from_tree;
+        if (plat.colors != 0 && !board_colors(board, plat.colors, err))
+            return 2;
     } else if (!ram.empty()) {
         plat.ram_count = static_cast<unsigned>(ram.size());
         std::copy(ram.begin(), ram.end(), plat.ram);

@@ -14,7 +14,7 @@ PARTCHECK_O ?= $(O)/host/partcheck
 PARTCHECK := $(PARTCHECK_O)/partcheck
 PARTCHECK_HOSTCXX ?= $(or $(HOSTCXX),g++)
 PARTCHECK_SRCS := $(addprefix $(TN_ROOT)/,support/tools/partcheck/main.cpp support/tools/partcheck/partcheck.cpp \
-	hyp/partition/src/partition.cpp hyp/partition/src/decode.cpp hyp/partition/src/kernel_image.cpp \
+	hyp/partition/src/partition.cpp hyp/partition/src/decode.cpp hyp/partition/src/color.cpp hyp/partition/src/kernel_image.cpp \
 	hyp/guestdt/src/guestdt.cpp hyp/guestdt/src/passthrough.cpp hyp/guestdt/src/host_platform.cpp lib/fdt/src/writer.cpp lib/fdt/src/overlay.cpp \
 	plat/mortise-qemu-virt/src/partition_platform.cpp lib/fdt/src/fdt.cpp lib/fdt/src/property.cpp \
 	lib/fdt/src/query.cpp lib/fdt/src/platform.cpp lib/fdt/src/index.cpp lib/console/src/format.cpp)

@@ -47,6 +47,7 @@ struct Guest {
     bool identity_ram;            // `identity-mapped`: RAM at IPA = PA (mem_phys), for DMA pass-through
     bool dma_unsafe_accepted;     // `dma-unsafe-accepted`: trusted with a DMA device no SMMU confines
     bool dma;                     // an mmio region holds a DMA-capable device (Platform::dma_mmio)
+    u64 colors;                   // `colors`: bit c = LLC colour c (mortise/color.hpp); 0 = RAM not coloured
 };
 constexpr unsigned k_max_channels = tn::mortise_abi::ivc::k_max_channels;
 constexpr unsigned k_max_members = tn::mortise_abi::ivc::k_max_members;
@@ -84,6 +85,8 @@ struct Description {
     Channel channels[k_max_channels]; unsigned channel_count;
     // Added to the contract: the on-demand instances' pool (present = false without one).
     InstancePool pool;
+    // Added: the LLC colour count the guests' `colors` are indices of (Platform::colors).
+    unsigned colors;
 };
 /// Is guest @p guest a member of @p c? Its member index, or -1.
 constexpr int member_index(const Channel& c, unsigned guest) {
@@ -141,6 +144,11 @@ struct Platform {                 // what the description is validated against
     /// (hyp/guestdt), as at boot; false with a sentence in @p why when it is refused. nullptr: no check
     /// (hyp/partition cannot generate guest trees itself: guestdt depends on it).
     bool (*check_dt_overlay)(const Guest& g, const Blob& overlay, char* why, unsigned why_size);
+    /// LLC colours of the host (CONFIG_MORTISE_LLC_COLORS; partcheck --colors): 0 refuses `colors`,
+    /// with @ref colors_off as the reason when set (the host tree's cache disagrees, say).
+    unsigned colors;
+    /// Why colouring is off (a sentence naming the fix), or nullptr for "not configured".
+    const char* colors_off;
 };
 /// One problem found: which node and why (a complete sentence naming the fix).
 /// `reason` holds a dt-overlay refusal too: the node path and property at fault, then the rule.
