@@ -124,13 +124,17 @@ extern "C" bool tn_fault_thread(tn::fault::Thread* out) {
 }
 
 #ifdef CONFIG_TN_SMP
-extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
-    {
-        Locked held;
-        init_secondary_cpu(cpu);
-        if (!enable_resched_sgi().ok())
-            tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
-    }
+void tn::sched::start_secondary_cpu(unsigned cpu) {
+    Locked held;
+    init_secondary_cpu(cpu);
+    if (!enable_resched_sgi().ok())
+        tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
+}
+
+// Weak: an image with an idle loop of its own (Mortise's, which also runs
+// its mode-1 vCPUs) defines its own and calls start_secondary_cpu() there.
+extern "C" [[noreturn, gnu::weak]] void tn_secondary_main(unsigned cpu) {
+    start_secondary_cpu(cpu);
     idle_loop();
 }
 #endif

@@ -34,7 +34,7 @@ namespace pt = mortise::partition;
 constexpr const char* k_usage =
     "usage: partcheck [--dtb] DESC.dtb [--source DESC.dts] [--board-dtb BOARD.dtb] [--ram BASE:SIZE]...\n"
     "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--reserve-size SIZE] [--cpus N] [--max-cpus N]\n"
-    "                 [--images NAME,...]\n"
+    "                 [--images NAME,...] [--mode2 y|n]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against a host\n"
     "board. Without --board-dtb that is QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000\n"
@@ -48,6 +48,7 @@ constexpr const char* k_usage =
     "size (an image with large embedded guests), --reserve replaces the region by the ones given.\n"
     "--max-cpus gives the Mortise image's CONFIG_TN_MAX_CPUS: CPUs of the board beyond it are left\n"
     "off at boot, so no guest may be given one.\n"
+    "--mode2 y: the Mortise image has CONFIG_MORTISE_MODE2 (mode = <2> guests are accepted; default n).\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
     "that Linux guests are checked against them (header, kind, sizes). --dt-overlay names a compiled\n"
     "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n"
@@ -272,6 +273,8 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             cpus_given = true;
         } else if (opt == "--max-cpus" && number(val, &n) && n >= 1 && n <= 64) {
             plat.image_cpus = static_cast<unsigned>(n);
+        } else if (opt == "--mode2" && (val == "y" || val == "n")) {
+            plat.mode2 = val == "y";
         } else if (opt == "--images") {
             images_given = true;
             std::stringstream list(val);
@@ -300,6 +303,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         from_tree.reserved_count = plat.reserved_count;
         std::memcpy(from_tree.reserved, plat.reserved, sizeof plat.reserved);
         from_tree.image_cpus = plat.image_cpus;
+        from_tree.mode2 = plat.mode2;
         plat = from_tree;
     } else if (!ram.empty()) {
         plat.ram_count = static_cast<unsigned>(ram.size());
