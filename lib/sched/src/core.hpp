@@ -28,6 +28,11 @@ struct Cpu {
     bool preempt_pending = false;  // preemption came due while locked
     bool slice_expired = false;
     tntimer::Timer slice;
+    // The thread the running slice belongs to and when it ends: a thread that a more
+    // urgent one preempted gets the rest of it back, not a new one (else a thread
+    // preempted more often than once a slice would never let its equals run).
+    Thread* slice_owner = nullptr;
+    u64 slice_end = 0;
 };
 
 extern smp::PerCpu<Cpu> g_cpus;
