@@ -456,8 +456,10 @@ bool running_on_cpu(const Vcpu& v) {
 
 void after_exit(Vcpu& v) {
     ich::leave(v.guest->vgic(), v.index, v.lrs);
+#ifdef CONFIG_MORTISE_MODE2
     if (is_shared(v))
         tn::sched::lock_preemption();  // before_entry() unlocks it
+#endif
 }
 
 void forward_vtimer(Vcpu& v) {
