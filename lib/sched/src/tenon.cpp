@@ -131,10 +131,14 @@ void tn::sched::start_secondary_cpu(unsigned cpu) {
         tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
 }
 
-// Weak: an image with an idle loop of its own (Mortise's, which also runs
-// its mode-1 vCPUs) defines its own and calls start_secondary_cpu() there.
-extern "C" [[noreturn, gnu::weak]] void tn_secondary_main(unsigned cpu) {
+// Not in a hypervisor image: Mortise's idle loop, which also runs its mode-1
+// vCPUs, is the idle thread there; its tn_secondary_main() calls
+// start_secondary_cpu() first. (lib/boot's default is weak too, so this one
+// cannot be.)
+#ifndef CONFIG_TN_HYPERVISOR
+extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
     start_secondary_cpu(cpu);
     idle_loop();
 }
+#endif
 #endif
