@@ -265,13 +265,13 @@ void kick_vcpu(Vcpu& v);
 bool prepare_shared(Vcpu& v);
 /// CPU 0 runs mode-2 vCPUs: main() gives it to lib/sched instead of idling there.
 bool cpu0_shared(const partition::Description& d);
-#else
-inline void kick_vcpu(Vcpu& v) { kick(v.pcpu); }
-#endif
 /// A trapped WFI or WFE of @p v (mode 2: TWI and TWE): steps over it; WFI
 /// blocks the vCPU's thread until an interrupt is deliverable to it or its
 /// virtual timer's deadline, WFE yields to its equals.
 void guest_wfx(Vcpu& v, vcpu::GuestRegs& r);
+#else
+inline void kick_vcpu(Vcpu& v) { kick(v.pcpu); }
+#endif
 /// The top-of-stack guest frame of the calling CPU.
 vcpu::GuestRegs* guest_frame();
 

@@ -394,11 +394,9 @@ bool cpu0_shared(const partition::Description& d) {
             return true;
     return false;
 }
-#endif
 
 void guest_wfx(Vcpu& v, vcpu::GuestRegs& r) {
     r.pc += 4;
-#ifdef CONFIG_MORTISE_MODE2
     if (!is_shared(v))
         return;  // mode 1 does not trap them
     if (r.esr & 1) {  // ESR_EL2.ISS.TI: WFE, a hint; its equals may run
@@ -416,10 +414,8 @@ void guest_wfx(Vcpu& v, vcpu::GuestRegs& r) {
             return;
         block(sh, timeout);
     }
-#else
-    (void)v;
-#endif
 }
+#endif
 
 void post_start(Vcpu& v) {
 #ifdef CONFIG_MORTISE_MODE2

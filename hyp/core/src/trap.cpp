@@ -402,9 +402,11 @@ void dispatch(Vcpu& v, GuestRegs& r) {
     case ec::sysreg:
         sysreg(v, r);
         return;
-    case ec::wfx:
+#ifdef CONFIG_MORTISE_MODE2
+    case ec::wfx:  // only mode-2 guests trap them
         guest_wfx(v, r);
         return;
+#endif
     case ec::inst_abort_lower: {
         tn::Ipa ipa;
         if (!abort_ipa(r, ipa))
