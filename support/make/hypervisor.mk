@@ -254,6 +254,7 @@ TN_HYP_BOARD_ARGS := $(if $(TN_PARTCHECK_DTB_PATH),--board-dtb $(TN_PARTCHECK_DT
 TN_HYP_CHECK_ARGS := $(TN_HYP_BOARD_ARGS) $(foreach r,$(TN_PARTCHECK_RESERVE),--reserve $(r)) \
 	$(if $(CONFIG_TN_MAX_CPUS),--max-cpus $(CONFIG_TN_MAX_CPUS)) \
 	$(if $(CONFIG_MORTISE_LLC_COLORS),--colors $(CONFIG_MORTISE_LLC_COLORS)) \
+	$(if $(CONFIG_MORTISE_MODE2),--mode2 y) \
 	$(if $(CONFIG_TN_IMAGE_COMBINED)$(TN_HYP_MODULES),--images $(subst $(TN_SPACE),$(TN_COMMA),$(strip $(TN_GUESTS)))) \
 	$(foreach g,$(TN_LINUX_GUESTS),--linux $(g)=$(call tn_guest_image,$(g)) \
 		$(if $(call tn_guest_has_initramfs,$(g)),--initramfs $(g)=$(call tn_guest_initramfs,$(g))) \

@@ -208,6 +208,27 @@ Result<void, Error> enable_el2(const El2Map& m, u64 (*tables)[pgtable::k_entries
     return {};
 }
 
+// EL2's map_kernel_pages(): the same window rules as EL1's (only pages that
+// were unmapped get a descriptor, so no break-before-make), in the tables
+// TTBR0_EL2 holds, with EL2's leaf encoding; the EL2 regime has no ASIDs, and
+// unmapping flushes by VA from every CPU's EL2 TLB (TLBI VAE2IS). Mortise's
+// mode 2 maps its vCPU threads' stacks with it (lib/sched's port).
+Result<void, Error> map_kernel_pages(u64 va, u64 pa, u64 size, pgtable::AllocTable alloc, void* ctx) {
+    pgtable::Builder b(reinterpret_cast<u64*>(Ttbr0El2::read() & ~u64{0xfff}), alloc, ctx);
+    TN_TRY(check(b.map_attributes(va, pa, size, el2_attributes(MemType::Normal, {true, false}))));
+    asm volatile("dsb ishst; isb" ::: "memory");
+    return {};
+}
+
+void unmap_kernel_pages(u64 va, u64 size) {
+    pgtable::Builder b(reinterpret_cast<u64*>(Ttbr0El2::read() & ~u64{0xfff}), nullptr, nullptr);
+    (void)b.unmap(va, size);
+    asm volatile("dsb ishst" ::: "memory");
+    for (u64 p = va; p < va + size; p += pgtable::k_page)
+        asm volatile("tlbi vae2is, %0" ::"r"(p >> 12) : "memory");
+    asm volatile("dsb ish; isb" ::: "memory");
+}
+
 #else
 
 Result<void, Error> enable(Range ram, const Range* devices, usize device_count) {

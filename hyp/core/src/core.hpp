@@ -317,6 +317,22 @@ bool stays_on_cpu(Vcpu& v);
 void forward_vtimer(Vcpu& v);
 /// Makes @p cpu look at its requests soon.
 void kick(unsigned cpu);
+#ifdef CONFIG_MORTISE_MODE2
+/// Makes @p v look at its requests and its vGIC soon: a mode-2 vCPU's thread is
+/// woken (from WFI or its wait for a start) and its CPU kicked if it runs there.
+void kick_vcpu(Vcpu& v);
+/// Creates the lib/sched thread of mode-2 vCPU @p v (once; it waits for its
+/// starts). False after a report.
+bool prepare_shared(Vcpu& v);
+/// CPU 0 runs mode-2 vCPUs: main() gives it to lib/sched instead of idling there.
+bool cpu0_shared(const partition::Description& d);
+/// A trapped WFI or WFE of @p v (mode 2: TWI and TWE): steps over it; WFI
+/// blocks the vCPU's thread until an interrupt is deliverable to it or its
+/// virtual timer's deadline, WFE yields to its equals.
+void guest_wfx(Vcpu& v, vcpu::GuestRegs& r);
+#else
+inline void kick_vcpu(Vcpu& v) { kick(v.pcpu); }
+#endif
 /// The top-of-stack guest frame of the calling CPU.
 vcpu::GuestRegs* guest_frame();
 

@@ -18,6 +18,11 @@
 
 #include "core.hpp"
 
+#ifdef CONFIG_MORTISE_MODE2
+#include <tn/sched.hpp>
+#include <tn/sched_impl.hpp>
+#endif
+
 extern "C" {
 [[noreturn]] void mortise_enter_guest(mortise::vcpu::GuestRegs* regs);
 [[noreturn]] void mortise_run_on_stack(void* top, void (*fn)(void*), void* arg);
@@ -84,10 +89,10 @@ CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
 // PMUSERENR_EL0 is cleared too: no guest can write it (TPM), and a value the
 // firmware left would let a guest's EL0 at the (read-as-zero) PMU registers
 // without its kernel's say.
-void set_guest_traps() {
+void set_guest_traps(u64 extra_hcr = 0) {
     using tn::arch::IdAa64dfr0El1;
     using tn::arch::MdcrEl2;
-    HcrEl2::write(guest_hcr());
+    HcrEl2::write(guest_hcr() | extra_hcr);
     u64 pmu = IdAa64dfr0El1::PmuVer::get(IdAa64dfr0El1::read());
     bool v3p1 = pmu >= IdAa64dfr0El1::pmu_v3p1 && pmu != IdAa64dfr0El1::pmu_impdef;
     MdcrEl2::write(MdcrEl2::Hpmn::bits(MdcrEl2::Hpmn::get(MdcrEl2::read())) | MdcrEl2::Tpmcr::bits(1) |
@@ -96,6 +101,153 @@ void set_guest_traps() {
     if (pmu != 0 && pmu != IdAa64dfr0El1::pmu_impdef)
         tn::arch::PmuserenrEl0::write(0);
 }
+
+#ifdef CONFIG_MORTISE_MODE2
+// ---- Mode 2: vCPUs as lib/sched threads on shared CPUs ----
+//
+// Each vCPU of a mode-2 guest is a thread of lib/sched pinned to its CPU with
+// its guest's priority. The thread enters its guest with SP at a GuestRegs
+// slot at the top of its own stack (Shared::frame), so the guest's exits land
+// on that stack and their handlers run as thread code: they may block (WFI)
+// and be preempted like any thread. Between the exit (after_exit) and the
+// return (before_entry) a vCPU thread holds lib/sched's preemption lock, so a
+// vCPU it wakes (a doorbell, an SGI, a start) never takes the CPU while it
+// holds a guest's lock; the switch comes when before_entry() unlocks, or at
+// the end of an interrupt (the IRQ exit hook, e.g. a time slice).
+//
+// The EL1 state (EL1 system registers and the virtual timer, FP, VTTBR,
+// VMPIDR, CNTVOFF, ICH_VMCR) is switched lazily: CpuState::current is the vCPU
+// whose state the CPU holds. A vCPU about to return to its guest loads its
+// own when another's is there (saving that one to its Context first); one
+// that blocks in WFI saves its own, so its virtual timer is stopped while it
+// sleeps and its deadline is a lib/sched timeout (the EL2 timer). Pinned
+// threads make this safe: a vCPU's state is in its Context or in its own CPU.
+
+static_assert(tn::sched::k_priorities > partition::k_max_priority,
+              "mode 2: LIBSCHED_PRIORITIES must be at least 32 (the description's priorities 1-31)");
+
+// Mode-2 guests trap WFI and WFE (HCR_EL2.TWI, TWE): the CPU is shared.
+constexpr u64 k_hcr_shared = HcrEl2::Twi::bits(1) | HcrEl2::Twe::bits(1);
+
+struct Shared {
+    tn::sched::Thread* thread;
+    vcpu::GuestRegs* frame;  // the top of the thread's stack: its guest's exits land here
+    bool posted;             // post_start() asked for a start the thread has not taken
+    bool kicked;             // kick_vcpu() since the thread last looked (under lib/sched's lock)
+    bool on;                 // started and not parked (running_on_cpu)
+    tn::sched::WaitQueue wq;
+};
+
+Shared g_shared[partition::k_max_guests][k_max_vcpus];
+
+Shared& shared_of(const Vcpu& v) { return g_shared[v.guest->index()][v.index]; }
+bool is_shared(const Vcpu& v) { return v.guest->desc().mode == 2; }
+
+// Saves the state of the vCPU loaded on this CPU into its Context (as a pause
+// does: the virtual timer stopped, a forwarded timer interrupt ended) and
+// leaves none loaded. Its list registers were folded back at its last exit.
+void unload(CpuState& me) {
+    Vcpu* v = me.current;
+    if (!v)
+        return;
+    ich::write_hcr(0);
+    for (unsigned i = 0; i < ich::lr_count(); ++i)
+        ich::write_lr(i, 0);
+    v->ich_vmcr = ich::read_vmcr();
+    tn_arch_fp_save(&v->ctx.fp);
+    mortise_vcpu_save_el1(&v->ctx.el1);
+    if (me.vtimer_forwarded) {
+        me.vtimer_forwarded = false;
+        (void)tn::irq::deactivate({k_vtimer_intid, k_vtimer_intid});
+    }
+    VttbrEl2::write(0);
+    __atomic_store_n(&me.current, nullptr, __ATOMIC_SEQ_CST);
+}
+
+// Makes @p v the vCPU loaded on this CPU (run_vcpu()'s loads without the
+// general registers, which stay in its frame).
+void load(Vcpu& v) {
+    CpuState& me = self();
+    if (me.current == &v)
+        return;
+    unload(me);
+    Guest& g = *v.guest;
+    VttbrEl2::write(g.stage2().vttbr());
+    set_guest_traps(k_hcr_shared);
+    VpidrEl2::write(MidrEl1::read());
+    VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
+    CntvoffEl2::write(g.cntvoff());
+    mortise_vcpu_restore_el1(&v.ctx.el1);
+    tn_arch_fp_restore(&v.ctx.fp);
+    ich::write_vmcr(v.ich_vmcr);
+    ich::clear_lrs();
+    __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
+}
+
+[[noreturn]] void run_shared(Vcpu& v, bool resumed) {
+    Shared& sh = shared_of(v);
+    *sh.frame = v.ctx.regs;
+    unload(self());  // a fresh or resumed context replaces whatever was there
+    load(v);
+    tn::arch::tlb_invalidate_guest_local();  // entries of an earlier run of this VMID
+    __atomic_store_n(&sh.on, true, __ATOMIC_SEQ_CST);
+    v.guest->vcpu_entered(v, resumed);
+    tn::sched::lock_preemption();  // before_entry() unlocks it
+    before_entry(v);
+    mortise_enter_guest(sh.frame);
+}
+
+// Blocks the calling vCPU thread until kick_vcpu(@p v) (one since the last
+// call returns at once) or @p timeout_ns; the caller checks why.
+void block(Shared& sh, u64 timeout_ns) {
+    tn::sched::Locked held;
+    if (!sh.kicked)
+        (void)tn::sched::wait(held, sh.wq, timeout_ns);
+    sh.kicked = false;
+}
+
+// The thread's life between runs of its vCPU: it waits for a start request
+// (post_start), as the idle loop does for mode 1.
+[[noreturn]] void wait_for_start(void* arg) {
+    Vcpu& v = *static_cast<Vcpu*>(arg);
+    Shared& sh = shared_of(v);
+    for (;;) {
+        tn::irq::local_disable();
+        if (__atomic_load_n(&sh.posted, __ATOMIC_ACQUIRE)) {
+            bool resumed = v.guest->vcpu_claimed(v);
+            bool expected = true;
+            if (__atomic_compare_exchange_n(&sh.posted, &expected, false, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST))
+                run_shared(v, resumed);
+            v.guest->vcpu_withdrawn(v);
+            continue;
+        }
+        block(sh, tn::sched::k_forever);
+    }
+}
+
+void vcpu_thread(void* arg) {
+    alignas(16) vcpu::GuestRegs frame{};
+    shared_of(*static_cast<Vcpu*>(arg)).frame = &frame;
+    wait_for_start(arg);
+}
+
+// Nanoseconds from now to the deadline of @p v's saved virtual timer (0: due
+// now), or k_forever when it is off or masked (CNTV_CTL_EL0 ENABLE, IMASK).
+u64 vtimer_timeout(const Vcpu& v) {
+    const u64 ctl = v.ctx.el1.cntv_ctl;
+    if (!(ctl & 1) || (ctl & 2))
+        return tn::sched::k_forever;
+    const u64 deadline = v.ctx.el1.cntv_cval + v.guest->cntvoff();  // physical counter time
+    const u64 now = tn::arch::CntpctEl0::read();
+    if (deadline <= now)
+        return 0;
+    const u64 freq = tn::arch::CntfrqEl0::read();
+    return static_cast<u64>((static_cast<unsigned __int128>(deadline - now) * 1'000'000'000u + freq - 1) / freq);
+}
+#else
+constexpr bool is_shared(const Vcpu&) { return false; }
+#endif
 
 [[noreturn]] void run_vcpu(Vcpu& v, bool resumed) {
     Guest& g = *v.guest;
@@ -172,6 +324,10 @@ void enable_local(u32 intid) {
 }  // namespace
 
 vcpu::GuestRegs* guest_frame() {
+#ifdef CONFIG_MORTISE_MODE2
+    if (Vcpu* v = self().current; v && is_shared(*v))
+        return shared_of(*v).frame;
+#endif
     return reinterpret_cast<vcpu::GuestRegs*>(tn::arch::stacks::top(tn::smp::this_cpu()) - sizeof(vcpu::GuestRegs));
 }
 
@@ -196,20 +352,111 @@ void kick(unsigned cpu) {
     (void)tn::irq::send_sgi(k_kick_sgi, tn::irq::SgiTarget::to(tn::irq::CpuAffinity{board().cpu_mpidr[cpu]}));
 }
 
+#ifdef CONFIG_MORTISE_MODE2
+void kick_vcpu(Vcpu& v) {
+    if (!is_shared(v)) {
+        kick(v.pcpu);
+        return;
+    }
+    Shared& sh = shared_of(v);
+    {
+        tn::sched::Locked held;
+        sh.kicked = true;
+        (void)tn::sched::wake_one(held, sh.wq);
+    }
+    // Loaded there: it may be in its guest, which must exit to see the change.
+    if (__atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) == &v)
+        kick(v.pcpu);
+}
+
+bool prepare_shared(Vcpu& v) {
+    Shared& sh = shared_of(v);
+    if (sh.thread)
+        return true;
+    tn::sched::ThreadAttr attr;
+    attr.name = v.guest->desc().name;
+    attr.priority = v.guest->desc().priority;
+    attr.cpu = v.pcpu;
+    auto r = tn::sched::create(attr, vcpu_thread, &v);
+    if (!r.ok()) {
+        MLOG("guest '%s' not started: no thread for its vCPU %u on CPU %u (%s%s)", v.guest->desc().name, v.index,
+             v.pcpu, tn::sched::error_name(r.error()),
+             r.error() == tn::sched::Error::NoMemory ? ": raise MORTISE_MODE2_POOL_SIZE" : "");
+        return false;
+    }
+    sh.thread = r.value();
+    return true;
+}
+
+bool cpu0_shared(const partition::Description& d) {
+    for (unsigned i = 0; i < d.count; ++i)
+        if (d.guests[i].valid && d.guests[i].mode == 2 && (d.guests[i].cpu_mask & 1))
+            return true;
+    return false;
+}
+
+void guest_wfx(Vcpu& v, vcpu::GuestRegs& r) {
+    r.pc += 4;
+    if (!is_shared(v))
+        return;  // mode 1 does not trap them
+    if (r.esr & 1) {  // ESR_EL2.ISS.TI: WFE, a hint; its equals may run
+        tn::sched::yield();
+        return;
+    }
+    Shared& sh = shared_of(v);
+    unload(self());  // stops its virtual timer: its deadline is the wait's timeout
+    for (;;) {
+        __atomic_store_n(&sh.kicked, false, __ATOMIC_SEQ_CST);
+        // Checked after clearing the flag: an injection after the check
+        // sets it again (kick_vcpu), so the wait below returns at once.
+        const u64 timeout = vtimer_timeout(v);
+        if (timeout == 0 || v.guest->vgic().has_deliverable(v.index) || !stays_on_cpu(v))
+            return;
+        block(sh, timeout);
+    }
+}
+#endif
+
 void post_start(Vcpu& v) {
+#ifdef CONFIG_MORTISE_MODE2
+    if (is_shared(v)) {
+        __atomic_store_n(&shared_of(v).posted, true, __ATOMIC_SEQ_CST);
+        kick_vcpu(v);
+        return;
+    }
+#endif
     __atomic_store_n(&g_cpus[v.pcpu].start, &v, __ATOMIC_SEQ_CST);
     kick(v.pcpu);
 }
 
 bool cancel_start(Vcpu& v) {
+#ifdef CONFIG_MORTISE_MODE2
+    if (is_shared(v)) {
+        bool posted = true;
+        return __atomic_compare_exchange_n(&shared_of(v).posted, &posted, false, false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_SEQ_CST);
+    }
+#endif
     Vcpu* expected = &v;
     return __atomic_compare_exchange_n(&g_cpus[v.pcpu].start, &expected, nullptr, false, __ATOMIC_SEQ_CST,
                                        __ATOMIC_SEQ_CST);
 }
 
-bool running_on_cpu(const Vcpu& v) { return __atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) == &v; }
+bool running_on_cpu(const Vcpu& v) {
+#ifdef CONFIG_MORTISE_MODE2
+    if (is_shared(v))
+        return __atomic_load_n(&shared_of(v).on, __ATOMIC_SEQ_CST);
+#endif
+    return __atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) == &v;
+}
 
-void after_exit(Vcpu& v) { ich::leave(v.guest->vgic(), v.index, v.lrs); }
+void after_exit(Vcpu& v) {
+    ich::leave(v.guest->vgic(), v.index, v.lrs);
+#ifdef CONFIG_MORTISE_MODE2
+    if (is_shared(v))
+        tn::sched::lock_preemption();  // before_entry() unlocks it
+#endif
+}
 
 void forward_vtimer(Vcpu& v) {
     self().vtimer_forwarded = true;
@@ -221,6 +468,12 @@ bool stays_on_cpu(Vcpu& v) {
 }
 
 void before_entry(Vcpu& v) {
+#ifdef CONFIG_MORTISE_MODE2
+    if (is_shared(v)) {
+        tn::sched::unlock_preemption();  // a more urgent vCPU that became ready runs first
+        load(v);
+    }
+#endif
     GuestState s = v.guest->state();
     if (s != GuestState::Running || __atomic_load_n(&v.off, __ATOMIC_ACQUIRE))
         park_current(s == GuestState::Paused && !v.off);
@@ -252,6 +505,15 @@ void park_current(bool save) {
         }
         VttbrEl2::write(0);
         __atomic_store_n(&me.current, nullptr, __ATOMIC_SEQ_CST);
+#ifdef CONFIG_MORTISE_MODE2
+        if (is_shared(*v)) {
+            // Back to waiting for a start, on the thread's own stack.
+            Shared& sh = shared_of(*v);
+            __atomic_store_n(&sh.on, false, __ATOMIC_SEQ_CST);
+            v->guest->vcpu_parked(*v, save);
+            mortise_run_on_stack(sh.frame, wait_for_start, v);
+        }
+#endif
         v->guest->vcpu_parked(*v, save);
     }
     mortise_run_on_stack(guest_frame(), idle_loop, reinterpret_cast<void*>(u64{cpu}));

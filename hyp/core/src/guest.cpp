@@ -194,7 +194,7 @@ void uart_irq(void* ctx, bool level) {
     g->vgic().set_level(0, gmap::k_uart_intid, level);
     int target = g->vgic().spi_target(gmap::k_uart_intid);
     if (level && target >= 0 && static_cast<unsigned>(target) < g->vcpu_count())
-        kick(g->vcpu(static_cast<unsigned>(target)).pcpu);
+        kick_vcpu(g->vcpu(static_cast<unsigned>(target)));
 }
 
 // A physical SPI of a pass-through device. It reaches the guest hardware-linked:
@@ -387,6 +387,11 @@ GuestResult Guest::create(unsigned index, const partition::Guest& desc) {
             ++v;
         }
     }
+#ifdef CONFIG_MORTISE_MODE2
+    for (unsigned i = 0; desc.mode == 2 && i < m_vcpu_count; ++i)
+        if (!prepare_shared(m_vcpus[i]))
+            return tn::err(GuestError::NoRam);
+#endif
     vgic::Config gc;
     gc.vcpu_count = m_vcpu_count;
     gc.priority_bits = static_cast<unsigned>(((ich::read_vtr() >> 29) & 7) + 1);
@@ -704,7 +709,7 @@ bool Guest::recall(unsigned vcpu) {
     if (cancel_start(v))
         return true;
     if (running_on_cpu(v))
-        kick(v.pcpu);
+        kick_vcpu(v);
     return false;
 }
 
@@ -781,7 +786,7 @@ bool Guest::forward_spi(u32 intid) {
     m_vgic->inject_hw(0, intid, intid);
     int target = m_vgic->spi_target(intid);
     if (target >= 0 && static_cast<unsigned>(target) < m_vcpu_count)
-        kick(m_vcpus[target].pcpu);
+        kick_vcpu(m_vcpus[target]);
     return true;
 }
 
@@ -797,7 +802,7 @@ bool Guest::ring_doorbell(u32 intid) {
         delivered = true;
         const int target = m_vgic->spi_target(intid);
         if (s == GuestState::Running && target >= 0 && static_cast<unsigned>(target) < m_vcpu_count)
-            kick(m_vcpus[target].pcpu);  // paused: latched, its vCPUs load it when they resume
+            kick_vcpu(m_vcpus[target]);  // paused: latched, its vCPUs load it when they resume
     });
     return delivered;
 }

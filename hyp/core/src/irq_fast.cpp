@@ -54,7 +54,7 @@ extern "C" bool mortise_guest_irq_fast(vcpu::GuestRegs*) {
             give_back(intid);
         return false;
     }
-    after_exit(*v);
+    ich::leave(v->guest->vgic(), v->index, v->lrs);  // after_exit()'s fold, without a mode-2 exit's preemption lock
     forward_vtimer(*v);
     IccEoir1El1::write(intid);  // priority drop; the guest's deactivation ends it
     asm volatile("isb" ::: "memory");

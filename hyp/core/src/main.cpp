@@ -13,6 +13,11 @@
 
 #include "core.hpp"
 
+#ifdef CONFIG_MORTISE_MODE2
+#include <tn/sched.hpp>
+#include <tn/sched_impl.hpp>
+#endif
+
 extern "C" char __tn_image_start[], _end[];
 
 namespace mortise {
@@ -70,6 +75,9 @@ partition::Platform platform() {
     p.reserved[p.reserved_count++] = {tn::PhysAddr{start}, reinterpret_cast<u64>(_end) - start};
     p.reserved[p.reserved_count++] = {tn::PhysAddr{b.dtb}, b.dtb_size};
     p.cpu_count = b.cpu_count;
+#ifdef CONFIG_MORTISE_MODE2
+    p.mode2 = true;
+#endif
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicd}, b.gicd_size};
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.gicr}, b.gicr_size};
     p.owned_mmio[p.owned_mmio_count++] = {tn::PhysAddr{b.uart}, b.uart_size};
@@ -227,14 +235,35 @@ int main() {
 #endif
     if (!init_hypercalls() || !read_description())
         return 1;
+#ifdef CONFIG_MORTISE_MODE2
+    // Starting guests wakes vCPU threads, maybe of this CPU: none may take it while a guest's lock is held.
+    tn::sched::lock_preemption();
+#endif
     create_guests(g_description);
     init_input();
     check_all_stopped();
+#ifdef CONFIG_MORTISE_MODE2
+    tn::sched::unlock_preemption();
+    if (cpu0_shared(g_description)) {
+        // CPU 0 runs mode-2 vCPUs: main (a thread of lib/sched, above their lowest priorities) steps
+        // aside for good, and lib/sched's idle thread takes CPU 0 when no vCPU is ready.
+        tn::sched::WaitQueue never;
+        for (tn::sched::Locked held;;)
+            (void)tn::sched::wait(held, never, tn::sched::k_forever);
+    }
+#endif
     idle(0);
 }
 
-// lib/boot's default idles with IRQs on; Mortise's idle loop also runs vCPUs.
-extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) { idle(cpu); }
+// lib/boot's default idles with IRQs on; Mortise's idle loop also runs vCPUs. With mode 2 it is also
+// lib/sched's idle thread of the CPU: a vCPU thread made ready there is switched to on the way out of
+// the interrupt that woke the loop.
+extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
+#ifdef CONFIG_MORTISE_MODE2
+    tn::sched::start_secondary_cpu(cpu);
+#endif
+    idle(cpu);
+}
 
 // A synchronous exception or SError at EL2 is a bug in Mortise: report and stop.
 extern "C" [[noreturn]] void mortise_el2_fatal(tn::arch::Frame* frame, unsigned kind) {

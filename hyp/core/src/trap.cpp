@@ -354,7 +354,7 @@ void sysreg(Vcpu& v, GuestRegs& r) {
         u32 targets = v.guest->vgic().send_sgi(v.index, reg(r, rt));
         for (unsigned i = 0; i < v.guest->vcpu_count(); ++i)
             if (targets & (1u << i))
-                kick(v.guest->vcpu(i).pcpu);
+                kick_vcpu(v.guest->vcpu(i));
         r.pc += 4;
         return;
     }
@@ -422,6 +422,11 @@ void dispatch(Vcpu& v, GuestRegs& r) {
     case ec::sysreg:
         sysreg(v, r);
         return;
+#ifdef CONFIG_MORTISE_MODE2
+    case ec::wfx:  // only mode-2 guests trap them
+        guest_wfx(v, r);
+        return;
+#endif
     case ec::inst_abort_lower: {
         tn::Ipa ipa;
         if (!abort_ipa(r, ipa))
@@ -496,6 +501,12 @@ extern "C" void mortise_guest_sync(GuestRegs* regs) {
 extern "C" bool mortise_guest_hvc_fast(GuestRegs* regs) {
     Vcpu& v = *current_vcpu();
     Guest& g = *v.guest;
+#ifdef CONFIG_MORTISE_MODE2
+    // A mode-2 vCPU's exits hold the preemption lock (after_exit): a doorbell it
+    // rings for a vCPU of its CPU must not switch to it under the lock it rang with.
+    if (g.desc().mode == 2)
+        return false;
+#endif
     Memory memory(g);
     hypercall::Env env{&memory, &g_console, &g_lifecycle, &ivc_ops(), &instance_ops()};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};

@@ -26,7 +26,7 @@ using ull = unsigned long long;
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
                                    "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay",
-                                   "colors"};
+                                   "colors", "mode", "priority"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -575,6 +575,41 @@ void check_dma(Ctx& c) {
             }
 }
 
+namespace {
+
+/// `mode` (1: dedicated CPUs, the default; 2: CPUs shared with other mode-2 guests, scheduled by
+/// Mortise) and `priority` (mode 2 only: its vCPUs' scheduling priority).
+void read_mode(Ctx& c) {
+    c.g.mode = 1;
+    c.g.priority = k_default_priority;
+    if (auto p = c.get("mode"); p.ok()) {
+        auto v = p.value().as_u32();
+        if (!v.ok() || (v.value() != 1 && v.value() != 2)) {
+            c.fail("'mode' must be <1> (dedicated CPUs) or <2> (CPUs shared with other mode-2 guests)");
+            return;
+        }
+        c.g.mode = static_cast<u8>(v.value());
+        if (c.g.mode == 2 && !c.plat.mode2)
+            c.fail("mode = <2> needs a Mortise image with CONFIG_MORTISE_MODE2=y; enable it or use mode = <1>");
+    }
+    auto p = c.get("priority");
+    if (!p.ok())
+        return;
+    if (c.g.mode != 2) {
+        c.fail("'priority' applies to mode-2 guests only; add mode = <2>; or drop 'priority'");
+        return;
+    }
+    auto v = p.value().as_u32();
+    if (!v.ok() || v.value() < k_min_priority || v.value() > k_max_priority) {
+        c.fail("'priority' must be one cell from %u (lowest) to %u (highest), e.g. priority = <8>;", k_min_priority,
+               k_max_priority);
+        return;
+    }
+    c.g.priority = static_cast<u8>(v.value());
+}
+
+}  // namespace
+
 void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat, Guest& g, Report& rep) {
     g.valid = true;
     Ctx c{fdt, n, path, plat, g, rep};
@@ -586,6 +621,7 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     read_initramfs(c);
     read_dt_overlay(c);
     read_cpus(c);
+    read_mode(c);
     g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
     g.dma = false;
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.

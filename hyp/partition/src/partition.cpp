@@ -67,7 +67,12 @@ void check_pair(Guest& g, const char* gp, const Guest& o, const char* op, Report
     using ull = unsigned long long;
     if (strcmp(g.name, o.name) == 0)
         fail(rep, g, gp, "name \"%s\" is already used by %s; give every guest a unique name", g.name, op);
-    if (u64 both = g.cpu_mask & o.cpu_mask; both != 0)
+    if (u64 both = g.cpu_mask & o.cpu_mask; both != 0 && (g.mode == 2) != (o.mode == 2))
+        fail(rep, g, gp,
+             "CPU %d is given to mode-%u guest \"%s\"; mode-2 guests share CPUs only with other mode-2 guests, "
+             "never with a mode-1 guest's: change one 'cpus'",
+             __builtin_ctzll(both), static_cast<unsigned>(o.mode), o.name);
+    else if (both != 0 && g.mode != 2)
         fail(rep, g, gp,
              "CPU %d is already given to guest \"%s\"; each CPU belongs to one guest, remove it from one 'cpus'",
              __builtin_ctzll(both), o.name);

@@ -296,6 +296,48 @@ TEST(Partition, Cpus) {
     EXPECT_TRUE(p.says("CPU 3 is already given to guest \"a\"")) << p.text();
 }
 
+// Mode 2: CPUs shared by mode-2 guests only, priorities 1-31, and only in an image that has it.
+TEST(Partition, Mode2) {
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    Props g = good("a", 1);
+    expect_good(g, plat);
+    g["priority"] = cells({5});
+    expect_bad(g, "'priority' applies to mode-2 guests only", plat);
+    g["mode"] = cells({2});
+    expect_good(g, plat);
+    expect_bad(g, "mode = <2> needs a Mortise image with CONFIG_MORTISE_MODE2=y");
+    g["mode"] = cells({3});
+    expect_bad(g, "'mode' must be <1> (dedicated CPUs) or <2>", plat);
+    g["mode"] = cells({2});
+    g["priority"] = cells({0});
+    expect_bad(g, "'priority' must be one cell from 1 (lowest) to 31 (highest)", plat);
+    g["priority"] = cells({32});
+    expect_bad(g, "'priority' must be one cell from 1", plat);
+    g["priority"] = cells({31});
+    expect_good(g, plat);
+
+    // Two mode-2 guests share CPU 1; a mode-1 guest may not join them, nor they it.
+    Props b = good("b", 1);
+    b["mode"] = cells({2});
+    b["priority"] = cells({3});
+    Parsed p = run({{"guest@0", g}, {"guest@1", b}}, plat);
+    EXPECT_TRUE(p.d.guests[0].valid && p.d.guests[1].valid) << p.text();
+    EXPECT_EQ(p.d.guests[0].mode, 2u);
+    EXPECT_EQ(p.d.guests[0].priority, 31u);
+    EXPECT_EQ(p.d.guests[1].priority, 3u);
+    p = run({{"guest@0", g}, {"guest@1", b}, {"guest@2", good("c", 1)}}, plat);
+    EXPECT_FALSE(p.d.guests[2].valid);
+    EXPECT_TRUE(p.says("CPU 1 is given to mode-2 guest \"a\"; mode-2 guests share CPUs only with other mode-2 "
+                       "guests")) << p.text();
+    p = run({{"guest@0", good("c", 1)}, {"guest@1", b}}, plat);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("CPU 1 is given to mode-1 guest \"c\"")) << p.text();
+    b.erase("priority");
+    p = run({{"guest@0", b}}, plat);
+    EXPECT_EQ(p.d.guests[0].priority, 1u);
+}
+
 TEST(Partition, MemorySize) {
     Props g = good("a", 1);
     g.erase("memory-size");

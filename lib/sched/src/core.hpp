@@ -32,6 +32,11 @@ struct Cpu {
     bool budget_expired = false;  // the running reserved thread's budget ran out
     tntimer::Timer budget;        // armed while a reserved thread runs with budget left
 #endif
+    // The thread the running slice belongs to and when it ends: a thread that a more
+    // urgent one preempted gets the rest of it back, not a new one (else a thread
+    // preempted more often than once a slice would never let its equals run).
+    Thread* slice_owner = nullptr;
+    u64 slice_end = 0;
 };
 
 extern smp::PerCpu<Cpu> g_cpus;

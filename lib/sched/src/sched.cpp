@@ -79,10 +79,17 @@ void kick(unsigned cpu) {
 
 void arm_slice(Cpu& c, Thread* t) {
     if constexpr (k_slice_ns != 0) {
-        if (!t->is_idle && c.rq.several(t->priority))
-            tntimer::start_locked(c.slice, clock::now_ns() + k_slice_ns);
-        else
+        if (!t->is_idle && c.rq.several(t->priority)) {
+            if (t != c.slice_owner) {
+                c.slice_owner = t;
+                c.slice_end = clock::now_ns() + k_slice_ns;
+            }
+            tntimer::start_locked(c.slice, c.slice_end);
+        } else {
+            if (t == c.slice_owner)
+                c.slice_owner = nullptr;  // alone at its priority: its next slice starts afresh
             tntimer::cancel_locked(c.slice);
+        }
     }
 }
 
@@ -278,6 +285,9 @@ template <Cause cause, bool may_be_idle = true>
     if constexpr (cause == Cause::Blocked) {
         // prev blocked, suspended itself or exited: it leaves the run queue.
         c.rq.remove(prev->rq_link, prev->priority);
+        if constexpr (k_slice_ns != 0)
+            if (c.slice_owner == prev)
+                c.slice_owner = nullptr;  // it gave the CPU up: a new slice when it runs again
         next = c.rq.empty() ? c.idle : top_thread(c);
     } else {
         if constexpr (cause == Cause::Preempt) {
@@ -287,6 +297,7 @@ template <Cause cause, bool may_be_idle = true>
 #endif
             if (c.slice_expired) [[unlikely]] {
                 c.slice_expired = false;
+                c.slice_owner = nullptr;
                 reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
                 return;
             }

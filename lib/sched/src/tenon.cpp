@@ -124,13 +124,21 @@ extern "C" bool tn_fault_thread(tn::fault::Thread* out) {
 }
 
 #ifdef CONFIG_TN_SMP
+void tn::sched::start_secondary_cpu(unsigned cpu) {
+    Locked held;
+    init_secondary_cpu(cpu);
+    if (!enable_resched_sgi().ok())
+        tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
+}
+
+// Not in a hypervisor image: Mortise's idle loop, which also runs its mode-1
+// vCPUs, is the idle thread there; its tn_secondary_main() calls
+// start_secondary_cpu() first. (lib/boot's default is weak too, so this one
+// cannot be.)
+#ifndef CONFIG_TN_HYPERVISOR
 extern "C" [[noreturn]] void tn_secondary_main(unsigned cpu) {
-    {
-        Locked held;
-        init_secondary_cpu(cpu);
-        if (!enable_resched_sgi().ok())
-            tn_printf("sched: CPU %u cannot enable its reschedule SGI\n", cpu);
-    }
+    start_secondary_cpu(cpu);
     idle_loop();
 }
+#endif
 #endif

@@ -55,6 +55,23 @@ TEST_F(Variant, EqualsShareTheCpuInSlices) {
     EXPECT_EQ(g_log, (std::vector<std::string>{"a0", "a1", "b0", "b1", "a2", "a3", "b2", "b3"}));
 }
 
+// A thread preempted by a more urgent one keeps the rest of its slice: with
+// a priority-20 thread waking every 300 us for 3 ms, the equals still take
+// turns as above (a new slice at every preemption would let a run its four
+// steps before b).
+TEST_F(Variant, APreemptedThreadKeepsTheRestOfItsSlice) {
+    sched::Thread* h = spawn("h", 20, [](void*) {
+        for (int i = 0; i < 10; ++i)
+            EXPECT_TRUE(sched::sleep_ns(300 * k_us).ok());
+    }, nullptr);
+    sched::Thread* a = spawn("a", 10, busy, const_cast<char*>("a"));
+    sched::Thread* b = spawn("b", 10, busy, const_cast<char*>("b"));
+    joined(a);
+    joined(b);
+    joined(h);
+    EXPECT_EQ(g_log, (std::vector<std::string>{"a0", "a1", "b0", "b1", "a2", "a3", "b2", "b3"}));
+}
+
 TEST_F(Variant, SlicesAreOnlyAmongEquals) {
     sched::Thread* a = spawn("a", 10, busy, const_cast<char*>("a"));
     sched::Thread* b = spawn("b", 9, busy, const_cast<char*>("b"));

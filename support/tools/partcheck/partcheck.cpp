@@ -35,7 +35,7 @@ namespace pt = mortise::partition;
 constexpr const char* k_usage =
     "usage: partcheck [--dtb] DESC.dtb [--source DESC.dts] [--board-dtb BOARD.dtb] [--ram BASE:SIZE]...\n"
     "                 [--ram-size SIZE] [--reserve BASE:SIZE]... [--reserve-size SIZE] [--cpus N] [--max-cpus N]\n"
-    "                 [--images NAME,...] [--colors N]\n"
+    "                 [--images NAME,...] [--colors N] [--mode2 y|n]\n"
     "                 [--linux NAME=IMAGE]... [--initramfs NAME=FILE]... [--dt-overlay NAME=FILE.dtbo]...\n"
     "Checks a Mortise partition description (docs/mortise.md, \"Partition description\") against a host\n"
     "board. Without --board-dtb that is QEMU virt as scripts/qemu-run boots it: RAM at 0x40000000\n"
@@ -51,6 +51,7 @@ constexpr const char* k_usage =
     "off at boot, so no guest may be given one.\n"
     "--colors gives the image's CONFIG_MORTISE_LLC_COLORS (LLC colours; 0 or absent: guests may not name\n"
     "'colors'); with --board-dtb the board tree's last-level cache must agree with it.\n"
+    "--mode2 y: the Mortise image has CONFIG_MORTISE_MODE2 (mode = <2> guests are accepted; default n).\n"
     "--linux and --initramfs name the Linux Images and initramfs files the host image embeds, so\n"
     "that Linux guests are checked against them (header, kind, sizes). --dt-overlay names a compiled\n"
     "device-tree overlay: it is applied to the guest tree Mortise would generate, as at boot.\n"
@@ -298,6 +299,8 @@ int run(int argc, const char* const* argv, std::FILE* err) {
             plat.image_cpus = static_cast<unsigned>(n);
         } else if (opt == "--colors" && number(val, &n) && n <= 64) {
             plat.colors = static_cast<unsigned>(n);
+        } else if (opt == "--mode2" && (val == "y" || val == "n")) {
+            plat.mode2 = val == "y";
         } else if (opt == "--images") {
             images_given = true;
             std::stringstream list(val);
@@ -327,6 +330,7 @@ int run(int argc, const char* const* argv, std::FILE* err) {
         std::memcpy(from_tree.reserved, plat.reserved, sizeof plat.reserved);
         from_tree.image_cpus = plat.image_cpus;
         from_tree.colors = plat.colors;
+        from_tree.mode2 = plat.mode2;
         plat = from_tree;
         if (plat.colors != 0 && !board_colors(board, plat.colors, err))
             return 2;

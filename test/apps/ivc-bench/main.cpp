@@ -225,6 +225,21 @@ int run() {
         tn_puts("bench: FAILED: the channel is too small for 16 KiB messages (give it 256 KiB)");
         return 1;
     }
+#ifdef CONFIG_IVC_BENCH_MODE2
+    // Mortise mode 2, both guests on one CPU: a round trip is two hand-overs,
+    // each a send (doorbell hypercall) and a blocking receive whose WFI gives
+    // the CPU to the other guest's vCPU, up to that guest's return from its
+    // own wait. mode2.switch is half of it.
+    if (int rc = measure_pingpong("mode2.pingpong"))
+        return rc;
+    for (u64& v : g_samples)
+        v /= 2;
+    report("mode2.switch", k_samples, 1);
+    if (auto s = send(nullptr, 0, k_stop); !s.ok())
+        return fail("stop", s.error());
+    tn_puts("bench: done");
+    return 0;
+#endif
     // The same stamp pair and hypercall as test/apps/mortise-ctl's bench
     // mode, in this image, so that ivc.pingpong compares within one build.
     for (int i = -k_warmup; i < k_samples; ++i) {

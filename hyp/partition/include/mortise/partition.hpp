@@ -48,7 +48,11 @@ struct Guest {
     bool dma_unsafe_accepted;     // `dma-unsafe-accepted`: trusted with a DMA device no SMMU confines
     bool dma;                     // an mmio region holds a DMA-capable device (Platform::dma_mmio)
     u64 colors;                   // `colors`: bit c = LLC colour c (mortise/color.hpp); 0 = RAM not coloured
+    u8 mode;                      // `mode`: 1 (default) owns its CPUs; 2 shares them with other mode-2 guests
+    u8 priority;                  // `priority` of a mode-2 guest's vCPUs, k_min_priority..k_max_priority
 };
+/// The `priority` range of mode-2 guests (lib/sched thread priorities: 0 is the idle thread's).
+constexpr unsigned k_min_priority = 1, k_max_priority = 31, k_default_priority = 1;
 constexpr unsigned k_max_channels = tn::mortise_abi::ivc::k_max_channels;
 constexpr unsigned k_max_members = tn::mortise_abi::ivc::k_max_members;
 /// Shared memory of one channel: a multiple of 4 KiB from 8 KiB to 16 MiB.
@@ -140,6 +144,9 @@ struct Platform {                 // what the description is validated against
     /// more: Mortise leaves those off at boot, so a guest given one would be refused then; partcheck (given
     /// --max-cpus from the build) catches it at build time and names the option.
     unsigned image_cpus;
+    /// The Mortise image schedules mode-2 guests (CONFIG_MORTISE_MODE2); false: `mode = <2>` is refused, naming
+    /// the option. partcheck: --mode2.
+    bool mode2;
     /// Applies the embedded overlay @p overlay (head_size == size) to the tree Mortise generates for @p g
     /// (hyp/guestdt), as at boot; false with a sentence in @p why when it is refused. nullptr: no check
     /// (hyp/partition cannot generate guest trees itself: guestdt depends on it).

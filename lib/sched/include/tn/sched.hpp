@@ -293,6 +293,16 @@ void lock_preemption();
 /// @context Thread only. @blocking No (the caller may be preempted at the last one).
 void unlock_preemption();
 
+/// Makes the calling secondary CPU schedulable: the code calling it becomes
+/// the CPU's idle thread, which must then wait for interrupts with IRQs
+/// enabled (a thread made ready there is switched to on the way out of the
+/// interrupt). lib/sched's own tn_secondary_main() calls it and runs its
+/// idle loop; an image with an idle loop of its own (Mortise) defines
+/// tn_secondary_main() and calls this first.
+/// @param cpu the calling CPU (online, IRQs masked).
+/// @context A secondary CPU's boot, once. @blocking No.
+void start_secondary_cpu(unsigned cpu);
+
 /// True in an interrupt handler.
 /// @context Any. @blocking No.
 bool in_isr();

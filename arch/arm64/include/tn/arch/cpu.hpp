@@ -27,10 +27,16 @@ inline unsigned cpu_index() {
 }
 
 /// The virtual counter (CNTVCT_EL0), without an ordering barrier: a read may
-/// run a few instructions early, which accounting does not mind.
+/// run a few instructions early, which accounting does not mind. In a
+/// hypervisor image the physical one (CNTPCT_EL0): the virtual counter at
+/// EL2 is offset by the CNTVOFF_EL2 of whichever guest was loaded last.
 inline u64 read_counter() {
     u64 v;
+#ifdef CONFIG_TN_HYPERVISOR
+    asm volatile("mrs %0, cntpct_el0" : "=r"(v));
+#else
     asm volatile("mrs %0, cntvct_el0" : "=r"(v));
+#endif
     return v;
 }
 

@@ -116,7 +116,7 @@ TN_SYSREG(SctlrEl2, "sctlr_el2", u64);
 TN_SYSREG(HcrEl2, "hcr_el2", u64,
           struct Vm : Field<0, 1>{}; struct Swio : Field<1, 1>{}; struct Ptw : Field<2, 1>{}; struct Fmo : Field<3, 1>{};
           struct Imo : Field<4, 1>{}; struct Amo : Field<5, 1>{}; struct Fb : Field<9, 1>{};
-          struct Bsu : Field<10, 2>{}; struct Tsc : Field<19, 1>{}; struct Tidcp : Field<20, 1>{};
+          struct Bsu : Field<10, 2>{}; struct Twi : Field<13, 1>{}; struct Twe : Field<14, 1>{}; struct Tsc : Field<19, 1>{}; struct Tidcp : Field<20, 1>{};
           struct Tacr : Field<21, 1>{}; struct Rw : Field<31, 1>{}; struct Tlor : Field<35, 1>{};
           struct Terr : Field<36, 1>{};
           static constexpr u64 bsu_inner_shareable = 1;);
