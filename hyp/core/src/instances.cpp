@@ -203,6 +203,7 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
     d.mem_size = p.mem_size;
     d.mem_phys = g_base + u64(static_cast<unsigned>(first)) * k_block;
     d.kernel = partition::Kernel::Tenon;
+    d.mode = 1;  // its own CPUs (a mode-2 vCPU's scheduling state exists for the description's guests only)
     d.valid = true;
     slot = g_first_slot + index;
     Guest& g = *guest(slot);

@@ -67,7 +67,7 @@ mortise_instances_CXXFLAGS := $(MORTISE_CORE_CXXFLAGS)
 # of mortise_core: RAM from pages of their colours, the image and device tree copied page by page,
 # the boot-time colour check.
 UNIT_TESTS += mortise_color
-mortise_color_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/trap.cpp \
+mortise_color_SRCS := $(d)/src/lifecycle.cpp $(d)/src/guest.cpp $(d)/src/channels.cpp $(d)/src/instances.cpp $(d)/src/trap.cpp \
 	$(d)/src/shell.cpp $(d)/src/images.cpp $(MORTISE_CORE_LIBS) $(d)/tests/core_env.cpp $(d)/tests/cpu_stub.cpp \
 	$(d)/tests/color_core_test.cpp
 mortise_color_INCLUDES := $(d)/src $(d)/tests $(d)/include
