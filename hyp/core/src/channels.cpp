@@ -186,6 +186,6 @@ Status ring(unsigned id, unsigned from, u64 mask) {
     return Status::Success;
 }
 
-hypercall::IvcOps& ivc_ops() { return g_ivc; }
+hypercall::IvcOps& g_ivc_ops = g_ivc;
 
 }  // namespace mortise

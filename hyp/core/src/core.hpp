@@ -135,8 +135,9 @@ hypercall::Status create_instance(const InstanceParams& p, unsigned& slot);
 hypercall::Status reclaim_instance(unsigned slot);
 /// Logs the pool's free RAM, CPUs and stage-2 tables.
 void log_instance_pool();
-/// The instance hypercall group's operations.
-hypercall::InstanceOps& instance_ops();
+/// The instance hypercall group's operations (a reference, not a call: the HVC fast path builds
+/// its hypercall::Env on every call).
+extern hypercall::InstanceOps& g_instance_ops;
 /// The console input's guest count changed, or guest @p slot went away (main.cpp): input for
 /// a free slot goes back to the shell.
 void input_guests_changed(unsigned slot);
@@ -287,8 +288,8 @@ MmioDevice& doorbell(unsigned id, unsigned member);
 hypercall::Status ring(unsigned id, unsigned from, u64 mask);
 /// Bit i: member i of set-up channel @p id is running or paused (PEERS, ivc.info's x3).
 u64 live_members(unsigned id);
-/// The ivc hypercall group's operations.
-hypercall::IvcOps& ivc_ops();
+/// The ivc hypercall group's operations (a reference, as g_instance_ops).
+extern hypercall::IvcOps& g_ivc_ops;
 
 // ---- Physical CPUs (cpu.cpp) ----
 

@@ -289,7 +289,7 @@ InstanceCalls g_calls;
 
 const partition::Guest& free_instance_slot() { return k_free_slot; }
 unsigned instance_slots() { return g_slots; }
-hypercall::InstanceOps& instance_ops() { return g_calls; }
+hypercall::InstanceOps& g_instance_ops = g_calls;
 
 void create_instance_pool(const partition::Description& d) {
     const partition::InstancePool& p = d.pool;

@@ -6,6 +6,17 @@ namespace mortise::hypercall {
 
 namespace {
 
+constexpr u32 k_prefix = tn::mortise_abi::function_id(GroupId{0}, 0);
+constexpr u32 k_prefix_mask = 0xffff'0000;
+
+/// Where @p id's function lives in Table::m_direct, or false for an ID found by search.
+constexpr bool direct_slot(u32 id, u32& group, u32& number) {
+    group = (id >> tn::mortise_abi::k_group_shift) & 0xff;
+    number = id & 0xff;
+    return (id & k_prefix_mask) == k_prefix && group < k_direct_groups && number < k_direct_numbers;
+}
+static_assert((k_prefix & ~k_prefix_mask) == 0, "Mortise's IDs: the prefix is bits 31:16, the group 15:8");
+
 /// Checks a declaration; nullptr if it is well-formed, else why not.
 const char* malformed(const Function& f) {
     if (f.handler == nullptr)
@@ -61,11 +72,15 @@ bool Table::add(const Group& g) {
             m_entries[at] = m_entries[at - 1];
         m_entries[at] = {id, &g.functions[i]};
         ++m_count;
+        if (u32 group, number; direct_slot(id, group, number))
+            m_direct[group][number] = &g.functions[i];
     }
     return true;
 }
 
 const Function* Table::find(u32 id) const {
+    if (u32 group, number; direct_slot(id, group, number))
+        return m_direct[group][number];  // Every entry with such an ID is here too.
     usize lo = 0, hi = m_count;
     while (lo < hi) {
         const usize mid = lo + (hi - lo) / 2;

@@ -177,6 +177,26 @@ TEST(HypercallTable, FullTableIsRejected) {
         EXPECT_EQ(t.find(function_id(GroupId::Ivc, static_cast<u8>(i))), &many[i]);
 }
 
+// Mortise's IDs with a small group and number are found by index, the others by search; both
+// ways find exactly what was added, and nothing for an ID of another convention or owner.
+TEST(HypercallTable, IndexedAndSearchedIdsAreFound) {
+    const Function small[] = {{0, 0, false, {}, probe, "s.zero"}, {15, 0, false, {}, probe, "s.fifteen"},
+                              {16, 0, false, {}, probe, "s.sixteen"}, {200, 0, false, {}, probe, "s.big"}};
+    const Function far[] = {{3, 0, false, {}, probe, "f.three"}};
+    Table t;
+    ASSERT_TRUE(t.add({GroupId::Ivc, "s", small, 4}));
+    ASSERT_TRUE(t.add({static_cast<GroupId>(9), "f", far, 1}));
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 0)), &small[0]);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 15)), &small[1]);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 16)), &small[2]);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 200)), &small[3]);
+    EXPECT_EQ(t.find(function_id(static_cast<GroupId>(9), 3)), &far[0]);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 1)), nullptr);
+    EXPECT_EQ(t.find(function_id(static_cast<GroupId>(9), 4)), nullptr);
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 0) & ~tn::mortise_abi::k_smc64), nullptr);  // SMC32
+    EXPECT_EQ(t.find(function_id(GroupId::Ivc, 0) ^ (1u << 16)), nullptr);  // bits 23:16 not zero
+}
+
 TEST(HypercallTable, LinkerSectionHoldsEveryRegisteredGroup) {
     Table t;
     ASSERT_TRUE(t.add_linked()) << t.error();
