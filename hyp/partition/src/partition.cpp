@@ -10,7 +10,10 @@
 // O(k_max_guests^2 * (k_max_regions^2 + k_max_irqs^2)) steps.
 #include <mortise/color.hpp>
 #include <mortise/partition.hpp>
+#if defined(CONFIG_MORTISE_MODE2) || defined(TN_HOST_TEST)
 #include <tn/sched_analysis.hpp>
+#define TN_PARTITION_RESERVATIONS 1  // mode-2 guests exist: check their reservations (partcheck always)
+#endif
 
 #include <string.h>
 
@@ -382,6 +385,7 @@ void check_pool(Description& d, Report& rep) {
                         "remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);
 }
 
+#ifdef TN_PARTITION_RESERVATIONS
 /// Mode-2 reservations, CPU by CPU: the valid mode-2 guests with a CPU share it, and each vCPU of a
 /// reserved guest is a deferrable server of lib/sched (its priority, budget-us per period-us). The
 /// reserved ones must pass tn/sched_analysis.hpp's response-time analysis (each one's worst-case response
@@ -437,6 +441,7 @@ void check_reservations(Description& d, const Path* paths, Report& rep) {
         }
     }
 }
+#endif
 
 }  // namespace
 
@@ -505,7 +510,9 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
         for (unsigned j = 0; j < i && out.guests[i].valid; ++j)
             if (out.guests[j].valid)
                 check_pair(out.guests[i], paths[i], out.guests[j], paths[j], rep);
+#ifdef TN_PARTITION_RESERVATIONS
     check_reservations(out, paths, rep);
+#endif
     Path channel_paths[k_max_channels];
     if (has_channels) {
         decode_channels(fdt, channel_list, plat, out, channel_paths, rep);
