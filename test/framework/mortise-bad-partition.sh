@@ -6,6 +6,9 @@
 # without colouring and a colour given to two guests. The good description
 # then builds, and fails again once the image's TN_MAX_CPUS leaves a CPU it
 # gives a guest off (with no change to the description: the check reruns).
+# A copy of test/apps/mode2-reservation (its description only, the build's
+# partitions.dtb target) fails with mode-2 reservations that are not
+# schedulable on their CPU or an unreserved guest above a reserved one.
 source "$(dirname "$0")/common.bash"
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
@@ -87,4 +90,48 @@ expect_contains "$out" "${AT}CPU 2 is beyond this Mortise image's limit TN_MAX_C
 [ ! -e "$IMAGE" ] || fail "TN_MAX_CPUS=2: an image was produced"
 [ ! -e "$BUILD/partitions.dtb" ] || fail "TN_MAX_CPUS=2: the rejected description was kept"
 echo "ok: a CPU beyond TN_MAX_CPUS"
+
+# Mode 2: the check of the reservations per shared CPU, on the description alone.
+APP="$SCRATCH/mode2-reservation"
+cp -r "$SRC_ROOT/test/apps/mode2-reservation" "$APP"
+rm -rf "$APP/build"
+GOOD="$SCRATCH/mode2.dts.good"
+cp "$APP/partitions.dts" "$GOOD"
+BUILD="$SCRATCH/build-mode2"
+mk -s defconfig >/dev/null
+mk -s "$BUILD/partitions.dtb" >/dev/null || fail "mode 2: the good description is refused"
+desc_case() {  # desc_case WHAT PATTERN EDIT...: as bad_case, building the description only
+    local what=$1 pattern=$2 out
+    shift 2
+    /usr/bin/python3 - "$GOOD" "$APP/partitions.dts" "$@" <<'PY'
+import sys
+good, bad, edits = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = open(good).read()
+for e in edits:
+    node, old, new = e.split("|")
+    start = text.index("\t" + node + " {")
+    end = text.index("};", start)
+    body = text[start:end]
+    assert old in body, (node, old)
+    text = text[:start] + body.replace(old, new, 1) + text[end:]
+open(bad, "w").write(text)
+PY
+    if out=$(mk "$BUILD/partitions.dtb" 2>&1); then
+        printf '%s\n' "$out"
+        fail "$what: make succeeded with a bad partition description"
+    fi
+    expect_contains "$out" "$pattern"
+    [ ! -e "$BUILD/partitions.dtb" ] || fail "$what: the rejected description was kept"
+    echo "ok: $what"
+}
+AT="mode2-reservation/partitions.dts:[0-9]+: /mortise/victim: "
+desc_case "reservations not schedulable" \
+    "${AT}CPU 1: reservations not schedulable: this guest's response time can reach 15000 us, beyond its period 10000 us" \
+    "hog|budget-us = <3000>;|budget-us = <6000>;" \
+    "victim|priority = <5>;|priority = <5>; budget-us = <3000>; period-us = <10000>;"
+desc_case "an unreserved guest above a reserved one" \
+    "${AT}CPU 1: this guest has no reservation and priority 20, at or above reserved guest \"hog\"'s 20" \
+    "victim|priority = <5>;|priority = <20>;"
+desc_case "a budget without a period" "${AT}'budget-us' needs 'period-us' too" \
+    "victim|priority = <5>;|priority = <5>; budget-us = <3000>;"
 echo ok

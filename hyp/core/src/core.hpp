@@ -323,8 +323,12 @@ void kick(unsigned cpu);
 /// woken (from WFI or its wait for a start) and its CPU kicked if it runs there.
 void kick_vcpu(Vcpu& v);
 /// Creates the lib/sched thread of mode-2 vCPU @p v (once; it waits for its
-/// starts). False after a report.
+/// starts) and gives it its guest's reservation (budget-us per period-us) if
+/// it has one. False after a report.
 bool prepare_shared(Vcpu& v);
+/// Logs the reservation of mode-2 vCPU @p v and what it did (lib/sched's
+/// reservation_stats); nothing without one. For the shell's `list`.
+void log_reservation(const Vcpu& v);
 /// CPU 0 runs mode-2 vCPUs: main() gives it to lib/sched instead of idling there.
 bool cpu0_shared(const partition::Description& d);
 /// A trapped WFI or WFE of @p v (mode 2: TWI and TWE): steps over it; WFI

@@ -125,6 +125,11 @@ void set_guest_traps(u64 extra_hcr = 0) {
 
 static_assert(tn::sched::k_priorities > partition::k_max_priority,
               "mode 2: LIBSCHED_PRIORITIES must be at least 32 (the description's priorities 1-31)");
+// The description's budget-us / period-us range is lib/sched's, so set_reservation() takes every one
+// the parser passed.
+static_assert(u64{partition::k_min_budget_us} * 1000 == tn::sched::k_min_budget_ns &&
+                  u64{partition::k_max_period_us} * 1000 == tn::sched::k_max_period_ns,
+              "mode 2: partition's reservation limits differ from lib/sched's");
 
 // Mode-2 guests trap WFI and WFE (HCR_EL2.TWI, TWE): the CPU is shared.
 constexpr u64 k_hcr_shared = HcrEl2::Twi::bits(1) | HcrEl2::Twe::bits(1);
@@ -385,7 +390,28 @@ bool prepare_shared(Vcpu& v) {
         return false;
     }
     sh.thread = r.value();
+    // The reservation (budget-us per period-us) is the thread's for good: its periods run from here,
+    // through pauses, restarts and the waits for a start (blocked, never suspended), so no
+    // lifecycle step hands a guest a fresh budget early.
+    if (const partition::Guest& d = v.guest->desc(); d.budget_us != 0) {
+        if (auto rr = tn::sched::set_reservation(sh.thread, u64{d.budget_us} * 1000, u64{d.period_us} * 1000);
+            !rr.ok()) {
+            MLOG("guest '%s': vCPU %u: reservation of %u us per %u us refused (%s)", d.name, v.index, d.budget_us,
+                 d.period_us, tn::sched::error_name(rr.error()));
+            return false;
+        }
+    }
     return true;
+}
+
+void log_reservation(const Vcpu& v) {
+    const Shared& sh = shared_of(v);
+    if (!sh.thread || v.guest->desc().budget_us == 0)
+        return;
+    const tn::sched::ReservationStats s = tn::sched::reservation_stats(sh.thread);
+    MLOG("    vCPU %u on CPU %u: %lu us per %lu us, %lu periods, %lu throttles, %lu overruns%s", v.index, v.pcpu,
+         s.budget_ns / 1000, s.period_ns / 1000, s.periods, s.throttles, s.overruns,
+         s.throttled ? ", throttled now" : "");
 }
 
 bool cpu0_shared(const partition::Description& d) {

@@ -100,6 +100,10 @@ void list() {
         MLOG("  %u %-16s %-8s %u vCPU%s, CPU mask 0x%lx%s", i + 1, g->desc().name, state_name(g->state()),
              g->vcpu_count(), g->vcpu_count() == 1 ? "" : "s", g->desc().cpu_mask,
              g->desc().privileged ? ", privileged" : "");
+#ifdef CONFIG_MORTISE_MODE2
+        for (unsigned v = 0; v < g->vcpu_count(); ++v)
+            log_reservation(g->vcpu(v));
+#endif
     }
 }
 

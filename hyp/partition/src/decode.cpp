@@ -26,7 +26,7 @@ using ull = unsigned long long;
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
                                    "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay",
-                                   "colors", "mode", "priority"};
+                                   "colors", "mode", "priority", "budget-us", "period-us"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -608,6 +608,44 @@ void read_mode(Ctx& c) {
     c.g.priority = static_cast<u8>(v.value());
 }
 
+/// `budget-us` and `period-us` (mode 2 only, both or neither): a lib/sched reservation of the budget per
+/// period for each of the guest's vCPUs. The CPU-wide schedulability check is partition.cpp's.
+void read_reservation(Ctx& c) {
+    c.g.budget_us = c.g.period_us = 0;
+    auto b = c.get("budget-us");
+    auto p = c.get("period-us");
+    if (!b.ok() && !p.ok())
+        return;
+    if (b.ok() != p.ok()) {
+        c.fail("'%s' needs '%s' too: a reservation is a budget per period, e.g. budget-us = <3000>; "
+               "period-us = <10000>;", b.ok() ? "budget-us" : "period-us", b.ok() ? "period-us" : "budget-us");
+        return;
+    }
+    if (c.g.mode != 2) {
+        c.fail("'budget-us' and 'period-us' apply to mode-2 guests only; add mode = <2>; or drop them");
+        return;
+    }
+    auto bv = b.value().as_u32();
+    auto pv = p.value().as_u32();
+    if (!bv.ok() || !pv.ok()) {
+        c.fail("'budget-us' and 'period-us' must be one cell each, in microseconds, e.g. budget-us = <3000>;");
+        return;
+    }
+    if (pv.value() < k_min_budget_us || pv.value() > k_max_period_us) {
+        c.fail("period-us %u is out of range: a period is %u us to %u us (100 s); change 'period-us'", pv.value(),
+               k_min_budget_us, k_max_period_us);
+        return;
+    }
+    if (bv.value() < k_min_budget_us || bv.value() > pv.value()) {
+        c.fail("budget-us %u is out of range: a budget is %u us (below it the switches that enforce it cost more "
+               "than it buys) up to the period, %u us; change 'budget-us'", bv.value(), k_min_budget_us,
+               pv.value());
+        return;
+    }
+    c.g.budget_us = bv.value();
+    c.g.period_us = pv.value();
+}
+
 }  // namespace
 
 void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat, Guest& g, Report& rep) {
@@ -622,6 +660,7 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     read_dt_overlay(c);
     read_cpus(c);
     read_mode(c);
+    read_reservation(c);
     g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
     g.dma = false;
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.

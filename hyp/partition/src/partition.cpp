@@ -10,6 +10,10 @@
 // O(k_max_guests^2 * (k_max_regions^2 + k_max_irqs^2)) steps.
 #include <mortise/color.hpp>
 #include <mortise/partition.hpp>
+#if defined(CONFIG_MORTISE_MODE2) || defined(TN_HOST_TEST)
+#include <tn/sched_analysis.hpp>
+#define TN_PARTITION_RESERVATIONS 1  // mode-2 guests exist: check their reservations (partcheck always)
+#endif
 
 #include <string.h>
 
@@ -381,6 +385,64 @@ void check_pool(Description& d, Report& rep) {
                         "remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);
 }
 
+#ifdef TN_PARTITION_RESERVATIONS
+/// Mode-2 reservations, CPU by CPU: the valid mode-2 guests with a CPU share it, and each vCPU of a
+/// reserved guest is a deferrable server of lib/sched (its priority, budget-us per period-us). The
+/// reserved ones must pass tn/sched_analysis.hpp's response-time analysis (each one's worst-case response
+/// within its period); every guest that does not is refused, which leaves the others schedulable (fewer
+/// servers never respond later). An unreserved mode-2 guest at or above a reserved one's priority is
+/// refused too: nothing bounds how long it runs, so no analysis can promise the reserved one its budget.
+void check_reservations(Description& d, const Path* paths, Report& rep) {
+    namespace sa = tn::sched::analysis;
+    using ull = unsigned long long;
+    u64 cpus = 0;
+    for (unsigned i = 0; i < d.count; ++i)
+        if (d.guests[i].valid && d.guests[i].mode == 2)
+            cpus |= d.guests[i].cpu_mask;
+    for (; cpus != 0; cpus &= cpus - 1) {
+        const unsigned cpu = static_cast<unsigned>(__builtin_ctzll(cpus));
+        const u64 bit = u64{1} << cpu;
+        sa::Server servers[k_max_guests];
+        unsigned who[k_max_guests];
+        unsigned n = 0;
+        for (unsigned i = 0; i < d.count; ++i) {
+            const Guest& g = d.guests[i];
+            if (g.valid && g.mode == 2 && (g.cpu_mask & bit) && g.budget_us != 0) {
+                servers[n] = {g.priority, u64{g.budget_us} * 1000, u64{g.period_us} * 1000};
+                who[n++] = i;
+            }
+        }
+        if (n == 0)
+            continue;
+        for (unsigned i = 0; i < d.count; ++i) {
+            Guest& g = d.guests[i];
+            if (!g.valid || g.mode != 2 || !(g.cpu_mask & bit) || g.budget_us != 0)
+                continue;
+            for (unsigned k = 0; k < n && g.valid; ++k)
+                if (g.priority >= servers[k].priority)
+                    fail(rep, g, paths[i], "CPU %u: this guest has no reservation and priority %u, at or above "
+                         "reserved guest \"%s\"'s %u, so nothing bounds how long it keeps the CPU from it; give it "
+                         "'budget-us' and 'period-us' or a priority below %u", cpu, g.priority,
+                         d.guests[who[k]].name, servers[k].priority, servers[k].priority);
+        }
+        sa::ServerResult results[k_max_guests];
+        const sa::Summary sum = sa::analyse(servers, n, results);
+        for (unsigned k = 0; k < n; ++k) {
+            if (results[k].verdict == sa::Verdict::Schedulable)
+                continue;
+            Guest& g = d.guests[who[k]];
+            const u64 own = sa::ppm(u64{g.budget_us}, u64{g.period_us});
+            fail(rep, g, paths[who[k]], "CPU %u: reservations not schedulable: this guest's response time can reach "
+                 "%llu us, beyond its period %u us (priority %u, %u us per period = %llu.%llu%%; CPU %u's reservations "
+                 "%llu.%llu%%); lower budgets, lengthen periods or move a guest", cpu,
+                 (ull)sa::ceil_div(results[k].response_ns, 1'000), g.period_us, g.priority, g.budget_us,
+                 (ull)(own / 10'000), (ull)(own / 1'000 % 10), cpu, (ull)(sum.utilisation_ppm / 10'000),
+                 (ull)(sum.utilisation_ppm / 1'000 % 10));
+        }
+    }
+}
+#endif
+
 }  // namespace
 
 bool parse(const void* blob, u64 size, const Platform& plat, Description& out, Diagnostics& diag) {
@@ -448,6 +510,9 @@ bool parse(const void* blob, u64 size, const Platform& plat, Description& out, D
         for (unsigned j = 0; j < i && out.guests[i].valid; ++j)
             if (out.guests[j].valid)
                 check_pair(out.guests[i], paths[i], out.guests[j], paths[j], rep);
+#ifdef TN_PARTITION_RESERVATIONS
+    check_reservations(out, paths, rep);
+#endif
     Path channel_paths[k_max_channels];
     if (has_channels) {
         decode_channels(fdt, channel_list, plat, out, channel_paths, rep);

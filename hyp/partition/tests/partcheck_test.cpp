@@ -132,6 +132,29 @@ TEST_F(Partcheck, ColoursNameFileLineNodeAndReason) {
                           "(CONFIG_MORTISE_LLC_COLORS=0)"), std::string::npos) << o.text;
 }
 
+// Mode-2 reservations: each one in range, on mode-2 guests only, and per shared CPU schedulable by
+// tn/sched_analysis.hpp, with no unreserved guest at or above a reserved one; file:line for each.
+TEST_F(Partcheck, ReservationsNameFileLineNodeAndReason) {
+    Outcome o = run("good-reservation", {"--mode2", "y"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+    o = run("bad-reservation", {"--mode2", "y"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-reservation.dts:52: /mortise/half: 'budget-us' needs 'period-us' too: a reservation is a budget "
+              "per period, e.g. budget-us = <3000>; period-us = <10000>;\n"
+              "bad-reservation.dts:62: /mortise/tiny: budget-us 5 is out of range: a budget is 10 us (below it the "
+              "switches that enforce it cost more than it buys) up to the period, 1000 us; change 'budget-us'\n"
+              "bad-reservation.dts:73: /mortise/solo: 'budget-us' and 'period-us' apply to mode-2 guests only; add "
+              "mode = <2>; or drop them\n"
+              "bad-reservation.dts:19: /mortise/mid: CPU 1: reservations not schedulable: this guest's response "
+              "time can reach 15000 us, beyond its period 10000 us (priority 10, 3000 us per period = 30.0%; CPU "
+              "1's reservations 90.0%); lower budgets, lengthen periods or move a guest\n"
+              "bad-reservation.dts:31: /mortise/greedy: CPU 2: this guest has no reservation and priority 8, at or "
+              "above reserved guest \"low\"'s 5, so nothing bounds how long it keeps the CPU from it; give it "
+              "'budget-us' and 'period-us' or a priority below 5\n");
+}
+
 // --board-dtb with the board's LLC described (a 1 MiB L2 of 1024 sets of 64-byte lines: 16 colours):
 // the image's --colors must agree, or the check stops and names the count to configure.
 TEST_F(Partcheck, BoardCacheMustAgreeWithTheColourCount) {

@@ -338,6 +338,123 @@ TEST(Partition, Mode2) {
     EXPECT_EQ(p.d.guests[0].priority, 1u);
 }
 
+// Mode-2 reservations: budget-us and period-us, both or neither, on mode-2 guests, in lib/sched's range.
+TEST(Partition, Mode2ReservationProperties) {
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    Props g = good("a", 1);
+    g["budget-us"] = cells({3000});
+    g["period-us"] = cells({10000});
+    expect_bad(g, "'budget-us' and 'period-us' apply to mode-2 guests only; add mode = <2>;", plat);
+    g["mode"] = cells({2});
+    Parsed p = run({{"guest@0", g}}, plat);
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_EQ(p.d.guests[0].budget_us, 3000u);
+    EXPECT_EQ(p.d.guests[0].period_us, 10000u);
+    Props h = g;
+    h.erase("period-us");
+    expect_bad(h, "'budget-us' needs 'period-us' too", plat);
+    h = g;
+    h.erase("budget-us");
+    expect_bad(h, "'period-us' needs 'budget-us' too", plat);
+    g["budget-us"] = cells({9});
+    expect_bad(g, "budget-us 9 is out of range: a budget is 10 us", plat);
+    g["budget-us"] = cells({10});
+    expect_good(g, plat);
+    g["budget-us"] = cells({10001});
+    expect_bad(g, "budget-us 10001 is out of range: a budget is 10 us (below it", plat);
+    g["budget-us"] = cells({10000});
+    expect_good(g, plat);  // All of the CPU: a budget may equal its period.
+    g["period-us"] = cells({100'000'001});
+    expect_bad(g, "period-us 100000001 is out of range: a period is 10 us to 100000000 us (100 s)", plat);
+    g["period-us"] = cells({100'000'000});
+    expect_good(g, plat);
+    g["period-us"] = cells({0, 10000});
+    expect_bad(g, "'budget-us' and 'period-us' must be one cell each", plat);
+    // No reservation: both 0.
+    p = run({{"guest@0", good("b", 1)}}, plat);
+    EXPECT_EQ(p.d.guests[0].budget_us, 0u);
+    EXPECT_EQ(p.d.guests[0].period_us, 0u);
+}
+
+Props mode2(const std::string& name, u32 cpu, u32 priority, u32 budget_us = 0, u32 period_us = 0) {
+    Props g = good(name, cpu);
+    g["mode"] = cells({2});
+    g["priority"] = cells({priority});
+    if (budget_us != 0) {
+        g["budget-us"] = cells({budget_us});
+        g["period-us"] = cells({period_us});
+    }
+    return g;
+}
+
+// The reservations of each shared CPU must pass tn/sched_analysis.hpp's response-time analysis; the
+// guests whose response exceeds their period are refused, and the others still start.
+TEST(Partition, Mode2ReservationsSchedulablePerCpu) {
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    // 30% at priority 20 over 20% at priority 10: responses 3 ms and 2 + 3 + 3 = 8 ms (the higher
+    // one's budget twice: the end of one period and the start of the next), within 10 ms.
+    Parsed p = run({{"guest@0", mode2("hog", 1, 20, 3000, 10000)}, {"guest@1", mode2("low", 1, 10, 2000, 10000)}},
+                   plat);
+    EXPECT_TRUE(p.d.guests[0].valid && p.d.guests[1].valid) << p.text();
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+    // 30% over 50%, 80% in all, is not: 5 + 3 + 3 = 11 ms.
+    p = run({{"guest@0", mode2("hog", 1, 20, 3000, 10000)}, {"guest@1", mode2("low", 1, 10, 5000, 10000)}}, plat);
+    EXPECT_TRUE(p.says("/mortise/low: CPU 1: reservations not schedulable: this guest's response time can reach "
+                       "11000 us")) << p.text();
+    // 60% over 30%: 90% reserved, yet hog's budget can run back to back across its period's end
+    // (a deferrable server): the lower one's response reaches 3 + 6 + 6 = 15 ms.
+    p = run({{"guest@0", mode2("hog", 1, 20, 6000, 10000)}, {"guest@1", mode2("mid", 1, 10, 3000, 10000)}}, plat);
+    EXPECT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("/mortise/mid: CPU 1: reservations not schedulable: this guest's response time can reach "
+                       "15000 us, beyond its period 10000 us (priority 10, 3000 us per period = 30.0%; CPU 1's "
+                       "reservations 90.0%)")) << p.text();
+    EXPECT_EQ(p.diag.count, 1u) << p.text();
+    // The same pair on different CPUs is fine; a guest on both CPUs is analysed on each.
+    p = run({{"guest@0", mode2("hog", 1, 20, 6000, 10000)}, {"guest@1", mode2("mid", 2, 10, 3000, 10000)}}, plat);
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+    Props both = mode2("both", 1, 5, 3000, 10000);
+    both["cpus"] = cells({1, 2});
+    p = run({{"guest@0", mode2("hog", 2, 20, 6000, 10000)}, {"guest@1", both}}, plat);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("/mortise/both: CPU 2: reservations not schedulable")) << p.text();
+    EXPECT_FALSE(p.says("CPU 1:")) << p.text();
+    // Equal priorities interfere both ways: two 60% ones both miss.
+    p = run({{"guest@0", mode2("a", 1, 7, 6000, 10000)}, {"guest@1", mode2("b", 1, 7, 6000, 10000)}}, plat);
+    EXPECT_FALSE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    // A guest refused for another reason holds no share of the CPU.
+    Props broken = mode2("broken", 1, 20, 6000, 10000);
+    broken["memory-size"] = u64s({0x123});
+    p = run({{"guest@0", broken}, {"guest@1", mode2("mid", 1, 10, 3000, 10000)}}, plat);
+    EXPECT_TRUE(p.d.guests[1].valid) << p.text();
+    EXPECT_FALSE(p.says("not schedulable")) << p.text();
+}
+
+// An unreserved mode-2 guest at or above a reserved one's priority on its CPU is refused: nothing
+// bounds it. Below every reserved one, or on another CPU, it is fine.
+TEST(Partition, Mode2UnreservedAboveReservedRefused) {
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    Parsed p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", mode2("greedy", 1, 12)}}, plat);
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("/mortise/greedy: CPU 1: this guest has no reservation and priority 12, at or above reserved "
+                       "guest \"res\"'s 10, so nothing bounds how long it keeps the CPU from it; give it 'budget-us' "
+                       "and 'period-us' or a priority below 10")) << p.text();
+    p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", mode2("equal", 1, 10)}}, plat);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("priority 10, at or above reserved guest \"res\"'s 10")) << p.text();
+    p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", mode2("below", 1, 9)},
+             {"guest@2", mode2("elsewhere", 2, 31)}}, plat);
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+    // Unreserved guests alone share a CPU by priority, as before.
+    p = run({{"guest@0", mode2("x", 1, 20)}, {"guest@1", mode2("y", 1, 5)}}, plat);
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+}
+
 TEST(Partition, MemorySize) {
     Props g = good("a", 1);
     g.erase("memory-size");

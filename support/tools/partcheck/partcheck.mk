@@ -20,7 +20,7 @@ PARTCHECK_SRCS := $(addprefix $(TN_ROOT)/,support/tools/partcheck/main.cpp suppo
 	lib/fdt/src/query.cpp lib/fdt/src/platform.cpp lib/fdt/src/index.cpp lib/console/src/format.cpp)
 PARTCHECK_OBJS := $(patsubst $(TN_ROOT)/%.cpp,$(PARTCHECK_O)/obj/%.o,$(PARTCHECK_SRCS))
 PARTCHECK_CXXFLAGS := -std=c++20 -O2 -Wall -Wextra -Werror -MMD -MP -DTN_HOST_TEST=1 \
-	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include hyp/guestdt/include \
+	$(addprefix -I$(TN_ROOT)/,lib/kbase/include lib/fdt/include lib/console/include hyp/partition/include hyp/guestdt/include lib/sched/include \
 	plat/mortise-guest/include plat/mortise-qemu-virt/include)
 
 $(PARTCHECK_O)/obj/%.o: $(TN_ROOT)/%.cpp

@@ -11,6 +11,12 @@
 //    spinners of one priority must both run in nearly every window (the
 //    scheduler's round-robin time slice); one starved while the other ran
 //    would miss half of them or more.
+//  - Runaway (MODE2_GUEST_RUNAWAY): spins forever; only Mortise (a
+//    reservation, the shell's destroy) stops it taking its CPU.
+//  - Share (MODE2_GUEST_SHARE): CPU-bound for MODE2_GUEST_SHARE_MS of the
+//    counter's time, reading the counter in a tight loop: a step longer than
+//    50 us is time another instance had the CPU, the rest is its own. Reports
+//    its share in per mille and fails outside MODE2_GUEST_SHARE_MIN..MAX.
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/irq.hpp>
@@ -100,6 +106,34 @@ int run() {
     tn_puts("bench: done");
 #endif
     return misses ? 1 : 0;
+}
+#elif defined(CONFIG_MODE2_GUEST_RUNAWAY)
+int run() {
+    tn_puts("runaway: spinning for good");
+    for (;;)
+        __asm__ volatile("" ::: "memory");
+}
+#elif defined(CONFIG_MODE2_GUEST_SHARE)
+int run() {
+    const u64 hz = clock::frequency_hz();
+    const u64 gap = hz / 20'000;  // 50 us
+    const u64 span = hz / 1000 * CONFIG_MODE2_GUEST_SHARE_MS;
+    const u64 start = clock::now_ticks();
+    u64 prev = start, mine = 0, gaps = 0;
+    while (prev - start < span) {
+        const u64 t = clock::now_ticks();
+        if (t - prev < gap)
+            mine += t - prev;
+        else
+            ++gaps;
+        prev = t;
+    }
+    const u64 share = mine * 1000 / (prev - start);
+    const bool ok = share >= CONFIG_MODE2_GUEST_SHARE_MIN && share <= CONFIG_MODE2_GUEST_SHARE_MAX;
+    tn_printf("share: %lu per mille of %u ms, %lu times off the CPU: %s (band %u-%u)\n", share,
+              CONFIG_MODE2_GUEST_SHARE_MS, gaps, ok ? "in band" : "FAILED", CONFIG_MODE2_GUEST_SHARE_MIN,
+              CONFIG_MODE2_GUEST_SHARE_MAX);
+    return ok ? 0 : 1;
 }
 #else
 constexpr u64 k_window_ns = u64{CONFIG_MODE2_GUEST_WINDOW_MS} * 1'000'000;

@@ -50,9 +50,14 @@ struct Guest {
     u64 colors;                   // `colors`: bit c = LLC colour c (mortise/color.hpp); 0 = RAM not coloured
     u8 mode;                      // `mode`: 1 (default) owns its CPUs; 2 shares them with other mode-2 guests
     u8 priority;                  // `priority` of a mode-2 guest's vCPUs, k_min_priority..k_max_priority
+    u32 budget_us;                // `budget-us`: each vCPU's CPU time per period (mode 2); 0 = no reservation
+    u32 period_us;                // `period-us`: the reservation's period; 0 with budget_us 0
 };
 /// The `priority` range of mode-2 guests (lib/sched thread priorities: 0 is the idle thread's).
 constexpr unsigned k_min_priority = 1, k_max_priority = 31, k_default_priority = 1;
+/// The `budget-us` / `period-us` range: lib/sched's (tn::sched::k_min_budget_ns, k_max_period_ns; Mortise
+/// checks they agree), a budget from 10 us up to the period, a period up to 100 s.
+constexpr u32 k_min_budget_us = 10, k_max_period_us = 100'000'000;
 constexpr unsigned k_max_channels = tn::mortise_abi::ivc::k_max_channels;
 constexpr unsigned k_max_members = tn::mortise_abi::ivc::k_max_members;
 /// Shared memory of one channel: a multiple of 4 KiB from 8 KiB to 16 MiB.
