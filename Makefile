@@ -52,7 +52,7 @@ bench:
 	@$(PYTHON) scripts/bench --out '$(BENCH_OUT)'
 
 bench-smoke:
-	@$(PYTHON) scripts/bench --smoke --out '$(if $(filter build/bench,$(BENCH_OUT)),build/bench-smoke,$(BENCH_OUT))'
+	@$(PYTHON) scripts/bench --smoke --parallel 2 --out '$(if $(filter build/bench,$(BENCH_OUT)),build/bench-smoke,$(BENCH_OUT))'
 
 # API reference (support/docs/Doxyfile): every warning is an error, and a
 # public member without documentation is a warning.
