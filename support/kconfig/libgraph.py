@@ -58,7 +58,8 @@ def library_of(filename):
     """The directory, relative to srctree, whose Config.uk defines a node."""
     srctree = os.environ.get("srctree", "").rstrip("/")
     app = os.environ.get("TN_APP_DIR", "").rstrip("/")
-    path = os.path.abspath(filename)
+    path = filename if os.path.isabs(filename) else os.path.join(srctree or ".", filename)
+    path = os.path.abspath(path)
     if app and path.startswith(app + "/"):
         return APP_LIBRARY
     if srctree and path.startswith(srctree + "/"):

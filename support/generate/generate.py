@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""make generate: from a one-sentence goal to a configuration, an app skeleton and (CHECK=1) a boot.
+
+usage: generate.py --goal TEXT --app DIR [--check] [--json FILE] [--quiet]
+
+The offline orchestrator (orchestrator.py) is the default and needs nothing
+but the tree. With TN_LLM_URL set, an OpenAI-compatible chat endpoint parses
+the goal and ranks candidates (llm.py); everything it proposes passes the same
+validation, and an endpoint that cannot be reached falls back to the offline
+path with a message. docs/generate.md describes the whole flow.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+
+import goal as goalmod  # noqa: E402
+import orchestrator  # noqa: E402
+import skeleton  # noqa: E402
+import structure as structmod  # noqa: E402
+
+
+def load_pool(app_dir):
+    build = tempfile.mkdtemp(prefix="tn-generate-")
+    os.makedirs(os.path.join(build, "kconfig"), exist_ok=True)
+    open(os.path.join(build, "kconfig", "external.uk"), "w").close()
+    os.environ["srctree"] = ROOT
+    os.environ["TN_APP_DIR"] = os.path.abspath(app_dir)
+    os.environ["TN_BUILD_DIR"] = build
+    return orchestrator.Pool(os.path.join(ROOT, "Config.uk"))
+
+
+def explain(role, result, out):
+    out.write("%s configuration (%d candidates, %d valid; libraries: %s):\n" %
+              (role, result.candidates, result.valid, ", ".join(result.libraries) or "core only"))
+    for c in result.choices:
+        out.write("  CONFIG_%s=%s  <- %s\n" % (c.symbol, c.value, c.reason))
+        if c.pulled:
+            out.write("      pulls in %s\n" % ", ".join("CONFIG_" + p for p in c.pulled))
+    for note in result.notes:
+        out.write("  note: %s\n" % note)
+    for name in getattr(result, "unmet", []):
+        out.write("  note: nothing in this image answers \"%s\" (%s)\n" %
+                  (", ".join(result_goal_words(name)), name))
+
+
+_GOAL = None
+
+
+def result_goal_words(name):
+    return _GOAL.evidence.get(name, [name]) if _GOAL else [name]
+
+
+def generate(goal_text, app_dir, out=sys.stdout):
+    """Plans and writes; returns a summary dict (also what --json writes)."""
+    global _GOAL
+    started = time.monotonic()
+    goal = goalmod.parse(goal_text)
+    _GOAL = goal
+    pool = load_pool(app_dir)
+    shape = structmod.decide(goal)
+    orchestrator.check_capabilities(pool, goal, shape)
+    summary = {"goal": goal_text, "app": app_dir, "kind": shape["kind"], "images": {}}
+    period_us, iterations = structmod.loop(goal)
+    if shape["kind"] == "tenon":
+        plan = orchestrator.Plan(pool, goal, shape["base"], "tenon")
+        result = plan.run()
+        resolved = plan.evaluator.kconf
+        config = {s.name: s.str_value for s in resolved.unique_defined_syms}
+        explain("Tenon image", result, out)
+        written = skeleton.write_app(app_dir, ROOT, goal_text, result, config, period_us, iterations,
+                                     overwrite_sources=not os.path.exists(os.path.join(app_dir, "Makefile")))
+        summary["images"]["app"] = {"config": result.config, "libraries": result.libraries}
+    else:
+        written = structmod.write_combined(pool, goal, shape, app_dir, ROOT, goal_text, period_us, iterations,
+                                           out, summary, explain)
+    for path in written:
+        out.write("  WRITE   %s\n" % os.path.relpath(path))
+    summary["seconds"] = round(time.monotonic() - started, 2)
+    return summary
+
+
+def check(app_dir, out):
+    """Builds and boots the generated app; returns (ok, footprint line)."""
+    build = subprocess.run(["make", "-s", "-C", app_dir], capture_output=True, text=True)
+    if build.returncode:
+        out.write(build.stdout[-3000:] + build.stderr[-3000:])
+        return False, "build failed"
+    run = subprocess.run(["timeout", "120", "make", "-s", "-C", app_dir, "run"], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    app = os.path.basename(os.path.abspath(app_dir))
+    ok = (app + ": ok") in run.stdout
+    sizes = subprocess.run(["make", "-s", "-C", app_dir, "sizes"], capture_output=True, text=True)
+    footprint = sizes.stdout.strip().splitlines()[-1] if sizes.returncode == 0 and sizes.stdout.strip() else ""
+    if not ok:
+        out.write(run.stdout[-3000:] + run.stderr[-2000:])
+    return ok, footprint
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Generate a TenonOS configuration from a goal.")
+    parser.add_argument("--goal", required=True)
+    parser.add_argument("--app", required=True)
+    parser.add_argument("--check", action="store_true", help="build and boot the result in QEMU")
+    parser.add_argument("--json", help="write a summary here")
+    args = parser.parse_args(argv[1:])
+    if not args.goal.strip():
+        sys.exit("generate: GOAL is empty: say what the application must do, e.g.\n"
+                 "  make generate GOAL=\"a 1 kHz control loop with floating-point PID, as small as possible\" "
+                 "APP=apps/myctl")
+    try:
+        summary = generate(args.goal, args.app)
+    except orchestrator.Refusal as refusal:
+        sys.stderr.write("generate: refused: %s\n" % refusal)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"goal": args.goal, "refused": str(refusal)}, f, indent=1)
+        return 2
+    if args.check:
+        ok, footprint = check(args.app, sys.stdout)
+        summary["booted"] = ok
+        summary["footprint"] = footprint
+        print("generate: %s %s" % ("booted:" if ok else "FAILED to build or boot:", footprint))
+        if not ok:
+            return 1
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
