@@ -51,7 +51,7 @@ INTENTS = {
                 "latency performance fast deterministic worst case"),
     "power": ([r"\blow[- ]power\b", r"\bbattery\b", r"\benergy\b", r"\bpower[- ]sav", r"\btickless\b",
                r"\bidle most\b", r"\bsleeps? most\b", r"\bno (periodic )?tick\b", r"\bwake(s)? up rarely\b"],
-              "tickless power idle one-shot no timer interrupt"),
+              "tickless power idle one-shot"),
     "fp": ([r"\bfloat(ing)?[- ]?point\b", r"\bfloats?\b", r"\bdoubles?\b", r"\bfpu\b", r"\bpid\b", r"\bkalman\b",
             r"\bdsp\b", r"\bsimd\b", r"\bneon\b", r"\btrigonometr", r"\bmatrix\b", r"\bfilters?\b", r"\bfft\b",
             r"\bmath(s|ematics)?\b", r"\blibm\b", r"\bsin(e)?\b|\bcos(ine)?\b|\bsqrt\b"],
@@ -69,11 +69,13 @@ INTENTS = {
                  r"\bproducer\b", r"\bconsumer\b", r"\bevent flags\b"],
                 "threads scheduler"),
     "sync": ([r"\bsemaphores?\b", r"\bmutex(es)?\b", r"\bcondition variables?\b", r"\bmessage queues?\b",
-              r"\bevent flags\b", r"\bblock pools?\b", r"\bproducer\b", r"\bconsumer\b", r"\bmailbox"],
+              r"\bevent flags\b", r"\bblock pools?\b", r"\bproducer\b", r"\bconsumer\b", r"\bmailbox",
+              r"\bqueues?\b", r"\b(pass|send|exchang)\w* messages\b", r"\bmessages? between\b", r"\bsignal(s|ling)? (another|each other|between)\b",
+              r"\bwait(s|ing)? for (an? )?(event|signal)"],
              "semaphores mutexes condition variables message queues synchronisation"),
     "timer": ([r"\btimers?\b", r"\bperiodic\b", r"\bsleeps?\b", r"\bdelays?\b", r"\btimeouts?\b", r"\bdeadlines?\b",
                r"\bcontrol loop\b", r"\bsampl(e|es|ing)\b", r"\bhz\b", r"\bevery\b", r"\bwatchdog\b"],
-              "timer tick sleep timeout"),
+              "timer tick sleep timeout periodic"),
     "posix": ([r"\bposix\b", r"\bpthreads?\b", r"\bpse ?5[1-4]\b", r"\bportable\b", r"\bmq_\w+", r"\bsem_\w+",
                r"\bclock_nanosleep\b", r"\bunix\b"],
               "POSIX threads real-time API pthread"),
@@ -99,7 +101,9 @@ INTENTS = {
                     r"\bmore guests than\b", r"\bon[- ]demand\b", r"\bcreated? at run[- ]?time\b",
                     r"\bsame (cpu|core)\b", r"\bschedul\w* (the )?(guests|vms|instances)\b"],
                    "mode 2 share CPUs scheduled"),
-    "colour": ([r"\bcache colou?r", r"\bcache partition", r"\bcache interference\b", r"\bllc\b", r"\bpage colou?r"],
+    "colour": ([r"\bcache colou?r", r"\bcache partition", r"\bcache interference\b", r"\bllc\b", r"\bpage colou?r",
+                r"\blast[- ]level cache\b", r"\bpartition\w* (the )?(shared |l2 |l3 )?caches?\b",
+                r"\bcache (contention|isolation)\b"],
                "LLC colours cache colouring"),
     "smp": ([r"\bsmp\b", r"\bmulti-?core\b", r"\bmulti-?processor\b", r"\bparallel\b", r"\ball (the )?cores\b",
              r"\bevery core\b"],
@@ -250,8 +254,10 @@ def parse(text):
     # Numbers alone imply intents: a rate or a period means a timer; cores > 1 SMP.
     for q in goal.quantities:
         if q.kind in ("rate",) or (q.kind == "time" and "every" in q.context):
-            goal.intents.setdefault("timer", 1)
-            goal.evidence.setdefault("timer", []).append(q.text)
+            # A rate means a periodic task: a thread sleeping until its next period on a timer.
+            for name in ("timer", "threads"):
+                goal.intents.setdefault(name, 1)
+                goal.evidence.setdefault(name, []).append(q.text)
         if q.kind == "cores":
             name = "smp" if q.value > 1 else "single_core"
             goal.intents.setdefault(name, 1)

@@ -38,7 +38,9 @@ import search  # noqa: E402
 # a feature to add: they steer choices and weights, and need no candidate.
 PREFERENCES = {"small", "latency", "measure"}
 # Intents that decide the image's structure (handled by the plan, see plan_structure()).
-STRUCTURE = {"linux", "hypervisor", "board", "share_cpus", "colour", "ivc"}
+STRUCTURE = {"linux", "hypervisor", "board"}
+# Intents a combined image's host answers (the guests answer the others).
+HOST_INTENTS = {"share_cpus", "colour"}
 # Library directories every image has (not counted in the cost).
 _CORE_LIBS = {libgraph.ROOT_LIBRARY, libgraph.APP_LIBRARY, "arch/arm64", "lib/boot", "lib/kbase", "lib/nolibc",
               "lib/console"}
@@ -86,6 +88,11 @@ class Pool:
         self.settable = [n for n in self.graph["nodes"] if self._settable(n)]
         self.index = search.Index([(n["id"], search.node_text(n)) for n in self.settable])
         self.vocabulary = self.index.vocabulary()
+        # What the pool provides, in its one-line prompts (help texts also name what they lack).
+        self.provides = set()
+        for node in self.graph["nodes"]:
+            self.provides.update(search.tokens(node.get("prompt") or "", negation=False))
+            self.provides.update(search.tokens(node.get("library") or "", negation=False))
         self.cost_kib = {n["id"]: self._stated_cost(n) for n in self.settable}
 
     def _settable(self, node):
@@ -103,8 +110,8 @@ class Pool:
         return value if match.group(2).lower() in ("kib", "kb") else value / 1024.0
 
     def mentions(self, words):
-        """Whether any prompt or help text of the pool uses one of @words."""
-        return any(search.stem(w) in self.vocabulary for w in words)
+        """Whether any prompt (a library's or option's one-line summary) uses one of @words."""
+        return any(search.stem(w) in self.provides for w in words)
 
 
 # ---- Kconfig evaluation of one candidate ----
@@ -202,7 +209,10 @@ class Evaluator:
                 continue
             if not sym.set_value(value):
                 problems.append("'%s' is not a valid value for CONFIG_%s" % (value, name))
-        # Several passes: a value set before its dependency was set may need the tree re-evaluated.
+        for choice in self.kconf.unique_choices:
+            members = [s.name for s in choice.syms if assignments.get(s.name) == "y"]
+            if len(members) > 1:
+                problems.append("CONFIG_%s and CONFIG_%s are alternatives of one choice" % tuple(members[:2]))
         problems += tnconfig.unapplied_assignments(self.kconf, set(assignments))
         tnconfig.check_resolved(self.kconf)
         problems += [w for w in self.kconf.warnings if w not in problems]
@@ -248,27 +258,29 @@ class Evaluator:
 # ---- Planning ----
 
 def intent_query(goal, name):
-    words = goalmod.INTENTS[name][1].lower().split() + [w for e in goal.evidence.get(name, []) for w in e.split()]
+    evidence = [w for e in goal.evidence.get(name, []) for w in e.split() if not re.search(r"\d", e)]
+    words = goalmod.INTENTS[name][1].lower().split() + evidence
     if goal.intents[name] < 0:
-        return ["not_" + w for w in words] + words
+        return ["not_" + search.stem(w) for w in words]
     return words
 
 
 def retrieve(pool, goal, name, visible, limit=3):
-    """The best few settable bool symbols for one intent, among those @visible can reach.
+    """The best few settable symbols for one intent, among those @visible can reach.
 
-    A node whose text says the opposite ("Off: no FP/SIMD" for floating point) scores on the
-    negated terms as well; it is left out when those outweigh half of its positive score."""
+    A bool is a candidate itself; an int (a tick rate, a stack size) stands for what enables
+    it, so a goal about "ticks" reaches the timer library through its tick-rate option. A node
+    whose text says the opposite ("Off: no FP/SIMD" for floating point) scores on the negated
+    terms too; it is left out when those outweigh half of its positive score."""
     query = search.tokens(" ".join(intent_query(goal, name)))
-    opposite = [t[4:] if t.startswith("not_") else "not_" + t for t in query]
+    opposite = ["not_" + t for t in query if not t.startswith("not_")]
     against = pool.index.score(opposite)
     ranked = [(key, score) for key, score in pool.index.rank(query)
-              if pool.kconf.syms[key].orig_type == kconfiglib.BOOL and against.get(key, 0.0) < 0.5 * score
-              and visible(key)]
+              if against.get(key, 0.0) < 0.5 * score and visible(key)]
     if not ranked:
         return []
     best = ranked[0][1]
-    return [(key, score) for key, score in ranked[:limit] if score >= 0.6 * best]
+    return [(key, score) for key, score in ranked[:limit] if score >= 0.75 * best]
 
 
 def check_capabilities(pool, goal, structure):
@@ -298,12 +310,28 @@ class Plan:
         self.role = role            # "tenon", "guest" or "host"
         self.evaluator = Evaluator(pool)
 
+    def enabling(self, key):
+        """What turning on candidate @key means: {key: y} for a bool, its dependencies for an int."""
+        sym = self.pool.kconf.syms[key]
+        if sym.orig_type == kconfiglib.BOOL:
+            return {key: "y"}
+        alternatives = _leaves(sym.direct_dep)
+        if not alternatives:
+            return {}
+        needs = self.evaluator._closure_alternative(alternatives, self.base)
+        return {s.name: "y" for s in needs if self.evaluator._settable_for(s, self.base) is s}
+
     def _reachable(self, key):
-        """Whether @key can be enabled together with the base assignments."""
+        """Whether @key can be enabled (a bool) or made visible (an int) together with the base."""
         cache = self.__dict__.setdefault("_reach_cache", {})
         if key not in cache:
-            assignments, _ = self.evaluator.expand(dict(self.base, **{key: "y"}))
-            cache[key] = not self.evaluator.resolve(assignments)
+            enable = self.enabling(key)
+            if not enable:
+                cache[key] = False
+            else:
+                assignments, _ = self.evaluator.expand(dict(self.base, **enable))
+                ok = not self.evaluator.resolve(assignments)
+                cache[key] = ok and bool(self.pool.kconf.syms[key].visibility)
         return cache[key]
 
     def feature_intents(self):
@@ -311,7 +339,7 @@ class Plan:
         for name, polarity in sorted(self.goal.intents.items()):
             if name in PREFERENCES or name in STRUCTURE:
                 continue
-            if self.role == "host" and name not in ("smp",):
+            if (self.role == "host") != (name in HOST_INTENTS):
                 continue
             wanted.append((name, polarity))
         return wanted
@@ -320,8 +348,6 @@ class Plan:
         """Per feature intent, its candidate symbols (at least one: the intent cannot be met otherwise)."""
         options = []
         for name, polarity in self.feature_intents():
-            if polarity < 0:
-                continue  # negated: nothing to add; choices below honour it
             found = retrieve(self.pool, self.goal, name, self._reachable)
             if found:
                 options.append((name, found))
@@ -412,59 +438,142 @@ class Plan:
         weight = 3.0 if small else 1.0
         return weight * (len(libs) + kib / 4.0), libs
 
+    BEAM = 6
+
+    def _state(self, chosen, relevance, picks, small, prefer):
+        """Expands, completes and resolves one candidate; None when Kconfig refuses it."""
+        assignments, pulled = self.evaluator.expand(chosen)
+        prefs = self.preference_choices(assignments)
+        if prefs:
+            more, more_pulled = self.evaluator.expand(dict(assignments, **prefs))
+            assignments, pulled = more, dict(pulled, **more_pulled)
+        numbers, notes = self.quantities(assignments)
+        assignments = dict(assignments, **numbers)
+        if self.evaluator.resolve(assignments):
+            return None
+        cost, libs = self.cost(small)
+        return {"chosen": chosen, "assignments": assignments, "pulled": pulled, "prefs": prefs, "numbers": numbers,
+                "notes": notes, "cost": cost, "libs": libs, "relevance": relevance, "picks": picks,
+                "score": relevance - cost}
+
+    def satisfied(self, found):
+        """Whether the resolved tree answers an intent whose candidates are @found: one of them is
+        on (a bool) or reachable (an int), or its library is in with an option that matches."""
+        kconf = self.pool.kconf
+        libraries = set()
+        for key, _ in found:
+            sym = kconf.syms[key]
+            if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2:
+                return True
+            if sym.orig_type != kconfiglib.BOOL and sym.visibility:
+                return True
+            libraries.add(self.pool.nodes[key]["library"])
+        matches = {key for key, _ in found}
+        for node in self.pool.settable:
+            if node["library"] in libraries and node["id"] not in matches:
+                sym = kconf.syms[node["id"]]
+                if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2 and sym.choice is None:
+                    return True
+        return False
+
+    def _trim(self, state, small, prefer):
+        """For a small goal: drops the implied drivers nothing needs (an image without interrupts needs
+        no interrupt controller or timer); kept only if what they select is then unused."""
+        self.evaluator.resolve(state["assignments"])
+        kconf = self.pool.kconf
+        implied = [sym for sym in kconf.unique_defined_syms
+                   if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2 and sym.weak_rev_dep is not kconf.n
+                   and sym.name not in state["assignments"] and any(n.prompt for n in sym.nodes)]
+        if not implied:
+            return state
+        trimmed = dict(state["assignments"], **{sym.name: "n" for sym in implied})
+        if self.evaluator.resolve(trimmed):
+            return state
+        for sym in implied:
+            for target, _ in sym.selects:
+                if target.tri_value == 2:
+                    return state
+        cost, libs = self.cost(small)
+        if cost >= state["cost"]:
+            return state
+        state = dict(state, assignments=trimmed, cost=cost, libs=libs, score=state["relevance"] - cost,
+                     trimmed=sorted(sym.name for sym in implied))
+        return state
+
     def run(self):
-        """Returns a Result: the best valid candidate."""
+        """Returns a Result: the best valid candidate (a beam search over the intents' candidates)."""
         self.unmet = []
         options = self.candidates()
         small = self.goal.intents.get("small", 0) > 0
-        combos = list(itertools.product(*[found for _, found in options])) if options else [()]
-        combos = combos[:256]
         prefer = self.pool.index.score(self.preference_query())
         result = Result()
-        best = None
-        for combo in combos:
-            result.candidates += 1
-            chosen = dict(self.base)
-            relevance = 0.0
-            for key, score in combo:
-                chosen[key] = "y"
-                relevance += score + prefer.get(key, 0.0)
-            assignments, pulled = self.evaluator.expand(chosen)
-            prefs = self.preference_choices(assignments)
-            if prefs:
-                more, more_pulled = self.evaluator.expand(dict(assignments, **prefs))
-                assignments, pulled = more, dict(pulled, **more_pulled)
-            numbers, notes = self.quantities(assignments)
-            assignments = dict(assignments, **numbers)
-            problems = self.evaluator.resolve(assignments)
-            if problems:
-                continue
-            result.valid += 1
-            cost, libs = self.cost(small)
-            score = relevance - cost
-            key = (-score, sorted(assignments.items()))
-            if best is None or key < best[0]:
-                best = (key, combo, assignments, pulled, prefs, numbers, notes, cost, libs)
-        if best is None:
-            raise Refusal("no valid configuration of the pool meets the goal's %s" %
-                          ", ".join(name for name, _ in options) if options else "no valid configuration")
-        _, combo, assignments, pulled, prefs, numbers, notes, cost, libs = best
-        self.evaluator.resolve(assignments)
-        result.config = assignments
-        result.libraries = libs
-        result.cost = cost
-        result.notes = notes
+        start = self._state(dict(self.base), 0.0, [], small, prefer)
+        if start is None:
+            raise Refusal("the image's structure itself does not resolve: %s" %
+                          "; ".join(self.evaluator.resolve(self.evaluator.expand(dict(self.base))[0])))
+        beam = [start]
+        for name, found in options:
+            successors = []
+            for state in beam:
+                self.evaluator.resolve(state["assignments"])
+                if self.satisfied(found):
+                    result.candidates += 1
+                    successors.append(state)
+                for key, score in found:
+                    result.candidates += 1
+                    chosen = dict(state["chosen"], **self.enabling(key))
+                    nxt = self._state(chosen, state["relevance"] + score + prefer.get(key, 0.0),
+                                      state["picks"] + [(name, key, score)], small, prefer)
+                    if nxt is not None:
+                        successors.append(nxt)
+            if not successors:
+                raise Refusal("no valid configuration of the pool answers \"%s\" together with the rest of the goal"
+                              % ", ".join(self.goal.evidence.get(name, [name])))
+            unique = {}
+            for state in successors:
+                key = tuple(sorted(state["assignments"].items()))
+                if key not in unique or unique[key]["score"] < state["score"]:
+                    unique[key] = state
+            beam = sorted(unique.values(), key=lambda st: (-st["score"], sorted(st["assignments"].items())))
+            beam = beam[:self.BEAM]
+        final = []
+        for state in beam:
+            self.evaluator.resolve(state["assignments"])
+            if all(self.satisfied(found) for _, found in options):
+                final.append(state)
+        result.valid = len(final)
+        if not final:
+            raise Refusal("no valid configuration of the pool answers every part of the goal (%s)" %
+                          ", ".join(name for name, _ in options))
+        best = final[0]
+        if small:
+            best = self._trim(best, small, prefer)
+        self.evaluator.resolve(best["assignments"])
+        result.config = best["assignments"]
+        result.libraries = best["libs"]
+        result.cost = best["cost"]
+        result.notes = best["notes"]
         result.unmet = list(self.unmet)
-        names = {key: name for name, found in options for key, _ in found}
-        for key, score in combo:
-            words = ", ".join(self.goal.evidence.get(names[key], [])) or names[key]
-            result.choices.append(Choice(key, "y", "\"%s\" (%s, retrieval score %.1f)" % (words, names[key], score),
-                                         [p for p, by in sorted(pulled.items()) if self._pulled_by(p, key, pulled)]))
-        for key in sorted(prefs):
-            result.choices.append(Choice(key, "y", "the goal's words prefer it over the choice's default",
+        pulled = best["pulled"]
+        for name, key, score in best["picks"]:
+            words = ", ".join(self.goal.evidence.get(name, [])) or name
+            for enabled_key in sorted(self.enabling(key)):
+                if enabled_key in self.base:
+                    continue
+                via = "" if enabled_key == key else " via CONFIG_%s" % key
+                result.choices.append(Choice(enabled_key, "y", "\"%s\" (%s%s, retrieval score %.1f)" %
+                                             (words, name, via, score),
+                                             [p for p in sorted(pulled) if self._pulled_by(p, enabled_key, pulled)]))
+        for key in sorted(best["prefs"]):
+            result.choices.append(Choice(key, "y", "the goal's preferences (%s) favour it over the choice's default"
+                                         % ", ".join(n for n in sorted(PREFERENCES | {"debug"})
+                                                     if self.goal.intents.get(n, 0) > 0),
                                          [p for p, by in sorted(pulled.items()) if by == key]))
-        for key, value in sorted(numbers.items()):
+        for key, value in sorted(best["numbers"].items()):
             result.choices.append(Choice(key, value, "a number in the goal"))
+        for key in best.get("trimmed", []):
+            result.choices.append(Choice(key, "n", "small: nothing in this image takes interrupts or time, so "
+                                         "this implied driver is left out"))
         for key, value in sorted(self.base.items()):
             result.choices.insert(0, Choice(key, value, "the image's structure (%s)" % self.role))
         result.defconfig = self.evaluator.min_config()

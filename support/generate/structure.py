@@ -26,7 +26,8 @@ def decide(goal):
         ("ivc" in intents and bool(intents & {"linux", "hypervisor"}))
     if not combined:
         platform = "PLAT_RK3568" if board == "rk3568" else "PLAT_QEMU_VIRT"
-        return {"kind": "tenon", "board": board, "base": {"TN_IMAGE_TENON": "y", platform: "y"}}
+        return {"kind": "tenon", "board": board,
+                "base": {"TN_IMAGE_TENON": "y", platform: "y", "TN_MAX_CPUS": str(cores(goal))}}
     guests = []
     if "linux" in intents:
         guests.append("linux")
@@ -39,6 +40,15 @@ def decide(goal):
         host["MORTISE_LLC_COLORS"] = "16"
     return {"kind": "combined", "board": board, "base": host, "guests": guests,
             "mode2": "share_cpus" in intents, "colours": "colour" in intents, "ivc": "ivc" in intents}
+
+
+def cores(goal):
+    """CPUs of a Tenon image: the number the goal gives, 4 (QEMU virt's -smp of make run) if it asks
+    for several without one, else 1: every CPU costs its stacks and SMP its cross-CPU calls."""
+    counted = [int(q.value) for q in goal.quantities if q.kind == "cores"]
+    if counted:
+        return max(1, min(counted[0], 64))
+    return 4 if goal.intents.get("smp", 0) > 0 else 1
 
 
 def loop(goal):
