@@ -66,7 +66,8 @@ INTENTS = {
                   "priority inheritance mutexes inversion"),
     "threads": ([r"\bthreads?\b", r"\btasks?\b", r"\bmulti-?task", r"\bconcurren", r"\bworkers?\b",
                  r"\bcontrol loop\b", r"\bperiodic\b", r"\bscheduler\b", r"\bsemaphores?\b", r"\bqueues?\b",
-                 r"\bproducer\b", r"\bconsumer\b", r"\bevent flags\b"],
+                 r"\bproducer\b", r"\bconsumer\b", r"\bevent flags\b",
+                 r"\bcontext switch", r"\brtos\b"],
                 "threads scheduler"),
     "sync": ([r"\bsemaphores?\b", r"\bmutex(es)?\b", r"\bcondition variables?\b", r"\bmessage queues?\b",
               r"\bevent flags\b", r"\bblock pools?\b", r"\bproducer\b", r"\bconsumer\b", r"\bmailbox",
@@ -92,7 +93,7 @@ INTENTS = {
     "linux": ([r"\blinux\b", r"\bdebian\b", r"\bbusybox\b"], "Linux guest"),
     "hypervisor": ([r"\bhypervisor\b", r"\bvirtual machines?\b", r"\bvms?\b", r"\bguests?\b", r"\bpartition(s|ed|ing)?\b",
                     r"\bisolat(e|ed|ion)\b", r"\bmixed[- ]criticality\b", r"\bconsolidat", r"\bside by side\b",
-                    r"\bbeside\b", r"\balongside\b", r"\bseparated?\b", r"\bsandbox"],
+                    r"\bbeside\b", r"\balongside\b", r"\bsandbox"],
                    "hypervisor guests partition isolation EL2"),
     "ivc": ([r"\bshared memory\b", r"\bchannels?\b", r"\binter-?vm\b", r"\bivc\b", r"\bcommunicat", r"\bmessage passing\b",
              r"\btalks? to\b", r"\bexchang", r"\bsends? (data|messages?|results?)\b", r"\bring buffers?\b"],
@@ -118,7 +119,8 @@ INTENTS = {
                      r"\bcpu (share|quota)\b", r"\b\d+ ?% of\b", r"\bmisbehav"],
                     "budget period reservation throttled"),
     "boot_time": ([r"\bboot[- ]time\b", r"\btime to boot\b", r"\bhow long (it takes )?to boot\b",
-                   r"\bmeasure (the )?boot\b"],
+                   r"\bmeasure (the )?boot\b", r"\bhow long (it takes to boot|boot(ing)? takes)\b",
+                   r"\bboot(ing)? (duration|latency|speed)\b", r"\btime (from reset|to main)\b"],
                   "boot time reset main report"),
     "input": ([r"\bserial input\b", r"\binteractive\b", r"\bkeyboard\b", r"\bconsole input\b", r"\bcommand line\b",
                r"\breads? (from )?(the )?(uart|serial|console)\b", r"\btyped?\b"],
@@ -140,8 +142,7 @@ CAPABILITIES = {
     "USB": (r"\busb\b", ["usb"]),
     "Bluetooth": (r"\bbluetooth\b|\bble\b", ["bluetooth"]),
     "a CAN bus driver": (r"\bcan ?bus\b|\bcan ?fd\b|\bcan controller\b", ["can"]),
-    "I2C/SPI/GPIO/PWM/ADC device drivers": (r"\bi2c\b|\bspi\b|\bgpios?\b|\bpwm\b|\badc\b|\bdac\b|\bleds?\b|\bmotors?\b|"
-                                            r"\bsensors? driver\b",
+    "I2C/SPI/GPIO/PWM/ADC device drivers": (r"\bi2c\b|\bspi\b|\bgpios?\b|\bpwm\b|\badc\b|\bdac\b",
                                             ["i2c", "spi", "gpio", "pwm", "adc"]),
     "a display or graphics stack": (r"\bdisplay\b|\bgraphics\b|\bgpu\b|\bhdmi\b|\blcd\b|\bframebuffer\b|\bgui\b|\bopengl\b",
                                     ["display", "graphics", "gpu", "framebuffer"]),
@@ -253,7 +254,7 @@ def parse(text):
             goal.capabilities[name] = match.group(0)
     # Numbers alone imply intents: a rate or a period means a timer; cores > 1 SMP.
     for q in goal.quantities:
-        if q.kind in ("rate",) or (q.kind == "time" and "every" in q.context):
+        if q.kind in ("rate",) or is_period(q):
             # A rate means a periodic task: a thread sleeping until its next period on a timer.
             for name in ("timer", "threads"):
                 goal.intents.setdefault(name, 1)
@@ -271,10 +272,18 @@ def parse(text):
     return goal
 
 
+_PERIODIC = re.compile(r"\b(every|each|period|periodic|cycle|interval|tick)\b")
+
+
+def is_period(q):
+    """Whether a time quantity is a period ("every 2 ms", "a 50 us period"), not a latency or a budget."""
+    return q.kind == "time" and bool(_PERIODIC.search(q.context)) and q.value > 0
+
+
 def rate_hz(goal):
     """The fastest periodic rate the goal asks for, in Hz (a period counts as 1/period), or None."""
     rates = [q.value for q in goal.quantities if q.kind == "rate"]
-    rates += [1e6 / q.value for q in goal.quantities if q.kind == "time" and "every" in q.context and q.value > 0]
+    rates += [1e6 / q.value for q in goal.quantities if is_period(q)]
     return max(rates) if rates else None
 
 

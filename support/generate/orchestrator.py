@@ -225,7 +225,7 @@ class Evaluator:
             sym = self.kconf.syms.get(name)
             if sym is None or sym.orig_type not in (kconfiglib.INT, kconfiglib.HEX):
                 continue
-            if sym.str_value != value and int(sym.str_value, 0) != int(value, 0):
+            if sym.str_value != value and (not sym.str_value or int(sym.str_value, 0) != int(value, 0)):
                 problems.append("CONFIG_%s=%s is out of its range (resolved to %s)" % (name, value, sym.str_value))
         return problems
 
@@ -275,8 +275,10 @@ def retrieve(pool, goal, name, visible, limit=3):
     query = search.tokens(" ".join(intent_query(goal, name)))
     opposite = ["not_" + t for t in query if not t.startswith("not_")]
     against = pool.index.score(opposite)
+    negated = goal.intents.get(name, 0) < 0
     ranked = [(key, score) for key, score in pool.index.rank(query)
-              if against.get(key, 0.0) < 0.5 * score and visible(key)]
+              if against.get(key, 0.0) < 0.5 * score and visible(key)
+              and (not negated or pool.kconf.syms[key].choice is not None)]
     if not ranked:
         return []
     best = ranked[0][1]
@@ -360,7 +362,7 @@ class Plan:
         words = []
         for name in sorted(PREFERENCES | {"debug"}):
             if self.goal.intents.get(name, 0) > 0:
-                words += intent_query(self.goal, name)
+                words += goalmod.INTENTS[name][1].lower().split()
         return search.tokens(" ".join(words))
 
     def preference_choices(self, assignments):
@@ -393,14 +395,29 @@ class Plan:
         ints = [n for n in self.pool.settable
                 if kconf.syms[n["id"]].orig_type in (kconfiglib.INT, kconfiglib.HEX) and kconf.syms[n["id"]].visibility]
         if rate:
+            # A periodic deadline served by a tick is late by up to one tick: ask for ten ticks per period
+            # (10 % jitter at most). A rate the option's range cannot reach makes this candidate invalid, so a
+            # tickless one (exact deadlines) wins.
             for node in ints:
                 sym = kconf.syms[node["id"]]
                 if re.search(r"\bHz\b", node.get("prompt") or ""):
-                    current = int(sym.str_value, 0)
-                    if current < rate:
-                        additions[sym.name] = str(int(-(-rate // 1)))
-                        notes.append("CONFIG_%s=%s: the goal's %g Hz needs a timer resolution of 1/%g s" %
-                                     (sym.name, additions[sym.name], rate, rate))
+                    needed = int(-(-10 * rate // 1))
+                    if int(sym.str_value, 0) >= needed:
+                        continue
+                    highest = max((int(hi.str_value, 0) for _, hi, cond in sym.ranges
+                                   if kconfiglib.expr_value(cond)), default=None)
+                    other = self._other_member(sym) if highest is not None and needed > highest else None
+                    if other is not None:
+                        # The option cannot go that high: take the other alternative of the choice it belongs
+                        # to (a tick rate's choice: tickless, exact deadlines).
+                        additions[other[1].name] = "y"
+                        self.removals.append(other[0].name)
+                        notes.append("CONFIG_%s: the goal's %g Hz needs %d ticks per second, beyond CONFIG_%s's "
+                                     "range (%d)" % (other[1].name, rate, needed, sym.name, highest))
+                        continue
+                    additions[sym.name] = str(needed)
+                    notes.append("CONFIG_%s=%s: ten ticks per period of the goal's %g Hz" %
+                                 (sym.name, additions[sym.name], rate))
         for q in self.goal.quantities:
             if q.kind == "cores" and self.role != "guest":
                 for node in ints:
@@ -416,9 +433,20 @@ class Plan:
                 prompt = (target.get("prompt") or "") + " " + (target.get("help") or "")[:200]
                 if q.kind == "size" and re.search(r"\bKiB\b", target.get("prompt") or ""):
                     value = value / 1024.0
+                if q.kind != "size" and sym.str_value and value <= int(sym.str_value, 0):
+                    continue  # counts (threads, priority levels) only raise a limit; the default holds more
                 additions[sym.name] = str(int(value)) if sym.orig_type == kconfiglib.INT else hex(int(value))
                 del prompt
         return additions, notes
+
+    def _other_member(self, sym):
+        """(member, alternative) when @sym depends on a choice member: the choice's best other member."""
+        for leaf in kconfiglib.expr_items(sym.direct_dep):
+            if isinstance(leaf, kconfiglib.Symbol) and leaf.choice is not None:
+                others = [m for m in leaf.choice.syms if m is not leaf]
+                if others:
+                    return leaf, others[0]
+        return None
 
     def _int_for(self, q, ints):
         words = search.tokens(q.context.replace("|", " "))
@@ -447,8 +475,12 @@ class Plan:
         if prefs:
             more, more_pulled = self.evaluator.expand(dict(assignments, **prefs))
             assignments, pulled = more, dict(pulled, **more_pulled)
+        self.removals = []
         numbers, notes = self.quantities(assignments)
         assignments = dict(assignments, **numbers)
+        for name in self.removals:
+            assignments.pop(name, None)
+            chosen = {k: v for k, v in chosen.items() if k != name}
         if self.evaluator.resolve(assignments):
             return None
         cost, libs = self.cost(small)
@@ -512,6 +544,9 @@ class Plan:
             raise Refusal("the image's structure itself does not resolve: %s" %
                           "; ".join(self.evaluator.resolve(self.evaluator.expand(dict(self.base))[0])))
         beam = [start]
+        self.evaluator.resolve(start["assignments"])
+        defaults = {sym.name for sym in self.pool.kconf.unique_defined_syms
+                    if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2}
         for name, found in options:
             successors = []
             for state in beam:
@@ -558,7 +593,8 @@ class Plan:
         for name, key, score in best["picks"]:
             words = ", ".join(self.goal.evidence.get(name, [])) or name
             for enabled_key in sorted(self.enabling(key)):
-                if enabled_key in self.base:
+                if enabled_key in self.base or (enabled_key in defaults and enabled_key != key) or \
+                        enabled_key not in best["assignments"]:
                     continue
                 via = "" if enabled_key == key else " via CONFIG_%s" % key
                 result.choices.append(Choice(enabled_key, "y", "\"%s\" (%s%s, retrieval score %.1f)" %
