@@ -23,6 +23,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 import goal as goalmod  # noqa: E402
+import llm  # noqa: E402
 import orchestrator  # noqa: E402
 import skeleton  # noqa: E402
 import structure as structmod  # noqa: E402
@@ -66,9 +67,26 @@ def generate(goal_text, app_dir, out=sys.stdout):
     goal = goalmod.parse(goal_text)
     _GOAL = goal
     pool = load_pool(app_dir)
+    path = "offline"
+    if llm.configured():
+        try:
+            advice = llm.advise(goal_text, pool)
+            path = "llm"
+            for name, polarity in sorted(advice.intents.items()):
+                if name not in goal.intents:
+                    goal.intents[name] = polarity
+                    goal.evidence.setdefault(name, ["(the model)"])
+            goal.hints = advice.symbols
+            for reason in advice.rejected:
+                out.write("  model: ignored: %s\n" % reason)
+            out.write("  model: intents %s; proposed %s\n" % (
+                ", ".join(sorted(advice.intents)) or "none",
+                ", ".join("CONFIG_" + s for s in advice.symbols) or "no symbols"))
+        except llm.Unavailable as reason:
+            out.write("generate: %s; using the offline orchestrator\n" % reason)
     shape = structmod.decide(goal)
     orchestrator.check_capabilities(pool, goal, shape)
-    summary = {"goal": goal_text, "app": app_dir, "kind": shape["kind"], "images": {}}
+    summary = {"goal": goal_text, "app": app_dir, "kind": shape["kind"], "images": {}, "path": path}
     period_us, iterations = structmod.loop(goal)
     if shape["kind"] == "tenon":
         plan = orchestrator.Plan(pool, goal, shape["base"], "tenon")

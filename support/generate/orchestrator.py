@@ -41,6 +41,12 @@ PREFERENCES = {"small", "latency", "measure"}
 STRUCTURE = {"linux", "hypervisor", "board"}
 # Intents a combined image's host answers (the guests answer the others).
 HOST_INTENTS = {"share_cpus", "colour"}
+# Goal words too generic to choose a library by.
+RESIDUAL_IGNORE = set(search.tokens("""tenon tenonos mortise image kernel unikernel firmware device board
+    code program software project simple basic small tiny real time realtime need want write create generate
+    something thing example demo test output print message console serial log""", negation=False))
+# Retrieval-score equivalent of a symbol a language model proposed (llm.py).
+MODEL_HINT_SCORE = 5.0
 # Library directories every image has (not counted in the cost).
 _CORE_LIBS = {libgraph.ROOT_LIBRARY, libgraph.APP_LIBRARY, "arch/arm64", "lib/boot", "lib/kbase", "lib/nolibc",
               "lib/console"}
@@ -88,11 +94,9 @@ class Pool:
         self.settable = [n for n in self.graph["nodes"] if self._settable(n)]
         self.index = search.Index([(n["id"], search.node_text(n)) for n in self.settable])
         self.vocabulary = self.index.vocabulary()
-        # What the pool provides, in its one-line prompts (help texts also name what they lack).
-        self.provides = set()
-        for node in self.graph["nodes"]:
-            self.provides.update(search.tokens(node.get("prompt") or "", negation=False))
-            self.provides.update(search.tokens(node.get("library") or "", negation=False))
+        # What the pool provides: its one-line prompts and library directories (help texts also name
+        # what an option lacks, so they do not count).
+        self.summaries = [(n.get("prompt") or "") + " | " + (n.get("library") or "") for n in self.graph["nodes"]]
         self.cost_kib = {n["id"]: self._stated_cost(n) for n in self.settable}
 
     def _settable(self, node):
@@ -109,9 +113,9 @@ class Pool:
         value = float(match.group(1).replace(",", ""))
         return value if match.group(2).lower() in ("kib", "kb") else value / 1024.0
 
-    def mentions(self, words):
-        """Whether any prompt (a library's or option's one-line summary) uses one of @words."""
-        return any(search.stem(w) in self.provides for w in words)
+    def provides_match(self, pattern):
+        """Whether a capability's pattern matches a prompt or a library directory of the pool."""
+        return any(re.search(pattern, text, re.IGNORECASE) for text in self.summaries)
 
 
 # ---- Kconfig evaluation of one candidate ----
@@ -286,11 +290,11 @@ def retrieve(pool, goal, name, visible, limit=3):
 
 
 def check_capabilities(pool, goal, structure):
-    """Raises Refusal for each capability the goal names that the pool's texts never mention."""
+    """Raises Refusal for each capability the goal names that no prompt or library of the pool names."""
     missing = []
     for name, word in sorted(goal.capabilities.items()):
-        _, probes = goalmod.CAPABILITIES[name]
-        if pool.mentions(probes):
+        pattern, _ = goalmod.CAPABILITIES[name]
+        if pool.provides_match(pattern):
             continue
         if "linux" in structure.get("guests", ()) and not name.startswith(("another CPU", "a board")):
             continue  # a Linux guest brings its own drivers and stacks
@@ -355,7 +359,41 @@ class Plan:
                 options.append((name, found))
             else:
                 self.unmet.append(name)
+        # The goal's own words that no intent explained: a library whose one-line prompt names them and
+        # whose text matches them strongly is an optional candidate (so a dropped-in library is found by
+        # what it says it is, with no intent written for it).
+        for key, score in self.residual():
+            self.optional.add("goal:" + key)
+            options.append(("goal:" + key, [(key, score)]))
+        # A model's proposals (llm.py, already checked to be settable symbols of the tree): optional
+        # candidates, taken only when they resolve and score.
+        for key in getattr(self.goal, "hints", []):
+            if self._reachable(key):
+                self.optional.add("model:" + key)
+                options.append(("model:" + key, [(key, MODEL_HINT_SCORE)]))
         return options
+
+    RESIDUAL_MIN_SCORE = 8.0
+
+    def residual(self):
+        if self.role == "host":
+            return []
+        used = set()
+        for words in self.goal.evidence.values():
+            for text in words:
+                used.update(search.tokens(text, negation=False))
+        terms = [t for t in search.tokens(self.goal.text) if t not in used and not t.startswith("not_")
+                 and not re.search(r"\d", t) and t not in RESIDUAL_IGNORE]
+        if not terms:
+            return []
+        found = []
+        for key, score in self.pool.index.rank(terms, limit=3):
+            prompt = set(search.tokens(self.pool.nodes[key].get("prompt") or "", negation=False))
+            if score < self.RESIDUAL_MIN_SCORE or not prompt & set(terms):
+                continue
+            if self.pool.kconf.syms[key].orig_type == kconfiglib.BOOL and self._reachable(key):
+                found.append((key, score))
+        return found[:1]
 
     def preference_query(self):
         """Retrieval terms of the goal's preferences (small, latency...): they weigh choices, add nothing."""
@@ -535,6 +573,7 @@ class Plan:
     def run(self):
         """Returns a Result: the best valid candidate (a beam search over the intents' candidates)."""
         self.unmet = []
+        self.optional = set()
         options = self.candidates()
         small = self.goal.intents.get("small", 0) > 0
         prefer = self.pool.index.score(self.preference_query())
@@ -551,7 +590,7 @@ class Plan:
             successors = []
             for state in beam:
                 self.evaluator.resolve(state["assignments"])
-                if self.satisfied(found):
+                if name in self.optional or self.satisfied(found):
                     result.candidates += 1
                     successors.append(state)
                 for key, score in found:
@@ -574,7 +613,7 @@ class Plan:
         final = []
         for state in beam:
             self.evaluator.resolve(state["assignments"])
-            if all(self.satisfied(found) for _, found in options):
+            if all(name in self.optional or self.satisfied(found) for name, found in options):
                 final.append(state)
         result.valid = len(final)
         if not final:
@@ -591,7 +630,8 @@ class Plan:
         result.unmet = list(self.unmet)
         pulled = best["pulled"]
         for name, key, score in best["picks"]:
-            words = ", ".join(self.goal.evidence.get(name, [])) or name
+            words = ", ".join(self.goal.evidence.get(name, [])) or ("proposed by the model" if
+                                                                    name.startswith("model:") else name)
             for enabled_key in sorted(self.enabling(key)):
                 if enabled_key in self.base or (enabled_key in defaults and enabled_key != key) or \
                         enabled_key not in best["assignments"]:
