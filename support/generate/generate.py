@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make generate: from a one-sentence goal to a configuration, an app skeleton and (CHECK=1) a boot.
 
-usage: generate.py --goal TEXT --app DIR [--check] [--json FILE] [--quiet]
+usage: generate.py (--goal TEXT | --goal-env NAME) --app DIR [--check] [--json FILE]
 
 The offline orchestrator (orchestrator.py) is the default and needs nothing
 but the tree. With TN_LLM_URL set, an OpenAI-compatible chat endpoint parses
@@ -125,11 +125,15 @@ def check(app_dir, out):
 
 def main(argv):
     parser = argparse.ArgumentParser(description="Generate a TenonOS configuration from a goal.")
-    parser.add_argument("--goal", required=True)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--goal", help="the goal sentence")
+    which.add_argument("--goal-env", metavar="NAME", help="read the goal from this environment variable")
     parser.add_argument("--app", required=True)
     parser.add_argument("--check", action="store_true", help="build and boot the result in QEMU")
     parser.add_argument("--json", help="write a summary here")
     args = parser.parse_args(argv[1:])
+    if args.goal_env:
+        args.goal = os.environ.get(args.goal_env, "")
     if not args.goal.strip():
         sys.exit("generate: GOAL is empty: say what the application must do, e.g.\n"
                  "  make generate GOAL=\"a 1 kHz control loop with floating-point PID, as small as possible\" "

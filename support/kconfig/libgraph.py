@@ -16,9 +16,12 @@ and its menu path. Edges say how nodes constrain each other:
 Nothing here lists a library: the graph is read from whatever Config.uk files
 the tree holds, so a dropped-in library appears with its edges.
 
-usage: libgraph.py KCONFIG OUTDIR      writes OUTDIR/libgraph.json and
-                                       OUTDIR/libgraph.dot (and libgraph.svg
-                                       when Graphviz's dot is installed)
+usage: libgraph.py KCONFIG OUTDIR      writes OUTDIR/libgraph.json, and as
+                                       Graphviz source (.dot) and pictures (.svg,
+                                       when Graphviz's dot is installed) the
+                                       symbol graph with libraries as clusters
+                                       (libgraph) and the library level alone
+                                       (libgraph-libraries)
 The environment carries srctree, TN_APP_DIR and TN_BUILD_DIR as for tnconfig.py.
 """
 
@@ -243,7 +246,8 @@ def build(kconf):
 
 
 def _dot_quote(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped + '"'
 
 
 def to_dot(graph):
@@ -271,6 +275,19 @@ def to_dot(graph):
     return "\n".join(lines) + "\n"
 
 
+def to_dot_libraries(graph):
+    """Graphviz source of the library level: one node per library, an arrow where it needs another."""
+    lines = ["digraph libraries {", "  rankdir=LR;", "  node [shape=box, style=rounded, fontsize=11, fontname=\"sans\"];"]
+    for lib, info in graph["libraries"].items():
+        lines.append("  %s [label=%s];" % (_dot_quote(lib), _dot_quote("%s\n%d options" % (lib, len(info["symbols"])))))
+    for lib, info in graph["libraries"].items():
+        for need in info["needs"]:
+            if need != ROOT_LIBRARY:
+                lines.append("  %s -> %s;" % (_dot_quote(lib), _dot_quote(need)))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
     if len(argv) != 3:
         sys.exit("usage: libgraph.py KCONFIG OUTDIR")
@@ -280,19 +297,21 @@ def main(argv):
     with open(os.path.join(outdir, "libgraph.json"), "w") as f:
         json.dump(graph, f, indent=1, sort_keys=True)
         f.write("\n")
-    dot_file = os.path.join(outdir, "libgraph.dot")
-    with open(dot_file, "w") as f:
-        f.write(to_dot(graph))
+    pictures = [("libgraph", to_dot(graph)), ("libgraph-libraries", to_dot_libraries(graph))]
+    for name, text in pictures:
+        with open(os.path.join(outdir, name + ".dot"), "w") as f:
+            f.write(text)
     symbols = sum(1 for n in graph["nodes"] if n["kind"] == "symbol")
     print("libgraph: %d libraries, %d symbols, %d edges: %s/libgraph.json" %
           (len(graph["libraries"]), symbols, len(graph["edges"]), outdir))
     dot = shutil.which("dot")
-    if dot:
-        svg = os.path.join(outdir, "libgraph.svg")
-        subprocess.run([dot, "-Tsvg", "-o", svg, dot_file], check=True)
+    if not dot:
+        print("libgraph: no pictures (Graphviz's dot is missing: apt-get install graphviz, or make deps)")
+        return 0
+    for name, _ in pictures:
+        svg = os.path.join(outdir, name + ".svg")
+        subprocess.run([dot, "-Tsvg", "-o", svg, os.path.join(outdir, name + ".dot")], check=True)
         print("libgraph: picture %s" % svg)
-    else:
-        print("libgraph: no picture (Graphviz's dot is missing: apt-get install graphviz, or make deps)")
     return 0
 
 
