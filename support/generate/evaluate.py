@@ -50,6 +50,24 @@ def requirement_met(kconf, expr):
     return kconf.eval_string(expr) == 2
 
 
+# Images already built and booted in this run, by content: goals whose generated files are the same
+# (but for the application's name) share one build and boot.
+BOOTED = {}
+
+
+def image_key(app_dir):
+    name = os.path.basename(os.path.abspath(app_dir))
+    parts = []
+    for dirpath, _, files in sorted(os.walk(app_dir)):
+        if "/build" in dirpath[len(app_dir):]:
+            continue
+        for f in sorted(files):
+            with open(os.path.join(dirpath, f), errors="replace") as handle:
+                text = "".join(line for line in handle if not line.startswith(("#", "//", " *", "/*")))
+            parts.append(os.path.relpath(os.path.join(dirpath, f), app_dir) + "\n" + text.replace(name, "APP"))
+    return "\n".join(parts)
+
+
 def image_dirs(app_dir, summary):
     """{image name: directory with its defconfig}."""
     if summary.get("kind") == "combined":
@@ -130,13 +148,46 @@ def evaluate_goal(index, entry, outdir, boot):
         record["ok"] = False
         record["problems"].append("%d libraries, the reference has %d" % (libs_generated, libs_reference))
     if boot and entry.get("boot", True):
-        ok, footprint = generate.check(app_dir, log)
-        record["booted"] = ok
-        record["footprint"] = footprint
-        if not ok:
+        key = image_key(app_dir)
+        if key in BOOTED:
+            checked = dict(BOOTED[key][1], shared="g%02d" % BOOTED[key][0])
+        else:
+            checked = generate.check(app_dir, summary, log)
+            BOOTED[key] = (index, checked)
+        record.update({k: checked[k] for k in ("built", "booted", "footprint")})
+        if checked.get("shared"):
+            record["shared"] = checked["shared"]
+        if not checked["built"] or checked["booted"] is False:
             record["ok"] = False
-            record["problems"].append("did not build and boot: " + log.getvalue()[-600:])
+            record["problems"].append("%s: %s" % (checked["why"], log.getvalue()[-600:]))
     return record
+
+
+def evaluate_all(goals_path, outdir, boot, only=None, quiet=False):
+    """Evaluates every goal of @goals_path (or those numbered in @only); returns their records."""
+    with open(goals_path) as f:
+        entries = json.load(f)["goals"]
+    os.makedirs(outdir, exist_ok=True)
+    records = []
+    for index, entry in enumerate(entries, 1):
+        if only and index not in only:
+            continue
+        record = evaluate_goal(index, entry, outdir, boot)
+        records.append(record)
+        if quiet:
+            continue
+        status = "PASS" if record["ok"] else "FAIL"
+        detail = ("refused as expected" if record.get("expected") == "refuse" and record["ok"] else
+                  "constraints %s, libraries %s (reference %s)%s" % (
+                      record.get("constraints", "-"), record.get("libraries", "-"),
+                      record.get("reference_libraries", "-"),
+                      ", booted" + (" (image of %s)" % record["shared"] if record.get("shared") else "")
+                      if record.get("booted") else ""))
+        print("%s  g%02d %.2f s  %s  \"%s\"" % (status, index, record["seconds"], detail, entry["goal"]))
+        for problem in record["problems"]:
+            print("        " + problem.replace("\n", "\n        "))
+        sys.stdout.flush()
+    return records
 
 
 def main(argv):
@@ -147,25 +198,8 @@ def main(argv):
     parser.add_argument("--only")
     parser.add_argument("--json")
     args = parser.parse_args(argv[1:])
-    with open(args.goals) as f:
-        entries = json.load(f)["goals"]
     only = {int(n) for n in args.only.split(",")} if args.only else None
-    os.makedirs(args.outdir, exist_ok=True)
-    records = []
-    for index, entry in enumerate(entries, 1):
-        if only and index not in only:
-            continue
-        record = evaluate_goal(index, entry, args.outdir, args.boot)
-        records.append(record)
-        status = "PASS" if record["ok"] else "FAIL"
-        detail = ("refused as expected" if record.get("expected") == "refuse" and record["ok"] else
-                  "constraints %s, libraries %s (reference %s)%s" % (
-                      record.get("constraints", "-"), record.get("libraries", "-"),
-                      record.get("reference_libraries", "-"),
-                      ", booted" if record.get("booted") else ""))
-        print("%s  g%02d %.2f s  %s  \"%s\"" % (status, index, record["seconds"], detail, entry["goal"]))
-        for problem in record["problems"]:
-            print("        " + problem.replace("\n", "\n        "))
+    records = evaluate_all(args.goals, args.outdir, args.boot, only)
     failed = sum(1 for r in records if not r["ok"])
     print("%d goals, %d failed" % (len(records), failed))
     if args.json:

@@ -86,7 +86,8 @@ def generate(goal_text, app_dir, out=sys.stdout):
             out.write("generate: %s; using the offline orchestrator\n" % reason)
     shape = structmod.decide(goal)
     orchestrator.check_capabilities(pool, goal, shape)
-    summary = {"goal": goal_text, "app": app_dir, "kind": shape["kind"], "images": {}, "path": path}
+    summary = {"goal": goal_text, "app": app_dir, "kind": shape["kind"], "images": {}, "path": path,
+               "board": shape["board"]}
     period_us, iterations = structmod.loop(goal)
     if shape["kind"] == "tenon":
         plan = orchestrator.Plan(pool, goal, shape["base"], "tenon")
@@ -97,6 +98,7 @@ def generate(goal_text, app_dir, out=sys.stdout):
         written = skeleton.write_app(app_dir, ROOT, goal_text, result, config, period_us, iterations,
                                      overwrite_sources=not os.path.exists(os.path.join(app_dir, "Makefile")))
         summary["images"]["app"] = {"config": result.config, "libraries": result.libraries}
+        summary["cpus"] = int(config.get("TN_MAX_CPUS") or 1)
     else:
         written = structmod.write_combined(pool, goal, shape, app_dir, ROOT, goal_text, period_us, iterations,
                                            out, summary, explain)
@@ -106,21 +108,55 @@ def generate(goal_text, app_dir, out=sys.stdout):
     return summary
 
 
-def check(app_dir, out):
-    """Builds and boots the generated app; returns (ok, footprint line)."""
+def expected_markers(app_dir, summary):
+    """The "<app>: ok" lines a boot must print: the app's, or each Tenon guest's in a combined image."""
+    if summary.get("kind") == "combined":
+        return ["%s: ok" % name for name in summary["images"] if name != "host"]
+    return ["%s: ok" % os.path.basename(os.path.abspath(app_dir))]
+
+
+def check(app_dir, summary, out, timeout_s=240):
+    """Builds and, where QEMU can, boots the generated app under icount; returns a dict with
+    built, booted (None: not bootable here), footprint (bytes of the image's sections) and why."""
+    result = {"built": False, "booted": None, "footprint": None, "why": ""}
     build = subprocess.run(["make", "-s", "-C", app_dir], capture_output=True, text=True)
     if build.returncode:
         out.write(build.stdout[-3000:] + build.stderr[-3000:])
-        return False, "build failed"
-    run = subprocess.run(["timeout", "120", "make", "-s", "-C", app_dir, "run"], capture_output=True, text=True,
-                         stdin=subprocess.DEVNULL)
-    app = os.path.basename(os.path.abspath(app_dir))
-    ok = (app + ": ok") in run.stdout
+        result["why"] = "the build failed"
+        return result
+    result["built"] = True
     sizes = subprocess.run(["make", "-s", "-C", app_dir, "sizes"], capture_output=True, text=True)
-    footprint = sizes.stdout.strip().splitlines()[-1] if sizes.returncode == 0 and sizes.stdout.strip() else ""
-    if not ok:
-        out.write(run.stdout[-3000:] + run.stderr[-2000:])
-    return ok, footprint
+    totals = [line.split() for line in sizes.stdout.splitlines() if line.split()[:1] == ["TOTAL"]]
+    if totals and totals[-1][-1].isdigit():
+        result["footprint"] = int(totals[-1][-1])
+    if summary.get("board") == "rk3568":
+        result["why"] = "an RK3568 board image: QEMU cannot boot it (make uboot-image writes the board's SD card image)"
+        return result
+    markers = expected_markers(app_dir, summary)
+    smp = summary.get("cpus")
+    command = ["make", "-s", "-C", app_dir, "run", "QEMU_ICOUNT=1"] + (["QEMU_SMP=%d" % smp] if smp else [])
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            text=True, start_new_session=True)
+    seen, log = set(), []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            log.append(line)
+            seen.update(m for m in markers if m in line)
+            if len(seen) == len(markers):
+                break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+        proc.wait()
+    result["booted"] = len(seen) == len(markers)
+    if not result["booted"]:
+        out.write("".join(log[-40:]))
+        result["why"] = "the boot did not print %s" % ", ".join(m for m in markers if m not in seen)
+    return result
 
 
 def main(argv):
@@ -147,12 +183,14 @@ def main(argv):
                 json.dump({"goal": args.goal, "refused": str(refusal)}, f, indent=1)
         return 2
     if args.check:
-        ok, footprint = check(args.app, sys.stdout)
-        summary["booted"] = ok
-        summary["footprint"] = footprint
-        print("generate: %s %s" % ("booted:" if ok else "FAILED to build or boot:", footprint))
-        if not ok:
+        checked = check(args.app, summary, sys.stdout)
+        summary.update(checked)
+        if not checked["built"] or checked["booted"] is False:
+            print("generate: CHECK failed: %s" % checked["why"])
             return 1
+        print("generate: CHECK: built (%s bytes)%s" % (
+            "{:,}".format(checked["footprint"]) if checked["footprint"] else "size unknown",
+            ", booted in QEMU" if checked["booted"] else "; not booted: " + checked["why"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1, sort_keys=True)
