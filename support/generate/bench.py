@@ -73,7 +73,7 @@ def section(metrics, records):
             result = "refused" if r["ok"] else "**answered**"
         else:
             result = "ok" if r["ok"] else "**failed**"
-        booted = {True: "yes", False: "**no**", None: "n/a"}.get(r.get("booted"), "-")
+        booted = {True: "yes", False: "**no**", None: "n/a"}.get(r["booted"]) if "booted" in r else "-"
         if r.get("shared") and r.get("booted"):
             booted = "yes (image of %s)" % r["shared"]
         md.append("| g%02d | %s | %s | %s | %s | %s | %.2f |" % (
