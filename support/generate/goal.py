@@ -82,7 +82,8 @@ INTENTS = {
               "POSIX threads real-time API pthread"),
     "libc": ([r"\bprintf\b", r"\blibc\b", r"\bc (standard )?library\b", r"\bmalloc\b", r"\bstdio\b", r"\bnewlib\b",
               r"\blibm\b", r"\bstrings? formatting\b", r"\bscanf\b", r"\bstdlib\b", r"\bstd::", r"\bstl\b",
-              r"\bc\+\+ (standard )?library\b"],
+              r"\bc\+\+ (standard )?library\b",
+              r"\bstandard (c |c\+\+ )?library\b", r"\bstdio\b"],
              "C library libc newlib printf malloc"),
     "heap": ([r"\bheap\b", r"\bmalloc\b", r"\bdynamic (memory|allocation)\b", r"\ballocat", r"\bmemory pools?\b",
               r"\bobject pools?\b", r"\bnew/delete\b"],
@@ -165,6 +166,12 @@ CAPABILITIES = {
     "over-the-air updates": (r"\bota\b|\bover[- ]the[- ]air\b|\bfirmware update", ["ota", "update"]),
 }
 
+# "a Linux alternative", "instead of Linux": the goal names something to do without.
+def _replaced(word, text):
+    """Whether @text says to do without @word ("a Linux alternative", "instead of Linux")."""
+    w = re.escape(word)
+    return bool(re.search(r"\b%s[- ]alternative\b|\balternative (?:to|for) %s\b|\binstead of %s\b|"
+                          r"\breplac\w* %s\b|\brather than %s\b" % (w, w, w, w, w), text))
 _NEGATORS = re.compile(r"\b(?:without|no|not|never|avoid|don't|do not|disable[ds]?|exclude|excluding|except)\s+"
                        r"(?:any\s+|a\s+|an\s+|the\s+|using\s+|need\s+|needing\s+|use\s+)?", re.IGNORECASE)
 
@@ -231,6 +238,12 @@ def parse(text):
         context = " ".join(re.findall(r"[a-z0-9+-]+", lowered[max(0, match.start() - 30):match.start()])[-3:])
         after = " ".join(re.findall(r"[a-z0-9+-]+", lowered[match.end():match.end() + 30])[:3])
         goal.quantities.append(Quantity(kind, value, match.group(0), (context + " | " + after).strip()))
+    # "twice per second", "10 times a second", "once a minute": rates in words.
+    for match in re.finditer(r"\b(once|twice|" + _NUMBER + r" times)\s+(?:per|a|each|every)\s+(second|minute|ms|"
+                             r"millisecond)\b", lowered):
+        count = {"once": 1.0, "twice": 2.0}.get(match.group(1)) or _number(match.group(2))
+        per = {"second": 1.0, "minute": 60.0, "ms": 1e-3, "millisecond": 1e-3}[match.group(3)]
+        goal.quantities.append(Quantity("rate", count / per, match.group(0), "per"))
     for match in _PER.finditer(lowered):
         # "every 2 ms" is a period; "every ms" one millisecond.
         number = _number(match.group(1)) if match.group(1) else 1.0
@@ -245,7 +258,8 @@ def parse(text):
         for pattern in patterns:
             match = re.search(pattern, lowered)
             if match:
-                goal.intents[name] = -1 if _negated(lowered, match.start()) else 1
+                goal.intents[name] = -1 if _negated(lowered, match.start()) or \
+                    _replaced(match.group(0), lowered) else 1
                 goal.evidence.setdefault(name, []).append(match.group(0))
                 break
     for name, (pattern, _) in CAPABILITIES.items():

@@ -262,7 +262,9 @@ class Evaluator:
 # ---- Planning ----
 
 def intent_query(goal, name):
-    evidence = [w for e in goal.evidence.get(name, []) for w in e.split() if not re.search(r"\d", e)]
+    numbers = {q.text for q in goal.quantities}
+    evidence = [w for e in goal.evidence.get(name, []) if e not in numbers and not re.search(r"\d", e)
+                for w in e.split()]
     words = goalmod.INTENTS[name][1].lower().split() + evidence
     if goal.intents[name] < 0:
         return ["not_" + search.stem(w) for w in words]
