@@ -104,7 +104,7 @@ def plot(metrics, records, path):
     xs = [xmax * i / steps for i in range(steps + 1)]
     pos = [i / steps for i in range(steps + 1)]
     series = []
-    for path, recs in records.items():
+    for which, recs in records.items():
         elapsed, built, points = 0.0, 0, []
         done = []
         for r in recs:
@@ -114,7 +114,7 @@ def plot(metrics, records, path):
             done.append((elapsed, built))
         for x in xs:
             points.append(max([b for t, b in done if t <= x] or [0]))
-        series.append(("offline orchestrator" if path == "offline" else "model-assisted", points))
+        series.append(("offline orchestrator" if which == "offline" else "model-assisted", points))
     series.append(("hand-written references", [answerable] * len(xs)))
     ymax = br.nice_max(answerable)
     ticks = [(p, "%.1f" % x) for p, x in zip(pos, xs)][::4]
