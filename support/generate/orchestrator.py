@@ -528,23 +528,42 @@ class Plan:
                 "notes": notes, "cost": cost, "libs": libs, "relevance": relevance, "picks": picks,
                 "score": relevance - cost}
 
-    def satisfied(self, found):
-        """Whether the resolved tree answers an intent whose candidates are @found: one of them is
-        on (a bool) or reachable (an int), or its library is in with an option that matches."""
+    def satisfied(self, found, name=None):
+        """Whether the resolved tree answers an intent whose candidates are @found: one of them is on (a
+        bool) or reachable (an int), or another option of their library that matches the intent at least
+        half as well as its best candidate is on."""
         kconf = self.pool.kconf
         libraries = set()
-        for key, _ in found:
+        top = max(score for _, score in found)
+        for key, score in found:
+            if score < 0.9 * top:
+                continue  # a weaker match (console printf for "printf of doubles") answers it only if picked
             sym = kconf.syms[key]
             if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2:
                 return True
             if sym.orig_type != kconfiglib.BOOL and sym.visibility:
                 return True
+            # The candidate is one mode of a choice (or an option of that mode) and the choice is on in
+            # another mode: the library is there, configured the way another part of the goal wanted.
+            members = [sym] if sym.choice is not None else [] if sym.orig_type == kconfiglib.BOOL else [
+                leaf for leaf in kconfiglib.expr_items(sym.direct_dep)
+                if isinstance(leaf, kconfiglib.Symbol) and leaf.choice is not None]
+            if any(m.choice.selection is not None and m.choice.selection is not m and m.choice.tri_value == 2
+                   for m in members):
+                return True
             libraries.add(self.pool.nodes[key]["library"])
+        if name is None or name.startswith(("goal:", "model:")):
+            return False
+        cache = self.__dict__.setdefault("_intent_scores", {})
+        if name not in cache:
+            cache[name] = self.pool.index.score(search.tokens(" ".join(intent_query(self.goal, name))))
+        scores = cache[name]
+        bar = 0.5 * max(score for _, score in found)
         matches = {key for key, _ in found}
         for node in self.pool.settable:
-            if node["library"] in libraries and node["id"] not in matches:
+            if node["library"] in libraries and node["id"] not in matches and scores.get(node["id"], 0.0) >= bar:
                 sym = kconf.syms[node["id"]]
-                if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2 and sym.choice is None:
+                if sym.orig_type == kconfiglib.BOOL and sym.tri_value == 2:
                     return True
         return False
 
@@ -592,9 +611,15 @@ class Plan:
             successors = []
             for state in beam:
                 self.evaluator.resolve(state["assignments"])
-                if name in self.optional or self.satisfied(found):
-                    result.candidates += 1
+                if name in self.optional:
                     successors.append(state)
+                elif self.satisfied(found, name):
+                    # Already answered by what other intents brought in: as good as the best candidate,
+                    # and adds nothing, so the cost decides against a redundant library.
+                    result.candidates += 1
+                    best_score = max(score for _, score in found)
+                    successors.append(dict(state, relevance=state["relevance"] + best_score,
+                                           score=state["score"] + best_score))
                 for key, score in found:
                     result.candidates += 1
                     chosen = dict(state["chosen"], **self.enabling(key))
@@ -615,7 +640,7 @@ class Plan:
         final = []
         for state in beam:
             self.evaluator.resolve(state["assignments"])
-            if all(name in self.optional or self.satisfied(found) for name, found in options):
+            if all(name in self.optional or self.satisfied(found, name) for name, found in options):
                 final.append(state)
         result.valid = len(final)
         if not final:

@@ -27,7 +27,8 @@ _STOP = set("""a an the and or of to in on for with by at as is are be it its th
 then there these those which while will can may must should would could each every any all some so not no
 we i you our my me us they them their what when where who how do does did has have had been being also
 only just more most less least very make makes made build builds built run runs running use uses used
-using want wants need needs needed like please app application program system image one""".split())
+using want wants need needs needed like please app application program system image one between through
+over under about after before within across via per up down out off onto upon""".split())
 _NEGATE = re.compile(r"^(no|not|without|off|never|non)$")
 
 
