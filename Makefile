@@ -25,6 +25,11 @@ help:
 	@echo '                    tests (gcov; build/coverage, COVERAGE_OUT=dir moves it)'
 	@echo '  make metrics      code lines per directory and function-length figures'
 	@echo '                    (METRICS_REV=rev measures a git revision instead)'
+	@echo '  make generate GOAL="..." APP=dir'
+	@echo '                    a configuration and app skeleton from a one-sentence goal'
+	@echo '                    (CHECK=1 also builds and boots it; docs/generate.md)'
+	@echo '  make libgraph     the library relation graph of the Kconfig tree:'
+	@echo '                    build/libgraph/libgraph.json and .svg (LIBGRAPH_OUT=dir)'
 	@echo '  make clean        remove build/ and every application build directory'
 	@echo
 	@echo 'Per application (see make -C apps/helloworld help):'
@@ -73,7 +78,20 @@ coverage:
 metrics:
 	@$(PYTHON) support/scripts/code_metrics.py $(if $(METRICS_REV),--rev '$(METRICS_REV)')
 
+# The goal goes to the script through the environment, so quotes and dollars in it stay as typed.
+generate: export TN_GOAL = $(value GOAL)
+generate:
+	@$(if $(strip $(GOAL)),,$(error make generate needs GOAL="what the application must do", e.g. make generate GOAL="a 1 kHz control loop with floating-point PID, as small as possible" APP=apps/myctl))
+	@$(if $(strip $(APP)),,$(error make generate needs APP=dir: the application directory to write (created if new)))
+	@$(PYTHON) support/generate/generate.py --goal-env TN_GOAL --app '$(APP)' $(if $(filter 1 y yes,$(CHECK)),--check)
+
+LIBGRAPH_OUT ?= build/libgraph
+libgraph:
+	@mkdir -p '$(LIBGRAPH_OUT)/kconfig' && : > '$(LIBGRAPH_OUT)/kconfig/external.uk'
+	@srctree='$(CURDIR)' TN_APP_DIR='$(CURDIR)/apps/helloworld' TN_BUILD_DIR='$(abspath $(LIBGRAPH_OUT))' \
+	 $(PYTHON) support/kconfig/libgraph.py Config.uk '$(LIBGRAPH_OUT)'
+
 clean:
 	rm -rf build apps/*/build
 
-.PHONY: help deps run test unit fuzz-long bench bench-smoke docs coverage metrics clean
+.PHONY: help deps run test unit fuzz-long bench bench-smoke docs coverage metrics generate libgraph clean

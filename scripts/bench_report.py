@@ -7,6 +7,7 @@ metrics, never typed in.
 """
 
 import os
+import sys
 
 PAPER_NOTE = "measured on rk3568 silicon by the authors (cycles)"
 
@@ -574,6 +575,13 @@ def write(res, suites, out):
         md.append(smp)
     md.append("\n## Inter-VM channels (issue 18)\n\n")
     md.append(section_ivc(res))
+    if res.get("orchestrator"):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                        "support", "generate"))
+        import bench as orchestrator_bench
+        metrics = {k: v["total"] for k, v in res["metrics"].items() if k.startswith("orchestrator.")}
+        md.append("\n" + "\n".join(orchestrator_bench.section(metrics, res["orchestrator"])) + "\n")
+        orchestrator_bench.plot(metrics, res["orchestrator"], os.path.join(out, "orchestrator.svg"))
     md.append("\n## All metrics\n\n")
     md.append(all_metrics(res))
     md.append("\n## Configurations\n\n")
