@@ -30,6 +30,7 @@ void expired() { g_clock.local().expired(); }
 u64 now_ns() { return g_clock[0].now_ns(); }
 u64 now_ticks() { return g_clock[0].now_ticks(); }
 u64 frequency_hz() { return g_clock[0].frequency_hz(); }
+u64 ticks_to_ns(u64 ticks) { return g_clock[0].installed() ? g_clock[0].conversion().to_ns(ticks) : 0; }
 u64 overruns() {
     u64 n = 0;
     for (unsigned cpu = 0; cpu < smp::k_max_cpus; ++cpu)

@@ -49,6 +49,11 @@ u64 now_ns();
 /// on the conversion. 0 before a device is installed.
 /// @context Any (ISR ok). @blocking No.
 u64 now_ticks();
+/// The time of counter value @p ticks on the now_ns() scale (rounded down, as
+/// now_ns() rounds; a deadline there converts back to the same tick). 0
+/// before a device is installed.
+/// @context Any (ISR ok). @blocking No.
+u64 ticks_to_ns(u64 ticks);
 /// Counter frequency in Hz (CNTFRQ_EL0); 0 before a device is installed.
 /// @context Any (ISR ok). @blocking No.
 u64 frequency_hz();
