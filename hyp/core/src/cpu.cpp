@@ -171,11 +171,11 @@ void unload(CpuState& me) {
 }
 
 // Makes @p v the vCPU loaded on this CPU (run_vcpu()'s loads without the
-// general registers, which stay in its frame).
-void load(Vcpu& v) {
+// general registers, which stay in its frame). False: it already was.
+bool load(Vcpu& v) {
     CpuState& me = self();
     if (me.current == &v)
-        return;
+        return false;
     unload(me);
     Guest& g = *v.guest;
     VttbrEl2::write(g.stage2().vttbr());
@@ -188,6 +188,7 @@ void load(Vcpu& v) {
     ich::write_vmcr(v.ich_vmcr);
     ich::clear_lrs();
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
+    return true;
 }
 
 [[noreturn]] void run_shared(Vcpu& v, bool resumed) {
@@ -500,7 +501,10 @@ void before_entry(Vcpu& v) {
 #ifdef CONFIG_MORTISE_MODE2
     if (is_shared(v)) {
         tn::sched::unlock_preemption();  // a more urgent vCPU that became ready runs first
-        load(v);
+        // Woken from WFI by its timer's deadline: the timer is due as it is
+        // loaded; forwarded here, ich::enter() below loads it.
+        if (load(v))
+            take_due_vtimer(v);
     }
 #endif
     GuestState s = v.guest->state();
