@@ -45,6 +45,11 @@ void on_clock_event(void*) {
     KernelLock held;
     ++g_stats.interrupts;
     const unsigned cpu = queue_here();
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+    // lib/clock stopped the one-shot event before calling here: a timer a
+    // callback arms on this CPU, or the next earliest, must be programmed.
+    g_timers.fired(cpu);
+#endif
     u64 now = clock::now_ns();
     while (Timer* t = g_timers.pop_due(cpu, now)) {
         ++g_stats.fired;
@@ -57,7 +62,6 @@ void on_clock_event(void*) {
         }
     }
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
-    g_timers.fired(cpu);  // whatever comes next must be programmed
     program(cpu);
 #endif
 }

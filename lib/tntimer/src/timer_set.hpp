@@ -64,8 +64,9 @@ public:
         return &t;
     }
 
-    // @p cpu's comparator fired: it holds nothing now.
-    void fired(unsigned cpu) { m_programmed[cpu] = 0; }
+    // @p cpu's comparator fired and was stopped (lib/clock's one-shot event
+    // stops itself before its callback): it holds nothing now.
+    void fired(unsigned cpu) { m_programmed[cpu] = k_none; }
 
     // What @p cpu's comparator must be set to, recorded as programmed: its
     // earliest deadline, or k_none (stop it). False: it already holds that.

@@ -117,8 +117,19 @@ TEST(TimerSet, ComparatorReprogrammedOnlyWhenItsEarliestChanges) {
     EXPECT_EQ(reprogram(s, 1), 200u);
     s.fired(1);
     EXPECT_EQ(fire(s, 1, 200), std::vector<Timer*>{&b});
-    EXPECT_EQ(reprogram(s, 1), k_none) << "nothing left: stop it";
-    EXPECT_EQ(reprogram(s, 1), k_unchanged);
+    EXPECT_EQ(reprogram(s, 1), k_unchanged) << "nothing left: the event stopped itself";
+    // Armed and cancelled without firing: the comparator keeps the old
+    // deadline until the next arming of CPU 1's earliest moves it.
+    Timer d, e;
+    EXPECT_TRUE(s.start(d, 1, 300, 0));
+    EXPECT_EQ(reprogram(s, 1), 300u);
+    EXPECT_TRUE(s.cancel(d));
+    EXPECT_EQ(reprogram(s, 0), k_unchanged);
+    EXPECT_TRUE(s.start(d, 1, 400, 0)) << "the new earliest, later than the one it holds";
+    EXPECT_EQ(reprogram(s, 1), 400u);
+    EXPECT_FALSE(s.start(e, 1, 500, 0)) << "not the earliest";
+    EXPECT_FALSE(s.start(d, 1, 400, 0)) << "the deadline it holds";
+    EXPECT_TRUE(s.start(e, 1, 250, 0)) << "earlier than the one it holds";
 }
 
 TEST(TimerSet, ReArmingTheProgrammedDeadlineWritesNothing) {
