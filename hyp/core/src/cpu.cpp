@@ -502,8 +502,9 @@ void before_entry(Vcpu& v) {
     if (is_shared(v)) {
         tn::sched::unlock_preemption();  // a more urgent vCPU that became ready runs first
         // Woken from WFI by its timer's deadline: the timer is due as it is
-        // loaded; forwarded here, ich::enter() below loads it.
-        if (load(v))
+        // loaded; forwarded here, ich::enter() below loads it. Not for a
+        // vCPU about to park (as the exit's fast path).
+        if (load(v) && stays_on_cpu(v))
             take_due_vtimer(v);
     }
 #endif
