@@ -204,13 +204,24 @@ bool load(Vcpu& v) {
     mortise_enter_guest(sh.frame);
 }
 
+// The wait's timeout for @p deadline_ns, computed at the last moment (the
+// wait arms it a few instructions later); at least 1 ns, so a deadline
+// passed meanwhile still blocks until the timer's next interrupt.
+u64 timeout_until(u64 deadline_ns) {
+    if (deadline_ns == tn::sched::k_forever)
+        return deadline_ns;
+    const u64 now = tn::clock::now_ns();
+    return deadline_ns > now ? deadline_ns - now : 1;
+}
+
 // Blocks the calling vCPU thread until kick_vcpu(@p v) (one since the last
-// call returns at once) or @p deadline_ns (tn::clock time, k_forever: none);
-// the caller checks why.
+// call returns at once) or @p deadline_ns (tn::clock time, k_forever: none),
+// made a relative timeout under the lock, just before the wait arms it; the
+// caller checks why.
 void block(Shared& sh, u64 deadline_ns) {
     tn::sched::Locked held;
     if (!sh.kicked)
-        (void)tn::sched::wait_until(held, sh.wq, deadline_ns);
+        (void)tn::sched::wait(held, sh.wq, timeout_until(deadline_ns));
     sh.kicked = false;
 }
 

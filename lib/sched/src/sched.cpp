@@ -600,14 +600,6 @@ WaitResult wait(Locked&, WaitQueue& wq, u64 timeout_ns) {
     return block(t, timeout_ns == k_forever ? k_forever : deadline_after(timeout_ns));
 }
 
-WaitResult wait_until(Locked&, WaitQueue& wq, u64 deadline_ns) {
-    if (deadline_ns != k_forever && clock::now_ns() >= deadline_ns)
-        return WaitResult::Timeout;
-    Thread* t = current_locked();
-    wq_insert(wq, t);
-    return block(t, deadline_ns);
-}
-
 Thread* wake_one(Locked&, WaitQueue& wq, uptr value) {
     Thread* t = wq.first();
     if (t)

@@ -59,12 +59,6 @@ private:
 /// blocking). The lock is released while the thread is blocked.
 /// @pre thread context (not in_isr()).
 WaitResult wait(Locked&, WaitQueue& wq, u64 timeout_ns);
-/// wait() until the absolute time @p deadline_ns (tn::clock::now_ns() scale;
-/// k_forever: no timeout): for a deadline known in advance, which a relative
-/// timeout would move by the time taken to compute it. A deadline already
-/// passed returns Timeout at once without blocking.
-/// @pre thread context (not in_isr()).
-WaitResult wait_until(Locked&, WaitQueue& wq, u64 deadline_ns);
 /// Wakes the first thread of @p wq, handing it @p value (wake_value()).
 /// Returns it, or nullptr if @p wq was empty. ISR ok.
 Thread* wake_one(Locked&, WaitQueue& wq, uptr value = 0);
