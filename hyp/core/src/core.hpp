@@ -316,6 +316,11 @@ bool stays_on_cpu(Vcpu& v);
 /// in its vGIC with a hardware link (the physical PPI stays active until the
 /// guest deactivates the virtual one, or the vCPU leaves the CPU).
 void forward_vtimer(Vcpu& v);
+/// Just after @p v's EL1 state was loaded, before its list registers are:
+/// if its virtual timer is already due (the deadline a mode-2 WFI slept to),
+/// takes the physical PPI now and forwards it, so the guest is entered with
+/// it pending instead of exiting at once to have it forwarded.
+void take_due_vtimer(Vcpu& v);
 /// Makes @p cpu look at its requests soon.
 void kick(unsigned cpu);
 #ifdef CONFIG_MORTISE_MODE2

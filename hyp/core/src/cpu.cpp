@@ -19,6 +19,7 @@
 #include "core.hpp"
 
 #ifdef CONFIG_MORTISE_MODE2
+#include <tn/clock.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
 #endif
@@ -170,11 +171,11 @@ void unload(CpuState& me) {
 }
 
 // Makes @p v the vCPU loaded on this CPU (run_vcpu()'s loads without the
-// general registers, which stay in its frame).
-void load(Vcpu& v) {
+// general registers, which stay in its frame). False: it already was.
+bool load(Vcpu& v) {
     CpuState& me = self();
     if (me.current == &v)
-        return;
+        return false;
     unload(me);
     Guest& g = *v.guest;
     VttbrEl2::write(g.stage2().vttbr());
@@ -187,6 +188,7 @@ void load(Vcpu& v) {
     ich::write_vmcr(v.ich_vmcr);
     ich::clear_lrs();
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
+    return true;
 }
 
 [[noreturn]] void run_shared(Vcpu& v, bool resumed) {
@@ -202,12 +204,24 @@ void load(Vcpu& v) {
     mortise_enter_guest(sh.frame);
 }
 
+// The wait's timeout for @p deadline_ns, computed at the last moment (the
+// wait arms it a few instructions later); at least 1 ns, so a deadline
+// passed meanwhile still blocks until the timer's next interrupt.
+u64 timeout_until(u64 deadline_ns) {
+    if (deadline_ns == tn::sched::k_forever)
+        return deadline_ns;
+    const u64 now = tn::clock::now_ns();
+    return deadline_ns > now ? deadline_ns - now : 1;
+}
+
 // Blocks the calling vCPU thread until kick_vcpu(@p v) (one since the last
-// call returns at once) or @p timeout_ns; the caller checks why.
-void block(Shared& sh, u64 timeout_ns) {
+// call returns at once) or @p deadline_ns (tn::clock time, k_forever: none),
+// made a relative timeout under the lock, just before the wait arms it; the
+// caller checks why.
+void block(Shared& sh, u64 deadline_ns) {
     tn::sched::Locked held;
     if (!sh.kicked)
-        (void)tn::sched::wait(held, sh.wq, timeout_ns);
+        (void)tn::sched::wait(held, sh.wq, timeout_until(deadline_ns));
     sh.kicked = false;
 }
 
@@ -237,18 +251,19 @@ void vcpu_thread(void* arg) {
     wait_for_start(arg);
 }
 
-// Nanoseconds from now to the deadline of @p v's saved virtual timer (0: due
-// now), or k_forever when it is off or masked (CNTV_CTL_EL0 ENABLE, IMASK).
-u64 vtimer_timeout(const Vcpu& v) {
+// The deadline of @p v's saved virtual timer as tn::clock time (that of the
+// EL2 timer: the physical counter), 0 when it is due now, or k_forever when
+// it is off or masked (CNTV_CTL_EL0 ENABLE, IMASK). Absolute, so the wait's
+// timeout is the guest's deadline to the tick, whatever the time taken
+// between here and the arming of the timeout.
+u64 vtimer_deadline(const Vcpu& v) {
     const u64 ctl = v.ctx.el1.cntv_ctl;
     if (!(ctl & 1) || (ctl & 2))
         return tn::sched::k_forever;
     const u64 deadline = v.ctx.el1.cntv_cval + v.guest->cntvoff();  // physical counter time
-    const u64 now = tn::arch::CntpctEl0::read();
-    if (deadline <= now)
+    if (deadline <= tn::arch::CntpctEl0::read())
         return 0;
-    const u64 freq = tn::arch::CntfrqEl0::read();
-    return static_cast<u64>((static_cast<unsigned __int128>(deadline - now) * 1'000'000'000u + freq - 1) / freq);
+    return tn::clock::ticks_to_ns(deadline);
 }
 #else
 constexpr bool is_shared(const Vcpu&) { return false; }
@@ -435,10 +450,10 @@ void guest_wfx(Vcpu& v, vcpu::GuestRegs& r) {
         __atomic_store_n(&sh.kicked, false, __ATOMIC_SEQ_CST);
         // Checked after clearing the flag: an injection after the check
         // sets it again (kick_vcpu), so the wait below returns at once.
-        const u64 timeout = vtimer_timeout(v);
-        if (timeout == 0 || v.guest->vgic().has_deliverable(v.index) || !stays_on_cpu(v))
+        const u64 deadline = vtimer_deadline(v);
+        if (deadline == 0 || v.guest->vgic().has_deliverable(v.index) || !stays_on_cpu(v))
             return;
-        block(sh, timeout);
+        block(sh, deadline);
     }
 }
 #endif
@@ -497,7 +512,11 @@ void before_entry(Vcpu& v) {
 #ifdef CONFIG_MORTISE_MODE2
     if (is_shared(v)) {
         tn::sched::unlock_preemption();  // a more urgent vCPU that became ready runs first
-        load(v);
+        // Woken from WFI by its timer's deadline: the timer is due as it is
+        // loaded; forwarded here, ich::enter() below loads it. Not for a
+        // vCPU about to park (as the exit's fast path).
+        if (load(v) && stays_on_cpu(v))
+            take_due_vtimer(v);
     }
 #endif
     GuestState s = v.guest->state();

@@ -41,6 +41,25 @@ void give_back(u32 intid) {
 
 }  // namespace
 
+namespace mortise {
+
+void take_due_vtimer(Vcpu& v) {
+    if (IccHppir1El1::Intid::get(IccHppir1El1::read()) != k_vtimer_intid)
+        return;  // not due (or something more urgent first: the guest's exit will sort it out)
+    auto intid = static_cast<u32>(IccIar1El1::Intid::get(IccIar1El1::read()));
+    asm volatile("dsb sy" ::: "memory");
+    if (intid != k_vtimer_intid) {
+        if (!tn::irq::is_special(intid))
+            give_back(intid);
+        return;
+    }
+    forward_vtimer(v);
+    IccEoir1El1::write(intid);  // priority drop; the guest's deactivation ends it
+    asm volatile("isb" ::: "memory");
+}
+
+}  // namespace mortise
+
 extern "C" bool mortise_guest_irq_fast(vcpu::GuestRegs*) {
     Vcpu* v = current_vcpu();
     if (!v || !stays_on_cpu(*v))

@@ -18,6 +18,7 @@ public:
     u64 now_ns() const { return m_device ? m_conversion.to_ns(m_device->counter()) : 0; }
     u64 frequency_hz() const { return m_conversion.frequency_hz(); }
     const Conversion& conversion() const { return m_conversion; }
+    bool installed() const { return m_device != nullptr; }
 
     void set_callback(Callback callback, void* ctx);
     Result<void, Error> arm_at(u64 deadline_ns);

@@ -1,10 +1,14 @@
-// The timer service: one queue, one clock event, one kernel lock (see
+// The timer service: the queues, the clock events, one kernel lock (see
 // tn/tntimer.hpp). Every queue change and the expiry loop run under the lock.
+// Tickless: one queue per CPU (timer_set.hpp), each driving that CPU's own
+// comparator. Tick: one queue, served by CPU 0's periodic event.
 #include <tn/clock.hpp>
 #include <tn/init.hpp>
 #include <tn/irq.hpp>
-#include <tn/list.hpp>
+#include <tn/smp.hpp>
 #include <tn/tntimer.hpp>
+
+#include "timer_set.hpp"
 
 namespace tn::tntimer {
 
@@ -12,21 +16,26 @@ Spinlock detail::g_kernel_lock;
 
 namespace {
 
-Queue g_queue;
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+constexpr unsigned k_queues = smp::k_max_cpus;
+// The CPU whose queue a timer armed here goes to, and whose events are served here.
+unsigned queue_here() { return smp::this_cpu(); }
+#else
+constexpr unsigned k_queues = 1;
+unsigned queue_here() { return 0; }  // the tick runs on CPU 0 and serves every timer
+#endif
+
+constinit TimerSet<k_queues> g_timers;
 Stats g_stats;
 
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
-u64 g_programmed = ~u64{0};  // deadline the clock event is armed for; ~0: none
-
-// Points the one-shot event at the earliest deadline, or stops it.
-void program() {
-    Node* first = g_queue.earliest();
-    u64 want = first ? first->deadline : ~u64{0};
-    if (want == g_programmed)
+// Points this CPU's one-shot event at its earliest deadline, or stops it.
+void program(unsigned cpu) {
+    u64 deadline;
+    if (!g_timers.next_deadline(cpu, deadline))
         return;
-    g_programmed = want;
-    if (first)
-        (void)clock::arm_at(want);
+    if (deadline != TimerSet<k_queues>::k_none)
+        (void)clock::arm_at(deadline);
     else
         clock::stop();
 }
@@ -35,27 +44,25 @@ void program() {
 void on_clock_event(void*) {
     KernelLock held;
     ++g_stats.interrupts;
+    const unsigned cpu = queue_here();
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+    // lib/clock stopped the one-shot event before calling here: a timer a
+    // callback arms on this CPU, or the next earliest, must be programmed.
+    g_timers.fired(cpu);
+#endif
     u64 now = clock::now_ns();
-    for (Node* n; (n = g_queue.earliest()) != nullptr && n->deadline <= now;) {
-        Timer& t = *container_of(n, &Timer::node);
-        // A periodic timer is re-armed where it is (one sift down), the
-        // same order as popping and re-inserting it.
-        if (t.period_ns)
-            g_queue.replace_earliest(n->deadline + t.period_ns);
-        else
-            (void)g_queue.pop_earliest();
+    while (Timer* t = g_timers.pop_due(cpu, now)) {
         ++g_stats.fired;
-        if (t.locked_callback) {
-            t.callback(t, t.ctx);
+        if (t->locked_callback) {
+            t->callback(*t, t->ctx);
         } else {
             detail::g_kernel_lock.unlock();
-            t.callback(t, t.ctx);
+            t->callback(*t, t->ctx);
             detail::g_kernel_lock.lock();
         }
     }
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
-    g_programmed = 0;  // the event fired: whatever comes next must be programmed
-    program();
+    program(cpu);
 #endif
 }
 
@@ -73,22 +80,15 @@ int tntimer_init() {
 TN_INIT(tntimer_init, TN_INIT_LIB);
 
 void start_locked(Timer& t, u64 deadline_ns, u64 period_ns) {
-    if (t.node.linked())
-        g_queue.remove(t.node);
-    t.period_ns = period_ns;
-    g_queue.insert(t.node, deadline_ns);
+    const unsigned cpu = queue_here();
+    [[maybe_unused]] bool earliest = g_timers.start(t, cpu, deadline_ns, period_ns);
 #ifdef CONFIG_LIBTNTIMER_TICKLESS
-    if (g_queue.earliest() == &t.node)
-        program();
+    if (earliest)
+        program(cpu);
 #endif
 }
 
-bool cancel_locked(Timer& t) {
-    if (!t.node.linked())
-        return false;
-    g_queue.remove(t.node);
-    return true;
-}
+bool cancel_locked(Timer& t) { return g_timers.cancel(t); }
 
 void start(Timer& t, u64 deadline_ns, u64 period_ns) {
     KernelLock held;
@@ -102,7 +102,7 @@ bool cancel(Timer& t) {
 
 usize armed_count() {
     KernelLock held;
-    return g_queue.size();
+    return g_timers.size();
 }
 
 Stats stats() {

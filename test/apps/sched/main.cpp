@@ -2,11 +2,14 @@
 // from the timer interrupt, yield among equals, round-robin time slices,
 // sleep accuracy, join, software timers firing in deadline order, threads on
 // a second CPU, stacks with guard pages, suspend and resume (created
-// suspended, suspended while blocked, by another thread, across CPUs).
+// suspended, suspended while blocked, by another thread, across CPUs), and on
+// two or more CPUs timers and timeouts of CPU 1 (on time, cancelled from CPU
+// 0, racing wake-ups from CPU 0 with none lost).
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
 #include <tn/irq.hpp>
 #include <tn/sched.hpp>
+#include <tn/sched_impl.hpp>
 #include <tn/smp.hpp>
 #include <tn/tntimer.hpp>
 
@@ -261,6 +264,134 @@ void test_other_cpu() {
     check(!sched::create({"bad", 10, 0, smp::k_max_cpus}, where, nullptr).ok(), "no thread for a CPU beyond TN_MAX_CPUS");
 }
 
+// ---- timers and timeouts on CPU 1 (two or more CPUs). Tickless, CPU 1's
+// own comparator serves them; with the tick, CPU 0's tick does and the
+// bounds grow by a tick period.
+u64 ticks_of(u64 ns) { return static_cast<u64>(static_cast<unsigned __int128>(ns) * clock::frequency_hz() / 1'000'000'000u); }
+u64 late_bound() {
+#ifdef CONFIG_LIBTNTIMER_TICK
+    return CONFIG_SCHED_TEST_CPU1_BOUND + clock::frequency_hz() / CONFIG_LIBTNTIMER_HZ;
+#else
+    return CONFIG_SCHED_TEST_CPU1_BOUND;
+#endif
+}
+
+constexpr int k_cpu1_sleeps = 20;
+u64 g_sleep_worst;
+bool g_sleep_early;
+void cpu1_sleeper(void*) {
+    // Deadlines off the millisecond grid, so a tick could not meet them.
+    u64 deadline = clock::now_ns() + 1'370'000;
+    for (int i = 0; i < k_cpu1_sleeps; ++i, deadline += 1'370'000) {
+        (void)sched::sleep_until(deadline);
+        asm volatile("isb" ::: "memory");
+        u64 now = clock::now_ticks();
+        u64 due = ticks_of(deadline);
+        g_sleep_early |= now < due;
+        if (now >= due && now - due > g_sleep_worst)
+            g_sleep_worst = now - due;
+    }
+}
+
+struct Fired {
+    volatile u64 at;  // counter ticks
+    volatile unsigned cpu;
+    volatile unsigned count;
+};
+Fired g_fired_kept, g_fired_cancelled;
+u64 g_kept_due;
+tntimer::Timer g_kept, g_cancelled;
+void on_cpu1_timer(tntimer::Timer&, void* ctx) {
+    auto* f = static_cast<Fired*>(ctx);
+    asm volatile("isb" ::: "memory");
+    f->at = clock::now_ticks();
+    f->cpu = smp::this_cpu();
+    f->count = f->count + 1;
+}
+// Arms two timers from CPU 1 and returns: the earlier one is cancelled from
+// CPU 0 (CPU 1's comparator still holds its deadline), the later must fire.
+void cpu1_arm(void*) {
+    u64 now = clock::now_ns();
+    g_cancelled.callback = on_cpu1_timer;
+    g_cancelled.ctx = &g_fired_cancelled;
+    g_kept.callback = on_cpu1_timer;
+    g_kept.ctx = &g_fired_kept;
+    g_kept_due = ticks_of(now + 3'000'000);
+    tntimer::start(g_cancelled, now + 2'000'000);
+    tntimer::start(g_kept, now + 3'000'000);
+}
+
+// Tokens handed from CPU 0 to a waiter on CPU 1 whose timeout races them.
+constexpr unsigned k_tokens = 200;
+constexpr u64 k_wait_ns = 250'000;
+sched::WaitQueue g_token_wq;
+unsigned g_tokens, g_token_got, g_token_timeouts;
+u64 g_wait_worst;  // longest wait past its timeout, counter ticks
+void token_waiter(void*) {
+    while (g_token_got < k_tokens) {
+        asm volatile("isb" ::: "memory");
+        u64 t0 = clock::now_ticks();
+        sched::WaitResult r = sched::WaitResult::Woken;
+        {
+            sched::Locked held;
+            if (g_tokens == 0)
+                r = sched::wait(held, g_token_wq, k_wait_ns);
+            if (g_tokens != 0) {
+                --g_tokens;
+                ++g_token_got;
+            }
+        }
+        asm volatile("isb" ::: "memory");
+        u64 took = clock::now_ticks() - t0;
+        if (r == sched::WaitResult::Timeout) {
+            ++g_token_timeouts;
+            u64 over = took > ticks_of(k_wait_ns) ? took - ticks_of(k_wait_ns) : 0;
+            g_wait_worst = over > g_wait_worst ? over : g_wait_worst;
+        }
+    }
+}
+
+void test_timers_other_cpu() {
+    auto* s = spawn("cpu1-sleep", 10, cpu1_sleeper, nullptr, 1);
+    check(s && sched::join(s, 1'000'000'000).ok(), "CPU 1's sleeps end (join within 1 s)");
+    tn_printf("sched: CPU 1: %d sleeps, worst %lu counter ticks late\n", k_cpu1_sleeps, g_sleep_worst);
+    check(!g_sleep_early, "no sleep on CPU 1 ended early");
+    check(g_sleep_worst <= late_bound(), "CPU 1's sleeps end within the bound of their deadlines");
+
+    auto* a = spawn("cpu1-arm", 10, cpu1_arm, nullptr, 1);
+    join_ok(a);
+    // Under -icount this runs well before the 2 ms deadline; a real-time run
+    // on a busy host may come too late, and then the callback must have run.
+    bool cancelled = tntimer::cancel(g_cancelled);
+    for (int i = 0; i < 1000 && g_fired_kept.count == 0; ++i)
+        (void)sched::sleep_ns(1'000'000);
+    (void)sched::sleep_ns(1'000'000);
+    u64 late = g_fired_kept.at - g_kept_due;
+    tn_printf("sched: timer armed on CPU 1 fired on CPU %u, %lu counter ticks late; the one cancelled from CPU 0 fired "
+              "%u times\n", g_fired_kept.cpu, late, g_fired_cancelled.count);
+    check(g_fired_kept.count == 1, "the timer armed on CPU 1 fired once");
+    check(g_fired_cancelled.count == (cancelled ? 0u : 1u), "a cancel that succeeded kept the callback from running");
+    check(g_fired_kept.at >= g_kept_due && late <= late_bound(), "timer of CPU 1 fired within the bound");
+#ifdef CONFIG_LIBTNTIMER_TICKLESS
+    check(g_fired_kept.cpu == 1, "tickless: a timer fires on the CPU that armed it");
+#endif
+
+    auto* w = spawn("cpu1-wait", 10, token_waiter, nullptr, 1);
+    u64 x = 0x2545'f491'4f6c'dd1dull;
+    for (unsigned i = 0; i < k_tokens; ++i) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        (void)sched::sleep_ns(150'000 + (x >> 40) % 200'000);  // around the waiter's 250 us timeout
+        sched::Locked held;
+        ++g_tokens;
+        (void)sched::wake_one(held, g_token_wq);
+    }
+    check(w && sched::join(w, 1'000'000'000).ok(), "CPU 1's waiter took every token (join within 1 s)");
+    tn_printf("sched: CPU 1 waiter: %u of %u tokens from CPU 0, %u timeouts, worst %lu counter ticks past one\n",
+              g_token_got, k_tokens, g_token_timeouts, g_wait_worst);
+    check(g_token_got == k_tokens, "no wake-up lost");
+    check(g_wait_worst <= late_bound(), "timeouts on CPU 1 end within the bound");
+}
+
 // ---- suspend and resume: created suspended, suspended while blocked, a
 // ready thread suspended by another thread, threads of another CPU
 sched::Thread* spawn_suspended(const char* name, u8 prio, sched::Entry fn, void* arg = nullptr, unsigned cpu = 0) {
@@ -398,6 +529,8 @@ int main() {
     test_sleep();
     test_many_timers();
     test_other_cpu();
+    if (smp::online_count() > 1)
+        test_timers_other_cpu();
     test_suspend();
     if (g_failures)
         return 1;

@@ -14,8 +14,9 @@
 ///
 /// Context: the arm/stop calls may be made from thread context or from the
 /// callback itself; they mask IRQs on the calling CPU while they update the
-/// timer. Single-CPU for now: the event is delivered to the CPU that
-/// programmed it last (the timer is a per-CPU PPI).
+/// timer. SMP: the timer is a per-CPU PPI, so each CPU has an event of its
+/// own: arm_at(), arm_periodic() and stop() act on the calling CPU's, whose
+/// expiry runs the callback on that CPU; the callback is the same for all.
 ///
 /// The event has one owner: with lib/tntimer in the image (every image with
 /// lib/sched) that is tntimer, so applications use tn::tntimer timers (or
@@ -48,32 +49,38 @@ u64 now_ns();
 /// on the conversion. 0 before a device is installed.
 /// @context Any (ISR ok). @blocking No.
 u64 now_ticks();
+/// The time of counter value @p ticks on the now_ns() scale (rounded down, as
+/// now_ns() rounds; a deadline there converts back to the same tick). 0
+/// before a device is installed.
+/// @context Any (ISR ok). @blocking No.
+u64 ticks_to_ns(u64 ticks);
 /// Counter frequency in Hz (CNTFRQ_EL0); 0 before a device is installed.
 /// @context Any (ISR ok). @blocking No.
 u64 frequency_hz();
 
-/// Installs the function the event calls (nullptr: none). Takes effect for the
-/// next expiry.
+/// Installs the function the event calls (nullptr: none), on every CPU.
+/// Takes effect for the next expiry.
 /// @param callback runs in IRQ context at each expiry.
 /// @param ctx passed to @p callback.
 /// @context Thread or the callback itself. @blocking No.
 void set_callback(Callback callback, void* ctx);
-/// Fires the event once at @p deadline_ns (a past deadline fires at once),
-/// replacing any event already armed.
+/// Fires the calling CPU's event once at @p deadline_ns (a past deadline
+/// fires at once), replacing any event already armed there.
 /// @param deadline_ns absolute time (now_ns() scale).
 /// @retval Error::NoDevice no timer driver installed.
 /// @context Thread or the callback itself. @blocking No.
 Result<void, Error> arm_at(u64 deadline_ns);
-/// Fires the event every @p period_ns, the first one period from now,
-/// replacing any event already armed.
+/// Fires the calling CPU's event every @p period_ns, the first one period
+/// from now, replacing any event already armed there.
 /// @param period_ns the period, rounded to whole ticks.
 /// @retval Error::NoDevice no timer driver installed.
 /// @retval Error::BadPeriod @p period_ns is 0.
 /// @context Thread or the callback itself. @blocking No.
 Result<void, Error> arm_periodic(u64 period_ns);
-/// Cancels the armed event, if any. @context Thread or the callback itself.
+/// Cancels the calling CPU's armed event, if any. @context Thread or the
+/// callback itself.
 void stop();
-/// Periods the periodic event skipped because an expiry was handled more than
+/// Periods the periodic events (of all CPUs) skipped because an expiry was handled more than
 /// one period late (the callback runs once for them, not once each).
 /// @context Any.
 u64 overruns();

@@ -1,15 +1,20 @@
 /// @file
 /// @brief Software timers and the kernel lock (lib/tntimer, CONFIG_LIBTNTIMER; the paper's tntimer).
 ///
-/// All armed timers of the image sit in one queue (tn/tntimer/queue.hpp) kept
-/// in nanoseconds of tn::clock time; the clock's one hardware event drives
-/// them in one of two modes (Kconfig):
-///   tick     (LIBTNTIMER_TICK): a periodic interrupt at LIBTNTIMER_HZ; each
-///            tick runs every timer whose deadline has passed, so a timer fires
-///            at the first tick at or after its deadline (never early, at most
-///            one tick period late).
-///   tickless (LIBTNTIMER_TICKLESS): the event is programmed one-shot to the
-///            earliest deadline; with nothing armed there is no interrupt.
+/// Armed timers sit in queues (tn/tntimer/queue.hpp) kept in nanoseconds of
+/// tn::clock time, driven by the clock's hardware event in one of two modes
+/// (Kconfig):
+///   tick     (LIBTNTIMER_TICK): one queue for the image and a periodic
+///            interrupt at LIBTNTIMER_HZ on CPU 0; each tick runs every timer
+///            whose deadline has passed, so a timer fires at the first tick at
+///            or after its deadline (never early, at most one tick period
+///            late), on CPU 0.
+///   tickless (LIBTNTIMER_TICKLESS): one queue per CPU; a timer goes into the
+///            queue of the CPU that arms it, and each CPU's own event (its
+///            comparator) is programmed one-shot to its queue's earliest
+///            deadline, so the timer fires on that CPU at its deadline; with
+///            nothing armed there is no interrupt. A thread's timeouts (armed
+///            by the thread itself) fire on its own CPU.
 ///
 /// Callbacks run in interrupt context with IRQs masked. A plain timer's
 /// callback runs without the kernel lock, so it may call any "ISR ok"
@@ -19,10 +24,11 @@
 ///
 /// The kernel lock: one lock, taken with IRQs masked, for the timer queue and
 /// the scheduler state built on it (lib/sched). With one CPU it is just IRQ
-/// masking. SMP: the clock event is serviced on CPU 0 (the tick mode's
-/// periodic event is programmed there at boot); tickless mode is single-CPU
-/// for now, since a timer armed on another CPU would have to reprogram CPU 0's
-/// comparator.
+/// masking. SMP: every CPU's queue is under the one lock, so any CPU may
+/// cancel or re-arm any timer. A cancel from another CPU does not reprogram
+/// the timer's CPU (that would take an SGI): its comparator fires once for
+/// nothing and is set to the next deadline then. A re-arm moves the timer to
+/// the calling CPU's queue.
 #pragma once
 
 #include <tn/irq.hpp>
@@ -79,6 +85,7 @@ struct Timer {
     void* ctx = nullptr;           ///< Passed to the callback.
     u64 period_ns = 0;             ///< 0: one-shot.
     bool locked_callback = false;  ///< Kernel timeouts: run with the kernel lock held.
+    u16 queue = 0;                 ///< The CPU whose queue holds it while armed (owned by lib/tntimer).
 
     /// True between start() and its firing (one-shot) or cancel().
     bool armed() const { return node.linked(); }
@@ -87,7 +94,8 @@ struct Timer {
 /// Arms @p t to call its callback at @p deadline_ns (tn::clock::now_ns()
 /// time; a past deadline fires at the next tick or at once in tickless mode),
 /// then every @p period_ns if that is not 0 (from the previous deadline, so
-/// the rate does not drift). Re-arms an armed timer.
+/// the rate does not drift). Re-arms an armed timer. Tickless: the callback
+/// runs on the calling CPU.
 /// @param t the timer; must stay valid while armed.
 /// @param deadline_ns absolute time of the first expiry.
 /// @param period_ns 0 for a one-shot timer.
