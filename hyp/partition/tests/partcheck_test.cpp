@@ -155,6 +155,14 @@ TEST_F(Partcheck, ReservationsNameFileLineNodeAndReason) {
               "'budget-us' and 'period-us' or a priority below 5\n");
 }
 
+// Scheduling hints: max-priority above priority, on mode-2 guests only, never with a reservation, and
+// counted at its ceiling against the reserved guests of its CPU; file:line for each.
+TEST_F(Partcheck, MaxPriorityNamesFileLineNodeAndReason) {
+    Outcome o = run("bad-hint", {"--mode2", "y"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text, "HINT-EXPECTED");
+}
+
 // --board-dtb with the board's LLC described (a 1 MiB L2 of 1024 sets of 64-byte lines: 16 colours):
 // the image's --colors must agree, or the check stops and names the count to configure.
 TEST_F(Partcheck, BoardCacheMustAgreeWithTheColourCount) {
