@@ -381,6 +381,13 @@ def section_mortise(res):
              "n/a" if g is None or not b else "{:.2f} ×".format(g / b),
              "not measured" if g is None or not b else "met" if g <= GUEST_LIMIT * b else "not met"]
             for n, g, b in guest]) + "\n"
+    on, off = mean(m, "mode2.double_sched.misses.on"), mean(m, "mode2.double_sched.misses.off")
+    if on is not None or off is not None:
+        md += ("### The double scheduler (configuration mode2-double-sched: a 1 kHz Tenon task over 1000 periods, "
+               "a CPU-bound neighbour above its base priority)\n\n")
+        md += table(("metric", "hints off", "hints on", "neighbour's share with hints (per mille)"), [
+            ["`mode2.double_sched.misses.{off,on}`: deadline misses", fmt(off), fmt(on),
+             fmt(mean(m, "mode2.double_sched.share"))]]) + "\n"
     return md
 
 

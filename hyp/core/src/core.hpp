@@ -340,8 +340,13 @@ bool cpu0_shared(const partition::Description& d);
 /// blocks the vCPU's thread until an interrupt is deliverable to it or its
 /// virtual timer's deadline, WFE yields to its equals.
 void guest_wfx(Vcpu& v, vcpu::GuestRegs& r);
+/// The sched hypercall group's operations (scheduling hints of mode-2 guests; a pointer, not a
+/// call, as g_instance_ops).
+extern hypercall::SchedOps* const g_sched_ops;
 #else
 inline void kick_vcpu(Vcpu& v) { kick(v.pcpu); }
+/// No mode 2: the sched group answers NotSupported.
+inline constexpr hypercall::SchedOps* g_sched_ops = nullptr;
 #endif
 /// The top-of-stack guest frame of the calling CPU.
 vcpu::GuestRegs* guest_frame();

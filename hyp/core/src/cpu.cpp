@@ -22,6 +22,7 @@
 #include <tn/clock.hpp>
 #include <tn/sched.hpp>
 #include <tn/sched_impl.hpp>
+#include <tn/tntimer.hpp>
 #endif
 
 extern "C" {
@@ -142,12 +143,18 @@ struct Shared {
     bool kicked;             // kick_vcpu() since the thread last looked (under lib/sched's lock)
     bool on;                 // started and not parked (running_on_cpu)
     tn::sched::WaitQueue wq;
+    // Scheduling hints (sched.hint; only for a guest with max-priority):
+    u8 raise;                // on_interrupt, clamped; 0: none (no hint since the last boot)
+    bool watching;           // `watch` is armed for the raise (cleared by whoever takes it)
+    tn::tntimer::Timer watch;  // the preempted vCPU's virtual-timer deadline
 };
 
 Shared g_shared[partition::k_max_guests][k_max_vcpus];
 
 Shared& shared_of(const Vcpu& v) { return g_shared[v.guest->index()][v.index]; }
 bool is_shared(const Vcpu& v) { return v.guest->desc().mode == 2; }
+
+void watch_preempted(Vcpu& v);
 
 // Saves the state of the vCPU loaded on this CPU into its Context (as a pause
 // does: the virtual timer stopped, a forwarded timer interrupt ended) and
@@ -168,6 +175,8 @@ void unload(CpuState& me) {
     }
     VttbrEl2::write(0);
     __atomic_store_n(&me.current, nullptr, __ATOMIC_SEQ_CST);
+    if (shared_of(*v).thread != tn::sched::current())
+        watch_preempted(*v);  // another vCPU took the CPU from it
 }
 
 // Makes @p v the vCPU loaded on this CPU (run_vcpu()'s loads without the
@@ -176,6 +185,9 @@ bool load(Vcpu& v) {
     CpuState& me = self();
     if (me.current == &v)
         return false;
+    Shared& sh = shared_of(v);
+    if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
+        (void)tn::tntimer::cancel(sh.watch);  // it runs: its virtual timer fires by itself again
     unload(me);
     Guest& g = *v.guest;
     VttbrEl2::write(g.stage2().vttbr());
@@ -200,6 +212,12 @@ bool load(Vcpu& v) {
     __atomic_store_n(&sh.on, true, __ATOMIC_SEQ_CST);
     v.guest->vcpu_entered(v, resumed);
     tn::sched::lock_preemption();  // before_entry() unlocks it
+    if (!resumed && sh.raise != 0) {
+        // A fresh boot starts at the guest's own priority (the switch, if it lowers the thread,
+        // comes at before_entry()'s unlock).
+        __atomic_store_n(&sh.raise, u8{0}, __ATOMIC_SEQ_CST);
+        (void)tn::sched::set_priority(sh.thread, v.guest->desc().priority);
+    }
     before_entry(v);
     mortise_enter_guest(sh.frame);
 }
@@ -265,6 +283,85 @@ u64 vtimer_deadline(const Vcpu& v) {
         return 0;
     return tn::clock::ticks_to_ns(deadline);
 }
+
+// ---- Scheduling hints (sched.hint, docs/mortise.md "Scheduling hints") ----
+//
+// A guest with max-priority sets its vCPU thread's priority within [priority, max-priority] and
+// names a priority to be raised to (`raise`) when an interrupt becomes pending for the vCPU while it
+// does not run, so that its deadline can preempt a neighbour its own background work must not. The
+// raise happens where each kind of wake-up is seen: before a WFI blocks (the thread then wakes at
+// it, whatever wakes it), in kick_vcpu() for an injection into a vCPU not loaded on its CPU, and
+// for a preempted vCPU's virtual timer, whose deadline nothing else watches while its state is
+// saved, by a lib/tntimer timer armed when it is unloaded (watch_preempted()). Each only ever
+// raises the vCPU's own thread, up to its guest's ceiling; its next hint sets it again.
+
+// Raises @p v's thread to its raise priority (ISR ok: set_priority() is).
+void raise_now(Vcpu& v) {
+    Shared& sh = shared_of(v);
+    const u8 to = __atomic_load_n(&sh.raise, __ATOMIC_SEQ_CST);
+    if (to != 0 && tn::sched::priority(sh.thread) < to)
+        (void)tn::sched::set_priority(sh.thread, to);
+}
+
+void on_watch(tn::tntimer::Timer&, void* ctx) {
+    Vcpu& v = *static_cast<Vcpu*>(ctx);
+    if (__atomic_exchange_n(&shared_of(v).watching, false, __ATOMIC_SEQ_CST))
+        raise_now(v);
+}
+
+// @p v was taken off its CPU by another vCPU (its state was just saved): raise it once an
+// interrupt is deliverable, now or at its virtual timer's deadline.
+void watch_preempted(Vcpu& v) {
+    Shared& sh = shared_of(v);
+    if (__atomic_load_n(&sh.raise, __ATOMIC_SEQ_CST) == 0)
+        return;
+    // The timer's callback may run at once (in an interrupt, not here) for a deliverable interrupt
+    // or a deadline already passed: raising here could switch threads in the middle of load().
+    const u64 deadline = v.guest->vgic().has_deliverable(v.index) ? 0 : vtimer_deadline(v);
+    if (deadline == tn::sched::k_forever)
+        return;
+    sh.watch.callback = on_watch;
+    sh.watch.ctx = &v;
+    __atomic_store_n(&sh.watching, true, __ATOMIC_SEQ_CST);
+    tn::tntimer::start(sh.watch, deadline != 0 ? deadline : tn::clock::now_ns());
+}
+
+// sched.info and sched.hint, for the calling vCPU only.
+class SchedCalls final : public hypercall::SchedOps {
+public:
+    hypercall::Status info(const hypercall::Caller& c, hypercall::SchedView& view) override {
+        Guest* g = guest(c.guest);
+        if (g == nullptr || g->desc().mode != 2) {
+            view = {};
+            return hypercall::Status::Success;
+        }
+        const partition::Guest& d = g->desc();
+        const Shared& sh = shared_of(g->vcpu(c.vcpu));
+        view = {d.priority, d.max_priority != 0 ? d.max_priority : d.priority,
+                sh.thread ? tn::sched::priority(sh.thread) : d.priority};
+        return hypercall::Status::Success;
+    }
+    hypercall::Status hint(const hypercall::Caller& c, unsigned now, unsigned on_interrupt) override {
+        Guest* g = guest(c.guest);
+        if (g == nullptr || g->desc().mode != 2 || g->desc().max_priority == 0)
+            return hypercall::Status::Denied;
+        const partition::Guest& d = g->desc();
+        Vcpu& v = g->vcpu(c.vcpu);
+        Shared& sh = shared_of(v);
+        const auto clamp = [&d](unsigned p) {
+            return static_cast<u8>(p < d.priority ? d.priority : p > d.max_priority ? d.max_priority : p);
+        };
+        if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
+            (void)tn::tntimer::cancel(sh.watch);
+        __atomic_store_n(&sh.raise, clamp(on_interrupt), __ATOMIC_SEQ_CST);
+        // The caller's own thread, with the preemption lock of its exit held: a lower priority hands
+        // the CPU over at before_entry()'s unlock, before its state is loaded again.
+        (void)tn::sched::set_priority(sh.thread, clamp(now));
+        return hypercall::Status::Success;
+    }
+};
+
+SchedCalls g_sched_calls;
 #else
 constexpr bool is_shared(const Vcpu&) { return false; }
 #endif
@@ -343,6 +440,10 @@ void enable_local(u32 intid) {
 
 }  // namespace
 
+#ifdef CONFIG_MORTISE_MODE2
+hypercall::SchedOps* const g_sched_ops = &g_sched_calls;
+#endif
+
 vcpu::GuestRegs* guest_frame() {
 #ifdef CONFIG_MORTISE_MODE2
     if (Vcpu* v = self().current; v && is_shared(*v))
@@ -379,6 +480,10 @@ void kick_vcpu(Vcpu& v) {
         return;
     }
     Shared& sh = shared_of(v);
+    // An interrupt for a vCPU whose state is not on its CPU (preempted or blocked): its raise.
+    if (__atomic_load_n(&sh.raise, __ATOMIC_SEQ_CST) != 0 &&
+        __atomic_load_n(&g_cpus[v.pcpu].current, __ATOMIC_SEQ_CST) != &v)
+        raise_now(v);
     {
         tn::sched::Locked held;
         sh.kicked = true;
@@ -419,6 +524,7 @@ bool prepare_shared(Vcpu& v) {
     return true;
 }
 
+
 void log_reservation(const Vcpu& v) {
     const Shared& sh = shared_of(v);
     if (!sh.thread || v.guest->desc().budget_us == 0)
@@ -446,6 +552,7 @@ void guest_wfx(Vcpu& v, vcpu::GuestRegs& r) {
     }
     Shared& sh = shared_of(v);
     unload(self());  // stops its virtual timer: its deadline is the wait's timeout
+    raise_now(v);    // whatever wakes it is an interrupt: it runs at its raise (sched.hint)
     for (;;) {
         __atomic_store_n(&sh.kicked, false, __ATOMIC_SEQ_CST);
         // Checked after clearing the flag: an injection after the check

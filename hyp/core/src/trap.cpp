@@ -327,7 +327,7 @@ void smccc_call(Vcpu& v, GuestRegs& r) {
         return;
     }
     Memory memory(g);
-    hypercall::Env env{&memory, &g_console, &g_lifecycle, &g_ivc_ops, &g_instance_ops};
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &g_ivc_ops, &g_instance_ops, g_sched_ops};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
     const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(r.x);
     hypercall::Return ret = g_hypercalls.dispatch(caller, args, env);
@@ -508,7 +508,7 @@ extern "C" bool mortise_guest_hvc_fast(GuestRegs* regs) {
         return false;
 #endif
     Memory memory(g);
-    hypercall::Env env{&memory, &g_console, &g_lifecycle, &g_ivc_ops, &g_instance_ops};
+    hypercall::Env env{&memory, &g_console, &g_lifecycle, &g_ivc_ops, &g_instance_ops, g_sched_ops};
     hypercall::Caller caller{g.index(), v.index, g.desc().privileged};
     const u64(&args)[7] = *reinterpret_cast<const u64(*)[7]>(regs->x);
     hypercall::Return ret;

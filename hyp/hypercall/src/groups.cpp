@@ -1,4 +1,4 @@
-// The hypercall groups Mortise provides now: info, console, lifecycle, ivc and instance (docs/mortise.md,
+// The hypercall groups Mortise provides now: info, console, lifecycle, ivc, sched and instance (docs/mortise.md,
 // "Hypercalls"). Arguments arrive validated by Table::dispatch(); handlers only act. The info and
 // ivc functions are fast (Function::fast): they read, or ring other guests' doorbells (a channel
 // never rings its caller), so the EL2 core runs them without a full exit.
@@ -193,6 +193,31 @@ constexpr Function k_instance[] = {
     {2, 0, true, {}, inst_pool, "instance.pool"},
 };
 
+// ---- sched: any caller; the core refuses hints from a guest without max-priority ----
+
+Return sched_info(const Call& c) {
+    if (c.env.sched == nullptr)
+        return fail(Status::NotSupported);
+    SchedView v{};
+    const Status s = c.env.sched->info(c.caller, v);
+    return s == Status::Success ? ok(v.base, v.ceiling, v.current) : fail(s);
+}
+
+Return sched_hint(const Call& c) {
+    if (c.env.sched == nullptr)
+        return fail(Status::NotSupported);
+    return fail(c.env.sched->hint(c.caller, static_cast<unsigned>(c.args[0]), static_cast<unsigned>(c.args[1])));
+}
+
+constexpr Arg k_priority = value_arg(0, tn::mortise_abi::sched::k_max_priority);
+
+// Not fast: a hint that lowers the caller may hand its CPU to another vCPU, which only the full
+// exit's return path (before_entry) does.
+constexpr Function k_sched[] = {
+    {0, 0, false, {}, sched_info, "sched.info"},
+    {1, 2, false, {k_priority, k_priority}, sched_hint, "sched.hint"},
+};
+
 }  // namespace
 
 const Group k_info_group{GroupId::Info, "info", k_info, sizeof(k_info) / sizeof(k_info[0])};
@@ -208,5 +233,7 @@ MORTISE_HYPERCALL_GROUP(k_lifecycle_group);
 MORTISE_HYPERCALL_GROUP(k_ivc_group);
 const Group k_instance_group{GroupId::Instance, "instance", k_instance, sizeof(k_instance) / sizeof(k_instance[0])};
 MORTISE_HYPERCALL_GROUP(k_instance_group);
+const Group k_sched_group{GroupId::Sched, "sched", k_sched, sizeof(k_sched) / sizeof(k_sched[0])};
+MORTISE_HYPERCALL_GROUP(k_sched_group);
 
 }  // namespace mortise::hypercall

@@ -36,7 +36,7 @@ constexpr Function k_probe_functions[] = {
 const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 3};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
-constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3;
+constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3 + 2;
 constexpr usize k_probes = 3;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
@@ -70,13 +70,31 @@ struct FakeInstances final : InstanceOps {
     }
 };
 
+// Guest 1 has max-priority 20 over priority 5; the others none. Records the last hint.
+struct FakeSched final : SchedOps {
+    unsigned now = 0, on_interrupt = 0, hints = 0;
+    Status info(const Caller& c, SchedView& v) override {
+        v = c.guest == 1 ? SchedView{5, 20, now ? now : 5} : SchedView{7, 7, 7};
+        return Status::Success;
+    }
+    Status hint(const Caller& c, unsigned n, unsigned irq) override {
+        if (c.guest != 1)
+            return Status::Denied;
+        ++hints;
+        now = n;
+        on_interrupt = irq;
+        return Status::Success;
+    }
+};
+
 struct Fixture : ::testing::Test {
     FakeMemory memory{0x4000'0000, 0x10000};
     FakeConsole console;
     FakeLifecycle lifecycle;
     FakeIvc ivc;
     FakeInstances instances;
-    Env env{&memory, &console, &lifecycle, &ivc, &instances};
+    FakeSched sched;
+    Env env{&memory, &console, &lifecycle, &ivc, &instances, &sched};
     Table table;
     Caller user{1, 0, false};
     Caller admin{0, 1, true};
@@ -87,6 +105,7 @@ struct Fixture : ::testing::Test {
         ASSERT_TRUE(table.add(k_lifecycle_group)) << table.error();
         ASSERT_TRUE(table.add(k_ivc_group)) << table.error();
         ASSERT_TRUE(table.add(k_instance_group)) << table.error();
+        ASSERT_TRUE(table.add(k_sched_group)) << table.error();
         ASSERT_TRUE(table.add(k_probe_group)) << table.error();
         g_probe_calls = 0;
     }
@@ -106,6 +125,8 @@ TEST(HypercallId, SmcccLayout) {
     EXPECT_EQ(function_id(GroupId::Ivc, 0x42), 0xC600'0342u);
     EXPECT_EQ(id::k_ivc_notify, 0xC600'0300u);
     EXPECT_EQ(id::k_ivc_info, 0xC600'0301u);
+    EXPECT_EQ(id::k_sched_info, 0xC600'0400u);
+    EXPECT_EQ(id::k_sched_hint, 0xC600'0401u);
     EXPECT_EQ((id::k_putc >> k_owner_shift) & k_owner_mask, k_owner_hypervisor);
 }
 
@@ -245,7 +266,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0003u);  // 1.3: the instance group
+    EXPECT_EQ(r.x1, 0x1'0004u);  // 1.4: the sched group
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};
@@ -434,6 +455,38 @@ TEST_F(Fixture, InstanceReclaimAndPool) {
     EXPECT_EQ(call(admin, id::k_instance_pool).x0, st(Status::NotSupported));
     EXPECT_EQ(call(admin, id::k_instance_create, 0x4000'0100, 0x4000'0200, 0x200000, 1).x0,
               st(Status::NotSupported));
+}
+
+}  // namespace
+}  // namespace mortise::hypercall
+
+namespace mortise::hypercall {
+namespace {
+
+TEST_F(Fixture, SchedHintChecksItsPrioritiesAndGoesThroughTheOps) {
+    Caller hinting{1, 0, false};
+    Return r = call(hinting, id::k_sched_hint, 31, 0);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(sched.now, 31u);  // the core clamps; the table only checks the ABI's range
+    EXPECT_EQ(sched.on_interrupt, 0u);
+    // Out of 0-31: refused before the core sees it.
+    EXPECT_EQ(call(hinting, id::k_sched_hint, 32, 0).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(hinting, id::k_sched_hint, 0, 32).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(call(hinting, id::k_sched_hint, ~u64{0}, 1).x0, st(Status::InvalidParameters));
+    EXPECT_EQ(sched.hints, 1u);
+    // A guest the core does not let hint.
+    EXPECT_EQ(call(Caller{2, 0, false}, id::k_sched_hint, 10, 10).x0, st(Status::Denied));
+    r = call(hinting, id::k_sched_info);
+    EXPECT_EQ(r.x0, 0);
+    EXPECT_EQ(r.x1, 5u);
+    EXPECT_EQ(r.x2, 20u);
+    EXPECT_EQ(r.x3, 31u);
+    // Not on the fast path: a lowered caller may have to give its CPU away.
+    Return out{};
+    const u64 regs[7] = {id::k_sched_hint, 1, 1, 0, 0, 0, 0};
+    EXPECT_FALSE(table.dispatch_fast(hinting, regs, env, out));
+    Env bare{nullptr, nullptr, nullptr, nullptr};
+    EXPECT_EQ(table.dispatch(hinting, regs, bare).x0, st(Status::NotSupported));
 }
 
 }  // namespace

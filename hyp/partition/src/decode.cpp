@@ -26,7 +26,7 @@ using ull = unsigned long long;
 constexpr const char* k_known[] = {"image",    "cpus",      "memory-size", "memory-base", "mmio",    "irqs",
                                    "bootargs", "autostart", "privileged",  "reg",         "phandle", "kernel",
                                    "initramfs", "identity-mapped", "dma-unsafe-accepted", "dt-overlay",
-                                   "colors", "mode", "priority", "budget-us", "period-us"};
+                                   "colors", "mode", "priority", "budget-us", "period-us", "max-priority"};
 
 constexpr u32 k_first_spi = 32, k_last_spi = 1019;
 
@@ -646,6 +646,31 @@ void read_reservation(Ctx& c) {
     c.g.period_us = pv.value();
 }
 
+/// `max-priority` (mode 2 only, above `priority`): how high the guest's scheduling hints (sched.hint) may
+/// raise its vCPUs. Not with a reservation: the response-time analysis takes each server at one priority.
+void read_max_priority(Ctx& c) {
+    c.g.max_priority = 0;
+    auto p = c.get("max-priority");
+    if (!p.ok())
+        return;
+    if (c.g.mode != 2) {
+        c.fail("'max-priority' applies to mode-2 guests only; add mode = <2>; or drop 'max-priority'");
+        return;
+    }
+    auto v = p.value().as_u32();
+    if (!v.ok() || v.value() <= c.g.priority || v.value() > k_max_priority) {
+        c.fail("'max-priority' must be one cell above 'priority' (%u) and at most %u, e.g. max-priority = <%u>;",
+               c.g.priority, k_max_priority, c.g.priority < k_max_priority ? c.g.priority + 1 : k_max_priority);
+        return;
+    }
+    if (c.g.budget_us != 0) {
+        c.fail("'max-priority' and a reservation ('budget-us', 'period-us') cannot be combined: the "
+               "schedulability check takes a reserved guest at one priority; drop one of them");
+        return;
+    }
+    c.g.max_priority = static_cast<u8>(v.value());
+}
+
 }  // namespace
 
 void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat, Guest& g, Report& rep) {
@@ -661,6 +686,7 @@ void decode_guest(const Fdt& fdt, Node n, const char* path, const Platform& plat
     read_cpus(c);
     read_mode(c);
     read_reservation(c);
+    read_max_priority(c);
     g.identity_ram = read_flag(c, "identity-mapped");  // Before mmio: it moves the guest's RAM window.
     g.dma = false;
     read_memory(c);  // Before mmio: the guest's RAM window depends on memory-size.

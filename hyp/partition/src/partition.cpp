@@ -418,12 +418,15 @@ void check_reservations(Description& d, const Path* paths, Report& rep) {
             Guest& g = d.guests[i];
             if (!g.valid || g.mode != 2 || !(g.cpu_mask & bit) || g.budget_us != 0)
                 continue;
+            // A guest with scheduling hints may run anywhere up to its max-priority.
+            const unsigned top = g.max_priority != 0 ? g.max_priority : g.priority;
             for (unsigned k = 0; k < n && g.valid; ++k)
-                if (g.priority >= servers[k].priority)
-                    fail(rep, g, paths[i], "CPU %u: this guest has no reservation and priority %u, at or above "
+                if (top >= servers[k].priority)
+                    fail(rep, g, paths[i], "CPU %u: this guest has no reservation and %s %u, at or above "
                          "reserved guest \"%s\"'s %u, so nothing bounds how long it keeps the CPU from it; give it "
-                         "'budget-us' and 'period-us' or a priority below %u", cpu, g.priority,
-                         d.guests[who[k]].name, servers[k].priority, servers[k].priority);
+                         "'budget-us' and 'period-us' or a %s below %u", cpu,
+                         g.max_priority != 0 ? "max-priority" : "priority", top, d.guests[who[k]].name,
+                         servers[k].priority, g.max_priority != 0 ? "max-priority" : "priority", servers[k].priority);
         }
         sa::ServerResult results[k_max_guests];
         const sa::Summary sum = sa::analyse(servers, n, results);

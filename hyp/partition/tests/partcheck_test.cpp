@@ -155,6 +155,23 @@ TEST_F(Partcheck, ReservationsNameFileLineNodeAndReason) {
               "'budget-us' and 'period-us' or a priority below 5\n");
 }
 
+// Scheduling hints: max-priority above priority, on mode-2 guests only, never with a reservation, and
+// counted at its ceiling against the reserved guests of its CPU; file:line for each.
+TEST_F(Partcheck, MaxPriorityNamesFileLineNodeAndReason) {
+    Outcome o = run("bad-hint", {"--mode2", "y"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-hint.dts:18: /mortise/flat: 'max-priority' must be one cell above 'priority' (9) and at most 31, "
+              "e.g. max-priority = <10>;\n"
+              "bad-hint.dts:29: /mortise/both: 'max-priority' and a reservation ('budget-us', 'period-us') cannot be "
+              "combined: the schedulability check takes a reserved guest at one priority; drop one of them\n"
+              "bad-hint.dts:64: /mortise/solo: 'max-priority' applies to mode-2 guests only; add mode = <2>; or drop "
+              "'max-priority'\n"
+              "bad-hint.dts:42: /mortise/sneaky: CPU 3: this guest has no reservation and max-priority 12, at or above "
+              "reserved guest \"low\"'s 5, so nothing bounds how long it keeps the CPU from it; give it 'budget-us' "
+              "and 'period-us' or a max-priority below 5\n");
+}
+
 // --board-dtb with the board's LLC described (a 1 MiB L2 of 1024 sets of 64-byte lines: 16 colours):
 // the image's --colors must agree, or the check stops and names the count to configure.
 TEST_F(Partcheck, BoardCacheMustAgreeWithTheColourCount) {

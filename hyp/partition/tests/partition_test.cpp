@@ -455,6 +455,49 @@ TEST(Partition, Mode2UnreservedAboveReservedRefused) {
     EXPECT_EQ(p.diag.count, 0u) << p.text();
 }
 
+// Scheduling hints: max-priority on a mode-2 guest, above its priority, up to 31, never with a
+// reservation; against reserved guests on its CPU it counts at its max-priority.
+TEST(Partition, Mode2MaxPriority) {
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    Props g = mode2("rt", 1, 5);
+    g["max-priority"] = cells({20});
+    Parsed p = run({{"guest@0", g}}, plat);
+    ASSERT_TRUE(p.d.guests[0].valid) << p.text();
+    EXPECT_EQ(p.d.guests[0].max_priority, 20u);
+    EXPECT_EQ(p.d.guests[0].priority, 5u);
+    g["max-priority"] = cells({31});
+    expect_good(g, plat);
+    g["max-priority"] = cells({32});
+    expect_bad(g, "'max-priority' must be one cell above 'priority' (5) and at most 31, e.g. max-priority = <6>;",
+               plat);
+    g["max-priority"] = cells({5});
+    expect_bad(g, "'max-priority' must be one cell above 'priority' (5)", plat);
+    g["max-priority"] = cells({6, 7});
+    expect_bad(g, "'max-priority' must be one cell", plat);
+    Props one = good("one", 1);
+    one["max-priority"] = cells({20});
+    expect_bad(one, "'max-priority' applies to mode-2 guests only; add mode = <2>; or drop 'max-priority'", plat);
+    Props r = mode2("r", 1, 5, 2000, 10000);
+    r["max-priority"] = cells({8});
+    expect_bad(r, "'max-priority' and a reservation ('budget-us', 'period-us') cannot be combined", plat);
+    // Without it: 0, no hints.
+    p = run({{"guest@0", mode2("plain", 1, 5)}}, plat);
+    EXPECT_EQ(p.d.guests[0].max_priority, 0u);
+    // Below a reserved guest by priority but not by max-priority: refused, naming max-priority.
+    Props sneaky = mode2("sneaky", 1, 2);
+    sneaky["max-priority"] = cells({12});
+    p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", sneaky}}, plat);
+    EXPECT_TRUE(p.d.guests[0].valid);
+    EXPECT_FALSE(p.d.guests[1].valid);
+    EXPECT_TRUE(p.says("/mortise/sneaky: CPU 1: this guest has no reservation and max-priority 12, at or above "
+                       "reserved guest \"res\"'s 10, so nothing bounds how long it keeps the CPU from it; give it "
+                       "'budget-us' and 'period-us' or a max-priority below 10")) << p.text();
+    sneaky["max-priority"] = cells({9});
+    p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", sneaky}}, plat);
+    EXPECT_EQ(p.diag.count, 0u) << p.text();
+}
+
 TEST(Partition, MemorySize) {
     Props g = good("a", 1);
     g.erase("memory-size");

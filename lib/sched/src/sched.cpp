@@ -236,6 +236,9 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     next->state = State::Running;
     c.current = next;
     arm_slice(c, next);
+#ifdef CONFIG_LIBSCHED_SWITCH_HOOK
+    switch_hook(next->is_idle ? 0 : next->priority);
+#endif
     arch::fp_switch(&prev->fp, &next->fp);
     arch::switch_context(prev->ctx, next->ctx);
 }

@@ -166,6 +166,29 @@ protected:
     ~InstanceOps() = default;
 };
 
+/// The calling vCPU's scheduling priorities (sched.info).
+struct SchedView {
+    unsigned base;     ///< x1: the guest's `priority`.
+    unsigned ceiling;  ///< x2: its `max-priority`, or its priority without one.
+    unsigned current;  ///< x3: what its vCPU thread runs at now.
+};
+
+/// Scheduling hints of mode-2 guests, implemented by the EL2 core (docs/mortise.md, "Scheduling
+/// hints"). The dispatcher has checked the priorities' range (0 to sched::k_max_priority); each
+/// acts on the calling vCPU only.
+class SchedOps {
+public:
+    /// The caller's priorities; all 0 for a guest that is not in mode 2.
+    virtual Status info(const Caller& caller, SchedView& view) = 0;
+    /// Runs the calling vCPU at @p now and raises it to @p on_interrupt when an interrupt becomes
+    /// pending for it while it is preempted or blocked, both clamped into [priority, max-priority]
+    /// (0: the base priority). Denied for a guest without `max-priority`.
+    virtual Status hint(const Caller& caller, unsigned now, unsigned on_interrupt) = 0;
+
+protected:
+    ~SchedOps() = default;
+};
+
 /// What handlers act on; any pointer may be null (its functions then return NotSupported).
 struct Env {
     GuestMemory* memory;
@@ -173,6 +196,7 @@ struct Env {
     LifecycleOps* lifecycle;
     IvcOps* ivc;
     InstanceOps* instances = nullptr;
+    SchedOps* sched = nullptr;
 };
 
 /// Values for x0..x3.
@@ -281,5 +305,6 @@ extern const Group k_console_group;
 extern const Group k_lifecycle_group;
 extern const Group k_ivc_group;
 extern const Group k_instance_group;
+extern const Group k_sched_group;
 
 }  // namespace mortise::hypercall

@@ -52,6 +52,7 @@ struct Guest {
     u8 priority;                  // `priority` of a mode-2 guest's vCPUs, k_min_priority..k_max_priority
     u32 budget_us;                // `budget-us`: each vCPU's CPU time per period (mode 2); 0 = no reservation
     u32 period_us;                // `period-us`: the reservation's period; 0 with budget_us 0
+    u8 max_priority;              // `max-priority`: the ceiling of its scheduling hints (mode 2); 0 = none
 };
 /// The `priority` range of mode-2 guests (lib/sched thread priorities: 0 is the idle thread's).
 constexpr unsigned k_min_priority = 1, k_max_priority = 31, k_default_priority = 1;

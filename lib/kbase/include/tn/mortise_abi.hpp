@@ -22,13 +22,13 @@ constexpr u32 k_owner_mask = 0x3f;       ///< ...six bits wide.
 constexpr u32 k_owner_hypervisor = 6;    ///< SMCCC "vendor specific hypervisor service calls".
 constexpr u32 k_group_shift = 8;         ///< Function ID bits 15:8: Mortise's group.
 
-/// Group numbers (function ID bits 15:8). Sched is reserved for mode-2 scheduling.
+/// Group numbers (function ID bits 15:8).
 enum class GroupId : u8 {
     Info = 0,       ///< Interface version and the caller's identity; any guest.
     Console = 1,    ///< Output tagged with the guest's name; any guest.
     Lifecycle = 2,  ///< List, start, pause, resume, destroy, restart guests; privileged guests.
     Ivc = 3,        ///< Inter-VM channels: ring a channel's doorbell, a member's view; members.
-    Sched = 4,      ///< Reserved: mode-2 scheduling.
+    Sched = 4,      ///< Mode-2 scheduling hints: the calling vCPU's priority within its ceiling. Since 1.4.
     Instance = 5,   ///< On-demand instances: create, reclaim, the pool's state; privileged guests.
 };
 
@@ -62,7 +62,7 @@ enum class GuestState : u8 {
 };
 
 /// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 3u;
+constexpr u64 k_version = (1u << 16) | 4u;
 /// Most bytes one console.write takes.
 constexpr u64 k_console_write_max = 256;
 /// Size of a guest name buffer, NUL included: names are shorter than this.
@@ -87,6 +87,8 @@ constexpr u32 k_destroy = function_id(GroupId::Lifecycle, 6);      ///< lifecycl
 constexpr u32 k_restart = function_id(GroupId::Lifecycle, 7);      ///< lifecycle.restart
 constexpr u32 k_ivc_notify = function_id(GroupId::Ivc, 0);         ///< ivc.notify
 constexpr u32 k_ivc_info = function_id(GroupId::Ivc, 1);           ///< ivc.info
+constexpr u32 k_sched_info = function_id(GroupId::Sched, 0);          ///< sched.info (since 1.4)
+constexpr u32 k_sched_hint = function_id(GroupId::Sched, 1);          ///< sched.hint (since 1.4)
 constexpr u32 k_instance_create = function_id(GroupId::Instance, 0);   ///< instance.create (since 1.3)
 constexpr u32 k_instance_reclaim = function_id(GroupId::Instance, 1);  ///< instance.reclaim (since 1.3)
 constexpr u32 k_instance_pool = function_id(GroupId::Instance, 2);     ///< instance.pool (since 1.3)
@@ -106,6 +108,13 @@ constexpr u32 k_min_budget_us = 10;          ///< x6: the smallest budget (10 µ
 /// instance.create's x6 for @p budget_us per @p period_us.
 constexpr u64 budget(u32 budget_us, u32 period_us) { return u64{period_us} << 32 | budget_us; }
 }  // namespace instance
+
+/// Scheduling hints of mode-2 guests (docs/mortise.md, "Scheduling hints").
+namespace sched {
+/// sched.hint's x1 (now) and x2 (on_interrupt): 0 to this; Mortise clamps them into the guest's
+/// [priority, max-priority], 0 meaning its base priority.
+constexpr unsigned k_max_priority = 31;
+}  // namespace sched
 
 /// Inter-VM channels (docs/mortise.md, "Inter-VM channels"): limits and the doorbell page.
 namespace ivc {

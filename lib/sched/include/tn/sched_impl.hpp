@@ -113,6 +113,14 @@ void* blocked_on(Locked&, const Thread* t);
 /// sync::exit_holding_mutexes() then.
 IntrusiveList& held_mutexes(Locked&, Thread* t);
 
+#ifdef CONFIG_LIBSCHED_SWITCH_HOOK
+/// Provided by the library that selects LIBSCHED_SWITCH_HOOK (plat/mortise-guest's scheduling
+/// hints): called in every switch, just before the next thread runs on the calling CPU, with the
+/// lock held and IRQs masked. Must not block or call the scheduler.
+/// @param priority the next thread's effective priority; 0 for the idle thread.
+void switch_hook(u8 priority);
+#endif
+
 }  // namespace tn::sched
 
 // What a priority-inheritance library (lib/sync) provides for the scheduler

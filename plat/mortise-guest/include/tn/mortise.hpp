@@ -134,6 +134,26 @@ inline Status instance_reclaim(unsigned index) { return call(fid::k_instance_rec
 /// stage-2 tables (bits 63:32).
 inline Result instance_pool() { return call(fid::k_instance_pool); }
 
+// ---- scheduling hints (mode-2 guests with max-priority; interface 1.4) ----
+
+/// This vCPU's scheduling priorities: x1 = its guest's priority, x2 = its ceiling (max-priority, or the
+/// priority without one), x3 = what it runs at now; all 0 outside mode 2.
+inline Result sched_info() { return call(fid::k_sched_info); }
+/// Asks Mortise to run this vCPU at priority @p now and to raise it to @p on_interrupt when an
+/// interrupt becomes pending for it while it is preempted or blocked, until the next hint. Both
+/// 0-31, clamped into [priority, max-priority]; 0 is the base priority.
+/// @return Success, or Denied (no max-priority), InvalidParameters (above 31).
+inline Status sched_hint(unsigned now, unsigned on_interrupt) {
+    return call(fid::k_sched_hint, now, on_interrupt).status;
+}
+/// With PLAT_MORTISE_GUEST_SCHED_HINT: the priority this vCPU asks to be raised to on an interrupt
+/// (sched_hint()'s @p on_interrupt, PLAT_MORTISE_GUEST_SCHED_HINT_ON_INTERRUPT until set), reported from
+/// the next switch on. Set it once, before the threads that depend on it run.
+void set_sched_on_interrupt(u8 priority);
+/// With PLAT_MORTISE_GUEST_SCHED_HINT: turns the reports off (false) or on again (true, the default):
+/// off, the vCPU is left at its base priority.
+void set_sched_hints(bool on);
+
 // ---- inter-VM channels (members of the channel; tn/ivc.hpp wraps them) ----
 
 /// Rings channel @p channel: makes the doorbell interrupt of the members in
