@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 import generate  # noqa: E402
 import kconfiglib  # noqa: E402
 import orchestrator  # noqa: E402
+import skeleton  # noqa: E402
 
 sys.path.insert(0, os.path.join(HERE, "..", "kconfig"))
 import tnconfig  # noqa: E402
@@ -53,6 +54,8 @@ def requirement_met(kconf, expr):
 # Images already built and booted in this run, by content: goals whose generated files are the same
 # (but for the application's name) share one build and boot.
 BOOTED = {}
+# Each evaluated goal's generated files, by goal number (a paraphrase must give its original's).
+KEYS = {}
 
 
 def image_key(app_dir):
@@ -64,7 +67,8 @@ def image_key(app_dir):
         for f in sorted(files):
             with open(os.path.join(dirpath, f), errors="replace") as handle:
                 text = "".join(line for line in handle if not line.startswith(("#", "//", " *", "/*")))
-            parts.append(os.path.relpath(os.path.join(dirpath, f), app_dir) + "\n" + text.replace(name, "APP"))
+            text = text.replace(name, "APP").replace(skeleton.c_name(name), "APP")
+            parts.append(os.path.relpath(os.path.join(dirpath, f), app_dir) + "\n" + text)
     return "\n".join(parts)
 
 
@@ -147,8 +151,13 @@ def evaluate_goal(index, entry, outdir, boot):
     if libs_generated > libs_reference + 1:
         record["ok"] = False
         record["problems"].append("%d libraries, the reference has %d" % (libs_generated, libs_reference))
+    key = image_key(app_dir)
+    KEYS[index] = key
+    original = entry.get("paraphrase_of")
+    if original and int(original[1:]) in KEYS and KEYS[int(original[1:])] != key:
+        record["ok"] = False
+        record["problems"].append("the same goal in other words as %s, but a different result" % original)
     if boot and entry.get("boot", True):
-        key = image_key(app_dir)
         if key in BOOTED:
             checked = dict(BOOTED[key][1], shared="g%02d" % BOOTED[key][0])
         else:

@@ -119,7 +119,7 @@ def check(app_dir, summary, out, timeout_s=240):
     """Builds and, where QEMU can, boots the generated app under icount; returns a dict with
     built, booted (None: not bootable here), footprint (bytes of the image's sections) and why."""
     result = {"built": False, "booted": None, "footprint": None, "why": ""}
-    build = subprocess.run(["make", "-s", "-C", app_dir], capture_output=True, text=True)
+    build = subprocess.run(["make", "-s", "-j%d" % (os.cpu_count() or 2), "-C", app_dir], capture_output=True, text=True)
     if build.returncode:
         out.write(build.stdout[-3000:] + build.stderr[-3000:])
         result["why"] = "the build failed"

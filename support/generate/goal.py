@@ -41,7 +41,7 @@ _PER = re.compile(r"\b(?:every|each|per|period of|once every)\s+" + _NUMBER + r"
 # Intents: name -> (trigger regexes, query words for retrieval). The query
 # words describe the feature in the vocabulary of the pool's help texts.
 INTENTS = {
-    "small": ([r"\bsmall(est|er)?\b", r"\btiny\b", r"\bminimal\b", r"\bminimi[sz]e\b", r"\bfootprint\b", r"\bcompact\b",
+    "small": ([r"\bsmall(est|er)?\b", r"\btin(y|ier|iest)\b", r"\bleanest\b", r"\blightweight\b", r"\bminimal\b", r"\bminimi[sz]e\b", r"\bfootprint\b", r"\bcompact\b",
                r"\blean\b", r"\bleast (memory|ram|flash|space)\b", r"\blittle (memory|ram)\b", r"\bconstrained\b",
                r"\bas few\b", r"\bbare minimum\b", r"\bsize\b"],
               "size small smallest footprint code bytes"),

@@ -41,6 +41,8 @@ PREFERENCES = {"small", "latency", "measure"}
 STRUCTURE = {"linux", "hypervisor", "board"}
 # Intents a combined image's host answers (the guests answer the others).
 HOST_INTENTS = {"share_cpus", "colour"}
+# Intents only a guest of a combined image answers.
+GUEST_ONLY_INTENTS = {"ivc"}
 # Goal words too generic to choose a library by.
 RESIDUAL_IGNORE = set(search.tokens("""tenon tenonos mortise image kernel unikernel firmware device board
     code program software project simple basic small tiny real time realtime need want write create generate
@@ -349,6 +351,8 @@ class Plan:
                 continue
             if (self.role == "host") != (name in HOST_INTENTS):
                 continue
+            if self.role == "tenon" and name in GUEST_ONLY_INTENTS:
+                continue  # channels join guests: a lone Tenon image has no one to talk to
             wanted.append((name, polarity))
         return wanted
 
