@@ -5,10 +5,13 @@
 // description's check counts them) and zeroed, in 2 MiB blocks given out first fit, and CPUs no
 // boot-time guest has. An instance takes a guest slot after the description's guests (its index
 // for the shell, the console switch and the lifecycle hypercalls, stable while it lives; a free
-// slot reads as a stopped guest with no name), a run of blocks and one pool CPU per vCPU (mode 1:
-// dedicated CPUs), and is built by the boot-time path (Guest::create: stage 2, vGIC, vUART, PSCI)
-// and started. Its priority and budget are recorded and checked for range; mode 1 does not use
-// them (each vCPU has its own CPU).
+// slot reads as a stopped guest with no name), a run of blocks and one pool CPU per vCPU, and is
+// built by the boot-time path (Guest::create: stage 2, vGIC, vUART, PSCI) and started. In a pool
+// of mode 1 each vCPU has its CPU to itself and the priority and budget are only checked and
+// recorded. A shared pool (mode 2) makes the instance a mode-2 guest: vCPU i is the i-th lowest
+// pool CPU's, as a lib/sched thread of the slot made at boot (prepare_instance_threads) with the
+// instance's priority and reservation, admitted only if each of its CPUs keeps the description's
+// reservation rules with it (admit()).
 //
 // Reclaim stops it, waits for its vCPUs to leave their CPUs, retires its guest slot (stage-2
 // tables back to the table pool), then zeroes its RAM and cleans it to the point of coherency
@@ -148,7 +151,7 @@ u64 lowest_cpus(u64 mask, unsigned n) {
 // The CPUs of @p mask, lowest first, as vCPU indices of a shared pool's instance: vCPU i is on the
 // i-th lowest pool CPU in every instance, so a slot's vCPU i always has the same CPU and keeps the
 // thread made for it at boot.
-unsigned nth_cpu(u64 mask, unsigned n) {
+[[maybe_unused]] unsigned nth_cpu(u64 mask, unsigned n) {
     for (unsigned i = 0; i < n; ++i)
         mask &= mask - 1;
     return static_cast<unsigned>(__builtin_ctzll(mask));
