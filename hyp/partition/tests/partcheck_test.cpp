@@ -240,7 +240,7 @@ TEST_F(Partcheck, InstancePool) {
 // A shared pool (mode = <2>): with a mode-2 guest's CPU; refused without --mode2, with CPU 0 or with a
 // mode-1 guest's CPU.
 TEST_F(Partcheck, SharedInstancePool) {
-    Outcome o = run("good-pool-shared", {"--images", "ticker,worker", "--mode2"});
+    Outcome o = run("good-pool-shared", {"--images", "ticker,worker", "--mode2", "y"});
     EXPECT_EQ(o.status, 0) << o.text;
     EXPECT_EQ(o.text, "");
     o = run("good-pool-shared", {"--images", "ticker,worker"});
@@ -249,7 +249,7 @@ TEST_F(Partcheck, SharedInstancePool) {
                           "CONFIG_MORTISE_MODE2=y; enable it or use mode = <1>"),
               std::string::npos)
         << o.text;
-    o = run("bad-pool-shared", {"--images", "ticker", "--mode2"});
+    o = run("bad-pool-shared", {"--images", "ticker", "--mode2", "y"});
     EXPECT_EQ(o.status, 1);
     EXPECT_EQ(o.text,
               "bad-pool-shared.dts:13: /mortise/instance-pool: CPU 0 cannot be shared by instances (mode = <2>): "
