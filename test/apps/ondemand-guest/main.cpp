@@ -28,7 +28,7 @@ volatile bool g_timer_fired;
 void on_timer(void*) { g_timer_fired = true; }
 
 // Sleeps on its timer (WFI): a CPU spinning here would take QEMU's instructions, under icount the
-// measure of time, from the shared CPU whose share the instances measure.
+// measure of time, from the shared CPU the instances run on.
 void wait_ms(u64 ms) {
     g_timer_fired = false;
     if (!clock::arm_at(clock::now_ns() + ms * 1'000'000).ok()) {
