@@ -125,6 +125,11 @@ struct InstanceParams {
 /// Carves the pool's RAM (after the channels', before the guests') and zeroes it, takes its CPUs;
 /// logs one line, or why there is no pool. Call once from create_guests().
 void create_instance_pool(const partition::Description& d);
+#ifdef CONFIG_MORTISE_MODE2
+/// A shared pool (mode 2): creates the parked vCPU threads of every instance slot, once the slots
+/// are described; without room for them, logs why and drops the pool. Call once from create_guests().
+void prepare_instance_threads();
+#endif
 /// Instance slots (0 without a valid pool): guest indices d.count .. d.count + this - 1.
 unsigned instance_slots();
 /// What a free instance slot's guest is described as (no name, no image, never created).
@@ -329,8 +334,13 @@ void kick(unsigned cpu);
 void kick_vcpu(Vcpu& v);
 /// Creates the lib/sched thread of mode-2 vCPU @p v (once; it waits for its
 /// starts) and gives it its guest's reservation (budget-us per period-us) if
-/// it has one. False after a report.
+/// it has one; an instance slot's thread, made at boot, takes the instance's
+/// priority and reservation instead. False after a report.
 bool prepare_shared(Vcpu& v);
+/// A shared instance pool (mode 2), at boot: sets up vCPU @p index of instance slot @p g on pool
+/// CPU @p cpu and creates its thread, which waits for a start at the lowest priority (each
+/// instance in the slot gives it its own, prepare_shared()). False after a report.
+bool prepare_instance_vcpu(Guest& g, unsigned index, unsigned cpu);
 /// Logs the reservation of mode-2 vCPU @p v and what it did (lib/sched's
 /// reservation_stats); nothing without one. For the shell's `list`.
 void log_reservation(const Vcpu& v);

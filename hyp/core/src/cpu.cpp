@@ -13,6 +13,7 @@
 #include <tn/arch/stacks.hpp>
 #include <tn/arch/sysreg.hpp>
 #include <tn/arch/tlb.hpp>
+#include <tn/format.hpp>
 #include <tn/irq.hpp>
 #include <tn/smp.hpp>
 
@@ -149,7 +150,7 @@ struct Shared {
     tn::tntimer::Timer watch;  // the preempted vCPU's virtual-timer deadline
 };
 
-Shared g_shared[partition::k_max_guests][k_max_vcpus];
+Shared g_shared[k_max_slots][k_max_vcpus];  // the description's guests, then the instance slots
 
 Shared& shared_of(const Vcpu& v) { return g_shared[v.guest->index()][v.index]; }
 bool is_shared(const Vcpu& v) { return v.guest->desc().mode == 2; }
@@ -494,22 +495,56 @@ void kick_vcpu(Vcpu& v) {
         kick(v.pcpu);
 }
 
-bool prepare_shared(Vcpu& v) {
+namespace {
+
+// Creates @p v's thread, pinned to its CPU, waiting for a start; the error after a report that
+// names @p what (the guest, or an instance slot).
+bool create_vcpu_thread(Vcpu& v, const char* name, u8 priority, const char* what) {
     Shared& sh = shared_of(v);
-    if (sh.thread)
-        return true;
     tn::sched::ThreadAttr attr;
-    attr.name = v.guest->desc().name;
-    attr.priority = v.guest->desc().priority;
+    attr.name = name;
+    attr.priority = priority;
     attr.cpu = v.pcpu;
     auto r = tn::sched::create(attr, vcpu_thread, &v);
     if (!r.ok()) {
-        MLOG("guest '%s' not started: no thread for its vCPU %u on CPU %u (%s%s)", v.guest->desc().name, v.index,
-             v.pcpu, tn::sched::error_name(r.error()),
+        MLOG("%s: no thread for its vCPU %u on CPU %u (%s%s)", what, v.index, v.pcpu,
+             tn::sched::error_name(r.error()),
              r.error() == tn::sched::Error::NoMemory ? ": raise MORTISE_MODE2_POOL_SIZE" : "");
         return false;
     }
     sh.thread = r.value();
+    return true;
+}
+
+}  // namespace
+
+bool prepare_instance_vcpu(Guest& g, unsigned index, unsigned cpu) {
+    Vcpu& v = g.vcpu(index);
+    v = Vcpu{&g, index, cpu, false, 0, 0, {}};  // what Guest::create() sets again for each instance
+    char what[48];
+    tn::fmt::format(what, sizeof what, "instance slot %u", g.index() + 1);
+    return create_vcpu_thread(v, "instance", partition::k_min_priority, what);
+}
+
+bool prepare_shared(Vcpu& v) {
+    Shared& sh = shared_of(v);
+    if (sh.thread) {
+        // An instance slot's parked thread, made at boot (prepare_instance_vcpu) and kept from
+        // instance to instance: it takes the new one's priority and reservation (periods from now).
+        const partition::Guest& d = v.guest->desc();
+        (void)tn::sched::set_priority(sh.thread, d.priority);
+        if (auto rr = tn::sched::set_reservation(sh.thread, u64{d.budget_us} * 1000, u64{d.period_us} * 1000);
+            !rr.ok()) {
+            MLOG("guest '%s': vCPU %u: reservation of %u us per %u us refused (%s)", d.name, v.index, d.budget_us,
+                 d.period_us, tn::sched::error_name(rr.error()));
+            return false;
+        }
+        return true;
+    }
+    char what[64];
+    tn::fmt::format(what, sizeof what, "guest '%s' not started", v.guest->desc().name);
+    if (!create_vcpu_thread(v, v.guest->desc().name, v.guest->desc().priority, what))
+        return false;
     // The reservation (budget-us per period-us) is the thread's for good: its periods run from here,
     // through pauses, restarts and the waits for a start (blocked, never suspended), so no
     // lifecycle step hands a guest a fresh budget early.

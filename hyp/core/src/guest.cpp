@@ -864,6 +864,9 @@ void create_guests(const partition::Description& d) {
     g_count = d.count + instance_slots();
     for (unsigned i = d.count; i < g_count; ++i)
         g_guests[i].describe(i, free_instance_slot());
+#ifdef CONFIG_MORTISE_MODE2
+    prepare_instance_threads();
+#endif
     bool ok[k_max_guests] = {};
     for (unsigned i = 0; i < d.count; ++i) {
         g_guests[i].describe(i, d.guests[i]);

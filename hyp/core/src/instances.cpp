@@ -5,10 +5,13 @@
 // description's check counts them) and zeroed, in 2 MiB blocks given out first fit, and CPUs no
 // boot-time guest has. An instance takes a guest slot after the description's guests (its index
 // for the shell, the console switch and the lifecycle hypercalls, stable while it lives; a free
-// slot reads as a stopped guest with no name), a run of blocks and one pool CPU per vCPU (mode 1:
-// dedicated CPUs), and is built by the boot-time path (Guest::create: stage 2, vGIC, vUART, PSCI)
-// and started. Its priority and budget are recorded and checked for range; mode 1 does not use
-// them (each vCPU has its own CPU).
+// slot reads as a stopped guest with no name), a run of blocks and one pool CPU per vCPU, and is
+// built by the boot-time path (Guest::create: stage 2, vGIC, vUART, PSCI) and started. In a pool
+// of mode 1 each vCPU has its CPU to itself and the priority and budget are only checked and
+// recorded. A shared pool (mode 2) makes the instance a mode-2 guest: vCPU i is the i-th lowest
+// pool CPU's, as a lib/sched thread of the slot made at boot (prepare_instance_threads) with the
+// instance's priority and reservation, admitted only if each of its CPUs keeps the description's
+// reservation rules with it (admit()).
 //
 // Reclaim stops it, waits for its vCPUs to leave their CPUs, retires its guest slot (stage-2
 // tables back to the table pool), then zeroes its RAM and cleans it to the point of coherency
@@ -23,6 +26,11 @@
 
 #include "core.hpp"
 
+#if defined(CONFIG_MORTISE_MODE2) || defined(TN_HOST_TEST)
+#include <mortise/mode2_admit.hpp>
+#define MORTISE_SHARED_POOL 1  // a pool may be mode 2 (host tests: the checks, without lib/sched)
+#endif
+
 namespace mortise {
 
 namespace {
@@ -30,6 +38,9 @@ namespace {
 using hypercall::Status;
 using tn::PhysAddr;
 namespace inst = tn::mortise_abi::instance;
+static_assert(inst::k_min_budget_us == partition::k_min_budget_us && inst::k_max_period_us == partition::k_max_period_us &&
+                  inst::k_max_priority == partition::k_max_priority,
+              "instance.create's reservation and priority limits are the description's");
 
 constexpr u64 k_block = partition::k_mem_align;
 constexpr unsigned k_max_blocks = 1024;  // 2 GiB of pool
@@ -136,6 +147,65 @@ u64 lowest_cpus(u64 mask, unsigned n) {
     return out;
 }
 
+#ifdef MORTISE_SHARED_POOL
+// The CPUs of @p mask, lowest first, as vCPU indices of a shared pool's instance: vCPU i is on the
+// i-th lowest pool CPU in every instance, so a slot's vCPU i always has the same CPU and keeps the
+// thread made for it at boot.
+[[maybe_unused]] unsigned nth_cpu(u64 mask, unsigned n) {
+    for (unsigned i = 0; i < n; ++i)
+        mask &= mask - 1;
+    return static_cast<unsigned>(__builtin_ctzll(mask));
+}
+
+// A shared pool's check of a new instance (@p d: its description, CPUs, priority and
+// reservation decided) against what each of its CPUs runs now: the description's mode-2
+// guests that were created (stopped ones too: they may be started any time, and their
+// reservations keep running) and the live mode-2 instances. The description's rules
+// (mode2_admit.hpp); nothing is changed. Unavailable after a report when they are broken.
+Status admit(const partition::Guest& d) {
+    using ull = unsigned long long;
+    const partition::Mode2Vcpu add{d.priority, d.budget_us, d.period_us};
+    for (u64 cpus = d.cpu_mask; cpus; cpus &= cpus - 1) {
+        const unsigned cpu = static_cast<unsigned>(__builtin_ctzll(cpus));
+        partition::Mode2Vcpu on[k_max_slots];
+        const Guest* who[k_max_slots];
+        unsigned n = 0;
+        for (unsigned i = 0; i < guest_count(); ++i) {
+            const Guest& g = *guest(i);
+            const partition::Guest& gd = g.desc();
+            if (guest_in_use(g) && g.created() && gd.mode == 2 && ((gd.cpu_mask >> cpu) & 1)) {
+                on[n] = {gd.priority, gd.budget_us, gd.period_us};
+                who[n++] = &g;
+            }
+        }
+        const partition::Admission a = partition::admit_mode2(on, n, add);
+        if (a.verdict == partition::Admit::Ok)
+            continue;
+        const partition::Guest& o = a.other < n ? who[a.other]->desc() : d;
+        switch (a.verdict) {
+        case partition::Admit::UnreservedAbove:
+            MLOG("create %s: CPU %u: no reservation and priority %u, at or above reserved guest '%s''s %u: nothing "
+                 "would bound how long it keeps the CPU from it; give it a budget or a priority below %u", d.name,
+                 cpu, d.priority, o.name, o.priority, o.priority);
+            break;
+        case partition::Admit::BelowUnreserved:
+            MLOG("create %s: CPU %u: reserved at priority %u, at or below guest '%s''s %u, which has no reservation "
+                 "(nothing bounds it); give a priority above %u", d.name, cpu, d.priority, o.name, o.priority,
+                 o.priority);
+            break;
+        default:
+            MLOG("create %s: CPU %u: reservations not schedulable: '%s''s response time could reach %llu us, beyond "
+                 "its period %u us (CPU %u's reservations would be %llu.%llu%%); lower the budget, lengthen the "
+                 "period or lower the priority", d.name, cpu, o.name, (ull)a.response_us, o.period_us, cpu,
+                 (ull)(a.utilisation_ppm / 10'000), (ull)(a.utilisation_ppm / 1'000 % 10));
+            break;
+        }
+        return Status::Unavailable;
+    }
+    return Status::Success;
+}
+#endif
+
 Status create_locked(const InstanceParams& p, unsigned& slot) {
     if (!g_pool) {
         MLOG("create %s: this image has no instance pool (an instance-pool node in the description)", p.name);
@@ -164,8 +234,10 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
         MLOG("create %s: %u vCPUs: give 1 to %u", p.name, p.vcpus, inst::k_max_vcpus);
         return Status::InvalidParameters;
     }
+    const bool shared = g_pool->mode == 2;
     if (p.priority > inst::k_max_priority) {
-        MLOG("create %s: priority %u: give 0 to %u", p.name, p.priority, inst::k_max_priority);
+        MLOG("create %s: priority %u: give %u to %u", p.name, p.priority, shared ? partition::k_min_priority : 0,
+             inst::k_max_priority);
         return Status::InvalidParameters;
     }
     if ((p.budget_us || p.period_us) &&
@@ -182,7 +254,13 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
         MLOG("create %s: all %u instance slots are in use: reclaim one", p.name, g_slots);
         return Status::Unavailable;
     }
-    if (static_cast<unsigned>(__builtin_popcountll(g_free_cpus)) < p.vcpus) {
+    const unsigned pool_cpus = static_cast<unsigned>(__builtin_popcountll(g_pool->cpu_mask));
+    if (shared && pool_cpus < p.vcpus) {
+        MLOG("create %s: %u vCPUs asked, the shared pool has %u CPU%s (mode 2: one per vCPU, shared)", p.name,
+             p.vcpus, pool_cpus, pool_cpus == 1 ? "" : "s");
+        return Status::Unavailable;
+    }
+    if (!shared && static_cast<unsigned>(__builtin_popcountll(g_free_cpus)) < p.vcpus) {
         MLOG("create %s: %u vCPU%s asked, %u pool CPU%s free (mode 1: one CPU per vCPU)", p.name, p.vcpus,
              p.vcpus == 1 ? "" : "s", __builtin_popcountll(g_free_cpus),
              __builtin_popcountll(g_free_cpus) == 1 ? "" : "s");
@@ -199,11 +277,21 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
     d = partition::Guest{};
     __builtin_memcpy(d.name, p.name, __builtin_strlen(p.name) + 1);
     __builtin_memcpy(d.image, p.image, __builtin_strlen(p.image) + 1);
-    d.cpu_mask = lowest_cpus(g_free_cpus, p.vcpus);
+    d.cpu_mask = lowest_cpus(shared ? g_pool->cpu_mask : g_free_cpus, p.vcpus);
     d.mem_size = p.mem_size;
     d.mem_phys = g_base + u64(static_cast<unsigned>(first)) * k_block;
     d.kernel = partition::Kernel::Tenon;
-    d.mode = 1;  // its own CPUs (a mode-2 vCPU's scheduling state exists for the description's guests only)
+    d.mode = 1;  // mode 1: its own CPUs, the priority and budget only recorded
+#ifdef MORTISE_SHARED_POOL
+    if (shared) {  // vCPU threads of lib/sched, as a mode-2 guest's; 0 is the description's default
+        d.mode = 2;
+        d.priority = static_cast<u8>(p.priority ? p.priority : partition::k_default_priority);
+        d.budget_us = p.budget_us;
+        d.period_us = p.period_us;
+        if (const Status st = admit(d); st != Status::Success)
+            return st;
+    }
+#endif
     d.valid = true;
     slot = g_first_slot + index;
     Guest& g = *guest(slot);
@@ -211,13 +299,19 @@ Status create_locked(const InstanceParams& p, unsigned& slot) {
         g.describe(slot, k_free_slot);
         return status(r);
     }
-    g_instances[index] = {true, static_cast<unsigned>(first), blocks, d.cpu_mask, p.priority, p.budget_us,
-                          p.period_us};
+    g_instances[index] = {true, static_cast<unsigned>(first), blocks, d.cpu_mask, shared ? d.priority : p.priority,
+                          p.budget_us, p.period_us};
     set_blocks(static_cast<unsigned>(first), blocks, true);
-    g_free_cpus &= ~d.cpu_mask;
-    MLOG("instance '%s' (guest %u): image '%s', RAM [0x%lx, 0x%lx), CPU mask 0x%lx, priority %u, budget %u us "
-         "per %u us (recorded: mode 1 gives it its own CPUs)", p.name, slot + 1, p.image, d.mem_phys.value(),
-         (d.mem_phys + d.mem_size).value(), d.cpu_mask, p.priority, p.budget_us, p.period_us);
+    if (!shared)
+        g_free_cpus &= ~d.cpu_mask;
+    if (shared)
+        MLOG("instance '%s' (guest %u): image '%s', RAM [0x%lx, 0x%lx), CPU mask 0x%lx, priority %u, budget %u us "
+             "per %u us (mode 2: shared CPUs)", p.name, slot + 1, p.image, d.mem_phys.value(),
+             (d.mem_phys + d.mem_size).value(), d.cpu_mask, d.priority, p.budget_us, p.period_us);
+    else
+        MLOG("instance '%s' (guest %u): image '%s', RAM [0x%lx, 0x%lx), CPU mask 0x%lx, priority %u, budget %u us "
+             "per %u us (recorded: mode 1 gives it its own CPUs)", p.name, slot + 1, p.image, d.mem_phys.value(),
+             (d.mem_phys + d.mem_size).value(), d.cpu_mask, p.priority, p.budget_us, p.period_us);
     if (auto r = g.start(); !r.ok()) {
         MLOG("instance '%s' not started: %s; reclaim it", p.name, error_name(r.error()));
         return status(r);  // created: 'reclaim' gives its resources back
@@ -260,11 +354,12 @@ Status reclaim_locked(unsigned slot) {
     scrub(ram, size);
     const u64 cpus = in->cpus;
     set_blocks(in->first, in->blocks, false);
-    g_free_cpus |= cpus;
+    if (g_pool->mode != 2)
+        g_free_cpus |= cpus;
     *in = Instance{};
     input_guests_changed(slot);
-    MLOG("instance '%s' (guest %u) reclaimed: RAM [0x%lx, 0x%lx) scrubbed and free, CPU mask 0x%lx free", name,
-         slot + 1, ram.value(), (ram + size).value(), cpus);
+    MLOG("instance '%s' (guest %u) reclaimed: RAM [0x%lx, 0x%lx) scrubbed and free, CPU mask 0x%lx %s", name,
+         slot + 1, ram.value(), (ram + size).value(), cpus, g_pool->mode == 2 ? "(its vCPU threads parked)" : "free");
     return Status::Success;
 }
 
@@ -286,6 +381,27 @@ public:
 InstanceCalls g_calls;
 
 }  // namespace
+
+#ifdef CONFIG_MORTISE_MODE2
+void prepare_instance_threads() {
+    if (!g_pool || g_pool->mode != 2)
+        return;
+    // vCPU i of every instance runs on the i-th lowest pool CPU (nth_cpu): one thread per slot and
+    // vCPU index, made now and kept, parked between instances.
+    unsigned per_slot = static_cast<unsigned>(__builtin_popcountll(g_pool->cpu_mask));
+    per_slot = per_slot < inst::k_max_vcpus ? per_slot : inst::k_max_vcpus;
+    for (unsigned s = 0; s < g_slots; ++s)
+        for (unsigned i = 0; i < per_slot; ++i)
+            if (!prepare_instance_vcpu(*guest(g_first_slot + s), i, nth_cpu(g_pool->cpu_mask, i))) {
+                MLOG("instance pool: refused: Mortise's mode-2 page pool cannot hold the %u vCPU threads of %u "
+                     "instance slots x %u shared CPUs; raise CONFIG_MORTISE_MODE2_POOL_SIZE: no on-demand instance",
+                     g_slots * per_slot, g_slots, per_slot);
+                g_pool = nullptr;
+                return;
+            }
+    MLOG("instance pool: CPUs shared (mode 2): %u vCPU threads parked for %u slots", g_slots * per_slot, g_slots);
+}
+#endif
 
 const partition::Guest& free_instance_slot() { return k_free_slot; }
 unsigned instance_slots() { return g_slots; }

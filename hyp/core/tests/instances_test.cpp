@@ -212,5 +212,69 @@ TEST_F(Instances, Shell) {
     EXPECT_NE(out.find("no guest named 'sh'"), std::string::npos) << out;
 }
 
+// A shared pool (mode 2, switched on here for the description's pool): instances are mode-2
+// guests on the pool's CPUs, several per CPU, and each create is checked against what its CPUs
+// run now (the live instances, reclaimed ones no longer), with the description's rules.
+TEST_F(Instances, SharedPoolChecksTheLiveInstances) {
+    namespace inst = tn::mortise_abi::instance;
+    g_desc.pool.mode = 2;
+    auto make = [](const char* name, u64 vcpus, u64 prio, u64 budget_us = 0, u64 period_us = 0) {
+        return hvc(id::k_instance_create, put(0, "tenon"), put(64, name), 4 * k_mib, vcpus, prio,
+                   inst::budget(static_cast<u32>(budget_us), static_cast<u32>(period_us)));
+    };
+    auto [s, hog] = make("hog", 2, 20, 3000, 10000);  // reserved 30% on CPUs 1 and 2
+    ASSERT_EQ(s, Status::Success) << take_console();
+    EXPECT_EQ(guest(static_cast<unsigned>(hog))->desc().mode, 2);
+    EXPECT_EQ(guest(static_cast<unsigned>(hog))->desc().cpu_mask, 0x6u);
+    std::string out = take_console();
+    EXPECT_NE(out.find("CPU mask 0x6, priority 20, budget 3000 us per 10000 us (mode 2: shared CPUs)"),
+              std::string::npos) << out;
+    // Unreserved at or above hog: refused, nothing taken.
+    const unsigned tables = free_stage2_tables();
+    EXPECT_EQ(make("x", 1, 20).first, Status::Unavailable);
+    out = take_console();
+    EXPECT_NE(out.find("create x: CPU 1: no reservation and priority 20, at or above reserved guest 'hog''s 20"),
+              std::string::npos) << out;
+    EXPECT_EQ(free_stage2_tables(), tables);
+    // 50% below hog's 30%: the new one's response reaches 5 + 3 + 3 = 11 ms.
+    EXPECT_EQ(make("x", 1, 10, 5000, 10000).first, Status::Unavailable);
+    out = take_console();
+    EXPECT_NE(out.find("create x: CPU 1: reservations not schedulable: 'x''s response time could reach 11000 us, "
+                       "beyond its period 10000 us (CPU 1's reservations would be 80.0%)"),
+              std::string::npos) << out;
+    // 20% is: two instances on CPU 1 now, and an unreserved one below both.
+    auto [m, mid] = make("mid", 1, 10, 2000, 10000);
+    EXPECT_EQ(m, Status::Success);
+    auto [l, low] = make("low", 1, 3);
+    EXPECT_EQ(l, Status::Success);
+    EXPECT_EQ(guest(static_cast<unsigned>(low))->desc().cpu_mask, 0x2u);
+    // A reserved one at or below the unreserved 'low' would have it above: refused.
+    EXPECT_EQ(make("x", 1, 3, 100, 10000).first, Status::Unavailable);
+    EXPECT_NE(take_console().find("reserved at priority 3, at or below guest 'low''s 3, which has no reservation"),
+              std::string::npos);
+    // Priority: 0 is the default (1); above 31 refused; vCPUs at most the pool's CPUs.
+    EXPECT_EQ(make("x", 1, 32).first, Status::InvalidParameters);  // refused at dispatch
+    EXPECT_EQ(make("x", 3, 1).first, Status::Unavailable);
+    EXPECT_NE(take_console().find("3 vCPUs asked, the shared pool has 2 CPUs"), std::string::npos);
+    // 30% more at priority 10 is not schedulable beside hog and mid (its own response reaches
+    // 3 + 3 + 3 + 2 + 2 = 13 ms); once hog is reclaimed it is (3 + 2 + 2 = 7 ms, mid's 8 ms).
+    EXPECT_EQ(make("big", 1, 10, 3000, 10000).first, Status::Unavailable);
+    out = take_console();
+    EXPECT_NE(out.find("create big: CPU 1: reservations not schedulable: 'big''s response time could reach 13000 us"),
+              std::string::npos) << out;
+    EXPECT_EQ(hvc(id::k_instance_reclaim, hog).first, Status::Success);
+    EXPECT_NE(take_console().find("CPU mask 0x6 (its vCPU threads parked)"), std::string::npos);
+    auto [b, big] = make("big", 1, 10, 3000, 10000);
+    EXPECT_EQ(b, Status::Success) << take_console();
+    EXPECT_EQ(guest(static_cast<unsigned>(big))->desc().priority, 10);
+    auto [d, dflt] = make("dflt", 1, 0);  // priority 0 is the default, 1: unreserved below them all
+    ASSERT_EQ(d, Status::Success);
+    EXPECT_EQ(guest(static_cast<unsigned>(dflt))->desc().priority, 1);
+    for (u64 slot : {mid, low, big, dflt})
+        EXPECT_EQ(hvc(id::k_instance_reclaim, slot).first, Status::Success);
+    g_desc.pool.mode = 1;
+    take_console();
+}
+
 }  // namespace
 }  // namespace mortise::test

@@ -270,19 +270,41 @@ void refuse_pool(Report& rep, InstancePool& p, const char* fmt, ...) {
 
 bool pool_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
 
+/// The pool's `mode`: 1 (the default), or 2 with CONFIG_MORTISE_MODE2 and without CPU 0 (the shell
+/// runs there, in an interrupt: it could neither give a vCPU of CPU 0 the CPU nor wait for one to
+/// leave it at a reclaim).
+void decode_pool_mode(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat, InstancePool& p, Report& rep) {
+    p.mode = 1;
+    auto mode = fdt.property(n, "mode");
+    if (!mode.ok())
+        return;
+    if (mode.value().size() != 4 || (mode.value().cell(0).value() != 1 && mode.value().cell(0).value() != 2)) {
+        refuse_pool(rep, p, "'mode' must be <1> (a pool CPU per instance vCPU) or <2> (CPUs shared by the "
+                    "instances and the mode-2 guests)");
+        return;
+    }
+    p.mode = static_cast<u8>(mode.value().cell(0).value());
+    if (p.mode == 2 && !plat.mode2)
+        refuse_pool(rep, p, "mode = <2> needs a Mortise image with CONFIG_MORTISE_MODE2=y; enable it or use "
+                    "mode = <1>");
+    else if (p.mode == 2 && (p.cpu_mask & 1))
+        refuse_pool(rep, p, "CPU 0 cannot be shared by instances (mode = <2>): Mortise's shell runs there; "
+                    "remove it from 'cpus'");
+}
+
 /// `/mortise/instance-pool`: memory-size (2 MiB multiple, within a bank), cpus (existing, each once)
 /// and images (names of embedded images). The rules against the guests are check_pool()'s.
 void decode_pool(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat, InstancePool& p, Report& rep) {
     using ull = unsigned long long;
     p.present = true;
     p.valid = true;
-    static constexpr const char* k_known[] = {"memory-size", "cpus", "images", "phandle"};
+    static constexpr const char* k_known[] = {"memory-size", "cpus", "images", "mode", "phandle"};
     for (tn::fdt::Property prop : fdt.properties(n)) {
         bool known = false;
         for (const char* k : k_known)
             known = known || strcmp(k, prop.name()) == 0;
         if (!known)
-            refuse_pool(rep, p, "unknown property '%s'; the instance pool has memory-size, cpus and images "
+            refuse_pool(rep, p, "unknown property '%s'; the instance pool has memory-size, cpus, images and mode "
                         "(docs/mortise.md, \"On-demand instances\")", prop.name());
     }
     for (tn::fdt::Node child : fdt.children(n)) {
@@ -331,6 +353,7 @@ void decode_pool(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat,
                 p.cpu_mask |= u64{1} << cpu;
         }
     }
+    decode_pool_mode(fdt, n, plat, p, rep);
     // images: a list of names, each embedded.
     auto images = fdt.property(n, "images");
     const char* data = images.ok() ? reinterpret_cast<const char*>(images.value().data()) : nullptr;
@@ -376,11 +399,15 @@ void decode_pool(const tn::fdt::Fdt& fdt, tn::fdt::Node n, const Platform& plat,
 }
 
 /// The pool's CPUs are for instances only: a CPU a valid guest also has is refused in the pool
-/// (a guest keeps its CPU; it was declared with it).
+/// (a guest keeps its CPU; it was declared with it). A shared pool (mode 2) may have mode-2 guests' CPUs.
 void check_pool(Description& d, Report& rep) {
     InstancePool& p = d.pool;
     for (unsigned i = 0; i < d.count; ++i)
-        if (u64 both = d.guests[i].cpu_mask & p.cpu_mask; d.guests[i].valid && both != 0)
+        if (u64 both = d.guests[i].cpu_mask & p.cpu_mask; p.mode == 2 && d.guests[i].valid && both != 0 &&
+                                                           d.guests[i].mode != 2)
+            refuse_pool(rep, p, "CPU %d is guest \"%s\"'s, a mode-1 guest; a shared pool's CPUs (mode = <2>) are "
+                        "free or mode-2 guests', remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);
+        else if (p.mode != 2 && d.guests[i].valid && both != 0)
             refuse_pool(rep, p, "CPU %d is given to guest \"%s\"; a CPU of the instance pool belongs to no guest, "
                         "remove it from one 'cpus'", __builtin_ctzll(both), d.guests[i].name);
 }

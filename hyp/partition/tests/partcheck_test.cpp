@@ -236,7 +236,7 @@ TEST_F(Partcheck, InstancePool) {
     EXPECT_EQ(o.status, 1);
     EXPECT_EQ(o.text,
               "bad-pool.dts:15: /mortise/instance-pool: unknown property 'memory'; the instance pool has memory-size, "
-              "cpus and images (docs/mortise.md, \"On-demand instances\")\n"
+              "cpus, images and mode (docs/mortise.md, \"On-demand instances\")\n"
               "bad-pool.dts:15: /mortise/instance-pool: memory-size 0x300000 is not a non-zero multiple of 2 MiB "
               "(0x200000); round it up\n"
               "bad-pool.dts:15: /mortise/instance-pool: CPU 7 does not exist; the platform has CPUs 0-3\n"
@@ -252,6 +252,27 @@ TEST_F(Partcheck, InstancePool) {
     EXPECT_EQ(o.text,
               "good-pool.dts:5: /mortise/alpha: memory-size 0x2000000 does not fit: earlier guests leave 0x1000000 "
               "bytes of free RAM (after the instance pool's memory); shrink the guests or add RAM\n");
+}
+
+// A shared pool (mode = <2>): with a mode-2 guest's CPU; refused without --mode2, with CPU 0 or with a
+// mode-1 guest's CPU.
+TEST_F(Partcheck, SharedInstancePool) {
+    Outcome o = run("good-pool-shared", {"--images", "ticker,worker", "--mode2", "y"});
+    EXPECT_EQ(o.status, 0) << o.text;
+    EXPECT_EQ(o.text, "");
+    o = run("good-pool-shared", {"--images", "ticker,worker"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.text.find("good-pool-shared.dts:25: /mortise/instance-pool: mode = <2> needs a Mortise image with "
+                          "CONFIG_MORTISE_MODE2=y; enable it or use mode = <1>"),
+              std::string::npos)
+        << o.text;
+    o = run("bad-pool-shared", {"--images", "ticker", "--mode2", "y"});
+    EXPECT_EQ(o.status, 1);
+    EXPECT_EQ(o.text,
+              "bad-pool-shared.dts:13: /mortise/instance-pool: CPU 0 cannot be shared by instances (mode = <2>): "
+              "Mortise's shell runs there; remove it from 'cpus'\n"
+              "bad-pool-shared.dts:13: /mortise/instance-pool: CPU 1 is guest \"alpha\"'s, a mode-1 guest; a shared "
+              "pool's CPUs (mode = <2>) are free or mode-2 guests', remove it from one 'cpus'\n");
 }
 
 TEST_F(Partcheck, MissingImageOnlyWithAnImageList) {

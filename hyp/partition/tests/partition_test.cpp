@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <mortise/mode2_admit.hpp>
 #include <mortise/partition.hpp>
 #include <tn/plat/mortise_guest_map.hpp>
 #include <tn/plat/mortise_qemu_virt.hpp>
@@ -496,6 +497,52 @@ TEST(Partition, Mode2MaxPriority) {
     sneaky["max-priority"] = cells({9});
     p = run({{"guest@0", mode2("res", 1, 10, 2000, 10000)}, {"guest@1", sneaky}}, plat);
     EXPECT_EQ(p.diag.count, 0u) << p.text();
+}
+
+// The run-time admission of an on-demand instance's vCPU to a shared CPU (mortise/mode2_admit.hpp):
+// the description's rules over the vCPUs the CPU has now plus the new one.
+TEST(Partition, Mode2AdmitOnLiveCpu) {
+    using A = Admit;
+    const Mode2Vcpu hog{20, 3000, 10000}, spinner{5, 0, 0};
+    // Alone, or beside unreserved ones only: always.
+    EXPECT_EQ(admit_mode2(nullptr, 0, {31, 0, 0}).verdict, A::Ok);
+    EXPECT_EQ(admit_mode2(nullptr, 0, {10, 10000, 10000}).verdict, A::Ok);
+    EXPECT_EQ(admit_mode2(&spinner, 1, {31, 0, 0}).verdict, A::Ok);
+    // Unreserved below the reserved one: fine; at or above it: refused, naming it.
+    EXPECT_EQ(admit_mode2(&hog, 1, {19, 0, 0}).verdict, A::Ok);
+    Admission a = admit_mode2(&hog, 1, {20, 0, 0});
+    EXPECT_EQ(a.verdict, A::UnreservedAbove);
+    EXPECT_EQ(a.other, 0u);
+    EXPECT_EQ(admit_mode2(&hog, 1, {25, 0, 0}).verdict, A::UnreservedAbove);
+    // Reserved at or below an unreserved one: refused (that one would sit above it).
+    const Mode2Vcpu both[] = {hog, spinner};
+    a = admit_mode2(both, 2, {5, 1000, 10000});
+    EXPECT_EQ(a.verdict, A::BelowUnreserved);
+    EXPECT_EQ(a.other, 1u);
+    EXPECT_EQ(admit_mode2(both, 2, {6, 1000, 10000}).verdict, A::Ok);
+    // The analysis: 30% at 20 over 20% at 10 is schedulable (2 + 3 + 3 = 8 ms); 50% is not: the new
+    // one's response reaches 5 + 3 + 3 = 11 ms, beyond its 10 ms.
+    a = admit_mode2(&hog, 1, {10, 2000, 10000});
+    EXPECT_EQ(a.verdict, A::Ok);
+    EXPECT_EQ(a.utilisation_ppm, 500'000u);
+    a = admit_mode2(&hog, 1, {10, 5000, 10000});
+    EXPECT_EQ(a.verdict, A::Unschedulable);
+    EXPECT_EQ(a.other, 1u);  // the new one
+    EXPECT_EQ(a.response_us, 11000u);
+    EXPECT_EQ(a.utilisation_ppm, 800'000u);
+    // A new one above makes the one on the CPU miss: 60% at 25 over hog's 30%: hog's response is
+    // 3 + 6 + 6 = 15 ms; hog is named.
+    a = admit_mode2(&hog, 1, {25, 6000, 10000});
+    EXPECT_EQ(a.verdict, A::Unschedulable);
+    EXPECT_EQ(a.other, 0u);
+    EXPECT_EQ(a.response_us, 15000u);
+    // The same rule as the description's: the pair is refused there too.
+    Platform plat = test_platform();
+    plat.mode2 = true;
+    Parsed p = run({{"guest@0", mode2("hog", 1, 20, 3000, 10000)}, {"guest@1", mode2("low", 1, 10, 5000, 10000)}},
+                   plat);
+    EXPECT_TRUE(p.says("/mortise/low: CPU 1: reservations not schedulable: this guest's response time can reach "
+                       "11000 us")) << p.text();
 }
 
 TEST(Partition, MemorySize) {

@@ -88,6 +88,9 @@ struct InstancePool {
     u64 cpu_mask;                 // CPUs instances may get (mode 1: one vCPU per CPU); no guest's
     char images[k_max_pool_images][k_name_len];  // the embedded images instances may run
     unsigned image_count;
+    // Added: `mode` (1, the default: each instance vCPU gets a pool CPU of its own; 2: the pool's CPUs are
+    // shared by the instances' vCPUs and the description's mode-2 guests, scheduled by lib/sched).
+    u8 mode;
 };
 struct Description {
     Guest guests[k_max_guests]; unsigned count;

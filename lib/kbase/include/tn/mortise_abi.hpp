@@ -102,8 +102,9 @@ constexpr unsigned k_max_priority = 31;    ///< x5: priority 0 (lowest) to 31, a
 // x6: the budget per period in microseconds, budget in bits 31:0 and period in bits 63:32;
 // 0 = no reservation. Otherwise the period is k_min_period_us to k_max_period_us and the budget
 // k_min_budget_us to the period.
-constexpr u32 k_min_period_us = 100;         ///< x6: the shortest period (100 µs).
-constexpr u32 k_max_period_us = 10'000'000;  ///< x6: the longest period (10 s).
+// The limits are a mode-2 guest's `budget-us` / `period-us` (lib/sched's reservations).
+constexpr u32 k_min_period_us = 10;           ///< x6: the shortest period (10 µs, the smallest budget).
+constexpr u32 k_max_period_us = 100'000'000;  ///< x6: the longest period (100 s).
 constexpr u32 k_min_budget_us = 10;          ///< x6: the smallest budget (10 µs), at most the period.
 /// instance.create's x6 for @p budget_us per @p period_us.
 constexpr u64 budget(u32 budget_us, u32 period_us) { return u64{period_us} << 32 | budget_us; }
