@@ -174,7 +174,9 @@ Status admit(const partition::Guest& d) {
             const Guest& g = *guest(i);
             const partition::Guest& gd = g.desc();
             if (guest_in_use(g) && g.created() && gd.mode == 2 && ((gd.cpu_mask >> cpu) & 1)) {
-                on[n] = {gd.priority, gd.budget_us, gd.period_us};
+                // A guest whose scheduling hints may raise it counts at its ceiling (as in the description).
+                const unsigned at = gd.max_priority != 0 ? gd.max_priority : gd.priority;
+                on[n] = {at, gd.budget_us, gd.period_us};
                 who[n++] = &g;
             }
         }
