@@ -252,7 +252,7 @@ def _dot_quote(text):
 
 def to_dot(graph):
     """Graphviz source: one cluster per library, symbols inside, depends/select arrows."""
-    lines = ["digraph libgraph {", "  rankdir=LR;", "  node [shape=box, fontsize=10, fontname=\"sans\"];",
+    lines = ["digraph libgraph {", "  rankdir=LR;", "  newrank=true;", "  node [shape=box, fontsize=10, fontname=\"sans\"];",
              "  edge [fontsize=8];"]
     by_lib = {}
     for record in graph["nodes"]:
@@ -310,7 +310,11 @@ def main(argv):
         return 0
     for name, _ in pictures:
         svg = os.path.join(outdir, name + ".svg")
-        subprocess.run([dot, "-Tsvg", "-o", svg, os.path.join(outdir, name + ".dot")], check=True)
+        source = os.path.join(outdir, name + ".dot")
+        # dot's spline router gives up on some cluster layouts ("Pshortestpath failed"): straight
+        # edges then, which it always manages.
+        if subprocess.run([dot, "-Tsvg", "-o", svg, source], capture_output=True).returncode != 0:
+            subprocess.run([dot, "-Tsvg", "-Gsplines=line", "-o", svg, source], check=True)
         print("libgraph: picture %s" % svg)
     return 0
 
