@@ -35,6 +35,9 @@ _WORD_NUMBERS = {"one": 1, "single": 1, "two": 2, "dual": 2, "three": 3, "four":
                  "a thousand": 1000}
 _NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _QUANTITY = re.compile(_NUMBER + r"\s*-?\s*(" + "|".join(u[0] for u in _UNITS) + r")\b", re.IGNORECASE)
+# "three Tenon guests", "2 worker threads": a count with one word between it and what it counts.
+_COUNTED = re.compile(r"\b" + _NUMBER + r"\s+[a-z][a-z-]*\s+(" + "|".join(u[0] for u in _UNITS if u[1] in
+                      ("cores", "guests", "threads")) + r")\b", re.IGNORECASE)
 _PER = re.compile(r"\b(?:every|each|per|period of|once every)\s+" + _NUMBER + r"?\s*(" +
                   "|".join(u[0] for u in _UNITS if u[1] == "time") + r")\b", re.IGNORECASE)
 
@@ -52,7 +55,7 @@ INTENTS = {
     "power": ([r"\blow[- ]power\b", r"\bbattery\b", r"\benergy\b", r"\bpower[- ]sav", r"\btickless\b",
                r"\bidle most\b", r"\bsleeps? most\b", r"\bno (periodic )?tick\b", r"\bwake(s)? up rarely\b"],
               "tickless power idle one-shot"),
-    "fp": ([r"\bfloat(ing)?[- ]?point\b", r"\bfloats?\b", r"\bdoubles?\b", r"\bfpu\b", r"\bpid\b", r"\bkalman\b",
+    "fp": ([r"\bfloat(ing)?[- ]?point\b", r"\bfloats?\b", r"\bdoubles?\b(?![- ]schedul)", r"\bfpu\b", r"\bpid\b", r"\bkalman\b",
             r"\bdsp\b", r"\bsimd\b", r"\bneon\b", r"\btrigonometr", r"\bmatrix\b", r"\bfilters?\b", r"\bfft\b",
             r"\bmath(s|ematics)?\b", r"\blibm\b", r"\bsin(e)?\b|\bcos(ine)?\b|\bsqrt\b"],
            "floating point FP SIMD registers"),
@@ -103,6 +106,9 @@ INTENTS = {
                     r"\bmore guests than\b", r"\bon[- ]demand\b", r"\bcreated? at run[- ]?time\b",
                     r"\bsame (cpu|core)\b", r"\bschedul\w* (the )?(guests|vms|instances)\b"],
                    "mode 2 share CPUs scheduled"),
+    "hint": ([r"\bdouble[- ]schedul", r"\bscheduling hints?\b", r"\bguests?'?s? (own )?(thread )?priorit",
+              r"\bfollow\w* (each |the )?guests?'?s? (thread|priorit|deadline)", r"\btells? (the )?hypervisor\b"],
+             "priority report hints Mortise running thread switch"),
     "colour": ([r"\bcache colou?r", r"\bcache partition", r"\bcache interference\b", r"\bllc\b", r"\bpage colou?r",
                 r"\blast[- ]level cache\b", r"\bpartition\w* (the )?(shared |l2 |l3 )?caches?\b",
                 r"\bcache (contention|isolation)\b"],
@@ -167,6 +173,10 @@ CAPABILITIES = {
 }
 
 # "a Linux alternative", "instead of Linux": the goal names something to do without.
+_PROBLEM = re.compile(r"inversion|double[- ]schedul|starv|jitter|interference|runaway|misbehav|overrun|"
+                      r"contention|disturb", re.IGNORECASE)
+
+
 def _replaced(word, text):
     """Whether @text says to do without @word ("a Linux alternative", "instead of Linux")."""
     w = re.escape(word)
@@ -244,6 +254,10 @@ def parse(text):
         count = {"once": 1.0, "twice": 2.0}.get(match.group(1)) or _number(match.group(2))
         per = {"second": 1.0, "minute": 60.0, "ms": 1e-3, "millisecond": 1e-3}[match.group(3)]
         goal.quantities.append(Quantity("rate", count / per, match.group(0), "per"))
+    for match in _COUNTED.finditer(lowered):
+        kind, _ = _unit(match.group(2))
+        if not any(q.kind == kind for q in goal.quantities):
+            goal.quantities.append(Quantity(kind, _number(match.group(1)), match.group(0), ""))
     for match in _PER.finditer(lowered):
         # "every 2 ms" is a period; "every ms" one millisecond.
         number = _number(match.group(1)) if match.group(1) else 1.0
@@ -258,8 +272,10 @@ def parse(text):
         for pattern in patterns:
             match = re.search(pattern, lowered)
             if match:
-                goal.intents[name] = -1 if _negated(lowered, match.start()) or \
-                    _replaced(match.group(0), lowered) else 1
+                # "avoid priority inversion", "must not starve": a problem named to be avoided asks for
+                # its remedy, so a negation before it does not turn the intent around.
+                negated = _negated(lowered, match.start()) and not _PROBLEM.search(match.group(0))
+                goal.intents[name] = -1 if negated or _replaced(match.group(0), lowered) else 1
                 goal.evidence.setdefault(name, []).append(match.group(0))
                 break
     for name, (pattern, _) in CAPABILITIES.items():

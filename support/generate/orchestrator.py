@@ -42,7 +42,7 @@ STRUCTURE = {"linux", "hypervisor", "board"}
 # Intents a combined image's host answers (the guests answer the others).
 HOST_INTENTS = {"share_cpus", "colour"}
 # Intents only a guest of a combined image answers.
-GUEST_ONLY_INTENTS = {"ivc"}
+GUEST_ONLY_INTENTS = {"ivc", "hint"}
 # Goal words too generic to choose a library by.
 RESIDUAL_IGNORE = set(search.tokens("""tenon tenonos mortise image kernel unikernel firmware device board
     code program software project simple basic small tiny real time realtime need want write create generate
@@ -463,7 +463,7 @@ class Plan:
                     notes.append("CONFIG_%s=%s: ten ticks per period of the goal's %g Hz" %
                                  (sym.name, additions[sym.name], rate))
         for q in self.goal.quantities:
-            if q.kind == "cores" and self.role != "guest":
+            if q.kind == "cores" and self.role == "tenon":  # a combined image's CPUs are its partitions' 
                 for node in ints:
                     if re.search(r"\bCPUs\b", node.get("prompt") or ""):
                         additions[node["id"]] = str(int(q.value))

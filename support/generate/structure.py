@@ -82,8 +82,10 @@ def partitions(shape, app):
     for index, name in enumerate(tenons):
         if shape["mode2"]:
             cpu = 1
-            extra = ["\t\t\tmode = <2>;", "\t\t\tpriority = <%d>;\t\t/* 1-31: the more urgent guest runs */" %
-                     (20 - 5 * index if index < 4 else 1)]
+            priority = 20 - 5 * index if index < 4 else 1
+            extra = ["\t\t\tmode = <2>;", "\t\t\tpriority = <%d>;\t\t/* 1-31: the more urgent guest runs */" % priority]
+            if name in shape.get("hinting", ()):
+                extra.append("\t\t\tmax-priority = <%d>;\t/* its scheduling hints' ceiling */" % min(31, priority + 10))
         else:
             cpu = next_cpu
             next_cpu += 1
@@ -130,13 +132,6 @@ def write_combined(pool, goal, shape, app_dir, root, goal_text, period_us, itera
     app = os.path.basename(os.path.abspath(app_dir))
     host_defconfig = skeleton.defconfig_text(goal_text, host_result,
                                              "The guests are in guests.mk and partitions.dts.")
-    files = [("Makefile", skeleton.makefile(None, "$(abspath $(CURDIR)/%s)" % os.path.relpath(root, app_dir)), False),
-             ("defconfig", host_defconfig, True),
-             ("guests.mk", guests_mk(shape), True),
-             ("partitions.dts", partitions(shape, app), True)]
-    for name, content, overwrite in files:
-        if skeleton._write(os.path.join(app_dir, name), content, overwrite):
-            written.append(os.path.join(app_dir, name))
     guest_base = {"TN_IMAGE_TENON": "y", "PLAT_MORTISE_GUEST": "y", "TN_MAX_CPUS": "1"}
     for g in shape["guests"]:
         if g == "linux":
@@ -149,4 +144,13 @@ def write_combined(pool, goal, shape, app_dir, root, goal_text, period_us, itera
         written += skeleton.write_app(os.path.join(app_dir, g), root, goal_text, result, config, period_us,
                                       iterations, overwrite_sources=not os.path.exists(
                                           os.path.join(app_dir, g, "Makefile")))
+        if any(name.endswith("_SCHED_HINT") and value == "y" for name, value in config.items()):
+            shape.setdefault("hinting", []).append(g)
+    files = [("Makefile", skeleton.makefile(None, "$(abspath $(CURDIR)/%s)" % os.path.relpath(root, app_dir)), False),
+             ("defconfig", host_defconfig, True),
+             ("guests.mk", guests_mk(shape), True),
+             ("partitions.dts", partitions(shape, app), True)]
+    for name, content, overwrite in files:
+        if skeleton._write(os.path.join(app_dir, name), content, overwrite):
+            written.insert(0, os.path.join(app_dir, name))
     return written
