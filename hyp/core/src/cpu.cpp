@@ -469,7 +469,8 @@ void init_cpu_interrupts() {
 }
 
 void kick(unsigned cpu) {
-    if (cpu == tn::smp::this_cpu())
+    // No other CPU to kick (a one-CPU image: its only CPU is this one).
+    if (cpu == tn::smp::this_cpu() || cpu >= k_max_cpus)
         return;
     (void)tn::irq::send_sgi(k_kick_sgi, tn::irq::SgiTarget::to(tn::irq::CpuAffinity{board().cpu_mpidr[cpu]}));
 }
