@@ -22,7 +22,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import generate  # noqa: E402
-import kconfiglib  # noqa: E402
 import orchestrator  # noqa: E402
 import skeleton  # noqa: E402
 

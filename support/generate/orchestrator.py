@@ -20,7 +20,6 @@ Steps (docs/generate.md):
 Deterministic: the same tree and goal give the same result.
 """
 
-import itertools
 import os
 import re
 import sys
@@ -474,13 +473,11 @@ class Plan:
                     continue
                 sym = kconf.syms[target["id"]]
                 value = q.value
-                prompt = (target.get("prompt") or "") + " " + (target.get("help") or "")[:200]
                 if q.kind == "size" and re.search(r"\bKiB\b", target.get("prompt") or ""):
                     value = value / 1024.0
                 if q.kind != "size" and sym.str_value and value <= int(sym.str_value, 0):
                     continue  # counts (threads, priority levels) only raise a limit; the default holds more
                 additions[sym.name] = str(int(value)) if sym.orig_type == kconfiglib.INT else hex(int(value))
-                del prompt
         return additions, notes
 
     def _other_member(self, sym):
