@@ -146,7 +146,7 @@ def write_combined(pool, goal, shape, app_dir, root, goal_text, period_us, itera
                                           os.path.join(app_dir, g, "Makefile")))
         if any(name.endswith("_SCHED_HINT") and value == "y" for name, value in config.items()):
             shape.setdefault("hinting", []).append(g)
-    files = [("Makefile", skeleton.makefile("$(abspath $(CURDIR)/%s)" % os.path.relpath(root, app_dir)), False),
+    files = [("Makefile", skeleton.makefile(skeleton.root_reference(root, app_dir)), False),
              ("defconfig", host_defconfig, True),
              ("guests.mk", guests_mk(shape), True),
              ("partitions.dts", partitions(shape, app), True)]
