@@ -126,7 +126,10 @@ int main() {
     if (sync::k_priority_inheritance)
         check(growth <= CONFIG_PI_TEST_SLACK_TICKS, "with PI, H's wait does not depend on M");
     else
-        check(growth >= us_to_ticks(k_medium_us[1] - k_medium_us[0]), "without PI, H's wait grows with M's run");
+        // Within 1 %: each of M's runs ends at a clock read past its own deadline, so the two ends
+        // differ from the run times by a few ticks either way (5 short in one SMP layout).
+        check(growth * 100 >= us_to_ticks(k_medium_us[1] - k_medium_us[0]) * 99,
+              "without PI, H's wait grows with M's run");
     if (g_failures)
         return 1;
     tn_printf("pi: all checks passed (inheritance %s)\n", sync::k_priority_inheritance ? "on" : "off");
