@@ -527,20 +527,27 @@ bool prepare_instance_vcpu(Guest& g, unsigned index, unsigned cpu) {
     return create_vcpu_thread(v, "instance", partition::k_min_priority, what);
 }
 
+namespace {
+
+// Gives @p v's thread its guest's reservation (none: budget 0), saying why when lib/sched refuses it.
+bool reserve(const Vcpu& v, Shared& sh) {
+    const partition::Guest& d = v.guest->desc();
+    auto rr = tn::sched::set_reservation(sh.thread, u64{d.budget_us} * 1000, u64{d.period_us} * 1000);
+    if (!rr.ok())
+        MLOG("guest '%s': vCPU %u: reservation of %u us per %u us refused (%s)", d.name, v.index, d.budget_us,
+             d.period_us, tn::sched::error_name(rr.error()));
+    return rr.ok();
+}
+
+}  // namespace
+
 bool prepare_shared(Vcpu& v) {
     Shared& sh = shared_of(v);
     if (sh.thread) {
         // An instance slot's parked thread, made at boot (prepare_instance_vcpu) and kept from
         // instance to instance: it takes the new one's priority and reservation (periods from now).
-        const partition::Guest& d = v.guest->desc();
-        (void)tn::sched::set_priority(sh.thread, d.priority);
-        if (auto rr = tn::sched::set_reservation(sh.thread, u64{d.budget_us} * 1000, u64{d.period_us} * 1000);
-            !rr.ok()) {
-            MLOG("guest '%s': vCPU %u: reservation of %u us per %u us refused (%s)", d.name, v.index, d.budget_us,
-                 d.period_us, tn::sched::error_name(rr.error()));
-            return false;
-        }
-        return true;
+        (void)tn::sched::set_priority(sh.thread, v.guest->desc().priority);
+        return reserve(v, sh);
     }
     char what[64];
     tn::fmt::format(what, sizeof what, "guest '%s' not started", v.guest->desc().name);
@@ -549,15 +556,7 @@ bool prepare_shared(Vcpu& v) {
     // The reservation (budget-us per period-us) is the thread's for good: its periods run from here,
     // through pauses, restarts and the waits for a start (blocked, never suspended), so no
     // lifecycle step hands a guest a fresh budget early.
-    if (const partition::Guest& d = v.guest->desc(); d.budget_us != 0) {
-        if (auto rr = tn::sched::set_reservation(sh.thread, u64{d.budget_us} * 1000, u64{d.period_us} * 1000);
-            !rr.ok()) {
-            MLOG("guest '%s': vCPU %u: reservation of %u us per %u us refused (%s)", d.name, v.index, d.budget_us,
-                 d.period_us, tn::sched::error_name(rr.error()));
-            return false;
-        }
-    }
-    return true;
+    return v.guest->desc().budget_us == 0 || reserve(v, sh);
 }
 
 
