@@ -11,6 +11,7 @@
 #include <tn/arch/psci.hpp>
 #include <tn/clock.hpp>
 #include <tn/console.hpp>
+#include <tn/irq.hpp>
 #include <tn/mortise.hpp>
 
 namespace {
@@ -18,10 +19,17 @@ namespace {
 using namespace tn;
 namespace hv = tn::mortise;
 
+// Sleeps in WFI until its own timer's deadline rather than spinning on the counter. Under
+// QEMU's -icount the vCPUs take turns on one host thread, each turn lasting until the next
+// virtual-clock deadline, and a CPU that arms a new earliest timer ends its own turn: a guest
+// spinning here for 400 ms kept a tickless Mortise CPU (which arms a timer at every vCPU
+// wait and slice) from running its vCPUs for most of that time (qemu/mode2-lifecycle).
 [[maybe_unused]] void wait_ms(u64 ms) {
     u64 until = clock::now_ns() + ms * 1'000'000;
-    while (clock::now_ns() < until) {
-    }
+    (void)clock::arm_at(until);
+    while (clock::now_ns() < until)
+        irq::wait_for_interrupt();  // woken by the timer, taken or still masked
+    clock::stop();
 }
 
 [[maybe_unused]] int fail(const char* what, hv::Status s) {
