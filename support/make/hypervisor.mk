@@ -322,6 +322,9 @@ $(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(PARTCHECK_O)/.args \
 	$(call tn_echo,PARTCHECK,$(patsubst $(TN_ROOT)/%,%,$<))
 	$(Q)$(PARTCHECK) --dtb $@ --source $< $(TN_HYP_CHECK_ARGS) $(TN_HYP_RESERVE) || { rm -f $@; exit 1; }
 TN_HYP_BLOB := $(TN_HYP_DTB)
+# Checked before the rest is compiled (make takes a goal's prerequisites in
+# order, and image.mk's come after these): a bad description fails at once.
+all: $(TN_HYP_DTB)
 else
 TN_HYP_BLOB :=
 endif
