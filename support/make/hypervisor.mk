@@ -155,7 +155,9 @@ endef
 # there with its own defconfig and CONFIG; the build recompiles only what that
 # configuration changes (the per-option dependencies of framework/incremental),
 # so guest.bin is the one the guest's own directory would hold. Its outputs are
-# then copied into the guest's directory (guest.bin only when its bytes change).
+# then copied into the guest's directory (guest.bin only when its bytes change);
+# a guest configured otherwise than the last one there relinks (.guest-key), so
+# the directory holds one image, this guest's, whatever platform it names.
 # The directory's name hashes what else reaches the guest's make: the tree, the
 # application, the toolchain and this make's command-line variables.
 TN_SHARED_BUILDS_DIR := $(if $(strip $(TN_SHARED_BUILDS)),$(abspath $(strip $(TN_SHARED_BUILDS))))
@@ -168,18 +170,21 @@ $(call tn_guest_bin,$(1)): FORCE
 	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP) in $$(call tn_short,$(2)))
 	@mkdir -p $(call tn_guest_dir,$(1)) $(2)
 	$(Q)( flock 9 && \
+	{ [ "$$$$(cat $(2)/.guest-key 2>/dev/null)" = $(3) ] || \
+		rm -f $(2)/.guest-key $(2)/*.elf $(2)/*.bin $(2)/*.map $(2)/*.sizes; } && \
 	$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(2) \
 		DEFCONFIG=$(call tn_guest_defconfig,$(1)) defconfig >/dev/null && \
 	$(if $(strip $(TN_GUEST_$(1)_CONFIG)),$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) \
 		O=$(2) setconfig SET="$(TN_GUEST_$(1)_CONFIG)" >/dev/null && ) \
 	$$(MAKE) -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(2) TN_GUEST_IMAGE=$(2)/guest.bin all && \
-	rm -f $(call tn_guest_dir,$(1))/*.elf && \
+	echo $(3) >$(2)/.guest-key && rm -f $(call tn_guest_dir,$(1))/*.elf && \
 	cp -p $(2)/.config $(2)/*.elf $(2)/*.map $(2)/*.sizes $(call tn_guest_dir,$(1))/ && \
 	for f in $(2)/*.bin; do cmp -s $$$$f $(call tn_guest_dir,$(1))/$$$${f##*/} || \
 		cp $$$$f $(call tn_guest_dir,$(1))/ || exit 1; done ) 9>$(2).lock
 endef
 $(foreach g,$(TN_TENON_GUESTS),$(eval $(if $(TN_SHARED_BUILDS_DIR),\
-	$(call tn_guest_rules_shared,$(g),$(call tn_guest_shared,$(g))),$(call tn_guest_rules,$(g)))))
+	$(call tn_guest_rules_shared,$(g),$(call tn_guest_shared,$(g)),$(call tn_shared_key,\
+	$(call tn_guest_defconfig,$(g)) $(TN_GUEST_$(g)_CONFIG))),$(call tn_guest_rules,$(g)))))
 
 tn_comma := ,
 tn_space := $(subst ,, )
