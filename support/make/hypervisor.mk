@@ -148,7 +148,43 @@ $(call tn_guest_bin,$(1)): $(call tn_guest_dir,$(1))/.config FORCE
 	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP))
 	$(Q)$$(MAKE) -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(call tn_guest_dir,$(1)) TN_GUEST_IMAGE=$$@ all
 endef
-$(foreach g,$(TN_TENON_GUESTS),$(eval $(call tn_guest_rules,$(g))))
+
+# TN_SHARED_BUILDS=dir (environment; make test sets it, docs/testing.md): the
+# Tenon guests of one application are built in one directory under dir by every
+# image that embeds one, one guest at a time (flock), each guest reconfigured
+# there with its own defconfig and CONFIG; the build recompiles only what that
+# configuration changes (the per-option dependencies of framework/incremental),
+# so guest.bin is the one the guest's own directory would hold. Its outputs are
+# then copied into the guest's directory (guest.bin only when its bytes change);
+# a guest configured otherwise than the last one there relinks (.guest-key), so
+# the directory holds one image, this guest's, whatever platform it names.
+# The directory's name hashes what else reaches the guest's make: the tree, the
+# application, the toolchain and this make's command-line variables.
+TN_SHARED_BUILDS_DIR := $(if $(strip $(TN_SHARED_BUILDS)),$(abspath $(strip $(TN_SHARED_BUILDS))))
+tn_shared_key = $(shell printf '%s' '$(subst ','\'',$(1))' | sha1sum | cut -c1-16)
+tn_guest_shared = $(TN_SHARED_BUILDS_DIR)/guests/$(notdir $(call tn_guest_app,$(1)))-$(call tn_shared_key,\
+	$(TN_ROOT) $(call tn_guest_app,$(1)) $(CROSS_COMPILE) $(HOSTCXX) \
+	$(filter-out O=% C=% DEFCONFIG=% TN_ROOT=% TN_GUEST_IMAGE=% SET=%,$(MAKEOVERRIDES)))
+define tn_guest_rules_shared
+$(call tn_guest_bin,$(1)): FORCE
+	$$(call tn_echo,GUEST,$(1): build $(TN_GUEST_$(1)_APP) in $$(call tn_short,$(2)))
+	@mkdir -p $(call tn_guest_dir,$(1)) $(2)
+	$(Q)( flock 9 && \
+	{ [ "$$$$(cat $(2)/.guest-key 2>/dev/null)" = $(3) ] || \
+		rm -f $(2)/.guest-key $(2)/*.elf $(2)/*.bin $(2)/*.map $(2)/*.sizes; } && \
+	$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(2) \
+		DEFCONFIG=$(call tn_guest_defconfig,$(1)) defconfig >/dev/null && \
+	$(if $(strip $(TN_GUEST_$(1)_CONFIG)),$$(MAKE) -s -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) \
+		O=$(2) setconfig SET="$(TN_GUEST_$(1)_CONFIG)" >/dev/null && ) \
+	$$(MAKE) -C $(call tn_guest_app,$(1)) TN_ROOT=$(TN_ROOT) O=$(2) TN_GUEST_IMAGE=$(2)/guest.bin all && \
+	echo $(3) >$(2)/.guest-key && rm -f $(call tn_guest_dir,$(1))/*.elf && \
+	cp -p $(2)/.config $(2)/*.elf $(2)/*.map $(2)/*.sizes $(call tn_guest_dir,$(1))/ && \
+	for f in $(2)/*.bin; do cmp -s $$$$f $(call tn_guest_dir,$(1))/$$$${f##*/} || \
+		cp $$$$f $(call tn_guest_dir,$(1))/ || exit 1; done ) 9>$(2).lock
+endef
+$(foreach g,$(TN_TENON_GUESTS),$(eval $(if $(TN_SHARED_BUILDS_DIR),\
+	$(call tn_guest_rules_shared,$(g),$(call tn_guest_shared,$(g)),$(call tn_shared_key,\
+	$(call tn_guest_defconfig,$(g)) $(TN_GUEST_$(g)_CONFIG))),$(call tn_guest_rules,$(g)))))
 
 tn_comma := ,
 tn_space := $(subst ,, )
@@ -244,7 +280,18 @@ $(foreach g,$(TN_LINUX_GUESTS),$(eval $(call tn_linux_guest_rules,$(g))) \
 #                                     embedded Linux guests)
 # Relative paths are from the application's directory.
 PARTCHECK_O := $(O)/host/partcheck
+ifeq ($(TN_SHARED_BUILDS_DIR),)
 include $(TN_ROOT)/support/tools/partcheck/partcheck.mk
+else
+# With TN_SHARED_BUILDS (above), one partcheck per tree and host compiler serves
+# every image; its make runs each time (one at a time) and relinks only when a
+# source changed. PARTCHECK_O keeps this image's .args.
+PARTCHECK_SHARED_O := $(TN_SHARED_BUILDS_DIR)/partcheck-$(call tn_shared_key,$(TN_ROOT) $(or $(HOSTCXX),g++))
+PARTCHECK := $(PARTCHECK_SHARED_O)/partcheck
+$(PARTCHECK): FORCE
+	@mkdir -p $(PARTCHECK_SHARED_O)
+	$(Q)flock $(PARTCHECK_SHARED_O).lock $(MAKE) -C $(TN_ROOT)/support/tools/partcheck O=$(PARTCHECK_SHARED_O)
+endif
 TN_PARTCHECK_DTB_PATH := $(if $(strip $(TN_PARTCHECK_DTB)),$(abspath $(strip $(TN_PARTCHECK_DTB))))
 TN_HYP_BOARD_ARGS := $(if $(TN_PARTCHECK_DTB_PATH),--board-dtb $(TN_PARTCHECK_DTB_PATH) \
 		$(foreach r,$(TN_PARTCHECK_RAM),--ram $(r)),\
@@ -280,6 +327,9 @@ $(TN_HYP_DTB): $(TN_HYP_DTS) $(PARTCHECK) $(PARTCHECK_O)/.args \
 	$(call tn_echo,PARTCHECK,$(patsubst $(TN_ROOT)/%,%,$<))
 	$(Q)$(PARTCHECK) --dtb $@ --source $< $(TN_HYP_CHECK_ARGS) $(TN_HYP_RESERVE) || { rm -f $@; exit 1; }
 TN_HYP_BLOB := $(TN_HYP_DTB)
+# Checked before the rest is compiled (make takes a goal's prerequisites in
+# order, and image.mk's come after these): a bad description fails at once.
+all: $(TN_HYP_DTB)
 else
 TN_HYP_BLOB :=
 endif
