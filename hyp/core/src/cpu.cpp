@@ -360,6 +360,15 @@ public:
         (void)tn::sched::set_priority(sh.thread, clamp(now));
         return hypercall::Status::Success;
     }
+    hypercall::Status yield(const hypercall::Caller& c) override {
+        Guest* g = guest(c.guest);
+        if (g != nullptr && g->desc().mode == 2) {
+            // With the preemption lock of its exit held: lib/sched switches at before_entry()'s
+            // unlock, before the caller's state is loaded again.
+            tn::sched::yield();
+        }
+        return hypercall::Status::Success;
+    }
 };
 
 SchedCalls g_sched_calls;
