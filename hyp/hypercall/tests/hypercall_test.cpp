@@ -36,7 +36,7 @@ constexpr Function k_probe_functions[] = {
 const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 3};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
-constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3 + 2;
+constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3 + 3;
 constexpr usize k_probes = 3;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a

@@ -53,6 +53,26 @@ void Vgic::reset_state() {
         r = 0;
     for (auto& r : m_redist)
         r = Redist{};
+    m_hot_private = 0;
+    m_hot_shared = 0;
+}
+
+void Vgic::heat(const Bank& b) {
+    if (&b >= m_private && &b < m_private + k_max_vcpus)
+        m_hot_private |= u32{1} << (&b - m_private);
+    else
+        m_hot_shared |= u32{1} << (&b - m_shared);
+}
+
+// A scan's visit of a hot bank: true (and no longer hot) when it holds nothing.
+bool Vgic::cooled(const Bank& b) {
+    if (b.latch | b.level | b.active)
+        return false;
+    if (&b >= m_private && &b < m_private + k_max_vcpus)
+        m_hot_private &= ~(u32{1} << (&b - m_private));
+    else
+        m_hot_shared &= ~(u32{1} << (&b - m_shared));
+    return true;
 }
 
 Vgic::Bank* Vgic::bank(unsigned vcpu, u32 intid) {
@@ -105,6 +125,7 @@ void Vgic::mark_pending(unsigned vcpu, u32 intid, int pintid) {
         b->pintid[i] = static_cast<u16>(pintid);
     }
     b->latch |= bank_bit(intid);
+    heat(*b);
 }
 
 void Vgic::inject(unsigned vcpu, u32 intid) {
@@ -131,6 +152,8 @@ void Vgic::set_level(unsigned vcpu, u32 intid, bool level) {
     if (!b)
         return;
     b->level = level ? b->level | bank_bit(intid) : b->level & ~bank_bit(intid);
+    if (level)
+        heat(*b);
 }
 
 // ICC_SGI1R_EL1 (§12.2.22, fields in tn/arch/sysreg.hpp): TargetList [15:0]
@@ -160,6 +183,7 @@ u32 Vgic::send_sgi(unsigned vcpu, u64 value) {
         }
         if (hit) {
             m_private[t].latch |= bank_bit(intid);
+            heat(m_private[t]);
             mask |= u32{1} << t;
         }
     }
@@ -177,8 +201,13 @@ bool Vgic::has_deliverable(unsigned vcpu) {
     tn::SpinlockGuard guard(m_lock);
     if (vcpu >= m_vcpus)
         return false;
-    for (u32 intid = 0; intid < m_lines; intid += 32) {
+    // The vCPU's own bank, then the hot shared ones (bit n: INTIDs 32 + 32n...).
+    u64 hot = (u64{m_hot_shared} << 1) | ((m_hot_private >> vcpu) & 1);
+    for (; hot; hot &= hot - 1) {
+        const u32 intid = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = intid < k_private ? m_private[vcpu] : m_shared[(intid - k_private) / 32];
+        if (cooled(b))
+            continue;
         for (u32 cand = pending_bits(b) & b.enable & ~(b.active | b.queued); cand; cand &= cand - 1) {
             unsigned i = bit_index(cand);
             if (deliverable(b, i) && routed_to(intid + i, vcpu))
@@ -231,8 +260,12 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
     if (vcpu >= m_vcpus)
         return 0;
     Selection sel{nr};
-    for (u32 base = 0; base < m_lines; base += 32) {
+    u64 hot = (u64{m_hot_shared} << 1) | ((m_hot_private >> vcpu) & 1);  // as has_deliverable()
+    for (; hot; hot &= hot - 1) {
+        const u32 base = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = base < k_private ? m_private[vcpu] : m_shared[(base - k_private) / 32];
+        if (cooled(b))
+            continue;
         for (u32 cand = (b.active | (pending_bits(b) & b.enable)) & ~b.queued; cand; cand &= cand - 1) {
             unsigned i = bit_index(cand);
             bool active = b.active & (u32{1} << i);
@@ -312,6 +345,8 @@ void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {
         b->q_latch &= ~bit;
         if (active)
             b->active |= bit;
+        if (b->latch & bit || active)
+            heat(*b);
     }
     r.nr_loaded = 0;
 }
