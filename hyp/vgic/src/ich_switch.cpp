@@ -24,7 +24,8 @@ unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
 }
 
 void clear_lrs() {
-    for (unsigned i = 0; i < lr_count(); ++i)
+    const unsigned n = lr_count();
+    for (unsigned i = 0; i < n; ++i)
         write_lr(i, 0);
 }
 
