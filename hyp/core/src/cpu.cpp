@@ -199,6 +199,7 @@ bool load(Vcpu& v) {
     Shared& sh = shared_of(v);
     if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
         (void)tn::tntimer::cancel(sh.watch);  // it runs: its virtual timer fires by itself again
+    const bool first = me.current == nullptr;
     unload(me);
     Guest& g = *v.guest;
     VttbrEl2::write(g.stage2().vttbr());
@@ -209,7 +210,8 @@ bool load(Vcpu& v) {
     mortise_vcpu_restore_el1(&v.ctx.el1);
     tn_arch_fp_restore(&v.ctx.fp);
     ich::write_vmcr(v.ich_vmcr);
-    ich::clear_lrs();  // zero already, but for a first entry (reset values are UNKNOWN)
+    if (first)
+        ich::clear_lrs();  // zero after an unload (or park), but UNKNOWN at a CPU's first entry
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
     return true;
 }

@@ -30,6 +30,11 @@ void clear_lrs() {
 }
 
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
+    if (loaded == 0) {
+        // Nothing was queued at entry (enter() returned what load_lrs() queued): nothing to fold.
+        write_hcr(Hcr::En::bits(1));
+        return;
+    }
     u64 lrs[k_max_lrs];
     unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
     for (unsigned i = 0; i < n; ++i) {

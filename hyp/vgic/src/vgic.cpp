@@ -53,15 +53,16 @@ void Vgic::reset_state() {
         r = 0;
     for (auto& r : m_redist)
         r = Redist{};
-    m_hot_private = 0;
-    m_hot_shared = 0;
+    __atomic_store_n(&m_hot_private, 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(&m_hot_shared, 0u, __ATOMIC_RELAXED);
 }
 
+// Atomic (under m_lock all the same): load_lrs() reads the masks without it.
 void Vgic::heat(const Bank& b) {
     if (&b >= m_private && &b < m_private + k_max_vcpus)
-        m_hot_private |= u32{1} << (&b - m_private);
+        __atomic_fetch_or(&m_hot_private, u32{1} << (&b - m_private), __ATOMIC_RELAXED);
     else
-        m_hot_shared |= u32{1} << (&b - m_shared);
+        __atomic_fetch_or(&m_hot_shared, u32{1} << (&b - m_shared), __ATOMIC_RELAXED);
 }
 
 // A scan's visit of a hot bank: true (and no longer hot) when it holds nothing.
@@ -69,9 +70,9 @@ bool Vgic::cooled(const Bank& b) {
     if (b.latch | b.level | b.active)
         return false;
     if (&b >= m_private && &b < m_private + k_max_vcpus)
-        m_hot_private &= ~(u32{1} << (&b - m_private));
+        __atomic_fetch_and(&m_hot_private, ~(u32{1} << (&b - m_private)), __ATOMIC_RELAXED);
     else
-        m_hot_shared &= ~(u32{1} << (&b - m_shared));
+        __atomic_fetch_and(&m_hot_shared, ~(u32{1} << (&b - m_shared)), __ATOMIC_RELAXED);
     return true;
 }
 
@@ -202,7 +203,8 @@ bool Vgic::has_deliverable(unsigned vcpu) {
     if (vcpu >= m_vcpus)
         return false;
     // The vCPU's own bank, then the hot shared ones (bit n: INTIDs 32 + 32n...).
-    u64 hot = (u64{m_hot_shared} << 1) | ((m_hot_private >> vcpu) & 1);
+    u64 hot = (u64{__atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED)} << 1) |
+              ((__atomic_load_n(&m_hot_private, __ATOMIC_RELAXED) >> vcpu) & 1);
     for (; hot; hot &= hot - 1) {
         const u32 intid = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = intid < k_private ? m_private[vcpu] : m_shared[(intid - k_private) / 32];
@@ -253,14 +255,24 @@ constexpr u32 make_key(bool active, u8 priority, u32 intid) {
 }  // namespace
 
 unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
-    tn::SpinlockGuard guard(m_lock);
     unsigned nr = nr_lrs < ich::k_max_lrs ? nr_lrs : ich::k_max_lrs;
     for (unsigned i = 0; i < nr_lrs; ++i)
         lr[i] = 0;
     if (vcpu >= m_vcpus)
         return 0;
+    // No bank can hold anything for this vCPU: nothing to queue, without the lock. What another CPU
+    // makes pending after this read it kicks out of its guest (the core's kick after an injection
+    // reads the loaded vCPU after its change, as the entry path stored it before this read), and
+    // the exit loads it. Its last entry queued nothing (save_lrs() emptied it) unless hot banks did.
+    if (((__atomic_load_n(&m_hot_private, __ATOMIC_SEQ_CST) >> vcpu) & 1) == 0 &&
+        __atomic_load_n(&m_hot_shared, __ATOMIC_SEQ_CST) == 0 && m_redist[vcpu].nr_loaded == 0) {
+        m_redist[vcpu].overflow = false;
+        return 0;
+    }
+    tn::SpinlockGuard guard(m_lock);
     Selection sel{nr};
-    u64 hot = (u64{m_hot_shared} << 1) | ((m_hot_private >> vcpu) & 1);  // as has_deliverable()
+    u64 hot = (u64{__atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED)} << 1) |
+              ((__atomic_load_n(&m_hot_private, __ATOMIC_RELAXED) >> vcpu) & 1);  // as has_deliverable()
     for (; hot; hot &= hot - 1) {
         const u32 base = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = base < k_private ? m_private[vcpu] : m_shared[(base - k_private) / 32];
