@@ -77,6 +77,8 @@ struct alignas(64) CpuState {
     Vcpu* current;
     Vcpu* start;  // posted by post_start(), taken by the idle loop
     bool vtimer_forwarded;  // PPI 27 was left active for the guest to deactivate
+    u64 hcr;      // what set_guest_traps() last wrote to HCR_EL2 here (0: not yet)
+    u64 guest_hcr;  // guest_hcr() on this CPU (0: not yet read)
 };
 
 CpuState g_cpus[k_max_cpus];
@@ -92,10 +94,20 @@ CpuState& self() { return g_cpus[tn::smp::this_cpu()]; }
 // PMUSERENR_EL0 is cleared too: no guest can write it (TPM), and a value the
 // firmware left would let a guest's EL0 at the (read-as-zero) PMU registers
 // without its kernel's say.
-void set_guest_traps(u64 extra_hcr = 0) {
+//
+// Written once per CPU and kind of guest: the same values stay in the CPU
+// from one vCPU of that kind to the next (no one else writes them after the
+// CPU's start), so a mode-2 switch between vCPUs skips them.
+void set_guest_traps(CpuState& me, u64 extra_hcr = 0) {
     using tn::arch::IdAa64dfr0El1;
     using tn::arch::MdcrEl2;
-    HcrEl2::write(guest_hcr() | extra_hcr);
+    if (me.guest_hcr == 0)
+        me.guest_hcr = guest_hcr();
+    const u64 hcr = me.guest_hcr | extra_hcr;
+    if (me.hcr == hcr)
+        return;
+    me.hcr = hcr;
+    HcrEl2::write(hcr);
     u64 pmu = IdAa64dfr0El1::PmuVer::get(IdAa64dfr0El1::read());
     bool v3p1 = pmu >= IdAa64dfr0El1::pmu_v3p1 && pmu != IdAa64dfr0El1::pmu_impdef;
     MdcrEl2::write(MdcrEl2::Hpmn::bits(MdcrEl2::Hpmn::get(MdcrEl2::read())) | MdcrEl2::Tpmcr::bits(1) |
@@ -164,9 +176,7 @@ void unload(CpuState& me) {
     Vcpu* v = me.current;
     if (!v)
         return;
-    ich::write_hcr(0);
-    for (unsigned i = 0; i < ich::lr_count(); ++i)
-        ich::write_lr(i, 0);
+    ich::write_hcr(0);  // the list registers are zero: its last exit folded them back (ich::leave)
     v->ich_vmcr = ich::read_vmcr();
     tn_arch_fp_save(&v->ctx.fp);
     mortise_vcpu_save_el1(&v->ctx.el1);
@@ -189,17 +199,19 @@ bool load(Vcpu& v) {
     Shared& sh = shared_of(v);
     if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
         (void)tn::tntimer::cancel(sh.watch);  // it runs: its virtual timer fires by itself again
+    const bool first = me.current == nullptr;
     unload(me);
     Guest& g = *v.guest;
     VttbrEl2::write(g.stage2().vttbr());
-    set_guest_traps(k_hcr_shared);
+    set_guest_traps(me, k_hcr_shared);
     VpidrEl2::write(MidrEl1::read());
     VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
     CntvoffEl2::write(g.cntvoff());
     mortise_vcpu_restore_el1(&v.ctx.el1);
     tn_arch_fp_restore(&v.ctx.fp);
     ich::write_vmcr(v.ich_vmcr);
-    ich::clear_lrs();
+    if (first)
+        ich::clear_lrs();  // zero after an unload (or park), but UNKNOWN at a CPU's first entry
     __atomic_store_n(&me.current, &v, __ATOMIC_SEQ_CST);
     return true;
 }
@@ -360,6 +372,15 @@ public:
         (void)tn::sched::set_priority(sh.thread, clamp(now));
         return hypercall::Status::Success;
     }
+    hypercall::Status yield(const hypercall::Caller& c) override {
+        Guest* g = guest(c.guest);
+        if (g != nullptr && g->desc().mode == 2) {
+            // With the preemption lock of its exit held: lib/sched switches at before_entry()'s
+            // unlock, before the caller's state is loaded again.
+            tn::sched::yield();
+        }
+        return hypercall::Status::Success;
+    }
 };
 
 SchedCalls g_sched_calls;
@@ -372,7 +393,7 @@ constexpr bool is_shared(const Vcpu&) { return false; }
     vcpu::GuestRegs* frame = guest_frame();
     *frame = v.ctx.regs;
     VttbrEl2::write(g.stage2().vttbr());
-    set_guest_traps();
+    set_guest_traps(self());
     VpidrEl2::write(MidrEl1::read());
     VmpidrEl2::write(k_mpidr_res1 | g.psci().affinity(v.index));
     CntvoffEl2::write(g.cntvoff());
@@ -675,8 +696,7 @@ void park_current(bool save) {
         // The list registers were folded back into the vGIC at this exit
         // (after_exit); the hardware copies can go.
         ich::write_hcr(0);
-        for (unsigned i = 0; i < ich::lr_count(); ++i)
-            ich::write_lr(i, 0);
+        ich::clear_lrs();
         if (save) {
             v->ctx.regs = *guest_frame();
             v->ich_vmcr = ich::read_vmcr();

@@ -209,13 +209,20 @@ Return sched_hint(const Call& c) {
     return fail(c.env.sched->hint(c.caller, static_cast<unsigned>(c.args[0]), static_cast<unsigned>(c.args[1])));
 }
 
+Return sched_yield(const Call& c) {
+    if (c.env.sched == nullptr)
+        return fail(Status::NotSupported);
+    return fail(c.env.sched->yield(c.caller));
+}
+
 constexpr Arg k_priority = value_arg(0, tn::mortise_abi::sched::k_max_priority);
 
-// Not fast: a hint that lowers the caller may hand its CPU to another vCPU, which only the full
+// Not fast: a hint that lowers the caller, or a yield, may hand its CPU to another vCPU, which only the full
 // exit's return path (before_entry) does.
 constexpr Function k_sched[] = {
     {0, 0, false, {}, sched_info, "sched.info"},
     {1, 2, false, {k_priority, k_priority}, sched_hint, "sched.hint"},
+    {2, 0, false, {}, sched_yield, "sched.yield"},
 };
 
 }  // namespace

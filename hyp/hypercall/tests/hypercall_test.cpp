@@ -36,7 +36,7 @@ constexpr Function k_probe_functions[] = {
 const Group k_probe_group{GroupId::Sched, "probe", k_probe_functions, 3};
 MORTISE_HYPERCALL_GROUP(k_probe_group);
 
-constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3 + 2;
+constexpr usize k_builtin = 3 + 2 + 8 + 2 + 3 + 3;
 constexpr usize k_probes = 3;
 
 // Buffer addresses are guest-physical: GuestMemory takes a tn::Ipa, never a plain integer or a
@@ -72,7 +72,7 @@ struct FakeInstances final : InstanceOps {
 
 // Guest 1 has max-priority 20 over priority 5; the others none. Records the last hint.
 struct FakeSched final : SchedOps {
-    unsigned now = 0, on_interrupt = 0, hints = 0;
+    unsigned now = 0, on_interrupt = 0, hints = 0, yields = 0;
     Status info(const Caller& c, SchedView& v) override {
         v = c.guest == 1 ? SchedView{5, 20, now ? now : 5} : SchedView{7, 7, 7};
         return Status::Success;
@@ -83,6 +83,10 @@ struct FakeSched final : SchedOps {
         ++hints;
         now = n;
         on_interrupt = irq;
+        return Status::Success;
+    }
+    Status yield(const Caller&) override {
+        ++yields;
         return Status::Success;
     }
 };
@@ -266,7 +270,7 @@ TEST_F(Fixture, ArgumentsAreCheckedBeforeTheHandler) {
 TEST_F(Fixture, Info) {
     Return r = call(user, id::k_version);
     EXPECT_EQ(r.x0, 0);
-    EXPECT_EQ(r.x1, 0x1'0004u);  // 1.4: the sched group
+    EXPECT_EQ(r.x1, 0x1'0005u);  // 1.5: sched.yield
     r = call(user, id::k_guest_id);
     EXPECT_EQ(r.x1, 1u);
     Caller second_vcpu{2, 3, false};
@@ -487,6 +491,21 @@ TEST_F(Fixture, SchedHintChecksItsPrioritiesAndGoesThroughTheOps) {
     EXPECT_FALSE(table.dispatch_fast(hinting, regs, env, out));
     Env bare{nullptr, nullptr, nullptr, nullptr};
     EXPECT_EQ(table.dispatch(hinting, regs, bare).x0, st(Status::NotSupported));
+}
+
+TEST_F(Fixture, SchedYieldTakesNoArgumentsAndIsNotFast) {
+    EXPECT_EQ(id::k_sched_yield, 0xC600'0402u);
+    EXPECT_EQ(call(user, id::k_sched_yield).x0, 0);
+    EXPECT_EQ(sched.yields, 1u);
+    // Any caller: outside mode 2 the core returns at once.
+    EXPECT_EQ(call(Caller{2, 1, false}, id::k_sched_yield).x0, 0);
+    EXPECT_EQ(sched.yields, 2u);
+    // It may switch vCPUs, which only the full exit's return path does.
+    Return out{};
+    const u64 regs[7] = {id::k_sched_yield, 0, 0, 0, 0, 0, 0};
+    EXPECT_FALSE(table.dispatch_fast(user, regs, env, out));
+    Env bare{nullptr, nullptr, nullptr, nullptr};
+    EXPECT_EQ(table.dispatch(user, regs, bare).x0, st(Status::NotSupported));
 }
 
 }  // namespace

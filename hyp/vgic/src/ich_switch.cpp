@@ -24,11 +24,17 @@ unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
 }
 
 void clear_lrs() {
-    for (unsigned i = 0; i < lr_count(); ++i)
+    const unsigned n = lr_count();
+    for (unsigned i = 0; i < n; ++i)
         write_lr(i, 0);
 }
 
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded) {
+    if (loaded == 0) {
+        // Nothing was queued at entry (enter() returned what load_lrs() queued): nothing to fold.
+        write_hcr(Hcr::En::bits(1));
+        return;
+    }
     u64 lrs[k_max_lrs];
     unsigned n = loaded < k_max_lrs ? loaded : k_max_lrs;
     for (unsigned i = 0; i < n; ++i) {

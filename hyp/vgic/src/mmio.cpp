@@ -109,13 +109,19 @@ void Vgic::bitmap_reg(Bank& b, u64 block, bool write, u32& v) {
     case k_igroupr: b.group1 = v; break;
     case k_isenabler: b.enable |= v; break;
     case k_icenabler: b.enable &= ~v; break;
-    case k_ispendr: b.latch |= v; break;
+    case k_ispendr:
+        b.latch |= v;
+        heat(b);
+        break;
     case k_icpendr:
         b.latch &= ~v;
         b.cancel_pending |= v & b.queued & b.q_pending;
         b.q_pending &= ~v;
         break;
-    case k_isactiver: b.active |= v; break;
+    case k_isactiver:
+        b.active |= v;
+        heat(b);
+        break;
     case k_icactiver:
         b.active &= ~v;
         b.cancel_active |= v & b.queued & b.q_active;

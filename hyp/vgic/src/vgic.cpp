@@ -53,6 +53,27 @@ void Vgic::reset_state() {
         r = 0;
     for (auto& r : m_redist)
         r = Redist{};
+    __atomic_store_n(&m_hot_private, 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(&m_hot_shared, 0u, __ATOMIC_RELAXED);
+}
+
+// Atomic (under m_lock all the same): load_lrs() reads the masks without it.
+void Vgic::heat(const Bank& b) {
+    if (&b >= m_private && &b < m_private + k_max_vcpus)
+        __atomic_fetch_or(&m_hot_private, u32{1} << (&b - m_private), __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_or(&m_hot_shared, u32{1} << (&b - m_shared), __ATOMIC_RELAXED);
+}
+
+// A scan's visit of a hot bank: true (and no longer hot) when it holds nothing.
+bool Vgic::cooled(const Bank& b) {
+    if (b.latch | b.level | b.active)
+        return false;
+    if (&b >= m_private && &b < m_private + k_max_vcpus)
+        __atomic_fetch_and(&m_hot_private, ~(u32{1} << (&b - m_private)), __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&m_hot_shared, ~(u32{1} << (&b - m_shared)), __ATOMIC_RELAXED);
+    return true;
 }
 
 Vgic::Bank* Vgic::bank(unsigned vcpu, u32 intid) {
@@ -105,6 +126,7 @@ void Vgic::mark_pending(unsigned vcpu, u32 intid, int pintid) {
         b->pintid[i] = static_cast<u16>(pintid);
     }
     b->latch |= bank_bit(intid);
+    heat(*b);
 }
 
 void Vgic::inject(unsigned vcpu, u32 intid) {
@@ -131,6 +153,8 @@ void Vgic::set_level(unsigned vcpu, u32 intid, bool level) {
     if (!b)
         return;
     b->level = level ? b->level | bank_bit(intid) : b->level & ~bank_bit(intid);
+    if (level)
+        heat(*b);
 }
 
 // ICC_SGI1R_EL1 (§12.2.22, fields in tn/arch/sysreg.hpp): TargetList [15:0]
@@ -160,6 +184,7 @@ u32 Vgic::send_sgi(unsigned vcpu, u64 value) {
         }
         if (hit) {
             m_private[t].latch |= bank_bit(intid);
+            heat(m_private[t]);
             mask |= u32{1} << t;
         }
     }
@@ -177,8 +202,14 @@ bool Vgic::has_deliverable(unsigned vcpu) {
     tn::SpinlockGuard guard(m_lock);
     if (vcpu >= m_vcpus)
         return false;
-    for (u32 intid = 0; intid < m_lines; intid += 32) {
+    // The vCPU's own bank, then the hot shared ones (bit n: INTIDs 32 + 32n...).
+    u64 hot = (u64{__atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED)} << 1) |
+              ((__atomic_load_n(&m_hot_private, __ATOMIC_RELAXED) >> vcpu) & 1);
+    for (; hot; hot &= hot - 1) {
+        const u32 intid = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = intid < k_private ? m_private[vcpu] : m_shared[(intid - k_private) / 32];
+        if (cooled(b))
+            continue;
         for (u32 cand = pending_bits(b) & b.enable & ~(b.active | b.queued); cand; cand &= cand - 1) {
             unsigned i = bit_index(cand);
             if (deliverable(b, i) && routed_to(intid + i, vcpu))
@@ -224,15 +255,29 @@ constexpr u32 make_key(bool active, u8 priority, u32 intid) {
 }  // namespace
 
 unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
-    tn::SpinlockGuard guard(m_lock);
     unsigned nr = nr_lrs < ich::k_max_lrs ? nr_lrs : ich::k_max_lrs;
     for (unsigned i = 0; i < nr_lrs; ++i)
         lr[i] = 0;
     if (vcpu >= m_vcpus)
         return 0;
+    // No bank can hold anything for this vCPU: nothing to queue, without the lock. What another CPU
+    // makes pending after this read it kicks out of its guest (the core's kick after an injection
+    // reads the loaded vCPU after its change, as the entry path stored it before this read), and
+    // the exit loads it. Its last entry queued nothing (save_lrs() emptied it) unless hot banks did.
+    if (((__atomic_load_n(&m_hot_private, __ATOMIC_SEQ_CST) >> vcpu) & 1) == 0 &&
+        __atomic_load_n(&m_hot_shared, __ATOMIC_SEQ_CST) == 0 && m_redist[vcpu].nr_loaded == 0) {
+        m_redist[vcpu].overflow = false;
+        return 0;
+    }
+    tn::SpinlockGuard guard(m_lock);
     Selection sel{nr};
-    for (u32 base = 0; base < m_lines; base += 32) {
+    u64 hot = (u64{__atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED)} << 1) |
+              ((__atomic_load_n(&m_hot_private, __ATOMIC_RELAXED) >> vcpu) & 1);  // as has_deliverable()
+    for (; hot; hot &= hot - 1) {
+        const u32 base = static_cast<u32>(__builtin_ctzll(hot)) * 32;
         const Bank& b = base < k_private ? m_private[vcpu] : m_shared[(base - k_private) / 32];
+        if (cooled(b))
+            continue;
         for (u32 cand = (b.active | (pending_bits(b) & b.enable)) & ~b.queued; cand; cand &= cand - 1) {
             unsigned i = bit_index(cand);
             bool active = b.active & (u32{1} << i);
@@ -312,6 +357,8 @@ void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {
         b->q_latch &= ~bit;
         if (active)
             b->active |= bit;
+        if (b->latch & bit || active)
+            heat(*b);
     }
     r.nr_loaded = 0;
 }

@@ -281,6 +281,67 @@ TEST(Vgic, SgisReachTheirTargets) {
     EXPECT_EQ(l.at(0).vintid, 3u);
 }
 
+// A world switch walks only the banks that may hold something (and none at all when no bank can):
+// every way an interrupt becomes pending or active after a scan found its bank empty must be
+// seen by the next load.
+TEST(Vgic, EveryWayABankFillsUpAfterAnEmptyScanIsSeen) {
+    Guest g{config(2)};
+    for (u32 id : {3u, 27u, 33u, 40u, 41u, 70u})
+        for (unsigned c = 0; c < 2; ++c)
+            g.enable_group1(c, id);
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+    EXPECT_EQ(load(g.v, 1).count, 0u);
+    EXPECT_FALSE(g.v.has_deliverable(0));
+
+    g.v.inject(0, 27);  // private, by injection
+    Lrs l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u);
+    ack(l, 0);
+    g.v.save_lrs(0, l.raw, l.count);  // active now: back in the model
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u) << "an active interrupt must be loaded again";
+    deactivate(l, 0);
+    g.v.save_lrs(0, l.raw, l.count);
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+
+    g.dw(gicd::ispendr + 4, 1u << (40 - 32));  // shared, by GICD_ISPENDR
+    EXPECT_TRUE(g.v.has_deliverable(0));
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_EQ(l.at(0).vintid, 40u);
+    g.v.save_lrs(0, l.raw, 0);  // not read back: pending as loaded
+    g.dw(gicd::icpendr + 4, 1u << (40 - 32));
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+
+    g.dw(gicd::isactiver + 4, 1u << (41 - 32));  // by GICD_ISACTIVER
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_TRUE(l.at(0).active());
+    g.v.save_lrs(0, l.raw, 0);
+    g.dw(gicd::icactiver + 4, 1u << (41 - 32));
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+
+    g.v.set_level(0, 33, true);  // by a level line
+    EXPECT_EQ(load(g.v, 0).count, 1u);
+    g.v.save_lrs(0, nullptr, 0);
+    g.v.set_level(0, 33, false);
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+
+    EXPECT_EQ(g.v.send_sgi(0, 3ull << 24 | 0b10), 0b10u);  // another vCPU's bank, by an SGI
+    l = load(g.v, 1);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_EQ(l.at(0).vintid, 3u);
+
+    // Pending but disabled: the bank stays in the walk, and enabling delivers it.
+    g.dw(gicd::icenabler + 8, 1u << (70 - 64));
+    g.v.inject(0, 70);
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+    g.dw(gicd::isenabler + 8, 1u << (70 - 64));
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_EQ(l.at(0).vintid, 70u);
+}
+
 TEST(Vgic, ClearingAQueuedInterruptTakesEffectAtSave) {
     Guest g{config(2)};
     g.enable_group1(0, 40);

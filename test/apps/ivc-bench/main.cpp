@@ -29,6 +29,7 @@ enum : u32 {
     k_sync = 3,  // measure -> echo: end of a batch; answer k_ack with the count
     k_ack = 4,   // echo -> measure: u32 data messages since the last k_sync
     k_stop = 5,  // measure -> echo: power off
+    k_yield = 6,  // measure -> echo (mode 2): u32 n; sched.yield n times, then answer k_ack with n
 };
 
 constexpr char k_channel[] = "bench";
@@ -214,6 +215,67 @@ int measure_throughput(const char* metric, u32 size, u32 ops) {
     return 0;
 }
 
+#ifdef CONFIG_IVC_BENCH_MODE2
+// mode2.switch: instance to instance on one CPU, as thread_switch.2 is thread
+// to thread in Tenon, by sched.yield (the instance-level yield: a vCPU hands
+// its CPU to the next ready one of its priority). First mode2.yield_alone, a
+// yield with no other vCPU ready (echo blocks in its receive): the hypercall
+// and Mortise's yield that finds no one to switch to. Then echo is asked to
+// yield once more than this side times, so that from the second yield on both
+// sides alternate: each timed yield hands the CPU to echo, whose own yield
+// returns, loops and hands it back. Sample: half such a round trip (echo's
+// loop adds a handful of instructions). A sample no longer than the lone
+// yield's shortest had no switch in it: a failure, as is a yield refused.
+int measure_switch() {
+    for (int i = -k_warmup; i < k_samples; ++i) {
+        const u64 a = stamp();
+        const hv::Status y = hv::sched_yield();
+        const u64 b = stamp();
+        if (y != hv::Status::Success) {
+            tn_printf("bench: FAILED: sched.yield: %s\n", hv::status_name(y));
+            return 1;
+        }
+        if (i >= 0)
+            g_samples[i] = b - a;
+    }
+    report("mode2.yield_alone", k_samples, 1);
+    u64 alone = ~u64{0};
+    for (int i = 0; i < k_samples; ++i)
+        alone = g_samples[i] < alone ? g_samples[i] : alone;
+    const u32 n = k_warmup + k_samples + 1;
+    const u8 req[4] = {static_cast<u8>(n), static_cast<u8>(n >> 8), static_cast<u8>(n >> 16),
+                       static_cast<u8>(n >> 24)};
+    if (auto s = send(req, sizeof req, k_yield); !s.ok())
+        return fail("mode2.switch", s.error());
+    (void)hv::sched_yield();  // echo takes the request and starts its loop
+    for (int i = -k_warmup; i < k_samples; ++i) {
+        const u64 a = stamp();
+        (void)hv::sched_yield();
+        const u64 b = stamp();
+        if (i < 0)
+            continue;
+        if (b - a <= alone) {
+            tn_printf("bench: FAILED: mode2.switch: yield %d took %lu, no longer than one without a switch (%lu)\n",
+                      i, b - a, alone);
+            return 1;
+        }
+        g_samples[i] = (b - a) / 2;
+    }
+    auto r = recv();  // echo's last yield returns with this wait; it answers and blocks in its receive
+    if (!r.ok())
+        return fail("mode2.switch", r.error());
+    u32 got = 0;
+    for (u32 k = 0; k < 4; ++k)
+        got |= static_cast<u32>(g_in[k]) << (8 * k);
+    if (r.value().type != k_ack || got != n) {
+        tn_printf("bench: FAILED: mode2.switch: echo yielded %u times of %u\n", got, n);
+        return 1;
+    }
+    report("mode2.switch", k_samples, 1);
+    return 0;
+}
+#endif
+
 int run() {
     u64 hz;
     asm volatile("mrs %0, cntfrq_el0" : "=r"(hz));
@@ -229,12 +291,11 @@ int run() {
     // Mortise mode 2, both guests on one CPU: a round trip is two hand-overs,
     // each a send (doorbell hypercall) and a blocking receive whose WFI gives
     // the CPU to the other guest's vCPU, up to that guest's return from its
-    // own wait. mode2.switch is half of it.
+    // own wait.
     if (int rc = measure_pingpong("mode2.pingpong"))
         return rc;
-    for (u64& v : g_samples)
-        v /= 2;
-    report("mode2.switch", k_samples, 1);
+    if (int rc = measure_switch())
+        return rc;
     if (auto s = send(nullptr, 0, k_stop); !s.ok())
         return fail("stop", s.error());
     tn_puts("bench: done");
@@ -319,6 +380,19 @@ int run() {
         }
         if (m.type == k_ping) {
             if (auto s = send(g_in, m.size, k_ping); !s.ok())
+                return fail("send", s.error());
+            continue;
+        }
+        if (m.type == k_yield && m.size == 4) {
+            u32 n = 0;
+            for (u32 k = 0; k < 4; ++k)
+                n |= static_cast<u32>(g_in[k]) << (8 * k);
+            u32 done = 0;
+            while (done < n && hv::sched_yield() == hv::Status::Success)  // see measure_switch()
+                ++done;
+            const u8 ack[4] = {static_cast<u8>(done), static_cast<u8>(done >> 8), static_cast<u8>(done >> 16),
+                               static_cast<u8>(done >> 24)};
+            if (auto s = send(ack, sizeof ack, k_ack); !s.ok())
                 return fail("send", s.error());
             continue;
         }

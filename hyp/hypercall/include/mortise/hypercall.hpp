@@ -184,6 +184,9 @@ public:
     /// pending for it while it is preempted or blocked, both clamped into [priority, max-priority]
     /// (0: the base priority). Denied for a guest without `max-priority`.
     virtual Status hint(const Caller& caller, unsigned now, unsigned on_interrupt) = 0;
+    /// Hands the calling vCPU's CPU to the next ready vCPU of its priority there, if any (mode 2);
+    /// Success at once otherwise, also outside mode 2.
+    virtual Status yield(const Caller& caller) = 0;
 
 protected:
     ~SchedOps() = default;

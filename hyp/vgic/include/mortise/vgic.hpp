@@ -196,6 +196,8 @@ private:
     u32 bank_bit(u32 intid) const { return u32{1} << (intid % 32); }
     bool deliverable(const Bank& b, unsigned i) const;
     u32 pending_bits(const Bank& b) const { return b.latch | (b.level & ~b.edge); }
+    void heat(const Bank& b);
+    bool cooled(const Bank& b);
     bool routed_to(u32 intid, unsigned vcpu) const;
     int route_target(u32 intid) const;
     unsigned find_vcpu(u64 aff) const;
@@ -214,6 +216,14 @@ private:
     Bank m_shared[(k_max_lines - k_private) / 32];
     u64 m_irouter[k_max_lines - k_private];
     Redist m_redist[k_max_vcpus];
+    // Banks that may hold a pending or active interrupt (latch, level or active
+    // bits): bit n of m_hot_private is vCPU n's SGIs and PPIs, bit n of
+    // m_hot_shared is m_shared[n]. Set by every change that sets one of those
+    // bits (heat()), cleared by the scans that find the bank empty (cooled()),
+    // so that a world switch with nothing to deliver does not walk every bank.
+    u32 m_hot_private = 0;
+    u32 m_hot_shared = 0;
+    static_assert(k_max_vcpus <= 32 && (k_max_lines - k_private) / 32 <= 32, "hot-bank masks are u32");
 };
 
 }  // namespace mortise::vgic

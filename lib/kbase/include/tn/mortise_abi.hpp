@@ -62,7 +62,7 @@ enum class GuestState : u8 {
 };
 
 /// Mortise's interface version returned by info.version: major in bits 31:16, minor 15:0.
-constexpr u64 k_version = (1u << 16) | 4u;
+constexpr u64 k_version = (1u << 16) | 5u;
 /// Most bytes one console.write takes.
 constexpr u64 k_console_write_max = 256;
 /// Size of a guest name buffer, NUL included: names are shorter than this.
@@ -89,6 +89,7 @@ constexpr u32 k_ivc_notify = function_id(GroupId::Ivc, 0);         ///< ivc.noti
 constexpr u32 k_ivc_info = function_id(GroupId::Ivc, 1);           ///< ivc.info
 constexpr u32 k_sched_info = function_id(GroupId::Sched, 0);          ///< sched.info (since 1.4)
 constexpr u32 k_sched_hint = function_id(GroupId::Sched, 1);          ///< sched.hint (since 1.4)
+constexpr u32 k_sched_yield = function_id(GroupId::Sched, 2);         ///< sched.yield (since 1.5)
 constexpr u32 k_instance_create = function_id(GroupId::Instance, 0);   ///< instance.create (since 1.3)
 constexpr u32 k_instance_reclaim = function_id(GroupId::Instance, 1);  ///< instance.reclaim (since 1.3)
 constexpr u32 k_instance_pool = function_id(GroupId::Instance, 2);     ///< instance.pool (since 1.3)

@@ -146,6 +146,10 @@ inline Result sched_info() { return call(fid::k_sched_info); }
 inline Status sched_hint(unsigned now, unsigned on_interrupt) {
     return call(fid::k_sched_hint, now, on_interrupt).status;
 }
+/// Hands this vCPU's CPU to the next ready vCPU of its priority on that CPU, if any (mode 2; since
+/// interface 1.5): the instance-level sched::yield(). Returns when this vCPU runs again; at once
+/// outside mode 2 or when no other vCPU of its priority is ready there.
+inline Status sched_yield() { return call(fid::k_sched_yield).status; }
 /// With PLAT_MORTISE_GUEST_SCHED_HINT: the priority this vCPU asks to be raised to on an interrupt
 /// (sched_hint()'s @p on_interrupt, PLAT_MORTISE_GUEST_SCHED_HINT_ON_INTERRUPT until set), reported from
 /// the next switch on. Set it once, before the threads that depend on it run.
