@@ -158,8 +158,9 @@ struct Shared {
     tn::sched::WaitQueue wq;
     // Scheduling hints (sched.hint; only for a guest with max-priority):
     u8 raise;                // on_interrupt, clamped; 0: none (no hint since the last boot)
-    bool watching;           // `watch` is armed for the raise (cleared by whoever takes it)
-    tn::tntimer::Timer watch;  // the preempted vCPU's virtual-timer deadline
+    bool watching;           // its CPU's watch covers it (cleared by whoever takes it; that CPU only)
+    u64 watch_at;            // the watch's deadline for it (physical counter ticks)
+    Vcpu* vcpu;              // the vCPU, for the watch's interrupt
 };
 
 Shared g_shared[k_max_slots][k_max_vcpus];  // the description's guests, then the instance slots
@@ -168,6 +169,7 @@ Shared& shared_of(const Vcpu& v) { return g_shared[v.guest->index()][v.index]; }
 bool is_shared(const Vcpu& v) { return v.guest->desc().mode == 2; }
 
 void watch_preempted(Vcpu& v);
+void unwatch(Shared& sh);
 
 // Saves the state of the vCPU loaded on this CPU into its Context (as a pause
 // does: the virtual timer stopped, a forwarded timer interrupt ended) and
@@ -196,9 +198,7 @@ bool load(Vcpu& v) {
     CpuState& me = self();
     if (me.current == &v)
         return false;
-    Shared& sh = shared_of(v);
-    if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
-        (void)tn::tntimer::cancel(sh.watch);  // it runs: its virtual timer fires by itself again
+    unwatch(shared_of(v));  // it runs: its virtual timer fires by itself again
     const bool first = me.current == nullptr;
     unload(me);
     Guest& g = *v.guest;
@@ -224,6 +224,7 @@ bool load(Vcpu& v) {
     tn::arch::tlb_invalidate_guest_local();  // entries of an earlier run of this VMID
     __atomic_store_n(&sh.on, true, __ATOMIC_SEQ_CST);
     v.guest->vcpu_entered(v, resumed);
+    unwatch(sh);  // one left from an earlier run (a watch only ever raises; this one is moot)
     tn::sched::lock_preemption();  // before_entry() unlocks it
     if (!resumed && sh.raise != 0) {
         // A fresh boot starts at the guest's own priority (the switch, if it lowers the thread,
@@ -305,7 +306,7 @@ u64 vtimer_deadline(const Vcpu& v) {
 // raise happens where each kind of wake-up is seen: before a WFI blocks (the thread then wakes at
 // it, whatever wakes it), in kick_vcpu() for an injection into a vCPU not loaded on its CPU, and
 // for a preempted vCPU's virtual timer, whose deadline nothing else watches while its state is
-// saved, by a lib/tntimer timer armed when it is unloaded (watch_preempted()). Each only ever
+// saved, by its CPU's watch, armed when it is unloaded (watch_preempted()). Each only ever
 // raises the vCPU's own thread, up to its guest's ceiling; its next hint sets it again.
 
 // Raises @p v's thread to its raise priority (ISR ok: set_priority() is).
@@ -316,27 +317,78 @@ void raise_now(Vcpu& v) {
         (void)tn::sched::set_priority(sh.thread, to);
 }
 
-void on_watch(tn::tntimer::Timer&, void* ctx) {
-    Vcpu& v = *static_cast<Vcpu*>(ctx);
-    if (__atomic_exchange_n(&shared_of(v).watching, false, __ATOMIC_SEQ_CST))
-        raise_now(v);
+// The watch of each CPU is its EL1 physical timer (CNTP, PPI 30), which no guest can reach
+// (CNTHCTL_EL2.EL1PCEN clear: it is Mortise's), armed at the earliest deadline of the hinting vCPUs
+// preempted on that CPU. So the raise comes at the deadline, on the vCPU's own CPU, whatever
+// lib/tntimer's mode: with its periodic tick every timer waits for CPU 0's tick, which a long job
+// there delays (loading a guest's image while the other CPUs run guests took up to a second under
+// QEMU's icount, and every raise of that time came as late). Its state is per CPU and changed only on
+// that CPU, with its interrupts masked.
+TN_SYSREG(CntpCtlEl0, "cntp_ctl_el0", u64, struct Enable : tn::Field<0, 1>{};);
+TN_SYSREG(CntpCvalEl0, "cntp_cval_el0", u64);
+constexpr u32 k_watch_intid = 30;
+
+// Points this CPU's watch at the earliest deadline it covers, or stops it. IRQs masked.
+void program_watch() {
+    const unsigned cpu = tn::smp::this_cpu();
+    u64 earliest = ~u64{0};
+    for (auto& slot : g_shared)
+        for (Shared& sh : slot)
+            if (__atomic_load_n(&sh.watching, __ATOMIC_ACQUIRE) && sh.vcpu->pcpu == cpu && sh.watch_at < earliest)
+                earliest = sh.watch_at;
+    if (earliest == ~u64{0}) {
+        CntpCtlEl0::write(0);  // disabled, it deasserts its interrupt
+    } else {
+        CntpCvalEl0::write(earliest);
+        CntpCtlEl0::write(CntpCtlEl0::Enable::bits(1));
+    }
+    tn::arch::instruction_sync();
 }
 
-// @p v was taken off its CPU by another vCPU (its state was just saved): raise it once an
+// @p sh is no longer watched (it runs, or hinted). On its own CPU.
+void unwatch(Shared& sh) {
+    tn::irq::LocalGuard masked;
+    if (__atomic_load_n(&sh.watching, __ATOMIC_RELAXED)) {
+        __atomic_store_n(&sh.watching, false, __ATOMIC_RELAXED);
+        program_watch();
+    }
+}
+
+// This CPU's watch fired: raises the vCPUs whose deadline came.
+tn::irq::Completion on_watch(tn::irq::Event, void*) {
+    const unsigned cpu = tn::smp::this_cpu();
+    const u64 now = tn::arch::CntpctEl0::read();
+    for (auto& slot : g_shared)
+        for (Shared& sh : slot)
+            if (__atomic_load_n(&sh.watching, __ATOMIC_ACQUIRE) && sh.vcpu->pcpu == cpu && sh.watch_at <= now) {
+                __atomic_store_n(&sh.watching, false, __ATOMIC_RELAXED);
+                raise_now(*sh.vcpu);
+            }
+    program_watch();
+    return tn::irq::Completion::Done;
+}
+
+// @p v was taken off its CPU by another vCPU (its state was just saved; on that CPU): raise it once an
 // interrupt is deliverable, now or at its virtual timer's deadline.
 void watch_preempted(Vcpu& v) {
     Shared& sh = shared_of(v);
     if (__atomic_load_n(&sh.raise, __ATOMIC_SEQ_CST) == 0)
         return;
-    // The timer's callback may run at once (in an interrupt, not here) for a deliverable interrupt
-    // or a deadline already passed: raising here could switch threads in the middle of load().
-    const u64 deadline = v.guest->vgic().has_deliverable(v.index) ? 0 : vtimer_deadline(v);
-    if (deadline == tn::sched::k_forever)
-        return;
-    sh.watch.callback = on_watch;
-    sh.watch.ctx = &v;
-    __atomic_store_n(&sh.watching, true, __ATOMIC_SEQ_CST);
-    tn::tntimer::start(sh.watch, deadline != 0 ? deadline : tn::clock::now_ns());
+    // At once for a deliverable interrupt or a deadline passed: the watch's interrupt raises it as soon
+    // as this CPU takes interrupts again (raising here could switch threads in the middle of load()).
+    u64 at = tn::arch::CntpctEl0::read();
+    if (!v.guest->vgic().has_deliverable(v.index)) {
+        const u64 ctl = v.ctx.el1.cntv_ctl;
+        if (!(ctl & 1) || (ctl & 2))
+            return;  // its virtual timer is off or masked: only an injection (kick_vcpu) raises it
+        const u64 deadline = v.ctx.el1.cntv_cval + v.guest->cntvoff();  // physical counter time
+        at = deadline > at ? deadline : at;
+    }
+    tn::irq::LocalGuard masked;
+    sh.vcpu = &v;  // the slot's vCPU: it never changes, so a CPU scanning the flags reads it whole
+    sh.watch_at = at;
+    __atomic_store_n(&sh.watching, true, __ATOMIC_RELEASE);
+    program_watch();
 }
 
 // sched.info and sched.hint, for the calling vCPU only.
@@ -364,8 +416,7 @@ public:
         const auto clamp = [&d](unsigned p) {
             return static_cast<u8>(p < d.priority ? d.priority : p > d.max_priority ? d.max_priority : p);
         };
-        if (__atomic_exchange_n(&sh.watching, false, __ATOMIC_SEQ_CST))
-            (void)tn::tntimer::cancel(sh.watch);
+        unwatch(sh);  // on its own CPU: the caller runs
         __atomic_store_n(&sh.raise, clamp(on_interrupt), __ATOMIC_SEQ_CST);
         // The caller's own thread, with the preemption lock of its exit held: a lower priority hands
         // the CPU over at before_entry()'s unlock, before its state is loaded again.
@@ -483,6 +534,14 @@ void init_cpu_interrupts() {
         (void)tn::irq::register_handler(board().maintenance_intid, on_maintenance, nullptr);
     }
     enable_local(k_kick_sgi);
+#ifdef CONFIG_MORTISE_MODE2
+    // The scheduling hints' watch (CNTP, "Scheduling hints" above): stopped until armed.
+    CntpCtlEl0::write(0);
+    if (tn::smp::this_cpu() == 0)
+        (void)tn::irq::register_handler(k_watch_intid, on_watch, nullptr);
+    (void)tn::irq::set_trigger(k_watch_intid, tn::irq::Trigger::Level);
+    enable_local(k_watch_intid);
+#endif
     (void)tn::irq::set_trigger(board().maintenance_intid, tn::irq::Trigger::Level);
     enable_local(board().maintenance_intid);
     (void)tn::irq::set_trigger(k_vtimer_intid, tn::irq::Trigger::Level);

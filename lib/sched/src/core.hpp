@@ -26,7 +26,10 @@ struct Cpu {
     RunQueue<k_priorities> rq;
     bool need_resched = false;
     bool preempt_pending = false;  // preemption came due while locked
-    bool slice_expired = false;
+    // The running thread owes its equals a yield at the next preemption point (deferred while
+    // its preemption is locked): its time slice ended, or its priority changed (it goes behind
+    // the threads of its new priority). Moot once it is switched out.
+    bool yield_due = false;
     tntimer::Timer slice;
 #ifdef CONFIG_LIBSCHED_RESERVATIONS
     bool budget_expired = false;  // the running reserved thread's budget ran out

@@ -235,6 +235,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     ++next->switches_in;
     next->state = State::Running;
     c.current = next;
+    c.yield_due = false;  // prev's: it yielded, blocked or was preempted (its slice is re-armed when it runs)
     arm_slice(c, next);
 #ifdef CONFIG_LIBSCHED_SWITCH_HOOK
     switch_hook(next->is_idle ? 0 : next->priority);
@@ -260,7 +261,7 @@ void switch_to(Cpu& c, Thread* prev, Thread* next) {
     // In an interrupt handler first: there the switch waits for the way out.
     if (!k_cooperative && !irq::in_interrupt() && (smp::k_max_cpus == 1 || t->cpu == smp::this_cpu()) &&
         c.rq.none_from(t->priority) && !prev->is_idle && prev->preempt_lock == 0 &&
-        !c.slice_expired) [[likely]] {
+        !c.yield_due) [[likely]] {
         TN_ASSERT(!t->rq_link.linked && !t->link.linked && t->waiting_on == nullptr);
         c.rq.push_alone(t->rq_link, t->priority);  // nothing is ready at its priority
         prev->state = State::Ready;  // stays first of its priority: it resumes before its equals
@@ -298,10 +299,16 @@ template <Cause cause, bool may_be_idle = true>
             if (c.budget_expired && budget_end(c)) [[unlikely]]
                 return;
 #endif
-            if (c.slice_expired) [[unlikely]] {
-                c.slice_expired = false;
+            if (c.yield_due) [[unlikely]] {
+                // A used-up slice, or a priority change, is a yield to its equals: a preemption,
+                // so it waits for the end of a preemption lock as decide() makes others wait.
+                if (!prev->is_idle && prev->preempt_lock != 0) {
+                    c.preempt_pending = true;
+                    return;
+                }
+                c.yield_due = false;
                 c.slice_owner = nullptr;
-                reschedule_as<Cause::Yield>(c);  // a used-up slice is a yield to its equals
+                reschedule_as<Cause::Yield>(c);
                 return;
             }
         }
@@ -414,7 +421,7 @@ void preemption_point() {
 
 void on_slice_end(tntimer::Timer&, void* ctx) {
     auto cpu = static_cast<unsigned>(reinterpret_cast<uptr>(ctx));
-    g_cpus[cpu].slice_expired = true;
+    g_cpus[cpu].yield_due = true;
     kick(cpu);
 }
 
@@ -671,12 +678,20 @@ void set_effective_priority(Locked&, Thread* t, u8 priority) {
             t->priority = priority;
             break;
         }
-        // Still the first of its (new) priority: it keeps running for now.
+        // Behind the threads of its new priority, as a thread made ready there goes (else one
+        // whose priority goes up and down, as a Mortise vCPU following its guest's scheduling
+        // hints, would come back ahead of its equals each time and keep them off the CPU for
+        // good). It stays the first of its ring while it runs (the run queue's rule for the
+        // running thread): the move behind its equals is a yield at the next preemption point.
         c.rq.remove(t->rq_link, t->priority);
         t->priority = priority;
         c.rq.push_front(t->rq_link, priority);
-        if (c.rq.top_priority() > priority)
+        if (!k_cooperative && c.rq.several(priority)) {
+            c.yield_due = true;
             kick(t->cpu);
+        } else if (c.rq.top_priority() > priority) {
+            kick(t->cpu);
+        }
 #ifdef CONFIG_LIBSCHED_RESERVATIONS
         if (t->reserved && !boosted(t) && budget_left(t) == 0) {
             c.budget_expired = true;  // its boost outlasted its budget

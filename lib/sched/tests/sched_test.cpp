@@ -493,6 +493,64 @@ TEST_F(SchedCore, LoweringTheRunningThreadBelowAReadyOneSwitchesToIt) {
     joined(t);
 }
 
+// A thread whose priority changes goes behind the threads of its new priority, as one made
+// ready there does: lowered to a ready thread's priority, the running thread lets it run first.
+// (It used to stay ahead of it: a thread going up and down, as a Mortise vCPU following its
+// guest's scheduling hints, kept an equal off the CPU for good.)
+TEST_F(SchedCore, ARunningThreadLoweredToAnEqualsPriorityGoesBehindIt) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn("t", k_main - 1, body);
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main - 1).ok());
+    EXPECT_EQ(g_log, logged({"t"}));  // ran inside set_priority()
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main).ok());
+    joined(t);
+}
+
+// Raised to a ready thread's priority, the same: behind it. The yield is a preemption, so with
+// preemption locked it waits for the last unlock.
+TEST_F(SchedCore, ARunningThreadRaisedToAnEqualsPriorityGoesBehindItAtTheUnlock) {
+    std::function<void()> body = [] { log("t"); };
+    sched::lock_preemption();
+    Thread* t = spawn("t", k_main + 1, body);
+    EXPECT_TRUE(g_log.empty());
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main + 1).ok());
+    log("main");
+    sched::unlock_preemption();
+    EXPECT_EQ(g_log, logged({"main", "t"}));
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main).ok());
+    joined(t);
+}
+
+// A priority set to what it already is changes nothing: the running thread keeps its place
+// ahead of its equal, which runs only when it yields.
+TEST_F(SchedCore, ASetPriorityThatChangesNothingKeepsThePlace) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn("t", k_main, body);
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main).ok());
+    log("main");
+    sched::yield();
+    EXPECT_EQ(g_log, logged({"main", "t"}));
+    joined(t);
+}
+
+// Going up and back down again (a scheduling hint's raise and its end) leaves it behind its equal.
+TEST_F(SchedCore, UpAndDownAgainLeavesTheRunningThreadBehindItsEqual) {
+    std::function<void()> body = [] { log("t"); };
+    Thread* t = spawn("t", k_main - 1, body);
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main - 1).ok());  // t runs: behind it now
+    std::function<void()> body2 = [] { log("u"); };
+    sched::lock_preemption();
+    Thread* u = spawn("u", k_main - 1, body2);
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main + 2).ok());
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main - 1).ok());
+    log("main");
+    sched::unlock_preemption();
+    EXPECT_EQ(g_log, logged({"t", "main", "u"}));
+    ASSERT_TRUE(sched::set_priority(sched::current(), k_main).ok());
+    joined(t);
+    joined(u);
+}
+
 TEST_F(SchedCore, LockedPreemptionIsDeferredToTheLastUnlock) {
     std::function<void()> body = [] { log("t"); };
     sched::lock_preemption();

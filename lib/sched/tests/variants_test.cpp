@@ -80,6 +80,45 @@ TEST_F(Variant, SlicesAreOnlyAmongEquals) {
     EXPECT_EQ(g_log, (std::vector<std::string>{"a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3"}));
 }
 
+// A slice that ends while preemption is locked is served at the unlock: a holds it over its
+// second and third steps (the slice ends in the middle of the second), so b takes over after the
+// third instead of the second.
+TEST_F(Variant, ASliceEndWaitsForLockedPreemption) {
+    sched::Thread* a = spawn("a", 10, [](void*) {
+        for (int i = 0; i < 4; ++i) {
+            if (i == 1)
+                sched::lock_preemption();
+            g_log.push_back("a" + std::to_string(i));
+            sched_env::advance(600 * k_us);
+            if (i == 2)
+                sched::unlock_preemption();
+        }
+    }, nullptr);
+    sched::Thread* b = spawn("b", 10, busy, const_cast<char*>("b"));
+    joined(a);
+    joined(b);
+    EXPECT_EQ(g_log, (std::vector<std::string>{"a0", "a1", "a2", "b0", "b1", "a3", "b2", "b3"}));
+}
+
+// A thread going up and down (a Mortise vCPU following its guest's scheduling hints: raised for
+// its urgent work, back at its base after it) goes behind its equal at each change, so the equal
+// gets its slices; it used to stay ahead of it and keep it off the CPU.
+TEST_F(Variant, AThreadGoingUpAndDownLetsItsEqualRun) {
+    sched::Thread* a = spawn("a", 10, [](void*) {
+        for (int i = 0; i < 4; ++i) {
+            g_log.push_back("a" + std::to_string(i));
+            EXPECT_TRUE(sched::set_priority(sched::current(), 20).ok());
+            sched_env::advance(100 * k_us);
+            EXPECT_TRUE(sched::set_priority(sched::current(), 10).ok());
+            sched_env::advance(100 * k_us);
+        }
+    }, nullptr);
+    sched::Thread* b = spawn("b", 10, busy, const_cast<char*>("b"));
+    joined(a);
+    joined(b);
+    EXPECT_EQ(g_log, (std::vector<std::string>{"a0", "b0", "b1", "a1", "b2", "b3", "a2", "a3"}));
+}
+
 #elif defined(CONFIG_LIBSCHED_COOPERATIVE)
 
 void note(void* what) { g_log.push_back(static_cast<const char*>(what)); }

@@ -9,8 +9,9 @@
 /// equal priority run in FIFO order; yield() hands the CPU to the next of the
 /// same priority, and with LIBSCHED_TIMESLICE_US > 0 a thread that runs a
 /// whole slice is moved behind its equals (round robin). A preempted thread
-/// stays at the head of its priority. lock_preemption() defers preemption of
-/// the calling thread (it may still block or yield).
+/// stays at the head of its priority; a thread whose priority changes goes
+/// behind the threads of its new one. lock_preemption() defers preemption of
+/// the calling thread, time slices included (it may still block or yield).
 ///
 /// With LIBSCHED_COOPERATIVE nothing is ever preempted: threads switch only
 /// when they block, yield or exit, and the highest-priority ready thread runs
@@ -202,7 +203,11 @@ Result<void, Error> suspend(Thread* t);
 Result<void, Error> resume(Thread* t);
 
 /// Sets @p t's base priority; a thread holding a priority-inheritance mutex
-/// keeps running at least at its waiters' priority.
+/// keeps running at least at its waiters' priority. A ready or running thread
+/// whose (effective) priority changes goes behind the threads of its new
+/// priority, as one made ready there would: the running one yields to them at
+/// its next preemption point (after the last unlock_preemption() if locked).
+/// One whose priority stays the same keeps its place.
 /// @param t the thread.
 /// @param priority 0 to k_highest_priority.
 /// @retval Error::BadPriority @p priority at or above k_priorities.

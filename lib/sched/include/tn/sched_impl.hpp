@@ -96,8 +96,9 @@ void set_translation_root(Locked&, Thread* t, u64 root);
 /// Effective priority handling for priority inheritance. @p t's effective
 /// priority becomes @p priority (never below its base priority: the caller
 /// computes max(base, inherited)); @p t is re-sorted in the run queue or
-/// wait queue it is in. A running thread lowered below a ready one is
-/// preempted when the lock is released.
+/// wait queue it is in: behind the threads of its new priority when it
+/// changes (a running one yields to them, as to a more urgent ready one, when
+/// the lock is released and preemption is not locked), where it was when not.
 void set_effective_priority(Locked&, Thread* t, u8 priority);
 
 /// What @p t is blocked on for priority inheritance (a mutex), set by the
