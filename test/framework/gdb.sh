@@ -7,6 +7,11 @@
 # breakpoint that stops only alpha's CPU although beta runs the same code).
 # Every run gets a free port and a QEMU timeout, and must leave no QEMU behind.
 source "$(dirname "$0")/common.bash"
+# Its own builds, not the run's shared guest builds (TN_SHARED_BUILDS, docs/testing.md): each
+# make gdb below would otherwise reconfigure and relink both guests in the shared directory
+# again: 107 s against 72 s alone (TN_TEST_BUILD=/tmp/x test/run --only framework/gdb), and
+# 273 s in a whole make test.
+export TN_SHARED_BUILDS=
 
 command -v gdb-multiarch >/dev/null ||
     fail "gdb-multiarch not installed. Install it with: apt-get install gdb-multiarch (scripts/deps does)"
