@@ -47,6 +47,8 @@ constexpr unsigned k_max_slots = partition::k_max_guests + k_max_instances;
 /// SGI that makes a CPU look at its requests (a vCPU to start, its guest stopping).
 constexpr u32 k_kick_sgi = 8;
 constexpr u32 k_vtimer_intid = 27;
+/// The EL1 physical timer's PPI: mode 2's scheduling-hint watch (cpu.cpp), never a guest's.
+constexpr u32 k_watch_intid = 30;
 
 // ---- Embedded images and the partition description (images.cpp) ----
 

@@ -283,16 +283,25 @@ void vcpu_thread(void* arg) {
     wait_for_start(arg);
 }
 
+// The deadline of @p v's saved virtual timer in physical counter ticks, or
+// false when it is off or masked (CNTV_CTL_EL0 ENABLE, IMASK).
+bool vtimer_deadline_ticks(const Vcpu& v, u64& ticks) {
+    const u64 ctl = v.ctx.el1.cntv_ctl;
+    if (!CntvCtlEl0::Enable::get(ctl) || CntvCtlEl0::Imask::get(ctl))
+        return false;
+    ticks = v.ctx.el1.cntv_cval + v.guest->cntvoff();
+    return true;
+}
+
 // The deadline of @p v's saved virtual timer as tn::clock time (that of the
 // EL2 timer: the physical counter), 0 when it is due now, or k_forever when
-// it is off or masked (CNTV_CTL_EL0 ENABLE, IMASK). Absolute, so the wait's
-// timeout is the guest's deadline to the tick, whatever the time taken
-// between here and the arming of the timeout.
+// it is off or masked. Absolute, so the wait's timeout is the guest's
+// deadline to the tick, whatever the time taken between here and the arming
+// of the timeout.
 u64 vtimer_deadline(const Vcpu& v) {
-    const u64 ctl = v.ctx.el1.cntv_ctl;
-    if (!(ctl & 1) || (ctl & 2))
+    u64 deadline = 0;
+    if (!vtimer_deadline_ticks(v, deadline))
         return tn::sched::k_forever;
-    const u64 deadline = v.ctx.el1.cntv_cval + v.guest->cntvoff();  // physical counter time
     if (deadline <= tn::arch::CntpctEl0::read())
         return 0;
     return tn::clock::ticks_to_ns(deadline);
@@ -324,9 +333,8 @@ void raise_now(Vcpu& v) {
 // there delays (loading a guest's image while the other CPUs run guests took up to a second under
 // QEMU's icount, and every raise of that time came as late). Its state is per CPU and changed only on
 // that CPU, with its interrupts masked.
-TN_SYSREG(CntpCtlEl0, "cntp_ctl_el0", u64, struct Enable : tn::Field<0, 1>{};);
-TN_SYSREG(CntpCvalEl0, "cntp_cval_el0", u64);
-constexpr u32 k_watch_intid = 30;
+using tn::arch::CntpCtlEl0;
+using tn::arch::CntpCvalEl0;
 
 // Points this CPU's watch at the earliest deadline it covers, or stops it. IRQs masked.
 void program_watch() {
@@ -378,10 +386,9 @@ void watch_preempted(Vcpu& v) {
     // as this CPU takes interrupts again (raising here could switch threads in the middle of load()).
     u64 at = tn::arch::CntpctEl0::read();
     if (!v.guest->vgic().has_deliverable(v.index)) {
-        const u64 ctl = v.ctx.el1.cntv_ctl;
-        if (!(ctl & 1) || (ctl & 2))
+        u64 deadline = 0;
+        if (!vtimer_deadline_ticks(v, deadline))
             return;  // its virtual timer is off or masked: only an injection (kick_vcpu) raises it
-        const u64 deadline = v.ctx.el1.cntv_cval + v.guest->cntvoff();  // physical counter time
         at = deadline > at ? deadline : at;
     }
     tn::irq::LocalGuard masked;

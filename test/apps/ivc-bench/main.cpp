@@ -46,6 +46,18 @@ inline u64 stamp() {
     return v;
 }
 
+// A u32 in a message, little-endian (the channel carries bytes).
+struct U32Bytes {
+    u8 b[4];
+};
+[[maybe_unused]] U32Bytes to_bytes(u32 v) {
+    return {{static_cast<u8>(v), static_cast<u8>(v >> 8), static_cast<u8>(v >> 16), static_cast<u8>(v >> 24)}};
+}
+[[maybe_unused]] u32 from_bytes(const u8* p) {
+    return static_cast<u32>(p[0]) | static_cast<u32>(p[1]) << 8 | static_cast<u32>(p[2]) << 16 |
+           static_cast<u32>(p[3]) << 24;
+}
+
 int fail(const char* what, EndpointError e) {
     tn_printf("bench: FAILED: %s: %s\n", what, ivc::error_name(e));
     return 1;
@@ -201,9 +213,7 @@ int measure_throughput(const char* metric, u32 size, u32 ops) {
         const u64 b = stamp();
         if (!r.ok())
             return fail(metric, r.error());
-        u32 got = 0;
-        for (u32 k = 0; k < 4; ++k)
-            got |= static_cast<u32>(g_in[k]) << (8 * k);
+        const u32 got = from_bytes(g_in);
         if (r.value().type != k_ack || r.value().size != 4 || got != ops) {
             tn_printf("bench: FAILED: %s: the peer received %u of %u messages\n", metric, got, ops);
             return 1;
@@ -243,9 +253,8 @@ int measure_switch() {
     for (int i = 0; i < k_samples; ++i)
         alone = g_samples[i] < alone ? g_samples[i] : alone;
     const u32 n = k_warmup + k_samples + 1;
-    const u8 req[4] = {static_cast<u8>(n), static_cast<u8>(n >> 8), static_cast<u8>(n >> 16),
-                       static_cast<u8>(n >> 24)};
-    if (auto s = send(req, sizeof req, k_yield); !s.ok())
+    const U32Bytes req = to_bytes(n);
+    if (auto s = send(req.b, sizeof req.b, k_yield); !s.ok())
         return fail("mode2.switch", s.error());
     (void)hv::sched_yield();  // echo takes the request and starts its loop
     for (int i = -k_warmup; i < k_samples; ++i) {
@@ -264,9 +273,7 @@ int measure_switch() {
     auto r = recv();  // echo's last yield returns with this wait; it answers and blocks in its receive
     if (!r.ok())
         return fail("mode2.switch", r.error());
-    u32 got = 0;
-    for (u32 k = 0; k < 4; ++k)
-        got |= static_cast<u32>(g_in[k]) << (8 * k);
+    const u32 got = from_bytes(g_in);
     if (r.value().type != k_ack || got != n) {
         tn_printf("bench: FAILED: mode2.switch: echo yielded %u times of %u\n", got, n);
         return 1;
@@ -384,15 +391,12 @@ int run() {
             continue;
         }
         if (m.type == k_yield && m.size == 4) {
-            u32 n = 0;
-            for (u32 k = 0; k < 4; ++k)
-                n |= static_cast<u32>(g_in[k]) << (8 * k);
+            const u32 n = from_bytes(g_in);
             u32 done = 0;
             while (done < n && hv::sched_yield() == hv::Status::Success)  // see measure_switch()
                 ++done;
-            const u8 ack[4] = {static_cast<u8>(done), static_cast<u8>(done >> 8), static_cast<u8>(done >> 16),
-                               static_cast<u8>(done >> 24)};
-            if (auto s = send(ack, sizeof ack, k_ack); !s.ok())
+            const U32Bytes ack = to_bytes(done);
+            if (auto s = send(ack.b, sizeof ack.b, k_ack); !s.ok())
                 return fail("send", s.error());
             continue;
         }
@@ -400,10 +404,9 @@ int run() {
             tn_printf("echo: FAILED: message type %u\n", m.type);
             return 1;
         }
-        const u8 ack[4] = {static_cast<u8>(count), static_cast<u8>(count >> 8), static_cast<u8>(count >> 16),
-                           static_cast<u8>(count >> 24)};
+        const U32Bytes ack = to_bytes(count);
         count = 0;
-        if (auto s = send(ack, sizeof ack, k_ack); !s.ok())
+        if (auto s = send(ack.b, sizeof ack.b, k_ack); !s.ok())
             return fail("send", s.error());
     }
 }

@@ -42,6 +42,10 @@ TN_SYSREG(CntpctEl0, "cntpct_el0", u64);
 TN_SYSREG(CntvCtlEl0, "cntv_ctl_el0", u64,  // D17.10.16
           struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
 TN_SYSREG(CntvCvalEl0, "cntv_cval_el0", u64);  // D17.10.17
+// D17.10.4 CNTP_CTL_EL0: the EL1 physical timer, CNTV_CTL_EL0's layout (Mortise keeps it from guests).
+TN_SYSREG(CntpCtlEl0, "cntp_ctl_el0", u64,
+          struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
+TN_SYSREG(CntpCvalEl0, "cntp_cval_el0", u64);  // D17.10.5
 // D17.10.7 CNTHP_CTL_EL2: the EL2 physical timer, CNTV_CTL_EL0's layout.
 TN_SYSREG(CnthpCtlEl2, "cnthp_ctl_el2", u64,
           struct Enable : Field<0, 1>{}; struct Imask : Field<1, 1>{}; struct Istatus : Field<2, 1>{};);
