@@ -325,9 +325,14 @@ bool stays_on_cpu(Vcpu& v);
 void forward_vtimer(Vcpu& v);
 /// Just after @p v's EL1 state was loaded, before its list registers are:
 /// if its virtual timer is already due (the deadline a mode-2 WFI slept to),
-/// takes the physical PPI now and forwards it, so the guest is entered with
-/// it pending instead of exiting at once to have it forwarded.
-void take_due_vtimer(Vcpu& v);
+/// takes the physical PPI now (acknowledged, priority dropped), so the guest is
+/// entered with it pending instead of exiting at once to have it forwarded.
+/// True: taken, and the caller hands it over: enter_with_vtimer(), or
+/// forward_vtimer() when the vCPU does not enter.
+bool take_due_vtimer(Vcpu& v);
+/// The vGIC's entry (ich::enter) with the virtual timer, just taken at EL2,
+/// forwarded as forward_vtimer() does, under one vGIC lock round trip.
+unsigned enter_with_vtimer(Vcpu& v);
 /// Makes @p cpu look at its requests soon.
 void kick(unsigned cpu);
 #ifdef CONFIG_MORTISE_MODE2

@@ -733,25 +733,34 @@ void forward_vtimer(Vcpu& v) {
     v.guest->vgic().inject_hw(v.index, k_vtimer_intid, k_vtimer_intid);
 }
 
+unsigned enter_with_vtimer(Vcpu& v) {
+    self().vtimer_forwarded = true;
+    return ich::enter_hw(v.guest->vgic(), v.index, k_vtimer_intid, k_vtimer_intid);
+}
+
 bool stays_on_cpu(Vcpu& v) {
     return v.guest->state() == GuestState::Running && !__atomic_load_n(&v.off, __ATOMIC_ACQUIRE);
 }
 
 void before_entry(Vcpu& v) {
+    bool due = false;
 #ifdef CONFIG_MORTISE_MODE2
     if (is_shared(v)) {
         tn::sched::unlock_preemption();  // a more urgent vCPU that became ready runs first
         // Woken from WFI by its timer's deadline: the timer is due as it is
-        // loaded; forwarded here, ich::enter() below loads it. Not for a
+        // loaded; taken here, and the entry below forwards it. Not for a
         // vCPU about to park (as the exit's fast path).
-        if (load(v) && stays_on_cpu(v))
-            take_due_vtimer(v);
+        due = load(v) && stays_on_cpu(v) && take_due_vtimer(v);
     }
 #endif
     GuestState s = v.guest->state();
-    if (s != GuestState::Running || __atomic_load_n(&v.off, __ATOMIC_ACQUIRE))
+    if (s != GuestState::Running || __atomic_load_n(&v.off, __ATOMIC_ACQUIRE)) {
+        if (due)
+            forward_vtimer(v);  // into the model, which the park keeps
+        due = false;
         park_current(s == GuestState::Paused && !v.off);
-    v.lrs = ich::enter(v.guest->vgic(), v.index);
+    }
+    v.lrs = due ? enter_with_vtimer(v) : ich::enter(v.guest->vgic(), v.index);
 }
 
 void park_current(bool save) {

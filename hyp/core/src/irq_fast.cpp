@@ -43,19 +43,19 @@ void give_back(u32 intid) {
 
 namespace mortise {
 
-void take_due_vtimer(Vcpu& v) {
+bool take_due_vtimer(Vcpu&) {
     if (IccHppir1El1::Intid::get(IccHppir1El1::read()) != k_vtimer_intid)
-        return;  // not due (or something more urgent first: the guest's exit will sort it out)
+        return false;  // not due (or something more urgent first: the guest's exit will sort it out)
     auto intid = static_cast<u32>(IccIar1El1::Intid::get(IccIar1El1::read()));
     asm volatile("dsb sy" ::: "memory");
     if (intid != k_vtimer_intid) {
         if (!tn::irq::is_special(intid))
             give_back(intid);
-        return;
+        return false;
     }
-    forward_vtimer(v);
     IccEoir1El1::write(intid);  // priority drop; the guest's deactivation ends it
     asm volatile("isb" ::: "memory");
+    return true;
 }
 
 }  // namespace mortise
@@ -74,9 +74,8 @@ extern "C" bool mortise_guest_irq_fast(vcpu::GuestRegs*) {
         return false;
     }
     ich::leave(v->guest->vgic(), v->index, v->lrs);  // after_exit()'s fold, without a mode-2 exit's preemption lock
-    forward_vtimer(*v);
     IccEoir1El1::write(intid);  // priority drop; the guest's deactivation ends it
     asm volatile("isb" ::: "memory");
-    v->lrs = ich::enter(v->guest->vgic(), v->index);
+    v->lrs = enter_with_vtimer(*v);
     return true;
 }

@@ -7,12 +7,11 @@
 
 namespace mortise::ich {
 
+namespace {
+
 // Only the LRs that get an interrupt are written: the rest are already zero
 // (leave() clears those it reads back, clear_lrs() all before a first entry).
-unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
-    u64 lrs[k_max_lrs];
-    unsigned nr = lr_count();
-    unsigned loaded = vgic.load_lrs(vcpu, lrs, nr);
+unsigned write_loaded(vgic::Vgic& vgic, unsigned vcpu, const u64* lrs, unsigned loaded) {
     for (unsigned i = 0; i < loaded; ++i)
         write_lr(i, lrs[i]);
     u64 hcr = Hcr::En::bits(1);
@@ -21,6 +20,18 @@ unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
     write_hcr(hcr);
     tn::arch::instruction_sync();
     return loaded;
+}
+
+}  // namespace
+
+unsigned enter(vgic::Vgic& vgic, unsigned vcpu) {
+    u64 lrs[k_max_lrs];
+    return write_loaded(vgic, vcpu, lrs, vgic.load_lrs(vcpu, lrs, lr_count()));
+}
+
+unsigned enter_hw(vgic::Vgic& vgic, unsigned vcpu, u32 intid, u32 pintid) {
+    u64 lrs[k_max_lrs];
+    return write_loaded(vgic, vcpu, lrs, vgic.inject_hw_and_load(vcpu, intid, pintid, lrs, lr_count()));
 }
 
 void clear_lrs() {

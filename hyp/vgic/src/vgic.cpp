@@ -270,6 +270,35 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
         return 0;
     }
     tn::SpinlockGuard guard(m_lock);
+    return load_locked(vcpu, lr, nr);
+}
+
+unsigned Vgic::inject_hw_and_load(unsigned vcpu, u32 intid, u32 pintid, u64* lr, unsigned nr_lrs) {
+    unsigned nr = nr_lrs < ich::k_max_lrs ? nr_lrs : ich::k_max_lrs;
+    for (unsigned i = 0; i < nr_lrs; ++i)
+        lr[i] = 0;
+    if (vcpu >= m_vcpus)
+        return 0;
+    tn::SpinlockGuard guard(m_lock);
+    if (pintid <= k_last_spi)
+        mark_pending(vcpu, intid, static_cast<int>(pintid));
+    // The usual case, a guest with nothing else pending, active or queued: the scan below would
+    // offer this interrupt alone, so it goes into LR 0 without one.
+    Redist& r = m_redist[vcpu];
+    if (intid < k_private && nr > 0 && r.nr_loaded == 0 && __atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED) == 0) {
+        const Bank& b = m_private[vcpu];
+        const unsigned i = intid % 32;
+        if ((b.active | (pending_bits(b) & b.enable)) == bank_bit(intid) && deliverable(b, i)) {
+            r.overflow = false;
+            r.nr_loaded = 1;
+            lr[0] = queue(vcpu, intid, 0);
+            return 1;
+        }
+    }
+    return load_locked(vcpu, lr, nr);
+}
+
+unsigned Vgic::load_locked(unsigned vcpu, u64* lr, unsigned nr) {
     Selection sel{nr};
     u64 hot = (u64{__atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED)} << 1) |
               ((__atomic_load_n(&m_hot_private, __ATOMIC_RELAXED) >> vcpu) & 1);  // as has_deliverable()
@@ -288,41 +317,44 @@ unsigned Vgic::load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs) {
     Redist& r = m_redist[vcpu];
     r.overflow = sel.offered > sel.count;
     r.nr_loaded = sel.count;
-    for (unsigned n = 0; n < sel.count; ++n) {
-        u32 intid = sel.key[n] & static_cast<u32>(KeyIntid::mask);
-        Bank& b = *bank(vcpu, intid);
-        unsigned i = intid % 32;
-        u32 bit = u32{1} << i;
-        bool active = b.active & bit;
-        bool edge = b.edge & bit;
-        bool pending = deliverable(b, i) || (active && (pending_bits(b) & b.enable & bit));
-        ich::Lr l;
-        l.vintid = intid;
-        l.priority = b.priority[i];
-        l.group1 = b.group1 & bit;
-        l.hw = b.hw & bit;
-        l.pintid = l.hw ? b.pintid[i] : 0;
-        // A level interrupt needs resampling when the guest deactivates it: ask
-        // for a maintenance interrupt (HW ones are resampled by the hardware).
-        l.eoi = !l.hw && !edge;
-        if (l.hw && active)
-            pending = false;  // never pending+active with HW = 1: the pending state waits in the model
-        l.state = pending ? (active ? ich::LrState::PendingActive : ich::LrState::Pending) : ich::LrState::Active;
-        lr[n] = l.encode();
-        r.loaded[n] = static_cast<u16>(intid);
-        b.queued |= bit;
-        b.owner[i] = static_cast<u8>(vcpu);
-        b.q_pending = pending ? b.q_pending | bit : b.q_pending & ~bit;
-        b.q_active = active ? b.q_active | bit : b.q_active & ~bit;
-        b.active &= ~bit;
-        // The latch moves into the LR; save_lrs() restores it unless the guest
-        // acknowledged meanwhile, so an injection while queued is never lost.
-        bool latched = pending && (b.latch & bit);
-        b.q_latch = latched ? b.q_latch | bit : b.q_latch & ~bit;
-        if (latched)
-            b.latch &= ~bit;
-    }
+    for (unsigned n = 0; n < sel.count; ++n)
+        lr[n] = queue(vcpu, sel.key[n] & static_cast<u32>(KeyIntid::mask), n);
     return sel.count;
+}
+
+// Puts @p intid (a candidate of load_locked) into LR @p n: its LR value, and the model marks it queued.
+u64 Vgic::queue(unsigned vcpu, u32 intid, unsigned n) {
+    Bank& b = *bank(vcpu, intid);
+    unsigned i = intid % 32;
+    u32 bit = u32{1} << i;
+    bool active = b.active & bit;
+    bool edge = b.edge & bit;
+    bool pending = deliverable(b, i) || (active && (pending_bits(b) & b.enable & bit));
+    ich::Lr l;
+    l.vintid = intid;
+    l.priority = b.priority[i];
+    l.group1 = b.group1 & bit;
+    l.hw = b.hw & bit;
+    l.pintid = l.hw ? b.pintid[i] : 0;
+    // A level interrupt needs resampling when the guest deactivates it: ask
+    // for a maintenance interrupt (HW ones are resampled by the hardware).
+    l.eoi = !l.hw && !edge;
+    if (l.hw && active)
+        pending = false;  // never pending+active with HW = 1: the pending state waits in the model
+    l.state = pending ? (active ? ich::LrState::PendingActive : ich::LrState::Pending) : ich::LrState::Active;
+    m_redist[vcpu].loaded[n] = static_cast<u16>(intid);
+    b.queued |= bit;
+    b.owner[i] = static_cast<u8>(vcpu);
+    b.q_pending = pending ? b.q_pending | bit : b.q_pending & ~bit;
+    b.q_active = active ? b.q_active | bit : b.q_active & ~bit;
+    b.active &= ~bit;
+    // The latch moves into the LR; save_lrs() restores it unless the guest
+    // acknowledged meanwhile, so an injection while queued is never lost.
+    bool latched = pending && (b.latch & bit);
+    b.q_latch = latched ? b.q_latch | bit : b.q_latch & ~bit;
+    if (latched)
+        b.latch &= ~bit;
+    return l.encode();
 }
 
 void Vgic::save_lrs(unsigned vcpu, const u64* lr, unsigned n) {

@@ -1,5 +1,7 @@
 // Host tests of interrupt delivery: injection, routing, list-register
 // load/save with a simulated guest CPU interface.
+#include <random>
+
 #include "vgic_harness.hpp"
 
 using namespace vgic_test;
@@ -340,6 +342,82 @@ TEST(Vgic, EveryWayABankFillsUpAfterAnEmptyScanIsSeen) {
     l = load(g.v, 0);
     ASSERT_EQ(l.count, 1u);
     EXPECT_EQ(l.at(0).vintid, 70u);
+}
+
+// inject_hw_and_load() (the entry with the virtual timer just taken at EL2) against inject_hw() then
+// load_lrs() on a twin: random injections, level lines, enables, priorities, group and distributor
+// switches, and guest acknowledges and deactivations between entries, with one to four LRs. Both
+// must fill the same LRs, report the same overflow and leave the same model.
+TEST(Vgic, InjectHwAndLoadEqualsInjectHwThenLoad) {
+    constexpr u32 ids[] = {1, 3, 26, 27, 30, 33, 40, 63, 64, 70, 100};
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+        std::mt19937 rng(seed);
+        auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
+        const unsigned nv = 1 + pick(2), nr = 1 + pick(4);
+        Guest a{config(nv, 128)}, b{config(nv, 128)};
+        Guest* both[] = {&a, &b};
+        for (Guest* g : both)
+            for (unsigned c = 0; c < nv; ++c)
+                for (u32 id : ids)
+                    g->enable_group1(c, id);
+        Lrs la[2], lb[2];
+        bool in_guest[2] = {false, false};
+        for (unsigned step = 0; step < 120; ++step) {
+            const unsigned c = pick(nv);
+            const u32 id = ids[pick(sizeof ids / sizeof ids[0])];
+            switch (pick(9)) {
+            case 0: for (Guest* g : both) g->v.inject(c, id); break;
+            case 1: for (Guest* g : both) g->v.inject_hw(c, id, id); break;
+            case 2: { const bool level = pick(2); for (Guest* g : both) g->v.set_level(c, id, level); break; }
+            case 3: {  // enable or disable
+                const u64 off = (pick(2) ? gicd::isenabler : gicd::icenabler) + id / 32 * 4;
+                for (Guest* g : both)
+                    id < 32 ? g->rw(c, gicr::sgi + off, u32{1} << id) : g->dw(off, u32{1} << (id % 32));
+                break;
+            }
+            case 4: { const u8 prio = static_cast<u8>(pick(4) << 6); for (Guest* g : both) g->set_priority(c, id, prio); break; }
+            case 5: { const u64 ctlr = pick(4) ? 0x12 : 0x10; for (Guest* g : both) g->dw(gicd::ctlr, ctlr); break; }
+            case 6:  // the guest works through its LRs (the same way on both)
+                if (in_guest[c])
+                    for (unsigned i = 0; i < la[c].count; ++i) {
+                        const Lr x = la[c].at(i);
+                        if (pick(2) == 0)
+                            continue;
+                        Lr y = x;
+                        if (x.pending() && x.state != LrState::PendingActive)
+                            y.state = LrState::Active;
+                        else if (x.active())
+                            y.state = x.pending() ? LrState::Pending : LrState::Invalid;
+                        la[c].raw[i] = y.encode();
+                        lb[c].raw[i] = y.encode();
+                    }
+                break;
+            default:  // exit (if in the guest), then an entry with the timer taken
+                if (in_guest[c]) {
+                    a.v.save_lrs(c, la[c].raw, la[c].count);
+                    b.v.save_lrs(c, lb[c].raw, lb[c].count);
+                }
+                a.v.inject_hw(c, 27, 27);
+                la[c] = Lrs{};
+                la[c].count = a.v.load_lrs(c, la[c].raw, nr);
+                lb[c] = Lrs{};
+                lb[c].count = b.v.inject_hw_and_load(c, 27, 27, lb[c].raw, nr);
+                in_guest[c] = true;
+                ASSERT_EQ(la[c].count, lb[c].count) << "seed " << seed << " step " << step;
+                for (unsigned i = 0; i < nr; ++i)
+                    ASSERT_EQ(la[c].raw[i], lb[c].raw[i]) << "LR " << i << ", seed " << seed << " step " << step;
+                ASSERT_EQ(a.v.overflow(c), b.v.overflow(c)) << "seed " << seed << " step " << step;
+                break;
+            }
+        }
+        for (unsigned c = 0; c < nv; ++c)
+            for (u32 id : ids) {
+                const IrqView x = a.v.view(c, id), y = b.v.view(c, id);
+                ASSERT_TRUE(x.enabled == y.enabled && x.pending == y.pending && x.active == y.active &&
+                            x.queued == y.queued && x.priority == y.priority)
+                    << "INTID " << id << " of vCPU " << c << ", seed " << seed;
+            }
+    }
 }
 
 TEST(Vgic, ClearingAQueuedInterruptTakesEffectAtSave) {

@@ -33,6 +33,9 @@ u32 read_elrsr();
 /// the vCPU exits through the maintenance interrupt once its LRs drain.
 /// Returns the number of LRs loaded (pass it to leave()).
 unsigned enter(vgic::Vgic& vgic, unsigned vcpu);
+/// enter() with hardware interrupt @p pintid, just acknowledged at EL2, injected as @p intid first
+/// (Vgic::inject_hw_and_load: one lock round trip, no scan when nothing else is pending).
+unsigned enter_hw(vgic::Vgic& vgic, unsigned vcpu, u32 intid, u32 pintid);
 /// Exit: reads back the @p loaded LRs, save_lrs() them, clears those LRs, and clears UIE.
 void leave(vgic::Vgic& vgic, unsigned vcpu, unsigned loaded);
 /// Every LR cleared: before a vCPU's first entry on its CPU (LRs reset to UNKNOWN values).

@@ -119,6 +119,10 @@ public:
     /// World switch, entry: fills lr[0..nr_lrs) (unused entries 0 = invalid) and
     /// returns how many hold an interrupt. @pre nr_lrs <= ich::k_max_lrs (clamped).
     unsigned load_lrs(unsigned vcpu, u64* lr, unsigned nr_lrs);
+    /// inject_hw() then load_lrs() under one lock: the entry of a vCPU whose hardware interrupt
+    /// (the virtual timer) was just taken at EL2. Same result as the two calls; when the guest has
+    /// nothing else pending or active, without load_lrs()'s scan.
+    unsigned inject_hw_and_load(unsigned vcpu, u32 intid, u32 pintid, u64* lr, unsigned nr_lrs);
     /// World switch, exit: folds lr[0..n) (as read back from ICH_LR<n>_EL2,
     /// n = what load_lrs returned) into the model. Every interrupt the last
     /// load_lrs queued comes back: one whose LR is missing (k >= n) or names
@@ -202,6 +206,8 @@ private:
     int route_target(u32 intid) const;
     unsigned find_vcpu(u64 aff) const;
     void mark_pending(unsigned vcpu, u32 intid, int pintid);
+    unsigned load_locked(unsigned vcpu, u64* lr, unsigned nr);
+    u64 queue(unsigned vcpu, u32 intid, unsigned n);
     void reset_state();
 
     Distributor m_gicd{*this};
