@@ -11,6 +11,7 @@
 #                  remembered in the build directory, L= with nothing drops them
 #   DEFCONFIG=f    defconfig for 'make defconfig' (default: <app>/defconfig)
 #   V=1            print full commands
+#   TN_NO_DWARF=1  compile without -g (what make test builds; not for make gdb)
 #
 # Run 'make help' in an application directory for the targets.
 
@@ -117,6 +118,7 @@ help:
 	@echo '  CROSS_COMPILE=p  cross toolchain prefix [$(TN_DEFAULT_CROSS_COMPILE)]'
 	@echo '  HOSTCXX=c++      host compiler for build tools [g++]'
 	@echo '  V=1              print full commands'
+	@echo '  TN_NO_DWARF=1    compile without -g, whatever TN_DEBUG_SYMBOLS says (faster; no make gdb)'
 	@echo '  QEMU_EL2=1       enter at EL2 [1 for Mortise images, else 0]'
 	@echo '  QEMU_GIC=2|3     GIC version [3 for Mortise images, else 2]'
 	@echo '  QEMU_SMP=N       CPUs [the partition description'"'"'s for Mortise images, else 1]'

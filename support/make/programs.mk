@@ -33,7 +33,7 @@ TN_PROG_FLAGS = -mcpu=cortex-a53 -mno-outline-atomics -fPIE -fvisibility=hidden 
 	-ffunction-sections -fdata-sections -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -Wall -Wextra -Werror \
 	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
-	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) -fmacro-prefix-map=$(TN_ROOT)/= \
+	$(TN_DEBUG_FLAGS) -fmacro-prefix-map=$(TN_ROOT)/= \
 	-nostdinc $(TN_PROG_INC) -isystem $(NEWLIB_INCLUDE) -idirafter $(TN_PROG_GCC_INCLUDE) \
 	-U__linux__ -U__linux -Ulinux -U__gnu_linux__ -U__unix__ -U__unix -Uunix \
 	-D__DYNAMIC_REENT__ -D__TENON_PROCESS__

@@ -38,6 +38,12 @@ $(error Python module kconfiglib not found for $(PYTHON). \
 endif
 endif
 
+# DWARF (-g) with TN_DEBUG_SYMBOLS, unless TN_NO_DWARF=1 (make or the
+# environment): the test suite builds its images so (test/run), as GCC
+# generates the same code with or without -g and the DWARF costs about a fifth
+# of the compile time. make gdb and make symbolize need it.
+TN_DEBUG_FLAGS = $(if $(CONFIG_TN_DEBUG_SYMBOLS),$(if $(filter 1,$(TN_NO_DWARF)),,-g))
+
 # Flags shared by every target compile. Library code is position independent
 # (the image relocates itself), freestanding, and keeps per-function sections so
 # the final link can drop what nothing references.
@@ -46,7 +52,7 @@ TN_COMMON_FLAGS = -mcpu=cortex-a53 -mstrict-align -mno-outline-atomics \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wall -Wextra -Werror \
 	$(if $(CONFIG_TN_OPTIMIZE_OS),-Os,$(if $(CONFIG_TN_OPTIMIZE_OG),-Og,-O2)) \
-	$(if $(CONFIG_TN_DEBUG_SYMBOLS),-g) \
+	$(TN_DEBUG_FLAGS) \
 	-fmacro-prefix-map=$(TN_ROOT)/= \
 	-D__TENON__ -include $(TN_CONFIG_H) -include $(TN_ROOT)/support/include/tn_prelude.h
 # FP/SIMD code generation (tn/arch/fpu.hpp): kernel libraries never use the FP

@@ -12,6 +12,7 @@ source "$(dirname "$0")/common.bash"
 # again: 107 s against 72 s alone (TN_TEST_BUILD=/tmp/x test/run --only framework/gdb), and
 # 273 s in a whole make test.
 export TN_SHARED_BUILDS=
+export TN_NO_DWARF=  # gdb reads the DWARF (test/run's builds leave it out)
 
 command -v gdb-multiarch >/dev/null ||
     fail "gdb-multiarch not installed. Install it with: apt-get install gdb-multiarch (scripts/deps does)"

@@ -3,6 +3,7 @@
 # through the load offset the report prints; without LOG= the target says
 # what to give it.
 source "$(dirname "$0")/common.bash"
+export TN_NO_DWARF=  # the source lines come from the DWARF (test/run's builds leave it out)
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
 app="$SRC_ROOT/test/apps/stack-overflow"
@@ -32,4 +33,14 @@ if msg=$(make -s -C "$app" O="$out" symbolize 2>&1); then
     fail "make symbolize without LOG= succeeded"
 fi
 expect_contains "$msg" 'make symbolize needs LOG=<file>'
+
+# TN_NO_DWARF=1 (test/run's builds): no DWARF, and not one byte of the image changes.
+make -s -C "$app" O="$SCRATCH/nodwarf" defconfig >/dev/null
+make -s -C "$app" O="$SCRATCH/nodwarf" TN_NO_DWARF=1 >/dev/null
+cmp "$out/stack-overflow_qemu-virt.bin" "$SCRATCH/nodwarf/stack-overflow_qemu-virt.bin" ||
+    fail "the image built with TN_NO_DWARF=1 differs from the one built with -g"
+aarch64-linux-gnu-readelf -S "$out/stack-overflow_qemu-virt.elf" | grep -q '\.debug_info' || fail "no DWARF in the -g build"
+if aarch64-linux-gnu-readelf -S "$SCRATCH/nodwarf/stack-overflow_qemu-virt.elf" | grep -q '\.debug_info'; then
+    fail "TN_NO_DWARF=1 left DWARF in the image's ELF"
+fi
 echo ok
