@@ -277,11 +277,11 @@ unsigned Vgic::inject_hw_and_load(unsigned vcpu, u32 intid, u32 pintid, u64* lr,
     unsigned nr = nr_lrs < ich::k_max_lrs ? nr_lrs : ich::k_max_lrs;
     for (unsigned i = 0; i < nr_lrs; ++i)
         lr[i] = 0;
-    if (vcpu >= m_vcpus)
-        return 0;
     tn::SpinlockGuard guard(m_lock);
     if (pintid <= k_last_spi)
         mark_pending(vcpu, intid, static_cast<int>(pintid));
+    if (vcpu >= m_vcpus)
+        return 0;
     // The usual case, a guest with nothing else pending, active or queued: the scan below would
     // offer this interrupt alone, so it goes into LR 0 without one.
     Redist& r = m_redist[vcpu];

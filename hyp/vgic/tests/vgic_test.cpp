@@ -442,6 +442,9 @@ TEST(Vgic, OutOfRangeArgumentsAreIgnored) {
     g.v.set_level(0, 2000, true);
     u64 lrs[4];
     EXPECT_EQ(g.v.load_lrs(7, lrs, 4), 0u);
+    EXPECT_EQ(g.v.inject_hw_and_load(7, 27, 27, lrs, 4), 0u);
+    EXPECT_EQ(g.v.inject_hw_and_load(0, 27, 5000, lrs, 4), 0u);
+    EXPECT_EQ(g.v.inject_hw_and_load(0, 1020, 27, lrs, 4), 0u);
     EXPECT_FALSE(g.v.has_deliverable(0));
     const u64 junk[2] = {Lr{.vintid = 999999, .state = LrState::Pending}.encode(),
                          Lr{.vintid = 40, .state = LrState::Active}.encode()};
