@@ -4,7 +4,7 @@
 // after every step that:
 //   - reads return only bits of the access width, and nothing for INTIDs the
 //     guest does not have;
-//   - every LR load_lrs() produces is well-formed: a state, an implemented
+//   - every LR load_lrs() or inject_hw_and_load() produces is well-formed: a state, an implemented
 //     INTID, implemented priority bits, never pending+active with HW = 1, the
 //     unused entries zero, no INTID in two LRs at once;
 //   - an interrupt is "queued" exactly while one of our loaded LRs holds it.
@@ -130,7 +130,10 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
         case 7: (void)vg->send_sgi(cpu, in.take(8)); break;
         case 8:
             if (!c.in_guest) {
-                c.loaded = vg->load_lrs(real, c.lr, k_nr_lrs);
+                // The entry with a hardware interrupt just taken (the virtual timer's path), or the plain one.
+                const u64 how = in.take(1);
+                c.loaded = how & 1 ? vg->inject_hw_and_load(real, static_cast<u32>(how >> 1) % 32, 27, c.lr, k_nr_lrs)
+                                   : vg->load_lrs(real, c.lr, k_nr_lrs);
                 CHECK(c.loaded <= k_nr_lrs);
                 c.in_guest = true;
                 c.stale = false;
