@@ -10,6 +10,7 @@
 // Every figure is a difference of the virtual counter, which ticks once per
 // instruction (of all CPUs together) under QEMU -icount shift=4; the lines
 // have apps/rtbench's format, which scripts/bench parses.
+#include <tn/bytes.hpp>
 #include <tn/console.hpp>
 #include <tn/irq.hpp>
 #include <tn/ivc.hpp>
@@ -44,18 +45,6 @@ inline u64 stamp() {
     u64 v;
     asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
     return v;
-}
-
-// A u32 in a message, little-endian (the channel carries bytes).
-struct U32Bytes {
-    u8 b[4];
-};
-[[maybe_unused]] U32Bytes to_bytes(u32 v) {
-    return {{static_cast<u8>(v), static_cast<u8>(v >> 8), static_cast<u8>(v >> 16), static_cast<u8>(v >> 24)}};
-}
-[[maybe_unused]] u32 from_bytes(const u8* p) {
-    return static_cast<u32>(p[0]) | static_cast<u32>(p[1]) << 8 | static_cast<u32>(p[2]) << 16 |
-           static_cast<u32>(p[3]) << 24;
 }
 
 int fail(const char* what, EndpointError e) {
@@ -213,7 +202,7 @@ int measure_throughput(const char* metric, u32 size, u32 ops) {
         const u64 b = stamp();
         if (!r.ok())
             return fail(metric, r.error());
-        const u32 got = from_bytes(g_in);
+        const u32 got = tn::load_le32(g_in);
         if (r.value().type != k_ack || r.value().size != 4 || got != ops) {
             tn_printf("bench: FAILED: %s: the peer received %u of %u messages\n", metric, got, ops);
             return 1;
@@ -253,8 +242,9 @@ int measure_switch() {
     for (int i = 0; i < k_samples; ++i)
         alone = g_samples[i] < alone ? g_samples[i] : alone;
     const u32 n = k_warmup + k_samples + 1;
-    const U32Bytes req = to_bytes(n);
-    if (auto s = send(req.b, sizeof req.b, k_yield); !s.ok())
+    u8 req[4];
+    tn::store_le32(req, n);
+    if (auto s = send(req, sizeof req, k_yield); !s.ok())
         return fail("mode2.switch", s.error());
     (void)hv::sched_yield();  // echo takes the request and starts its loop
     for (int i = -k_warmup; i < k_samples; ++i) {
@@ -273,7 +263,7 @@ int measure_switch() {
     auto r = recv();  // echo's last yield returns with this wait; it answers and blocks in its receive
     if (!r.ok())
         return fail("mode2.switch", r.error());
-    const u32 got = from_bytes(g_in);
+    const u32 got = tn::load_le32(g_in);
     if (r.value().type != k_ack || got != n) {
         tn_printf("bench: FAILED: mode2.switch: echo yielded %u times of %u\n", got, n);
         return 1;
@@ -391,12 +381,13 @@ int run() {
             continue;
         }
         if (m.type == k_yield && m.size == 4) {
-            const u32 n = from_bytes(g_in);
+            const u32 n = tn::load_le32(g_in);
             u32 done = 0;
             while (done < n && hv::sched_yield() == hv::Status::Success)  // see measure_switch()
                 ++done;
-            const U32Bytes ack = to_bytes(done);
-            if (auto s = send(ack.b, sizeof ack.b, k_ack); !s.ok())
+            u8 ack[4];
+            tn::store_le32(ack, done);
+            if (auto s = send(ack, sizeof ack, k_ack); !s.ok())
                 return fail("send", s.error());
             continue;
         }
@@ -404,9 +395,10 @@ int run() {
             tn_printf("echo: FAILED: message type %u\n", m.type);
             return 1;
         }
-        const U32Bytes ack = to_bytes(count);
+        u8 ack[4];
+        tn::store_le32(ack, count);
         count = 0;
-        if (auto s = send(ack.b, sizeof ack.b, k_ack); !s.ok())
+        if (auto s = send(ack, sizeof ack, k_ack); !s.ok())
             return fail("send", s.error());
     }
 }
