@@ -14,16 +14,16 @@ make -s olddefconfig
 expect_contains "$(cat build/.config)" '^# CONFIG_LIBDROPIN is not set$'
 
 make -s >/dev/null
-image_symbols | grep -q tn_marker_dropin && fail "disabled library linked into the image"
+grep -q tn_marker_dropin <<<"$(image_symbols)" && fail "disabled library linked into the image"
 
 out=$(make setconfig SET=LIBDROPIN=y)
 expect_contains "$out" 'CONFIG_LIBDROPIN=y'
 out=$(make)
 expect_contains "$out" 'CXX +lib/dropin/src/dropin.o'
-image_symbols | grep -q tn_marker_dropin || fail "enabled library missing from the image"
+grep -q tn_marker_dropin <<<"$(image_symbols)" || fail "enabled library missing from the image"
 expect_contains "$(make -s print-libs)" '^dropin +CONFIG_LIBDROPIN +enabled in the configuration'
 
 make -s setconfig SET=LIBDROPIN=n >/dev/null
 make -s >/dev/null
-image_symbols | grep -q tn_marker_dropin && fail "library still linked after disabling it"
+grep -q tn_marker_dropin <<<"$(image_symbols)" && fail "library still linked after disabling it"
 echo ok

@@ -6,11 +6,11 @@ new_lib "$SCRATCH/outside/extlib" extlib LIBEXTLIB "	default y"
 cd "$TREE/apps/helloworld"
 out=$(make L=../../../outside/extlib)
 expect_contains "$out" 'CXX +ext/extlib/src/extlib.o'
-image_symbols | grep -q tn_marker_extlib || fail "external library not linked"
+grep -q tn_marker_extlib <<<"$(image_symbols)" || fail "external library not linked"
 
 # Later commands in the same build directory remember L=.
 out=$(make 2>&1) || { printf '%s\n' "$out"; fail "a build without L= forgot the external library"; }
-image_symbols | grep -q tn_marker_extlib || fail "external library dropped by a build without L="
+grep -q tn_marker_extlib <<<"$(image_symbols)" || fail "external library dropped by a build without L="
 touch "$SCRATCH/outside/extlib/src/extlib.cpp"
 out=$(make)
 expect_contains "$out" 'CXX +ext/extlib/src/extlib.o'

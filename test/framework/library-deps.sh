@@ -23,7 +23,7 @@ printf '\tselect LIBCONSOLE\n' >> "$TREE/lib/needy/Config.uk"
 out=$(make 2>&1) || { printf '%s\n' "$out"; fail "the declared dependency did not build"; }
 expect_contains "$out" 'LIBDEPS +kconfig/libdeps.mk'
 expect_contains "$out" 'CXX +lib/needy/src/needy.o'
-image_symbols | grep -q tn_marker_needy || fail "lib/needy missing from the image"
+grep -q tn_marker_needy <<<"$(image_symbols)" || fail "lib/needy missing from the image"
 
 # A cycle through two libraries' Config.uk (no Kconfig symbol loop: an option
 # of lib/loopy depends on lib/needy, which selects lib/loopy) stops the build.
@@ -41,5 +41,5 @@ expect_contains "$out" 'library dependency cycle'
 # Without the back edge the graph is acyclic again and the image builds.
 sed -i '/^config LIBLOOPY_EXTRA/,$d' "$TREE/lib/loopy/Config.uk"
 out=$(make 2>&1) || { printf '%s\n' "$out"; fail "the build after removing the cycle failed"; }
-image_symbols | grep -q tn_marker_loopy || fail "lib/loopy (selected by lib/needy) missing from the image"
+grep -q tn_marker_loopy <<<"$(image_symbols)" || fail "lib/loopy (selected by lib/needy) missing from the image"
 echo ok

@@ -36,7 +36,7 @@ expect_contains "$fit" 'Type: +Flat Device Tree'
 # The tree inside the FIT is the board's, byte for byte.
 dumpimage -T flat_dt -p 1 -o "$SCRATCH/fit-fdt.dtb" "$u/image.itb" >/dev/null || fail "dumpimage cannot extract the FDT"
 cmp -s "$SCRATCH/fit-fdt.dtb" "$dtb" || fail "the FIT's device tree is not rk3568-rock-3a.dtb"
-dtc -I dtb -O dts "$SCRATCH/fit-fdt.dtb" 2>/dev/null | grep -q 'stdout-path = "serial2:1500000n8"' ||
+grep -q 'stdout-path = "serial2:1500000n8"' <<<"$(dtc -I dtb -O dts "$SCRATCH/fit-fdt.dtb" 2>/dev/null)" ||
     fail "the FIT's tree does not name UART2 at 1,500,000 baud as the console"
 cmd=$(cat "$u/boot.cmd")
 expect_contains "$cmd" '^load \$\{devtype\} \$\{devnum\}:\$\{distro_bootpart\} \$\{ramdisk_addr_r\} /image\.itb$'

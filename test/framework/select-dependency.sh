@@ -14,7 +14,7 @@ make -s setconfig SET=LIBA=y >/dev/null
 out=$(make -s print-libs)
 expect_contains "$out" '^libb +CONFIG_LIBB +selected by CONFIG_LIBA'
 make -s >/dev/null
-image_symbols | grep -q tn_marker_libb || fail "selected library not linked"
+grep -q tn_marker_libb <<<"$(image_symbols)" || fail "selected library not linked"
 
 if out=$(make setconfig SET=LIBD=y 2>&1); then
     fail "select of a symbol with unmet dependencies was accepted"

@@ -39,8 +39,8 @@ make -s -C "$app" O="$SCRATCH/nodwarf" defconfig >/dev/null
 make -s -C "$app" O="$SCRATCH/nodwarf" TN_NO_DWARF=1 >/dev/null
 cmp "$out/stack-overflow_qemu-virt.bin" "$SCRATCH/nodwarf/stack-overflow_qemu-virt.bin" ||
     fail "the image built with TN_NO_DWARF=1 differs from the one built with -g"
-aarch64-linux-gnu-readelf -S "$out/stack-overflow_qemu-virt.elf" | grep -q '\.debug_info' || fail "no DWARF in the -g build"
-if aarch64-linux-gnu-readelf -S "$SCRATCH/nodwarf/stack-overflow_qemu-virt.elf" | grep -q '\.debug_info'; then
+grep -q '\.debug_info' <<<"$(aarch64-linux-gnu-readelf -S "$out/stack-overflow_qemu-virt.elf")" || fail "no DWARF in the -g build"
+if grep -q '\.debug_info' <<<"$(aarch64-linux-gnu-readelf -S "$SCRATCH/nodwarf/stack-overflow_qemu-virt.elf")"; then
     fail "TN_NO_DWARF=1 left DWARF in the image's ELF"
 fi
 echo ok

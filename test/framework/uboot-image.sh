@@ -59,7 +59,7 @@ expect_contains "$fit" 'Type: +Flat Device Tree'
 expect_contains "$fit" 'FDT: +fdt'
 expect_contains "$(cat "$u/extlinux/extlinux.conf")" '^[[:space:]]+fdt /board\.dtb$'
 expect_contains "$(cat "$u/boot.cmd")" '^bootm \$\{ramdisk_addr_r\}#helloworld$'
-mdir -i "$u/disk.img@@1M" -b ::/ | grep -qix '::/board.dtb' || fail "board.dtb is not on the disk"
+grep -qix '::/board.dtb' <<<"$(mdir -i "$u/disk.img@@1M" -b ::/)" || fail "board.dtb is not on the disk"
 for how in extlinux script; do
     out=$(mk run-uboot UBOOT_DTB="$dtb" UBOOT_BOOT=$how QEMU_EL2=1 QEMU_GIC=3 QEMU_TIMEOUT=60 </dev/null) ||
         { printf '%s\n' "$out"; fail "make run-uboot UBOOT_BOOT=$how with UBOOT_DTB failed"; }
