@@ -8,7 +8,8 @@
 # the host side (the guests' own console is the emulated PL011 of Mortise's
 # guest map on every board, so they are not looked at): mortise-two-tenons'
 # two Tenon guests, not apps/linux-tenon's defconfig.rk3568, so that no Linux
-# kernel is fetched or embedded here.
+# kernel is fetched or embedded here. Last, the hypervisor image again with
+# Mortise mode 2 compiled in.
 source "$(dirname "$0")/common.bash"
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
@@ -100,3 +101,16 @@ if out=$(make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" run 2>&1); then
     fail "make run of an rk3568 Mortise image did not refuse: $out"
 fi
 expect_contains "$out" 'QEMU cannot emulate the RK3568.*docs/boards/rk3568.md'
+
+# Mode 2 on the board: the same hypervisor image with MORTISE_MODE2 (lib/sched at
+# EL2 scheduling vCPU threads, the WFI/WFE trap, the EL2 timer) builds for the RK3568
+# platform too; only what uses the option rebuilds.
+expect_not_contains "$(aarch64-linux-gnu-nm -C "$hyp/mortise-two-tenons_rk3568.elf")" 'mortise::prepare_shared'
+make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" setconfig SET="MORTISE_MODE2=y" >/dev/null
+grep -q '^CONFIG_MORTISE_MODE2=y$' "$hyp/.config" || fail "setconfig MORTISE_MODE2=y did not enable mode 2"
+make -s -C "$SRC_ROOT/apps/mortise-two-tenons" O="$hyp" >/dev/null
+check_mortise mode2
+syms=$(aarch64-linux-gnu-nm -C "$hyp/mortise-two-tenons_rk3568.elf")
+expect_contains "$syms" 'mortise::prepare_shared\(mortise::Vcpu&\)'
+expect_contains "$syms" 'mortise::guest_wfx\('
+expect_contains "$syms" 'tn::sched::set_reservation\('
