@@ -30,13 +30,18 @@ import structure as structmod  # noqa: E402
 
 
 def load_pool(app_dir):
-    build = tempfile.mkdtemp(prefix="tn-generate-")
-    os.makedirs(os.path.join(build, "kconfig"), exist_ok=True)
-    open(os.path.join(build, "kconfig", "external.uk"), "w").close()
-    os.environ["srctree"] = ROOT
-    os.environ["TN_APP_DIR"] = os.path.abspath(app_dir)
-    os.environ["TN_BUILD_DIR"] = build
-    return orchestrator.Pool(os.path.join(ROOT, "Config.uk"))
+    # The tree sources $(TN_BUILD_DIR)/kconfig/external.uk (a build's external libraries; none
+    # here): an empty one in a scratch directory, needed only while the tree is parsed.
+    with tempfile.TemporaryDirectory(prefix="tn-generate-") as build:
+        os.makedirs(os.path.join(build, "kconfig"))
+        open(os.path.join(build, "kconfig", "external.uk"), "w").close()
+        os.environ["srctree"] = ROOT
+        os.environ["TN_APP_DIR"] = os.path.abspath(app_dir)
+        os.environ["TN_BUILD_DIR"] = build
+        try:
+            return orchestrator.Pool(os.path.join(ROOT, "Config.uk"))
+        finally:
+            del os.environ["TN_BUILD_DIR"]
 
 
 def explain(role, result, out):

@@ -141,7 +141,9 @@ class DroppedInLibrary(unittest.TestCase):
 class Validation(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.pool = generate.load_pool(tempfile.mkdtemp(prefix="tn-gen-"))
+        app = tempfile.mkdtemp(prefix="tn-gen-")
+        cls.addClassCleanup(shutil.rmtree, app, True)
+        cls.pool = generate.load_pool(app)
         cls.evaluator = orchestrator.Evaluator(cls.pool)
         cls.base = {"TN_IMAGE_TENON": "y", "PLAT_QEMU_VIRT": "y", "TN_MAX_CPUS": "1"}
 
@@ -200,6 +202,7 @@ class ModelPath(unittest.TestCase):
         FakeModel.answer = answer
         os.environ["TN_LLM_URL"] = url or self.url
         app = tempfile.mkdtemp(prefix="tn-gen-llm-")
+        self.addCleanup(shutil.rmtree, app, True)
         out = io.StringIO()
         try:
             summary = generate.generate(goal, os.path.join(app, "x"), out=out)
