@@ -381,6 +381,7 @@ def section_mortise(res):
              "n/a" if g is None or not b else "{:.2f} ×".format(g / b),
              "not measured" if g is None or not b else "met" if g <= GUEST_LIMIT * b else "not met"]
             for n, g, b in guest]) + "\n"
+    md += section_mode2_targets(res)
     on, off = mean(m, "mode2.double_sched.misses.on"), mean(m, "mode2.double_sched.misses.off")
     if on is not None or off is not None:
         md += ("### The double scheduler (configuration mode2-double-sched: a 1 kHz Tenon task over 1000 periods, "
@@ -389,6 +390,46 @@ def section_mortise(res):
             ["`mode2.double_sched.misses.{off,on}`: deadline misses", fmt(off), fmt(on),
              fmt(mean(m, "mode2.double_sched.share"))]]) + "\n"
     return md
+
+
+def section_mode2_targets(res):
+    """Issue 21's two targets, each beside what bounds it from below in the same run."""
+    m = res["metrics"]
+    wake, switch = mean(m, "mode2.wakeup_latency"), mean(m, "mode2.switch")
+    if wake is None and switch is None:
+        return ""
+    counts = res["configs"].get("mode2-ivc-bench", {}).get("static_instructions", {})
+    el1 = sum(counts.get(n, 0) for n in ("mortise_vcpu_save_el1", "mortise_vcpu_restore_el1"))
+    fp = sum(counts.get(n, 0) for n in ("tn_arch_fp_save", "tn_arch_fp_restore"))
+    hvc = mean(m, "mortise.null_hypercall")
+
+    def target(factor, name):
+        base = mean(m, name)
+        return None if base is None else factor * base
+
+    def verdict(v, limit):
+        return "not measured" if v is None or limit is None else "met" if v <= limit else "not met"
+
+    wake_limit, switch_limit = target(2, "irq_preempt"), target(3, "thread_switch.2")
+    base = mean(m, "mode1.wakeup_latency")
+    base_min = m.get("mode1.wakeup_latency", {}).get("min")
+    floor = None if hvc is None or not el1 else hvc + el1
+    rows = [["`mode2.wakeup_latency`", "≤ 2 × `irq_preempt` bare = " + fmt(wake_limit), fmt(wake, 2),
+             verdict(wake, wake_limit),
+             "`mode1.wakeup_latency` {} (min {}): the same wake-up with no vCPU switch (mode 1)".format(
+                 fmt(base, 2), fmt(base_min))],
+            ["`mode2.switch`", "≤ 3 × `thread_switch.2` bare = " + fmt(switch_limit), fmt(switch, 2),
+             verdict(switch, switch_limit),
+             "{}: `mortise.null_hypercall` {} + the EL1 system registers' save and restore {} "
+             "(static count; FP/SIMD's {} more)".format(fmt(floor), fmt(hvc, 2), fmt(el1) if el1 else "n/a",
+                                                        fmt(fp) if fp else "n/a")]]
+    return ("### Mortise mode 2 (issue 21; means, instructions under QEMU icount)\n\n" +
+            table(("metric", "target", "measured", "verdict", "lower bound or baseline"), rows) +
+            "\nThe switch's lower bound is what any switch between two guests on one CPU costs: a trap to "
+            "EL2 and back (the fast null hypercall) and the guest's EL1 system registers saved and the "
+            "other's loaded (`mortise_vcpu_save_el1`, `mortise_vcpu_restore_el1`: straight-line code, so "
+            "their instruction counts in the image are their cost), with no scheduling decision, no "
+            "FP/SIMD state and no vGIC or stage-2 switch at all.\n\n")
 
 
 # apps/rtbench under Mortise (scripts/bench's MORTISE_GUEST_ROWS) against the

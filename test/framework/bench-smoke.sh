@@ -29,6 +29,10 @@ expect_contains "$(cat "$out/report.md")" '^\| `footprint.posix-hello` \| [0-9,]
 expect_contains "$(cat "$out/report.md")" '^\| `ivc.pingpong` \| ≤ 2 × `ivc.null_hypercall` \(same boot\) \| [0-9.,]+ \([0-9.]+ × [0-9.,]+\) \| (met|not met) \|$'
 expect_contains "$(cat "$out/report.md")" '^\| physical limit \| .* \| [0-9.,]+ \| 1.00 × \|$'
 expect_contains "$(cat "$out/report.md")" '^\| `ivc.throughput.16k` \| 16,384 \| [0-9.,]+ \| [0-9.,]+ \| 32 \| [0-9]+ \|$'
+# Mortise mode 2 (issue 21): each target beside its baseline or its lower bound, the bound from the
+# image's straight-line EL1 switch routines.
+expect_contains "$(cat "$out/report.md")" '^\| `mode2.wakeup_latency` \| ≤ 2 × `irq_preempt` bare = [0-9,]+ \| [0-9.,]+ \| (met|not met) \| `mode1.wakeup_latency` [0-9.,]+ \(min [0-9,]+\): '
+expect_contains "$(cat "$out/report.md")" '^\| `mode2.switch` \| ≤ 3 × `thread_switch.2` bare = [0-9,]+ \| [0-9.,]+ \| (met|not met) \| [0-9,]+: `mortise.null_hypercall` [0-9.,]+ \+ the EL1 system registers. save and restore [0-9]+ \(static count; FP/SIMD.s [0-9]+ more\) \|$'
 # The Linux suite (issue 14) ran, or was skipped for want of the Linux artifacts.
 linux=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["configs"]["linux-solo"]["status"])' \
     "$out/results.json")

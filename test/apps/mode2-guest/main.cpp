@@ -102,7 +102,7 @@ int run() {
               CONFIG_MODE2_GUEST_PERIODS, misses, total / CONFIG_MODE2_GUEST_PERIODS / 1000, worst / 1000);
 #ifdef CONFIG_MODE2_GUEST_BENCH
     tn_printf("bench: counter %lu Hz\n", clock::frequency_hz());
-    report("mode2.wakeup_latency", g_late_ticks, CONFIG_MODE2_GUEST_PERIODS);
+    report(CONFIG_MODE2_GUEST_BENCH_METRIC, g_late_ticks, CONFIG_MODE2_GUEST_PERIODS);
     tn_puts("bench: done");
 #endif
     return misses ? 1 : 0;
