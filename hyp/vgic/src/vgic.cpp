@@ -278,23 +278,41 @@ unsigned Vgic::inject_hw_and_load(unsigned vcpu, u32 intid, u32 pintid, u64* lr,
     for (unsigned i = 0; i < nr_lrs; ++i)
         lr[i] = 0;
     tn::SpinlockGuard guard(m_lock);
+    // The usual case, a private interrupt of a guest with nothing else pending, active or queued:
+    // the scan of load_locked() would offer this interrupt alone, and queue() would put it into
+    // LR 0 pending, linked to @p pintid, with the latch mark_pending() sets moved into the LR. That
+    // much is done here directly. The bank needs no heat for it: the latch goes straight into the
+    // LR, and save_lrs() heats the bank if the interrupt outlives the LR; anything else the bank
+    // holds heated it when it came.
+    if (intid < k_private && vcpu < m_vcpus && pintid <= k_last_spi && nr > 0 && m_redist[vcpu].nr_loaded == 0 &&
+        __atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED) == 0) {
+        Bank& b = m_private[vcpu];
+        const unsigned i = intid % 32;
+        const u32 bit = bank_bit(intid);
+        const bool group1 = b.group1 & bit;
+        if ((b.enable & bit) && !(b.queued & bit) && b.active == 0 && (pending_bits(b) & b.enable & ~bit) == 0 &&
+            (m_ctlr & (group1 ? 2u : 1u))) {
+            b.hw |= bit;
+            b.pintid[i] = static_cast<u16>(pintid);
+            b.latch &= ~bit;
+            b.q_latch |= bit;
+            b.queued |= bit;
+            b.q_pending |= bit;
+            b.q_active &= ~bit;
+            b.owner[i] = static_cast<u8>(vcpu);
+            Redist& r = m_redist[vcpu];
+            r.loaded[0] = static_cast<u16>(intid);
+            r.nr_loaded = 1;
+            r.overflow = false;
+            lr[0] = ich::Lr{.vintid = intid, .pintid = pintid, .priority = b.priority[i], .group1 = group1,
+                            .hw = true, .state = ich::LrState::Pending}.encode();
+            return 1;
+        }
+    }
     if (pintid <= k_last_spi)
         mark_pending(vcpu, intid, static_cast<int>(pintid));
     if (vcpu >= m_vcpus)
         return 0;
-    // The usual case, a guest with nothing else pending, active or queued: the scan below would
-    // offer this interrupt alone, so it goes into LR 0 without one.
-    Redist& r = m_redist[vcpu];
-    if (intid < k_private && nr > 0 && r.nr_loaded == 0 && __atomic_load_n(&m_hot_shared, __ATOMIC_RELAXED) == 0) {
-        const Bank& b = m_private[vcpu];
-        const unsigned i = intid % 32;
-        if ((b.active | (pending_bits(b) & b.enable)) == bank_bit(intid) && deliverable(b, i)) {
-            r.overflow = false;
-            r.nr_loaded = 1;
-            lr[0] = queue(vcpu, intid, 0);
-            return 1;
-        }
-    }
     return load_locked(vcpu, lr, nr);
 }
 

@@ -347,7 +347,8 @@ TEST(Vgic, EveryWayABankFillsUpAfterAnEmptyScanIsSeen) {
 // inject_hw_and_load() (the entry with the virtual timer just taken at EL2) against inject_hw() then
 // load_lrs() on a twin: random injections, level lines, enables, priorities, group and distributor
 // switches, and guest acknowledges and deactivations between entries, with one to four LRs. Both
-// must fill the same LRs, report the same overflow and leave the same model.
+// must fill the same LRs, report the same overflow and leave the same model, also once a last exit
+// has folded the LRs back.
 TEST(Vgic, InjectHwAndLoadEqualsInjectHwThenLoad) {
     constexpr u32 ids[] = {1, 3, 26, 27, 30, 33, 40, 63, 64, 70, 100};
     for (unsigned seed = 1; seed <= 200; ++seed) {
@@ -411,6 +412,11 @@ TEST(Vgic, InjectHwAndLoadEqualsInjectHwThenLoad) {
             }
         }
         for (unsigned c = 0; c < nv; ++c)
+            if (in_guest[c]) {  // a last exit: what the LRs still hold goes back into the models
+                a.v.save_lrs(c, la[c].raw, la[c].count);
+                b.v.save_lrs(c, lb[c].raw, lb[c].count);
+            }
+        for (unsigned c = 0; c < nv; ++c)
             for (u32 id : ids) {
                 const IrqView x = a.v.view(c, id), y = b.v.view(c, id);
                 ASSERT_TRUE(x.enabled == y.enabled && x.pending == y.pending && x.active == y.active &&
@@ -418,6 +424,35 @@ TEST(Vgic, InjectHwAndLoadEqualsInjectHwThenLoad) {
                     << "INTID " << id << " of vCPU " << c << ", seed " << seed;
             }
     }
+}
+
+// The timer's entry on its lean path (a guest with nothing else): the LR names the physical timer;
+// an exit before the guest acknowledged it keeps it pending in the model for the next entry, and
+// one after the guest ended it leaves nothing.
+TEST(Vgic, InjectHwAndLoadAloneKeepsAnUnacknowledgedTimer) {
+    Guest g{config(1)};
+    g.enable_group1(0, 27);
+    Lrs l;
+    l.count = g.v.inject_hw_and_load(0, 27, 27, l.raw, 4);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_EQ(l.at(0), (Lr{.vintid = 27, .pintid = 27, .priority = 0, .group1 = true, .hw = true,
+                           .state = LrState::Pending}));
+    EXPECT_TRUE(g.v.view(0, 27).queued);
+    g.v.save_lrs(0, l.raw, l.count);  // still pending in the LR
+    EXPECT_TRUE(g.v.view(0, 27).pending);
+    EXPECT_FALSE(g.v.view(0, 27).queued);
+    l = load(g.v, 0);
+    ASSERT_EQ(l.count, 1u);
+    EXPECT_EQ(l.at(0).vintid, 27u);
+    EXPECT_TRUE(l.at(0).pending());
+    Lr done = l.at(0);
+    done.state = LrState::Invalid;  // the guest acknowledged and deactivated it
+    l.raw[0] = done.encode();
+    g.v.save_lrs(0, l.raw, l.count);
+    EXPECT_FALSE(g.v.view(0, 27).pending);
+    EXPECT_FALSE(g.v.view(0, 27).active);
+    EXPECT_EQ(load(g.v, 0).count, 0u);
+    EXPECT_FALSE(g.v.has_deliverable(0));
 }
 
 TEST(Vgic, ClearingAQueuedInterruptTakesEffectAtSave) {
