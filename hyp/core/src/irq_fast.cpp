@@ -61,10 +61,11 @@ bool take_due_vtimer(Vcpu&) {
 }  // namespace mortise
 
 extern "C" bool mortise_guest_irq_fast(vcpu::GuestRegs*) {
+    // The interrupt first: every other one (mode 2's EL2 timer, devices, kicks) leaves at once.
+    if (IccHppir1El1::Intid::get(IccHppir1El1::read()) != k_vtimer_intid)
+        return false;
     Vcpu* v = current_vcpu();
     if (!v || !stays_on_cpu(*v))
-        return false;
-    if (IccHppir1El1::Intid::get(IccHppir1El1::read()) != k_vtimer_intid)
         return false;
     auto intid = static_cast<u32>(IccIar1El1::Intid::get(IccIar1El1::read()));
     asm volatile("dsb sy" ::: "memory");  // as the driver's acknowledge()
