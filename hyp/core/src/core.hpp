@@ -368,8 +368,12 @@ inline constexpr hypercall::SchedOps* g_sched_ops = nullptr;
 /// The top-of-stack guest frame of the calling CPU.
 vcpu::GuestRegs* guest_frame();
 
-/// Guests have all stopped: power off when configured to.
+/// Guests have all stopped: power off when configured to (once, whichever CPU sees it first).
+/// Not while a shell command runs: the shell checks again once its line is out.
 void check_all_stopped();
+/// Around a shell command: its result line comes before "no guest is running any more".
+void shell_command_begin();
+void shell_command_end();
 
 // ---- Traps (trap.cpp) ----
 

@@ -931,8 +931,28 @@ u64 check_colors() {
     return wrong_total;
 }
 
+namespace {
+// A shell command is running (CPU 0's console input): the last vCPU to leave, on another CPU,
+// leaves the power-off to the shell, so that the command's own line is not lost or reordered
+// behind the power-off (a destroy of the last guest returns before its vCPU has left).
+bool g_shell_busy;
+bool g_powering_off;
+}  // namespace
+
+void shell_command_begin() { __atomic_store_n(&g_shell_busy, true, __ATOMIC_SEQ_CST); }
+
+void shell_command_end() {
+    __atomic_store_n(&g_shell_busy, false, __ATOMIC_SEQ_CST);
+    check_all_stopped();
+}
+
 void check_all_stopped() {
 #ifdef CONFIG_LIBMORTISE_CORE_POWER_OFF_WHEN_IDLE
+    // Against shell_command_end(): a vCPU's leaving (written before this) and the shell's end
+    // (written before its own check) are each seen by at least one of the two checks.
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&g_shell_busy, __ATOMIC_SEQ_CST))
+        return;
     int faulted = 0;
     for (unsigned i = 0; i < g_count; ++i) {
         GuestState s = g_guests[i].state();
@@ -940,6 +960,8 @@ void check_all_stopped() {
             return;
         faulted += s == GuestState::Faulted ? 1 : 0;
     }
+    if (__atomic_exchange_n(&g_powering_off, true, __ATOMIC_SEQ_CST))
+        return;  // both checks saw it
     MLOG("no guest is running any more");
     tn::plat::power_off(faulted);
 #endif

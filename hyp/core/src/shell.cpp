@@ -163,7 +163,9 @@ void shell_input(tn::u8 byte) {
     if (byte == '\r' || byte == '\n') {
         g_line[g_len] = 0;
         g_len = 0;
+        shell_command_begin();
         run(g_line);
+        shell_command_end();
     } else if ((byte == 0x7f || byte == 8) && g_len) {
         --g_len;
     } else if (byte >= ' ' && g_len + 1 < sizeof g_line) {
