@@ -936,7 +936,6 @@ namespace {
 // leaves the power-off to the shell, so that the command's own line is not lost or reordered
 // behind the power-off (a destroy of the last guest returns before its vCPU has left).
 bool g_shell_busy;
-bool g_powering_off;
 }  // namespace
 
 void shell_command_begin() { __atomic_store_n(&g_shell_busy, true, __ATOMIC_SEQ_CST); }
@@ -960,7 +959,8 @@ void check_all_stopped() {
             return;
         faulted += s == GuestState::Faulted ? 1 : 0;
     }
-    if (__atomic_exchange_n(&g_powering_off, true, __ATOMIC_SEQ_CST))
+    static bool powering_off;
+    if (__atomic_exchange_n(&powering_off, true, __ATOMIC_SEQ_CST))
         return;  // both checks saw it
     MLOG("no guest is running any more");
     tn::plat::power_off(faulted);
