@@ -526,6 +526,26 @@ TEST_F(Core, ShellNamesTheError) {
     EXPECT_NE(out.find("resume ctl: not possible in this state (now running)"), std::string::npos) << out;
 }
 
+// While a shell command runs, the last guest to stop does not power off the machine: the shell
+// does, once its own line is out (check_all_stopped, shell_command_end). In a child process, as
+// the power-off aborts the test environment.
+TEST_F(Core, TheShellsLineComesBeforeThePowerOff) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_DEATH(
+        {
+            shell_command_begin();
+            for (unsigned i = 0; i < k_count; ++i)
+                guest(i)->stop(false);
+            for (Vcpu* v : g_on_cpu)
+                if (v)
+                    leave(*v);  // the last vCPUs leave, on their own CPUs
+            check_all_stopped();
+            std::fputs("shell line out\n", stderr);
+            shell_command_end();
+        },
+        "shell line out(.|\n)*power_off\\(0\\)");
+}
+
 TEST(CoreStatus, EveryGuestErrorHasItsStatus) {
     EXPECT_EQ(status({}), Status::Success);
     EXPECT_EQ(status(tn::err(GuestError::WrongState)), Status::InvalidState);
